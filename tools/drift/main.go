@@ -163,4 +163,3 @@ func operationID(doc *openapi3.T, ep diff.Endpoint) string {
 	}
 	return ""
 }
-
