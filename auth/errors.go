@@ -1,0 +1,74 @@
+package auth
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// ErrClosed is returned by every call on a Source after Close.
+var ErrClosed = errors.New("auth: source is closed")
+
+// ErrInsecureURL is returned when credentials or a token would travel over
+// plain http to a host that is not loopback, without WithInsecureHTTP.
+var ErrInsecureURL = errors.New("auth: refusing to send credentials or tokens over plain http to a non-loopback host")
+
+// Error is a failure to obtain a token from the token endpoint: an RFC 6749
+// §5.2 error response, an unexpected status, a malformed answer, or a
+// transport failure (then StatusCode is 0 and Err holds the cause).
+//
+// Its text never contains the client secret or a token. Use errors.As to
+// inspect it.
+type Error struct {
+	// StatusCode is the HTTP status of the token endpoint's answer, 0 if none.
+	StatusCode int
+	// Code is the RFC 6749 "error" value, such as "invalid_client".
+	Code string
+	// Description is the RFC 6749 "error_description", with any occurrence
+	// of the client secret removed.
+	Description string
+	// URI is the RFC 6749 "error_uri".
+	URI string
+	// Retryable reports whether the same request may succeed later (network
+	// errors, timeouts, 429, 5xx). Bad credentials and bad grants are not.
+	Retryable bool
+	// Attempts is how many token requests were made before giving up.
+	Attempts int
+	// Err is the underlying cause, if any.
+	Err error
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString("auth: token request")
+	if e.Attempts > 1 {
+		fmt.Fprintf(&b, " failed after %d attempts", e.Attempts)
+	}
+	if e.StatusCode != 0 {
+		fmt.Fprintf(&b, ": HTTP %d", e.StatusCode)
+	}
+	if e.Code != "" {
+		fmt.Fprintf(&b, ": %s", e.Code)
+	}
+	if e.Description != "" {
+		fmt.Fprintf(&b, ": %s", e.Description)
+	}
+	if e.Err != nil {
+		fmt.Fprintf(&b, ": %v", e.Err)
+	}
+	return b.String()
+}
+
+// Unwrap returns the cause.
+func (e *Error) Unwrap() error { return e.Err }
+
+// isPermanentCode reports whether an RFC 6749 §5.2 error code is one that
+// retrying the same request cannot fix.
+func isPermanentCode(code string) bool {
+	switch code {
+	case "invalid_request", "invalid_client", "invalid_grant",
+		"unauthorized_client", "unsupported_grant_type", "invalid_scope":
+		return true
+	}
+	return false
+}

@@ -1,0 +1,124 @@
+package auth
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/nitrokit/nitro/gen"
+	"github.com/nitrokit/nitro/internal/retry"
+)
+
+// maxResponseBytes bounds what is read of any token response.
+const maxResponseBytes = 1 << 20
+
+// fetch asks the token endpoint for a token, retrying transient failures
+// within the retry budget and the fetch timeout.
+func (s *Source) fetch(ctx context.Context) (*entry, error) {
+	for attempt := 1; ; attempt++ {
+		e, retryAfter, err := s.fetchOnce(ctx)
+		if err == nil {
+			s.opts.logger.Debug("auth: token fetched", "token", e.tok, "attempts", attempt)
+			return e, nil
+		}
+		err.Attempts = attempt
+		if !err.Retryable || attempt >= s.opts.maxAttempts || ctx.Err() != nil {
+			return nil, err
+		}
+		d := s.opts.backoff.Delay(attempt, retryAfter)
+		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < d {
+			return nil, err // no time left to wait for another attempt
+		}
+		s.opts.logger.Warn("auth: token request failed; retrying", "attempt", attempt, "retry_in", d, "error", err)
+		if serr := s.sleep(ctx, d); serr != nil {
+			return nil, err
+		}
+	}
+}
+
+// fetchOnce makes one token request. Every failure is an *Error.
+func (s *Source) fetchOnce(ctx context.Context) (*entry, time.Duration, *Error) {
+	req, err := s.flow.newRequest(ctx, s.creds, s.opts.params)
+	if err != nil {
+		return nil, 0, &Error{Err: err}
+	}
+	sent := s.now()
+	s.requests.Add(1)
+	resp, err := s.client.Do(req)
+	if err != nil {
+		return nil, 0, &Error{Retryable: true, Err: err}
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes+1))
+	if err != nil {
+		return nil, 0, &Error{StatusCode: resp.StatusCode, Retryable: true, Err: fmt.Errorf("reading token response: %w", err)}
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		retryAfter, _ := retry.RetryAfter(resp.Header, s.now())
+		return nil, retryAfter, s.statusError(resp.StatusCode, body)
+	}
+	if len(body) > maxResponseBytes {
+		return nil, 0, &Error{StatusCode: resp.StatusCode, Err: errors.New("token response is larger than 1 MiB")}
+	}
+	e, perr := s.entryFrom(body, sent)
+	if perr != nil {
+		perr.StatusCode = resp.StatusCode
+		return nil, 0, perr
+	}
+	return e, 0, nil
+}
+
+// statusError turns a non-2xx answer into an *Error: 408, 429 and 5xx are
+// retryable unless the body names an RFC 6749 error retrying cannot fix.
+func (s *Source) statusError(status int, body []byte) *Error {
+	e := &Error{StatusCode: status}
+	var wire gen.OAuth2ErrorResponse
+	if json.Unmarshal(body, &wire) == nil {
+		e.Code, e.Description, e.URI = deref(wire.Error), s.scrub(deref(wire.ErrorDescription)), deref(wire.ErrorURI)
+	}
+	e.Retryable = (status == http.StatusRequestTimeout || status == http.StatusTooManyRequests || status >= 500) &&
+		!isPermanentCode(e.Code)
+	if e.Code == "" {
+		e.Err = fmt.Errorf("unexpected answer %q", http.StatusText(status))
+	}
+	return e
+}
+
+// entryFrom parses a 2xx body into a cache entry.
+func (s *Source) entryFrom(body []byte, sent time.Time) (*entry, *Error) {
+	p, err := parseTokenResponse(body)
+	if err != nil {
+		var ae *Error
+		if errors.As(err, &ae) { // a 200 carrying an RFC 6749 error
+			ae.Description = s.scrub(ae.Description)
+			ae.Retryable = false
+			return nil, ae
+		}
+		// A body that is not JSON at all is likely a proxy's page: transient.
+		return nil, &Error{Retryable: !json.Valid(body), Err: err}
+	}
+	exp, err := expiry(p, sent, s.opts.defaultTTL)
+	if err != nil {
+		return nil, &Error{Err: err}
+	}
+	return s.newEntry(Token{AccessToken: p.accessToken, TokenType: "Bearer", Expiry: exp}, sent), nil
+}
+
+// newEntry precomputes the header and the refresh time: fraction of the
+// lifetime before expiry, at least minWindow, at most half the lifetime.
+func (s *Source) newEntry(tok Token, sent time.Time) *entry {
+	life := tok.Expiry.Sub(sent)
+	window := max(time.Duration(float64(life)*s.opts.fraction), s.opts.minWindow)
+	window = min(window, life/2)
+	return &entry{tok: tok, header: "Bearer " + tok.AccessToken, refreshAt: tok.Expiry.Add(-window)}
+}
+
+// scrub removes the client secret from text a server sent back.
+func (s *Source) scrub(text string) string {
+	return strings.ReplaceAll(text, s.creds.ClientSecret, redacted)
+}

@@ -1,0 +1,59 @@
+package auth
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+)
+
+// checkScheme enforces that secrets travel over https, or plain http to a
+// loopback host, unless insecure is allowed.
+func checkScheme(u *url.URL, insecure bool) error {
+	if u.Scheme == "https" || insecure || isLoopback(u.Hostname()) {
+		return nil
+	}
+	return ErrInsecureURL
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// sameHostRedirects returns a copy of c that follows a token endpoint's
+// redirects only to the same scheme and host: a 307 or 308 would resend the
+// request body, and Nitro's body holds the client secret.
+func sameHostRedirects(c *http.Client, insecure bool) *http.Client {
+	cc := *c
+	prev := c.CheckRedirect
+	cc.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		first := via[0].URL
+		if req.URL.Host != first.Host || req.URL.Scheme != first.Scheme {
+			return fmt.Errorf("auth: token endpoint redirected to %s://%s; credentials are only sent to %s://%s",
+				req.URL.Scheme, req.URL.Host, first.Scheme, first.Host)
+		}
+		if len(via) >= 10 {
+			return errors.New("auth: token endpoint redirected 10 times")
+		}
+		if prev != nil {
+			return prev(req, via)
+		}
+		return nil
+	}
+	return &cc
+}
+
+// crossHost reports whether req is a redirect away from the host its chain
+// started at; such a request must not carry our token.
+func crossHost(req *http.Request) bool {
+	first := req
+	for first.Response != nil && first.Response.Request != nil {
+		first = first.Response.Request
+	}
+	return first != req && (first.URL.Host != req.URL.Host || first.URL.Scheme != req.URL.Scheme)
+}

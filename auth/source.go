@@ -1,0 +1,274 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/sync/singleflight"
+
+	"github.com/nitrokit/nitro/internal/retry"
+)
+
+// Source obtains tokens through a Flow and caches them. It is safe for
+// concurrent use and is meant to live as long as the program: create one per
+// client pair and token endpoint, and Close it when done.
+//
+// Reading the cached token is lock-free: one atomic load of a precomputed
+// "Bearer <token>" header value. At most one token request is in flight per
+// Source, however many callers wait for it; it runs detached from their
+// contexts under its own timeout, so a caller that gives up ends only its own
+// wait. Once a token enters its refresh window, one background refresh starts
+// while every caller keeps the still-valid token; a failed early refresh is
+// retried with backoff until the token expires, and only an expired (or
+// missing) token makes callers wait.
+type Source struct {
+	flow   Flow
+	creds  Credentials
+	opts   options
+	client *http.Client // opts.client with a same-host redirect policy
+
+	cur     atomic.Pointer[entry]
+	failure atomic.Pointer[failure]
+	group   singleflight.Group
+
+	life   context.Context // cancelled by Close; ends fetches and sleeps
+	stop   context.CancelFunc
+	mu     sync.Mutex // orders wg.Add against Close
+	closed atomic.Bool
+	wg     sync.WaitGroup
+
+	// Test seams: the clock and the retry sleep.
+	now   func() time.Time
+	sleep func(context.Context, time.Duration) error
+
+	requests atomic.Int64 // token requests sent
+	waits    atomic.Int64 // calls that had to wait for a fetch
+}
+
+// entry is a cached token with everything the hot path needs precomputed.
+// Only the refresh bookkeeping changes after it is published.
+type entry struct {
+	tok       Token
+	header    string // "Bearer " + tok.AccessToken
+	refreshAt time.Time
+
+	trying   atomic.Bool  // an early refresh of this entry is running
+	failures atomic.Int32 // failed early refreshes
+	nextTry  atomic.Int64 // unix nanoseconds before which no early refresh starts
+}
+
+// failure is a permanent token-endpoint error, remembered briefly so that a
+// flood of callers does not hammer the endpoint with bad credentials.
+type failure struct {
+	err   error
+	until time.Time
+}
+
+const flightKey = "token"
+
+// NewSource returns a Source that obtains tokens for creds through flow.
+// It fails if creds are incomplete, the token URL is not an absolute http(s)
+// URL, plain http is used without WithInsecureHTTP to a non-loopback host, or
+// an option is invalid.
+func NewSource(flow Flow, creds Credentials, opts ...Option) (*Source, error) {
+	if flow == nil {
+		return nil, errors.New("auth: NewSource: nil flow")
+	}
+	if creds.ClientID == "" || creds.ClientSecret == "" {
+		return nil, errors.New("auth: NewSource: ClientID and ClientSecret are required")
+	}
+	o := defaultOptions()
+	for _, opt := range opts {
+		if err := opt(&o); err != nil {
+			return nil, err
+		}
+	}
+	if len(o.params) > 0 && !flow.acceptsParams() {
+		return nil, errors.New("auth: WithEndpointParams: this flow takes no extra parameters")
+	}
+	u, err := url.Parse(flow.TokenURL())
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("auth: token URL %q is not an absolute http(s) URL", flow.TokenURL())
+	}
+	if err := checkScheme(u, o.insecure); err != nil {
+		return nil, fmt.Errorf("%w: token URL %s", err, u.Redacted())
+	}
+	s := &Source{flow: flow, creds: creds, opts: o, now: time.Now, sleep: retry.Sleep}
+	s.client = sameHostRedirects(o.client, o.insecure)
+	s.life, s.stop = context.WithCancel(context.Background())
+	return s, nil
+}
+
+// Token returns a valid token, fetching one if none is cached or the cached
+// one has expired. ctx bounds only this caller's wait.
+func (s *Source) Token(ctx context.Context) (Token, error) {
+	e, err := s.get(ctx)
+	if err != nil {
+		return Token{}, err
+	}
+	return e.tok, nil
+}
+
+// get is the hot path: one atomic load and a clock read while the token is
+// fresh; a non-blocking refresh trigger inside the refresh window.
+func (s *Source) get(ctx context.Context) (*entry, error) {
+	if s.closed.Load() {
+		return nil, ErrClosed
+	}
+	if e := s.cur.Load(); e != nil {
+		now := s.now()
+		if now.Before(e.refreshAt) {
+			return e, nil
+		}
+		if now.Before(e.tok.Expiry) {
+			s.refreshAhead(e, now)
+			return e, nil
+		}
+		return s.wait(ctx, e)
+	}
+	return s.wait(ctx, nil)
+}
+
+// wait joins (or starts) the shared fetch and waits for it, for ctx, or for
+// Close, whichever comes first. seen is the entry the caller found unusable.
+func (s *Source) wait(ctx context.Context, seen *entry) (*entry, error) {
+	s.waits.Add(1)
+	if f := s.failure.Load(); f != nil && s.now().Before(f.until) {
+		return nil, f.err
+	}
+	ch := s.group.DoChan(flightKey, s.fetchFunc(ctx, seen))
+	select {
+	case r := <-ch:
+		if r.Err != nil {
+			return nil, r.Err
+		}
+		return r.Val.(*entry), nil
+	case <-ctx.Done():
+		return nil, fmt.Errorf("auth: waiting for a token: %w", context.Cause(ctx))
+	case <-s.life.Done():
+		return nil, ErrClosed
+	}
+}
+
+// refreshAhead starts one background refresh of e, unless one is running or
+// a failed one is backing off.
+func (s *Source) refreshAhead(e *entry, now time.Time) {
+	if now.UnixNano() < e.nextTry.Load() || !e.trying.CompareAndSwap(false, true) {
+		return
+	}
+	if !s.goBackground(func() { s.refresh(e) }) {
+		e.trying.Store(false)
+	}
+}
+
+func (s *Source) refresh(e *entry) {
+	defer e.trying.Store(false)
+	r := <-s.group.DoChan(flightKey, s.fetchFunc(context.Background(), e))
+	if r.Err == nil {
+		return
+	}
+	n := e.failures.Add(1)
+	d := s.opts.backoff.Delay(int(n), 0)
+	e.nextTry.Store(s.now().Add(d).UnixNano())
+	s.opts.logger.Warn("auth: early token refresh failed; the current token stays in use until it expires",
+		"expiry", e.tok.Expiry, "retry_in", d, "failures", n, "error", r.Err)
+}
+
+// fetchFunc returns the shared fetch. It runs once per flight, detached from
+// the callers' contexts (keeping their values) under the fetch timeout, and
+// ends early on Close.
+func (s *Source) fetchFunc(ctx context.Context, seen *entry) func() (any, error) {
+	return func() (any, error) {
+		if !s.enter() {
+			return nil, ErrClosed
+		}
+		defer s.wg.Done()
+		// A flight that ended just before this one began may have left a
+		// token the caller has not seen: use it rather than fetch again.
+		if cur := s.cur.Load(); cur != nil && cur != seen && cur.tok.Valid(s.now()) {
+			return cur, nil
+		}
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.opts.fetchTimeout)
+		defer cancel()
+		defer context.AfterFunc(s.life, cancel)()
+		e, err := s.fetch(ctx)
+		if err != nil {
+			var ae *Error
+			if errors.As(err, &ae) && !ae.Retryable {
+				s.failure.Store(&failure{err: err, until: s.now().Add(s.opts.failureTTL)})
+			}
+			return nil, err
+		}
+		s.failure.Store(nil)
+		s.cur.Store(e)
+		return e, nil
+	}
+}
+
+// Invalidate drops the cached token if it is still rejected, the access
+// token (with or without its "Bearer " prefix) that an API refused. A token
+// fetched since is kept: this is a compare-and-swap, so a burst of 401s for
+// one token causes one new fetch, not one per response.
+func (s *Source) Invalidate(rejected string) {
+	if len(rejected) > 7 && (rejected[:7] == "Bearer " || rejected[:7] == "bearer ") {
+		rejected = rejected[7:]
+	}
+	if e := s.cur.Load(); e != nil && e.tok.AccessToken == rejected {
+		s.cur.CompareAndSwap(e, nil)
+	}
+}
+
+// invalidate drops e if it is still the cached entry.
+func (s *Source) invalidate(e *entry) { s.cur.CompareAndSwap(e, nil) }
+
+// Close stops background refreshes and in-flight fetches and waits for them.
+// Calls after Close return ErrClosed. Close is idempotent and returns nil.
+func (s *Source) Close() error {
+	s.mu.Lock()
+	s.closed.Store(true)
+	s.mu.Unlock()
+	s.stop()
+	s.wg.Wait()
+	return nil
+}
+
+// enter registers background work unless the Source is closed.
+func (s *Source) enter() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed.Load() {
+		return false
+	}
+	s.wg.Add(1)
+	return true
+}
+
+func (s *Source) goBackground(f func()) bool {
+	if !s.enter() {
+		return false
+	}
+	go func() {
+		defer s.wg.Done()
+		f()
+	}()
+	return true
+}
+
+// String describes the Source without its secret or token.
+func (s *Source) String() string {
+	return fmt.Sprintf("auth.Source{TokenURL: %q, ClientID: %q}", s.flow.TokenURL(), s.creds.ClientID)
+}
+
+// Format prints String for every verb, so %+v and %#v cannot reach the
+// cached token through the struct's fields.
+func (s *Source) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(s.String())) }
+
+// LogValue makes slog print String.
+func (s *Source) LogValue() slog.Value { return slog.StringValue(s.String()) }

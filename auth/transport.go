@@ -1,0 +1,88 @@
+package auth
+
+import (
+	"io"
+	"net/http"
+)
+
+// Transport returns a RoundTripper that sets the Bearer token on each attempt
+// and sends it through base (http.DefaultTransport if nil).
+//
+// When the API answers 401, the token that was refused is invalidated (only
+// if it is still the cached one) and the request is replayed once with a new
+// token, provided its body can be replayed (no body, or GetBody set, as
+// http.NewRequest does for in-memory bodies); otherwise the 401 is returned.
+// Redirects to another host are sent without the token.
+func (s *Source) Transport(base http.RoundTripper) http.RoundTripper {
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	return &transport{src: s, base: base}
+}
+
+type transport struct {
+	src  *Source
+	base http.RoundTripper
+}
+
+func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if crossHost(req) {
+		return t.base.RoundTrip(req)
+	}
+	if err := checkScheme(req.URL, t.src.opts.insecure); err != nil {
+		closeBody(req)
+		return nil, err
+	}
+	e, err := t.src.get(req.Context())
+	if err != nil {
+		closeBody(req)
+		return nil, err
+	}
+	resp, err := t.base.RoundTrip(withAuth(req, e.header))
+	if err != nil || resp.StatusCode != http.StatusUnauthorized {
+		return resp, err
+	}
+	t.src.invalidate(e)
+	if req.Body != nil && req.Body != http.NoBody && req.GetBody == nil {
+		return resp, nil // the body was consumed and cannot be replayed
+	}
+	return t.replay(req, resp)
+}
+
+// replay resends req once with a fresh token, returning the original 401 if
+// a replay cannot be built.
+func (t *transport) replay(req *http.Request, unauthorized *http.Response) (*http.Response, error) {
+	r := withAuth(req, "")
+	if req.GetBody != nil {
+		body, err := req.GetBody()
+		if err != nil {
+			return unauthorized, nil
+		}
+		r.Body = body
+	}
+	e, err := t.src.get(req.Context())
+	if err != nil {
+		closeBody(r)
+		return unauthorized, nil
+	}
+	_, _ = io.Copy(io.Discard, io.LimitReader(unauthorized.Body, 64<<10))
+	unauthorized.Body.Close()
+	r.Header.Set("Authorization", e.header)
+	return t.base.RoundTrip(r)
+}
+
+// withAuth returns a shallow copy of req with its own header map, as the
+// RoundTripper contract forbids modifying the caller's request.
+func withAuth(req *http.Request, header string) *http.Request {
+	r := req.Clone(req.Context())
+	if header != "" {
+		r.Header.Set("Authorization", header)
+	}
+	return r
+}
+
+func closeBody(req *http.Request) {
+	if req.Body != nil {
+		req.Body.Close()
+	}
+}

@@ -1,0 +1,79 @@
+// Package retry holds the pieces every retry loop in this module shares:
+// jittered exponential backoff, Retry-After parsing and a context-aware
+// sleep. Policy (what to retry) stays with each caller.
+package retry
+
+import (
+	"context"
+	"math/rand/v2"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Backoff is a bounded, jittered exponential backoff. The zero value is not
+// useful; set both fields.
+type Backoff struct {
+	// Base is the delay before the first retry, before jitter.
+	Base time.Duration
+	// Max caps every delay, Retry-After included.
+	Max time.Duration
+}
+
+// Delay returns the delay before retry number attempt (1 for the first
+// retry). A positive retryAfter, as the server asked, wins over the
+// exponential schedule; either is capped at Max. The exponential delay uses
+// "equal jitter": half fixed, half random, so concurrent clients spread out
+// without any of them retrying at once.
+func (b Backoff) Delay(attempt int, retryAfter time.Duration) time.Duration {
+	if retryAfter > 0 {
+		return min(retryAfter, b.Max)
+	}
+	d := b.Max
+	if attempt >= 1 && attempt < 32 {
+		d = min(b.Base<<(attempt-1), b.Max)
+	}
+	if d <= 0 {
+		return 0
+	}
+	half := d / 2
+	return half + rand.N(d-half+1)
+}
+
+// RetryAfter parses a Retry-After header, in delay-seconds or as an
+// HTTP-date relative to now. It reports false when the header is absent or
+// unusable; a date in the past is a zero delay.
+func RetryAfter(h http.Header, now time.Time) (time.Duration, bool) {
+	v := strings.TrimSpace(h.Get("Retry-After"))
+	if v == "" {
+		return 0, false
+	}
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if secs < 0 {
+			return 0, false
+		}
+		return time.Duration(min(secs, int64(24*time.Hour/time.Second))) * time.Second, true
+	}
+	t, err := http.ParseTime(v)
+	if err != nil {
+		return 0, false
+	}
+	return max(t.Sub(now), 0), true
+}
+
+// Sleep waits for d or until ctx is done, whichever is first, and returns
+// ctx's error in the latter case.
+func Sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return context.Cause(ctx)
+	}
+}
