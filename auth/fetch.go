@@ -51,7 +51,7 @@ func (s *Source) fetchOnce(ctx context.Context) (*entry, time.Duration, *Error) 
 	s.requests.Add(1)
 	resp, err := s.client.Do(req)
 	if err != nil {
-		return nil, 0, &Error{Retryable: true, Err: err}
+		return nil, 0, &Error{Retryable: !errors.Is(err, errRedirect), Err: err}
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes+1))

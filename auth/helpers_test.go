@@ -41,7 +41,14 @@ func newTokenServer(t *testing.T, answer func(n int64, w http.ResponseWriter, r 
 		answer = okAnswer(3600)
 	}
 	ts := &tokenServer{answer: answer}
-	ts.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	ts.Server = newLoopbackServer(ts)
+	t.Cleanup(ts.Close)
+	return ts
+}
+
+// newLoopbackServer serves ts's scripted answers over real loopback HTTP.
+func newLoopbackServer(ts *tokenServer) *httptest.Server {
+	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		n := ts.hits.Add(1)
 		body, _ := io.ReadAll(r.Body)
 		ts.mu.Lock()
@@ -50,8 +57,6 @@ func newTokenServer(t *testing.T, answer func(n int64, w http.ResponseWriter, r 
 		ts.mu.Unlock()
 		answer(n, w, r)
 	}))
-	t.Cleanup(ts.Close)
-	return ts
 }
 
 func (ts *tokenServer) setAnswer(a func(n int64, w http.ResponseWriter, r *http.Request)) {
@@ -79,13 +84,26 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = json.NewEncoder(w).Encode(v)
 }
 
-// fakeClock is the Source's clock in tests that move time.
+// fakeClock is the Source's clock and timers in tests that move time.
 type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
+	mu     sync.Mutex
+	t      time.Time
+	timers []*fakeTimer
+}
+
+type fakeTimer struct {
+	when    time.Time
+	f       func()
+	stopped bool
 }
 
 func newFakeClock() *fakeClock { return &fakeClock{t: time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)} }
+
+// attach makes c src's clock; call it before src's first fetch.
+func (c *fakeClock) attach(src *Source) {
+	src.now = c.Now
+	src.afterFunc = c.AfterFunc
+}
 
 func (c *fakeClock) Now() time.Time {
 	c.mu.Lock()
@@ -93,10 +111,45 @@ func (c *fakeClock) Now() time.Time {
 	return c.t
 }
 
-func (c *fakeClock) Advance(d time.Duration) {
+func (c *fakeClock) AfterFunc(d time.Duration, f func()) func() bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
+	ft := &fakeTimer{when: c.t.Add(d), f: f}
+	c.timers = append(c.timers, ft)
+	return func() bool {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		was := ft.stopped
+		ft.stopped = true
+		return !was
+	}
+}
+
+// Advance moves time forward and runs, in order, the timers that fall due.
+func (c *fakeClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	end := c.t.Add(d)
+	c.mu.Unlock()
+	for {
+		c.mu.Lock()
+		var next *fakeTimer
+		for _, ft := range c.timers {
+			if !ft.stopped && !ft.when.After(end) && (next == nil || ft.when.Before(next.when)) {
+				next = ft
+			}
+		}
+		if next == nil {
+			c.t = end
+			c.mu.Unlock()
+			return
+		}
+		next.stopped = true
+		if next.when.After(c.t) {
+			c.t = next.when
+		}
+		c.mu.Unlock()
+		next.f()
+	}
 }
 
 // logBuffer collects log lines safely across goroutines.

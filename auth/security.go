@@ -25,6 +25,10 @@ func isLoopback(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
+// errRedirect marks a redirect the token request refused to follow; trying
+// again would be refused again.
+var errRedirect = errors.New("token endpoint redirected")
+
 // sameHostRedirects returns a copy of c that follows a token endpoint's
 // redirects only to the same scheme and host: a 307 or 308 would resend the
 // request body, and Nitro's body holds the client secret.
@@ -34,11 +38,11 @@ func sameHostRedirects(c *http.Client, insecure bool) *http.Client {
 	cc.CheckRedirect = func(req *http.Request, via []*http.Request) error {
 		first := via[0].URL
 		if req.URL.Host != first.Host || req.URL.Scheme != first.Scheme {
-			return fmt.Errorf("auth: token endpoint redirected to %s://%s; credentials are only sent to %s://%s",
-				req.URL.Scheme, req.URL.Host, first.Scheme, first.Host)
+			return fmt.Errorf("%w: to %s://%s; credentials are only sent to %s://%s",
+				errRedirect, req.URL.Scheme, req.URL.Host, first.Scheme, first.Host)
 		}
 		if len(via) >= 10 {
-			return errors.New("auth: token endpoint redirected 10 times")
+			return fmt.Errorf("%w 10 times", errRedirect)
 		}
 		if prev != nil {
 			return prev(req, via)

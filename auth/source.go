@@ -20,14 +20,15 @@ import (
 // concurrent use and is meant to live as long as the program: create one per
 // client pair and token endpoint, and Close it when done.
 //
-// Reading the cached token is lock-free: one atomic load of a precomputed
-// "Bearer <token>" header value. At most one token request is in flight per
-// Source, however many callers wait for it; it runs detached from their
-// contexts under its own timeout, so a caller that gives up ends only its own
-// wait. Once a token enters its refresh window, one background refresh starts
-// while every caller keeps the still-valid token; a failed early refresh is
-// retried with backoff until the token expires, and only an expired (or
-// missing) token makes callers wait.
+// Reading the cached token is lock-free and reads no clock: one atomic load of
+// an entry holding the precomputed "Bearer <token>" header. Timers, not
+// callers, move an entry through its life: at its refresh time one background
+// refresh starts while every caller keeps the still-valid token; a failed
+// early refresh is retried with jittered backoff until the token expires; at
+// expiry the entry is dropped. Only a missing or expired token makes callers
+// wait, and at most one token request is in flight per Source however many
+// wait for it. That request runs detached from their contexts under its own
+// timeout, so a caller that gives up ends only its own wait.
 type Source struct {
 	flow   Flow
 	creds  Credentials
@@ -44,24 +45,48 @@ type Source struct {
 	closed atomic.Bool
 	wg     sync.WaitGroup
 
-	// Test seams: the clock and the retry sleep.
-	now   func() time.Time
-	sleep func(context.Context, time.Duration) error
+	// Test seams: the clock, its timers, and the retry sleep.
+	now       func() time.Time
+	afterFunc func(time.Duration, func()) (stop func() bool)
+	sleep     func(context.Context, time.Duration) error
 
 	requests atomic.Int64 // token requests sent
 	waits    atomic.Int64 // calls that had to wait for a fetch
 }
 
-// entry is a cached token with everything the hot path needs precomputed.
-// Only the refresh bookkeeping changes after it is published.
+// entry is a cached token with the header precomputed, and the timers that
+// refresh and expire it.
 type entry struct {
 	tok       Token
 	header    string // "Bearer " + tok.AccessToken
 	refreshAt time.Time
 
-	trying   atomic.Bool  // an early refresh of this entry is running
-	failures atomic.Int32 // failed early refreshes
-	nextTry  atomic.Int64 // unix nanoseconds before which no early refresh starts
+	trying atomic.Bool // a refresh of this entry is running
+
+	mu       sync.Mutex // guards the fields below
+	timers   []func() bool
+	failures int  // failed early refreshes
+	retired  bool // replaced, dropped or closed: schedule nothing more
+}
+
+// schedule runs f after d unless e is retired.
+func (e *entry) schedule(after func(time.Duration, func()) func() bool, d time.Duration, f func()) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if !e.retired {
+		e.timers = append(e.timers, after(d, f))
+	}
+}
+
+// retire stops e's timers.
+func (e *entry) retire() {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.retired = true
+	for _, stop := range e.timers {
+		stop()
+	}
+	e.timers = nil
 }
 
 // failure is a permanent token-endpoint error, remembered briefly so that a
@@ -100,7 +125,7 @@ func NewSource(flow Flow, creds Credentials, opts ...Option) (*Source, error) {
 	if err := checkScheme(u, o.insecure); err != nil {
 		return nil, fmt.Errorf("%w: token URL %s", err, u.Redacted())
 	}
-	s := &Source{flow: flow, creds: creds, opts: o, now: time.Now, sleep: retry.Sleep}
+	s := &Source{flow: flow, creds: creds, opts: o, now: time.Now, afterFunc: afterFunc, sleep: retry.Sleep}
 	s.client = sameHostRedirects(o.client, o.insecure)
 	s.life, s.stop = context.WithCancel(context.Background())
 	return s, nil
@@ -116,22 +141,10 @@ func (s *Source) Token(ctx context.Context) (Token, error) {
 	return e.tok, nil
 }
 
-// get is the hot path: one atomic load and a clock read while the token is
-// fresh; a non-blocking refresh trigger inside the refresh window.
+// get is the hot path: one atomic load while a token is cached.
 func (s *Source) get(ctx context.Context) (*entry, error) {
-	if s.closed.Load() {
-		return nil, ErrClosed
-	}
 	if e := s.cur.Load(); e != nil {
-		now := s.now()
-		if now.Before(e.refreshAt) {
-			return e, nil
-		}
-		if now.Before(e.tok.Expiry) {
-			s.refreshAhead(e, now)
-			return e, nil
-		}
-		return s.wait(ctx, e)
+		return e, nil
 	}
 	return s.wait(ctx, nil)
 }
@@ -139,6 +152,9 @@ func (s *Source) get(ctx context.Context) (*entry, error) {
 // wait joins (or starts) the shared fetch and waits for it, for ctx, or for
 // Close, whichever comes first. seen is the entry the caller found unusable.
 func (s *Source) wait(ctx context.Context, seen *entry) (*entry, error) {
+	if s.closed.Load() {
+		return nil, ErrClosed
+	}
 	s.waits.Add(1)
 	if f := s.failure.Load(); f != nil && s.now().Before(f.until) {
 		return nil, f.err
@@ -157,10 +173,27 @@ func (s *Source) wait(ctx context.Context, seen *entry) (*entry, error) {
 	}
 }
 
-// refreshAhead starts one background refresh of e, unless one is running or
-// a failed one is backing off.
-func (s *Source) refreshAhead(e *entry, now time.Time) {
-	if now.UnixNano() < e.nextTry.Load() || !e.trying.CompareAndSwap(false, true) {
+// publish makes e the cached entry, with timers for its refresh and its
+// expiry, and retires the entry it replaces.
+func (s *Source) publish(e *entry) {
+	now := s.now()
+	e.schedule(s.afterFunc, e.refreshAt.Sub(now), func() { s.refreshAhead(e) })
+	e.schedule(s.afterFunc, e.tok.Expiry.Sub(now), func() { s.drop(e) })
+	if old := s.cur.Swap(e); old != nil {
+		old.retire()
+	}
+}
+
+// drop removes e if it is still the cached entry.
+func (s *Source) drop(e *entry) {
+	if s.cur.CompareAndSwap(e, nil) {
+		e.retire()
+	}
+}
+
+// refreshAhead starts one background refresh of e unless one is running.
+func (s *Source) refreshAhead(e *entry) {
+	if !e.trying.CompareAndSwap(false, true) {
 		return
 	}
 	if !s.goBackground(func() { s.refresh(e) }) {
@@ -168,15 +201,22 @@ func (s *Source) refreshAhead(e *entry, now time.Time) {
 	}
 }
 
+// refresh fetches e's successor. On failure e stays in use, and another
+// attempt is scheduled with backoff while e has time left.
 func (s *Source) refresh(e *entry) {
 	defer e.trying.Store(false)
 	r := <-s.group.DoChan(flightKey, s.fetchFunc(context.Background(), e))
 	if r.Err == nil {
 		return
 	}
-	n := e.failures.Add(1)
-	d := s.opts.backoff.Delay(int(n), 0)
-	e.nextTry.Store(s.now().Add(d).UnixNano())
+	e.mu.Lock()
+	e.failures++
+	n := e.failures
+	e.mu.Unlock()
+	d := s.opts.backoff.Delay(n, 0)
+	if left := e.tok.Expiry.Sub(s.now()); d < left {
+		e.schedule(s.afterFunc, d, func() { s.refreshAhead(e) })
+	}
 	s.opts.logger.Warn("auth: early token refresh failed; the current token stays in use until it expires",
 		"expiry", e.tok.Expiry, "retry_in", d, "failures", n, "error", r.Err)
 }
@@ -207,7 +247,7 @@ func (s *Source) fetchFunc(ctx context.Context, seen *entry) func() (any, error)
 			return nil, err
 		}
 		s.failure.Store(nil)
-		s.cur.Store(e)
+		s.publish(e)
 		return e, nil
 	}
 }
@@ -221,12 +261,9 @@ func (s *Source) Invalidate(rejected string) {
 		rejected = rejected[7:]
 	}
 	if e := s.cur.Load(); e != nil && e.tok.AccessToken == rejected {
-		s.cur.CompareAndSwap(e, nil)
+		s.drop(e)
 	}
 }
-
-// invalidate drops e if it is still the cached entry.
-func (s *Source) invalidate(e *entry) { s.cur.CompareAndSwap(e, nil) }
 
 // Close stops background refreshes and in-flight fetches and waits for them.
 // Calls after Close return ErrClosed. Close is idempotent and returns nil.
@@ -236,8 +273,14 @@ func (s *Source) Close() error {
 	s.mu.Unlock()
 	s.stop()
 	s.wg.Wait()
+	// No fetch runs now and none can start: nothing publishes after this.
+	if e := s.cur.Swap(nil); e != nil {
+		e.retire()
+	}
 	return nil
 }
+
+func afterFunc(d time.Duration, f func()) func() bool { return time.AfterFunc(d, f).Stop }
 
 // enter registers background work unless the Source is closed.
 func (s *Source) enter() bool {

@@ -99,7 +99,7 @@ func TestFetchTimeoutBoundsTheSharedFetch(t *testing.T) {
 func TestRefreshAhead(t *testing.T) {
 	clock := newFakeClock()
 	src, ts, _ := setup(t, NitroJSON, okAnswer(300))
-	src.now = clock.Now
+	clock.attach(src)
 	first, err := src.Token(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -134,7 +134,7 @@ func TestRefreshAhead(t *testing.T) {
 func TestFailedEarlyRefreshIsNotAnOutage(t *testing.T) {
 	clock := newFakeClock()
 	src, ts, logs := setup(t, NitroJSON, okAnswer(300), WithRetryBudget(1))
-	src.now = clock.Now
+	clock.attach(src)
 	if _, err := src.Token(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -165,7 +165,7 @@ func TestFailedEarlyRefreshIsNotAnOutage(t *testing.T) {
 func TestExpiredTokenIsFetchedAgain(t *testing.T) {
 	clock := newFakeClock()
 	src, ts, _ := setup(t, NitroJSON, okAnswer(60))
-	src.now = clock.Now
+	clock.attach(src)
 	src.Token(context.Background())
 	clock.Advance(61 * time.Second)
 	tok, err := src.Token(context.Background())
@@ -196,7 +196,7 @@ func TestPermanentFailureIsCachedBriefly(t *testing.T) {
 	src, ts, _ := setup(t, NitroJSON, func(_ int64, w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "invalid_client"})
 	})
-	src.now = clock.Now
+	clock.attach(src)
 	for range 100 {
 		if _, err := src.Token(context.Background()); err == nil {
 			t.Fatal("bad credentials gave a token")
