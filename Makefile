@@ -8,7 +8,7 @@ SPEC_MIRROR := ../shared/upstream/nitro-sign-openapi.json
 SPEC_DEFAULT := $(if $(wildcard $(SPEC_MIRROR)),$(SPEC_MIRROR),$(SPEC_UPSTREAM))
 SPEC_URL ?= $(SPEC_DEFAULT)
 # Everything the generator writes; `verify` fails if any of it drifts.
-GENERATED := gen
+GENERATED := gen nitrotest/internal/api
 
 .PHONY: spec spec-update generate verify drift test bench
 

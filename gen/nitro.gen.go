@@ -1200,6 +1200,9 @@ type BadRequestProblemDetail struct {
 
 	// Type A URI reference that identifies the problem type
 	Type *string `json:"type,omitempty"`
+
+	// ValidationErrors Per-field validation messages, keyed by field name.
+	ValidationErrors *map[string]string `json:"validation_errors,omitempty"`
 }
 
 // BulkFieldRequest Create multiple fields wrapped in an items array
@@ -3207,11 +3210,6 @@ type UpdateFieldJSONBody struct {
 	union json.RawMessage
 }
 
-// UpdateField200JSONResponseBody defines parameters for UpdateField.
-type UpdateField200JSONResponseBody struct {
-	union json.RawMessage
-}
-
 // CreateParticipantJSONBody defines parameters for CreateParticipant.
 type CreateParticipantJSONBody struct {
 	union json.RawMessage
@@ -5090,224 +5088,6 @@ func (t UpdateFieldJSONBody) MarshalJSON() ([]byte, error) {
 }
 
 func (t *UpdateFieldJSONBody) UnmarshalJSON(b []byte) error {
-	err := t.union.UnmarshalJSON(b)
-	return err
-}
-
-// AsCheckbox returns the union data inside the UpdateField200JSONResponseBody as a Checkbox
-func (t UpdateField200JSONResponseBody) AsCheckbox() (Checkbox, error) {
-	var body Checkbox
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCheckbox overwrites any union data inside the UpdateField200JSONResponseBody as the provided Checkbox
-func (t *UpdateField200JSONResponseBody) FromCheckbox(v Checkbox) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeCheckbox performs a merge with any union data inside the UpdateField200JSONResponseBody, using the provided Checkbox
-func (t *UpdateField200JSONResponseBody) MergeCheckbox(v Checkbox) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsCompany returns the union data inside the UpdateField200JSONResponseBody as a Company
-func (t UpdateField200JSONResponseBody) AsCompany() (Company, error) {
-	var body Company
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCompany overwrites any union data inside the UpdateField200JSONResponseBody as the provided Company
-func (t *UpdateField200JSONResponseBody) FromCompany(v Company) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeCompany performs a merge with any union data inside the UpdateField200JSONResponseBody, using the provided Company
-func (t *UpdateField200JSONResponseBody) MergeCompany(v Company) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsCustom returns the union data inside the UpdateField200JSONResponseBody as a Custom
-func (t UpdateField200JSONResponseBody) AsCustom() (Custom, error) {
-	var body Custom
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCustom overwrites any union data inside the UpdateField200JSONResponseBody as the provided Custom
-func (t *UpdateField200JSONResponseBody) FromCustom(v Custom) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeCustom performs a merge with any union data inside the UpdateField200JSONResponseBody, using the provided Custom
-func (t *UpdateField200JSONResponseBody) MergeCustom(v Custom) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsDate returns the union data inside the UpdateField200JSONResponseBody as a Date
-func (t UpdateField200JSONResponseBody) AsDate() (Date, error) {
-	var body Date
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromDate overwrites any union data inside the UpdateField200JSONResponseBody as the provided Date
-func (t *UpdateField200JSONResponseBody) FromDate(v Date) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeDate performs a merge with any union data inside the UpdateField200JSONResponseBody, using the provided Date
-func (t *UpdateField200JSONResponseBody) MergeDate(v Date) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsInitials returns the union data inside the UpdateField200JSONResponseBody as a Initials
-func (t UpdateField200JSONResponseBody) AsInitials() (Initials, error) {
-	var body Initials
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromInitials overwrites any union data inside the UpdateField200JSONResponseBody as the provided Initials
-func (t *UpdateField200JSONResponseBody) FromInitials(v Initials) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeInitials performs a merge with any union data inside the UpdateField200JSONResponseBody, using the provided Initials
-func (t *UpdateField200JSONResponseBody) MergeInitials(v Initials) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsName returns the union data inside the UpdateField200JSONResponseBody as a Name
-func (t UpdateField200JSONResponseBody) AsName() (Name, error) {
-	var body Name
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromName overwrites any union data inside the UpdateField200JSONResponseBody as the provided Name
-func (t *UpdateField200JSONResponseBody) FromName(v Name) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeName performs a merge with any union data inside the UpdateField200JSONResponseBody, using the provided Name
-func (t *UpdateField200JSONResponseBody) MergeName(v Name) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsSignature returns the union data inside the UpdateField200JSONResponseBody as a Signature
-func (t UpdateField200JSONResponseBody) AsSignature() (Signature, error) {
-	var body Signature
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromSignature overwrites any union data inside the UpdateField200JSONResponseBody as the provided Signature
-func (t *UpdateField200JSONResponseBody) FromSignature(v Signature) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeSignature performs a merge with any union data inside the UpdateField200JSONResponseBody, using the provided Signature
-func (t *UpdateField200JSONResponseBody) MergeSignature(v Signature) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsTitle returns the union data inside the UpdateField200JSONResponseBody as a Title
-func (t UpdateField200JSONResponseBody) AsTitle() (Title, error) {
-	var body Title
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromTitle overwrites any union data inside the UpdateField200JSONResponseBody as the provided Title
-func (t *UpdateField200JSONResponseBody) FromTitle(v Title) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeTitle performs a merge with any union data inside the UpdateField200JSONResponseBody, using the provided Title
-func (t *UpdateField200JSONResponseBody) MergeTitle(v Title) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-func (t UpdateField200JSONResponseBody) MarshalJSON() ([]byte, error) {
-	b, err := t.union.MarshalJSON()
-	return b, err
-}
-
-func (t *UpdateField200JSONResponseBody) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }
@@ -10520,7 +10300,7 @@ type UpdateFieldResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *UpdateField200JSONResponseBody
+	JSON200 *Field
 	// ApplicationProblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationProblemJSON401 *UnauthorizedProblemDetail
 	// ApplicationProblemJSON404 the response for an HTTP 404 `application/problem+json` response
@@ -10528,7 +10308,7 @@ type UpdateFieldResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r UpdateFieldResponse) GetJSON200() *UpdateField200JSONResponseBody {
+func (r UpdateFieldResponse) GetJSON200() *Field {
 	return r.JSON200
 }
 
@@ -13226,7 +13006,7 @@ func ParseUpdateFieldResponse(rsp *http.Response) (*UpdateFieldResponse, error) 
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest UpdateField200JSONResponseBody
+		var dest Field
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}

@@ -1,0 +1,103 @@
+package nitrotest
+
+import (
+	"archive/zip"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// pdf returns a one-page PDF of exactly size bytes (or its minimum, if
+// larger) that shows text. It is generated as it is read: the bulk is a
+// comment block between the header and the objects, so a 300 MB file costs
+// no memory. Its length is returned for Content-Length.
+func pdf(text string, size int64) (io.Reader, int64) {
+	const header = "%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"
+	stream := fmt.Sprintf("BT /F1 12 Tf 72 720 Td (%s) Tj ET", pdfEscape(text))
+	objs := []string{
+		"<< /Type /Catalog /Pages 2 0 R >>",
+		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+		fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(stream), stream),
+		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+	}
+	body := func(pad int64) string {
+		var b strings.Builder
+		offsets := make([]int64, len(objs))
+		for i, o := range objs {
+			offsets[i] = int64(len(header)) + pad + int64(b.Len())
+			fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
+		}
+		xref := int64(len(header)) + pad + int64(b.Len())
+		fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(objs)+1)
+		for _, off := range offsets {
+			fmt.Fprintf(&b, "%010d 00000 n \n", off)
+		}
+		fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, xref)
+		return b.String()
+	}
+	// The xref's offsets have fixed width, so the tail's length does not
+	// depend on the padding.
+	tailLen := int64(len(body(0)))
+	pad := max(size-int64(len(header))-tailLen, 0)
+	total := int64(len(header)) + pad + tailLen
+	return io.MultiReader(strings.NewReader(header), &padding{left: pad}, strings.NewReader(body(pad))), total
+}
+
+func pdfEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `(`, `\(`, `)`, `\)`).Replace(s)
+}
+
+// padding reads as PDF comment lines ("%xxx…\n") totalling left bytes.
+type padding struct {
+	left int64
+	col  int
+}
+
+func (p *padding) Read(b []byte) (int, error) {
+	if p.left == 0 {
+		return 0, io.EOF
+	}
+	n := int(min(int64(len(b)), p.left))
+	for i := range n {
+		switch {
+		case p.left-int64(i) == 1 || p.col == 1023:
+			b[i], p.col = '\n', 0
+		case p.col == 0:
+			b[i], p.col = '%', 1
+		default:
+			b[i] = 'x'
+			p.col++
+		}
+	}
+	p.left -= int64(n)
+	return n, nil
+}
+
+// zipEntry is one file of a generated ZIP.
+type zipEntry struct {
+	name string
+	body func() (io.Reader, int64)
+}
+
+// zipStream writes a ZIP of entries (stored, not compressed) into a pipe as
+// the client reads it; closing the reader stops the writer.
+func zipStream(entries []zipEntry) io.ReadCloser {
+	pr, pw := io.Pipe()
+	go func() {
+		zw := zip.NewWriter(pw)
+		for _, e := range entries {
+			r, n := e.body()
+			w, err := zw.CreateHeader(&zip.FileHeader{Name: e.name, Method: zip.Store, UncompressedSize64: uint64(n)})
+			if err == nil {
+				_, err = io.Copy(w, r)
+			}
+			if err != nil {
+				pw.CloseWithError(err)
+				return
+			}
+		}
+		pw.CloseWithError(zw.Close())
+	}()
+	return pr
+}

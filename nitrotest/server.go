@@ -1,0 +1,166 @@
+package nitrotest
+
+import (
+	"crypto/rand"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"time"
+
+	"github.com/nitrokit/nitro/auth"
+	"github.com/nitrokit/nitro/nitrotest/internal/api"
+)
+
+// Server is a fake Nitro Sign API on a loopback address, in the manner of
+// httptest.Server. It is safe for concurrent use.
+type Server struct {
+	cfg    config
+	srv    *httptest.Server
+	router *router
+	valid  *validator // nil without WithSpec
+	tokens tokens
+	faults faults
+	stats  stats
+	state  state
+
+	now func() time.Time // test seam
+}
+
+var _ api.StrictServerInterface = (*Server)(nil)
+
+// NewServer starts a fake Nitro server on loopback. Close it when done.
+func NewServer(opts ...Option) *Server {
+	cfg := defaultConfig()
+	for _, opt := range opts {
+		opt(&cfg)
+	}
+	s := &Server{cfg: cfg, router: newRouter(), now: time.Now}
+	s.tokens.key = make([]byte, 32)
+	_, _ = rand.Read(s.tokens.key)
+	s.tokens.issued = map[string]grant{}
+	s.state.init()
+	if cfg.specPath != "" {
+		v, err := newValidator(cfg.specPath, cfg.overlayPath)
+		if err != nil {
+			panic("nitrotest: WithSpec: " + err.Error())
+		}
+		s.valid = v
+	}
+	strict := api.NewStrictHandlerWithOptions(s, nil, api.StrictHTTPServerOptions{
+		RequestErrorHandlerFunc:  badRequest,
+		ResponseErrorHandlerFunc: internalError,
+	})
+	api.HandlerWithOptions(strict, api.StdHTTPServerOptions{BaseRouter: s.router, ErrorHandlerFunc: badRequest})
+	s.srv = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
+	return s
+}
+
+// URL is the base URL of the API, such as http://127.0.0.1:41234.
+func (s *Server) URL() string { return s.srv.URL }
+
+// TokenURL is the token endpoint, URL()+"/oauth/token", for both flows.
+func (s *Server) TokenURL() string { return s.srv.URL + "/oauth/token" }
+
+// Credentials is the client pair the token endpoint accepts.
+func (s *Server) Credentials() auth.Credentials { return s.cfg.creds }
+
+// Client returns an http.Client for the server, as httptest's does.
+func (s *Server) Client() *http.Client { return s.srv.Client() }
+
+// Close shuts the server down, waiting for requests in flight, and stops
+// pending automatic seals.
+func (s *Server) Close() {
+	s.srv.Close()
+	s.state.close()
+}
+
+// serveHTTP is the pipeline every request goes through: count, fault,
+// authenticate, validate, serve.
+func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == "/oauth/token" {
+		s.stats.token()
+		w, done := s.fault(w, r, "")
+		if !done {
+			s.serveToken(w, r)
+		}
+		return
+	}
+	routed, op := s.router.route(r)
+	s.stats.api(op)
+	w, done := s.fault(w, r, op)
+	if done {
+		return
+	}
+	if p, ok := s.authorize(r); !ok {
+		writeProblem(w, p)
+		return
+	}
+	if op == "" {
+		writeProblem(w, newProblem(http.StatusNotFound, r.URL.Path, "No operation %s %s", r.Method, r.URL.Path))
+		return
+	}
+	if s.valid != nil {
+		if p, ok := s.valid.check(r, routed); !ok {
+			writeProblem(w, p)
+			return
+		}
+	}
+	s.router.ServeHTTP(w, routed)
+}
+
+func (s *Server) fault(w http.ResponseWriter, r *http.Request, op string) (http.ResponseWriter, bool) {
+	f, ok := s.faults.take(op)
+	if !ok {
+		return w, false
+	}
+	return f.apply(w, r)
+}
+
+func badRequest(w http.ResponseWriter, r *http.Request, err error) {
+	writeProblem(w, newProblem(http.StatusBadRequest, r.URL.Path, "%v", err))
+}
+
+func internalError(w http.ResponseWriter, r *http.Request, err error) {
+	writeProblem(w, newProblem(http.StatusInternalServerError, r.URL.Path, "%v", err))
+}
+
+// Stats counts the requests a Server received.
+type Stats struct {
+	// TokenRequests counts requests to the token endpoint.
+	TokenRequests int
+	// Operations counts API requests by operation name as in gen
+	// ("CreateEnvelope"); requests that match no operation count under "".
+	Operations map[string]int
+}
+
+type stats struct {
+	mu     sync.Mutex
+	tokens int
+	ops    map[string]int
+}
+
+func (st *stats) token() {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	st.tokens++
+}
+
+func (st *stats) api(op string) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.ops == nil {
+		st.ops = map[string]int{}
+	}
+	st.ops[op]++
+}
+
+// Stats returns the requests counted so far.
+func (s *Server) Stats() Stats {
+	s.stats.mu.Lock()
+	defer s.stats.mu.Unlock()
+	ops := make(map[string]int, len(s.stats.ops))
+	for k, v := range s.stats.ops {
+		ops[k] = v
+	}
+	return Stats{TokenRequests: s.stats.tokens, Operations: ops}
+}

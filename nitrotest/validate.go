@@ -1,0 +1,91 @@
+package nitrotest
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
+
+	"github.com/nitrokit/nitro/internal/spec"
+)
+
+// maxValidatedBody bounds the bodies validated against the spec; larger
+// ones (uploads near the 20 MB limit) are checked by the handlers alone.
+const maxValidatedBody = 1 << 20
+
+// validator checks requests against the spec with kin-openapi.
+type validator struct {
+	router routers.Router
+}
+
+func newValidator(specPath, overlayPath string) (*validator, error) {
+	doc, err := spec.Load(specPath, overlayPath)
+	if err != nil {
+		return nil, err
+	}
+	// Validate against the paths alone: the spec's servers name the real API.
+	doc.Servers = nil
+	r, err := gorillamux.NewRouter(doc)
+	if err != nil {
+		return nil, err
+	}
+	return &validator{router: r}, nil
+}
+
+// check validates r (and, for the handler, restores its body on routed).
+func (v *validator) check(r, routed *http.Request) (problem, bool) {
+	route, params, err := v.router.FindRoute(r)
+	if err != nil {
+		return problem{}, true // unrouted requests are the handlers' to answer
+	}
+	in := &openapi3filter.RequestValidationInput{
+		Request: r, PathParams: params, Route: route,
+		Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc, MultiError: true},
+	}
+	if r.ContentLength < 0 || r.ContentLength > maxValidatedBody || strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
+		in.Options.ExcludeRequestBody = true
+	} else if r.Body != nil {
+		body, err := io.ReadAll(io.LimitReader(r.Body, maxValidatedBody+1))
+		if err != nil {
+			return validationError(r.URL.Path, map[string]string{"body": "could not be read"}), false
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		defer func() { routed.Body = io.NopCloser(bytes.NewReader(body)) }()
+	}
+	if err := openapi3filter.ValidateRequest(context.Background(), in); err != nil {
+		return validationError(r.URL.Path, fieldErrors(err)), false
+	}
+	return problem{}, true
+}
+
+// fieldErrors turns kin-openapi's errors into validation_errors.
+func fieldErrors(err error) map[string]string {
+	out := map[string]string{}
+	var multi openapi3.MultiError
+	errs := []error{err}
+	if errors.As(err, &multi) {
+		errs = multi
+	}
+	for _, e := range errs {
+		key := "request"
+		var pe *openapi3filter.RequestError
+		if errors.As(e, &pe) && pe.Parameter != nil {
+			key = pe.Parameter.Name
+		} else if errors.As(e, &pe) && pe.RequestBody != nil {
+			key = "body"
+		}
+		msg := e.Error()
+		if prev, ok := out[key]; ok {
+			msg = prev + "; " + msg
+		}
+		out[key] = msg
+	}
+	return out
+}
