@@ -1809,6 +1809,11 @@ type CreateDateFieldResponse struct {
 // CreateDateFieldResponseType Enum that specifies which type of information an eSignature participant is expected to fill in.
 type CreateDateFieldResponseType string
 
+// CreateFieldRequest One field to create, or several wrapped in items.
+type CreateFieldRequest struct {
+	union json.RawMessage
+}
+
 // CreateInitialsField Parameters to create a Initials field
 type CreateInitialsField struct {
 	// BoundingBox An array of numbers in the format [x, y, w, h] that defines the field’s bounding box on the page:
@@ -1920,6 +1925,11 @@ type CreateNameFieldResponse struct {
 
 // CreateNameFieldResponseType Enum that specifies which type of information an eSignature participant is expected to fill in.
 type CreateNameFieldResponseType string
+
+// CreateParticipantRequest One participant to create, or several wrapped in items.
+type CreateParticipantRequest struct {
+	union json.RawMessage
+}
 
 // CreateSignatureField Parameters to create a Signature field
 type CreateSignatureField struct {
@@ -2347,6 +2357,11 @@ type Field struct {
 type FieldList struct {
 	// Items The fields placed on the document.
 	Items *[]Field `json:"items,omitempty"`
+}
+
+// FieldUpdate defines model for FieldUpdate.
+type FieldUpdate struct {
+	union json.RawMessage
 }
 
 // Initials Response representing an Initials field
@@ -3200,21 +3215,6 @@ type CreateDocumentParams struct {
 	NitroDocumentID *string `form:"nitroDocumentID,omitempty" json:"nitroDocumentID,omitempty"`
 }
 
-// CreateFieldJSONBody defines parameters for CreateField.
-type CreateFieldJSONBody struct {
-	union json.RawMessage
-}
-
-// UpdateFieldJSONBody defines parameters for UpdateField.
-type UpdateFieldJSONBody struct {
-	union json.RawMessage
-}
-
-// CreateParticipantJSONBody defines parameters for CreateParticipant.
-type CreateParticipantJSONBody struct {
-	union json.RawMessage
-}
-
 // GetTokenRfc6749JSONRequestBody defines body for GetTokenRfc6749 for application/json ContentType.
 type GetTokenRfc6749JSONRequestBody = AuthTokenRequest
 
@@ -3236,10 +3236,10 @@ type CreateDocumentMultipartRequestBody CreateDocumentMultipartBody
 type UpdateDocumentJSONRequestBody = RenameDocumentRequest
 
 // CreateFieldJSONRequestBody defines body for CreateField for application/json ContentType.
-type CreateFieldJSONRequestBody CreateFieldJSONBody
+type CreateFieldJSONRequestBody = CreateFieldRequest
 
 // UpdateFieldJSONRequestBody defines body for UpdateField for application/json ContentType.
-type UpdateFieldJSONRequestBody UpdateFieldJSONBody
+type UpdateFieldJSONRequestBody = FieldUpdate
 
 // DeleteFieldsJSONRequestBody defines body for DeleteFields for application/json ContentType.
 type DeleteFieldsJSONRequestBody = DeleteFieldsRequest
@@ -3248,7 +3248,7 @@ type DeleteFieldsJSONRequestBody = DeleteFieldsRequest
 type ReorderDocumentsJSONRequestBody = ReorderDocumentsRequest
 
 // CreateParticipantJSONRequestBody defines body for CreateParticipant for application/json ContentType.
-type CreateParticipantJSONRequestBody CreateParticipantJSONBody
+type CreateParticipantJSONRequestBody = CreateParticipantRequest
 
 // UpdateParticipantJSONRequestBody defines body for UpdateParticipant for application/json ContentType.
 type UpdateParticipantJSONRequestBody = ParticipantUpdate
@@ -3473,6 +3473,312 @@ func (t BulkFieldRequest_Items_Item) MarshalJSON() ([]byte, error) {
 }
 
 func (t *BulkFieldRequest_Items_Item) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsCreateCheckboxField returns the union data inside the CreateFieldRequest as a CreateCheckboxField
+func (t CreateFieldRequest) AsCreateCheckboxField() (CreateCheckboxField, error) {
+	var body CreateCheckboxField
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromCreateCheckboxField overwrites any union data inside the CreateFieldRequest as the provided CreateCheckboxField
+func (t *CreateFieldRequest) FromCreateCheckboxField(v CreateCheckboxField) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeCreateCheckboxField performs a merge with any union data inside the CreateFieldRequest, using the provided CreateCheckboxField
+func (t *CreateFieldRequest) MergeCreateCheckboxField(v CreateCheckboxField) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsCreateCompanyField returns the union data inside the CreateFieldRequest as a CreateCompanyField
+func (t CreateFieldRequest) AsCreateCompanyField() (CreateCompanyField, error) {
+	var body CreateCompanyField
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromCreateCompanyField overwrites any union data inside the CreateFieldRequest as the provided CreateCompanyField
+func (t *CreateFieldRequest) FromCreateCompanyField(v CreateCompanyField) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeCreateCompanyField performs a merge with any union data inside the CreateFieldRequest, using the provided CreateCompanyField
+func (t *CreateFieldRequest) MergeCreateCompanyField(v CreateCompanyField) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsCreateCustomField returns the union data inside the CreateFieldRequest as a CreateCustomField
+func (t CreateFieldRequest) AsCreateCustomField() (CreateCustomField, error) {
+	var body CreateCustomField
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromCreateCustomField overwrites any union data inside the CreateFieldRequest as the provided CreateCustomField
+func (t *CreateFieldRequest) FromCreateCustomField(v CreateCustomField) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeCreateCustomField performs a merge with any union data inside the CreateFieldRequest, using the provided CreateCustomField
+func (t *CreateFieldRequest) MergeCreateCustomField(v CreateCustomField) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsCreateDateField returns the union data inside the CreateFieldRequest as a CreateDateField
+func (t CreateFieldRequest) AsCreateDateField() (CreateDateField, error) {
+	var body CreateDateField
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromCreateDateField overwrites any union data inside the CreateFieldRequest as the provided CreateDateField
+func (t *CreateFieldRequest) FromCreateDateField(v CreateDateField) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeCreateDateField performs a merge with any union data inside the CreateFieldRequest, using the provided CreateDateField
+func (t *CreateFieldRequest) MergeCreateDateField(v CreateDateField) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsCreateInitialsField returns the union data inside the CreateFieldRequest as a CreateInitialsField
+func (t CreateFieldRequest) AsCreateInitialsField() (CreateInitialsField, error) {
+	var body CreateInitialsField
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromCreateInitialsField overwrites any union data inside the CreateFieldRequest as the provided CreateInitialsField
+func (t *CreateFieldRequest) FromCreateInitialsField(v CreateInitialsField) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeCreateInitialsField performs a merge with any union data inside the CreateFieldRequest, using the provided CreateInitialsField
+func (t *CreateFieldRequest) MergeCreateInitialsField(v CreateInitialsField) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsCreateNameField returns the union data inside the CreateFieldRequest as a CreateNameField
+func (t CreateFieldRequest) AsCreateNameField() (CreateNameField, error) {
+	var body CreateNameField
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromCreateNameField overwrites any union data inside the CreateFieldRequest as the provided CreateNameField
+func (t *CreateFieldRequest) FromCreateNameField(v CreateNameField) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeCreateNameField performs a merge with any union data inside the CreateFieldRequest, using the provided CreateNameField
+func (t *CreateFieldRequest) MergeCreateNameField(v CreateNameField) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsCreateSignatureField returns the union data inside the CreateFieldRequest as a CreateSignatureField
+func (t CreateFieldRequest) AsCreateSignatureField() (CreateSignatureField, error) {
+	var body CreateSignatureField
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromCreateSignatureField overwrites any union data inside the CreateFieldRequest as the provided CreateSignatureField
+func (t *CreateFieldRequest) FromCreateSignatureField(v CreateSignatureField) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeCreateSignatureField performs a merge with any union data inside the CreateFieldRequest, using the provided CreateSignatureField
+func (t *CreateFieldRequest) MergeCreateSignatureField(v CreateSignatureField) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsCreateTitleField returns the union data inside the CreateFieldRequest as a CreateTitleField
+func (t CreateFieldRequest) AsCreateTitleField() (CreateTitleField, error) {
+	var body CreateTitleField
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromCreateTitleField overwrites any union data inside the CreateFieldRequest as the provided CreateTitleField
+func (t *CreateFieldRequest) FromCreateTitleField(v CreateTitleField) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeCreateTitleField performs a merge with any union data inside the CreateFieldRequest, using the provided CreateTitleField
+func (t *CreateFieldRequest) MergeCreateTitleField(v CreateTitleField) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsBulkFieldRequest returns the union data inside the CreateFieldRequest as a BulkFieldRequest
+func (t CreateFieldRequest) AsBulkFieldRequest() (BulkFieldRequest, error) {
+	var body BulkFieldRequest
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromBulkFieldRequest overwrites any union data inside the CreateFieldRequest as the provided BulkFieldRequest
+func (t *CreateFieldRequest) FromBulkFieldRequest(v BulkFieldRequest) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeBulkFieldRequest performs a merge with any union data inside the CreateFieldRequest, using the provided BulkFieldRequest
+func (t *CreateFieldRequest) MergeBulkFieldRequest(v BulkFieldRequest) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t CreateFieldRequest) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *CreateFieldRequest) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsSingleParticipantRequest returns the union data inside the CreateParticipantRequest as a SingleParticipantRequest
+func (t CreateParticipantRequest) AsSingleParticipantRequest() (SingleParticipantRequest, error) {
+	var body SingleParticipantRequest
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromSingleParticipantRequest overwrites any union data inside the CreateParticipantRequest as the provided SingleParticipantRequest
+func (t *CreateParticipantRequest) FromSingleParticipantRequest(v SingleParticipantRequest) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeSingleParticipantRequest performs a merge with any union data inside the CreateParticipantRequest, using the provided SingleParticipantRequest
+func (t *CreateParticipantRequest) MergeSingleParticipantRequest(v SingleParticipantRequest) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsBulkParticipantRequest returns the union data inside the CreateParticipantRequest as a BulkParticipantRequest
+func (t CreateParticipantRequest) AsBulkParticipantRequest() (BulkParticipantRequest, error) {
+	var body BulkParticipantRequest
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromBulkParticipantRequest overwrites any union data inside the CreateParticipantRequest as the provided BulkParticipantRequest
+func (t *CreateParticipantRequest) FromBulkParticipantRequest(v BulkParticipantRequest) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeBulkParticipantRequest performs a merge with any union data inside the CreateParticipantRequest, using the provided BulkParticipantRequest
+func (t *CreateParticipantRequest) MergeBulkParticipantRequest(v BulkParticipantRequest) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t CreateParticipantRequest) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *CreateParticipantRequest) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }
@@ -4320,6 +4626,323 @@ func (t *Field) UnmarshalJSON(b []byte) error {
 	return err
 }
 
+// AsUpdateCheckboxField returns the union data inside the FieldUpdate as a UpdateCheckboxField
+func (t FieldUpdate) AsUpdateCheckboxField() (UpdateCheckboxField, error) {
+	var body UpdateCheckboxField
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUpdateCheckboxField overwrites any union data inside the FieldUpdate as the provided UpdateCheckboxField
+func (t *FieldUpdate) FromUpdateCheckboxField(v UpdateCheckboxField) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"checkbox"}`))
+	t.union = b
+	return err
+}
+
+// MergeUpdateCheckboxField performs a merge with any union data inside the FieldUpdate, using the provided UpdateCheckboxField
+func (t *FieldUpdate) MergeUpdateCheckboxField(v UpdateCheckboxField) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"checkbox"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsUpdateCompanyField returns the union data inside the FieldUpdate as a UpdateCompanyField
+func (t FieldUpdate) AsUpdateCompanyField() (UpdateCompanyField, error) {
+	var body UpdateCompanyField
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUpdateCompanyField overwrites any union data inside the FieldUpdate as the provided UpdateCompanyField
+func (t *FieldUpdate) FromUpdateCompanyField(v UpdateCompanyField) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"company"}`))
+	t.union = b
+	return err
+}
+
+// MergeUpdateCompanyField performs a merge with any union data inside the FieldUpdate, using the provided UpdateCompanyField
+func (t *FieldUpdate) MergeUpdateCompanyField(v UpdateCompanyField) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"company"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsUpdateCustomField returns the union data inside the FieldUpdate as a UpdateCustomField
+func (t FieldUpdate) AsUpdateCustomField() (UpdateCustomField, error) {
+	var body UpdateCustomField
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUpdateCustomField overwrites any union data inside the FieldUpdate as the provided UpdateCustomField
+func (t *FieldUpdate) FromUpdateCustomField(v UpdateCustomField) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"custom"}`))
+	t.union = b
+	return err
+}
+
+// MergeUpdateCustomField performs a merge with any union data inside the FieldUpdate, using the provided UpdateCustomField
+func (t *FieldUpdate) MergeUpdateCustomField(v UpdateCustomField) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"custom"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsUpdateDateField returns the union data inside the FieldUpdate as a UpdateDateField
+func (t FieldUpdate) AsUpdateDateField() (UpdateDateField, error) {
+	var body UpdateDateField
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUpdateDateField overwrites any union data inside the FieldUpdate as the provided UpdateDateField
+func (t *FieldUpdate) FromUpdateDateField(v UpdateDateField) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"date"}`))
+	t.union = b
+	return err
+}
+
+// MergeUpdateDateField performs a merge with any union data inside the FieldUpdate, using the provided UpdateDateField
+func (t *FieldUpdate) MergeUpdateDateField(v UpdateDateField) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"date"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsUpdateInitialsField returns the union data inside the FieldUpdate as a UpdateInitialsField
+func (t FieldUpdate) AsUpdateInitialsField() (UpdateInitialsField, error) {
+	var body UpdateInitialsField
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUpdateInitialsField overwrites any union data inside the FieldUpdate as the provided UpdateInitialsField
+func (t *FieldUpdate) FromUpdateInitialsField(v UpdateInitialsField) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"initials"}`))
+	t.union = b
+	return err
+}
+
+// MergeUpdateInitialsField performs a merge with any union data inside the FieldUpdate, using the provided UpdateInitialsField
+func (t *FieldUpdate) MergeUpdateInitialsField(v UpdateInitialsField) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"initials"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsUpdateNameField returns the union data inside the FieldUpdate as a UpdateNameField
+func (t FieldUpdate) AsUpdateNameField() (UpdateNameField, error) {
+	var body UpdateNameField
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUpdateNameField overwrites any union data inside the FieldUpdate as the provided UpdateNameField
+func (t *FieldUpdate) FromUpdateNameField(v UpdateNameField) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"name"}`))
+	t.union = b
+	return err
+}
+
+// MergeUpdateNameField performs a merge with any union data inside the FieldUpdate, using the provided UpdateNameField
+func (t *FieldUpdate) MergeUpdateNameField(v UpdateNameField) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"name"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsUpdateSignatureField returns the union data inside the FieldUpdate as a UpdateSignatureField
+func (t FieldUpdate) AsUpdateSignatureField() (UpdateSignatureField, error) {
+	var body UpdateSignatureField
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUpdateSignatureField overwrites any union data inside the FieldUpdate as the provided UpdateSignatureField
+func (t *FieldUpdate) FromUpdateSignatureField(v UpdateSignatureField) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"signature"}`))
+	t.union = b
+	return err
+}
+
+// MergeUpdateSignatureField performs a merge with any union data inside the FieldUpdate, using the provided UpdateSignatureField
+func (t *FieldUpdate) MergeUpdateSignatureField(v UpdateSignatureField) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"signature"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsUpdateTitleField returns the union data inside the FieldUpdate as a UpdateTitleField
+func (t FieldUpdate) AsUpdateTitleField() (UpdateTitleField, error) {
+	var body UpdateTitleField
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUpdateTitleField overwrites any union data inside the FieldUpdate as the provided UpdateTitleField
+func (t *FieldUpdate) FromUpdateTitleField(v UpdateTitleField) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"title"}`))
+	t.union = b
+	return err
+}
+
+// MergeUpdateTitleField performs a merge with any union data inside the FieldUpdate, using the provided UpdateTitleField
+func (t *FieldUpdate) MergeUpdateTitleField(v UpdateTitleField) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"title"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t FieldUpdate) Discriminator() (string, error) {
+	var discriminator struct {
+		Discriminator string `json:"type"`
+	}
+	err := json.Unmarshal(t.union, &discriminator)
+	return discriminator.Discriminator, err
+}
+
+func (t FieldUpdate) ValueByDiscriminator() (interface{}, error) {
+	discriminator, err := t.Discriminator()
+	if err != nil {
+		return nil, err
+	}
+	switch discriminator {
+	case "checkbox":
+		return t.AsUpdateCheckboxField()
+	case "company":
+		return t.AsUpdateCompanyField()
+	case "custom":
+		return t.AsUpdateCustomField()
+	case "date":
+		return t.AsUpdateDateField()
+	case "initials":
+		return t.AsUpdateInitialsField()
+	case "name":
+		return t.AsUpdateNameField()
+	case "signature":
+		return t.AsUpdateSignatureField()
+	case "title":
+		return t.AsUpdateTitleField()
+	default:
+		return nil, errors.New("unknown discriminator value: " + discriminator)
+	}
+}
+
+func (t FieldUpdate) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *FieldUpdate) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
 // AsAccessCode returns the union data inside the Participant_Authentication as a AccessCode
 func (t Participant_Authentication) AsAccessCode() (AccessCode, error) {
 	var body AccessCode
@@ -4626,530 +5249,6 @@ func (t GetTokenRfc6749200JSONResponseBody) MarshalJSON() ([]byte, error) {
 }
 
 func (t *GetTokenRfc6749200JSONResponseBody) UnmarshalJSON(b []byte) error {
-	err := t.union.UnmarshalJSON(b)
-	return err
-}
-
-// AsCreateCheckboxField returns the union data inside the CreateFieldJSONBody as a CreateCheckboxField
-func (t CreateFieldJSONBody) AsCreateCheckboxField() (CreateCheckboxField, error) {
-	var body CreateCheckboxField
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCreateCheckboxField overwrites any union data inside the CreateFieldJSONBody as the provided CreateCheckboxField
-func (t *CreateFieldJSONBody) FromCreateCheckboxField(v CreateCheckboxField) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeCreateCheckboxField performs a merge with any union data inside the CreateFieldJSONBody, using the provided CreateCheckboxField
-func (t *CreateFieldJSONBody) MergeCreateCheckboxField(v CreateCheckboxField) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsCreateCompanyField returns the union data inside the CreateFieldJSONBody as a CreateCompanyField
-func (t CreateFieldJSONBody) AsCreateCompanyField() (CreateCompanyField, error) {
-	var body CreateCompanyField
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCreateCompanyField overwrites any union data inside the CreateFieldJSONBody as the provided CreateCompanyField
-func (t *CreateFieldJSONBody) FromCreateCompanyField(v CreateCompanyField) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeCreateCompanyField performs a merge with any union data inside the CreateFieldJSONBody, using the provided CreateCompanyField
-func (t *CreateFieldJSONBody) MergeCreateCompanyField(v CreateCompanyField) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsCreateCustomField returns the union data inside the CreateFieldJSONBody as a CreateCustomField
-func (t CreateFieldJSONBody) AsCreateCustomField() (CreateCustomField, error) {
-	var body CreateCustomField
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCreateCustomField overwrites any union data inside the CreateFieldJSONBody as the provided CreateCustomField
-func (t *CreateFieldJSONBody) FromCreateCustomField(v CreateCustomField) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeCreateCustomField performs a merge with any union data inside the CreateFieldJSONBody, using the provided CreateCustomField
-func (t *CreateFieldJSONBody) MergeCreateCustomField(v CreateCustomField) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsCreateDateField returns the union data inside the CreateFieldJSONBody as a CreateDateField
-func (t CreateFieldJSONBody) AsCreateDateField() (CreateDateField, error) {
-	var body CreateDateField
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCreateDateField overwrites any union data inside the CreateFieldJSONBody as the provided CreateDateField
-func (t *CreateFieldJSONBody) FromCreateDateField(v CreateDateField) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeCreateDateField performs a merge with any union data inside the CreateFieldJSONBody, using the provided CreateDateField
-func (t *CreateFieldJSONBody) MergeCreateDateField(v CreateDateField) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsCreateInitialsField returns the union data inside the CreateFieldJSONBody as a CreateInitialsField
-func (t CreateFieldJSONBody) AsCreateInitialsField() (CreateInitialsField, error) {
-	var body CreateInitialsField
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCreateInitialsField overwrites any union data inside the CreateFieldJSONBody as the provided CreateInitialsField
-func (t *CreateFieldJSONBody) FromCreateInitialsField(v CreateInitialsField) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeCreateInitialsField performs a merge with any union data inside the CreateFieldJSONBody, using the provided CreateInitialsField
-func (t *CreateFieldJSONBody) MergeCreateInitialsField(v CreateInitialsField) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsCreateNameField returns the union data inside the CreateFieldJSONBody as a CreateNameField
-func (t CreateFieldJSONBody) AsCreateNameField() (CreateNameField, error) {
-	var body CreateNameField
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCreateNameField overwrites any union data inside the CreateFieldJSONBody as the provided CreateNameField
-func (t *CreateFieldJSONBody) FromCreateNameField(v CreateNameField) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeCreateNameField performs a merge with any union data inside the CreateFieldJSONBody, using the provided CreateNameField
-func (t *CreateFieldJSONBody) MergeCreateNameField(v CreateNameField) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsCreateSignatureField returns the union data inside the CreateFieldJSONBody as a CreateSignatureField
-func (t CreateFieldJSONBody) AsCreateSignatureField() (CreateSignatureField, error) {
-	var body CreateSignatureField
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCreateSignatureField overwrites any union data inside the CreateFieldJSONBody as the provided CreateSignatureField
-func (t *CreateFieldJSONBody) FromCreateSignatureField(v CreateSignatureField) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeCreateSignatureField performs a merge with any union data inside the CreateFieldJSONBody, using the provided CreateSignatureField
-func (t *CreateFieldJSONBody) MergeCreateSignatureField(v CreateSignatureField) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsCreateTitleField returns the union data inside the CreateFieldJSONBody as a CreateTitleField
-func (t CreateFieldJSONBody) AsCreateTitleField() (CreateTitleField, error) {
-	var body CreateTitleField
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCreateTitleField overwrites any union data inside the CreateFieldJSONBody as the provided CreateTitleField
-func (t *CreateFieldJSONBody) FromCreateTitleField(v CreateTitleField) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeCreateTitleField performs a merge with any union data inside the CreateFieldJSONBody, using the provided CreateTitleField
-func (t *CreateFieldJSONBody) MergeCreateTitleField(v CreateTitleField) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsBulkFieldRequest returns the union data inside the CreateFieldJSONBody as a BulkFieldRequest
-func (t CreateFieldJSONBody) AsBulkFieldRequest() (BulkFieldRequest, error) {
-	var body BulkFieldRequest
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromBulkFieldRequest overwrites any union data inside the CreateFieldJSONBody as the provided BulkFieldRequest
-func (t *CreateFieldJSONBody) FromBulkFieldRequest(v BulkFieldRequest) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeBulkFieldRequest performs a merge with any union data inside the CreateFieldJSONBody, using the provided BulkFieldRequest
-func (t *CreateFieldJSONBody) MergeBulkFieldRequest(v BulkFieldRequest) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-func (t CreateFieldJSONBody) MarshalJSON() ([]byte, error) {
-	b, err := t.union.MarshalJSON()
-	return b, err
-}
-
-func (t *CreateFieldJSONBody) UnmarshalJSON(b []byte) error {
-	err := t.union.UnmarshalJSON(b)
-	return err
-}
-
-// AsUpdateCheckboxField returns the union data inside the UpdateFieldJSONBody as a UpdateCheckboxField
-func (t UpdateFieldJSONBody) AsUpdateCheckboxField() (UpdateCheckboxField, error) {
-	var body UpdateCheckboxField
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromUpdateCheckboxField overwrites any union data inside the UpdateFieldJSONBody as the provided UpdateCheckboxField
-func (t *UpdateFieldJSONBody) FromUpdateCheckboxField(v UpdateCheckboxField) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeUpdateCheckboxField performs a merge with any union data inside the UpdateFieldJSONBody, using the provided UpdateCheckboxField
-func (t *UpdateFieldJSONBody) MergeUpdateCheckboxField(v UpdateCheckboxField) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsUpdateCompanyField returns the union data inside the UpdateFieldJSONBody as a UpdateCompanyField
-func (t UpdateFieldJSONBody) AsUpdateCompanyField() (UpdateCompanyField, error) {
-	var body UpdateCompanyField
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromUpdateCompanyField overwrites any union data inside the UpdateFieldJSONBody as the provided UpdateCompanyField
-func (t *UpdateFieldJSONBody) FromUpdateCompanyField(v UpdateCompanyField) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeUpdateCompanyField performs a merge with any union data inside the UpdateFieldJSONBody, using the provided UpdateCompanyField
-func (t *UpdateFieldJSONBody) MergeUpdateCompanyField(v UpdateCompanyField) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsUpdateCustomField returns the union data inside the UpdateFieldJSONBody as a UpdateCustomField
-func (t UpdateFieldJSONBody) AsUpdateCustomField() (UpdateCustomField, error) {
-	var body UpdateCustomField
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromUpdateCustomField overwrites any union data inside the UpdateFieldJSONBody as the provided UpdateCustomField
-func (t *UpdateFieldJSONBody) FromUpdateCustomField(v UpdateCustomField) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeUpdateCustomField performs a merge with any union data inside the UpdateFieldJSONBody, using the provided UpdateCustomField
-func (t *UpdateFieldJSONBody) MergeUpdateCustomField(v UpdateCustomField) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsUpdateDateField returns the union data inside the UpdateFieldJSONBody as a UpdateDateField
-func (t UpdateFieldJSONBody) AsUpdateDateField() (UpdateDateField, error) {
-	var body UpdateDateField
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromUpdateDateField overwrites any union data inside the UpdateFieldJSONBody as the provided UpdateDateField
-func (t *UpdateFieldJSONBody) FromUpdateDateField(v UpdateDateField) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeUpdateDateField performs a merge with any union data inside the UpdateFieldJSONBody, using the provided UpdateDateField
-func (t *UpdateFieldJSONBody) MergeUpdateDateField(v UpdateDateField) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsUpdateInitialsField returns the union data inside the UpdateFieldJSONBody as a UpdateInitialsField
-func (t UpdateFieldJSONBody) AsUpdateInitialsField() (UpdateInitialsField, error) {
-	var body UpdateInitialsField
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromUpdateInitialsField overwrites any union data inside the UpdateFieldJSONBody as the provided UpdateInitialsField
-func (t *UpdateFieldJSONBody) FromUpdateInitialsField(v UpdateInitialsField) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeUpdateInitialsField performs a merge with any union data inside the UpdateFieldJSONBody, using the provided UpdateInitialsField
-func (t *UpdateFieldJSONBody) MergeUpdateInitialsField(v UpdateInitialsField) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsUpdateNameField returns the union data inside the UpdateFieldJSONBody as a UpdateNameField
-func (t UpdateFieldJSONBody) AsUpdateNameField() (UpdateNameField, error) {
-	var body UpdateNameField
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromUpdateNameField overwrites any union data inside the UpdateFieldJSONBody as the provided UpdateNameField
-func (t *UpdateFieldJSONBody) FromUpdateNameField(v UpdateNameField) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeUpdateNameField performs a merge with any union data inside the UpdateFieldJSONBody, using the provided UpdateNameField
-func (t *UpdateFieldJSONBody) MergeUpdateNameField(v UpdateNameField) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsUpdateSignatureField returns the union data inside the UpdateFieldJSONBody as a UpdateSignatureField
-func (t UpdateFieldJSONBody) AsUpdateSignatureField() (UpdateSignatureField, error) {
-	var body UpdateSignatureField
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromUpdateSignatureField overwrites any union data inside the UpdateFieldJSONBody as the provided UpdateSignatureField
-func (t *UpdateFieldJSONBody) FromUpdateSignatureField(v UpdateSignatureField) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeUpdateSignatureField performs a merge with any union data inside the UpdateFieldJSONBody, using the provided UpdateSignatureField
-func (t *UpdateFieldJSONBody) MergeUpdateSignatureField(v UpdateSignatureField) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsUpdateTitleField returns the union data inside the UpdateFieldJSONBody as a UpdateTitleField
-func (t UpdateFieldJSONBody) AsUpdateTitleField() (UpdateTitleField, error) {
-	var body UpdateTitleField
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromUpdateTitleField overwrites any union data inside the UpdateFieldJSONBody as the provided UpdateTitleField
-func (t *UpdateFieldJSONBody) FromUpdateTitleField(v UpdateTitleField) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeUpdateTitleField performs a merge with any union data inside the UpdateFieldJSONBody, using the provided UpdateTitleField
-func (t *UpdateFieldJSONBody) MergeUpdateTitleField(v UpdateTitleField) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-func (t UpdateFieldJSONBody) MarshalJSON() ([]byte, error) {
-	b, err := t.union.MarshalJSON()
-	return b, err
-}
-
-func (t *UpdateFieldJSONBody) UnmarshalJSON(b []byte) error {
-	err := t.union.UnmarshalJSON(b)
-	return err
-}
-
-// AsSingleParticipantRequest returns the union data inside the CreateParticipantJSONBody as a SingleParticipantRequest
-func (t CreateParticipantJSONBody) AsSingleParticipantRequest() (SingleParticipantRequest, error) {
-	var body SingleParticipantRequest
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromSingleParticipantRequest overwrites any union data inside the CreateParticipantJSONBody as the provided SingleParticipantRequest
-func (t *CreateParticipantJSONBody) FromSingleParticipantRequest(v SingleParticipantRequest) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeSingleParticipantRequest performs a merge with any union data inside the CreateParticipantJSONBody, using the provided SingleParticipantRequest
-func (t *CreateParticipantJSONBody) MergeSingleParticipantRequest(v SingleParticipantRequest) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsBulkParticipantRequest returns the union data inside the CreateParticipantJSONBody as a BulkParticipantRequest
-func (t CreateParticipantJSONBody) AsBulkParticipantRequest() (BulkParticipantRequest, error) {
-	var body BulkParticipantRequest
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromBulkParticipantRequest overwrites any union data inside the CreateParticipantJSONBody as the provided BulkParticipantRequest
-func (t *CreateParticipantJSONBody) FromBulkParticipantRequest(v BulkParticipantRequest) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeBulkParticipantRequest performs a merge with any union data inside the CreateParticipantJSONBody, using the provided BulkParticipantRequest
-func (t *CreateParticipantJSONBody) MergeBulkParticipantRequest(v BulkParticipantRequest) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-func (t CreateParticipantJSONBody) MarshalJSON() ([]byte, error) {
-	b, err := t.union.MarshalJSON()
-	return b, err
-}
-
-func (t *CreateParticipantJSONBody) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }

@@ -339,4 +339,3 @@ func mustJSON(v any) []byte {
 	}
 	return b
 }
-

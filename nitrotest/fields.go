@@ -81,7 +81,7 @@ func boundingBox(v any) bool {
 func (s *Server) CreateField(_ context.Context, req api.CreateFieldRequestObject) (api.CreateFieldResponseObject, error) {
 	var raw []byte
 	if req.Body != nil {
-		raw, _ = api.CreateFieldJSONBody(*req.Body).MarshalJSON()
+		raw, _ = req.Body.MarshalJSON()
 	}
 	var body map[string]any
 	if err := json.Unmarshal(raw, &body); err != nil {
@@ -199,7 +199,7 @@ func (s *Server) UpdateField(_ context.Context, req api.UpdateFieldRequestObject
 		}
 		var raw []byte
 		if req.Body != nil {
-			raw, _ = api.UpdateFieldJSONBody(*req.Body).MarshalJSON()
+			raw, _ = req.Body.MarshalJSON()
 		}
 		var upd map[string]any
 		_ = json.Unmarshal(raw, &upd)

@@ -81,7 +81,7 @@ func participantsPath(id uuid.UUID) string { return envelopePath(id) + "/partici
 func (s *Server) CreateParticipant(_ context.Context, req api.CreateParticipantRequestObject) (api.CreateParticipantResponseObject, error) {
 	var raw []byte
 	if req.Body != nil {
-		raw, _ = api.CreateParticipantJSONBody(*req.Body).MarshalJSON()
+		raw, _ = req.Body.MarshalJSON()
 	}
 	var bulk struct {
 		Items *[]participantIn `json:"items"`
