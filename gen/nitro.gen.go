@@ -1434,7 +1434,7 @@ type BulkFieldRequest_Items_Item struct {
 // BulkParticipantRequest Create multiple participants wrapped in an items array
 type BulkParticipantRequest struct {
 	// Items List of participants to create.
-	Items *[]ParticipantCreate `json:"items,omitempty"`
+	Items []ParticipantCreate `json:"items"`
 }
 
 // BulkParticipantResponse Response containing multiple created participants wrapped in an items array
@@ -2789,7 +2789,7 @@ type SingleParticipantRequest struct {
 	// Role Role of the participant.
 	// - `signer`: A participant with the signer role can have fields assigned to them in order to sign the documents in the envelope.
 	// - `cc`: A participant with the cc role has read-only access. They can view the documents but cannot interact with them, so you cannot assign fields to a cc participant.
-	Role *SingleParticipantRequestRole `json:"role,omitempty"`
+	Role SingleParticipantRequestRole `json:"role"`
 }
 
 // SingleParticipantRequest_Authentication Participant authentication

@@ -100,7 +100,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if s.valid != nil {
-		if p, ok := s.valid.check(r, routed); !ok {
+		if p, ok := s.valid.check(r, routed, op); !ok {
 			writeProblem(w, p)
 			return
 		}

@@ -3,6 +3,7 @@ package nitrotest
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -40,7 +41,7 @@ func newValidator(specPath, overlayPath string) (*validator, error) {
 }
 
 // check validates r (and, for the handler, restores its body on routed).
-func (v *validator) check(r, routed *http.Request) (problem, bool) {
+func (v *validator) check(r, routed *http.Request, op string) (problem, bool) {
 	route, params, err := v.router.FindRoute(r)
 	if err != nil {
 		return problem{}, true // unrouted requests are the handlers' to answer
@@ -55,6 +56,9 @@ func (v *validator) check(r, routed *http.Request) (problem, bool) {
 		body, err := io.ReadAll(io.LimitReader(r.Body, maxValidatedBody+1))
 		if err != nil {
 			return validationError(r.URL.Path, map[string]string{"body": "could not be read"}), false
+		}
+		if op == "CreateParticipant" {
+			body = lowerRoles(body)
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		defer func() { routed.Body = io.NopCloser(bytes.NewReader(body)) }()
@@ -80,12 +84,57 @@ func fieldErrors(err error) map[string]string {
 			key = pe.Parameter.Name
 		} else if errors.As(e, &pe) && pe.RequestBody != nil {
 			key = "body"
+			var se *openapi3.SchemaError
+			if errors.As(e, &se) && len(se.JSONPointer()) > 0 {
+				key = strings.Join(se.JSONPointer(), ".")
+			}
 		}
-		msg := e.Error()
+		msg := shortReason(e)
 		if prev, ok := out[key]; ok {
 			msg = prev + "; " + msg
 		}
 		out[key] = msg
 	}
 	return out
+}
+
+// shortReason is the first line of an error: kin-openapi appends the whole
+// schema and value, which is noise in a problem's validation_errors.
+func shortReason(err error) string {
+	var se *openapi3.SchemaError
+	if errors.As(err, &se) && se.Reason != "" {
+		return se.Reason
+	}
+	msg, _, _ := strings.Cut(err.Error(), "\n")
+	return msg
+}
+
+// lowerRoles lower-cases participant roles: the spec's enum says "signer"
+// and "cc" while its examples send "SIGNER"; the fake accepts both.
+func lowerRoles(body []byte) []byte {
+	var v any
+	if json.Unmarshal(body, &v) != nil {
+		return body
+	}
+	var walk func(any)
+	walk = func(x any) {
+		switch t := x.(type) {
+		case map[string]any:
+			for k, val := range t {
+				if s, ok := val.(string); ok && k == "role" {
+					t[k] = strings.ToLower(s)
+				}
+				walk(val)
+			}
+		case []any:
+			for _, val := range t {
+				walk(val)
+			}
+		}
+	}
+	walk(v)
+	if b, err := json.Marshal(v); err == nil {
+		return b
+	}
+	return body
 }
