@@ -33,10 +33,10 @@ func pdf(text string, size int64) (io.Reader, int64) {
 		for _, off := range offsets {
 			fmt.Fprintf(&b, "%010d 00000 n \n", off)
 		}
-		fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, xref)
+		fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%010d\n%%%%EOF\n", len(objs)+1, xref)
 		return b.String()
 	}
-	// The xref's offsets have fixed width, so the tail's length does not
+	// The xref offsets and startxref have fixed width, so the tail's length does not
 	// depend on the padding.
 	tailLen := int64(len(body(0)))
 	pad := max(size-int64(len(header))-tailLen, 0)

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"path"
+	"strings"
 
 	"github.com/google/uuid"
 
@@ -25,6 +27,9 @@ func (s *Server) ConvertFile(_ context.Context, req api.ConvertFileRequestObject
 		}
 		if part.FormName() == "file" {
 			found = true
+			if !convertible(part.FileName()) {
+				return api.ConvertFile415JSONResponse(as[api.UnsupportedMediaTypeDetail](newProblem(http.StatusUnsupportedMediaType, "/sign/conversions", "The provided file type is not supported: %q", part.FileName()))), nil
+			}
 			if size, err = io.Copy(io.Discard, io.LimitReader(part, maxFileBytes+1)); err != nil {
 				return api.ConvertFile400JSONResponse(as[api.BadRequestProblemDetail](validationError("/sign/conversions", map[string]string{"file": "could not be read"}))), nil
 			}
@@ -73,4 +78,13 @@ func (s *Server) DownloadConvertedFile(_ context.Context, req api.DownloadConver
 	}
 	body, n := pdf("Converted "+j.id, j.size)
 	return api.DownloadConvertedFile200ApplicationOctetStreamResponse{Body: body, ContentLength: n}, nil
+}
+
+// convertible reports whether the fake converts a file, by its extension.
+func convertible(name string) bool {
+	switch strings.ToLower(path.Ext(name)) {
+	case ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".odt", ".rtf", ".txt", ".html", ".png", ".jpg", ".jpeg", ".pdf":
+		return true
+	}
+	return false
 }

@@ -129,6 +129,14 @@ type truncatingWriter struct {
 	cut  bool
 }
 
+// WriteHeader is dropped once the connection is cut, when the handler
+// reports its failed write.
+func (t *truncatingWriter) WriteHeader(code int) {
+	if !t.cut {
+		t.ResponseWriter.WriteHeader(code)
+	}
+}
+
 func (t *truncatingWriter) Write(p []byte) (int, error) {
 	if t.cut {
 		return 0, http.ErrAbortHandler

@@ -192,9 +192,18 @@ func TestEveryOperation(t *testing.T) {
 
 	// Platform operations answer the spec's empty 200.
 	for name, call := range map[string]func() (int, error){
-		"ForwardConversionsRequest": func() (int, error) { r, err := c.ForwardConversionsRequestWithResponse(ctx); return r.StatusCode(), err },
-		"ForwardExtractionsRequest": func() (int, error) { r, err := c.ForwardExtractionsRequestWithResponse(ctx); return r.StatusCode(), err },
-		"ForwardGenerationsRequest": func() (int, error) { r, err := c.ForwardGenerationsRequestWithResponse(ctx); return r.StatusCode(), err },
+		"ForwardConversionsRequest": func() (int, error) {
+			r, err := c.ForwardConversionsRequestWithResponse(ctx)
+			return r.StatusCode(), err
+		},
+		"ForwardExtractionsRequest": func() (int, error) {
+			r, err := c.ForwardExtractionsRequestWithResponse(ctx)
+			return r.StatusCode(), err
+		},
+		"ForwardGenerationsRequest": func() (int, error) {
+			r, err := c.ForwardGenerationsRequestWithResponse(ctx)
+			return r.StatusCode(), err
+		},
 		"ForwardTransformationsRequest": func() (int, error) {
 			r, err := c.ForwardTransformationsRequestWithResponse(ctx)
 			return r.StatusCode(), err
@@ -266,4 +275,3 @@ func isPDF(t *testing.T, b []byte) {
 		t.Errorf("not a PDF: %.40q…", b)
 	}
 }
-

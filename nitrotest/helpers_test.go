@@ -149,3 +149,11 @@ func must(t *testing.T, err error) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+func newSource(t *testing.T, srv *nitrotest.Server) *auth.Source {
+	t.Helper()
+	src, err := auth.NewSource(auth.NitroJSON(srv.TokenURL()), srv.Credentials())
+	must(t, err)
+	t.Cleanup(func() { src.Close() })
+	return src
+}
