@@ -8,9 +8,10 @@ import (
 )
 
 func TestPDFHasTheAskedSize(t *testing.T) {
-	_, minimum := pdf("x", 0)
+	const text = "Sealed: a (b) \\ c"
+	_, minimum := pdf(text, 0)
 	for _, size := range []int64{0, 10, minimum, minimum + 1, 4096, 1 << 20} {
-		r, n := pdf("Sealed: a (b) \\ c", size)
+		r, n := pdf(text, size)
 		b, err := io.ReadAll(r)
 		if err != nil || int64(len(b)) != n || n != max(size, minimum) {
 			t.Fatalf("pdf(%d): read %d bytes, said %d, want %d (%v)", size, len(b), n, max(size, minimum), err)
