@@ -1,0 +1,109 @@
+package nitro
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// DefaultBaseURL is the Nitro Sign API.
+const DefaultBaseURL = "https://api.gonitro.dev"
+
+// Config configures a Client. Only ClientID and ClientSecret are required.
+type Config struct {
+	// ClientID and ClientSecret are the application's pair from the Nitro
+	// Admin Portal (Settings, API). The secret is never logged or printed.
+	ClientID, ClientSecret string
+	// BaseURL is the API's base URL; default DefaultBaseURL.
+	BaseURL string
+	// TokenURL is the OAuth token endpoint; default BaseURL + "/oauth/token".
+	TokenURL string
+	// HTTPClient sends every request; default a new client on
+	// http.DefaultTransport. Its Transport stays the innermost layer, under
+	// retries and authentication, so instrumentation such as otelhttp sees
+	// every attempt. It is copied, never modified.
+	HTTPClient *http.Client
+	// Timeout bounds each attempt: until the response headers arrive, and
+	// then each wait for more of the body, so a long download that keeps
+	// flowing is not cut. Default 60s.
+	Timeout time.Duration
+	// MaxRetries is how many times a failed request may be retried; default
+	// 3. Set -1 for none.
+	MaxRetries int
+	// Logger receives one debug line per attempt and warnings for retries;
+	// default none. No line holds a token or the secret.
+	Logger *slog.Logger
+	// UserAgent is prepended to this library's User-Agent.
+	UserAgent string
+}
+
+// ConfigError reports an invalid Config field. NewClient returns it, so bad
+// configuration fails at construction, never on the first call.
+type ConfigError struct {
+	Field  string
+	Reason string
+}
+
+func (e *ConfigError) Error() string { return "nitro: Config." + e.Field + ": " + e.Reason }
+
+// withDefaults validates c and fills in its defaults.
+func (c Config) withDefaults() (Config, error) {
+	var errs []error
+	if strings.TrimSpace(c.ClientID) == "" {
+		errs = append(errs, &ConfigError{"ClientID", "is required"})
+	}
+	if c.ClientSecret == "" {
+		errs = append(errs, &ConfigError{"ClientSecret", "is required"})
+	}
+	if c.BaseURL == "" {
+		c.BaseURL = DefaultBaseURL
+	}
+	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
+	if err := checkURL("BaseURL", c.BaseURL); err != nil {
+		errs = append(errs, err)
+	}
+	if c.TokenURL == "" {
+		c.TokenURL = c.BaseURL + "/oauth/token"
+	} else if err := checkURL("TokenURL", c.TokenURL); err != nil {
+		errs = append(errs, err)
+	}
+	switch {
+	case c.Timeout < 0:
+		errs = append(errs, &ConfigError{"Timeout", fmt.Sprintf("%v is negative", c.Timeout)})
+	case c.Timeout == 0:
+		c.Timeout = 60 * time.Second
+	}
+	switch {
+	case c.MaxRetries < -1 || c.MaxRetries > 20:
+		errs = append(errs, &ConfigError{"MaxRetries", fmt.Sprintf("%d is outside -1 (none) to 20", c.MaxRetries)})
+	case c.MaxRetries == 0:
+		c.MaxRetries = 3
+	case c.MaxRetries == -1:
+		c.MaxRetries = 0
+	}
+	if c.HTTPClient == nil {
+		c.HTTPClient = &http.Client{}
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	if strings.ContainsAny(c.UserAgent, "\r\n") {
+		errs = append(errs, &ConfigError{"UserAgent", "contains a line break"})
+	}
+	return c, errors.Join(errs...)
+}
+
+func checkURL(field, raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return &ConfigError{field, fmt.Sprintf("%q is not an absolute http(s) URL", raw)}
+	}
+	if u.User != nil {
+		return &ConfigError{field, "must not carry credentials; use ClientID and ClientSecret"}
+	}
+	return nil
+}

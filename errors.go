@@ -1,0 +1,157 @@
+package nitro
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"reflect"
+	"slices"
+	"strings"
+
+	"github.com/nitrokit/nitro/auth"
+)
+
+// maxErrorBody caps the body kept in an APIError.
+const maxErrorBody = 64 << 10
+
+// APIError is any non-2xx answer of the Nitro API, with its RFC 9457
+// problem details when the body has them. Use errors.As, or IsNotFound and
+// its siblings.
+type APIError struct {
+	// StatusCode is the HTTP status.
+	StatusCode int
+	// Method and Path say which request failed.
+	Method, Path string
+	// Type, Title, Detail and Instance are the RFC 9457 members.
+	Type, Title, Detail, Instance string
+	// Extensions holds the problem's "extensions" member.
+	Extensions map[string]any
+	// ValidationErrors maps request fields to what is wrong with them (400).
+	ValidationErrors map[string]string
+	// RequestID is the server's request id header, if it sent one: quote it
+	// to Nitro support.
+	RequestID string
+	// RetryAfter is the raw Retry-After header, if any.
+	RetryAfter string
+	// Attempts is how many times the request was sent.
+	Attempts int
+	// Body is the raw body, at most 64 KiB of it.
+	Body []byte
+}
+
+func (e *APIError) Error() string {
+	var b strings.Builder
+	if e.Attempts > 1 {
+		fmt.Fprintf(&b, "after %d attempts: ", e.Attempts)
+	}
+	fmt.Fprintf(&b, "nitro: %s %s: %d %s", e.Method, e.Path, e.StatusCode, http.StatusText(e.StatusCode))
+	if e.Detail != "" {
+		b.WriteString(": " + e.Detail)
+	} else if e.Title != "" && e.Title != http.StatusText(e.StatusCode) {
+		b.WriteString(": " + e.Title)
+	}
+	for _, k := range sortedKeys(e.ValidationErrors) {
+		fmt.Fprintf(&b, "; %s %s", k, e.ValidationErrors[k])
+	}
+	if e.RequestID != "" {
+		b.WriteString(" (request id " + e.RequestID + ")")
+	}
+	return b.String()
+}
+
+// IsNotFound reports whether err is an APIError with status 404.
+func IsNotFound(err error) bool { return hasStatus(err, http.StatusNotFound) }
+
+// IsConflict reports whether err is a 409: the envelope's status forbids the
+// operation (EnvelopeInInvalidStateProblemDetail), such as downloading an
+// envelope that is not sealed yet.
+func IsConflict(err error) bool { return hasStatus(err, http.StatusConflict) }
+
+// IsUnauthorized reports whether err is a 401 from the API, or an
+// authentication failure at the token endpoint.
+func IsUnauthorized(err error) bool {
+	if hasStatus(err, http.StatusUnauthorized) {
+		return true
+	}
+	var te *auth.Error
+	return errors.As(err, &te) && te.StatusCode == http.StatusUnauthorized
+}
+
+// IsRateLimited reports whether err is a 429.
+func IsRateLimited(err error) bool { return hasStatus(err, http.StatusTooManyRequests) }
+
+func hasStatus(err error, status int) bool {
+	var ae *APIError
+	return errors.As(err, &ae) && ae.StatusCode == status
+}
+
+// newAPIError reads (at most 64 KiB of) a failed response into an APIError.
+func newAPIError(resp *http.Response, body []byte) *APIError {
+	e := &APIError{StatusCode: resp.StatusCode, Attempts: attemptsOf(resp), RetryAfter: resp.Header.Get("Retry-After")}
+	if resp.Request != nil {
+		e.Method, e.Path = resp.Request.Method, resp.Request.URL.Path
+	}
+	for _, h := range []string{"X-Request-Id", "Request-Id", "X-Correlation-Id", "X-Amzn-Requestid", "Traceparent"} {
+		if v := resp.Header.Get(h); v != "" {
+			e.RequestID = v
+			break
+		}
+	}
+	if len(body) > maxErrorBody {
+		body = body[:maxErrorBody]
+	}
+	e.Body = body
+	var p struct {
+		Type             string            `json:"type"`
+		Title            string            `json:"title"`
+		Detail           string            `json:"detail"`
+		Instance         string            `json:"instance"`
+		Extensions       map[string]any    `json:"extensions"`
+		ValidationErrors map[string]string `json:"validation_errors"`
+	}
+	if json.Unmarshal(body, &p) == nil {
+		e.Type, e.Title, e.Detail, e.Instance = p.Type, p.Title, p.Detail, p.Instance
+		e.Extensions, e.ValidationErrors = p.Extensions, p.ValidationErrors
+	}
+	return e
+}
+
+// errorFromResponse drains and closes a failed response into an APIError.
+func errorFromResponse(resp *http.Response) error {
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	return newAPIError(resp, body)
+}
+
+// Check turns a generated …WithResponse call into a Go error: its error if
+// it failed, an *APIError if the API answered anything but 2xx, else nil.
+// It returns the response unchanged, so a call reads in one line:
+//
+//	env, err := nitro.Check(c.GetEnvelopeWithResponse(ctx, id))
+func Check[R interface{ StatusCode() int }](resp R, err error) (R, error) {
+	if err != nil {
+		return resp, err
+	}
+	if code := resp.StatusCode(); code >= 200 && code <= 299 {
+		return resp, nil
+	}
+	// Every generated response has HTTPResponse and Body fields.
+	v := reflect.Indirect(reflect.ValueOf(resp))
+	hr, _ := v.FieldByName("HTTPResponse").Interface().(*http.Response)
+	body, _ := v.FieldByName("Body").Interface().([]byte)
+	if hr == nil {
+		return resp, fmt.Errorf("nitro: response %T carries no HTTP response", resp)
+	}
+	return resp, newAPIError(hr, body)
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}

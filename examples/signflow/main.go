@@ -1,0 +1,287 @@
+// Command signflow runs a whole Nitro Sign flow and prints each step with
+// its duration and the token requests made so far: token, envelope, upload
+// of a PDF it generates, signer, signature field, send, signing URLs,
+// signing, waiting for the seal, and the sealed ZIP's download.
+//
+// With no credentials set it runs against an embedded fake (nitrotest).
+// With NITRO_CLIENT_ID and NITRO_CLIENT_SECRET (and optionally
+// NITRO_BASE_URL) set it runs against the real API, where signing is done by
+// a person at the signing URL, so the wait for the seal may take a while.
+//
+//	go run ./examples/signflow
+package main
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"fmt"
+	"log"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/nitrokit/nitro"
+	"github.com/nitrokit/nitro/gen"
+	"github.com/nitrokit/nitro/nitrotest"
+)
+
+func main() {
+	if err := run(context.Background()); err != nil {
+		log.Fatal(err)
+	}
+}
+
+// flow is the state the steps share.
+type flow struct {
+	c        *nitro.Client
+	fake     *nitrotest.Server // nil against the real API
+	tokens   *atomic.Int64
+	env, doc uuid.UUID
+	signer   uuid.UUID
+	zipPath  string
+}
+
+func run(ctx context.Context) error {
+	f, cleanup, err := newFlow()
+	if err != nil {
+		return err
+	}
+	defer cleanup()
+	steps := []struct {
+		name string
+		do   func(context.Context) (string, error)
+	}{
+		{"token", f.token},
+		{"create envelope", f.createEnvelope},
+		{"upload a generated PDF", f.upload},
+		{"add a signer", f.addSigner},
+		{"place a signature field", f.placeField},
+		{"send for signing", f.send},
+		{"list signing URLs", f.signingURLs},
+		{"signing done", f.sign},
+		{"wait for sealed", f.waitSealed},
+		{"download the sealed ZIP", f.download},
+		{"inspect the ZIP", f.inspect},
+	}
+	total := time.Now()
+	for i, s := range steps {
+		start := time.Now()
+		out, err := s.do(ctx)
+		if err != nil {
+			return fmt.Errorf("step %d, %s: %w", i+1, s.name, err)
+		}
+		fmt.Printf("%2d. %-26s %9s  tokens: %d  %s\n", i+1, s.name, time.Since(start).Round(10*time.Microsecond), f.tokens.Load(), out)
+	}
+	fmt.Printf("done in %s\n", time.Since(total).Round(time.Millisecond))
+	return nil
+}
+
+// newFlow builds a client for the real API when credentials are set, or for
+// an embedded fake.
+func newFlow() (*flow, func(), error) {
+	f := &flow{tokens: &atomic.Int64{}}
+	cfg := nitro.Config{
+		ClientID:     os.Getenv("NITRO_CLIENT_ID"),
+		ClientSecret: os.Getenv("NITRO_CLIENT_SECRET"),
+		BaseURL:      os.Getenv("NITRO_BASE_URL"),
+		UserAgent:    "signflow-example",
+	}
+	if cfg.ClientID == "" && cfg.ClientSecret == "" {
+		f.fake = nitrotest.NewServer()
+		creds := f.fake.Credentials()
+		cfg.ClientID, cfg.ClientSecret, cfg.BaseURL = creds.ClientID, creds.ClientSecret, f.fake.URL()
+		fmt.Println("no NITRO_CLIENT_ID/NITRO_CLIENT_SECRET: running against an embedded fake at", f.fake.URL())
+	}
+	// Count token requests by watching the wire, the same way for both.
+	cfg.HTTPClient = &http.Client{Transport: countTokens{next: http.DefaultTransport, n: f.tokens}}
+	c, err := nitro.NewClient(cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	f.c = c
+	return f, func() {
+		c.Close()
+		if f.fake != nil {
+			f.fake.Close()
+		}
+	}, nil
+}
+
+type countTokens struct {
+	next http.RoundTripper
+	n    *atomic.Int64
+}
+
+func (t countTokens) RoundTrip(r *http.Request) (*http.Response, error) {
+	if strings.HasSuffix(r.URL.Path, "/oauth/token") {
+		t.n.Add(1)
+	}
+	return t.next.RoundTrip(r)
+}
+
+func (f *flow) token(ctx context.Context) (string, error) {
+	tok, err := f.c.Token(ctx)
+	return fmt.Sprintf("%s token, expires %s", tok.TokenType, tok.Expiry.Format(time.RFC3339)), err
+}
+
+func (f *flow) createEnvelope(ctx context.Context) (string, error) {
+	r, err := nitro.Check(f.c.CreateEnvelopeWithResponse(ctx, gen.CreateEnvelopeJSONRequestBody{
+		Name: "Signflow example", Mode: gen.EnvelopeCreateModeSequential,
+		Notification: gen.Notification{Subject: "Please sign the example", Body: "Sent by the nitro Go client's signflow example."},
+	}))
+	if err != nil {
+		return "", err
+	}
+	f.env = *r.JSON201.ID
+	return "envelope " + f.env.String(), nil
+}
+
+func (f *flow) upload(ctx context.Context) (string, error) {
+	pdf := generatePDF("Agreement", "Signed with the nitro Go client.")
+	d, err := f.c.UploadDocument(ctx, f.env, nitro.Document{
+		Name: "agreement.pdf", ContentType: "application/pdf", Body: bytes.NewReader(pdf), Size: int64(len(pdf)),
+	})
+	if err != nil {
+		return "", err
+	}
+	f.doc = d.ID
+	return fmt.Sprintf("document %s, %d bytes", f.doc, len(pdf)), nil
+}
+
+func (f *flow) addSigner(ctx context.Context) (string, error) {
+	email := envOr("NITRO_SIGNER_EMAIL", "signer@example.com")
+	var body gen.CreateParticipantJSONRequestBody
+	if err := body.FromSingleParticipantRequest(gen.SingleParticipantRequest{Email: &email, Role: gen.SingleParticipantRequestRoleSigner}); err != nil {
+		return "", err
+	}
+	r, err := nitro.Check(f.c.CreateParticipantWithResponse(ctx, f.env, body))
+	if err != nil {
+		return "", err
+	}
+	f.signer = *r.JSON201.ID
+	return "signer " + email, nil
+}
+
+func (f *flow) placeField(ctx context.Context) (string, error) {
+	var body gen.CreateFieldJSONRequestBody
+	err := body.FromCreateSignatureField(gen.CreateSignatureField{
+		ParticipantID: f.signer, Type: gen.CreateSignatureFieldTypeSignature,
+		Page: ptr(int32(1)), BoundingBox: []float32{72, 600, 200, 50}, Required: ptr(true),
+	})
+	if err != nil {
+		return "", err
+	}
+	if _, err := nitro.Check(f.c.CreateFieldWithResponse(ctx, f.env, f.doc, body)); err != nil {
+		return "", err
+	}
+	return "signature on page 1 at [72 600 200 50]", nil
+}
+
+func (f *flow) send(ctx context.Context) (string, error) {
+	r, err := nitro.Check(f.c.SendForSigningWithResponse(ctx, f.env))
+	if err != nil {
+		return "", err
+	}
+	return "status " + string(*r.JSON200.Status), nil
+}
+
+func (f *flow) signingURLs(ctx context.Context) (string, error) {
+	r, err := nitro.Check(f.c.ListSignerSigningUrlsWithResponse(ctx, f.env))
+	if err != nil {
+		return "", err
+	}
+	var urls []string
+	for _, u := range *r.JSON200.Items {
+		urls = append(urls, *u.SigningURL)
+	}
+	return strings.Join(urls, " "), nil
+}
+
+func (f *flow) sign(context.Context) (string, error) {
+	if f.fake == nil {
+		return "skipped against the real API: sign at the URL above", nil
+	}
+	return "by the fake's Sign hook", f.fake.Sign(f.env.String())
+}
+
+func (f *flow) waitSealed(ctx context.Context) (string, error) {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Minute)
+	defer cancel()
+	env, err := f.c.WaitForStatus(ctx, f.env, gen.ExtendedEnvelopeStatusSealed)
+	if err != nil {
+		return "", err
+	}
+	return "status " + string(*env.Status), nil
+}
+
+func (f *flow) download(ctx context.Context) (string, error) {
+	out, err := os.CreateTemp("", "nitro-signflow-*.zip")
+	if err != nil {
+		return "", err
+	}
+	defer out.Close()
+	n, err := f.c.DownloadSealedEnvelope(ctx, f.env, out)
+	if err != nil {
+		return "", err
+	}
+	f.zipPath = out.Name()
+	return fmt.Sprintf("%d bytes to %s", n, f.zipPath), out.Close()
+}
+
+func (f *flow) inspect(context.Context) (string, error) {
+	zr, err := zip.OpenReader(f.zipPath)
+	if err != nil {
+		return "", err
+	}
+	defer zr.Close()
+	st, err := os.Stat(f.zipPath)
+	if err != nil {
+		return "", err
+	}
+	var entries []string
+	for _, e := range zr.File {
+		entries = append(entries, fmt.Sprintf("%s (%d bytes)", e.Name, e.UncompressedSize64))
+	}
+	return fmt.Sprintf("%s: %d bytes, entries: %s", filepath.Base(f.zipPath), st.Size(), strings.Join(entries, ", ")), nil
+}
+
+func envOr(key, def string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// generatePDF writes a one-page PDF with a title and a line of text.
+func generatePDF(title, line string) []byte {
+	content := fmt.Sprintf("BT /F1 24 Tf 72 720 Td (%s) Tj ET BT /F1 12 Tf 72 690 Td (%s) Tj ET", title, line)
+	objs := []string{
+		"<< /Type /Catalog /Pages 2 0 R >>",
+		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+		fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(content), content),
+		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+	}
+	var b bytes.Buffer
+	b.WriteString("%PDF-1.4\n")
+	offsets := make([]int, len(objs))
+	for i, o := range objs {
+		offsets[i] = b.Len()
+		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
+	}
+	xref := b.Len()
+	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(objs)+1)
+	for _, off := range offsets {
+		fmt.Fprintf(&b, "%010d 00000 n \n", off)
+	}
+	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, xref)
+	return b.Bytes()
+}

@@ -1,0 +1,230 @@
+package nitro
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptrace"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/nitrokit/nitro/internal/retry"
+)
+
+// attemptKey carries the attempt number into each attempt's request.
+type attemptKey struct{}
+
+// attemptsOf reads how many attempts a response took.
+func attemptsOf(resp *http.Response) int {
+	if resp.Request != nil {
+		if n, ok := resp.Request.Context().Value(attemptKey{}).(int); ok {
+			return n
+		}
+	}
+	return 1
+}
+
+// retryTransport retries what is safe to retry, giving each attempt its own
+// idle timeout. Nitro has no idempotency keys, so a POST or PATCH is sent
+// again only when the server cannot have processed it: a 429, or a
+// connection error before the request was written.
+type retryTransport struct {
+	next       http.RoundTripper
+	maxRetries int
+	timeout    time.Duration
+	backoff    retry.Backoff
+	log        *slog.Logger
+	now        func() time.Time                          // test seam
+	sleep      func(context.Context, time.Duration) error // test seam
+}
+
+func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	for attempt := 1; ; attempt++ {
+		r, err := rewind(req, attempt)
+		if err != nil {
+			return nil, err
+		}
+		var wrote atomic.Bool // set on the transport's writing goroutine
+		ctx, a := t.attemptContext(r.Context(), attempt, &wrote)
+		resp, err := t.next.RoundTrip(r.WithContext(ctx))
+		if err != nil && context.Cause(ctx) == errAttemptTimeout {
+			err = errAttemptTimeout
+		}
+		again, after := t.shouldRetry(req, resp, err, wrote.Load())
+		if !again || attempt > t.maxRetries || req.Context().Err() != nil {
+			return t.finish(resp, err, a, attempt)
+		}
+		a.stop()
+		if resp != nil {
+			drain(resp)
+		}
+		d := t.backoff.Delay(attempt, after)
+		t.log.Warn("nitro: retrying", "method", req.Method, "path", req.URL.Path, "attempt", attempt, "retry_in", d, "status", statusOf(resp), "error", err)
+		if err := t.sleep(req.Context(), d); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// finish returns the last attempt's outcome, keeping its timeout alive until
+// the body is closed, and says how many attempts it took.
+func (t *retryTransport) finish(resp *http.Response, err error, a *attempt, n int) (*http.Response, error) {
+	if err != nil {
+		a.stop()
+		if n > 1 {
+			err = &attemptsError{attempts: n, err: err}
+		}
+		return nil, err
+	}
+	resp.Body = &timedBody{ReadCloser: resp.Body, a: a}
+	return resp, nil
+}
+
+// attempt is one try's deadline: its timer cancels the try unless the
+// response, and then each piece of the body, arrives within the timeout.
+type attempt struct {
+	timer   *time.Timer
+	timeout time.Duration
+	cancel  context.CancelCauseFunc
+	once    sync.Once
+}
+
+func (a *attempt) touch() { a.timer.Reset(a.timeout) }
+
+func (a *attempt) stop() {
+	a.once.Do(func() {
+		a.timer.Stop()
+		a.cancel(nil)
+	})
+}
+
+// errAttemptTimeout is the cause of an attempt that went quiet too long.
+var errAttemptTimeout = errors.New("nitro: attempt timed out")
+
+func (t *retryTransport) attemptContext(parent context.Context, n int, wrote *atomic.Bool) (context.Context, *attempt) {
+	ctx, cancel := context.WithCancelCause(context.WithValue(parent, attemptKey{}, n))
+	a := &attempt{timeout: t.timeout, cancel: cancel}
+	a.timer = time.AfterFunc(t.timeout, func() { cancel(errAttemptTimeout) })
+	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{WroteHeaders: func() { wrote.Store(true) }})
+	return ctx, a
+}
+
+// shouldRetry decides whether an attempt may be repeated, and any delay the
+// server asked for.
+func (t *retryTransport) shouldRetry(req *http.Request, resp *http.Response, err error, wrote bool) (bool, time.Duration) {
+	if !rewindable(req) {
+		return false, 0
+	}
+	idempotent := req.Method != http.MethodPost && req.Method != http.MethodPatch
+	if err != nil {
+		return idempotent || !wrote, 0
+	}
+	switch code := resp.StatusCode; {
+	case code == http.StatusTooManyRequests:
+		after, _ := retry.RetryAfter(resp.Header, t.now())
+		return true, after
+	case code == http.StatusRequestTimeout || code >= 500:
+		after, _ := retry.RetryAfter(resp.Header, t.now())
+		return idempotent, after
+	}
+	return false, 0
+}
+
+func rewindable(req *http.Request) bool {
+	return req.Body == nil || req.Body == http.NoBody || req.GetBody != nil
+}
+
+// rewind returns the request for an attempt, with a fresh body after the
+// first.
+func rewind(req *http.Request, attempt int) (*http.Request, error) {
+	if attempt == 1 || req.Body == nil || req.Body == http.NoBody {
+		return req, nil
+	}
+	body, err := req.GetBody()
+	if err != nil {
+		return nil, err
+	}
+	r := req.Clone(req.Context())
+	r.Body = body
+	return r, nil
+}
+
+func drain(resp *http.Response) {
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	resp.Body.Close()
+}
+
+func statusOf(resp *http.Response) int {
+	if resp == nil {
+		return 0
+	}
+	return resp.StatusCode
+}
+
+// attemptsError says how much of the retry budget a failure used.
+type attemptsError struct {
+	attempts int
+	err      error
+}
+
+func (e *attemptsError) Error() string { return "after " + strconv.Itoa(e.attempts) + " attempts: " + e.err.Error() }
+func (e *attemptsError) Unwrap() error { return e.err }
+
+// timedBody resets the attempt's idle timer on each read, and ends the
+// attempt when closed.
+type timedBody struct {
+	io.ReadCloser
+	a *attempt
+}
+
+func (b *timedBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if n > 0 {
+		b.a.touch()
+	}
+	return n, err
+}
+
+func (b *timedBody) Close() error {
+	err := b.ReadCloser.Close()
+	b.a.stop()
+	return err
+}
+
+// userAgent sets the User-Agent of requests that have none of their own.
+type userAgent struct {
+	next http.RoundTripper
+	ua   string
+}
+
+func (t *userAgent) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Header.Get("User-Agent") == "" {
+		r := req.Clone(req.Context())
+		r.Header.Set("User-Agent", t.ua)
+		req = r
+	}
+	return t.next.RoundTrip(req)
+}
+
+// logAttempts logs each attempt: method, path, status, duration. Never a
+// header: the Authorization header stays out of every log.
+type logAttempts struct {
+	next http.RoundTripper
+	log  *slog.Logger
+}
+
+func (t *logAttempts) RoundTrip(req *http.Request) (*http.Response, error) {
+	if !t.log.Enabled(req.Context(), slog.LevelDebug) {
+		return t.next.RoundTrip(req)
+	}
+	start := time.Now()
+	resp, err := t.next.RoundTrip(req)
+	attempt, _ := req.Context().Value(attemptKey{}).(int)
+	t.log.DebugContext(req.Context(), "nitro: request", "method", req.Method, "path", req.URL.Path, "attempt", attempt,
+		"status", statusOf(resp), "duration", time.Since(start), "error", err)
+	return resp, err
+}

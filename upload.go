@@ -1,0 +1,151 @@
+package nitro
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/textproto"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"github.com/nitrokit/nitro/gen"
+)
+
+// The documented limits of an envelope's documents, checked before sending.
+const (
+	MaxDocumentSize         = 20 << 20 // bytes per file
+	MaxDocumentsPerEnvelope = 15
+)
+
+// Errors of UploadDocument found before anything is sent (or, for a body
+// larger than its stated Size, while sending).
+var (
+	ErrInvalidDocument  = errors.New("nitro: invalid document")
+	ErrDocumentTooLarge = errors.New("nitro: document exceeds 20 MB")
+	ErrTooManyDocuments = errors.New("nitro: envelope already has 15 documents")
+)
+
+// Document is a file to add to an envelope: either Body, streamed as it is
+// read and never held in memory, or NitroDocumentID, an existing Nitro
+// document.
+type Document struct {
+	// Name is the document's name, shown to participants. Required.
+	Name string
+	// ContentType is the file's media type, such as "application/pdf".
+	// Required with Body.
+	ContentType string
+	// Body is the file's content.
+	Body io.Reader
+	// Size is Body's length in bytes if known (> 0): a file over the limit
+	// is refused before anything is sent. A Body that turns out longer than
+	// the limit is cut off with ErrDocumentTooLarge either way.
+	Size int64
+	// NitroDocumentID attaches an existing Nitro document instead of Body.
+	NitroDocumentID string
+}
+
+func (d Document) check() error {
+	switch {
+	case strings.TrimSpace(d.Name) == "":
+		return fmt.Errorf("%w: Name is required", ErrInvalidDocument)
+	case d.Body != nil && d.NitroDocumentID != "":
+		return fmt.Errorf("%w: Body and NitroDocumentID are mutually exclusive", ErrInvalidDocument)
+	case d.Body == nil && d.NitroDocumentID == "":
+		return fmt.Errorf("%w: Body or NitroDocumentID is required", ErrInvalidDocument)
+	case d.Body != nil && d.ContentType == "":
+		return fmt.Errorf("%w: ContentType is required with Body", ErrInvalidDocument)
+	case d.Size > MaxDocumentSize:
+		return fmt.Errorf("%w: %q is %d bytes, the limit is %d", ErrDocumentTooLarge, d.Name, d.Size, MaxDocumentSize)
+	}
+	return nil
+}
+
+// UploadDocument adds doc to a drafted envelope as a multipart request (a
+// JSON metadata part and a binary payload part) streamed through a pipe, so
+// the file is never buffered whole. It checks the documented limits first,
+// which costs one listDocuments request. A streamed body cannot be sent
+// twice, so an upload is never retried.
+func (c *Client) UploadDocument(ctx context.Context, envelopeID uuid.UUID, doc Document) (gen.PendingDocumentResponse, error) {
+	var out gen.PendingDocumentResponse
+	if err := doc.check(); err != nil {
+		return out, err
+	}
+	docs, err := Check(c.ListDocumentsWithResponse(ctx, envelopeID))
+	if err != nil {
+		return out, err
+	}
+	if docs.JSON200 != nil && docs.JSON200.Items != nil && len(*docs.JSON200.Items) >= MaxDocumentsPerEnvelope {
+		return out, fmt.Errorf("%w %s", ErrTooManyDocuments, envelopeID)
+	}
+	var params *gen.CreateDocumentParams
+	if doc.NitroDocumentID != "" {
+		params = &gen.CreateDocumentParams{NitroDocumentID: &doc.NitroDocumentID}
+	}
+	pr, pw := io.Pipe()
+	mw := multipart.NewWriter(pw)
+	written := make(chan error, 1)
+	go func() { written <- writeMultipart(pw, mw, doc) }()
+	resp, err := c.raw.CreateDocumentWithBody(ctx, envelopeID, params, mw.FormDataContentType(), pr)
+	pr.CloseWithError(errors.New("nitro: upload finished")) // unblocks the writer if the request ended early
+	if werr := <-written; werr != nil && errors.Is(werr, ErrDocumentTooLarge) {
+		if resp != nil {
+			drain(resp)
+		}
+		return out, werr
+	}
+	if err != nil {
+		return out, fmt.Errorf("nitro: upload %q: %w", doc.Name, err)
+	}
+	if resp.StatusCode != 201 && resp.StatusCode != 200 {
+		return out, errorFromResponse(resp)
+	}
+	defer resp.Body.Close()
+	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&out); err != nil {
+		return out, fmt.Errorf("nitro: upload %q: decoding the answer: %w", doc.Name, err)
+	}
+	return out, nil
+}
+
+// writeMultipart writes the metadata and payload parts into the pipe.
+func writeMultipart(pw *io.PipeWriter, mw *multipart.Writer, doc Document) (err error) {
+	defer func() { pw.CloseWithError(err) }()
+	h := textproto.MIMEHeader{}
+	h.Set("Content-Disposition", `form-data; name="metadata"`)
+	h.Set("Content-Type", "application/json")
+	part, err := mw.CreatePart(h)
+	if err != nil {
+		return err
+	}
+	meta := gen.EnvelopeWebDocumentRequestMetadata{Name: doc.Name}
+	if doc.ContentType != "" {
+		meta.ContentType = &doc.ContentType
+	}
+	if err := json.NewEncoder(part).Encode(meta); err != nil {
+		return err
+	}
+	if doc.Body != nil {
+		h := textproto.MIMEHeader{}
+		h.Set("Content-Disposition", multipartFile("payload", doc.Name))
+		h.Set("Content-Type", doc.ContentType)
+		if part, err = mw.CreatePart(h); err != nil {
+			return err
+		}
+		n, err := io.Copy(part, io.LimitReader(doc.Body, MaxDocumentSize+1))
+		if err != nil {
+			return err
+		}
+		if n > MaxDocumentSize {
+			return fmt.Errorf("%w: %q is longer than %d bytes", ErrDocumentTooLarge, doc.Name, MaxDocumentSize)
+		}
+	}
+	return mw.Close()
+}
+
+func multipartFile(field, name string) string {
+	esc := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\r", "", "\n", "").Replace(name)
+	return fmt.Sprintf(`form-data; name=%q; filename="%s"`, field, esc)
+}
