@@ -38,7 +38,7 @@ type retryTransport struct {
 	timeout    time.Duration
 	backoff    retry.Backoff
 	log        *slog.Logger
-	now        func() time.Time                          // test seam
+	now        func() time.Time                           // test seam
 	sleep      func(context.Context, time.Duration) error // test seam
 }
 
@@ -171,7 +171,9 @@ type attemptsError struct {
 	err      error
 }
 
-func (e *attemptsError) Error() string { return "after " + strconv.Itoa(e.attempts) + " attempts: " + e.err.Error() }
+func (e *attemptsError) Error() string {
+	return "after " + strconv.Itoa(e.attempts) + " attempts: " + e.err.Error()
+}
 func (e *attemptsError) Unwrap() error { return e.err }
 
 // timedBody resets the attempt's idle timer on each read, and ends the

@@ -46,5 +46,7 @@
 // participant role enum says "signer" and "cc" while the spec's examples
 // send "SIGNER"; either case is accepted and answered in lower case.
 //
+// Every answer carries an X-Request-Id header, as a production API would.
+//
 // A Server is safe for concurrent use and never panics on bad input.
 package nitrotest

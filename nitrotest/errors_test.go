@@ -84,8 +84,14 @@ func errorCases(t *testing.T, fx *fixture) map[string]func() result {
 		return res(r.StatusCode(), r.Body, err)
 	}
 	return map[string]func() result{
-		"cancelEnvelope 404": func() result { r, err := c.CancelEnvelopeWithResponse(ctx, fx.missing); return res(r.StatusCode(), r.Body, err) },
-		"cancelEnvelope 409": func() result { r, err := c.CancelEnvelopeWithResponse(ctx, fx.draft); return res(r.StatusCode(), r.Body, err) },
+		"cancelEnvelope 404": func() result {
+			r, err := c.CancelEnvelopeWithResponse(ctx, fx.missing)
+			return res(r.StatusCode(), r.Body, err)
+		},
+		"cancelEnvelope 409": func() result {
+			r, err := c.CancelEnvelopeWithResponse(ctx, fx.draft)
+			return res(r.StatusCode(), r.Body, err)
+		},
 		"reorderDocuments 404": func() result {
 			r, err := c.ReorderDocumentsWithResponse(ctx, fx.missing, gen.ReorderDocumentsRequest{Order: &[]uuid.UUID{}})
 			return res(r.StatusCode(), r.Body, err)
@@ -94,15 +100,30 @@ func errorCases(t *testing.T, fx *fixture) map[string]func() result {
 			r, err := c.ReorderDocumentsWithResponse(ctx, fx.sent, gen.ReorderDocumentsRequest{Order: &[]uuid.UUID{fx.sentDoc}})
 			return res(r.StatusCode(), r.Body, err)
 		},
-		"sendReminders 404": func() result { r, err := c.SendRemindersWithResponse(ctx, fx.missing, gen.SendReminders{}); return res(r.StatusCode(), r.Body, err) },
-		"sendReminders 409": func() result { r, err := c.SendRemindersWithResponse(ctx, fx.draft, gen.SendReminders{}); return res(r.StatusCode(), r.Body, err) },
-		"sendForSigning 404": func() result { r, err := c.SendForSigningWithResponse(ctx, fx.missing); return res(r.StatusCode(), r.Body, err) },
-		"sendForSigning 409": func() result { r, err := c.SendForSigningWithResponse(ctx, fx.sent); return res(r.StatusCode(), r.Body, err) },
+		"sendReminders 404": func() result {
+			r, err := c.SendRemindersWithResponse(ctx, fx.missing, gen.SendReminders{})
+			return res(r.StatusCode(), r.Body, err)
+		},
+		"sendReminders 409": func() result {
+			r, err := c.SendRemindersWithResponse(ctx, fx.draft, gen.SendReminders{})
+			return res(r.StatusCode(), r.Body, err)
+		},
+		"sendForSigning 404": func() result {
+			r, err := c.SendForSigningWithResponse(ctx, fx.missing)
+			return res(r.StatusCode(), r.Body, err)
+		},
+		"sendForSigning 409": func() result {
+			r, err := c.SendForSigningWithResponse(ctx, fx.sent)
+			return res(r.StatusCode(), r.Body, err)
+		},
 		"deleteParticipants 404": func() result {
 			r, err := c.DeleteParticipantsWithResponse(ctx, fx.draft, gen.DeleteParticipantsRequest{Items: &[]uuid.UUID{fx.missingChild}})
 			return res(r.StatusCode(), r.Body, err)
 		},
-		"listParticipants 404": func() result { r, err := c.ListParticipantsWithResponse(ctx, fx.missing); return res(r.StatusCode(), r.Body, err) },
+		"listParticipants 404": func() result {
+			r, err := c.ListParticipantsWithResponse(ctx, fx.missing)
+			return res(r.StatusCode(), r.Body, err)
+		},
 		"createParticipant 400": func() result {
 			r, err := c.CreateParticipantWithResponse(ctx, fx.draft, *jsonBody(t, &gen.CreateParticipantJSONRequestBody{}, `{"email":"not-an-email","role":"signer"}`))
 			return res(r.StatusCode(), r.Body, err)
@@ -115,7 +136,10 @@ func errorCases(t *testing.T, fx *fixture) map[string]func() result {
 			r, err := c.DeleteFieldsWithResponse(ctx, fx.draft, fx.missingChild, gen.DeleteFieldsRequest{})
 			return res(r.StatusCode(), r.Body, err)
 		},
-		"listFields 404": func() result { r, err := c.ListFieldsWithResponse(ctx, fx.draft, fx.missingChild); return res(r.StatusCode(), r.Body, err) },
+		"listFields 404": func() result {
+			r, err := c.ListFieldsWithResponse(ctx, fx.draft, fx.missingChild)
+			return res(r.StatusCode(), r.Body, err)
+		},
 		"createField 400": func() result {
 			r, err := c.CreateFieldWithResponse(ctx, fx.draft, fx.draftDoc, fieldBody(fx.draftSigner, "[1,2,0,0]"))
 			return res(r.StatusCode(), r.Body, err)
@@ -128,7 +152,10 @@ func errorCases(t *testing.T, fx *fixture) map[string]func() result {
 			r, err := c.CreateFieldWithResponse(ctx, fx.draft, fx.draftDoc, fieldBody(fx.cc, "[1,2,3,4]"))
 			return res(r.StatusCode(), r.Body, err)
 		},
-		"listDocuments 404":  func() result { r, err := c.ListDocumentsWithResponse(ctx, fx.missing); return res(r.StatusCode(), r.Body, err) },
+		"listDocuments 404": func() result {
+			r, err := c.ListDocumentsWithResponse(ctx, fx.missing)
+			return res(r.StatusCode(), r.Body, err)
+		},
 		"createDocument 400": func() result { return upload(fx.draft, "", "application/pdf", minimalPDF(1), nil) },
 		"createDocument 413": func() result {
 			return upload(fx.draft, "big.pdf", "application/pdf", make([]byte, 20<<20+1), nil)
@@ -186,12 +213,18 @@ func errorCases(t *testing.T, fx *fixture) map[string]func() result {
 			r, err := c.UpdateFieldWithResponse(ctx, fx.draft, fx.draftDoc, fx.missingChild, u)
 			return res(r.StatusCode(), r.Body, err)
 		},
-		"getDocument 404": func() result { r, err := c.GetDocumentWithResponse(ctx, fx.draft, fx.missingChild); return res(r.StatusCode(), r.Body, err) },
+		"getDocument 404": func() result {
+			r, err := c.GetDocumentWithResponse(ctx, fx.draft, fx.missingChild)
+			return res(r.StatusCode(), r.Body, err)
+		},
 		"deleteDocument 404": func() result {
 			r, err := c.DeleteDocumentWithResponse(ctx, fx.draft, fx.missingChild)
 			return res(r.StatusCode(), r.Body, err)
 		},
-		"deleteDocument 409": func() result { r, err := c.DeleteDocumentWithResponse(ctx, fx.sent, fx.sentDoc); return res(r.StatusCode(), r.Body, err) },
+		"deleteDocument 409": func() result {
+			r, err := c.DeleteDocumentWithResponse(ctx, fx.sent, fx.sentDoc)
+			return res(r.StatusCode(), r.Body, err)
+		},
 		"updateDocument 400": func() result {
 			r, err := c.UpdateDocumentWithResponse(ctx, fx.draft, fx.draftDoc, gen.RenameDocumentRequest{Name: "  "})
 			return res(r.StatusCode(), r.Body, err)
@@ -204,8 +237,14 @@ func errorCases(t *testing.T, fx *fixture) map[string]func() result {
 			r, err := c.UpdateDocumentWithResponse(ctx, fx.sent, fx.sentDoc, gen.RenameDocumentRequest{Name: "x"})
 			return res(r.StatusCode(), r.Body, err)
 		},
-		"getEnvelope 404":    func() result { r, err := c.GetEnvelopeWithResponse(ctx, fx.missing); return res(r.StatusCode(), r.Body, err) },
-		"deleteEnvelope 400": func() result { r, err := c.DeleteEnvelopeWithResponse(ctx, fx.sent); return res(r.StatusCode(), r.Body, err) },
+		"getEnvelope 404": func() result {
+			r, err := c.GetEnvelopeWithResponse(ctx, fx.missing)
+			return res(r.StatusCode(), r.Body, err)
+		},
+		"deleteEnvelope 400": func() result {
+			r, err := c.DeleteEnvelopeWithResponse(ctx, fx.sent)
+			return res(r.StatusCode(), r.Body, err)
+		},
 		"updateEnvelope 400": func() result {
 			r, err := c.UpdateEnvelopeWithResponse(ctx, fx.draft, gen.EnvelopeUpdate{Name: ptr("")})
 			return res(r.StatusCode(), r.Body, err)
@@ -258,7 +297,10 @@ func errorCases(t *testing.T, fx *fixture) map[string]func() result {
 			r, err := c.DownloadConvertedFileWithResponse(ctx, "no-such-job")
 			return res(r.StatusCode(), r.Body, err)
 		}),
-		"getJobStatus 404": func() result { r, err := c.GetJobStatusWithResponse(ctx, "no-such-job"); return res(r.StatusCode(), r.Body, err) },
+		"getJobStatus 404": func() result {
+			r, err := c.GetJobStatusWithResponse(ctx, "no-such-job")
+			return res(r.StatusCode(), r.Body, err)
+		},
 		"getJobStatus 500": fault("GetJobStatus", func() result {
 			r, err := c.GetJobStatusWithResponse(ctx, "no-such-job")
 			return res(r.StatusCode(), r.Body, err)

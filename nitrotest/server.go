@@ -7,6 +7,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/nitrokit/nitro/auth"
 	"github.com/nitrokit/nitro/nitrotest/internal/api"
 )
@@ -77,6 +79,7 @@ func (s *Server) Close() {
 // serveHTTP is the pipeline every request goes through: count, fault,
 // authenticate, validate, serve.
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("X-Request-Id", uuid.NewString())
 	if r.URL.Path == "/oauth/token" {
 		s.stats.token()
 		w, done := s.fault(w, r, "")
