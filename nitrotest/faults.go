@@ -101,7 +101,7 @@ func (f Fault) apply(w http.ResponseWriter, r *http.Request) (http.ResponseWrite
 	}
 	switch {
 	case f.Drop:
-		hijackClose(w)
+		hijackClose(w, false)
 		return w, true
 	case f.Status != 0:
 		if f.RetryAfter != "" {
@@ -147,13 +147,14 @@ func (t *truncatingWriter) Write(p []byte) (int, error) {
 	}
 	_, _ = t.ResponseWriter.Write(p[:t.left])
 	t.cut = true
-	hijackClose(t.ResponseWriter)
+	hijackClose(t.ResponseWriter, true)
 	return 0, http.ErrAbortHandler
 }
 
-// hijackClose closes the connection without (finishing) an answer.
-func hijackClose(w http.ResponseWriter) {
-	if f, ok := w.(http.Flusher); ok {
+// hijackClose closes the connection: with no answer at all, or (flush) after
+// sending what was written so far.
+func hijackClose(w http.ResponseWriter, flush bool) {
+	if f, ok := w.(http.Flusher); ok && flush {
 		f.Flush()
 	}
 	if h, ok := w.(http.Hijacker); ok {

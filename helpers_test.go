@@ -1,0 +1,72 @@
+package nitro
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/nitrokit/nitro/internal/flowtest"
+	"github.com/nitrokit/nitro/nitrotest"
+)
+
+// sleeps records the retry sleeps a client asked for, without sleeping.
+type sleeps struct {
+	mu sync.Mutex
+	d  []time.Duration
+}
+
+func (s *sleeps) sleep(ctx context.Context, d time.Duration) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.d = append(s.d, d)
+	return ctx.Err()
+}
+
+func (s *sleeps) all() []time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]time.Duration(nil), s.d...)
+}
+
+// syncBuffer is a log sink safe across goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// setup starts a validating fake and a Client on it whose retries do not
+// sleep; both stop when the test ends.
+func setup(t *testing.T, cfg Config, opts ...nitrotest.Option) (*Client, *nitrotest.Server, *sleeps, *syncBuffer) {
+	t.Helper()
+	srv := nitrotest.NewServer(append([]nitrotest.Option{nitrotest.WithSpec("api/openapi.json", "api/overlay.yaml")}, opts...)...)
+	t.Cleanup(srv.Close)
+	logs := &syncBuffer{}
+	creds := srv.Credentials()
+	cfg.ClientID, cfg.ClientSecret, cfg.BaseURL = creds.ClientID, creds.ClientSecret, srv.URL()
+	cfg.Logger = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	c, err := NewClient(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	sl := &sleeps{}
+	c.retrying.sleep = sl.sleep
+	return c, srv, sl, logs
+}
+
+var must = flowtest.Must
