@@ -14,16 +14,19 @@ import (
 
 func envelopePath(id uuid.UUID) string { return "/sign/envelopes/" + id.String() }
 
+// extended and summary copy every value: the answer is encoded after the
+// state lock is released, so it must not point into the state.
 func (e *envelope) extended() api.ExtendedEnvelope {
-	status, mode := api.ExtendedEnvelopeStatus(e.status), api.ExtendedEnvelopeMode(e.mode)
-	n := e.notification
-	return api.ExtendedEnvelope{ID: &e.id, Name: &e.name, Status: &status, Mode: &mode, Notification: &n,
-		CreatedAt: &e.created, LastModifiedAt: &e.modified}
+	s := e.summary()
+	mode, n := api.ExtendedEnvelopeMode(e.mode), e.notification
+	status := api.ExtendedEnvelopeStatus(*s.Status)
+	return api.ExtendedEnvelope{ID: s.ID, Name: s.Name, Status: &status, Mode: &mode, Notification: &n,
+		CreatedAt: s.CreatedAt, LastModifiedAt: s.LastModifiedAt}
 }
 
 func (e *envelope) summary() api.Envelope {
-	status := api.EnvelopeStatus(e.status)
-	return api.Envelope{ID: &e.id, Name: &e.name, Status: &status, CreatedAt: &e.created, LastModifiedAt: &e.modified}
+	id, name, status, created, modified := e.id, e.name, api.EnvelopeStatus(e.status), e.created, e.modified
+	return api.Envelope{ID: &id, Name: &name, Status: &status, CreatedAt: &created, LastModifiedAt: &modified}
 }
 
 // notFound is the 404 for an envelope id.
