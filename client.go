@@ -63,8 +63,8 @@ func WithTokenSource(src *auth.Source) Option {
 
 // NewClient validates cfg and builds the client and its transport stack
 // once: retries, then authentication (per attempt, with one replay after a
-// 401), then User-Agent, then a debug log line per attempt, then
-// cfg.HTTPClient's own transport.
+// 401), then a debug log line per attempt, then cfg.HTTPClient's own
+// transport. The User-Agent is set as each request is built.
 func NewClient(cfg Config, opts ...Option) (*Client, error) {
 	cfg, err := cfg.withDefaults()
 	if err != nil {
@@ -89,7 +89,7 @@ func NewClient(cfg Config, opts ...Option) (*Client, error) {
 		base = http.DefaultTransport
 	}
 	c.retrying = &retryTransport{
-		next:       c.src.Transport(&userAgent{next: &logAttempts{next: base, log: cfg.Logger}, ua: userAgentOf(cfg.UserAgent)}),
+		next:       c.src.Transport(&logAttempts{next: base, log: cfg.Logger}),
 		maxRetries: cfg.MaxRetries,
 		timeout:    cfg.Timeout,
 		backoff:    retry.Backoff{Base: 500 * time.Millisecond, Max: 30 * time.Second},
@@ -100,7 +100,9 @@ func NewClient(cfg Config, opts ...Option) (*Client, error) {
 	hc := *cfg.HTTPClient
 	hc.Transport = c.retrying
 	c.http = &hc
-	if c.ClientWithResponses, err = gen.NewClientWithResponses(cfg.BaseURL, gen.WithHTTPClient(c.http)); err != nil {
+	c.ClientWithResponses, err = gen.NewClientWithResponses(cfg.BaseURL, gen.WithHTTPClient(c.http),
+		gen.WithRequestEditorFn(userAgent(userAgentOf(cfg.UserAgent))))
+	if err != nil {
 		c.Close()
 		return nil, fmt.Errorf("nitro: %w", err)
 	}

@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/nitrokit/nitro/gen"
 	"github.com/nitrokit/nitro/internal/retry"
 )
 
@@ -49,7 +50,7 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			return nil, err
 		}
 		var wrote atomic.Bool // set on the transport's writing goroutine
-		ctx, a := t.attemptContext(r.Context(), attempt, &wrote)
+		ctx, a := t.attemptContext(r.Context(), attempt, r.Method, &wrote)
 		resp, err := t.next.RoundTrip(r.WithContext(ctx))
 		if err != nil && context.Cause(ctx) == errAttemptTimeout {
 			err = errAttemptTimeout
@@ -105,13 +106,20 @@ func (a *attempt) stop() {
 // errAttemptTimeout is the cause of an attempt that went quiet too long.
 var errAttemptTimeout = errors.New("nitro: attempt timed out")
 
-func (t *retryTransport) attemptContext(parent context.Context, n int, wrote *atomic.Bool) (context.Context, *attempt) {
+func (t *retryTransport) attemptContext(parent context.Context, n int, method string, wrote *atomic.Bool) (context.Context, *attempt) {
 	ctx, cancel := context.WithCancelCause(context.WithValue(parent, attemptKey{}, n))
 	a := &attempt{timeout: t.timeout, cancel: cancel}
 	a.timer = time.AfterFunc(t.timeout, func() { cancel(errAttemptTimeout) })
-	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{WroteHeaders: func() { wrote.Store(true) }})
+	if !idempotent(method) {
+		// Only these need to know whether the request went out before an
+		// error; tracing costs every request a little, so the rest skip it.
+		ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{WroteHeaders: func() { wrote.Store(true) }})
+	}
 	return ctx, a
 }
+
+// idempotent reports whether sending a request twice is the same as once.
+func idempotent(method string) bool { return method != http.MethodPost && method != http.MethodPatch }
 
 // shouldRetry decides whether an attempt may be repeated, and any delay the
 // server asked for.
@@ -119,9 +127,9 @@ func (t *retryTransport) shouldRetry(req *http.Request, resp *http.Response, err
 	if !rewindable(req) {
 		return false, 0
 	}
-	idempotent := req.Method != http.MethodPost && req.Method != http.MethodPatch
+	idem := idempotent(req.Method)
 	if err != nil {
-		return idempotent || !wrote, 0
+		return idem || !wrote, 0
 	}
 	switch code := resp.StatusCode; {
 	case code == http.StatusTooManyRequests:
@@ -129,7 +137,7 @@ func (t *retryTransport) shouldRetry(req *http.Request, resp *http.Response, err
 		return true, after
 	case code == http.StatusRequestTimeout || code >= 500:
 		after, _ := retry.RetryAfter(resp.Header, t.now())
-		return idempotent, after
+		return idem, after
 	}
 	return false, 0
 }
@@ -197,19 +205,15 @@ func (b *timedBody) Close() error {
 	return err
 }
 
-// userAgent sets the User-Agent of requests that have none of their own.
-type userAgent struct {
-	next http.RoundTripper
-	ua   string
-}
-
-func (t *userAgent) RoundTrip(req *http.Request) (*http.Response, error) {
-	if req.Header.Get("User-Agent") == "" {
-		r := req.Clone(req.Context())
-		r.Header.Set("User-Agent", t.ua)
-		req = r
+// userAgent sets the User-Agent on requests the generated client just built
+// (a request editor, so the request is still ours to change: no copy).
+func userAgent(ua string) gen.RequestEditorFn {
+	return func(_ context.Context, req *http.Request) error {
+		if req.Header.Get("User-Agent") == "" {
+			req.Header.Set("User-Agent", ua)
+		}
+		return nil
 	}
-	return t.next.RoundTrip(req)
 }
 
 // logAttempts logs each attempt: method, path, status, duration. Never a
