@@ -115,7 +115,7 @@ func (s *Source) newEntry(tok Token, sent time.Time) *entry {
 	life := tok.Expiry.Sub(sent)
 	window := max(time.Duration(float64(life)*s.opts.fraction), s.opts.minWindow)
 	window = min(window, life/2)
-	return &entry{tok: tok, header: "Bearer " + tok.AccessToken, refreshAt: tok.Expiry.Add(-window)}
+	return &entry{tok: tok, header: "Bearer " + tok.AccessToken, sent: sent, refreshAt: tok.Expiry.Add(-window)}
 }
 
 // scrub removes the client secret from text a server sent back.

@@ -27,6 +27,9 @@ type options struct {
 	failureTTL   time.Duration
 	backoff      retry.Backoff
 	store        Store
+	storeTimeout time.Duration
+	leaseTTL     time.Duration
+	pollEvery    time.Duration
 }
 
 func defaultOptions() options {
@@ -40,6 +43,9 @@ func defaultOptions() options {
 		defaultTTL:   5 * time.Minute, // Nitrobox's default lifetime.
 		failureTTL:   5 * time.Second,
 		backoff:      retry.Backoff{Base: 250 * time.Millisecond, Max: 10 * time.Second},
+		storeTimeout: 250 * time.Millisecond,
+		leaseTTL:     10 * time.Second,
+		pollEvery:    50 * time.Millisecond,
 	}
 }
 

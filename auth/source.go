@@ -50,6 +50,9 @@ type Source struct {
 	afterFunc func(time.Duration, func()) (stop func() bool)
 	sleep     func(context.Context, time.Duration) error
 
+	key    string  // the token's name in the store
+	sealer *sealer // nil without a store
+
 	requests atomic.Int64 // token requests sent
 	waits    atomic.Int64 // calls that had to wait for a fetch
 }
@@ -59,6 +62,7 @@ type Source struct {
 type entry struct {
 	tok       Token
 	header    string // "Bearer " + tok.AccessToken
+	sent      time.Time
 	refreshAt time.Time
 
 	trying atomic.Bool // a refresh of this entry is running
@@ -127,6 +131,12 @@ func NewSource(flow Flow, creds Credentials, opts ...Option) (*Source, error) {
 	}
 	s := &Source{flow: flow, creds: creds, opts: o, now: time.Now, afterFunc: afterFunc, sleep: retry.Sleep}
 	s.client = sameHostRedirects(o.client, o.insecure)
+	if o.store != nil {
+		s.key = storeKey(flow, creds.ClientID)
+		if s.sealer, err = newSealer(creds.ClientSecret, s.key); err != nil {
+			return nil, fmt.Errorf("auth: WithStore: %w", err)
+		}
+	}
 	s.life, s.stop = context.WithCancel(context.Background())
 	return s, nil
 }
@@ -238,7 +248,7 @@ func (s *Source) fetchFunc(ctx context.Context, seen *entry) func() (any, error)
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.opts.fetchTimeout)
 		defer cancel()
 		defer context.AfterFunc(s.life, cancel)()
-		e, err := s.fetch(ctx)
+		e, err := s.obtain(ctx, seen)
 		if err != nil {
 			var ae *Error
 			if errors.As(err, &ae) && !ae.Retryable {
