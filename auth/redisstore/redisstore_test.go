@@ -255,3 +255,14 @@ func must(t testing.TB, err error) {
 		t.Fatal(err)
 	}
 }
+
+func benchStore(b *testing.B, addr string) (*redis.Client, *redisstore.Store) {
+	b.Helper()
+	rdb := redis.NewClient(&redis.Options{Addr: addr})
+	b.Cleanup(func() { rdb.Close() })
+	st, err := redisstore.New(rdb)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return rdb, st
+}
