@@ -1,14 +1,13 @@
 package nitro
 
 import (
-	"bytes"
 	"context"
-	"log/slog"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/nitrokit/nitro/internal/flowtest"
+	"github.com/nitrokit/nitro/internal/testlog"
 	"github.com/nitrokit/nitro/nitrotest"
 )
 
@@ -31,34 +30,16 @@ func (s *sleeps) all() []time.Duration {
 	return append([]time.Duration(nil), s.d...)
 }
 
-// syncBuffer is a log sink safe across goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // setup starts a validating fake and a Client on it whose retries do not
 // sleep; both stop when the test ends.
-func setup(t *testing.T, cfg Config, opts ...nitrotest.Option) (*Client, *nitrotest.Server, *sleeps, *syncBuffer) {
+func setup(t *testing.T, cfg Config, opts ...nitrotest.Option) (*Client, *nitrotest.Server, *sleeps, *testlog.Buffer) {
 	t.Helper()
 	srv := nitrotest.NewServer(append([]nitrotest.Option{nitrotest.WithSpec("api/openapi.json", "api/overlay.yaml")}, opts...)...)
 	t.Cleanup(srv.Close)
-	logs := &syncBuffer{}
+	logs := &testlog.Buffer{}
 	creds := srv.Credentials()
 	cfg.ClientID, cfg.ClientSecret, cfg.BaseURL = creds.ClientID, creds.ClientSecret, srv.URL()
-	cfg.Logger = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	cfg.Logger = logs.Logger()
 	c, err := NewClient(cfg)
 	if err != nil {
 		t.Fatal(err)

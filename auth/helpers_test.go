@@ -1,18 +1,18 @@
 package auth
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/nitrokit/nitro/internal/testlog"
 )
 
 const (
@@ -152,31 +152,13 @@ func (c *fakeClock) Advance(d time.Duration) {
 	}
 }
 
-// logBuffer collects log lines safely across goroutines.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
-}
-
 // setup starts a token server and a Source on it with no real sleeping, and
 // closes both when the test ends.
-func setup(t *testing.T, flow func(url string) Flow, answer func(int64, http.ResponseWriter, *http.Request), opts ...Option) (*Source, *tokenServer, *logBuffer) {
+func setup(t *testing.T, flow func(url string) Flow, answer func(int64, http.ResponseWriter, *http.Request), opts ...Option) (*Source, *tokenServer, *testlog.Buffer) {
 	t.Helper()
 	ts := newTokenServer(t, answer)
-	logs := &logBuffer{}
-	opts = append([]Option{WithLogger(slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})))}, opts...)
+	logs := &testlog.Buffer{}
+	opts = append([]Option{WithLogger(logs.Logger())}, opts...)
 	src, err := NewSource(flow(ts.URL+"/oauth/token"), testCreds, opts...)
 	if err != nil {
 		t.Fatal(err)

@@ -7,11 +7,12 @@ import (
 	"strings"
 )
 
-// pdf returns a one-page PDF of exactly size bytes (or its minimum, if
-// larger) that shows text. It is generated as it is read: the bulk is a
-// comment block between the header and the objects, so a 300 MB file costs
-// no memory. Its length is returned for Content-Length.
-func pdf(text string, size int64) (io.Reader, int64) {
+// PDF returns a valid one-page PDF that shows text, of exactly size bytes
+// (or its minimum, about 600 bytes, if size is smaller), and its length. It
+// is generated as it is read: the bulk is a comment block between the header
+// and the objects, so a 300 MB file costs no memory. The fake serves its
+// documents this way; tests can upload one.
+func PDF(text string, size int64) (io.Reader, int64) {
 	const header = "%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"
 	stream := fmt.Sprintf("BT /F1 12 Tf 72 720 Td (%s) Tj ET", pdfEscape(text))
 	objs := []string{

@@ -76,7 +76,7 @@ func (s *Server) DownloadConvertedFile(_ context.Context, req api.DownloadConver
 	if j == nil {
 		return api.DownloadConvertedFile404JSONResponse(as[api.NotFoundProblemDetail](jobNotFound(req.JobID))), nil
 	}
-	body, n := pdf("Converted "+j.id, j.size)
+	body, n := PDF("Converted "+j.id, j.size)
 	return api.DownloadConvertedFile200ApplicationOctetStreamResponse{Body: body, ContentLength: n}, nil
 }
 

@@ -34,7 +34,7 @@ func pdfName(name string) string {
 
 // auditTrail is the audit trail PDF of an envelope.
 func auditTrail(e *envelope) (io.Reader, int64) {
-	return pdf(fmt.Sprintf("Audit trail of envelope %s (%s): created %s, %s %s", e.id, e.name,
+	return PDF(fmt.Sprintf("Audit trail of envelope %s (%s): created %s, %s %s", e.id, e.name,
 		e.created.Format(time.RFC3339), e.status, e.modified.Format(time.RFC3339)), 0)
 }
 
@@ -57,7 +57,7 @@ func (s *Server) DownloadSealedEnvelope(_ context.Context, req api.DownloadSeale
 		audit, auditLen := auditTrail(e)
 		entries := make([]zipEntry, 0, len(docs)+1)
 		for _, d := range docs {
-			entries = append(entries, zipEntry{name: "sealed/" + pdfName(d.name), body: func() (io.Reader, int64) { return pdf("Sealed: "+d.name, d.size) }})
+			entries = append(entries, zipEntry{name: "sealed/" + pdfName(d.name), body: func() (io.Reader, int64) { return PDF("Sealed: "+d.name, d.size) }})
 		}
 		entries = append(entries, zipEntry{name: "audit-trail.pdf", body: func() (io.Reader, int64) { return audit, auditLen }})
 		resp = api.DownloadSealedEnvelope200ApplicationOctetStreamResponse{Body: zipStream(entries)}
@@ -76,7 +76,7 @@ func (s *Server) DownloadOriginalEnvelope(_ context.Context, req api.DownloadOri
 	}
 	entries := make([]zipEntry, 0, len(docs))
 	for _, d := range docs {
-		entries = append(entries, zipEntry{name: "original/" + pdfName(d.name), body: func() (io.Reader, int64) { return pdf(d.name, d.size) }})
+		entries = append(entries, zipEntry{name: "original/" + pdfName(d.name), body: func() (io.Reader, int64) { return PDF(d.name, d.size) }})
 	}
 	return api.DownloadOriginalEnvelope200ApplicationOctetStreamResponse{Body: zipStream(entries)}, nil
 }
@@ -101,7 +101,7 @@ func (s *Server) DownloadSealedDocument(_ context.Context, req api.DownloadSeale
 		case e.status != sealed:
 			resp = api.DownloadSealedDocument409ApplicationProblemPlusJSONResponse(as[api.EnvelopeInInvalidStateProblemDetail](invalidState(e, "download a sealed document of")))
 		default:
-			body, n := pdf("Sealed: "+d.name, d.size)
+			body, n := PDF("Sealed: "+d.name, d.size)
 			resp = api.DownloadSealedDocument200ApplicationPdfResponse{Body: body, ContentLength: n}
 		}
 	})

@@ -18,6 +18,7 @@ import (
 	"github.com/nitrokit/nitro/auth"
 	"github.com/nitrokit/nitro/auth/redisstore"
 	"github.com/nitrokit/nitro/internal/redistest"
+	"github.com/nitrokit/nitro/internal/testlog"
 	"github.com/nitrokit/nitro/nitrotest"
 )
 
@@ -72,7 +73,7 @@ func TestStoreOperations(t *testing.T) {
 	}
 }
 
-func newSource(t *testing.T, fake *nitrotest.Server, st auth.Store, secret string, logs *syncBuffer) *auth.Source {
+func newSource(t *testing.T, fake *nitrotest.Server, st auth.Store, secret string, logs *testlog.Buffer) *auth.Source {
 	t.Helper()
 	opts := []auth.Option{auth.WithLeaseTTL(time.Second)}
 	if st != nil {
@@ -143,7 +144,7 @@ func TestTamperingIsAMiss(t *testing.T) {
 	raw[len(raw)-1] ^= 1
 	rdb.Set(ctx, key, raw, time.Hour)
 
-	logs := &syncBuffer{}
+	logs := &testlog.Buffer{}
 	if _, err := newSource(t, fake, st, secret, logs).Token(ctx); err != nil {
 		t.Fatalf("a tampered value failed the caller: %v", err)
 	}
@@ -202,7 +203,7 @@ func TestRedisDownFallsBackLocally(t *testing.T) {
 	redisSrv, _, st := newRedis(t)
 	fake := nitrotest.NewServer(nitrotest.WithTokenLifetime(2 * time.Second))
 	defer fake.Close()
-	logs := &syncBuffer{}
+	logs := &testlog.Buffer{}
 	src := newSource(t, fake, st, fake.Credentials().ClientSecret, logs)
 	var failures atomic.Int64
 	deadline := time.Now().Add(4 * time.Second)
@@ -229,24 +230,6 @@ func TestRedisDownFallsBackLocally(t *testing.T) {
 	if n := fake.Stats().TokenRequests; n < 2 {
 		t.Errorf("only %d token requests: the token was never refreshed without Redis", n)
 	}
-}
-
-// syncBuffer is a log sink safe across goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 func must(t testing.TB, err error) {

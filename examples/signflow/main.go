@@ -13,7 +13,6 @@ package main
 
 import (
 	"archive/zip"
-	"bytes"
 	"context"
 	"fmt"
 	"log"
@@ -143,15 +142,15 @@ func (f *flow) createEnvelope(ctx context.Context) (string, error) {
 }
 
 func (f *flow) upload(ctx context.Context) (string, error) {
-	pdf := generatePDF("Agreement", "Signed with the nitro Go client.")
+	pdf, size := nitrotest.PDF("Agreement: signed with the nitro Go client.", 0)
 	d, err := f.c.UploadDocument(ctx, f.env, nitro.Document{
-		Name: "agreement.pdf", ContentType: "application/pdf", Body: bytes.NewReader(pdf), Size: int64(len(pdf)),
+		Name: "agreement.pdf", ContentType: "application/pdf", Body: pdf, Size: size,
 	})
 	if err != nil {
 		return "", err
 	}
 	f.doc = d.ID
-	return fmt.Sprintf("document %s, %d bytes", f.doc, len(pdf)), nil
+	return fmt.Sprintf("document %s, %d bytes", f.doc, size), nil
 }
 
 func (f *flow) addSigner(ctx context.Context) (string, error) {
@@ -259,29 +258,3 @@ func envOr(key, def string) string {
 }
 
 func ptr[T any](v T) *T { return &v }
-
-// generatePDF writes a one-page PDF with a title and a line of text.
-func generatePDF(title, line string) []byte {
-	content := fmt.Sprintf("BT /F1 24 Tf 72 720 Td (%s) Tj ET BT /F1 12 Tf 72 690 Td (%s) Tj ET", title, line)
-	objs := []string{
-		"<< /Type /Catalog /Pages 2 0 R >>",
-		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
-		fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(content), content),
-		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-	}
-	var b bytes.Buffer
-	b.WriteString("%PDF-1.4\n")
-	offsets := make([]int, len(objs))
-	for i, o := range objs {
-		offsets[i] = b.Len()
-		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
-	}
-	xref := b.Len()
-	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(objs)+1)
-	for _, off := range offsets {
-		fmt.Fprintf(&b, "%010d 00000 n \n", off)
-	}
-	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, xref)
-	return b.Bytes()
-}
