@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"sync"
 	"time"
 
@@ -100,6 +101,12 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if op == "" {
 		writeProblem(w, newProblem(http.StatusNotFound, r.URL.Path, "No operation %s %s", r.Method, r.URL.Path))
+		return
+	}
+	// net/http drops a query it cannot parse and the handler would see no
+	// parameters at all; say so instead.
+	if _, err := url.ParseQuery(r.URL.RawQuery); err != nil {
+		writeProblem(w, validationError(r.URL.Path, map[string]string{"query": err.Error()}))
 		return
 	}
 	if s.valid != nil {
