@@ -3,6 +3,8 @@ package nitro
 import (
 	"context"
 	"errors"
+	"fmt"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -74,5 +76,18 @@ func TestEveryOperationThroughClient(t *testing.T) {
 	}
 	if !strings.Contains(logs.String(), `msg="nitro: request" method=POST path=/sign/envelopes attempt=1 status=201`) {
 		t.Errorf("attempts are not logged:\n%.500s", logs)
+	}
+}
+
+func TestConfigNeverPrintsTheSecret(t *testing.T) {
+	cfg := Config{ClientID: "app", ClientSecret: "very-secret-value"}
+	var out strings.Builder
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x"} {
+		fmt.Fprintf(&out, verb+"\n", cfg)
+		fmt.Fprintf(&out, verb+"\n", &cfg)
+	}
+	slog.New(slog.NewJSONHandler(&out, nil)).Info("cfg", "config", cfg)
+	if strings.Contains(out.String(), "very-secret") || !strings.Contains(out.String(), "app") {
+		t.Errorf("printing a Config:\n%s", out.String())
 	}
 }

@@ -107,3 +107,22 @@ func checkURL(field, raw string) error {
 	}
 	return nil
 }
+
+// String shows the configuration with the client secret redacted.
+func (c Config) String() string {
+	secret := ""
+	if c.ClientSecret != "" {
+		secret = "[REDACTED]"
+	}
+	return fmt.Sprintf("nitro.Config{ClientID: %q, ClientSecret: %q, BaseURL: %q, TokenURL: %q, Timeout: %v, MaxRetries: %d, UserAgent: %q}",
+		c.ClientID, secret, c.BaseURL, c.TokenURL, c.Timeout, c.MaxRetries, c.UserAgent)
+}
+
+// GoString is String: %#v must not reveal the secret either.
+func (c Config) GoString() string { return c.String() }
+
+// Format prints String for every verb, so no verb reaches the secret.
+func (c Config) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(c.String())) }
+
+// LogValue makes slog print String.
+func (c Config) LogValue() slog.Value { return slog.StringValue(c.String()) }
