@@ -116,7 +116,7 @@ func TestErrorTyping(t *testing.T) {
 }
 
 func TestBadCredentialsAreUnauthorized(t *testing.T) {
-	srv := nitrotest.NewServer()
+	srv := nitrotest.NewServer(nitrotest.WithSpec("api/openapi.json", "api/overlay.yaml"))
 	defer srv.Close()
 	c, err := NewClient(Config{ClientID: srv.Credentials().ClientID, ClientSecret: "wrong-secret-value", BaseURL: srv.URL()})
 	must(t, err)

@@ -22,6 +22,9 @@ import (
 	"github.com/nitrokit/nitro/nitrotest"
 )
 
+// Our own tests always validate requests against the locked spec.
+var specOpts = nitrotest.WithSpec("../../api/openapi.json", "../../api/overlay.yaml")
+
 func newRedis(t *testing.T) (*redistest.Server, *redis.Client, *redisstore.Store) {
 	t.Helper()
 	srv := redistest.Start(t)
@@ -90,7 +93,7 @@ func newSource(t *testing.T, fake *nitrotest.Server, st auth.Store, secret strin
 
 func TestSourcesShareOneToken(t *testing.T) {
 	_, _, st := newRedis(t)
-	fake := nitrotest.NewServer(nitrotest.WithTokenLifetime(time.Hour))
+	fake := nitrotest.NewServer(specOpts, nitrotest.WithTokenLifetime(time.Hour))
 	defer fake.Close()
 	var wg sync.WaitGroup
 	tokens := make([]string, 16)
@@ -115,7 +118,7 @@ func TestSourcesShareOneToken(t *testing.T) {
 
 func TestStoredValueIsSealed(t *testing.T) {
 	_, rdb, st := newRedis(t)
-	fake := nitrotest.NewServer()
+	fake := nitrotest.NewServer(specOpts)
 	defer fake.Close()
 	secret := fake.Credentials().ClientSecret
 	tok, err := newSource(t, fake, st, secret, nil).Token(context.Background())
@@ -135,7 +138,7 @@ func TestStoredValueIsSealed(t *testing.T) {
 func TestTamperingIsAMiss(t *testing.T) {
 	_, rdb, st := newRedis(t)
 	ctx := context.Background()
-	fake := nitrotest.NewServer()
+	fake := nitrotest.NewServer(specOpts)
 	defer fake.Close()
 	secret := fake.Credentials().ClientSecret
 	newSource(t, fake, st, secret, nil).Token(ctx)
@@ -201,7 +204,7 @@ func TestSecretRotationIsAMiss(t *testing.T) {
 
 func TestRedisDownFallsBackLocally(t *testing.T) {
 	redisSrv, _, st := newRedis(t)
-	fake := nitrotest.NewServer(nitrotest.WithTokenLifetime(2 * time.Second))
+	fake := nitrotest.NewServer(specOpts, nitrotest.WithTokenLifetime(2 * time.Second))
 	defer fake.Close()
 	logs := &testlog.Buffer{}
 	src := newSource(t, fake, st, fake.Credentials().ClientSecret, logs)
