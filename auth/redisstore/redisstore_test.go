@@ -204,7 +204,7 @@ func TestSecretRotationIsAMiss(t *testing.T) {
 
 func TestRedisDownFallsBackLocally(t *testing.T) {
 	redisSrv, _, st := newRedis(t)
-	fake := nitrotest.NewServer(specOpts, nitrotest.WithTokenLifetime(2 * time.Second))
+	fake := nitrotest.NewServer(specOpts, nitrotest.WithTokenLifetime(2*time.Second))
 	defer fake.Close()
 	logs := &testlog.Buffer{}
 	src := newSource(t, fake, st, fake.Credentials().ClientSecret, logs)
