@@ -201,3 +201,26 @@ func TestWaitForStatus(t *testing.T) {
 		t.Errorf("waiting past ctx: %v", err)
 	}
 }
+
+// failingReader fails after n bytes, as a file on a dying disk would.
+type failingReader struct{ n int }
+
+func (f *failingReader) Read(p []byte) (int, error) {
+	if f.n <= 0 {
+		return 0, errDisk
+	}
+	k := min(len(p), f.n)
+	f.n -= k
+	return k, nil
+}
+
+var errDisk = errors.New("disk read error")
+
+func TestUploadReportsTheBodysOwnError(t *testing.T) {
+	c, _, _, _ := setup(t, Config{})
+	env := flowtest.NewEnvelope(t, c.ClientWithResponses, "x")
+	_, err := c.UploadDocument(context.Background(), env, Document{Name: "a.pdf", ContentType: "application/pdf", Body: &failingReader{n: 100 << 10}})
+	if !errors.Is(err, errDisk) {
+		t.Errorf("a failing body: %v, want its own error", err)
+	}
+}

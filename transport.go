@@ -59,10 +59,10 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		if !again || attempt > t.maxRetries || req.Context().Err() != nil {
 			return t.finish(resp, err, a, attempt)
 		}
-		a.stop()
 		if resp != nil {
-			drain(resp)
+			drain(resp) // before stop: a cancelled read would cost the connection
 		}
+		a.stop()
 		d := t.backoff.Delay(attempt, after)
 		t.log.Warn("nitro: retrying", "method", req.Method, "path", req.URL.Path, "attempt", attempt, "retry_in", d, "status", statusOf(resp), "error", err)
 		if err := t.sleep(req.Context(), d); err != nil {

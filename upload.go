@@ -29,6 +29,9 @@ var (
 	ErrTooManyDocuments = errors.New("nitro: envelope already has 15 documents")
 )
 
+// errUploadDone tells the multipart writer the request no longer reads.
+var errUploadDone = errors.New("nitro: upload request finished")
+
 // Document is a file to add to an envelope: either Body, streamed as it is
 // read and never held in memory, or NitroDocumentID, an existing Nitro
 // document.
@@ -90,12 +93,14 @@ func (c *Client) UploadDocument(ctx context.Context, envelopeID uuid.UUID, doc D
 	written := make(chan error, 1)
 	go func() { written <- writeMultipart(pw, mw, doc) }()
 	resp, err := c.raw.CreateDocumentWithBody(ctx, envelopeID, params, mw.FormDataContentType(), pr)
-	pr.CloseWithError(errors.New("nitro: upload finished")) // unblocks the writer if the request ended early
-	if werr := <-written; werr != nil && errors.Is(werr, ErrDocumentTooLarge) {
+	pr.CloseWithError(errUploadDone) // unblocks the writer if the request ended early
+	// A failure of the body itself (too long, or its own read error) says
+	// more than the request's failure it caused.
+	if werr := <-written; werr != nil && !errors.Is(werr, errUploadDone) {
 		if resp != nil {
 			drain(resp)
 		}
-		return out, werr
+		return out, fmt.Errorf("nitro: upload %q: %w", doc.Name, werr)
 	}
 	if err != nil {
 		return out, fmt.Errorf("nitro: upload %q: %w", doc.Name, err)

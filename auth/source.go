@@ -156,12 +156,12 @@ func (s *Source) get(ctx context.Context) (*entry, error) {
 	if e := s.cur.Load(); e != nil {
 		return e, nil
 	}
-	return s.wait(ctx, nil)
+	return s.wait(ctx)
 }
 
 // wait joins (or starts) the shared fetch and waits for it, for ctx, or for
-// Close, whichever comes first. seen is the entry the caller found unusable.
-func (s *Source) wait(ctx context.Context, seen *entry) (*entry, error) {
+// Close, whichever comes first.
+func (s *Source) wait(ctx context.Context) (*entry, error) {
 	if s.closed.Load() {
 		return nil, ErrClosed
 	}
@@ -169,7 +169,7 @@ func (s *Source) wait(ctx context.Context, seen *entry) (*entry, error) {
 	if f := s.failure.Load(); f != nil && s.now().Before(f.until) {
 		return nil, f.err
 	}
-	ch := s.group.DoChan(flightKey, s.fetchFunc(ctx, seen))
+	ch := s.group.DoChan(flightKey, s.fetchFunc(ctx, nil))
 	select {
 	case r := <-ch:
 		if r.Err != nil {
