@@ -64,9 +64,8 @@ func TestErrorTyping(t *testing.T) {
 			return nil
 		}},
 		{413, func() error {
-			_, err := c.UploadDocument(ctx, draft, Document{Name: "x", ContentType: "application/pdf", Body: strings.NewReader("x"), NitroDocumentID: ""})
 			srv.InjectFault(nitrotest.Operation("CreateDocument"), 1, nitrotest.Fault{Status: 413})
-			_, err = c.UploadDocument(ctx, draft, Document{Name: "y", ContentType: "application/pdf", Body: strings.NewReader("y")})
+			_, err := c.UploadDocument(ctx, draft, Document{Name: "y", ContentType: "application/pdf", Body: strings.NewReader("y")})
 			return err
 		}, nil, nil},
 		{415, func() error {
@@ -76,9 +75,8 @@ func TestErrorTyping(t *testing.T) {
 		{422, func() error {
 			var b gen.CreateFieldJSONRequestBody
 			flowtest.Must(t, b.UnmarshalJSON([]byte(`{"type":"signature","participantID":"`+uuid.NewString()+`","boundingBox":[1,1,1,1]}`)))
-			docs, _ := Check(c.ListDocumentsWithResponse(ctx, draft))
-			d, _ := (*docs.JSON200.Items)[0].AsUploadedDocumentResponse()
-			_, err := Check(c.CreateFieldWithResponse(ctx, draft, d.ID, b))
+			doc := flowtest.UploadDoc(t, c.ClientWithResponses, draft, 1) // a field for an unknown participant: 422
+			_, err := Check(c.CreateFieldWithResponse(ctx, draft, doc, b))
 			return err
 		}, nil, nil},
 		{429, inject(429), IsRateLimited, func(e *APIError) error {

@@ -48,7 +48,6 @@ func (s *Source) fetchOnce(ctx context.Context) (*entry, time.Duration, *Error) 
 		return nil, 0, &Error{Err: err}
 	}
 	sent := s.now()
-	s.requests.Add(1)
 	resp, err := s.client.Do(req)
 	if err != nil {
 		return nil, 0, &Error{Retryable: !errors.Is(err, errRedirect), Err: err}

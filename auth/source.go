@@ -53,8 +53,7 @@ type Source struct {
 	key    string  // the token's name in the store
 	sealer *sealer // nil without a store
 
-	requests atomic.Int64 // token requests sent
-	waits    atomic.Int64 // calls that had to wait for a fetch
+	waits atomic.Int64 // calls that had to wait for a fetch
 }
 
 // entry is a cached token with the header precomputed, and the timers that

@@ -175,7 +175,7 @@ func (s *Server) ListEnvelopes(_ context.Context, req api.ListEnvelopesRequestOb
 			live = append(live, e)
 		}
 	}
-	lo, hi := 0, len(live)
+	var lo, hi int
 	switch {
 	case req.Params.PageAfter != nil:
 		seq, ok := decodeCursor(*req.Params.PageAfter)

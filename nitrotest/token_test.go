@@ -161,8 +161,7 @@ func TestExpiredAndRevokedTokensAre401(t *testing.T) {
 	if s := get(); s != 401 {
 		t.Errorf("revoked token: %d, want 401", s)
 	}
-	tok, err = src.Token(context.Background()) // the cached one; still revoked
-	src.Invalidate(tok.AccessToken)
+	src.Invalidate(tok.AccessToken) // as the Transport does on a 401
 	tok, err = src.Token(context.Background())
 	must(t, err)
 	time.Sleep(1100 * time.Millisecond)
