@@ -5,6 +5,7 @@ GO ?= go
 SPEC_UPSTREAM := https://api.gonitro.dev/openapi.json
 # The local mirror of the upstream spec, where the machine has one.
 SPEC_MIRROR := ../shared/upstream/nitro-sign-openapi.json
+SIGN := api/sign
 SPEC_DEFAULT := $(if $(wildcard $(SPEC_MIRROR)),$(SPEC_MIRROR),$(SPEC_UPSTREAM))
 SPEC_URL ?= $(SPEC_DEFAULT)
 # Everything the generator writes; `verify` fails if any of it drifts.
@@ -14,17 +15,17 @@ GENERATED := gen nitrotest/internal/api
 
 ## spec: fetch the spec, check it against api/openapi.lock, validate it with the overlay
 spec:
-	$(GO) run ./internal/cmd/spec -src '$(SPEC_URL)'
+	$(GO) run ./internal/cmd/spec -src '$(SPEC_URL)' -lock $(SIGN)/openapi.lock -overlay $(SIGN)/overlay.yaml -out $(SIGN)/openapi.json
 
 ## spec-update: accept a new upstream spec by rewriting api/openapi.lock
 spec-update:
-	$(GO) run ./internal/cmd/spec -src '$(SPEC_URL)' -update
+	$(GO) run ./internal/cmd/spec -src '$(SPEC_URL)' -lock $(SIGN)/openapi.lock -overlay $(SIGN)/overlay.yaml -out $(SIGN)/openapi.json -update
 
-api/openapi.json:
+$(SIGN)/openapi.json:
 	$(MAKE) --no-print-directory spec SPEC_URL='$(SPEC_DEFAULT)'
 
 ## generate: regenerate gen/ from api/openapi.json (byte-for-byte reproducible)
-generate: api/openapi.json
+generate: $(SIGN)/openapi.json
 	$(GO) generate ./...
 
 ## verify: the committed generated code is exactly what the locked spec generates
@@ -35,9 +36,9 @@ verify:
 	@test -z "$$(git status --porcelain --untracked-files=all -- $(GENERATED))" || { git status --short -- $(GENERATED); echo "verify: generated files are not committed" >&2; exit 1; }
 
 ## drift: compare the spec at SPEC_URL with the locked one (tool exit: 0 same, 1 differ, 2 breaking)
-drift: api/openapi.json
+drift: $(SIGN)/openapi.json
 	$(GO) -C tools/drift build -o $(CURDIR)/bin/drift .
-	bin/drift -base api/openapi.json -lock api/openapi.lock -revision '$(SPEC_URL)'
+	bin/drift -base $(SIGN)/openapi.json -lock $(SIGN)/openapi.lock -revision '$(SPEC_URL)'
 
 ## test: verify, vet, and all tests with the race detector
 test: verify
@@ -47,5 +48,5 @@ test: verify
 	$(GO) -C tools/drift test -race ./...
 
 ## bench: all benchmarks, with allocations
-bench: api/openapi.json
+bench: $(SIGN)/openapi.json
 	$(GO) test -run '^$$' -bench . -benchmem ./...

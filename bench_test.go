@@ -10,7 +10,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/nitrokit/nitro/auth"
-	"github.com/nitrokit/nitro/gen"
+	"github.com/nitrokit/nitro/gen/signapi"
 	"github.com/nitrokit/nitro/internal/flowtest"
 	"github.com/nitrokit/nitro/nitrotest"
 )
@@ -49,13 +49,13 @@ func BenchmarkGetEnvelope(b *testing.B) {
 			}
 		}
 	})
-	b.Run("gen.ClientWithResponses", func(b *testing.B) {
+	b.Run("signapi.ClientWithResponses", func(b *testing.B) {
 		src, err := auth.NewSource(auth.NitroJSON(srv.TokenURL()), srv.Credentials())
 		if err != nil {
 			b.Fatal(err)
 		}
 		defer src.Close()
-		g, err := gen.NewClientWithResponses(srv.URL(), gen.WithRequestEditorFn(src.RequestEditor))
+		g, err := signapi.NewClientWithResponses(srv.URL(), signapi.WithRequestEditorFn(src.RequestEditor))
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -88,7 +88,7 @@ func BenchmarkGetEnvelope(b *testing.B) {
 			}
 			body, _ := io.ReadAll(resp.Body)
 			resp.Body.Close()
-			var out gen.ExtendedEnvelope
+			var out signapi.ExtendedEnvelope
 			if resp.StatusCode != 200 || json.Unmarshal(body, &out) != nil {
 				b.Fatal(resp.Status)
 			}

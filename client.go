@@ -8,12 +8,12 @@ import (
 	"time"
 
 	"github.com/nitrokit/nitro/auth"
-	"github.com/nitrokit/nitro/gen"
+	"github.com/nitrokit/nitro/gen/signapi"
 	"github.com/nitrokit/nitro/internal/retry"
 )
 
 // Client is the Nitro Sign API client. Every generated operation is
-// available through the embedded *gen.ClientWithResponses (call nitro.Check
+// available through the embedded *signapi.ClientWithResponses (call nitro.Check
 // on its results to get typed errors); the methods of Client add
 // pagination, streaming uploads and downloads, and waiting for a status,
 // and return typed errors themselves.
@@ -22,9 +22,9 @@ import (
 // auth), is retried when that is safe, and is logged without its headers.
 // A Client is safe for concurrent use; Close it when done.
 type Client struct {
-	*gen.ClientWithResponses
+	*signapi.ClientWithResponses
 
-	raw      gen.ClientInterface // unbuffered responses, for downloads
+	raw      signapi.ClientInterface // unbuffered responses, for downloads
 	src      *auth.Source
 	ownsSrc  bool
 	http     *http.Client
@@ -100,8 +100,8 @@ func NewClient(cfg Config, opts ...Option) (*Client, error) {
 	hc := *cfg.HTTPClient
 	hc.Transport = c.retrying
 	c.http = &hc
-	c.ClientWithResponses, err = gen.NewClientWithResponses(cfg.BaseURL, gen.WithHTTPClient(c.http),
-		gen.WithRequestEditorFn(userAgent(userAgentOf(cfg.UserAgent))))
+	c.ClientWithResponses, err = signapi.NewClientWithResponses(cfg.BaseURL, signapi.WithHTTPClient(c.http),
+		signapi.WithRequestEditorFn(userAgent(userAgentOf(cfg.UserAgent))))
 	if err != nil {
 		c.Close()
 		return nil, fmt.Errorf("nitro: %w", err)

@@ -11,7 +11,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/nitrokit/nitro/auth"
-	"github.com/nitrokit/nitro/gen"
+	"github.com/nitrokit/nitro/gen/signapi"
 	"github.com/nitrokit/nitro/internal/flowtest"
 	"github.com/nitrokit/nitro/nitrotest"
 )
@@ -41,7 +41,7 @@ func TestErrorTyping(t *testing.T) {
 		check  func(*APIError) error
 	}{
 		{400, func() error {
-			_, err := Check(c.UpdateEnvelopeWithResponse(ctx, draft, gen.EnvelopeUpdate{Name: flowtest.Ptr("")}))
+			_, err := Check(c.UpdateEnvelopeWithResponse(ctx, draft, signapi.EnvelopeUpdate{Name: flowtest.Ptr("")}))
 			return err
 		}, nil, func(e *APIError) error {
 			if e.ValidationErrors["name"] != "must not be blank" || !strings.Contains(e.Error(), "name must not be blank") {
@@ -73,7 +73,7 @@ func TestErrorTyping(t *testing.T) {
 			return err
 		}, nil, nil},
 		{422, func() error {
-			var b gen.CreateFieldJSONRequestBody
+			var b signapi.CreateFieldJSONRequestBody
 			flowtest.Must(t, b.UnmarshalJSON([]byte(`{"type":"signature","participantID":"`+uuid.NewString()+`","boundingBox":[1,1,1,1]}`)))
 			doc := flowtest.UploadDoc(t, c.ClientWithResponses, draft, 1) // a field for an unknown participant: 422
 			_, err := Check(c.CreateFieldWithResponse(ctx, draft, doc, b))
@@ -114,7 +114,7 @@ func TestErrorTyping(t *testing.T) {
 }
 
 func TestBadCredentialsAreUnauthorized(t *testing.T) {
-	srv := nitrotest.NewServer(nitrotest.WithSpec("api/openapi.json", "api/overlay.yaml"))
+	srv := nitrotest.NewServer(nitrotest.WithPageSize(50))
 	defer srv.Close()
 	c, err := NewClient(Config{ClientID: srv.Credentials().ClientID, ClientSecret: "wrong-secret-value", BaseURL: srv.URL()})
 	must(t, err)
@@ -137,7 +137,7 @@ func TestCheckPassesSuccessAndErrors(t *testing.T) {
 		t.Errorf("Check on a 200: %v", err)
 	}
 	wantErr := errors.New("transport down")
-	if _, err := Check((*gen.ListEnvelopesResponse)(nil), wantErr); err != wantErr {
+	if _, err := Check((*signapi.ListEnvelopesResponse)(nil), wantErr); err != wantErr {
 		t.Errorf("Check does not pass the call's error through: %v", err)
 	}
 }

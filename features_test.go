@@ -14,7 +14,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/nitrokit/nitro/gen"
+	"github.com/nitrokit/nitro/gen/signapi"
 	"github.com/nitrokit/nitro/internal/flowtest"
 	"github.com/nitrokit/nitro/nitrotest"
 )
@@ -128,7 +128,7 @@ func TestDownloadsStream(t *testing.T) {
 	}
 	must(t, srv.Sign(env.String()))
 	must(t, srv.Seal(env.String()))
-	if _, err := c.WaitForStatus(ctx, env, gen.ExtendedEnvelopeStatusSealed); err != nil {
+	if _, err := c.WaitForStatus(ctx, env, signapi.ExtendedEnvelopeStatusSealed); err != nil {
 		t.Fatal(err)
 	}
 
@@ -184,20 +184,20 @@ func TestWaitForStatus(t *testing.T) {
 	ctx := context.Background()
 	env, _, _ := flowtest.SentEnvelope(t, c.ClientWithResponses)
 	must(t, srv.Sign(env.String()))
-	got, err := c.WaitForStatus(ctx, env, gen.ExtendedEnvelopeStatusSealed)
-	if err != nil || *got.Status != gen.ExtendedEnvelopeStatusSealed {
+	got, err := c.WaitForStatus(ctx, env, signapi.ExtendedEnvelopeStatusSealed)
+	if err != nil || *got.Status != signapi.ExtendedEnvelopeStatusSealed {
 		t.Fatalf("WaitForStatus: %v, %v", got.Status, err)
 	}
 	other, _, _ := flowtest.SentEnvelope(t, c.ClientWithResponses)
 	_, err = Check(c.CancelEnvelopeWithResponse(ctx, other))
 	must(t, err)
-	if _, err := c.WaitForStatus(ctx, other, gen.ExtendedEnvelopeStatusSealed); !errors.Is(err, ErrFinalStatus) {
+	if _, err := c.WaitForStatus(ctx, other, signapi.ExtendedEnvelopeStatusSealed); !errors.Is(err, ErrFinalStatus) {
 		t.Errorf("waiting on a cancelled envelope: %v, want ErrFinalStatus", err)
 	}
 	third, _, _ := flowtest.SentEnvelope(t, c.ClientWithResponses)
 	short, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
 	defer cancel()
-	if _, err := c.WaitForStatus(short, third, gen.ExtendedEnvelopeStatusSealed); !errors.Is(err, context.DeadlineExceeded) {
+	if _, err := c.WaitForStatus(short, third, signapi.ExtendedEnvelopeStatusSealed); !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("waiting past ctx: %v", err)
 	}
 }

@@ -1,11 +1,11 @@
 package nitro
 
 // The generator is pinned in go.mod through tools.go. It reads the spec that
-// `make spec` checked against api/openapi.lock and applies api/overlay.yaml
+// `make spec` checked against api/sign/openapi.lock and applies api/sign/overlay.yaml
 // (see the config files). Run it with `make generate`, never by hand-editing.
 //
 // The client and models users import:
-//go:generate go run github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen -config gen/config.yaml api/openapi.json
+//go:generate go run github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen -config gen/signapi/config.yaml api/sign/openapi.json
 //
 // The strict server stubs the fake server in nitrotest implements:
-//go:generate go run github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen -config nitrotest/internal/api/config.yaml api/openapi.json
+//go:generate go run github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen -config nitrotest/internal/api/config.yaml api/sign/openapi.json

@@ -34,7 +34,7 @@ func (s *sleeps) all() []time.Duration {
 // sleep; both stop when the test ends.
 func setup(t *testing.T, cfg Config, opts ...nitrotest.Option) (*Client, *nitrotest.Server, *sleeps, *testlog.Buffer) {
 	t.Helper()
-	srv := nitrotest.NewServer(append([]nitrotest.Option{nitrotest.WithSpec("api/openapi.json", "api/overlay.yaml")}, opts...)...)
+	srv := nitrotest.NewServer(append([]nitrotest.Option{nitrotest.WithPageSize(50)}, opts...)...)
 	t.Cleanup(srv.Close)
 	logs := &testlog.Buffer{}
 	creds := srv.Credentials()

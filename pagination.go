@@ -5,7 +5,7 @@ import (
 	"errors"
 	"iter"
 
-	"github.com/nitrokit/nitro/gen"
+	"github.com/nitrokit/nitro/gen/signapi"
 )
 
 // ErrRepeatedCursor stops a listing whose server sent a cursor it had
@@ -23,17 +23,17 @@ var ErrRepeatedCursor = errors.New("nitro: the server repeated a page cursor")
 //
 // Only listEnvelopes is paginated by the API; the other lists answer in one
 // page.
-func (c *Client) Envelopes(ctx context.Context) iter.Seq2[gen.Envelope, error] {
-	return func(yield func(gen.Envelope, error) bool) {
+func (c *Client) Envelopes(ctx context.Context) iter.Seq2[signapi.Envelope, error] {
+	return func(yield func(signapi.Envelope, error) bool) {
 		seen := map[string]bool{}
-		params := &gen.ListEnvelopesParams{}
+		params := &signapi.ListEnvelopesParams{}
 		for {
 			r, err := Check(c.ListEnvelopesWithResponse(ctx, params))
 			if err == nil && r.JSON200 == nil {
 				err = errors.New("nitro: listEnvelopes answered without a JSON body")
 			}
 			if err != nil {
-				yield(gen.Envelope{}, err)
+				yield(signapi.Envelope{}, err)
 				return
 			}
 			if r.JSON200.Items != nil {
@@ -48,11 +48,11 @@ func (c *Client) Envelopes(ctx context.Context) iter.Seq2[gen.Envelope, error] {
 				return
 			}
 			if seen[*next] {
-				yield(gen.Envelope{}, ErrRepeatedCursor)
+				yield(signapi.Envelope{}, ErrRepeatedCursor)
 				return
 			}
 			seen[*next] = true
-			params = &gen.ListEnvelopesParams{PageAfter: next}
+			params = &signapi.ListEnvelopesParams{PageAfter: next}
 		}
 	}
 }

@@ -11,13 +11,13 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/nitrokit/nitro/gen"
+	"github.com/nitrokit/nitro/gen/signapi"
 	"github.com/nitrokit/nitro/internal/flowtest"
 	"github.com/nitrokit/nitro/nitrotest"
 )
 
-func createBody() gen.CreateEnvelopeJSONRequestBody {
-	return gen.CreateEnvelopeJSONRequestBody{Name: "Retry", Mode: gen.EnvelopeCreateModeParallel, Notification: gen.Notification{Subject: "s", Body: "b"}}
+func createBody() signapi.CreateEnvelopeJSONRequestBody {
+	return signapi.CreateEnvelopeJSONRequestBody{Name: "Retry", Mode: signapi.EnvelopeCreateModeParallel, Notification: signapi.Notification{Subject: "s", Body: "b"}}
 }
 
 func TestRetries(t *testing.T) {

@@ -12,7 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/nitrokit/nitro/gen"
+	"github.com/nitrokit/nitro/gen/signapi"
 	"github.com/nitrokit/nitro/internal/retry"
 )
 
@@ -207,7 +207,7 @@ func (b *timedBody) Close() error {
 
 // userAgent sets the User-Agent on requests the generated client just built
 // (a request editor, so the request is still ours to change: no copy).
-func userAgent(ua string) gen.RequestEditorFn {
+func userAgent(ua string) signapi.RequestEditorFn {
 	return func(_ context.Context, req *http.Request) error {
 		if req.Header.Get("User-Agent") == "" {
 			req.Header.Set("User-Agent", ua)

@@ -12,7 +12,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/nitrokit/nitro/gen"
+	"github.com/nitrokit/nitro/gen/signapi"
 )
 
 // The documented limits of an envelope's documents, checked before sending.
@@ -72,8 +72,8 @@ func (d Document) check() error {
 // the file is never buffered whole. It checks the documented limits first,
 // which costs one listDocuments request. A streamed body cannot be sent
 // twice, so an upload is never retried.
-func (c *Client) UploadDocument(ctx context.Context, envelopeID uuid.UUID, doc Document) (gen.PendingDocumentResponse, error) {
-	var out gen.PendingDocumentResponse
+func (c *Client) UploadDocument(ctx context.Context, envelopeID uuid.UUID, doc Document) (signapi.PendingDocumentResponse, error) {
+	var out signapi.PendingDocumentResponse
 	if err := doc.check(); err != nil {
 		return out, err
 	}
@@ -84,9 +84,9 @@ func (c *Client) UploadDocument(ctx context.Context, envelopeID uuid.UUID, doc D
 	if docs.JSON200 != nil && docs.JSON200.Items != nil && len(*docs.JSON200.Items) >= MaxDocumentsPerEnvelope {
 		return out, fmt.Errorf("%w %s", ErrTooManyDocuments, envelopeID)
 	}
-	var params *gen.CreateDocumentParams
+	var params *signapi.CreateDocumentParams
 	if doc.NitroDocumentID != "" {
-		params = &gen.CreateDocumentParams{NitroDocumentID: &doc.NitroDocumentID}
+		params = &signapi.CreateDocumentParams{NitroDocumentID: &doc.NitroDocumentID}
 	}
 	pr, pw := io.Pipe()
 	mw := multipart.NewWriter(pw)
@@ -125,7 +125,7 @@ func writeMultipart(pw *io.PipeWriter, mw *multipart.Writer, doc Document) (err 
 	if err != nil {
 		return err
 	}
-	meta := gen.EnvelopeWebDocumentRequestMetadata{Name: doc.Name}
+	meta := signapi.EnvelopeWebDocumentRequestMetadata{Name: doc.Name}
 	if doc.ContentType != "" {
 		meta.ContentType = &doc.ContentType
 	}

@@ -9,7 +9,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/nitrokit/nitro/gen"
+	"github.com/nitrokit/nitro/gen/signapi"
 	"github.com/nitrokit/nitro/internal/retry"
 )
 
@@ -22,25 +22,25 @@ var ErrFinalStatus = errors.New("nitro: envelope reached a final status")
 // 10s, until its status is one of statuses, ctx ends, or it reaches a final
 // status it was not waited for (ErrFinalStatus). It returns the envelope as
 // last read.
-func (c *Client) WaitForStatus(ctx context.Context, envelopeID uuid.UUID, statuses ...gen.ExtendedEnvelopeStatus) (gen.ExtendedEnvelope, error) {
+func (c *Client) WaitForStatus(ctx context.Context, envelopeID uuid.UUID, statuses ...signapi.ExtendedEnvelopeStatus) (signapi.ExtendedEnvelope, error) {
 	if len(statuses) == 0 {
-		return gen.ExtendedEnvelope{}, errors.New("nitro: WaitForStatus: no status to wait for")
+		return signapi.ExtendedEnvelope{}, errors.New("nitro: WaitForStatus: no status to wait for")
 	}
 	b := retry.Backoff{Base: 250 * time.Millisecond, Max: 10 * time.Second}
 	for poll := 1; ; poll++ {
 		r, err := Check(c.GetEnvelopeWithResponse(ctx, envelopeID))
 		if err != nil {
-			return gen.ExtendedEnvelope{}, err
+			return signapi.ExtendedEnvelope{}, err
 		}
 		if r.JSON200 == nil || r.JSON200.Status == nil {
-			return gen.ExtendedEnvelope{}, errors.New("nitro: getEnvelope answered without a status")
+			return signapi.ExtendedEnvelope{}, errors.New("nitro: getEnvelope answered without a status")
 		}
 		env, status := *r.JSON200, *r.JSON200.Status
 		if slices.Contains(statuses, status) {
 			return env, nil
 		}
 		switch status {
-		case gen.ExtendedEnvelopeStatusCancelled, gen.ExtendedEnvelopeStatusRejected, gen.ExtendedEnvelopeStatusDeleted:
+		case signapi.ExtendedEnvelopeStatusCancelled, signapi.ExtendedEnvelopeStatusRejected, signapi.ExtendedEnvelopeStatusDeleted:
 			return env, fmt.Errorf("%w: %s, waiting for %v", ErrFinalStatus, status, statuses)
 		}
 		if err := retry.Sleep(ctx, b.Delay(poll, 0)); err != nil {

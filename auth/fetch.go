@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/nitrokit/nitro/gen"
+	"github.com/nitrokit/nitro/gen/signapi"
 	"github.com/nitrokit/nitro/internal/retry"
 )
 
@@ -76,7 +76,7 @@ func (s *Source) fetchOnce(ctx context.Context) (*entry, time.Duration, *Error) 
 // retryable unless the body names an RFC 6749 error retrying cannot fix.
 func (s *Source) statusError(status int, body []byte) *Error {
 	e := &Error{StatusCode: status}
-	var wire gen.OAuth2ErrorResponse
+	var wire signapi.OAuth2ErrorResponse
 	if json.Unmarshal(body, &wire) == nil {
 		e.Code, e.Description, e.URI = deref(wire.Error), s.scrub(deref(wire.ErrorDescription)), deref(wire.ErrorURI)
 	}

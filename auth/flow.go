@@ -11,7 +11,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/nitrokit/nitro/gen"
+	"github.com/nitrokit/nitro/gen/signapi"
 )
 
 // Flow is one way of asking a token endpoint for a client-credentials token:
@@ -45,7 +45,7 @@ func (f nitroJSON) Scopes() []string    { return nil }
 func (f nitroJSON) acceptsParams() bool { return false }
 
 func (f nitroJSON) newRequest(ctx context.Context, creds Credentials, _ url.Values) (*http.Request, error) {
-	body, err := json.Marshal(gen.AuthTokenRequest{ClientID: creds.ClientID, ClientSecret: creds.ClientSecret})
+	body, err := json.Marshal(signapi.AuthTokenRequest{ClientID: creds.ClientID, ClientSecret: creds.ClientSecret})
 	if err != nil {
 		return nil, fmt.Errorf("auth: encode token request: %w", err)
 	}

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/nitrokit/nitro/gen"
+	"github.com/nitrokit/nitro/gen/signapi"
 )
 
 // maxLifetime bounds a token lifetime; anything longer is a broken answer.
@@ -33,7 +33,7 @@ func parseTokenResponse(body []byte) (parsed, error) {
 		return parsed{}, errors.New("token response is not a JSON object")
 	}
 	// Some servers answer 200 with an RFC 6749 error body.
-	var e gen.OAuth2ErrorResponse
+	var e signapi.OAuth2ErrorResponse
 	if err := json.Unmarshal(body, &e); err == nil && e.Error != nil && *e.Error != "" {
 		return parsed{}, &Error{Code: *e.Error, Description: deref(e.ErrorDescription), URI: deref(e.ErrorURI)}
 	}
@@ -77,8 +77,8 @@ func parseTokenResponse(body []byte) (parsed, error) {
 // unionOf re-encodes the response with a numeric-string expires_in turned
 // into a number, the one leniency the spec's types lack, and loads it into
 // gen's response union.
-func unionOf(fields map[string]json.RawMessage) (gen.GetTokenRfc6749200JSONResponseBody, error) {
-	var u gen.GetTokenRfc6749200JSONResponseBody
+func unionOf(fields map[string]json.RawMessage) (signapi.GetTokenRfc6749200JSONResponseBody, error) {
+	var u signapi.GetTokenRfc6749200JSONResponseBody
 	for _, k := range []string{"expires_in", "expiresIn"} {
 		v, ok := fields[k]
 		if !ok || len(v) == 0 || v[0] != '"' {

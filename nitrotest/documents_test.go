@@ -8,7 +8,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/nitrokit/nitro/gen"
+	"github.com/nitrokit/nitro/gen/signapi"
 	"github.com/nitrokit/nitro/nitrotest"
 )
 
@@ -20,12 +20,12 @@ func TestUploadRules(t *testing.T) {
 		name    string
 		meta    bool
 		payload []byte
-		params  *gen.CreateDocumentParams
+		params  *signapi.CreateDocumentParams
 		status  int
 	}{
 		{"payload", true, minimalPDF(2), nil, 201},
-		{"existing document", true, nil, &gen.CreateDocumentParams{NitroDocumentID: ptr(uuid.NewString())}, 201},
-		{"both payload and nitroDocumentID", true, minimalPDF(1), &gen.CreateDocumentParams{NitroDocumentID: ptr(uuid.NewString())}, 400},
+		{"existing document", true, nil, &signapi.CreateDocumentParams{NitroDocumentID: ptr(uuid.NewString())}, 201},
+		{"both payload and nitroDocumentID", true, minimalPDF(1), &signapi.CreateDocumentParams{NitroDocumentID: ptr(uuid.NewString())}, 400},
 		{"neither", true, nil, nil, 400},
 		{"no metadata", false, minimalPDF(1), nil, 400},
 		{"exactly 20 MiB", true, make([]byte, 20<<20), nil, 201},
@@ -53,7 +53,7 @@ func TestSealedDownloadHasTheConfiguredSize(t *testing.T) {
 	for {
 		g, err := c.GetEnvelopeWithResponse(ctx, env)
 		must(t, err)
-		if *g.JSON200.Status == gen.ExtendedEnvelopeStatusSealed {
+		if *g.JSON200.Status == signapi.ExtendedEnvelopeStatusSealed {
 			break
 		}
 	}

@@ -12,15 +12,15 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/nitrokit/nitro/gen"
-	"github.com/nitrokit/nitro/internal/spec"
+	"github.com/nitrokit/nitro/gen/signapi"
 	"github.com/nitrokit/nitro/nitrotest"
+	"github.com/nitrokit/nitro/nitrotest/internal/api"
 )
 
 // fixture holds one envelope in each state the error cases need.
 type fixture struct {
 	srv                   *nitrotest.Server
-	c                     *gen.ClientWithResponses
+	c                     *signapi.ClientWithResponses
 	draft, draftDoc       uuid.UUID
 	draftSigner, cc       uuid.UUID
 	sent, sentDoc         uuid.UUID
@@ -33,7 +33,7 @@ func newFixture(t *testing.T) *fixture {
 	fx.draft = newEnvelope(t, c, "Draft")
 	fx.draftDoc = uploadDoc(t, c, fx.draft, 1)
 	fx.draftSigner = addSigner(t, c, fx.draft, "s@example.com")
-	var b gen.CreateParticipantJSONRequestBody
+	var b signapi.CreateParticipantJSONRequestBody
 	must(t, b.UnmarshalJSON([]byte(`{"email":"cc@example.com","role":"cc"}`)))
 	r, err := c.CreateParticipantWithResponse(context.Background(), fx.draft, b)
 	must(t, err)
@@ -64,10 +64,10 @@ func jsonBody[T interface{ UnmarshalJSON([]byte) error }](t *testing.T, v T, s s
 // TestUnauthorizedEverywhere). Keys are "operationId status".
 func errorCases(t *testing.T, fx *fixture) map[string]func() result {
 	ctx, c := context.Background(), fx.c
-	fieldBody := func(participant uuid.UUID, box string) gen.CreateFieldJSONRequestBody {
-		return *jsonBody(t, &gen.CreateFieldJSONRequestBody{}, `{"type":"signature","participantID":"`+participant.String()+`","page":1,"boundingBox":`+box+`}`)
+	fieldBody := func(participant uuid.UUID, box string) signapi.CreateFieldJSONRequestBody {
+		return *jsonBody(t, &signapi.CreateFieldJSONRequestBody{}, `{"type":"signature","participantID":"`+participant.String()+`","page":1,"boundingBox":`+box+`}`)
 	}
-	upload := func(env uuid.UUID, name, ct string, payload []byte, params *gen.CreateDocumentParams) result {
+	upload := func(env uuid.UUID, name, ct string, payload []byte, params *signapi.CreateDocumentParams) result {
 		mct, b := multipartDoc(t, name, ct, payload)
 		r, err := c.CreateDocumentWithBodyWithResponse(ctx, env, params, mct, b)
 		return res(r.StatusCode(), r.Body, err)
@@ -93,19 +93,19 @@ func errorCases(t *testing.T, fx *fixture) map[string]func() result {
 			return res(r.StatusCode(), r.Body, err)
 		},
 		"reorderDocuments 404": func() result {
-			r, err := c.ReorderDocumentsWithResponse(ctx, fx.missing, gen.ReorderDocumentsRequest{Order: &[]uuid.UUID{}})
+			r, err := c.ReorderDocumentsWithResponse(ctx, fx.missing, signapi.ReorderDocumentsRequest{Order: &[]uuid.UUID{}})
 			return res(r.StatusCode(), r.Body, err)
 		},
 		"reorderDocuments 409": func() result {
-			r, err := c.ReorderDocumentsWithResponse(ctx, fx.sent, gen.ReorderDocumentsRequest{Order: &[]uuid.UUID{fx.sentDoc}})
+			r, err := c.ReorderDocumentsWithResponse(ctx, fx.sent, signapi.ReorderDocumentsRequest{Order: &[]uuid.UUID{fx.sentDoc}})
 			return res(r.StatusCode(), r.Body, err)
 		},
 		"sendReminders 404": func() result {
-			r, err := c.SendRemindersWithResponse(ctx, fx.missing, gen.SendReminders{})
+			r, err := c.SendRemindersWithResponse(ctx, fx.missing, signapi.SendReminders{})
 			return res(r.StatusCode(), r.Body, err)
 		},
 		"sendReminders 409": func() result {
-			r, err := c.SendRemindersWithResponse(ctx, fx.draft, gen.SendReminders{})
+			r, err := c.SendRemindersWithResponse(ctx, fx.draft, signapi.SendReminders{})
 			return res(r.StatusCode(), r.Body, err)
 		},
 		"sendForSigning 404": func() result {
@@ -117,7 +117,7 @@ func errorCases(t *testing.T, fx *fixture) map[string]func() result {
 			return res(r.StatusCode(), r.Body, err)
 		},
 		"deleteParticipants 404": func() result {
-			r, err := c.DeleteParticipantsWithResponse(ctx, fx.draft, gen.DeleteParticipantsRequest{Items: &[]uuid.UUID{fx.missingChild}})
+			r, err := c.DeleteParticipantsWithResponse(ctx, fx.draft, signapi.DeleteParticipantsRequest{Items: &[]uuid.UUID{fx.missingChild}})
 			return res(r.StatusCode(), r.Body, err)
 		},
 		"listParticipants 404": func() result {
@@ -125,15 +125,15 @@ func errorCases(t *testing.T, fx *fixture) map[string]func() result {
 			return res(r.StatusCode(), r.Body, err)
 		},
 		"createParticipant 400": func() result {
-			r, err := c.CreateParticipantWithResponse(ctx, fx.draft, *jsonBody(t, &gen.CreateParticipantJSONRequestBody{}, `{"email":"not-an-email","role":"signer"}`))
+			r, err := c.CreateParticipantWithResponse(ctx, fx.draft, *jsonBody(t, &signapi.CreateParticipantJSONRequestBody{}, `{"email":"not-an-email","role":"signer"}`))
 			return res(r.StatusCode(), r.Body, err)
 		},
 		"createParticipant 404": func() result {
-			r, err := c.CreateParticipantWithResponse(ctx, fx.missing, *jsonBody(t, &gen.CreateParticipantJSONRequestBody{}, `{"email":"a@b.c","role":"cc"}`))
+			r, err := c.CreateParticipantWithResponse(ctx, fx.missing, *jsonBody(t, &signapi.CreateParticipantJSONRequestBody{}, `{"email":"a@b.c","role":"cc"}`))
 			return res(r.StatusCode(), r.Body, err)
 		},
 		"deleteFields 404": func() result {
-			r, err := c.DeleteFieldsWithResponse(ctx, fx.draft, fx.missingChild, gen.DeleteFieldsRequest{})
+			r, err := c.DeleteFieldsWithResponse(ctx, fx.draft, fx.missingChild, signapi.DeleteFieldsRequest{})
 			return res(r.StatusCode(), r.Body, err)
 		},
 		"listFields 404": func() result {
@@ -169,7 +169,7 @@ func errorCases(t *testing.T, fx *fixture) map[string]func() result {
 			return upload(env, "sixteenth.pdf", "application/pdf", minimalPDF(1), nil)
 		},
 		"createEnvelope 400": func() result {
-			r, err := c.CreateEnvelopeWithResponse(ctx, gen.EnvelopeCreate{Name: " ", Mode: gen.EnvelopeCreateModeParallel, Notification: gen.Notification{Subject: "s", Body: "b"}})
+			r, err := c.CreateEnvelopeWithResponse(ctx, signapi.EnvelopeCreate{Name: " ", Mode: signapi.EnvelopeCreateModeParallel, Notification: signapi.Notification{Subject: "s", Body: "b"}})
 			return res(r.StatusCode(), r.Body, err)
 		},
 		"convertFile 400": func() result { return convert("", nil) },
@@ -177,16 +177,16 @@ func errorCases(t *testing.T, fx *fixture) map[string]func() result {
 		"convertFile 415": func() result { return convert("x.exe", []byte("MZ")) },
 		"convertFile 500": fault("ConvertFile", func() result { return convert("a.docx", []byte("x")) }),
 		"getTokenRfc6749 400": func() result {
-			r, err := c.GetTokenRfc6749WithResponse(ctx, nil, gen.AuthTokenRequest{})
+			r, err := c.GetTokenRfc6749WithResponse(ctx, nil, signapi.AuthTokenRequest{})
 			return res(r.StatusCode(), r.Body, err)
 		},
 		"getTokenRfc6749 401": func() result {
-			r, err := c.GetTokenRfc6749WithResponse(ctx, nil, gen.AuthTokenRequest{ClientID: "x", ClientSecret: "y"})
+			r, err := c.GetTokenRfc6749WithResponse(ctx, nil, signapi.AuthTokenRequest{ClientID: "x", ClientSecret: "y"})
 			return res(r.StatusCode(), r.Body, err)
 		},
 		"getTokenRfc6749 500": func() result {
 			fx.srv.InjectFault(nitrotest.TokenEndpoint, 1, nitrotest.Fault{Status: 500, ContentType: "application/json", Body: `{"error":"server_error"}`})
-			r, err := c.GetTokenRfc6749WithResponse(ctx, nil, gen.AuthTokenRequest{ClientID: "x", ClientSecret: "y"})
+			r, err := c.GetTokenRfc6749WithResponse(ctx, nil, signapi.AuthTokenRequest{ClientID: "x", ClientSecret: "y"})
 			return res(r.StatusCode(), r.Body, err)
 		},
 		"deleteParticipant 404": func() result {
@@ -194,13 +194,13 @@ func errorCases(t *testing.T, fx *fixture) map[string]func() result {
 			return res(r.StatusCode(), r.Body, err)
 		},
 		"updateParticipant 400": func() result {
-			var a gen.ParticipantUpdate_Authentication
+			var a signapi.ParticipantUpdate_Authentication
 			must(t, a.UnmarshalJSON([]byte(`{"type":"SMS"}`)))
-			r, err := c.UpdateParticipantWithResponse(ctx, fx.draft, fx.draftSigner, gen.ParticipantUpdate{Authentication: &a})
+			r, err := c.UpdateParticipantWithResponse(ctx, fx.draft, fx.draftSigner, signapi.ParticipantUpdate{Authentication: &a})
 			return res(r.StatusCode(), r.Body, err)
 		},
 		"updateParticipant 404": func() result {
-			r, err := c.UpdateParticipantWithResponse(ctx, fx.draft, fx.missingChild, gen.ParticipantUpdate{})
+			r, err := c.UpdateParticipantWithResponse(ctx, fx.draft, fx.missingChild, signapi.ParticipantUpdate{})
 			return res(r.StatusCode(), r.Body, err)
 		},
 		"deleteField 404": func() result {
@@ -208,8 +208,8 @@ func errorCases(t *testing.T, fx *fixture) map[string]func() result {
 			return res(r.StatusCode(), r.Body, err)
 		},
 		"updateField 404": func() result {
-			var u gen.FieldUpdate
-			must(t, u.FromUpdateSignatureField(gen.UpdateSignatureField{Type: gen.UpdateSignatureFieldTypeSignature}))
+			var u signapi.FieldUpdate
+			must(t, u.FromUpdateSignatureField(signapi.UpdateSignatureField{Type: signapi.UpdateSignatureFieldTypeSignature}))
 			r, err := c.UpdateFieldWithResponse(ctx, fx.draft, fx.draftDoc, fx.missingChild, u)
 			return res(r.StatusCode(), r.Body, err)
 		},
@@ -226,15 +226,15 @@ func errorCases(t *testing.T, fx *fixture) map[string]func() result {
 			return res(r.StatusCode(), r.Body, err)
 		},
 		"updateDocument 400": func() result {
-			r, err := c.UpdateDocumentWithResponse(ctx, fx.draft, fx.draftDoc, gen.RenameDocumentRequest{Name: "  "})
+			r, err := c.UpdateDocumentWithResponse(ctx, fx.draft, fx.draftDoc, signapi.RenameDocumentRequest{Name: "  "})
 			return res(r.StatusCode(), r.Body, err)
 		},
 		"updateDocument 404": func() result {
-			r, err := c.UpdateDocumentWithResponse(ctx, fx.draft, fx.missingChild, gen.RenameDocumentRequest{Name: "x"})
+			r, err := c.UpdateDocumentWithResponse(ctx, fx.draft, fx.missingChild, signapi.RenameDocumentRequest{Name: "x"})
 			return res(r.StatusCode(), r.Body, err)
 		},
 		"updateDocument 409": func() result {
-			r, err := c.UpdateDocumentWithResponse(ctx, fx.sent, fx.sentDoc, gen.RenameDocumentRequest{Name: "x"})
+			r, err := c.UpdateDocumentWithResponse(ctx, fx.sent, fx.sentDoc, signapi.RenameDocumentRequest{Name: "x"})
 			return res(r.StatusCode(), r.Body, err)
 		},
 		"getEnvelope 404": func() result {
@@ -246,15 +246,15 @@ func errorCases(t *testing.T, fx *fixture) map[string]func() result {
 			return res(r.StatusCode(), r.Body, err)
 		},
 		"updateEnvelope 400": func() result {
-			r, err := c.UpdateEnvelopeWithResponse(ctx, fx.draft, gen.EnvelopeUpdate{Name: ptr("")})
+			r, err := c.UpdateEnvelopeWithResponse(ctx, fx.draft, signapi.EnvelopeUpdate{Name: ptr("")})
 			return res(r.StatusCode(), r.Body, err)
 		},
 		"updateEnvelope 404": func() result {
-			r, err := c.UpdateEnvelopeWithResponse(ctx, fx.missing, gen.EnvelopeUpdate{Name: ptr("x")})
+			r, err := c.UpdateEnvelopeWithResponse(ctx, fx.missing, signapi.EnvelopeUpdate{Name: ptr("x")})
 			return res(r.StatusCode(), r.Body, err)
 		},
 		"updateEnvelope 409": func() result {
-			r, err := c.UpdateEnvelopeWithResponse(ctx, fx.sent, gen.EnvelopeUpdate{Name: ptr("x")})
+			r, err := c.UpdateEnvelopeWithResponse(ctx, fx.sent, signapi.EnvelopeUpdate{Name: ptr("x")})
 			return res(r.StatusCode(), r.Body, err)
 		},
 		"downloadSealedEnvelope 404": func() result {
@@ -356,7 +356,7 @@ func TestEveryListedErrorStatus(t *testing.T) {
 // listedErrors is every "operationId status" error the spec lists.
 func listedErrors(t *testing.T) map[string]bool {
 	t.Helper()
-	doc, err := spec.Load("../api/openapi.json", "../api/overlay.yaml")
+	doc, err := api.GetSwagger()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -377,9 +377,9 @@ func listedErrors(t *testing.T) map[string]bool {
 // token, and with an unknown one, and checks the spec's
 // UnauthorizedProblemDetail comes back.
 func TestUnauthorizedEverywhere(t *testing.T) {
-	srv := nitrotest.NewServer(specOpts)
+	srv := nitrotest.NewServer()
 	defer srv.Close()
-	doc, err := spec.Load("../api/openapi.json", "../api/overlay.yaml")
+	doc, err := api.GetSwagger()
 	must(t, err)
 	n := 0
 	for path, item := range doc.Paths.Map() {

@@ -5,7 +5,7 @@ import (
 	"fmt"
 
 	"github.com/nitrokit/nitro/auth"
-	"github.com/nitrokit/nitro/gen"
+	"github.com/nitrokit/nitro/gen/signapi"
 	"github.com/nitrokit/nitro/nitrotest"
 )
 
@@ -20,15 +20,15 @@ func Example() {
 		panic(err)
 	}
 	defer src.Close()
-	c, err := gen.NewClientWithResponses(srv.URL(), gen.WithRequestEditorFn(src.RequestEditor))
+	c, err := signapi.NewClientWithResponses(srv.URL(), signapi.WithRequestEditorFn(src.RequestEditor))
 	if err != nil {
 		panic(err)
 	}
 
-	r, err := c.CreateEnvelopeWithResponse(context.Background(), gen.CreateEnvelopeJSONRequestBody{
+	r, err := c.CreateEnvelopeWithResponse(context.Background(), signapi.CreateEnvelopeJSONRequestBody{
 		Name:         "NDA",
-		Mode:         gen.EnvelopeCreateModeParallel,
-		Notification: gen.Notification{Subject: "Please sign", Body: "Thank you"},
+		Mode:         signapi.EnvelopeCreateModeParallel,
+		Notification: signapi.Notification{Subject: "Please sign", Body: "Thank you"},
 	})
 	if err != nil {
 		panic(err)

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nitrokit/nitro/gen"
+	"github.com/nitrokit/nitro/gen/signapi"
 	"github.com/nitrokit/nitro/nitrotest"
 )
 
@@ -48,8 +48,8 @@ func TestFaultInjection(t *testing.T) {
 
 	// A POST, because net/http itself retries a GET on a dropped connection.
 	srv.InjectFault(nitrotest.AnyOperation, 1, nitrotest.Fault{Drop: true})
-	if r, err := c.CreateEnvelopeWithResponse(ctx, gen.CreateEnvelopeJSONRequestBody{Name: "x", Mode: "parallel",
-		Notification: gen.Notification{Subject: "s", Body: "b"}}); err == nil {
+	if r, err := c.CreateEnvelopeWithResponse(ctx, signapi.CreateEnvelopeJSONRequestBody{Name: "x", Mode: "parallel",
+		Notification: signapi.Notification{Subject: "s", Body: "b"}}); err == nil {
 		t.Errorf("dropped connection gave no error but %d", r.StatusCode())
 	}
 

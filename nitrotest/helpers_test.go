@@ -4,21 +4,18 @@ import (
 	"testing"
 
 	"github.com/nitrokit/nitro/auth"
-	"github.com/nitrokit/nitro/gen"
+	"github.com/nitrokit/nitro/gen/signapi"
 	"github.com/nitrokit/nitro/internal/flowtest"
 	"github.com/nitrokit/nitro/nitrotest"
 )
 
-// Our own tests always validate requests against the locked spec.
-var specOpts = nitrotest.WithSpec("../api/openapi.json", "../api/overlay.yaml")
-
 // setup starts a validating fake and a generated client that authenticates
 // through auth's request editor; both stop when the test ends.
-func setup(t *testing.T, opts ...nitrotest.Option) (*nitrotest.Server, *gen.ClientWithResponses) {
+func setup(t *testing.T, opts ...nitrotest.Option) (*nitrotest.Server, *signapi.ClientWithResponses) {
 	t.Helper()
-	srv := nitrotest.NewServer(append([]nitrotest.Option{specOpts}, opts...)...)
+	srv := nitrotest.NewServer(opts...)
 	t.Cleanup(srv.Close)
-	c, err := gen.NewClientWithResponses(srv.URL(), gen.WithRequestEditorFn(newSource(t, srv).RequestEditor))
+	c, err := signapi.NewClientWithResponses(srv.URL(), signapi.WithRequestEditorFn(newSource(t, srv).RequestEditor))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -29,6 +29,7 @@ type config struct {
 	pageSize      int
 	specPath      string
 	overlayPath   string
+	noValidation  bool
 	sealedSize    int64
 	sealDelay     time.Duration
 }
@@ -61,11 +62,36 @@ func WithRequiredScopes(scopes ...string) Option { return func(o *config) { o.sc
 func WithPageSize(n int) Option { return func(o *config) { o.pageSize = max(n, 1) } }
 
 // WithSpec validates every request against the OpenAPI document at specPath,
-// with the overlay at overlayPath applied ("" for none), using kin-openapi's
-// openapi3filter. Invalid requests get 400 problems. NewServer panics if the
-// document cannot be loaded: a test with a broken fixture should stop.
+// with the overlay at overlayPath applied ("" for none), instead of the spec
+// compiled into this package, which a Server uses by default. It is for
+// trying a candidate spec; the document is parsed for each Server. NewServer
+// panics if the document cannot be loaded: a test with a broken fixture
+// should stop.
 func WithSpec(specPath, overlayPath string) Option {
 	return func(o *config) { o.specPath, o.overlayPath = specPath, overlayPath }
+}
+
+// WithoutValidation turns off validating requests against the spec, which a
+// Server does by default (with kin-openapi's openapi3filter; invalid
+// requests get 400 problems): for a test that sends what the spec forbids to
+// see what the handlers alone do.
+func WithoutValidation() Option { return func(o *config) { o.noValidation = true } }
+
+// validator is the request validator the options choose, nil for none.
+func (c config) validator() *validator {
+	if c.noValidation {
+		return nil
+	}
+	v, err := embeddedValidator()
+	if c.specPath != "" {
+		v, err = newValidator(c.specPath, c.overlayPath)
+	}
+	if err != nil {
+		// The embedded spec was validated when it was generated, so only a
+		// broken WithSpec fixture gets here.
+		panic("nitrotest: " + err.Error())
+	}
+	return v
 }
 
 // WithSealedSize sets the size in bytes of a sealed envelope's download

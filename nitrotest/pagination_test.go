@@ -7,7 +7,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/nitrokit/nitro/gen"
+	"github.com/nitrokit/nitro/gen/signapi"
 	"github.com/nitrokit/nitro/nitrotest"
 )
 
@@ -20,7 +20,7 @@ func TestListEnvelopesPaginates(t *testing.T) {
 	}
 	var got []uuid.UUID
 	var pages []string
-	params := &gen.ListEnvelopesParams{}
+	params := &signapi.ListEnvelopesParams{}
 	for {
 		r, err := c.ListEnvelopesWithResponse(ctx, params)
 		if err != nil || r.JSON200 == nil {
@@ -33,7 +33,7 @@ func TestListEnvelopesPaginates(t *testing.T) {
 			break
 		}
 		pages = append(pages, *r.JSON200.NextPage)
-		params = &gen.ListEnvelopesParams{PageAfter: r.JSON200.NextPage}
+		params = &signapi.ListEnvelopesParams{PageAfter: r.JSON200.NextPage}
 	}
 	if fmt.Sprint(got) != fmt.Sprint(want) || len(pages) != 4 {
 		t.Fatalf("paged %d envelopes over %d cursors, want all 30 in order over 4", len(got), len(pages))
@@ -41,14 +41,14 @@ func TestListEnvelopesPaginates(t *testing.T) {
 	// A cursor marks an item (the last of its page): pageAfter lists the
 	// items after it, pageBefore the page of items before it. pages[1] marks
 	// item 13, so pageBefore gives items 6 to 12.
-	r, err := c.ListEnvelopesWithResponse(ctx, &gen.ListEnvelopesParams{PageBefore: &pages[1]})
+	r, err := c.ListEnvelopesWithResponse(ctx, &signapi.ListEnvelopesParams{PageBefore: &pages[1]})
 	must(t, err)
 	items := *r.JSON200.Items
 	if len(items) != 7 || *items[0].ID != want[6] || *items[6].ID != want[12] {
 		t.Errorf("pageBefore: %d items from %v, want items 6 to 12", len(items), *items[0].ID)
 	}
 	bad := "not-a-cursor"
-	r, err = c.ListEnvelopesWithResponse(ctx, &gen.ListEnvelopesParams{PageAfter: &bad})
+	r, err = c.ListEnvelopesWithResponse(ctx, &signapi.ListEnvelopesParams{PageAfter: &bad})
 	must(t, err)
 	if r.StatusCode() != 400 {
 		t.Errorf("bad cursor: %d, want 400", r.StatusCode())

@@ -20,7 +20,7 @@ type Server struct {
 	cfg    config
 	srv    *httptest.Server
 	router *router
-	valid  *validator // nil without WithSpec
+	valid  *validator // nil with WithoutValidation
 	tokens tokens
 	faults faults
 	stats  stats
@@ -42,13 +42,7 @@ func NewServer(opts ...Option) *Server {
 	_, _ = rand.Read(s.tokens.key)
 	s.tokens.issued = map[string]grant{}
 	s.state.init()
-	if cfg.specPath != "" {
-		v, err := newValidator(cfg.specPath, cfg.overlayPath)
-		if err != nil {
-			panic("nitrotest: WithSpec: " + err.Error())
-		}
-		s.valid = v
-	}
+	s.valid = cfg.validator()
 	strict := api.NewStrictHandlerWithOptions(s, nil, api.StrictHTTPServerOptions{
 		RequestErrorHandlerFunc:  badRequest,
 		ResponseErrorHandlerFunc: internalError,

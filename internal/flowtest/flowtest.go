@@ -18,14 +18,14 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/nitrokit/nitro/gen"
+	"github.com/nitrokit/nitro/gen/signapi"
 	"github.com/nitrokit/nitro/nitrotest"
 )
 
-func NewEnvelope(t *testing.T, c *gen.ClientWithResponses, name string) uuid.UUID {
+func NewEnvelope(t *testing.T, c *signapi.ClientWithResponses, name string) uuid.UUID {
 	t.Helper()
-	r, err := c.CreateEnvelopeWithResponse(context.Background(), gen.CreateEnvelopeJSONRequestBody{
-		Name: name, Mode: gen.EnvelopeCreateModeSequential, Notification: gen.Notification{Subject: "Please sign", Body: "Thanks"}})
+	r, err := c.CreateEnvelopeWithResponse(context.Background(), signapi.CreateEnvelopeJSONRequestBody{
+		Name: name, Mode: signapi.EnvelopeCreateModeSequential, Notification: signapi.Notification{Subject: "Please sign", Body: "Thanks"}})
 	if err != nil || r.JSON201 == nil {
 		t.Fatalf("CreateEnvelope: %v %s", err, Body(r))
 	}
@@ -58,7 +58,7 @@ func MultipartDoc(t *testing.T, name, contentType string, payload []byte) (strin
 	return mw.FormDataContentType(), &buf
 }
 
-func UploadDoc(t *testing.T, c *gen.ClientWithResponses, env uuid.UUID, pages int) uuid.UUID {
+func UploadDoc(t *testing.T, c *signapi.ClientWithResponses, env uuid.UUID, pages int) uuid.UUID {
 	t.Helper()
 	ct, b := MultipartDoc(t, "contract.pdf", "application/pdf", MinimalPDF(pages))
 	r, err := c.CreateDocumentWithBodyWithResponse(context.Background(), env, nil, ct, b)
@@ -78,9 +78,9 @@ func MinimalPDF(pages int) []byte {
 	return b.Bytes()
 }
 
-func AddSigner(t *testing.T, c *gen.ClientWithResponses, env uuid.UUID, email string) uuid.UUID {
+func AddSigner(t *testing.T, c *signapi.ClientWithResponses, env uuid.UUID, email string) uuid.UUID {
 	t.Helper()
-	var b gen.CreateParticipantJSONRequestBody
+	var b signapi.CreateParticipantJSONRequestBody
 	Must(t, b.UnmarshalJSON([]byte(`{"email":"`+email+`","role":"signer"}`)))
 	r, err := c.CreateParticipantWithResponse(context.Background(), env, b)
 	if err != nil || r.JSON201 == nil {
@@ -89,11 +89,11 @@ func AddSigner(t *testing.T, c *gen.ClientWithResponses, env uuid.UUID, email st
 	return *r.JSON201.ID
 }
 
-func AddField(t *testing.T, c *gen.ClientWithResponses, env, doc, signer uuid.UUID) uuid.UUID {
+func AddField(t *testing.T, c *signapi.ClientWithResponses, env, doc, signer uuid.UUID) uuid.UUID {
 	t.Helper()
-	var b gen.CreateFieldJSONRequestBody
-	Must(t, b.FromCreateSignatureField(gen.CreateSignatureField{ParticipantID: signer, Page: Ptr(int32(1)),
-		BoundingBox: []float32{100, 200, 150, 50}, Required: Ptr(true), Type: gen.CreateSignatureFieldTypeSignature}))
+	var b signapi.CreateFieldJSONRequestBody
+	Must(t, b.FromCreateSignatureField(signapi.CreateSignatureField{ParticipantID: signer, Page: Ptr(int32(1)),
+		BoundingBox: []float32{100, 200, 150, 50}, Required: Ptr(true), Type: signapi.CreateSignatureFieldTypeSignature}))
 	r, err := c.CreateFieldWithResponse(context.Background(), env, doc, b)
 	if err != nil || r.JSON201 == nil {
 		t.Fatalf("CreateField: %v %s", err, Body(r))
@@ -104,7 +104,7 @@ func AddField(t *testing.T, c *gen.ClientWithResponses, env, doc, signer uuid.UU
 }
 
 // SentEnvelope is a draft with a document, a signer and a field, sent.
-func SentEnvelope(t *testing.T, c *gen.ClientWithResponses) (env, doc, signer uuid.UUID) {
+func SentEnvelope(t *testing.T, c *signapi.ClientWithResponses) (env, doc, signer uuid.UUID) {
 	t.Helper()
 	env = NewEnvelope(t, c, "Contract")
 	doc = UploadDoc(t, c, env, 1)
@@ -138,7 +138,7 @@ func Ptr[T any](v T) *T { return &v }
 // EveryOperation calls each operation of the spec once through c against
 // srv, checks each answer, and checks srv saw all of them. srv must not
 // seal envelopes by itself (nitrotest.WithSealDelay(-1)).
-func EveryOperation(t *testing.T, srv *nitrotest.Server, c *gen.ClientWithResponses) {
+func EveryOperation(t *testing.T, srv *nitrotest.Server, c *signapi.ClientWithResponses) {
 	t.Helper()
 	ctx := context.Background()
 	check := func(what string, status, want int, raw any) {
@@ -148,7 +148,7 @@ func EveryOperation(t *testing.T, srv *nitrotest.Server, c *gen.ClientWithRespon
 		}
 	}
 
-	tok, err := c.GetTokenRfc6749WithResponse(ctx, nil, gen.AuthTokenRequest{ClientID: srv.Credentials().ClientID, ClientSecret: srv.Credentials().ClientSecret})
+	tok, err := c.GetTokenRfc6749WithResponse(ctx, nil, signapi.AuthTokenRequest{ClientID: srv.Credentials().ClientID, ClientSecret: srv.Credentials().ClientSecret})
 	Must(t, err)
 	check("GetTokenRfc6749", tok.StatusCode(), 200, tok)
 	if a, err := tok.JSON200.AsAuthTokenResponse(); err != nil || strings.Count(*a.AccessToken, ".") != 2 {
@@ -159,7 +159,7 @@ func EveryOperation(t *testing.T, srv *nitrotest.Server, c *gen.ClientWithRespon
 	ge, err := c.GetEnvelopeWithResponse(ctx, env)
 	Must(t, err)
 	check("GetEnvelope", ge.StatusCode(), 200, ge)
-	ue, err := c.UpdateEnvelopeWithResponse(ctx, env, gen.UpdateEnvelopeJSONRequestBody{Name: Ptr("Contract v2")})
+	ue, err := c.UpdateEnvelopeWithResponse(ctx, env, signapi.UpdateEnvelopeJSONRequestBody{Name: Ptr("Contract v2")})
 	Must(t, err)
 	check("UpdateEnvelope", ue.StatusCode(), 200, ue)
 	le, err := c.ListEnvelopesWithResponse(ctx, nil)
@@ -172,7 +172,7 @@ func EveryOperation(t *testing.T, srv *nitrotest.Server, c *gen.ClientWithRespon
 	// Documents: an upload, an existing Nitro document, rename, reorder, delete.
 	doc := UploadDoc(t, c, env, 3)
 	ct, b := MultipartDoc(t, "existing", "", nil)
-	nd, err := c.CreateDocumentWithBodyWithResponse(ctx, env, &gen.CreateDocumentParams{NitroDocumentID: Ptr(uuid.NewString())}, ct, b)
+	nd, err := c.CreateDocumentWithBodyWithResponse(ctx, env, &signapi.CreateDocumentParams{NitroDocumentID: Ptr(uuid.NewString())}, ct, b)
 	Must(t, err)
 	check("CreateDocument nitroDocumentID", nd.StatusCode(), 201, nd)
 	gd, err := c.GetDocumentWithResponse(ctx, env, doc)
@@ -181,10 +181,10 @@ func EveryOperation(t *testing.T, srv *nitrotest.Server, c *gen.ClientWithRespon
 	if u, err := gd.JSON200.AsUploadedDocumentResponse(); err != nil || *u.NumPages != 3 || *u.SizeBytes == 0 {
 		t.Fatalf("GetDocument: %v %s", err, Body(gd))
 	}
-	ud, err := c.UpdateDocumentWithResponse(ctx, env, doc, gen.RenameDocumentRequest{Name: "Contract.pdf"})
+	ud, err := c.UpdateDocumentWithResponse(ctx, env, doc, signapi.RenameDocumentRequest{Name: "Contract.pdf"})
 	Must(t, err)
 	check("UpdateDocument", ud.StatusCode(), 200, ud)
-	rd, err := c.ReorderDocumentsWithResponse(ctx, env, gen.ReorderDocumentsRequest{Order: &[]uuid.UUID{nd.JSON201.ID, doc}})
+	rd, err := c.ReorderDocumentsWithResponse(ctx, env, signapi.ReorderDocumentsRequest{Order: &[]uuid.UUID{nd.JSON201.ID, doc}})
 	Must(t, err)
 	check("ReorderDocuments", rd.StatusCode(), 200, rd)
 	ld, err := c.ListDocumentsWithResponse(ctx, env)
@@ -199,7 +199,7 @@ func EveryOperation(t *testing.T, srv *nitrotest.Server, c *gen.ClientWithRespon
 
 	// Participants: single, bulk (with the examples' upper-case role), update, delete.
 	signer := AddSigner(t, c, env, "signer@example.com")
-	var bulk gen.CreateParticipantJSONRequestBody
+	var bulk signapi.CreateParticipantJSONRequestBody
 	Must(t, bulk.UnmarshalJSON([]byte(`{"items":[{"email":"a@example.com","role":"SIGNER","authentication":{"type":"AccessCode","accessCode":"123456"}},{"email":"b@example.com","role":"cc","authentication":{"type":"SMS","countryCode":"+1","phoneNumber":"1234567890"}}]}`)))
 	cp, err := c.CreateParticipantWithResponse(ctx, env, bulk)
 	Must(t, err)
@@ -207,9 +207,9 @@ func EveryOperation(t *testing.T, srv *nitrotest.Server, c *gen.ClientWithRespon
 	if cp.JSON200.Items[0].Role == nil || *cp.JSON200.Items[0].Role != "signer" {
 		t.Errorf("role SIGNER is not normalised: %s", Body(cp))
 	}
-	var authn gen.ParticipantUpdate_Authentication
-	Must(t, authn.FromAccessCode(gen.AccessCode{AccessCode: Ptr("654321"), Type: Ptr(gen.AccessCodeTypeAccessCode)}))
-	up, err := c.UpdateParticipantWithResponse(ctx, env, signer, gen.ParticipantUpdate{Authentication: &authn})
+	var authn signapi.ParticipantUpdate_Authentication
+	Must(t, authn.FromAccessCode(signapi.AccessCode{AccessCode: Ptr("654321"), Type: Ptr(signapi.AccessCodeTypeAccessCode)}))
+	up, err := c.UpdateParticipantWithResponse(ctx, env, signer, signapi.ParticipantUpdate{Authentication: &authn})
 	Must(t, err)
 	check("UpdateParticipant", up.StatusCode(), 200, up)
 	lp, err := c.ListParticipantsWithResponse(ctx, env)
@@ -221,7 +221,7 @@ func EveryOperation(t *testing.T, srv *nitrotest.Server, c *gen.ClientWithRespon
 	dp, err := c.DeleteParticipantWithResponse(ctx, env, *cp.JSON200.Items[1].ID)
 	Must(t, err)
 	check("DeleteParticipant", dp.StatusCode(), 204, dp)
-	dps, err := c.DeleteParticipantsWithResponse(ctx, env, gen.DeleteParticipantsRequest{Items: &[]uuid.UUID{*cp.JSON200.Items[0].ID}})
+	dps, err := c.DeleteParticipantsWithResponse(ctx, env, signapi.DeleteParticipantsRequest{Items: &[]uuid.UUID{*cp.JSON200.Items[0].ID}})
 	Must(t, err)
 	check("DeleteParticipants", dps.StatusCode(), 200, dps)
 
@@ -233,8 +233,8 @@ func EveryOperation(t *testing.T, srv *nitrotest.Server, c *gen.ClientWithRespon
 	if len(*cf.JSON200.Items) != 8 {
 		t.Fatalf("CreateField bulk: %s", Body(cf))
 	}
-	var fu gen.FieldUpdate
-	Must(t, fu.FromUpdateSignatureField(gen.UpdateSignatureField{Type: gen.UpdateSignatureFieldTypeSignature, Page: Ptr(int32(2))}))
+	var fu signapi.FieldUpdate
+	Must(t, fu.FromUpdateSignatureField(signapi.UpdateSignatureField{Type: signapi.UpdateSignatureFieldTypeSignature, Page: Ptr(int32(2))}))
 	uf, err := c.UpdateFieldWithResponse(ctx, env, doc, field, fu)
 	Must(t, err)
 	check("UpdateField", uf.StatusCode(), 200, uf)
@@ -250,7 +250,7 @@ func EveryOperation(t *testing.T, srv *nitrotest.Server, c *gen.ClientWithRespon
 	Must(t, err)
 	check("DeleteField", df.StatusCode(), 204, df)
 	second, _ := fields[2].AsCompany()
-	dfs, err := c.DeleteFieldsWithResponse(ctx, env, doc, gen.DeleteFieldsRequest{Items: &[]uuid.UUID{*second.ID}})
+	dfs, err := c.DeleteFieldsWithResponse(ctx, env, doc, signapi.DeleteFieldsRequest{Items: &[]uuid.UUID{*second.ID}})
 	Must(t, err)
 	check("DeleteFields", dfs.StatusCode(), 200, dfs)
 
@@ -264,7 +264,7 @@ func EveryOperation(t *testing.T, srv *nitrotest.Server, c *gen.ClientWithRespon
 	if *urls.JSON200.Total != 1 || !strings.HasPrefix(*(*urls.JSON200.Items)[0].SigningURL, srv.URL()) {
 		t.Fatalf("ListSignerSigningUrls: %s", Body(urls))
 	}
-	rem, err := c.SendRemindersWithResponse(ctx, env, gen.SendReminders{Notification: &gen.Notification{Subject: "Reminder", Body: "Please sign"}})
+	rem, err := c.SendRemindersWithResponse(ctx, env, signapi.SendReminders{Notification: &signapi.Notification{Subject: "Reminder", Body: "Please sign"}})
 	Must(t, err)
 	check("SendReminders", rem.StatusCode(), 202, rem)
 	orig, err := c.DownloadOriginalEnvelopeWithResponse(ctx, env)
@@ -337,7 +337,7 @@ func EveryOperation(t *testing.T, srv *nitrotest.Server, c *gen.ClientWithRespon
 
 	// Every operation of the generated client was reached.
 	seen := srv.Stats().Operations
-	iface := reflect.TypeFor[gen.ClientInterface]()
+	iface := reflect.TypeFor[signapi.ClientInterface]()
 	for i := range iface.NumMethod() {
 		name := strings.TrimSuffix(iface.Method(i).Name, "WithBody")
 		if name != "GetTokenRfc6749" && seen[name] == 0 {
@@ -349,13 +349,13 @@ func EveryOperation(t *testing.T, srv *nitrotest.Server, c *gen.ClientWithRespon
 	}
 }
 
-func AllFieldTypes(t *testing.T, signer uuid.UUID) gen.CreateFieldJSONRequestBody {
+func AllFieldTypes(t *testing.T, signer uuid.UUID) signapi.CreateFieldJSONRequestBody {
 	t.Helper()
 	var items []string
 	for i, typ := range []string{"checkbox", "company", "custom", "date", "initials", "name", "signature", "title"} {
 		items = append(items, `{"type":"`+typ+`","participantID":"`+signer.String()+`","page":1,"boundingBox":[10,`+strings.Repeat("1", i+1)+`,100,20],"required":false}`)
 	}
-	var b gen.CreateFieldJSONRequestBody
+	var b signapi.CreateFieldJSONRequestBody
 	Must(t, b.UnmarshalJSON([]byte(`{"items":[`+strings.Join(items, ",")+`]}`)))
 	return b
 }

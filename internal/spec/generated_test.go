@@ -7,14 +7,14 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/nitrokit/nitro/gen"
+	"github.com/nitrokit/nitro/gen/signapi"
 	"github.com/nitrokit/nitro/internal/spec"
 )
 
 // loadSpec loads api/openapi.json, which `make spec` writes, with the overlay.
 func loadSpec(t *testing.T) *spec.Document {
 	t.Helper()
-	doc, err := spec.Validate(context.Background(), "../../api/openapi.json", "../../api/overlay.yaml")
+	doc, err := spec.Validate(context.Background(), "../../api/sign/openapi.json", "../../api/sign/overlay.yaml")
 	if err != nil {
 		t.Fatalf("%v (run `make spec` first)", err)
 	}
@@ -26,7 +26,7 @@ func loadSpec(t *testing.T) *spec.Document {
 func TestEveryOperationHasAMethod(t *testing.T) {
 	doc := loadSpec(t)
 	methods := map[string]bool{}
-	typ := reflect.TypeFor[*gen.ClientWithResponses]()
+	typ := reflect.TypeFor[*signapi.ClientWithResponses]()
 	for i := range typ.NumMethod() {
 		methods[strings.ToLower(typ.Method(i).Name)] = true
 	}
@@ -36,7 +36,7 @@ func TestEveryOperationHasAMethod(t *testing.T) {
 			n++
 			base := strings.ToLower(strings.ReplaceAll(op.OperationID, "_", ""))
 			if !methods[base+"withresponse"] && !methods[base+"withbodywithresponse"] {
-				t.Errorf("%s %s (%s): no %sWithResponse method on gen.ClientWithResponses", verb, path, op.OperationID, op.OperationID)
+				t.Errorf("%s %s (%s): no %sWithResponse method on signapi.ClientWithResponses", verb, path, op.OperationID, op.OperationID)
 			}
 		}
 	}
@@ -48,7 +48,7 @@ func TestEveryOperationHasAMethod(t *testing.T) {
 // TestTokenResponseShapes decodes both 200 shapes seed 002 documents, and its
 // error body, through the generated types.
 func TestTokenResponseShapes(t *testing.T) {
-	var camel gen.GetTokenRfc6749200JSONResponseBody
+	var camel signapi.GetTokenRfc6749200JSONResponseBody
 	if err := json.Unmarshal([]byte(`{"accessToken":"a.b.c","tokenType":"Bearer","expiresIn":86400}`), &camel); err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +57,7 @@ func TestTokenResponseShapes(t *testing.T) {
 		t.Errorf("camelCase shape: got %+v, %v", c, err)
 	}
 
-	var rfc gen.GetTokenRfc6749200JSONResponseBody
+	var rfc signapi.GetTokenRfc6749200JSONResponseBody
 	if err := json.Unmarshal([]byte(`{"access_token":"x.y.z","token_type":"bearer","expires_in":269}`), &rfc); err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +66,7 @@ func TestTokenResponseShapes(t *testing.T) {
 		t.Errorf("RFC 6749 shape: got %+v, %v", r, err)
 	}
 
-	var e gen.OAuth2ErrorResponse
+	var e signapi.OAuth2ErrorResponse
 	body := `{"error":"invalid_client","error_description":"Client authentication failed","error_uri":"https://example.com/e"}`
 	if err := json.Unmarshal([]byte(body), &e); err != nil {
 		t.Fatal(err)

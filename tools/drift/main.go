@@ -37,8 +37,8 @@ const (
 )
 
 func main() {
-	base := flag.String("base", "api/openapi.json", "the locked spec (written by `make spec`)")
-	lock := flag.String("lock", "api/openapi.lock", "lock file the base must match")
+	base := flag.String("base", "api/sign/openapi.json", "the locked spec (written by `make spec`)")
+	lock := flag.String("lock", "api/sign/openapi.lock", "lock file the base must match")
 	revision := flag.String("revision", "", "candidate spec: a file path or an http(s) URL")
 	flag.Parse()
 	code, err := run(os.Stdout, *base, *lock, *revision)

@@ -10,8 +10,8 @@ import (
 )
 
 const (
-	base = "../../api/openapi.json"
-	lock = "../../api/openapi.lock"
+	base = "../../api/sign/openapi.json"
+	lock = "../../api/sign/openapi.lock"
 )
 
 // candidate writes a copy of the locked spec, changed by edit.

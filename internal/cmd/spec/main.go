@@ -20,9 +20,9 @@ import (
 
 func main() {
 	src := flag.String("src", "", "spec source: an http(s) URL or a file path")
-	lockPath := flag.String("lock", "api/openapi.lock", "lock file")
-	overlay := flag.String("overlay", "api/overlay.yaml", "OpenAPI Overlay applied before validation")
-	out := flag.String("out", "api/openapi.json", "where the checked spec is written")
+	lockPath := flag.String("lock", "api/sign/openapi.lock", "lock file")
+	overlay := flag.String("overlay", "api/sign/overlay.yaml", "OpenAPI Overlay applied before validation")
+	out := flag.String("out", "api/sign/openapi.json", "where the checked spec is written")
 	update := flag.Bool("update", false, "accept the fetched spec: rewrite the lock instead of failing on a mismatch")
 	flag.Parse()
 	if err := run(*src, *lockPath, *overlay, *out, *update); err != nil {

@@ -7,15 +7,21 @@ package api
 
 import (
 	"bytes"
+	"compress/flate"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"mime/multipart"
 	"net/http"
+	"net/url"
+	"path"
+	"strings"
 	"time"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/oapi-codegen/runtime"
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
@@ -10096,4 +10102,359 @@ func (sh *strictHandler) ForwardTransformationsRequest(w http.ResponseWriter, r 
 	} else if response != nil {
 		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
 	}
+}
+
+// Base64 encoded, compressed with deflate, json marshaled OpenAPI spec.
+// Stored as a slice of fixed-width chunks rather than one concatenated
+// const string: with thousands of chunks the chained `+` fold is several
+// times slower for the Go compiler than parsing a slice literal.
+var swaggerSpec = []string{
+	"7L3rctu4lj/6KihlTqXbLcqSb0k0teuMEzl7u6eddsXO6dPTTrUhEpKYUAA3AdnWTlx1Ps0DzLfzevMk",
+	"/8LClRQpUbacThzuD7sdEXes9cPCwrp8aoVsmjJKqOCt/qcWDydkiuHPwzAknL9iEZH/iggPszgVMaOt",
+	"vv6GQvmx3UozlpJMxATq4Xr1OuhYoOmMCxQyKnBM0ZCIa0Io2gt2d1A4wRkOBcl4p9VuiXlKWv0WF1lM",
+	"x61b88OnFqGzaav/hz/Y9+2WiEUiy0Ophdq3roAeD9S7bbcOZ2Jyzj4S+pb8c0a4kD3kJxcmMaHieLA4",
+	"tfMJQeorOh6gEcsQnomJ+SnMSESoiHHC0Shh1612axrTXwgdi0mr3yuZoap4RsKMiKW9fbjWpe7d6W27",
+	"lZF/zuKMRHJN7VwLg3lvK7LhBxKKwsrxlFFOFpdO0QUUKp+PKoAElChZEXKTxhnhx2XVZR0EBbD8CYl4",
+	"SlBMESchoxFvtVsjlk2xaPVbMRUHe679mAoyJhkQlWzlXFPW4vjgM5LV0A9insYhTpI5evqS4IxkT38s",
+	"J7TiQr3EkSau04wNEzIdEIHjZLHHlzhCuiQiWcYyFEFJORdyg6dpooepqrdM2SucxJFahBGOExK12q2Y",
+	"coFpKEeyzeMx3Sb0iiQsJbIxLrCY8VZ/r9t1jOH17uY1ESLl/e3tiKjaGe+MGY1Fxjohm25HLOTbw1mc",
+	"RAH8uA3D5k/2ut1giKMgs+25Mf6pysiZUDyVnQAkUCbQkKBhgulHWMc8KUUVa3aIJrMppkFGcISHCZEU",
+	"kWCqVoOnJIxHcYgEQ2ISc8TCcJZlRK5LKbUJQnnMqCLeKIplKzg59Udy2y6OwJZDqdrfwPbrzaGEMNwe",
+	"Lc7q3dtjlJERgcEiMcECxcDZo5hwJCbETW75pMxel5H3P87PT5EqYIDd55ndnXKeUQSzOGY+YZloFzeE",
+	"z6ZTnM0RG8Gw9RqhcqB2ML/+gqxquZQEK3Z5sXZ+PKckC0YxSSKf+aaEczwmvI0+kjmJ0HCOVBlJ551F",
+	"CigFi1ny8bWs5J1H+a5fZQQLgqazRMRpQlQXHF1nOE1JJBEQUxQLMuUIZxmeL5zW8G2x3V9iLuQm6fYE",
+	"k4cJFqSDjnA40TMJsTy0EaZzxGdpyjJBIv1JTkVO0jbPKPl11Or/UezoFGd4SuQ57zpBGL2akPDjkN2o",
+	"5hZGPWQzGsV0/JLdlJAHVXOV46ez6VC2HVOgCkXQ6I+bNpq30XUbTd4r6onIKKaadKDL//3//n+OTDdI",
+	"joSpJlI8Jv0LekEDdCmbuUQ4I/AlZCyLYooF4Ya+BUuDhIykjJNRkrXRlGA+y9TOpCymgqMfUvFjB5qT",
+	"43HNXceRmCBMIzQh8XgiTJv+oNoIJ5wtNnZBX7MMTVkmD0E1aUmTjKIQJ+EswUI2kDIO5M7biBPV6R8v",
+	"Tesv2Q36+yyOyPsf1sV9M8JgyG7kaHw6sJAyShj2zha1UZLop/jmWJXeA3nF/UMXVYQsDwU8rjiq5Re9",
+	"9+h6QvSKKtKUnIEz3kGnkj3RiCUJu0a9YIg57EtEbmI6biPOdKWMC9VgzFGvUw8WU5yJOIxTXC0szmj8",
+	"zxlxuJVZUHR1EebyvCaROrT0FDrotWJLyYCMJnPJhYp1IhACvRY4uo7FRJ0RsqUMZSwhuVnMZnFUBpFO",
+	"FlwE4CFjCcFUQy+N4hDI/npCxIRkC9PQcr4UWoS3Fx4M6gbLZPtQY0Etyd4XYH2UKG6Jrus1aSCndduu",
+	"C1JsmkrwazCqwagGo75vjFJQ8NAQpXupj1AzLti0AagGoCoBKsFDUnKVllMPPeoBiZ630ZzNFKekGbuK",
+	"I0lktuIVQdAa8HeOgVbouhqQ/D5AEujpoTFSdVIbIgfyPw1ANgBZBZCmrTKEjCzx+PgouVkp5OY+PQAJ",
+	"XMdJgvBMMLlYSoOcslSuFZFMRxE27O2zHUsJVWQTsXA2JVRo1Y5R5MJuSDCKyAjPElADzwDooJJsnVF0",
+	"PYnDHIS4dm1D6Nx9lhOZYjqDYZIoFq41PBIkQ7GAuQRmCryN4hGihEQkskNSwCx3Wy2XWg0G68iBEJ32",
+	"6Aet2uZoxgk6I6kggP29bhvtdHf2f+xfUIQCdHlysj0YbP/++++/X6L//e//Qd0X273utixiCwSDQeAX",
+	"CHrdIFfgBA0GyJU4IynqdZFXZDDYPjnxOul1t7svtnMFkGzGLwHNLBRZLKMn5pWUJbZhXqqc/LQN8/IK",
+	"BDAvVyCAeeULyBJoMulPp165M5IGvS7q7fV3uxel7ytTFsWjGA/L9bkVBwX8s3hKSLoJJ5iOiaZDDSr6",
+	"0Hs5N2R6QeXPi2Uk4So9ttDkRqOyXp4K049tp/woaiSM70LCkLTywPKFlBfqSxfHNNbvr42E0UgYjY7o",
+	"ewanWGPBAwOUgZz6IPUGT5srUANQDUB95wAFFjgPC04SauoD01k8pljMsgadGnRq0Ok7RyduwOCBIcqC",
+	"Tn2cOpdVG4xqMKrBqO8boxSGPCw+Adi0bt/f+iTX8+5/8EuRBAtdKiL3Wn05Sz6qvWpVGKKeunHVNkfN",
+	"7+6mjFJzrTrTVJ93/y0jo1a/9WTbubdsa9+WbW8iarxuJ9daLa8daytftlbOISI/HfPFOMBIKLMrZ3jk",
+	"YVYQJ0m+ZdMdHD4xR9pWX5v75rTuarAcxYIbYDgeAPiHjI7i8Uy5YNxlO1rtv3a8Znu9IXHPyD3/+wZo",
+	"RlNGCcNZY8RqqslImhEuEZmOV1tMl0H7O7sa/ttLHbx9eKHmaSPSbE6ksf5Cf/S63fZOt9vu7Xfb+933",
+	"DyTtmEfqMqJz1GafsgWzL9OxfilBQ5IwOua1Tv9GuGrswOvLVx5xrmEUXobR2hqzPkQvtRdvELpB6Aah",
+	"G4T+7q3g1wNo3WUpPlNBqDhn7BecjckKf2tdGgnGUCLL1/K6fpcmDEckcqxCbkJCIoOTidzMfxGUxNMY",
+	"EGqnezJc6pFt/gp6O7vbptWcn3Zv159+YdT399bu7QahajUQjAWq1cYFu3HB3qwL9m05x16RTLyOE1Id",
+	"R+IDGy4RlTyQNl4IIbQq6Qh9YEOfkVvd3s7u3v7Bs+D5CzwMwoiMAvlTIH+TP8lfyhblAxuewTa9e/tL",
+	"yVDe/iIpPGVJogagLRn1zlpRLlk6NsO/OI0t40bkSsGFq8e3P7Ah364zk21Ne2tSZb3h/6yGr0+CbEap",
+	"bLrdMmcJSK0qIMX7VedBbnkXwo20WzfBmAU6XsQrOwQ5AklEcLwawV2pNPuN23nzltO85TTC7Fftdl4G",
+	"XdXPB/qtxUIWFPeVyt+2eqFBwq8fCRstQgO8mwPefJ9HdDZV3emLFXQH1DNPwVvIZyxMEXHWgv5QYi6v",
+	"oCQUalFHcZKgGF77Fg2L2soEsu2wv61cStrOeLtttRwGw9u+Y+tfoohWx4Ya1poCbxPCpEH5Rt5t5N0v",
+	"H8KkBLZWC7sarhpZt0HBRtZtQLeRdR+lrLvkTU+dGTCGNSXdJhRWA/FNKKwG97/DUFiLsLla0lYE3wja",
+	"DQo/bkG7AvQHC0iei2HUAHkjwH+/ArzimdoHUKUcP8CCrCfFN9Eam9OjidbYRGtsojU20Rob2amJ1lgz",
+	"WmNR3lh5/QU5o7n8NuLL4778NtJSIy010lIjLTXSUqNp+iafigdqGBX6peW5M3+l9nwzGqY2Yhni5Ipk",
+	"OPGj7cBZLxfHpbFcFtKmzAXptl2rjm/EWbOK9xher4ZTu9UrbyIKr1PnDZ6u1Yel0nUqQSisehUWUqlC",
+	"AK2y+fWb0O6NPN/YzjZn81cd2r0MulZqNSxkNZqNBgkb+9kGeJtL0WO8FB27/isuRk467zc5Qhp8byTd",
+	"BnC/uhwhRahaKd0CRDWSbYN8jWTbAG0j2T5GyfaNGliFVFsnQ8GvNL8wm1b9n8V0nJSNpI6CuqyaU1MX",
+	"VOT9JolWc4g14ntzqnztSbRK4WulNO9gqxHpGzRsRPoGfBuR/jGK9GfeICvkes/Mo99kZGwgvhF4G8z9",
+	"CjMyLsLVSiFXwVQj4Dbo1wi4Ddg2Au5jFHDPdVcVwm1UIdgeGiYwyU7VKYEpvwZUFm00nMOKyhWJYll3",
+	"KiGUZbKxKU5TOZH+J7ck9a3VvbPIrFlts3W/rlrduubrXk3Yu3pG7F4tu9X1zdm92jqhSB2jdq+Wo8E1",
+	"7Nv91K+aTGqZudt6Lh/T/I0aNpDX7T08FLy21/VUWLdqyZav6bmwZr3yLV/Tk2HNehU7vq5ng6v4voAZ",
+	"v8TqgatW5udzg+Q2d3Jbyj46bzJiWUSy2imbc8hVljx7Ees0EtROlbksWmOTKbPJlPlYM2WuG46swChN",
+	"ULJG6bGh6JIbjvgFnpq18X9JnK8G/Rv0f6zovyQeB8SVUN055njAOBTqfyujUXjFlsWk8Iotj0xhCy6P",
+	"T+EVWx6lolBwZawKW355xIpcseq4FcViX3n0iia8RBOMa1MSg5743UM4DIichtqDSnPOQ8QJ4KLe53fv",
+	"jgdXe0gNl+fSEs/dithT/I08ZxCfc0GmnQVJo+Iq7UsFitiPB/D6PCQogkFHaJSxaT72UKkmv4oozNqo",
+	"GnUu2Gq1PAPSDa5ZjtA3tXI+4X4N66dpt2y5KuJSgQJWJUVepYLViY8r1Cmv4asZgf8OSIC7quqdqs8l",
+	"FTnBS/o7g69l1QAFq02b5deSajOdBL+qokmSv1B1UYup81DX1mNWLcEqLduSIS2vWLFXq6pVrN3KauU7",
+	"BapA8+vaakBDzvZ24Qg6pmtqAi3b3K7DZG+YeC1PjlOVIX5ABI7LlB6G794wgaACIlnGMhRBBe7fB2Rd",
+	"1YqrBmfy8QA9NTMOeju7TxFlAo1kay0/5X9LJVY3a8HNX7LOtl0y+Zf8peVSpu9197zDzPRNzZAd+qx7",
+	"/YG58id73b2AMhGoId8WoTaqWLzDYt5/cpMmmKoLnH6YC5XAE3PEQhWSLCRlcEpuBKGQbF72g6MIrns4",
+	"OfVHIm9L+RHYcihVGx3Yfr05lNCJ25XFWb17e4wyMiIw2NxhFetbt+1k+aSWpbz/x/n5qcl3H7KI1BNH",
+	"NRGUnLcTlol2cUP4bDrF2dwKpGqNULngVfXYWmdBlrdcxqhHmgsWcaVMzj4slSRKh2LYq0qMWHmyawH8",
+	"sOSgfnf+Col4SrjA09SIy3IgEHsy1/u1fVWNcr1KITiQbZSrZrk4gZvYmv3LrmVl+Lo4kFkawUDQCRbh",
+	"hHB0aSd5ifQdDmqykRp0zGj9UatXzTIil1+KR0BnXU6R5J9JFtfcUmwPDVQ0RBDwogyPpHTHaG4i9gqi",
+	"PoP8QoUSKkPCuRyGlWnkBeQDGAW02q1QokSiftaiY/lbfiWFq6esRTqfSq4vnbE8yuWunrCIWInQWDz4",
+	"2j+uC6oTFR0LNMEciWuGUsZ5LCEA7uC8D1o7LuV1KmKcXPaRL8ijjIQkviLyTJG4hpVSh1EiqQMDbbQN",
+	"Q0Fn8q85upY3chxF7l7rduUIhxNEyXWuTQipmsXjMclgk0Ki4YNcxWzGcyK7nIq5akL4yjgzE1ZKyBRn",
+	"OEmInMxhkuTvEDgzkyGRoXAuqRHIHNNIhZmNxzSnXrOXDw9FIiKFZEJFMm/Dgc9mAl3jGBhP3tKZvCpz",
+	"rT00diN2qdX9FAZaQjjLuMcQ0FMOjAT7GzHC6VO5OFdEX2gUMtbIF+NvxCqp641ftl0yuEu/tUukyD5H",
+	"nGSK4wRxrbTMqzIgVC/1VpnLe1l8BWQh19RstJxzyKjAMeUIo0s+g44uYQsxuhyyaH6JMEeUcEkmqTXW",
+	"bkORIRMTcyPX+kkUzSmexiG6whlovDjoOLe2Bvr3/8f8vrV1QX/XEYmlMCUFjfhfeS5R0+TyomaOSNCR",
+	"FvswhKUngFiG5Ng7F/TwCscJVryqC2v16KVZnz/l/l/2URWmoiGRnarLVUdX5pJqM6j6J8v+hHHqNtQn",
+	"sKKUn8ExVTGY2jQcRRnhHMWqG+gy5iBxYjNaWLSzORX4pn9Bz1lOQvDm0gZXV/nbVInLl//2w4+Xcjnm",
+	"bJahKeEcjyVeKDm7L7/n5v3jpeypnN60cN6/oJeXl+gDZ/SCflLzv8jR+0Wrjz45felFS++D/P2i9W8/",
+	"lC3Wj3LO2nxBLi+M1xrjXLTafntyM1Vj/4jbFxf0NCGYE4cwxUldXNDzCaYfZauyfMUQLlqqk9sLeguT",
+	"vKALKrKpEh+1eVqOy98vOZeO6TG9wkkcnQksyIqL0pEnVcWqGpzHpOKGtKz8khvR/8X7chmCEcsCDQG5",
+	"e9ALP4UnHSVxKDZw+3kRhKax5vLTXH6+3OXHKFbyfT558uSJfhm4i9rTchPCnLMwhtcE+3gQJjGh4ilH",
+	"OAzZjIraehh7YbtdfMOk5Eaclj7iHKJwlnF5vLCPhBavLOZZ1+wRXGHkaMxpeQlDu1STa6MZV5JmRkQW",
+	"kyt10sjO1bsOG6GMcHkV6Ky3D+/SaA0R3Yjn8qvNvuoE319TzZX2aeSvEwpLBvNwYqH/EXEiBCj7Vy/Q",
+	"0q35jQydchKO4hMicIQFXtwuKSgSKs5LOVku3snxyZE1EZeDMnplewHooN+kbKrz7UZt/aKTgPyDw5Ck",
+	"kpswD2Ju7wK6WxQRQUJtcR6pVBVDIr9ekUxbmJ8OXnspHlRfbBoLMJaMvHssTtNEL+V2Go06/jHb8j9e",
+	"0ajDUkJvpomCUB6w0SgOiZ3RNcsid82dJh3zZb27/IyTLBjHV4QqedDs68ISrrqIFKQXG+5rgQLkqRiR",
+	"qNEUPRpN0V3wdMP4WVsl9aVh8bGqwSqes6rt9OTKYKTeM31QqW2jJ9nVN8cwS20RsYS3V6hO7sXp9nH3",
+	"TpwuF2KWkbcEc0WIJVb3qgjKoEzRZKxTH+ffeMwBh545B8ERSB8CdTRNsykY5ZT0oGx54HV+7KwPS7em",
+	"+ibA43+Rl3NR1sFZ/C8A9OFcrG7+YK+8+Qo2fKVz6uQ50G/cMJh5Vvdertvmid4+gltOW+kbBlYtxbiY",
+	"r01ziyy33N8rTXCosAHbwW/O1ct5x63y67KuciucuIzB7zKPrUHBE6+imBe3eJkvlg4Ct9LxKhdZYpmX",
+	"lfXfvp9LlVnblR4+emlXljPp+1c8wasUh8sLeZkDVhyWKvjqamsGE91peUm9tO8N3d/VZ8lxRZGpa12P",
+	"1/BUgqLuynkfblOt5NMArWQ8XcnPA7SKB3UVLw/QcnZU5V0WoNWcqWrk8+QsZ1JVw8UZr8GvqkohyuEK",
+	"1lV1cnmA7sfFZXu22pgoWjd10+KW1atRP3VT2ZbVq1M/dVPpjtWr5G+ZRAcLUHVdROiqBEyNn0jjJ/JY",
+	"/UQam/wmrdRfkDzkWGs5zkh2RbKjLGPZipdJUwOpKuiohv3mIUUzaiN/KItP/Zq13GTTe4zc73b9KZUM",
+	"4t4vk/vdbmDUPgGHlgP41DxTNs+UX+CZ8mc2PIPZ+1q7PN19YMMlUlCJEk49h0gqQh/YMPes0e3t7O7t",
+	"HzwLnr/AwyCMyCiQPwXyN/mT/GXdLQxLVTag2/JG8rMaicbEbEa14YE1P3Pam3pKzzel6rUqV+QlmY8a",
+	"EbMRMRsRsxExv+98ThvJ4FHTJWg9TyBr52Y9gTynnrs4AlW5/bxpvH0aSfKblSTfFB7Ti+Gyo3n5uskv",
+	"1r5Gz2vR+rrGi6Q29y3vxdhkJzEl9+hlAcKiecv1XGbi8uvhTEx24LK45GH89St08GzvhQLgWOKxqqcB",
+	"KquK6quuimXkAxmE0OHZq+Nj3YgmykVOlV//zDVQbO8feSpUrQowyoPXY5BxHet6olV1h7MsLpF73x5b",
+	"r3ElOBcY4JoM1UkPYJwLATpkM2W8QvI382VEq1b5nH0k9C67oyweK3cHhyHh/E8oVU6WqoRqpxxF0zgj",
+	"/M+4rD50DiXUCoDRTkwRJyGjYFha4yEcuv5TVNrTqSmCQd0PYp7GIU6SOXr6kuCMZE9/rLfMniNSPROv",
+	"utJXHSEJz8RENuGgaSH4vxPm8mXrvvccwja+kgy28tXz5Ey9VQDglM8876FROutFUZAlFTsov9RqZMXO",
+	"OSe34pVXRX/0MydQcl3oq8AZd94TeYcDm8qYXsX6cl1IxYa1md9ZPKZolLDrNpqzmZJw1W0WTdi1dm+L",
+	"k8TvgaAhGcnrofG7y70U60BJGVGX0WvmBUSaEjFhEddXYEURgLl9dAhyQRzCP9VxKwekLW/MxcGbBVx7",
+	"z07ObH3ja+QaiLn1uypUfspROmHU3K7UPfMbp+O35TSs1APq1nQp18mnhLJbFdzHwIZamwQUbm9TG7xA",
+	"/rDad1ANIAyrOw9D1fEEcyRPsQBugwr3O+hc0qAc01VMrgtdDWcQaUneL0BDjEPX7BQuv3PluAY+WzAP",
+	"MytggjAsLFUh5jWRZ2QYrjZNgi15vxwcHsTNIe/uWeLpkOLwIx6TugYc/jFU4uIgmMBJ1SkocGLUFWyk",
+	"8jk6RzlDFiFLEmUfXkf6X4G3VR4Ld8fOMl+BhwKG0slVxFlZZSiqTe0aS9EHtun8NowiT20fCwT2lsjC",
+	"BWeSRQ5aYjpOrvOuDx7JuVcMxZkRcqFl8JR00mjUAlWsWeKd/f0N+Um8JXAmmf6qo3KBvKflMbhY8wmb",
+	"JZHxr0bYoKvsKkJPodmnDlAtdR4P7FkXES4HiJRpfijPvPMJ+MYkiXYm8IIGsJF3hMl2i972OAzhOWBs",
+	"RRdDrEnMlYh15Lv8eh6/Fy3o46LVR38YD+DdEX6+PzrYC/af9Z4Fe/sHO8FwdxQGO+GLg93RwQEe4QPr",
+	"x3vRGrni3RfBgSw+lsV7rvi+csh977njFvEGhrH87MqtZO4xSGg6q7dedwtZpgZYx1JRwvWihfXJ2cKc",
+	"wZUwm78q9e94pT6CfAr+aiBsc4EzLbNc/qT8+YcmyqgCp16wh6J4HAveQa9ZZpy90U+9Nvppf1/+34vn",
+	"pQ8LUsJVluYlJ6Av/qIjKTzpXkAX70I8YBR6A0cs089gsE/hBEuZi2S8s0y3ZqBPrlkdFbhNWSfPyXar",
+	"IjjXqiNRIWhzIjZeDt++l8OZcUZaBCdCo7dkGtOIZLzkHP+y0U4yPZJCCB0X/0SLqf61pYlu0kQ3aaKb",
+	"5KObSFJ9wwTZ2uqjY7VB5Yujd8xit6ZAI+D+IE9CSb+pmJsql59uL41u7Me2Y1lN5MZjG1h2xq2CT/lV",
+	"5vlCkGmaKOEW68OJ0VE8BjOV5T6+OoLLIp4574W6hkMuq1ljPdRYDzXWQ4310KOzHnI+XV/QhGhpxvCK",
+	"QMsrL2VqK5tLWXMp+/YvZaaVcubIdESPd1myeC/TVgtllHduqU7KVPpwcK+t797+gnTt2sTGcyNZxGHZ",
+	"pgePM07UA5l6oZWSgJVxjTBX1o0kzuOowrpIDSG4ZtnHkTxtZGEUR2YT7XPbSvK4rbHgD/LWplfH24iN",
+	"PLktEMtX+u52BvZS3tNZpYr9lbFx0CZWjZlDY+bQmDk8JjMHewICf/s8akDhtq0Tcte+xkPx5grfXOGb",
+	"K3xzhX98V3iFmV/w+q7gt0SQe0elmMOy+F9klRuQX7SWJ9BJDPHzEMtswOtD3YKCkQnB6t29lnv5Xrfn",
+	"JuQPZgP+P71g5jfYuAA1LkAP7wL0juogk3KgR1TEYr6SBb0aSFWpxYrnjKEppvO8zOrd3+tx4M6Oz4GL",
+	"Y7k/J+7sBDO/4YCohhuObDjyS3CkvbmfkCjG5/OUVPOiu+VDYSRL1+NG34xvCnXBY0g/4Np2+8Wg12WM",
+	"6oI25Fi1t++zatlQ78+svf1g5poOYCaBCf3WsGvDrg/NriVxA8uUhtpCSJKRNsDFyNSqUDI8vFoArHEa",
+	"xcCmFAMPcvv/bq/j39Jl2kaEXfc+Xbwke8GEWyXhRWsji6rUAEsDLA2wfNPAooNG3xtXbOzx1mII4tqo",
+	"AnUaUGlApRJUEjwkJVcsOfXQox4QsLn3+m1enDGyFa8IgtasYVV1sqwGyr4FKFOx7O+NZCY7QqsYGb0u",
+	"jMkaDYg1IFYJYqatMhSLLPH4GAZpq0GZMvfpQbkhaEMeJhdLxeJJWToDPwWVctm8IfqsxlJCef5hN85l",
+	"ZzYmP9YTAnKKQypv+aNsndGCvZ6EFtuuy1F17j7LiUwxncEwSRQL1xoeCZKhGMyeWGCmwNte6jwzJAWl",
+	"4JMEy6VWg6XK+0oSolMG/qC1kxzNOEFnJBUE0LrXbaOd7s7+j+CYFKDLk5PtwWD7999///0S/e9//w/q",
+	"vtjudbdlEVsgGAwCv0DQ6wa5AidoMECuxBlJUa+LvCKDwfbJiddJr7vdfbGdK4BkM34JaGahyGIZPTGv",
+	"pCyxDfNS5eSnbZiXVyCAebkCAcwrX0CWQJNJfzr1yp2RNOh1UW+vv9u9oBWZ3+IRuEytcTjAP4sng6Sb",
+	"cILpWOe2z9nAdNDLuSHTC6o8tYplJOGasMCK3GhU1stTYfqx7XT8yXkHUCMVfANSAQRMua9MoFMhtcpy",
+	"n9SVClZkFWkkg0YyaCDlcWfPqEyJYaHFpUiqCytLosg3kNJASgMpjzdaemkIdAslhexpdfFklXN5AyoN",
+	"qDSg8sidqKs9oy28eHkW60LLMoeXBlYaWGlg5RE7dpR7awCcKH/1dUMrUGQ83ZvoCk10hW8/usI713LB",
+	"CFROgYSzLBbzs3BCpvrEhHQLhzO5aeZfr81i/PzbuRwPlJbcDF/zxtCt21uw7x2xEk47OjtHh6fHwBXO",
+	"pdxLmu35mZ/OhkkcyuKtdkubabf6rW6nB9mxU0JxGrf6rd1Or9MFPy4xgRnkzLr7n1opU871koPheDuO",
+	"5LHCsmucRa9cWeNyKxdVIQJU3+l2F2fy63+q9VMGvl5qAuxnArQ9yhniMZebdJpgIYmrBYGrt8mNyDDE",
+	"E1g91iNXdjNjpch1X2ewY0J1mdWD/bsru6GFdb3XGesHNuTbnyCj5K3sZkxKxjom4mc2fEv4LBHKFVAL",
+	"mODYv3gUO7fVD2wI8XLlF0l5Lr28SmLpc6bIZkRzDZZjKHLx+zstzN+J0DHq5OjluLAclcTgWHD4Ux34",
+	"q9dn20HZkmVS2Tv/7H2rC+XweK2FYngmJts2s44h+sU5y350lAqdMIdGIG0jcqPe/jgKk1geDWFGQESA",
+	"dxsldfj5eS6oCxgI+X/QTqdbWjdh1/r1OuauP9lWKrgEI1XneAD3A/0vTsKMCPglI2KWUV4cAAh8FzTE",
+	"FA3hOAe5MhfVQ8K4Do+owi7omkpM5nK1aYSzyJtAioUgGeU6gEaRxFRupFF48GzvxSKNAQFZr1dNQjmf",
+	"2NZK0oHRvtT5wXQiMPB38VyFPnAVPsU1tTS+x0xMdE4nHa8hfyhLir4tp9ra/deMNOJGogXdVQFHyjJS",
+	"3b6HCSxyVLu1t+awV3edT1VW0vFLHPmBMPa6vS89gncF1+b9L78I5dnAfemt1f/jfRHwfCDysO0wHyZI",
+	"IdyCL1wO5tKMSIa38Jwf3VYeeeQtw1XZQoyiE5yFE7SzB2YxByrUsA2OOqOcCFnq51kyRz1VpoN0RNhp",
+	"PM4k1kA0WXITq9iyoxkNlddZLObmvmtsMMxI+he0jjYCp3FgXav0QsAlKTDyejCcB8bkKIgj1Na2STjJ",
+	"CI7mxiKIo+ksEXGa6CsRGFlZw6KtLSVnCvQaPjJ0Oni9teXWTWSYcnnocIgGzGZcNaOuIRzFVNXxnJDl",
+	"uTHjxEV08GTnw9Nj6BuhJ0+eoGOazgS0x+VPZ9aGKYYPLgKHHDPsj+62r9r47NJPgJ/mZ/RaD+szfA7y",
+	"/3P//mxro8+oE7GwDf9/A/8RbdS5mSbqp6n6SX+R/8rESDePjm5CksgWbhIuS9wkHP5fqL+n6h/qi5ia",
+	"Wv84P/lFVpqIaWJ+O2XXJFMr/hl10hQqpakw34+neEzgEx23UedDqv6fyP+IeKT+X/5nHNvR/QqqkM+o",
+	"E/Ir2RqP2qjDr2QVksISmX34dSZyG7FIGVtbdv8cbUBMD0tmkgigBYQ5YtCit9WHfE7DScaopKBT5Qse",
+	"03Flb7YT276KpuQ3k9pmOggChc3ZTCdcwD6Vejefdi56shUyQNY6HnTQO06UV+rxwNGv/GjGAxpe8E7y",
+	"RTctsWQxuSKe7CsHrUNpW6EC7LK0JqpM3lBjFXIZWstEA8XVOBPbcpJBhAVWSquQwdW9/6kll8Crda4k",
+	"j7KKANr2bMjrlEwri3LlSEOGHrJGj7bTumCOhjHF2RzJXnLaC/X7Si0adL6YDkYLM/eQXZadf6/cFiw7",
+	"/14X0usrMwkJX3wGh9xoliTzTUsoL3GkJY98XImSAZpYLbCIK8UU7ar703rDqY41s0JoQQE61gFkWIam",
+	"eqg//3auM4HK8fZ2N7mnwAOM/YKzMVk5VNhcHv+LyDsSIRFHU3wTT2dThHXqliSexkr66+1vbJhLghVU",
+	"DVJjXC7IwKYlQiPqKUkPBL2VK2jFQ67EQx1EYZZBYhnHNhrFC3fjErHEkxZBOVcuI1arDr5ZiRF9JQKj",
+	"FN99XYW3icO5OULLr9BWS7Oejsbr4QMbPrC2ZiOcYie67OT4mQ3NQhqpoezQ+MbQuru3sVV8w8RrNqOr",
+	"xyhXUiIfZPn3IvQaCUQR5dcLh9cTyWKaCOSSfrCkUaIsdG8CSE7cctQasNiP2DVNGI4CLbWp99UGIjcD",
+	"kQO9uty9QfqpU9SCg+MRSjNyBfdpLeOXIafZrFemqr4WfGMQykJBRMBFRvC01f+0yBx2fmrJzLQbVLwb",
+	"Kr7K7bkDyK9eLBx5aIiTSgSUhAKC4XAOQKjCY1aAoAt65+NckWG2tn6JuUBHprCvgrBqgiSxTn6LkeEx",
+	"9SN7aedCHEJ2xc4CZycxF0deOL6lHH1Ita8fTiT0cZZ5ryEoplxks1AYL0SjuWN64DpivPMhlMUSzAV8",
+	"QKOMTfWhaQFJcbbSEjJQ5rnYt20U0zCZRUTbh8lxKPcz29IlJTfiFI/JpbZYsnGmCj0Yq7bLFI/J4UiQ",
+	"7BL9c0ayucsBp+fhVCuybTTEIpzIZu1+LGZNRXxCkuSCIrlmCQqChOm9eWpOC5zG9piIyFWBYP5vO6q/",
+	"Xcy63d1Qdv2n/PFP9RomfyRPEUJBoB6A0NPcw08fvQRDBKSqy4Ptzw/XIle7kBCsv7WFXqlA3+6Ba6ys",
+	"mlTmNdn/S4hcf6kt0ySJwKo5RLcjX/r21H4QQpPyAIkehtDuSWJ63ZbSmONwnR9ACxxyMYy9YTWx3YfU",
+	"1OiW09r9KW0dOlMsuZzM1Khbf9WFy4AoZAQpOW8kuOehfV1gB3nUALnXDM6IbkGLdBRdAgdcautdL5Xx",
+	"z2e/vsmT+/EIuWiGfu8Zcck9lLpa+185kgaB2jAHXuQFnWxThd1Xu6D4p6OTDeq0FpQpC1vbe9uPcW7E",
+	"djaNhSCR/5YOZzco+jGa4uyjZ0/o+N2uDbzwey/2mBvdeaateOVmyAZgqQHgnVCsHqqqthBS2Sju1Pav",
+	"KR7HOtakbFLi2RQnKCUZaMpoqFyhQ0Z5zAWh4VwZJU4wjRI5nARn1vaW584Y9QQFQ1Ne1Vgbe4PlwDcn",
+	"neakq/wCL8pT7SUGJltbOiOMqe9LT+qKJSmFkmu0tQXZK4grGFP1QAhbfVhWgJuLjCRqTWrW1t/oD1V2",
+	"VtUSJJzF1LEI50RweZeYSOKzT5XtXAj6tteoyq7RNpQCKS91/FICqbG5b3VvkszYVDJ6TCb1/JBM8JVk",
+	"+9+MgqKwXna1VPQL4LxQJ9kx2T1zy2KDZCRYnl84iswkBSt9VYLGjlxs6IewOTHNq8nVszjZnOHE0Y0g",
+	"NCKRnWQJe8AroRfzAx7jdEYCu/BjIhA2xu3HAyC3WHSQySKcW+x8AlS1G4U0wrHgXmvKgIrBQeseFeGY",
+	"iLl+H1/9ZnQ3KFnj7cggh52avKSZx3aqHe++YbgrMGCd++P2J/OnttyMSEIEqYLEAXx1LD6co+OBD4wp",
+	"kccRoSKZI9UUL2YcktLabziTmLK11UegfXMvyasaMAevEfJoxCjpoMMk8WUcDw191Csk55B1Es5kO6qr",
+	"qFRfBZ+8RV1+rTVs8e7d8eBqz0oqJXGEHcNSz6SEz7kg0worTrdZSzVbK9xQSmTXvcUdt5us12bNF+Av",
+	"xs1ZXZu1r5p3SzmrTGJZou35OxFLWNNcBnXsJxX4XT166ZR3liAVnkuM11TsfGxKDGBjiMo0mqkgfFN5",
+	"H2SZuSqnGRub/GneIdX23wdshHGPI5x7HObAt7KBw9NjFMqLTThRVwFIEB/FPE3wXLZEHM0KnRgcrisg",
+	"g8dWS6dYrPxV75EzeveLyiZgqX10XqDKksuqukzqZO/2ycuswlMOFxNJeo9PX3638dbWm9ul9zTmCyro",
+	"1bCTYhFOqoBHeROX3pRU9DC4ZtrtBC9eSejtfGZ+cw0BrjbXjimL9Pnu2BEu+kap5+cStH7KdI5CNh2a",
+	"S7NSpHGbN1FSGJsJhEcjEgqDVSDA8kW9tmr08QHDw92WFEE8hH1+nd6XsoHazEaa+Q5gTg7pxcaHZHo6",
+	"pnpBzgQWpP4AY64VqybXHBc6/qWiTWMy6hC6AK9r3+u27XWoznPhwKVwnbuDoUqWlNKYM5NfeD9clO06",
+	"Xgf30TafezbP4ArvP6wQN2wkGCKUz2w4CO0wD1YbIz/PmG+4ZDS/IcsyKZJ499fSZ087p+9YbDQxWuXf",
+	"BUqyXv9HfpYpf11WVWi34D3Wy3r+hwoN0Hrx/Bk52N/bDchObxj0dqLdAO/tHwR7OwcHvb3es70XL160",
+	"co79rZ3uzm7Q6wXdZ+fd/f5ur79/8F9uEQcuEoGxt7TO49plqx5SmIaqnnFgzssZKKc7aQ6FTcu+SwGv",
+	"/nvBsVbStxFGW6Y5UPJjz14qp33ScZpdpC7bMeilMoLVG5OE9Y5SkoVa767V5wmbg+JSLm2GQ9FGbwaH",
+	"bZSQMU4QHmeEyM9tNMT0I9ihsGwKkrUUjpWuVpumKJhA5p7sXgyuWfbR83r1HkWsj1L1GWHtylS4BfVw",
+	"t7WldA1bWzqYBcm8Z7GjK5K51I8K1ofEXv8xdX3Zl5MOOme6C4Rt3baOEPPHK/viYKrWi5yTt6szLGhs",
+	"68y/fzReMlhjtB3f5fHgEpbtyZMnnhOY72d2QZXqHl16ziyXkmqsqadudUoElhfgtg6XZIxejMMavK+C",
+	"G7J+mTTPnM48T3u05UKM9/X4nrjttEO7oJ/RkclThz4j7WugfdIu6OdSHzTth6b8z27Q51xewCsadVhK",
+	"6M000d0EbDSKQ2KjdVyzLHIOUNOkY0nBNlpoc8plHftZLP8cTkuGNOWBLGT76kxxmDFC8TAhUae34xrf",
+	"wISEZFxJkLbRZUMypcuGpHfuLJVQwSeEbHDzbhK+/ly5G8k06agR2ebKJ0mUr6EuJOoU4tMlpVSvFRt4",
+	"k4j7Tqqwe8oBsno0NbbvNCOcUGGf9jezf2l6h6mm3lCmSe6fyDZbPt3U8/S0U/uNDDc3I+VXigS5EdvG",
+	"x1T9XPIreLPmxqn9Wz+DE2zh242qp0etnFI3txN0jD6jWDa6DX/Drx9S9+uHlLifSenvIh7Zn0U8Grmf",
+	"S38fe8W16+xncJW1v8ptwxEbkk46YYLxCUt1KXCizWdzZVwoWUcX4VdukPxq/FN+/ZSD7sbWL+RXZoPh",
+	"T8c4g9cb3KWoSDDwi2wYjuiFA1qbDznTPXdCg0uv5zfsHc0d26AvEjmRJX+4gy8eh1HNdXqLE+2up+J0",
+	"SdnJVO6jnf1uvhA4+hXKdE+G+ULu5pHC272SXvqot1/RmCuy2+0i2VyFXYZ3i/r2L8RlRqXHAz9PLEMY",
+	"IrEF3g1Ojc8sRAcdUy6kXM9GOQKg5BqIxWWJwULgcKJCRmmXkXxb0J9n8lFinXEJAq2pIKVRdYtIiODQ",
+	"UUZmnHgEACs+wVfEeoYMCXEB+ow9a6RSHFuPaG25WugMbW3FarZbW+qNESRfZ7c6l60qCfl4KoVjLAl0",
+	"sR0pzdrixSeA6UzoJDQ3YTLj8RVRFi0qNOKEMU4Qoy58nuUt721AxV1wXfyELg0zgwnz4pCKJU5hIVTs",
+	"TzExc+R46hRUII+LScauYduyjGXVBqiFDnNWqHkqROg7pUOEHoQSEfoaaBGhampEaDU9InQfipzGVCJ+",
+	"q99d89WoRvAGM8zFAA4L+sTb9gIfLFQCsSBNcKwz+cCaLW8757W1LEKEP9Q6rwG/kaELfgpLdGJaKHsU",
+	"Nx+tonkxDmp+SotNRB4PqtrVUSrQkeRjIHxjtJzKejtddPIS6Hpnv6vECmWy6mtaPKNTVau3r4UbwQRO",
+	"2kbVrwiZREpYAPFFUjvICS8XvQuGmE8ksWpPlv8Xnf56do4uWvWcCyoeOC5aCKHgH+iitcyVwPMgUBVe",
+	"o6dmw//26QKA+KLVv2h5ngemiz/ho67bvvBpDaoUpMiL1u2/Szb6W5HCn6p+L8wm/+0/tqXosi3YtruS",
+	"yfoIPUH/gfh8OmRKL6ijFemOARMuL4F3141EYom8XjSSzdm1nip1+kK44ErzVi/B3R2tW/XLv7Zutc1t",
+	"xLpVRerJ5+HjWgOpB9tGsbBqOeUrq9ZAP//NqIgTWSa2MYBUiF/QyFqDpcaI9i+IynK38a4bncVcWgVj",
+	"yl1jdRyWuy7kxuKx7O3sPMDwNP3jYUKOqIjFvMZ2e3UQgUoogKWcYuqeFOzpRvzTTb8luNPNMx+Gs43I",
+	"09MRORM6gI6kI3WExhROPWDRMpvsiveSezzlb3+KrGhU33LbH0f+ucYYW/sG2BmZMnjkd5MHjUc+w2iF",
+	"xfQjVwCYUS8Zrp+UteZwI//a98AG3pYWqg28m7dms0i135wHPkx81YZIzotCG2lG5Tbpecy4g016Neis",
+	"tkm3PORs0r2ED9o+qMzMaJWdepn9ucew1v687Vu02wLuUU9HtilaokeOue5qid4A6NcEoJszU7X7WmEw",
+	"v7X196Pz5UyzzGjerIA1mm+gfE2zIbv0zL13LDWfX42Qdcznq3ccqyjv8r7r5eLytLLenps7vcXGnKyW",
+	"R0TtPy5JCYyTcGIaZ/nrbFvl04Z7ME3m+XhkxqZ+orLTEE4ygFWcJPrW7FRrnQuqM7Yk87ZrK3eBdCoq",
+	"sNQuQ0f1qQHIvxggN+9A8JbIYRY0qV/aj2AZQFsm/cr9CJwRndHxNafAPQX6itPgGxXuSw+dTekjttWZ",
+	"UMfd4LU6PYZzN5Rlvgb6sFniaOCSsC0egKie1wCmHgOtdCHQQ1rqP+AnJFv0HlBrUPsYa86vv0rAX3Bx",
+	"0NRb07+hqnSpc0Mum+ofvW63vdPttnv73fZ+933bX4d+a2//gDx7/qIbkN7OMNjdi/YDfPDsufWB2O92",
+	"u612Cyh1HacJlcuzt5A5s9Xb2SV7+wfPAvL8RWl91WFxf8wuuFS06/hTwPItdaZgIw8k7KunFz6KF952",
+	"FmLhNE4Wd3ayyD0ELXO4KIX8O0ZngrZ+4D8uOUBMsCawvtD5dzVms9zToiQGldpVkomypfEIv3NBD3Wu",
+	"LxLDvcZqqXS4PnUTZ/LDcJZ89IwtVCzNp8DdT7VzmxfRzAu96xri1UGPXpv8y8158bXed/yj4qUkhtdW",
+	"JCrk3fI+rnkQ7MBJUAnSuyP8fH90sBfsP+s9C/b2D3aC4e4oDHbCFwe7o4MDPMIHtUC6XRyEHMCufxrZ",
+	"5Ts52R4Mtn///fffW+2WEj3xUB6Iqu3NjXWEE+4Gq9zNQVw9UyxZkdY899Vb7r9+keufg68cBuRuyMWH",
+	"Wzj3ZNmYUetlhV4p7UoldgFyAWLl4Eq73F4KsIFWlSIJPVNI0a5iijtFj/btVZPuQyJ1yDA0ZDeXKECv",
+	"9N+qIfWZTVNM5/BV/el/nHHBpvAN/gKTcO+73H/5dQCu1PZnHWWSX8IhGus8jvazhAj5CXIsu5/tpshv",
+	"Z/n4eVAAEujKj142fMDqTegoiBMh7+bpuoqU7yI5Prwg2NaTPNjfI7s7vW7lJJ8/f74wyQU8upN0fF8M",
+	"W3styjFsPRiIlkrFWtQyFlNFZVU9my6PIr8DOrzD6petvH/QVK5/E3TkUV99vh4DKU/vRXJxEFHECNcm",
+	"TXCDVoL1OL4iFKU4/CgZrtSkqeLmtWEV4vYnrbSob+OkWK5WaEqsBRll1bRUdVhh5dTcxL70TexOw1Xb",
+	"XH+sRlP24EZYr7Ug3VhgfVlF1CJW3PXZvgJubOA7/VZu7kU6DqZNBSVr67uVakmSkR/hVr+CLwuBV/1E",
+	"XgFPDwomD8r6D8mrm3/OhuX/a4LhVQqmisqqn68bxFkbcdqeoQzL9GFThTyLsLFhkakPiYQCJystU6P7",
+	"OMhXiUt5NTWvIzZVmoc3b56PxWZn4O3n+hY7pfqKRh76K+UheJpT+HQ84JtCJ5elkxOcFFJ0lgCTLo3O",
+	"oPSidWRk01JaVbZqGP0gB0eiH72XPVkIgnIoxNIFl1zudOOq88bQ8Fsx1EijUWkyTklTetNLiOJbzSX/",
+	"NRtJf7XBd8GJUSFQAQKXIs49YLCfEZZFJANZbFaJeG9VqZoBeKHsHeLvIpVRTOv5VI+6kAs4aAwXhiya",
+	"dy7oBiL2ooyMEi/WOiXXqvMyCVHP7hEG1X0Ii+n8Wm3cZto3ZNCdecxRx/atVq0vGOD3NTjmLw3za14j",
+	"h+H+86j7ohv0dg+eB3vPDvaCFwfDnYDsvxg9J3thl3TDqr6fl/V9RkJGI/TFYgy7Fc/sLvhSdWPv9ngj",
+	"za+0AV914qx/5vkxjutYf596L1FLw83bnKa5KMp14s1vLFR8Pn7zfaLFn/qr1OQZWhErxi3WUtvfHOk1",
+	"oPYQkdJ9ur1zsPSc+a7Xon5KroAAHEV5C94cN4KprpNiPf6rstj1n8DXs9vtXNDcOkCET4dDOsBQijN5",
+	"dTgqpC1UGU+LetSYoigeQfwhUYhVApGFlBEfHRdSu64RL9RV66OdbrfSsNib2fcpdC+Y7Z4WTrRC0B5F",
+	"xnZDF2L8G3ozJjalYq7ECblgaiwwNJDQXrGIKNumvf0DN7tD9/G23SJTydP91oyT7D+8OPZy3VhirJtI",
+	"BkLtYk+QAjyb665+6sltnzBK3kCuaNv7s+cvum4EZydnxa57y/v2TXN9Iqta0TJG9RfvCy3Zuka53tSW",
+	"mOb6Uk/RQBcFZubaFrf1JV8NJcnn5lAdmO2klObLLN066K0R4GguXMEylwhs00Xn87Z26tstri1f1Nqr",
+	"8gtUY8f3mKWfOtLK/S5L2zrfYTDLklo3pzNAKPiPXMx3b3/hNW5QfkL3d29/AbEkFvyCkps0zuZwk4Fo",
+	"ZwoAC1lbO+hXmsyLaZR13JGz47+/OXqLJICCTKQvWdG/X9CMXMXkGtSVNEKvXqGMhHEaW40ihMyNSKT8",
+	"c620YPK/aKnh7OjNuY628+8qsMR1zMkF9RWWcC2TAONuhHvdF37esNILmVpMvZbv5A40t7LlvFVcsaVX",
+	"M01MHuE1N7RHneBQjnGRa8uulKth7J64+innKVDfirigmapjS+zfKevHSXxsV672PUbtr2D9ged9QR7c",
+	"ZNenjMZQ5UuIX1UseVeT3aW87TJW++T4lKP8ldNmq9YK5nxZuGFuzIq3gYivDCI2/4zrbfFfYy+8xjW4",
+	"SaH96O0FfS5bYchcA5XXEdjuYr3s62hr2zDnbrEL4tpqYa2xSllpE+yv1n0tg3NvLo3Y9deIXXA38xn+",
+	"LvbB/RDTkCQrrOFeQSF3EVyQ01QreZWWUQOZB3nLV+5tcDiHEFCaJ10s6YXgqPmgq6q3XLIreNKbYDom",
+	"KqqUuuTKwmrsiextJtBHQlIIKISvcJxAhgIVgNok7VI5hGecIDwSJNPnK++gY+o1ZeJMU4ZGswxeM820",
+	"LVJxEzs1gqdSms8ffkEv6NbWGyZIf2tLqfLsDnlptyDdFtfZgG0fuuHQjKeDBhkeCa8FJ+26QmUPjfDR",
+	"7GujaFuljbkRhEYksgu2wuLHUEuDjI2JV6vfKoXR9SHb+m7gWRSLQGTwgFrxSjGwnhmSDY2Fvf+4B5YL",
+	"syRB0ByC5ixoc5IoBf5q94xDWf1c1v519B0jSi6rXZn7w+FGdqGBkU0LWMbjAOgYASEjNkIeKd+VT1kW",
+	"j2OKk7peVr/q8rbvvIeVE3uecmTaRj/MaNHVSlu9/NfxKcJZOImvlnCv6bPh3GrO9RayaB1ht8Gtvc1H",
+	"Tay00PDsA/HsAsfcg1vv5BFZzqkLTpAe43qOQgmjY/1C7oF/fd5VY2g4906cq7ZmGd9WbFDDzo/91byW",
+	"Z+LdEYcTGgUjlgX6Wr9KwXpGqOsOZEP9Uu9rYmSjORkBCVZQr2pFggqkGbIEXAEZ9VQSW1t9eBzLCRJi",
+	"wRxIJQan6KJlMiZftIzmZUhGLCt4dWi1RU6dAaMoU03IibxmxqqlUU3UJPmldO0rIha0Sg2ePWY8U/7B",
+	"sV5PlecYNt84OuZArhJq7ohyGZnGNALWrYFxb01p6NkTrSzKiSwej2UB07Dcg3ikVxn0vialcw77VDbD",
+	"Bd8UL6FhmS66FJvsIJunpyWWibmFKk1kvlPmo2z2X+9zo0N95EhldtzToXKV9GsBlcrBoRyXRIYpt9lD",
+	"c+CTZ+gRy65xFp3ny7+1fkKrn0R//c8Ff171/IVRfhTugcgb82mChSzR0u7mJJxlsZirlAMEZyQ7nIlJ",
+	"q//He8mpnGRXBmtmWdLqtyZCpLy/vY3TuGN8aCJy1bp9f/t/AgAA//8=",
+}
+
+// decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
+// after base64-decoding and flate-decompressing the embedded blob.
+func decodeSpec() ([]byte, error) {
+	encoded := strings.Join(swaggerSpec, "")
+	compressed, err := base64.StdEncoding.DecodeString(encoded)
+	if err != nil {
+		return nil, fmt.Errorf("error base64 decoding spec: %w", err)
+	}
+	zr := flate.NewReader(bytes.NewReader(compressed))
+	var buf bytes.Buffer
+	if _, err := buf.ReadFrom(zr); err != nil {
+		return nil, fmt.Errorf("read flate: %w", err)
+	}
+	if err := zr.Close(); err != nil {
+		return nil, fmt.Errorf("close flate reader: %w", err)
+	}
+
+	return buf.Bytes(), nil
+}
+
+var rawSpec = decodeSpecCached()
+
+// a naive cache of the decoded OpenAPI spec
+func decodeSpecCached() func() ([]byte, error) {
+	data, err := decodeSpec()
+	return func() ([]byte, error) {
+		return data, err
+	}
+}
+
+// Constructs a synthetic filesystem for resolving external references when loading openapi specifications.
+func PathToRawSpec(pathToFile string) map[string]func() ([]byte, error) {
+	res := make(map[string]func() ([]byte, error))
+	if len(pathToFile) > 0 {
+		res[pathToFile] = rawSpec
+	}
+
+	return res
+}
+
+// GetSpec returns the OpenAPI specification corresponding to the generated
+// code in this file. External references in the spec are resolved through
+// PathToRawSpec; externally-referenced files must be embedded in their
+// corresponding Go packages (via the import-mapping feature). URL-based
+// external refs are not supported.
+func GetSpec() (swagger *openapi3.T, err error) {
+	resolvePath := PathToRawSpec("")
+
+	loader := openapi3.NewLoader()
+	loader.IsExternalRefsAllowed = true
+	loader.ReadFromURIFunc = func(loader *openapi3.Loader, url *url.URL) ([]byte, error) {
+		pathToFile := url.String()
+		pathToFile = path.Clean(pathToFile)
+		getSpec, ok := resolvePath[pathToFile]
+		if !ok {
+			err1 := fmt.Errorf("path not found: %s", pathToFile)
+			return nil, err1
+		}
+		return getSpec()
+	}
+	var specData []byte
+	specData, err = rawSpec()
+	if err != nil {
+		return
+	}
+	swagger, err = loader.LoadFromData(specData)
+	if err != nil {
+		return
+	}
+	return
+}
+
+// GetSpecJSON returns the raw JSON bytes of the embedded OpenAPI
+// specification: decompressed but not unmarshaled. External references
+// are not resolved here; the bytes are the spec exactly as embedded by
+// codegen. The result is cached at package init time, so repeated calls
+// are cheap.
+func GetSpecJSON() ([]byte, error) {
+	return rawSpec()
+}
+
+// GetSwagger returns the OpenAPI specification corresponding to the
+// generated code in this file.
+//
+// Deprecated: GetSwagger predates kin-openapi renaming openapi3.Swagger
+// to openapi3.T. Use [GetSpec] instead. This wrapper is retained for
+// backwards compatibility.
+func GetSwagger() (*openapi3.T, error) {
+	return GetSpec()
 }
