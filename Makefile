@@ -9,7 +9,7 @@ SIGN := api/sign
 SPEC_DEFAULT := $(if $(wildcard $(SPEC_MIRROR)),$(SPEC_MIRROR),$(SPEC_UPSTREAM))
 SPEC_URL ?= $(SPEC_DEFAULT)
 # Everything the generator writes; `verify` fails if any of it drifts.
-GENERATED := gen nitrotest/internal/api
+GENERATED := gen nitrotest/internal/api sign/operations.gen.go sign/types.gen.go
 
 .PHONY: spec spec-update generate verify drift test bench
 

@@ -5,29 +5,31 @@ import (
 	"fmt"
 	"net/http"
 	"runtime/debug"
+	"sync"
 	"time"
 
 	"github.com/nitrokit/nitro/auth"
-	"github.com/nitrokit/nitro/gen/signapi"
 	"github.com/nitrokit/nitro/internal/retry"
 )
 
-// Client is the Nitro Sign API client. Every generated operation is
-// available through the embedded *signapi.ClientWithResponses (call nitro.Check
-// on its results to get typed errors); the methods of Client add
-// pagination, streaming uploads and downloads, and waiting for a status,
-// and return typed errors themselves.
+// Client is the connection to Nitro that every API package builds on: the
+// configuration, the token source and the transport stack. Create one with
+// NewClient and hand it to each API's constructor (sign.New(c)); they share
+// its token and its connection pool.
 //
-// Every request gets a token (fetched, cached and refreshed by package
-// auth), is retried when that is safe, and is logged without its headers.
+// Every request goes through the same stack, built once: retries (when
+// safe), then authentication (a cached token per attempt, one replay after a
+// 401), then a debug log line per attempt, then Config.HTTPClient's own
+// transport. Do returns an *APIError for every answer that is not 2xx, so no
+// call through a Client can mistake a failure for a result.
+//
 // A Client is safe for concurrent use; Close it when done.
 type Client struct {
-	*signapi.ClientWithResponses
-
-	raw      signapi.ClientInterface // unbuffered responses, for downloads
+	http     *http.Client
 	src      *auth.Source
 	ownsSrc  bool
-	http     *http.Client
+	baseURL  string
+	ua       []string // the User-Agent header value, built once
 	retrying *retryTransport
 }
 
@@ -100,15 +102,34 @@ func NewClient(cfg Config, opts ...Option) (*Client, error) {
 	hc := *cfg.HTTPClient
 	hc.Transport = c.retrying
 	c.http = &hc
-	c.ClientWithResponses, err = signapi.NewClientWithResponses(cfg.BaseURL, signapi.WithHTTPClient(c.http),
-		signapi.WithRequestEditorFn(userAgent(userAgentOf(cfg.UserAgent))))
-	if err != nil {
-		c.Close()
-		return nil, fmt.Errorf("nitro: %w", err)
-	}
-	c.raw = c.ClientWithResponses.ClientInterface
+	c.baseURL = cfg.BaseURL
+	c.ua = []string{userAgentOf(cfg.UserAgent)}
 	return c, nil
 }
+
+// Do sends req through the client's stack and returns the response if its
+// status is 2xx; any other answer is read (at most 64 KiB), closed and
+// returned as an *APIError, with no response. A 2xx response's body is the
+// caller's to close. Do sets the User-Agent header of req if it has none.
+//
+// The API packages' generated methods all call Do; use it directly only for
+// an endpoint they do not cover yet.
+func (c *Client) Do(req *http.Request) (*http.Response, error) {
+	if _, ok := req.Header["User-Agent"]; !ok {
+		req.Header["User-Agent"] = c.ua
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return nil, errorFromResponse(resp)
+	}
+	return resp, nil
+}
+
+// BaseURL is the API's base URL from Config, without a trailing slash.
+func (c *Client) BaseURL() string { return c.baseURL }
 
 // Close stops the token source's background work (unless it was passed in
 // with WithTokenSource) and closes idle connections. It returns nil.
@@ -120,17 +141,22 @@ func (c *Client) Close() error {
 	return nil
 }
 
-// userAgentOf is this library's User-Agent, after the caller's own.
-func userAgentOf(prefix string) string {
-	v := "devel"
+// moduleVersion is this module's version as the program was built with it,
+// read once: debug.ReadBuildInfo walks every dependency.
+var moduleVersion = sync.OnceValue(func() string {
 	if bi, ok := debug.ReadBuildInfo(); ok {
 		for _, d := range bi.Deps {
 			if d.Path == "github.com/nitrokit/nitro" {
-				v = d.Version
+				return d.Version
 			}
 		}
 	}
-	ua := "nitro-go/" + v + " (+https://github.com/nitrokit/nitro)"
+	return "devel"
+})
+
+// userAgentOf is this library's User-Agent, after the caller's own.
+func userAgentOf(prefix string) string {
+	ua := "nitro-go/" + moduleVersion() + " (+https://github.com/nitrokit/nitro)"
 	if prefix != "" {
 		ua = prefix + " " + ua
 	}

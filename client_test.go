@@ -1,4 +1,4 @@
-package nitro
+package nitro_test
 
 import (
 	"context"
@@ -9,38 +9,40 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nitrokit/nitro"
 	"github.com/nitrokit/nitro/internal/flowtest"
 	"github.com/nitrokit/nitro/nitrotest"
+	"github.com/nitrokit/nitro/sign"
 )
 
 func TestNewClientValidatesConfig(t *testing.T) {
-	ok := Config{ClientID: "id", ClientSecret: "secret"}
+	ok := nitro.Config{ClientID: "id", ClientSecret: "secret"}
 	tests := []struct {
 		name  string
-		edit  func(*Config)
+		edit  func(*nitro.Config)
 		field string
 	}{
-		{"no client id", func(c *Config) { c.ClientID = " " }, "ClientID"},
-		{"no secret", func(c *Config) { c.ClientSecret = "" }, "ClientSecret"},
-		{"relative base URL", func(c *Config) { c.BaseURL = "api.gonitro.dev" }, "BaseURL"},
-		{"ftp base URL", func(c *Config) { c.BaseURL = "ftp://api.gonitro.dev" }, "BaseURL"},
-		{"credentials in URL", func(c *Config) { c.BaseURL = "https://u:p@api.gonitro.dev" }, "BaseURL"},
-		{"bad token URL", func(c *Config) { c.TokenURL = "::" }, "TokenURL"},
-		{"negative timeout", func(c *Config) { c.Timeout = -time.Second }, "Timeout"},
-		{"absurd retries", func(c *Config) { c.MaxRetries = 1000 }, "MaxRetries"},
-		{"header injection", func(c *Config) { c.UserAgent = "x\r\nEvil: 1" }, "UserAgent"},
+		{"no client id", func(c *nitro.Config) { c.ClientID = " " }, "ClientID"},
+		{"no secret", func(c *nitro.Config) { c.ClientSecret = "" }, "ClientSecret"},
+		{"relative base URL", func(c *nitro.Config) { c.BaseURL = "api.gonitro.dev" }, "BaseURL"},
+		{"ftp base URL", func(c *nitro.Config) { c.BaseURL = "ftp://api.gonitro.dev" }, "BaseURL"},
+		{"credentials in URL", func(c *nitro.Config) { c.BaseURL = "https://u:p@api.gonitro.dev" }, "BaseURL"},
+		{"bad token URL", func(c *nitro.Config) { c.TokenURL = "::" }, "TokenURL"},
+		{"negative timeout", func(c *nitro.Config) { c.Timeout = -time.Second }, "Timeout"},
+		{"absurd retries", func(c *nitro.Config) { c.MaxRetries = 1000 }, "MaxRetries"},
+		{"header injection", func(c *nitro.Config) { c.UserAgent = "x\r\nEvil: 1" }, "UserAgent"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			cfg := ok
 			tt.edit(&cfg)
-			c, err := NewClient(cfg)
-			var ce *ConfigError
+			c, err := nitro.NewClient(cfg)
+			var ce *nitro.ConfigError
 			if err == nil || !errors.As(err, &ce) || ce.Field != tt.field {
 				if c != nil {
 					c.Close()
 				}
-				t.Fatalf("NewClient = %v, want a *ConfigError for %s", err, tt.field)
+				t.Fatalf("nitro.NewClient = %v, want a *nitro.ConfigError for %s", err, tt.field)
 			}
 			if strings.Contains(err.Error(), "secret") && tt.field != "ClientSecret" {
 				t.Errorf("error mentions the secret: %v", err)
@@ -48,26 +50,26 @@ func TestNewClientValidatesConfig(t *testing.T) {
 		})
 	}
 	t.Run("plain http to a remote host", func(t *testing.T) {
-		_, err := NewClient(Config{ClientID: "id", ClientSecret: "secret", BaseURL: "http://api.example.com"})
+		_, err := nitro.NewClient(nitro.Config{ClientID: "id", ClientSecret: "secret", BaseURL: "http://api.example.com"})
 		if err == nil {
 			t.Fatal("credentials would travel over plain http")
 		}
 	})
-	c, err := NewClient(ok)
+	c, err := nitro.NewClient(ok)
 	if err != nil {
 		t.Fatalf("defaults: %v", err)
 	}
 	defer c.Close()
-	if c.retrying.maxRetries != 3 || c.retrying.timeout != 60*time.Second {
-		t.Errorf("defaults: retries %d, timeout %v", c.retrying.maxRetries, c.retrying.timeout)
+	if retries, timeout := nitro.RetryPolicy(c); retries != 3 || timeout != 60*time.Second {
+		t.Errorf("defaults: retries %d, timeout %v", retries, timeout)
 	}
 }
 
 // TestEveryOperationThroughClient calls each generated operation once
-// through the Client's whole stack.
+// through the nitro.Client's whole stack.
 func TestEveryOperationThroughClient(t *testing.T) {
-	c, srv, _, logs := setup(t, Config{}, nitrotest.WithSealDelay(-1))
-	flowtest.EveryOperation(t, srv, c.ClientWithResponses)
+	c, srv, _, logs := setup(t, nitro.Config{}, nitrotest.WithSealDelay(-1))
+	flowtest.EveryOperation(t, srv, sign.New(c))
 	tok, _ := c.Token(context.Background())
 	for _, secret := range []string{srv.Credentials().ClientSecret, tok.AccessToken, "Authorization", "Bearer ey"} {
 		if strings.Contains(logs.String(), secret) {
@@ -80,7 +82,7 @@ func TestEveryOperationThroughClient(t *testing.T) {
 }
 
 func TestConfigNeverPrintsTheSecret(t *testing.T) {
-	cfg := Config{ClientID: "app", ClientSecret: "very-secret-value"}
+	cfg := nitro.Config{ClientID: "app", ClientSecret: "very-secret-value"}
 	var out strings.Builder
 	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x"} {
 		fmt.Fprintf(&out, verb+"\n", cfg)

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"reflect"
 	"slices"
 	"strings"
 
@@ -118,33 +117,17 @@ func newAPIError(resp *http.Response, body []byte) *APIError {
 	return e
 }
 
+// ErrEmptyUnion is returned, before anything is sent, for a union request
+// body (a oneOf such as sign.CreateParticipantRequest) that holds no variant:
+// sent, it would reach the API as null and fail there less clearly. Build a
+// union with one of its constructors or FromX methods.
+var ErrEmptyUnion = errors.New("nitro: the union request body holds no variant")
+
 // errorFromResponse drains and closes a failed response into an APIError.
 func errorFromResponse(resp *http.Response) error {
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 	return newAPIError(resp, body)
-}
-
-// Check turns a generated …WithResponse call into a Go error: its error if
-// it failed, an *APIError if the API answered anything but 2xx, else nil.
-// It returns the response unchanged, so a call reads in one line:
-//
-//	env, err := nitro.Check(c.GetEnvelopeWithResponse(ctx, id))
-func Check[R interface{ StatusCode() int }](resp R, err error) (R, error) {
-	if err != nil {
-		return resp, err
-	}
-	if code := resp.StatusCode(); code >= 200 && code <= 299 {
-		return resp, nil
-	}
-	// Every generated response has HTTPResponse and Body fields.
-	v := reflect.Indirect(reflect.ValueOf(resp))
-	hr, _ := v.FieldByName("HTTPResponse").Interface().(*http.Response)
-	body, _ := v.FieldByName("Body").Interface().([]byte)
-	if hr == nil {
-		return resp, fmt.Errorf("nitro: response %T carries no HTTP response", resp)
-	}
-	return resp, newAPIError(hr, body)
 }
 
 func sortedKeys(m map[string]string) []string {

@@ -1,28 +1,30 @@
-package nitro
+package nitro_test
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
 
 	"github.com/google/uuid"
 
+	"github.com/nitrokit/nitro"
 	"github.com/nitrokit/nitro/auth"
-	"github.com/nitrokit/nitro/gen/signapi"
 	"github.com/nitrokit/nitro/internal/flowtest"
 	"github.com/nitrokit/nitro/nitrotest"
+	"github.com/nitrokit/nitro/sign"
 )
 
 // TestErrorTyping produces each problem type the API answers and checks
-// what an *APIError says about it.
+// what an *nitro.APIError says about it.
 func TestErrorTyping(t *testing.T) {
-	c, srv, _, _ := setup(t, Config{MaxRetries: -1}, nitrotest.WithSealDelay(-1))
+	c, srv, _, _ := setup(t, nitro.Config{MaxRetries: -1}, nitrotest.WithSealDelay(-1))
 	ctx := context.Background()
-	draft := flowtest.NewEnvelope(t, c.ClientWithResponses, "Draft")
-	sent, _, _ := flowtest.SentEnvelope(t, c.ClientWithResponses)
+	draft := flowtest.NewEnvelope(t, sign.New(c), "Draft")
+	sent, _, _ := flowtest.SentEnvelope(t, sign.New(c))
 	inject := func(status int) func() error {
 		return func() error {
 			n := 1
@@ -30,7 +32,7 @@ func TestErrorTyping(t *testing.T) {
 				n = 2 // a 401 is replayed once with a new token
 			}
 			srv.InjectFault(nitrotest.Operation("GetEnvelope"), n, nitrotest.Fault{Status: status, RetryAfter: "7"})
-			_, err := Check(c.GetEnvelopeWithResponse(ctx, draft))
+			_, err := sign.New(c).GetEnvelope(ctx, draft)
 			return err
 		}
 	}
@@ -38,26 +40,26 @@ func TestErrorTyping(t *testing.T) {
 		status int
 		call   func() error
 		is     func(error) bool
-		check  func(*APIError) error
+		check  func(*nitro.APIError) error
 	}{
 		{400, func() error {
-			_, err := Check(c.UpdateEnvelopeWithResponse(ctx, draft, signapi.EnvelopeUpdate{Name: flowtest.Ptr("")}))
+			_, err := sign.New(c).UpdateEnvelope(ctx, draft, sign.EnvelopeUpdate{Name: nitro.Ptr("")})
 			return err
-		}, nil, func(e *APIError) error {
+		}, nil, func(e *nitro.APIError) error {
 			if e.ValidationErrors["name"] != "must not be blank" || !strings.Contains(e.Error(), "name must not be blank") {
 				return fmt.Errorf("validation_errors %v not kept", e.ValidationErrors)
 			}
 			return nil
 		}},
-		{401, inject(401), IsUnauthorized, func(e *APIError) error {
+		{401, inject(401), nitro.IsUnauthorized, func(e *nitro.APIError) error {
 			if e.Attempts != 1 {
 				return fmt.Errorf("attempts %d: the 401 replay is the auth layer's, not a retry", e.Attempts)
 			}
 			return nil
 		}},
 		{403, inject(403), nil, nil},
-		{404, func() error { _, err := Check(c.GetEnvelopeWithResponse(ctx, uuid.New())); return err }, IsNotFound, nil},
-		{409, func() error { _, err := Check(c.CancelEnvelopeWithResponse(ctx, draft)); return err }, IsConflict, func(e *APIError) error {
+		{404, func() error { _, err := sign.New(c).GetEnvelope(ctx, uuid.New()); return err }, nitro.IsNotFound, nil},
+		{409, func() error { _, err := sign.New(c).CancelEnvelope(ctx, draft); return err }, nitro.IsConflict, func(e *nitro.APIError) error {
 			if e.Extensions["status"] != "drafted" {
 				return fmt.Errorf("extensions %v not kept", e.Extensions)
 			}
@@ -65,38 +67,37 @@ func TestErrorTyping(t *testing.T) {
 		}},
 		{413, func() error {
 			srv.InjectFault(nitrotest.Operation("CreateDocument"), 1, nitrotest.Fault{Status: 413})
-			_, err := c.UploadDocument(ctx, draft, Document{Name: "y", ContentType: "application/pdf", Body: strings.NewReader("y")})
+			_, err := sign.New(c).CreateDocument(ctx, draft, sign.DocumentUpload{Name: "y", ContentType: "application/pdf", Body: strings.NewReader("y")})
 			return err
 		}, nil, nil},
 		{415, func() error {
-			_, err := c.UploadDocument(ctx, draft, Document{Name: "x.exe", ContentType: "application/x-msdownload", Body: strings.NewReader("MZ")})
+			_, err := sign.New(c).CreateDocument(ctx, draft, sign.DocumentUpload{Name: "x.exe", ContentType: "application/x-msdownload", Body: strings.NewReader("MZ")})
 			return err
 		}, nil, nil},
 		{422, func() error {
-			var b signapi.CreateFieldJSONRequestBody
-			flowtest.Must(t, b.UnmarshalJSON([]byte(`{"type":"signature","participantID":"`+uuid.NewString()+`","boundingBox":[1,1,1,1]}`)))
-			doc := flowtest.UploadDoc(t, c.ClientWithResponses, draft, 1) // a field for an unknown participant: 422
-			_, err := Check(c.CreateFieldWithResponse(ctx, draft, doc, b))
+			b := sign.NewCreateFieldRequest(sign.CreateSignatureField{ParticipantID: uuid.New(), BoundingBox: []float32{1, 1, 1, 1}})
+			doc := flowtest.UploadDoc(t, sign.New(c), draft, 1) // a field for an unknown participant: 422
+			_, err := sign.New(c).CreateField(ctx, draft, doc, b)
 			return err
 		}, nil, nil},
-		{429, inject(429), IsRateLimited, func(e *APIError) error {
+		{429, inject(429), nitro.IsRateLimited, func(e *nitro.APIError) error {
 			if e.RetryAfter != "7" {
 				return fmt.Errorf("Retry-After %q", e.RetryAfter)
 			}
 			return nil
 		}},
 		{500, inject(500), nil, nil},
-		{409, func() error { _, err := c.DownloadSealedEnvelope(ctx, sent, nil); return err }, IsConflict, nil},
+		{409, func() error { _, err := sign.New(c).DownloadSealedEnvelope(ctx, sent, io.Discard); return err }, nitro.IsConflict, nil},
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprint(tt.status), func(t *testing.T) {
 			err := tt.call()
-			var e *APIError
+			var e *nitro.APIError
 			if !errors.As(err, &e) {
-				t.Fatalf("error %v (%T) is not an *APIError", err, err)
+				t.Fatalf("error %v (%T) is not an *nitro.APIError", err, err)
 			}
 			if e.StatusCode != tt.status || e.Type == "" || e.Title == "" || e.Instance == "" || e.RequestID == "" || len(e.Body) == 0 || e.Method == "" || e.Path == "" {
-				t.Errorf("APIError %+v misses fields", e)
+				t.Errorf("nitro.APIError %+v misses fields", e)
 			}
 			if !strings.Contains(e.Type, fmt.Sprint(tt.status)) {
 				t.Errorf("type %q does not name %d", e.Type, tt.status)
@@ -116,12 +117,12 @@ func TestErrorTyping(t *testing.T) {
 func TestBadCredentialsAreUnauthorized(t *testing.T) {
 	srv := nitrotest.NewServer(nitrotest.WithPageSize(50))
 	defer srv.Close()
-	c, err := NewClient(Config{ClientID: srv.Credentials().ClientID, ClientSecret: "wrong-secret-value", BaseURL: srv.URL()})
+	c, err := nitro.NewClient(nitro.Config{ClientID: srv.Credentials().ClientID, ClientSecret: "wrong-secret-value", BaseURL: srv.URL()})
 	must(t, err)
 	defer c.Close()
-	_, err = Check(c.ListEnvelopesWithResponse(context.Background(), nil))
+	_, err = sign.New(c).ListEnvelopes(context.Background(), sign.ListEnvelopesParams{})
 	var ae *auth.Error
-	if !IsUnauthorized(err) || !errors.As(err, &ae) || ae.Code != "invalid_client" {
+	if !nitro.IsUnauthorized(err) || !errors.As(err, &ae) || ae.Code != "invalid_client" {
 		t.Errorf("bad credentials: %v", err)
 	}
 	if strings.Contains(err.Error(), "wrong-secret-value") || strings.Contains(fmt.Sprintf("%+v %#v", err, c), "wrong-secret-value") {
@@ -129,15 +130,34 @@ func TestBadCredentialsAreUnauthorized(t *testing.T) {
 	}
 }
 
-func TestCheckPassesSuccessAndErrors(t *testing.T) {
-	c, _, _, _ := setup(t, Config{})
-	ctx := context.Background()
-	r, err := Check(c.ListEnvelopesWithResponse(ctx, nil))
-	if err != nil || r.StatusCode() != http.StatusOK {
-		t.Errorf("Check on a 200: %v", err)
+// TestDoReturnsAPIErrors checks the contract every call rests on: Do answers
+// 2xx with the response and anything else with an *APIError and no
+// response, whoever built the request.
+func TestDoReturnsAPIErrors(t *testing.T) {
+	c, srv, _, _ := setup(t, nitro.Config{MaxRetries: -1})
+	for _, tt := range []struct {
+		path string
+		want int
+	}{{"/sign/envelopes", 200}, {"/sign/envelopes/" + uuid.NewString(), 404}, {"/no/such/path", 404}} {
+		req, err := http.NewRequest(http.MethodGet, srv.URL()+tt.path, nil)
+		must(t, err)
+		resp, err := c.Do(req)
+		var ae *nitro.APIError
+		switch {
+		case tt.want == 200 && (err != nil || resp.StatusCode != 200):
+			t.Errorf("GET %s: %v", tt.path, err)
+		case tt.want != 200 && (resp != nil || !errors.As(err, &ae) || ae.StatusCode != tt.want):
+			t.Errorf("GET %s: response %v, error %v; want no response and a %d APIError", tt.path, resp, err, tt.want)
+		}
+		if resp != nil {
+			resp.Body.Close()
+		}
+		if req.Header.Get("User-Agent") == "" {
+			t.Errorf("Do sent no User-Agent")
+		}
 	}
-	wantErr := errors.New("transport down")
-	if _, err := Check((*signapi.ListEnvelopesResponse)(nil), wantErr); err != wantErr {
-		t.Errorf("Check does not pass the call's error through: %v", err)
+	// The raw generated client, on the same Do, cannot see a 4xx as a success.
+	if _, err := sign.New(c).Raw().GetEnvelope(context.Background(), uuid.New()); !nitro.IsNotFound(err) {
+		t.Errorf("raw client on an unknown envelope: %v, want a 404 APIError", err)
 	}
 }

@@ -9,3 +9,6 @@ package nitro
 //
 // The strict server stubs the fake server in nitrotest implements:
 //go:generate go run github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen -config nitrotest/internal/api/config.yaml api/sign/openapi.json
+//
+// The typed methods and model aliases of package sign, from the two above:
+//go:generate go run ./internal/cmd/opsgen -spec api/sign/openapi.json -overlay api/sign/overlay.yaml -gen gen/signapi -gen-import github.com/nitrokit/nitro/gen/signapi -pkg sign -tags Sign

@@ -1,4 +1,4 @@
-package nitro
+package nitro_test
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nitrokit/nitro"
 	"github.com/nitrokit/nitro/internal/flowtest"
 	"github.com/nitrokit/nitro/internal/testlog"
 	"github.com/nitrokit/nitro/nitrotest"
@@ -30,9 +31,9 @@ func (s *sleeps) all() []time.Duration {
 	return append([]time.Duration(nil), s.d...)
 }
 
-// setup starts a validating fake and a Client on it whose retries do not
+// setup starts a validating fake and a nitro.Client on it whose retries do not
 // sleep; both stop when the test ends.
-func setup(t *testing.T, cfg Config, opts ...nitrotest.Option) (*Client, *nitrotest.Server, *sleeps, *testlog.Buffer) {
+func setup(t *testing.T, cfg nitro.Config, opts ...nitrotest.Option) (*nitro.Client, *nitrotest.Server, *sleeps, *testlog.Buffer) {
 	t.Helper()
 	srv := nitrotest.NewServer(append([]nitrotest.Option{nitrotest.WithPageSize(50)}, opts...)...)
 	t.Cleanup(srv.Close)
@@ -40,13 +41,13 @@ func setup(t *testing.T, cfg Config, opts ...nitrotest.Option) (*Client, *nitrot
 	creds := srv.Credentials()
 	cfg.ClientID, cfg.ClientSecret, cfg.BaseURL = creds.ClientID, creds.ClientSecret, srv.URL()
 	cfg.Logger = logs.Logger()
-	c, err := NewClient(cfg)
+	c, err := nitro.NewClient(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { c.Close() })
 	sl := &sleeps{}
-	c.retrying.sleep = sl.sleep
+	nitro.SetRetrySleep(c, sl.sleep)
 	return c, srv, sl, logs
 }
 

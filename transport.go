@@ -12,7 +12,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/nitrokit/nitro/gen/signapi"
 	"github.com/nitrokit/nitro/internal/retry"
 )
 
@@ -203,17 +202,6 @@ func (b *timedBody) Close() error {
 	err := b.ReadCloser.Close()
 	b.a.stop()
 	return err
-}
-
-// userAgent sets the User-Agent on requests the generated client just built
-// (a request editor, so the request is still ours to change: no copy).
-func userAgent(ua string) signapi.RequestEditorFn {
-	return func(_ context.Context, req *http.Request) error {
-		if req.Header.Get("User-Agent") == "" {
-			req.Header.Set("User-Agent", ua)
-		}
-		return nil
-	}
 }
 
 // logAttempts logs each attempt: method, path, status, duration. Never a

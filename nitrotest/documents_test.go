@@ -53,7 +53,7 @@ func TestSealedDownloadHasTheConfiguredSize(t *testing.T) {
 	for {
 		g, err := c.GetEnvelopeWithResponse(ctx, env)
 		must(t, err)
-		if *g.JSON200.Status == signapi.ExtendedEnvelopeStatusSealed {
+		if g.JSON200.Status == signapi.EnvelopeStatusSealed {
 			break
 		}
 	}

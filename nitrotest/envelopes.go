@@ -18,8 +18,8 @@ func envelopePath(id uuid.UUID) string { return "/sign/envelopes/" + id.String()
 // state lock is released, so it must not point into the state.
 func (e *envelope) extended() api.ExtendedEnvelope {
 	s := e.summary()
-	mode, n := api.ExtendedEnvelopeMode(e.mode), e.notification
-	status := api.ExtendedEnvelopeStatus(*s.Status)
+	mode, n := api.EnvelopeMode(e.mode), e.notification
+	status := *s.Status
 	return api.ExtendedEnvelope{ID: s.ID, Name: s.Name, Status: &status, Mode: &mode, Notification: &n,
 		CreatedAt: s.CreatedAt, LastModifiedAt: s.LastModifiedAt}
 }

@@ -20,7 +20,7 @@ import (
 // fixture holds one envelope in each state the error cases need.
 type fixture struct {
 	srv                   *nitrotest.Server
-	c                     *signapi.ClientWithResponses
+	c                     clients
 	draft, draftDoc       uuid.UUID
 	draftSigner, cc       uuid.UUID
 	sent, sentDoc         uuid.UUID
@@ -37,7 +37,7 @@ func newFixture(t *testing.T) *fixture {
 	must(t, b.UnmarshalJSON([]byte(`{"email":"cc@example.com","role":"cc"}`)))
 	r, err := c.CreateParticipantWithResponse(context.Background(), fx.draft, b)
 	must(t, err)
-	fx.cc = *r.JSON201.ID
+	fx.cc = r.JSON201.ID
 	fx.sent, fx.sentDoc, _ = sentEnvelope(t, c)
 	return fx
 }
@@ -93,11 +93,11 @@ func errorCases(t *testing.T, fx *fixture) map[string]func() result {
 			return res(r.StatusCode(), r.Body, err)
 		},
 		"reorderDocuments 404": func() result {
-			r, err := c.ReorderDocumentsWithResponse(ctx, fx.missing, signapi.ReorderDocumentsRequest{Order: &[]uuid.UUID{}})
+			r, err := c.ReorderDocumentsWithResponse(ctx, fx.missing, signapi.ReorderDocumentsRequest{Order: []uuid.UUID{}})
 			return res(r.StatusCode(), r.Body, err)
 		},
 		"reorderDocuments 409": func() result {
-			r, err := c.ReorderDocumentsWithResponse(ctx, fx.sent, signapi.ReorderDocumentsRequest{Order: &[]uuid.UUID{fx.sentDoc}})
+			r, err := c.ReorderDocumentsWithResponse(ctx, fx.sent, signapi.ReorderDocumentsRequest{Order: []uuid.UUID{fx.sentDoc}})
 			return res(r.StatusCode(), r.Body, err)
 		},
 		"sendReminders 404": func() result {
@@ -117,7 +117,7 @@ func errorCases(t *testing.T, fx *fixture) map[string]func() result {
 			return res(r.StatusCode(), r.Body, err)
 		},
 		"deleteParticipants 404": func() result {
-			r, err := c.DeleteParticipantsWithResponse(ctx, fx.draft, signapi.DeleteParticipantsRequest{Items: &[]uuid.UUID{fx.missingChild}})
+			r, err := c.DeleteParticipantsWithResponse(ctx, fx.draft, signapi.DeleteParticipantsRequest{Items: []uuid.UUID{fx.missingChild}})
 			return res(r.StatusCode(), r.Body, err)
 		},
 		"listParticipants 404": func() result {
@@ -169,7 +169,7 @@ func errorCases(t *testing.T, fx *fixture) map[string]func() result {
 			return upload(env, "sixteenth.pdf", "application/pdf", minimalPDF(1), nil)
 		},
 		"createEnvelope 400": func() result {
-			r, err := c.CreateEnvelopeWithResponse(ctx, signapi.EnvelopeCreate{Name: " ", Mode: signapi.EnvelopeCreateModeParallel, Notification: signapi.Notification{Subject: "s", Body: "b"}})
+			r, err := c.CreateEnvelopeWithResponse(ctx, signapi.EnvelopeCreate{Name: " ", Mode: signapi.EnvelopeModeParallel, Notification: signapi.Notification{Subject: "s", Body: "b"}})
 			return res(r.StatusCode(), r.Body, err)
 		},
 		"convertFile 400": func() result { return convert("", nil) },

@@ -4,38 +4,34 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/nitrokit/nitro/auth"
-	"github.com/nitrokit/nitro/gen/signapi"
+	"github.com/nitrokit/nitro"
 	"github.com/nitrokit/nitro/nitrotest"
+	"github.com/nitrokit/nitro/sign"
 )
 
-// Start the fake, create an envelope through the generated client, and shut
-// down.
+// Start the fake, point a client at it with the fake's credentials, create
+// an envelope, and shut down. Every request is validated against the spec.
 func Example() {
 	srv := nitrotest.NewServer()
 	defer srv.Close()
 
-	src, err := auth.NewSource(auth.NitroJSON(srv.TokenURL()), srv.Credentials())
+	creds := srv.Credentials()
+	nc, err := nitro.NewClient(nitro.Config{ClientID: creds.ClientID, ClientSecret: creds.ClientSecret, BaseURL: srv.URL()})
 	if err != nil {
 		panic(err)
 	}
-	defer src.Close()
-	c, err := signapi.NewClientWithResponses(srv.URL(), signapi.WithRequestEditorFn(src.RequestEditor))
-	if err != nil {
-		panic(err)
-	}
-
-	r, err := c.CreateEnvelopeWithResponse(context.Background(), signapi.CreateEnvelopeJSONRequestBody{
+	defer nc.Close()
+	env, err := sign.New(nc).CreateEnvelope(context.Background(), sign.EnvelopeCreate{
 		Name:         "NDA",
-		Mode:         signapi.EnvelopeCreateModeParallel,
-		Notification: signapi.Notification{Subject: "Please sign", Body: "Thank you"},
+		Mode:         sign.EnvelopeModeParallel,
+		Notification: sign.Notification{Subject: "Please sign", Body: "Thank you"},
 	})
 	if err != nil {
 		panic(err)
 	}
-	fmt.Println(r.StatusCode(), *r.JSON201.Name, *r.JSON201.Status)
+	fmt.Println(env.Name, env.Status)
 	fmt.Println(srv.Stats().TokenRequests, srv.Stats().Operations["CreateEnvelope"])
 	// Output:
-	// 201 NDA drafted
+	// NDA drafted
 	// 1 1
 }

@@ -9,7 +9,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/nitrokit/nitro/gen/signapi"
+	"github.com/nitrokit/nitro/internal/flowtest"
 	"github.com/nitrokit/nitro/nitrotest"
 )
 
@@ -20,9 +20,7 @@ func TestGarbageGetsAnAnswer(t *testing.T) {
 	for _, opts := range [][]nitrotest.Option{{nitrotest.WithoutValidation()}, nil} {
 		srv := nitrotest.NewServer(opts...)
 		src := newSource(t, srv)
-		c, err := signapi.NewClientWithResponses(srv.URL(), signapi.WithRequestEditorFn(src.RequestEditor))
-		must(t, err)
-		env := newEnvelope(t, c, "garbage")
+		env := flowtest.NewEnvelope(t, flowtest.Client(t, srv), "garbage")
 		id := env.String()
 		cases := []struct{ method, path, ct, body string }{
 			{"POST", "/sign/envelopes", "application/json", `{`},

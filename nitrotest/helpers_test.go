@@ -3,15 +3,27 @@ package nitrotest_test
 import (
 	"testing"
 
+	"github.com/google/uuid"
+
 	"github.com/nitrokit/nitro/auth"
 	"github.com/nitrokit/nitro/gen/signapi"
 	"github.com/nitrokit/nitro/internal/flowtest"
 	"github.com/nitrokit/nitro/nitrotest"
+	"github.com/nitrokit/nitro/sign"
 )
 
-// setup starts a validating fake and a generated client that authenticates
-// through auth's request editor; both stop when the test ends.
-func setup(t *testing.T, opts ...nitrotest.Option) (*nitrotest.Server, *signapi.ClientWithResponses) {
+// clients are two views of one fake: the generated client with auth's
+// request editor, whose …WithResponse calls hand back every status and body
+// for the tests to check (a 4xx is an answer here, not an error), and the
+// typed sign.Client that builds the states those checks start from.
+type clients struct {
+	*signapi.ClientWithResponses
+	typed *sign.Client
+}
+
+// setup starts a validating fake and both clients; all stop when the test
+// ends.
+func setup(t *testing.T, opts ...nitrotest.Option) (*nitrotest.Server, clients) {
 	t.Helper()
 	srv := nitrotest.NewServer(opts...)
 	t.Cleanup(srv.Close)
@@ -19,7 +31,7 @@ func setup(t *testing.T, opts ...nitrotest.Option) (*nitrotest.Server, *signapi.
 	if err != nil {
 		t.Fatal(err)
 	}
-	return srv, c
+	return srv, clients{c, flowtest.Client(t, srv)}
 }
 
 func newSource(t *testing.T, srv *nitrotest.Server) *auth.Source {
@@ -34,20 +46,32 @@ func newSource(t *testing.T, srv *nitrotest.Server) *auth.Source {
 // client and auth's request editor, and checks the fake saw all of them.
 func TestEveryOperation(t *testing.T) {
 	srv, c := setup(t, nitrotest.WithSealDelay(-1))
-	flowtest.EveryOperation(t, srv, c)
+	flowtest.EveryOperation(t, srv, c.typed)
 }
 
 // Short names for the shared helpers.
 var (
-	newEnvelope  = flowtest.NewEnvelope
 	multipartDoc = flowtest.MultipartDoc
-	uploadDoc    = flowtest.UploadDoc
 	minimalPDF   = flowtest.MinimalPDF
-	addSigner    = flowtest.AddSigner
-	sentEnvelope = flowtest.SentEnvelope
 	fileForm     = flowtest.FileForm
 	body         = flowtest.Body
 	must         = flowtest.Must
 )
+
+func newEnvelope(t *testing.T, c clients, name string) uuid.UUID {
+	return flowtest.NewEnvelope(t, c.typed, name)
+}
+
+func uploadDoc(t *testing.T, c clients, env uuid.UUID, pages int) uuid.UUID {
+	return flowtest.UploadDoc(t, c.typed, env, pages)
+}
+
+func addSigner(t *testing.T, c clients, env uuid.UUID, email string) uuid.UUID {
+	return flowtest.AddSigner(t, c.typed, env, email)
+}
+
+func sentEnvelope(t *testing.T, c clients) (env, doc, signer uuid.UUID) {
+	return flowtest.SentEnvelope(t, c.typed)
+}
 
 func ptr[T any](v T) *T { return &v }

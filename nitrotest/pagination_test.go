@@ -26,14 +26,14 @@ func TestListEnvelopesPaginates(t *testing.T) {
 		if err != nil || r.JSON200 == nil {
 			t.Fatalf("ListEnvelopes: %v %s", err, body(r))
 		}
-		for _, e := range *r.JSON200.Items {
-			got = append(got, *e.ID)
+		for _, e := range r.JSON200.Items {
+			got = append(got, e.ID)
 		}
-		if r.JSON200.NextPage == nil {
+		if r.JSON200.NextPage == "" {
 			break
 		}
-		pages = append(pages, *r.JSON200.NextPage)
-		params = &signapi.ListEnvelopesParams{PageAfter: r.JSON200.NextPage}
+		pages = append(pages, r.JSON200.NextPage)
+		params = &signapi.ListEnvelopesParams{PageAfter: &r.JSON200.NextPage}
 	}
 	if fmt.Sprint(got) != fmt.Sprint(want) || len(pages) != 4 {
 		t.Fatalf("paged %d envelopes over %d cursors, want all 30 in order over 4", len(got), len(pages))
@@ -43,9 +43,9 @@ func TestListEnvelopesPaginates(t *testing.T) {
 	// item 13, so pageBefore gives items 6 to 12.
 	r, err := c.ListEnvelopesWithResponse(ctx, &signapi.ListEnvelopesParams{PageBefore: &pages[1]})
 	must(t, err)
-	items := *r.JSON200.Items
-	if len(items) != 7 || *items[0].ID != want[6] || *items[6].ID != want[12] {
-		t.Errorf("pageBefore: %d items from %v, want items 6 to 12", len(items), *items[0].ID)
+	items := r.JSON200.Items
+	if len(items) != 7 || items[0].ID != want[6] || items[6].ID != want[12] {
+		t.Errorf("pageBefore: %d items from %v, want items 6 to 12", len(items), items[0].ID)
 	}
 	bad := "not-a-cursor"
 	r, err = c.ListEnvelopesWithResponse(ctx, &signapi.ListEnvelopesParams{PageAfter: &bad})

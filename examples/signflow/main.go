@@ -26,8 +26,8 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/nitrokit/nitro"
-	"github.com/nitrokit/nitro/gen/signapi"
 	"github.com/nitrokit/nitro/nitrotest"
+	"github.com/nitrokit/nitro/sign"
 )
 
 func main() {
@@ -38,7 +38,8 @@ func main() {
 
 // flow is the state the steps share.
 type flow struct {
-	c        *nitro.Client
+	nc       *nitro.Client
+	c        *sign.Client
 	fake     *nitrotest.Server // nil against the real API
 	tokens   *atomic.Int64
 	env, doc uuid.UUID
@@ -103,7 +104,7 @@ func newFlow() (*flow, func(), error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	f.c = c
+	f.nc, f.c = c, sign.New(c)
 	return f, func() {
 		c.Close()
 		if f.fake != nil {
@@ -125,81 +126,58 @@ func (t countTokens) RoundTrip(r *http.Request) (*http.Response, error) {
 }
 
 func (f *flow) token(ctx context.Context) (string, error) {
-	tok, err := f.c.Token(ctx)
+	tok, err := f.nc.Token(ctx)
 	return fmt.Sprintf("%s token, expires %s", tok.TokenType, tok.Expiry.Format(time.RFC3339)), err
 }
 
 func (f *flow) createEnvelope(ctx context.Context) (string, error) {
-	r, err := nitro.Check(f.c.CreateEnvelopeWithResponse(ctx, signapi.CreateEnvelopeJSONRequestBody{
-		Name: "Signflow example", Mode: signapi.EnvelopeCreateModeSequential,
-		Notification: signapi.Notification{Subject: "Please sign the example", Body: "Sent by the nitro Go client's signflow example."},
-	}))
-	if err != nil {
-		return "", err
-	}
-	f.env = *r.JSON201.ID
-	return "envelope " + f.env.String(), nil
+	env, err := f.c.CreateEnvelope(ctx, sign.EnvelopeCreate{
+		Name: "Signflow example", Mode: sign.EnvelopeModeSequential,
+		Notification: sign.Notification{Subject: "Please sign the example", Body: "Sent by the nitro Go client's signflow example."},
+	})
+	f.env = env.ID
+	return "envelope " + f.env.String(), err
 }
 
 func (f *flow) upload(ctx context.Context) (string, error) {
 	pdf, size := nitrotest.PDF("Agreement: signed with the nitro Go client.", 0)
-	d, err := f.c.UploadDocument(ctx, f.env, nitro.Document{
+	d, err := f.c.CreateDocument(ctx, f.env, sign.DocumentUpload{
 		Name: "agreement.pdf", ContentType: "application/pdf", Body: pdf, Size: size,
 	})
-	if err != nil {
-		return "", err
-	}
 	f.doc = d.ID
-	return fmt.Sprintf("document %s, %d bytes", f.doc, size), nil
+	return fmt.Sprintf("document %s, %d bytes", f.doc, size), err
 }
 
 func (f *flow) addSigner(ctx context.Context) (string, error) {
 	email := envOr("NITRO_SIGNER_EMAIL", "signer@example.com")
-	var body signapi.CreateParticipantJSONRequestBody
-	if err := body.FromSingleParticipantRequest(signapi.SingleParticipantRequest{Email: &email, Role: signapi.SingleParticipantRequestRoleSigner}); err != nil {
-		return "", err
-	}
-	r, err := nitro.Check(f.c.CreateParticipantWithResponse(ctx, f.env, body))
+	ps, err := f.c.CreateParticipant(ctx, f.env, sign.NewCreateParticipantRequest(
+		sign.SingleParticipantRequest{Email: email, Role: sign.ParticipantRoleSigner}))
 	if err != nil {
 		return "", err
 	}
-	f.signer = *r.JSON201.ID
+	f.signer = ps[0].ID
 	return "signer " + email, nil
 }
 
 func (f *flow) placeField(ctx context.Context) (string, error) {
-	var body signapi.CreateFieldJSONRequestBody
-	err := body.FromCreateSignatureField(signapi.CreateSignatureField{
-		ParticipantID: f.signer, Type: signapi.CreateSignatureFieldTypeSignature,
-		Page: ptr(int32(1)), BoundingBox: []float32{72, 600, 200, 50}, Required: ptr(true),
-	})
-	if err != nil {
-		return "", err
-	}
-	if _, err := nitro.Check(f.c.CreateFieldWithResponse(ctx, f.env, f.doc, body)); err != nil {
-		return "", err
-	}
-	return "signature on page 1 at [72 600 200 50]", nil
+	_, err := f.c.CreateField(ctx, f.env, f.doc, sign.NewCreateFieldRequest(sign.CreateSignatureField{
+		ParticipantID: f.signer, Page: 1, BoundingBox: []float32{72, 600, 200, 50}, Required: true,
+	}))
+	return "signature on page 1 at [72 600 200 50]", err
 }
 
 func (f *flow) send(ctx context.Context) (string, error) {
-	r, err := nitro.Check(f.c.SendForSigningWithResponse(ctx, f.env))
-	if err != nil {
-		return "", err
-	}
-	return "status " + string(*r.JSON200.Status), nil
+	env, err := f.c.SendForSigning(ctx, f.env)
+	return "status " + string(env.Status), err
 }
 
 func (f *flow) signingURLs(ctx context.Context) (string, error) {
-	r, err := nitro.Check(f.c.ListSignerSigningUrlsWithResponse(ctx, f.env))
-	if err != nil {
-		return "", err
-	}
+	list, err := f.c.ListSignerSigningUrls(ctx, f.env)
 	var urls []string
-	for _, u := range *r.JSON200.Items {
-		urls = append(urls, *u.SigningURL)
+	for _, u := range list.Items {
+		urls = append(urls, u.SigningURL)
 	}
-	return strings.Join(urls, " "), nil
+	return strings.Join(urls, " "), err
 }
 
 func (f *flow) sign(context.Context) (string, error) {
@@ -212,11 +190,8 @@ func (f *flow) sign(context.Context) (string, error) {
 func (f *flow) waitSealed(ctx context.Context) (string, error) {
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Minute)
 	defer cancel()
-	env, err := f.c.WaitForStatus(ctx, f.env, signapi.ExtendedEnvelopeStatusSealed)
-	if err != nil {
-		return "", err
-	}
-	return "status " + string(*env.Status), nil
+	env, err := f.c.WaitForEnvelopeStatus(ctx, f.env, sign.EnvelopeStatusSealed)
+	return "status " + string(env.Status), err
 }
 
 func (f *flow) download(ctx context.Context) (string, error) {
@@ -256,5 +231,3 @@ func envOr(key, def string) string {
 	}
 	return def
 }
-
-func ptr[T any](v T) *T { return &v }

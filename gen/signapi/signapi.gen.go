@@ -154,36 +154,6 @@ func (e BulkFieldRequestItems7Type) Valid() bool {
 	}
 }
 
-// Defines values for CheckboxType.
-const (
-	CheckboxTypeCheckbox CheckboxType = "checkbox"
-)
-
-// Valid indicates whether the value is a known member of the CheckboxType enum.
-func (e CheckboxType) Valid() bool {
-	switch e {
-	case CheckboxTypeCheckbox:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for CompanyType.
-const (
-	CompanyTypeCompany CompanyType = "company"
-)
-
-// Valid indicates whether the value is a known member of the CompanyType enum.
-func (e CompanyType) Valid() bool {
-	switch e {
-	case CompanyTypeCompany:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for ConvertFileResponseStatus.
 const (
 	ConvertFileResponseStatusCompleted ConvertFileResponseStatus = "completed"
@@ -220,42 +190,6 @@ func (e CreateCheckboxFieldType) Valid() bool {
 	}
 }
 
-// Defines values for CreateCheckboxFieldResponseType.
-const (
-	CreateCheckboxFieldResponseTypeCheckbox  CreateCheckboxFieldResponseType = "checkbox"
-	CreateCheckboxFieldResponseTypeCompany   CreateCheckboxFieldResponseType = "company"
-	CreateCheckboxFieldResponseTypeCustom    CreateCheckboxFieldResponseType = "custom"
-	CreateCheckboxFieldResponseTypeDate      CreateCheckboxFieldResponseType = "date"
-	CreateCheckboxFieldResponseTypeInitials  CreateCheckboxFieldResponseType = "initials"
-	CreateCheckboxFieldResponseTypeName      CreateCheckboxFieldResponseType = "name"
-	CreateCheckboxFieldResponseTypeSignature CreateCheckboxFieldResponseType = "signature"
-	CreateCheckboxFieldResponseTypeTitle     CreateCheckboxFieldResponseType = "title"
-)
-
-// Valid indicates whether the value is a known member of the CreateCheckboxFieldResponseType enum.
-func (e CreateCheckboxFieldResponseType) Valid() bool {
-	switch e {
-	case CreateCheckboxFieldResponseTypeCheckbox:
-		return true
-	case CreateCheckboxFieldResponseTypeCompany:
-		return true
-	case CreateCheckboxFieldResponseTypeCustom:
-		return true
-	case CreateCheckboxFieldResponseTypeDate:
-		return true
-	case CreateCheckboxFieldResponseTypeInitials:
-		return true
-	case CreateCheckboxFieldResponseTypeName:
-		return true
-	case CreateCheckboxFieldResponseTypeSignature:
-		return true
-	case CreateCheckboxFieldResponseTypeTitle:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for CreateCompanyFieldType.
 const (
 	CreateCompanyFieldTypeCompany CreateCompanyFieldType = "company"
@@ -265,42 +199,6 @@ const (
 func (e CreateCompanyFieldType) Valid() bool {
 	switch e {
 	case CreateCompanyFieldTypeCompany:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for CreateCompanyFieldResponseType.
-const (
-	CreateCompanyFieldResponseTypeCheckbox  CreateCompanyFieldResponseType = "checkbox"
-	CreateCompanyFieldResponseTypeCompany   CreateCompanyFieldResponseType = "company"
-	CreateCompanyFieldResponseTypeCustom    CreateCompanyFieldResponseType = "custom"
-	CreateCompanyFieldResponseTypeDate      CreateCompanyFieldResponseType = "date"
-	CreateCompanyFieldResponseTypeInitials  CreateCompanyFieldResponseType = "initials"
-	CreateCompanyFieldResponseTypeName      CreateCompanyFieldResponseType = "name"
-	CreateCompanyFieldResponseTypeSignature CreateCompanyFieldResponseType = "signature"
-	CreateCompanyFieldResponseTypeTitle     CreateCompanyFieldResponseType = "title"
-)
-
-// Valid indicates whether the value is a known member of the CreateCompanyFieldResponseType enum.
-func (e CreateCompanyFieldResponseType) Valid() bool {
-	switch e {
-	case CreateCompanyFieldResponseTypeCheckbox:
-		return true
-	case CreateCompanyFieldResponseTypeCompany:
-		return true
-	case CreateCompanyFieldResponseTypeCustom:
-		return true
-	case CreateCompanyFieldResponseTypeDate:
-		return true
-	case CreateCompanyFieldResponseTypeInitials:
-		return true
-	case CreateCompanyFieldResponseTypeName:
-		return true
-	case CreateCompanyFieldResponseTypeSignature:
-		return true
-	case CreateCompanyFieldResponseTypeTitle:
 		return true
 	default:
 		return false
@@ -322,42 +220,6 @@ func (e CreateCustomFieldType) Valid() bool {
 	}
 }
 
-// Defines values for CreateCustomFieldResponseType.
-const (
-	CreateCustomFieldResponseTypeCheckbox  CreateCustomFieldResponseType = "checkbox"
-	CreateCustomFieldResponseTypeCompany   CreateCustomFieldResponseType = "company"
-	CreateCustomFieldResponseTypeCustom    CreateCustomFieldResponseType = "custom"
-	CreateCustomFieldResponseTypeDate      CreateCustomFieldResponseType = "date"
-	CreateCustomFieldResponseTypeInitials  CreateCustomFieldResponseType = "initials"
-	CreateCustomFieldResponseTypeName      CreateCustomFieldResponseType = "name"
-	CreateCustomFieldResponseTypeSignature CreateCustomFieldResponseType = "signature"
-	CreateCustomFieldResponseTypeTitle     CreateCustomFieldResponseType = "title"
-)
-
-// Valid indicates whether the value is a known member of the CreateCustomFieldResponseType enum.
-func (e CreateCustomFieldResponseType) Valid() bool {
-	switch e {
-	case CreateCustomFieldResponseTypeCheckbox:
-		return true
-	case CreateCustomFieldResponseTypeCompany:
-		return true
-	case CreateCustomFieldResponseTypeCustom:
-		return true
-	case CreateCustomFieldResponseTypeDate:
-		return true
-	case CreateCustomFieldResponseTypeInitials:
-		return true
-	case CreateCustomFieldResponseTypeName:
-		return true
-	case CreateCustomFieldResponseTypeSignature:
-		return true
-	case CreateCustomFieldResponseTypeTitle:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for CreateDateFieldType.
 const (
 	CreateDateFieldTypeDate CreateDateFieldType = "date"
@@ -367,42 +229,6 @@ const (
 func (e CreateDateFieldType) Valid() bool {
 	switch e {
 	case CreateDateFieldTypeDate:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for CreateDateFieldResponseType.
-const (
-	CreateDateFieldResponseTypeCheckbox  CreateDateFieldResponseType = "checkbox"
-	CreateDateFieldResponseTypeCompany   CreateDateFieldResponseType = "company"
-	CreateDateFieldResponseTypeCustom    CreateDateFieldResponseType = "custom"
-	CreateDateFieldResponseTypeDate      CreateDateFieldResponseType = "date"
-	CreateDateFieldResponseTypeInitials  CreateDateFieldResponseType = "initials"
-	CreateDateFieldResponseTypeName      CreateDateFieldResponseType = "name"
-	CreateDateFieldResponseTypeSignature CreateDateFieldResponseType = "signature"
-	CreateDateFieldResponseTypeTitle     CreateDateFieldResponseType = "title"
-)
-
-// Valid indicates whether the value is a known member of the CreateDateFieldResponseType enum.
-func (e CreateDateFieldResponseType) Valid() bool {
-	switch e {
-	case CreateDateFieldResponseTypeCheckbox:
-		return true
-	case CreateDateFieldResponseTypeCompany:
-		return true
-	case CreateDateFieldResponseTypeCustom:
-		return true
-	case CreateDateFieldResponseTypeDate:
-		return true
-	case CreateDateFieldResponseTypeInitials:
-		return true
-	case CreateDateFieldResponseTypeName:
-		return true
-	case CreateDateFieldResponseTypeSignature:
-		return true
-	case CreateDateFieldResponseTypeTitle:
 		return true
 	default:
 		return false
@@ -424,42 +250,6 @@ func (e CreateInitialsFieldType) Valid() bool {
 	}
 }
 
-// Defines values for CreateInitialsFieldResponseType.
-const (
-	CreateInitialsFieldResponseTypeCheckbox  CreateInitialsFieldResponseType = "checkbox"
-	CreateInitialsFieldResponseTypeCompany   CreateInitialsFieldResponseType = "company"
-	CreateInitialsFieldResponseTypeCustom    CreateInitialsFieldResponseType = "custom"
-	CreateInitialsFieldResponseTypeDate      CreateInitialsFieldResponseType = "date"
-	CreateInitialsFieldResponseTypeInitials  CreateInitialsFieldResponseType = "initials"
-	CreateInitialsFieldResponseTypeName      CreateInitialsFieldResponseType = "name"
-	CreateInitialsFieldResponseTypeSignature CreateInitialsFieldResponseType = "signature"
-	CreateInitialsFieldResponseTypeTitle     CreateInitialsFieldResponseType = "title"
-)
-
-// Valid indicates whether the value is a known member of the CreateInitialsFieldResponseType enum.
-func (e CreateInitialsFieldResponseType) Valid() bool {
-	switch e {
-	case CreateInitialsFieldResponseTypeCheckbox:
-		return true
-	case CreateInitialsFieldResponseTypeCompany:
-		return true
-	case CreateInitialsFieldResponseTypeCustom:
-		return true
-	case CreateInitialsFieldResponseTypeDate:
-		return true
-	case CreateInitialsFieldResponseTypeInitials:
-		return true
-	case CreateInitialsFieldResponseTypeName:
-		return true
-	case CreateInitialsFieldResponseTypeSignature:
-		return true
-	case CreateInitialsFieldResponseTypeTitle:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for CreateNameFieldType.
 const (
 	CreateNameFieldTypeName CreateNameFieldType = "name"
@@ -469,42 +259,6 @@ const (
 func (e CreateNameFieldType) Valid() bool {
 	switch e {
 	case CreateNameFieldTypeName:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for CreateNameFieldResponseType.
-const (
-	CreateNameFieldResponseTypeCheckbox  CreateNameFieldResponseType = "checkbox"
-	CreateNameFieldResponseTypeCompany   CreateNameFieldResponseType = "company"
-	CreateNameFieldResponseTypeCustom    CreateNameFieldResponseType = "custom"
-	CreateNameFieldResponseTypeDate      CreateNameFieldResponseType = "date"
-	CreateNameFieldResponseTypeInitials  CreateNameFieldResponseType = "initials"
-	CreateNameFieldResponseTypeName      CreateNameFieldResponseType = "name"
-	CreateNameFieldResponseTypeSignature CreateNameFieldResponseType = "signature"
-	CreateNameFieldResponseTypeTitle     CreateNameFieldResponseType = "title"
-)
-
-// Valid indicates whether the value is a known member of the CreateNameFieldResponseType enum.
-func (e CreateNameFieldResponseType) Valid() bool {
-	switch e {
-	case CreateNameFieldResponseTypeCheckbox:
-		return true
-	case CreateNameFieldResponseTypeCompany:
-		return true
-	case CreateNameFieldResponseTypeCustom:
-		return true
-	case CreateNameFieldResponseTypeDate:
-		return true
-	case CreateNameFieldResponseTypeInitials:
-		return true
-	case CreateNameFieldResponseTypeName:
-		return true
-	case CreateNameFieldResponseTypeSignature:
-		return true
-	case CreateNameFieldResponseTypeTitle:
 		return true
 	default:
 		return false
@@ -526,42 +280,6 @@ func (e CreateSignatureFieldType) Valid() bool {
 	}
 }
 
-// Defines values for CreateSignatureFieldResponseType.
-const (
-	CreateSignatureFieldResponseTypeCheckbox  CreateSignatureFieldResponseType = "checkbox"
-	CreateSignatureFieldResponseTypeCompany   CreateSignatureFieldResponseType = "company"
-	CreateSignatureFieldResponseTypeCustom    CreateSignatureFieldResponseType = "custom"
-	CreateSignatureFieldResponseTypeDate      CreateSignatureFieldResponseType = "date"
-	CreateSignatureFieldResponseTypeInitials  CreateSignatureFieldResponseType = "initials"
-	CreateSignatureFieldResponseTypeName      CreateSignatureFieldResponseType = "name"
-	CreateSignatureFieldResponseTypeSignature CreateSignatureFieldResponseType = "signature"
-	CreateSignatureFieldResponseTypeTitle     CreateSignatureFieldResponseType = "title"
-)
-
-// Valid indicates whether the value is a known member of the CreateSignatureFieldResponseType enum.
-func (e CreateSignatureFieldResponseType) Valid() bool {
-	switch e {
-	case CreateSignatureFieldResponseTypeCheckbox:
-		return true
-	case CreateSignatureFieldResponseTypeCompany:
-		return true
-	case CreateSignatureFieldResponseTypeCustom:
-		return true
-	case CreateSignatureFieldResponseTypeDate:
-		return true
-	case CreateSignatureFieldResponseTypeInitials:
-		return true
-	case CreateSignatureFieldResponseTypeName:
-		return true
-	case CreateSignatureFieldResponseTypeSignature:
-		return true
-	case CreateSignatureFieldResponseTypeTitle:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for CreateTitleFieldType.
 const (
 	CreateTitleFieldTypeTitle CreateTitleFieldType = "title"
@@ -577,66 +295,45 @@ func (e CreateTitleFieldType) Valid() bool {
 	}
 }
 
-// Defines values for CreateTitleFieldResponseType.
+// Defines values for DocumentStatus.
 const (
-	CreateTitleFieldResponseTypeCheckbox  CreateTitleFieldResponseType = "checkbox"
-	CreateTitleFieldResponseTypeCompany   CreateTitleFieldResponseType = "company"
-	CreateTitleFieldResponseTypeCustom    CreateTitleFieldResponseType = "custom"
-	CreateTitleFieldResponseTypeDate      CreateTitleFieldResponseType = "date"
-	CreateTitleFieldResponseTypeInitials  CreateTitleFieldResponseType = "initials"
-	CreateTitleFieldResponseTypeName      CreateTitleFieldResponseType = "name"
-	CreateTitleFieldResponseTypeSignature CreateTitleFieldResponseType = "signature"
-	CreateTitleFieldResponseTypeTitle     CreateTitleFieldResponseType = "title"
+	DocumentStatusFailed   DocumentStatus = "failed"
+	DocumentStatusPending  DocumentStatus = "pending"
+	DocumentStatusSealed   DocumentStatus = "sealed"
+	DocumentStatusSigned   DocumentStatus = "signed"
+	DocumentStatusUploaded DocumentStatus = "uploaded"
 )
 
-// Valid indicates whether the value is a known member of the CreateTitleFieldResponseType enum.
-func (e CreateTitleFieldResponseType) Valid() bool {
+// Valid indicates whether the value is a known member of the DocumentStatus enum.
+func (e DocumentStatus) Valid() bool {
 	switch e {
-	case CreateTitleFieldResponseTypeCheckbox:
+	case DocumentStatusFailed:
 		return true
-	case CreateTitleFieldResponseTypeCompany:
+	case DocumentStatusPending:
 		return true
-	case CreateTitleFieldResponseTypeCustom:
+	case DocumentStatusSealed:
 		return true
-	case CreateTitleFieldResponseTypeDate:
+	case DocumentStatusSigned:
 		return true
-	case CreateTitleFieldResponseTypeInitials:
-		return true
-	case CreateTitleFieldResponseTypeName:
-		return true
-	case CreateTitleFieldResponseTypeSignature:
-		return true
-	case CreateTitleFieldResponseTypeTitle:
+	case DocumentStatusUploaded:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for CustomType.
+// Defines values for EnvelopeMode.
 const (
-	CustomTypeCustom CustomType = "custom"
+	EnvelopeModeParallel   EnvelopeMode = "parallel"
+	EnvelopeModeSequential EnvelopeMode = "sequential"
 )
 
-// Valid indicates whether the value is a known member of the CustomType enum.
-func (e CustomType) Valid() bool {
+// Valid indicates whether the value is a known member of the EnvelopeMode enum.
+func (e EnvelopeMode) Valid() bool {
 	switch e {
-	case CustomTypeCustom:
+	case EnvelopeModeParallel:
 		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for DateType.
-const (
-	DateTypeDate DateType = "date"
-)
-
-// Valid indicates whether the value is a known member of the DateType enum.
-func (e DateType) Valid() bool {
-	switch e {
-	case DateTypeDate:
+	case EnvelopeModeSequential:
 		return true
 	default:
 		return false
@@ -676,129 +373,36 @@ func (e EnvelopeStatus) Valid() bool {
 	}
 }
 
-// Defines values for EnvelopeCreateMode.
+// Defines values for FieldType.
 const (
-	EnvelopeCreateModeParallel   EnvelopeCreateMode = "parallel"
-	EnvelopeCreateModeSequential EnvelopeCreateMode = "sequential"
+	FieldTypeCheckbox  FieldType = "checkbox"
+	FieldTypeCompany   FieldType = "company"
+	FieldTypeCustom    FieldType = "custom"
+	FieldTypeDate      FieldType = "date"
+	FieldTypeInitials  FieldType = "initials"
+	FieldTypeName      FieldType = "name"
+	FieldTypeSignature FieldType = "signature"
+	FieldTypeTitle     FieldType = "title"
 )
 
-// Valid indicates whether the value is a known member of the EnvelopeCreateMode enum.
-func (e EnvelopeCreateMode) Valid() bool {
+// Valid indicates whether the value is a known member of the FieldType enum.
+func (e FieldType) Valid() bool {
 	switch e {
-	case EnvelopeCreateModeParallel:
+	case FieldTypeCheckbox:
 		return true
-	case EnvelopeCreateModeSequential:
+	case FieldTypeCompany:
 		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for EnvelopeUpdateMode.
-const (
-	EnvelopeUpdateModeParallel   EnvelopeUpdateMode = "parallel"
-	EnvelopeUpdateModeSequential EnvelopeUpdateMode = "sequential"
-)
-
-// Valid indicates whether the value is a known member of the EnvelopeUpdateMode enum.
-func (e EnvelopeUpdateMode) Valid() bool {
-	switch e {
-	case EnvelopeUpdateModeParallel:
+	case FieldTypeCustom:
 		return true
-	case EnvelopeUpdateModeSequential:
+	case FieldTypeDate:
 		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for ExtendedEnvelopeMode.
-const (
-	ExtendedEnvelopeModeParallel   ExtendedEnvelopeMode = "parallel"
-	ExtendedEnvelopeModeSequential ExtendedEnvelopeMode = "sequential"
-)
-
-// Valid indicates whether the value is a known member of the ExtendedEnvelopeMode enum.
-func (e ExtendedEnvelopeMode) Valid() bool {
-	switch e {
-	case ExtendedEnvelopeModeParallel:
+	case FieldTypeInitials:
 		return true
-	case ExtendedEnvelopeModeSequential:
+	case FieldTypeName:
 		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for ExtendedEnvelopeStatus.
-const (
-	ExtendedEnvelopeStatusCancelled  ExtendedEnvelopeStatus = "cancelled"
-	ExtendedEnvelopeStatusDeleted    ExtendedEnvelopeStatus = "deleted"
-	ExtendedEnvelopeStatusDrafted    ExtendedEnvelopeStatus = "drafted"
-	ExtendedEnvelopeStatusProcessing ExtendedEnvelopeStatus = "processing"
-	ExtendedEnvelopeStatusRejected   ExtendedEnvelopeStatus = "rejected"
-	ExtendedEnvelopeStatusSealed     ExtendedEnvelopeStatus = "sealed"
-	ExtendedEnvelopeStatusSent       ExtendedEnvelopeStatus = "sent"
-)
-
-// Valid indicates whether the value is a known member of the ExtendedEnvelopeStatus enum.
-func (e ExtendedEnvelopeStatus) Valid() bool {
-	switch e {
-	case ExtendedEnvelopeStatusCancelled:
+	case FieldTypeSignature:
 		return true
-	case ExtendedEnvelopeStatusDeleted:
-		return true
-	case ExtendedEnvelopeStatusDrafted:
-		return true
-	case ExtendedEnvelopeStatusProcessing:
-		return true
-	case ExtendedEnvelopeStatusRejected:
-		return true
-	case ExtendedEnvelopeStatusSealed:
-		return true
-	case ExtendedEnvelopeStatusSent:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for FailedDocumentResponseStatus.
-const (
-	FailedDocumentResponseStatusFailed   FailedDocumentResponseStatus = "failed"
-	FailedDocumentResponseStatusPending  FailedDocumentResponseStatus = "pending"
-	FailedDocumentResponseStatusSealed   FailedDocumentResponseStatus = "sealed"
-	FailedDocumentResponseStatusSigned   FailedDocumentResponseStatus = "signed"
-	FailedDocumentResponseStatusUploaded FailedDocumentResponseStatus = "uploaded"
-)
-
-// Valid indicates whether the value is a known member of the FailedDocumentResponseStatus enum.
-func (e FailedDocumentResponseStatus) Valid() bool {
-	switch e {
-	case FailedDocumentResponseStatusFailed:
-		return true
-	case FailedDocumentResponseStatusPending:
-		return true
-	case FailedDocumentResponseStatusSealed:
-		return true
-	case FailedDocumentResponseStatusSigned:
-		return true
-	case FailedDocumentResponseStatusUploaded:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for InitialsType.
-const (
-	InitialsTypeInitials InitialsType = "initials"
-)
-
-// Valid indicates whether the value is a known member of the InitialsType enum.
-func (e InitialsType) Valid() bool {
-	switch e {
-	case InitialsTypeInitials:
+	case FieldTypeTitle:
 		return true
 	default:
 		return false
@@ -826,60 +430,18 @@ func (e JobStatusResponseStatus) Valid() bool {
 	}
 }
 
-// Defines values for NameType.
+// Defines values for ParticipantRole.
 const (
-	NameTypeName NameType = "name"
+	ParticipantRoleCc     ParticipantRole = "cc"
+	ParticipantRoleSigner ParticipantRole = "signer"
 )
 
-// Valid indicates whether the value is a known member of the NameType enum.
-func (e NameType) Valid() bool {
+// Valid indicates whether the value is a known member of the ParticipantRole enum.
+func (e ParticipantRole) Valid() bool {
 	switch e {
-	case NameTypeName:
+	case ParticipantRoleCc:
 		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for ParticipantCreateRole.
-const (
-	ParticipantCreateRoleCc     ParticipantCreateRole = "cc"
-	ParticipantCreateRoleSigner ParticipantCreateRole = "signer"
-)
-
-// Valid indicates whether the value is a known member of the ParticipantCreateRole enum.
-func (e ParticipantCreateRole) Valid() bool {
-	switch e {
-	case ParticipantCreateRoleCc:
-		return true
-	case ParticipantCreateRoleSigner:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for PendingDocumentResponseStatus.
-const (
-	PendingDocumentResponseStatusFailed   PendingDocumentResponseStatus = "failed"
-	PendingDocumentResponseStatusPending  PendingDocumentResponseStatus = "pending"
-	PendingDocumentResponseStatusSealed   PendingDocumentResponseStatus = "sealed"
-	PendingDocumentResponseStatusSigned   PendingDocumentResponseStatus = "signed"
-	PendingDocumentResponseStatusUploaded PendingDocumentResponseStatus = "uploaded"
-)
-
-// Valid indicates whether the value is a known member of the PendingDocumentResponseStatus enum.
-func (e PendingDocumentResponseStatus) Valid() bool {
-	switch e {
-	case PendingDocumentResponseStatusFailed:
-		return true
-	case PendingDocumentResponseStatusPending:
-		return true
-	case PendingDocumentResponseStatusSealed:
-		return true
-	case PendingDocumentResponseStatusSigned:
-		return true
-	case PendingDocumentResponseStatusUploaded:
+	case ParticipantRoleSigner:
 		return true
 	default:
 		return false
@@ -895,108 +457,6 @@ const (
 func (e SMSType) Valid() bool {
 	switch e {
 	case SMSTypeSMS:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for SealedDocumentResponseStatus.
-const (
-	SealedDocumentResponseStatusFailed   SealedDocumentResponseStatus = "failed"
-	SealedDocumentResponseStatusPending  SealedDocumentResponseStatus = "pending"
-	SealedDocumentResponseStatusSealed   SealedDocumentResponseStatus = "sealed"
-	SealedDocumentResponseStatusSigned   SealedDocumentResponseStatus = "signed"
-	SealedDocumentResponseStatusUploaded SealedDocumentResponseStatus = "uploaded"
-)
-
-// Valid indicates whether the value is a known member of the SealedDocumentResponseStatus enum.
-func (e SealedDocumentResponseStatus) Valid() bool {
-	switch e {
-	case SealedDocumentResponseStatusFailed:
-		return true
-	case SealedDocumentResponseStatusPending:
-		return true
-	case SealedDocumentResponseStatusSealed:
-		return true
-	case SealedDocumentResponseStatusSigned:
-		return true
-	case SealedDocumentResponseStatusUploaded:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for SignatureType.
-const (
-	SignatureTypeSignature SignatureType = "signature"
-)
-
-// Valid indicates whether the value is a known member of the SignatureType enum.
-func (e SignatureType) Valid() bool {
-	switch e {
-	case SignatureTypeSignature:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for SignedDocumentResponseStatus.
-const (
-	SignedDocumentResponseStatusFailed   SignedDocumentResponseStatus = "failed"
-	SignedDocumentResponseStatusPending  SignedDocumentResponseStatus = "pending"
-	SignedDocumentResponseStatusSealed   SignedDocumentResponseStatus = "sealed"
-	SignedDocumentResponseStatusSigned   SignedDocumentResponseStatus = "signed"
-	SignedDocumentResponseStatusUploaded SignedDocumentResponseStatus = "uploaded"
-)
-
-// Valid indicates whether the value is a known member of the SignedDocumentResponseStatus enum.
-func (e SignedDocumentResponseStatus) Valid() bool {
-	switch e {
-	case SignedDocumentResponseStatusFailed:
-		return true
-	case SignedDocumentResponseStatusPending:
-		return true
-	case SignedDocumentResponseStatusSealed:
-		return true
-	case SignedDocumentResponseStatusSigned:
-		return true
-	case SignedDocumentResponseStatusUploaded:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for SingleParticipantRequestRole.
-const (
-	SingleParticipantRequestRoleCc     SingleParticipantRequestRole = "cc"
-	SingleParticipantRequestRoleSigner SingleParticipantRequestRole = "signer"
-)
-
-// Valid indicates whether the value is a known member of the SingleParticipantRequestRole enum.
-func (e SingleParticipantRequestRole) Valid() bool {
-	switch e {
-	case SingleParticipantRequestRoleCc:
-		return true
-	case SingleParticipantRequestRoleSigner:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for TitleType.
-const (
-	TitleTypeTitle TitleType = "title"
-)
-
-// Valid indicates whether the value is a known member of the TitleType enum.
-func (e TitleType) Valid() bool {
-	switch e {
-	case TitleTypeTitle:
 		return true
 	default:
 		return false
@@ -1123,38 +583,11 @@ func (e UpdateTitleFieldType) Valid() bool {
 	}
 }
 
-// Defines values for UploadedDocumentResponseStatus.
-const (
-	UploadedDocumentResponseStatusFailed   UploadedDocumentResponseStatus = "failed"
-	UploadedDocumentResponseStatusPending  UploadedDocumentResponseStatus = "pending"
-	UploadedDocumentResponseStatusSealed   UploadedDocumentResponseStatus = "sealed"
-	UploadedDocumentResponseStatusSigned   UploadedDocumentResponseStatus = "signed"
-	UploadedDocumentResponseStatusUploaded UploadedDocumentResponseStatus = "uploaded"
-)
-
-// Valid indicates whether the value is a known member of the UploadedDocumentResponseStatus enum.
-func (e UploadedDocumentResponseStatus) Valid() bool {
-	switch e {
-	case UploadedDocumentResponseStatusFailed:
-		return true
-	case UploadedDocumentResponseStatusPending:
-		return true
-	case UploadedDocumentResponseStatusSealed:
-		return true
-	case UploadedDocumentResponseStatusSigned:
-		return true
-	case UploadedDocumentResponseStatusUploaded:
-		return true
-	default:
-		return false
-	}
-}
-
 // AccessCode Access code
 type AccessCode struct {
 	// AccessCode Access code. It must contain between 4-32 characters.
-	AccessCode *string         `json:"accessCode,omitempty"`
-	Type       *AccessCodeType `json:"type,omitempty"`
+	AccessCode string         `json:"accessCode,omitempty,omitzero"`
+	Type       AccessCodeType `json:"type,omitempty,omitzero"`
 }
 
 // AccessCodeType defines model for AccessCode.Type.
@@ -1172,37 +605,37 @@ type AuthTokenRequest struct {
 // AuthTokenResponse defines model for AuthTokenResponse.
 type AuthTokenResponse struct {
 	// AccessToken The access token
-	AccessToken *string `json:"accessToken,omitempty"`
+	AccessToken string `json:"accessToken,omitempty,omitzero"`
 
 	// ExpiresIn Token expiration time in seconds
-	ExpiresIn *int64 `json:"expiresIn,omitempty"`
+	ExpiresIn int64 `json:"expiresIn,omitempty,omitzero"`
 
 	// TokenType The token type (typically 'Bearer')
-	TokenType *string `json:"tokenType,omitempty"`
+	TokenType string `json:"tokenType,omitempty,omitzero"`
 }
 
 // BadRequestProblemDetail Bad Request error details
 type BadRequestProblemDetail struct {
 	// Detail A human-readable explanation specific to this occurrence
-	Detail *string `json:"detail,omitempty"`
+	Detail string `json:"detail,omitempty,omitzero"`
 
 	// Extensions Additional problem-specific properties
-	Extensions *map[string]interface{} `json:"extensions,omitempty"`
+	Extensions map[string]interface{} `json:"extensions,omitempty,omitzero"`
 
 	// Instance A URI reference that identifies the specific occurrence
-	Instance *string `json:"instance,omitempty"`
+	Instance string `json:"instance,omitempty,omitzero"`
 
 	// Status The HTTP status code
-	Status *int32 `json:"status,omitempty"`
+	Status int32 `json:"status,omitempty,omitzero"`
 
 	// Title A short, human-readable summary of the problem type
-	Title *string `json:"title,omitempty"`
+	Title string `json:"title,omitempty,omitzero"`
 
 	// Type A URI reference that identifies the problem type
-	Type *string `json:"type,omitempty"`
+	Type string `json:"type,omitempty,omitzero"`
 
 	// ValidationErrors Per-field validation messages, keyed by field name.
-	ValidationErrors *map[string]string `json:"validation_errors,omitempty"`
+	ValidationErrors map[string]string `json:"validation_errors,omitempty,omitzero"`
 }
 
 // BulkFieldRequest Create multiple fields wrapped in an items array
@@ -1222,13 +655,13 @@ type BulkFieldRequestItems0 struct {
 	BoundingBox []float32 `json:"boundingBox"`
 
 	// Page The page number where the field appears. Pages follow 1-based indexing, so the first page is 1.
-	Page *int32 `json:"page,omitempty"`
+	Page int32 `json:"page,omitempty,omitzero"`
 
 	// ParticipantID The unique identifier of the participant assigned to the field. Fields can only be created for participants with the signer role.
 	ParticipantID openapi_types.UUID `json:"participantID"`
 
 	// Required A boolean that indicates whether the participant must complete the field.
-	Required *bool                      `json:"required,omitempty"`
+	Required bool                       `json:"required,omitempty,omitzero"`
 	Type     BulkFieldRequestItems0Type `json:"type"`
 }
 
@@ -1246,13 +679,13 @@ type BulkFieldRequestItems1 struct {
 	BoundingBox []float32 `json:"boundingBox"`
 
 	// Page The page number where the field appears. Pages follow 1-based indexing, so the first page is 1.
-	Page *int32 `json:"page,omitempty"`
+	Page int32 `json:"page,omitempty,omitzero"`
 
 	// ParticipantID The unique identifier of the participant assigned to the field. Fields can only be created for participants with the signer role.
 	ParticipantID openapi_types.UUID `json:"participantID"`
 
 	// Required A boolean that indicates whether the participant must complete the field.
-	Required *bool                      `json:"required,omitempty"`
+	Required bool                       `json:"required,omitempty,omitzero"`
 	Type     BulkFieldRequestItems1Type `json:"type"`
 }
 
@@ -1270,16 +703,16 @@ type BulkFieldRequestItems2 struct {
 	BoundingBox []float32 `json:"boundingBox"`
 
 	// Label For custom field types, you must provide a descriptive label for the field.
-	Label *string `json:"label,omitempty"`
+	Label string `json:"label,omitempty,omitzero"`
 
 	// Page The page number where the field appears. Pages follow 1-based indexing, so the first page is 1.
-	Page *int32 `json:"page,omitempty"`
+	Page int32 `json:"page,omitempty,omitzero"`
 
 	// ParticipantID The unique identifier of the participant assigned to the field. Fields can only be created for participants with the signer role.
 	ParticipantID openapi_types.UUID `json:"participantID"`
 
 	// Required A boolean that indicates whether the participant must complete the field.
-	Required *bool                      `json:"required,omitempty"`
+	Required bool                       `json:"required,omitempty,omitzero"`
 	Type     BulkFieldRequestItems2Type `json:"type"`
 }
 
@@ -1310,20 +743,20 @@ type BulkFieldRequestItems3 struct {
 	//   - `YYYY/MM/DD` → 2025/09/10
 	//   - `YYYY-MM-DD` → 2025-09-10
 	//   - `YYYY-MMM-DD hh:mm` → 2025-Sep-10 14:30
-	Format *string `json:"format,omitempty"`
+	Format string `json:"format,omitempty,omitzero"`
 
 	// Modifiable A boolean that indicates that the participant can change value of the field. By default
 	// the value of the field is current date and the participant can't change the value.
-	Modifiable *bool `json:"modifiable,omitempty"`
+	Modifiable bool `json:"modifiable,omitempty,omitzero"`
 
 	// Page The page number where the field appears. Pages follow 1-based indexing, so the first page is 1.
-	Page *int32 `json:"page,omitempty"`
+	Page int32 `json:"page,omitempty,omitzero"`
 
 	// ParticipantID The unique identifier of the participant assigned to the field. Fields can only be created for participants with the signer role.
 	ParticipantID openapi_types.UUID `json:"participantID"`
 
 	// Required A boolean that indicates whether the participant must complete the field.
-	Required *bool                      `json:"required,omitempty"`
+	Required bool                       `json:"required,omitempty,omitzero"`
 	Type     BulkFieldRequestItems3Type `json:"type"`
 }
 
@@ -1341,13 +774,13 @@ type BulkFieldRequestItems4 struct {
 	BoundingBox []float32 `json:"boundingBox"`
 
 	// Page The page number where the field appears. Pages follow 1-based indexing, so the first page is 1.
-	Page *int32 `json:"page,omitempty"`
+	Page int32 `json:"page,omitempty,omitzero"`
 
 	// ParticipantID The unique identifier of the participant assigned to the field. Fields can only be created for participants with the signer role.
 	ParticipantID openapi_types.UUID `json:"participantID"`
 
 	// Required A boolean that indicates whether the participant must complete the field.
-	Required *bool                      `json:"required,omitempty"`
+	Required bool                       `json:"required,omitempty,omitzero"`
 	Type     BulkFieldRequestItems4Type `json:"type"`
 }
 
@@ -1365,13 +798,13 @@ type BulkFieldRequestItems5 struct {
 	BoundingBox []float32 `json:"boundingBox"`
 
 	// Page The page number where the field appears. Pages follow 1-based indexing, so the first page is 1.
-	Page *int32 `json:"page,omitempty"`
+	Page int32 `json:"page,omitempty,omitzero"`
 
 	// ParticipantID The unique identifier of the participant assigned to the field. Fields can only be created for participants with the signer role.
 	ParticipantID openapi_types.UUID `json:"participantID"`
 
 	// Required A boolean that indicates whether the participant must complete the field.
-	Required *bool                      `json:"required,omitempty"`
+	Required bool                       `json:"required,omitempty,omitzero"`
 	Type     BulkFieldRequestItems5Type `json:"type"`
 }
 
@@ -1389,13 +822,13 @@ type BulkFieldRequestItems6 struct {
 	BoundingBox []float32 `json:"boundingBox"`
 
 	// Page The page number where the field appears. Pages follow 1-based indexing, so the first page is 1.
-	Page *int32 `json:"page,omitempty"`
+	Page int32 `json:"page,omitempty,omitzero"`
 
 	// ParticipantID The unique identifier of the participant assigned to the field. Fields can only be created for participants with the signer role.
 	ParticipantID openapi_types.UUID `json:"participantID"`
 
 	// Required A boolean that indicates whether the participant must complete the field.
-	Required *bool                      `json:"required,omitempty"`
+	Required bool                       `json:"required,omitempty,omitzero"`
 	Type     BulkFieldRequestItems6Type `json:"type"`
 }
 
@@ -1413,13 +846,13 @@ type BulkFieldRequestItems7 struct {
 	BoundingBox []float32 `json:"boundingBox"`
 
 	// Page The page number where the field appears. Pages follow 1-based indexing, so the first page is 1.
-	Page *int32 `json:"page,omitempty"`
+	Page int32 `json:"page,omitempty,omitzero"`
 
 	// ParticipantID The unique identifier of the participant assigned to the field. Fields can only be created for participants with the signer role.
 	ParticipantID openapi_types.UUID `json:"participantID"`
 
 	// Required A boolean that indicates whether the participant must complete the field.
-	Required *bool                      `json:"required,omitempty"`
+	Required bool                       `json:"required,omitempty,omitzero"`
 	Type     BulkFieldRequestItems7Type `json:"type"`
 }
 
@@ -1443,97 +876,37 @@ type BulkParticipantResponse struct {
 	Items []Participant `json:"items"`
 }
 
-// Checkbox Response representing a Checkbox field
-type Checkbox struct {
-	// ID Unique ID of the field
-	ID *openapi_types.UUID `json:"ID,omitempty"`
-
-	// BoundingBox An array of numbers in the format [x, y, w, h] that defines the field's bounding box on the page:
-	//
-	// - `x, y` are the coordinates of the top-left corner, measured in points (pt).
-	// - `w, h` are the width and height of the bounding box, also in points (pt).
-	//
-	// For more information on calculating positions, see the [Bounding Box Guide](https://developers.gonitro.com/docs/build-nitro/bounding-box).
-	BoundingBox []float32 `json:"boundingBox"`
-
-	// DocumentID ID of the document to which this field belongs.
-	DocumentID openapi_types.UUID `json:"documentID"`
-
-	// Page The page number where the field appears. Pages follow 1-based indexing, so the first page is 1.
-	Page *int32 `json:"page,omitempty"`
-
-	// ParticipantID The unique identifier of the participant assigned to the field. Fields can only be created for participants with the signer role.
-	ParticipantID openapi_types.UUID `json:"participantID"`
-
-	// Required A boolean that indicates whether the participant must complete the field.
-	Required *bool        `json:"required,omitempty"`
-	Type     CheckboxType `json:"type"`
-}
-
-// CheckboxType defines model for Checkbox.Type.
-type CheckboxType string
-
-// Company Response representing a Company field
-type Company struct {
-	// ID Unique ID of the field
-	ID *openapi_types.UUID `json:"ID,omitempty"`
-
-	// BoundingBox An array of numbers in the format [x, y, w, h] that defines the field's bounding box on the page:
-	//
-	// - `x, y` are the coordinates of the top-left corner, measured in points (pt).
-	// - `w, h` are the width and height of the bounding box, also in points (pt).
-	//
-	// For more information on calculating positions, see the [Bounding Box Guide](https://developers.gonitro.com/docs/build-nitro/bounding-box).
-	BoundingBox []float32 `json:"boundingBox"`
-
-	// DocumentID ID of the document to which this field belongs.
-	DocumentID openapi_types.UUID `json:"documentID"`
-
-	// Page The page number where the field appears. Pages follow 1-based indexing, so the first page is 1.
-	Page *int32 `json:"page,omitempty"`
-
-	// ParticipantID The unique identifier of the participant assigned to the field. Fields can only be created for participants with the signer role.
-	ParticipantID openapi_types.UUID `json:"participantID"`
-
-	// Required A boolean that indicates whether the participant must complete the field.
-	Required *bool       `json:"required,omitempty"`
-	Type     CompanyType `json:"type"`
-}
-
-// CompanyType defines model for Company.Type.
-type CompanyType string
-
 // ContentTooLargeProblemDetail Content too large error details
 type ContentTooLargeProblemDetail struct {
 	// Detail A human-readable explanation specific to this occurrence
-	Detail *string `json:"detail,omitempty"`
+	Detail string `json:"detail,omitempty,omitzero"`
 
 	// Extensions Additional problem-specific properties
-	Extensions *map[string]interface{} `json:"extensions,omitempty"`
+	Extensions map[string]interface{} `json:"extensions,omitempty,omitzero"`
 
 	// Instance A URI reference that identifies the specific occurrence
-	Instance *string `json:"instance,omitempty"`
+	Instance string `json:"instance,omitempty,omitzero"`
 
 	// Status The HTTP status code
-	Status *int32 `json:"status,omitempty"`
+	Status int32 `json:"status,omitempty,omitzero"`
 
 	// Title A short, human-readable summary of the problem type
-	Title *string `json:"title,omitempty"`
+	Title string `json:"title,omitempty,omitzero"`
 
 	// Type A URI reference that identifies the problem type
-	Type *string `json:"type,omitempty"`
+	Type string `json:"type,omitempty,omitzero"`
 }
 
 // ConversionJob defines model for ConvertFileResponse.
 type ConversionJob struct {
 	// JobID Unique identifier for the conversion job
-	JobID *string `json:"jobID,omitempty"`
+	JobID string `json:"jobID,omitempty,omitzero"`
 
 	// JobStatusURL URL to poll the current status of the file conversion job
 	JobStatusURL string `json:"jobStatusURL"`
 
 	// Status The current status of the file conversion Job
-	Status *ConvertFileResponseStatus `json:"status,omitempty"`
+	Status ConvertFileResponseStatus `json:"status,omitempty,omitzero"`
 }
 
 // ConvertFileResponseStatus The current status of the file conversion Job
@@ -1550,50 +923,18 @@ type CreateCheckboxField struct {
 	BoundingBox []float32 `json:"boundingBox"`
 
 	// Page The page number where the field appears. Pages follow 1-based indexing, so the first page is 1.
-	Page *int32 `json:"page,omitempty"`
+	Page int32 `json:"page,omitempty,omitzero"`
 
 	// ParticipantID The unique identifier of the participant assigned to the field. Fields can only be created for participants with the signer role.
 	ParticipantID openapi_types.UUID `json:"participantID"`
 
 	// Required A boolean that indicates whether the participant must complete the field.
-	Required *bool                   `json:"required,omitempty"`
+	Required bool                    `json:"required,omitempty,omitzero"`
 	Type     CreateCheckboxFieldType `json:"type"`
 }
 
 // CreateCheckboxFieldType defines model for CreateCheckboxField.Type.
 type CreateCheckboxFieldType string
-
-// CreateCheckboxFieldResponse Create Checkbox Field Response
-type CreateCheckboxFieldResponse struct {
-	// ID Unique ID of the field
-	ID *openapi_types.UUID `json:"ID,omitempty"`
-
-	// BoundingBox An array of numbers in the format [x, y, w, h] that defines the field’s bounding box on the page:
-	//
-	// - `x, y` are the coordinates of the top-left corner, measured in points (pt).
-	// - `w, h` are the width and height of the bounding box, also in points (pt).
-	//
-	// For more information on calculating positions, see the [Bounding Box Guide](https://developers.gonitro.com/docs/build-nitro/bounding-box).
-	BoundingBox []float32 `json:"boundingBox"`
-
-	// DocumentID ID of the document to which this field belongs.
-	DocumentID openapi_types.UUID `json:"documentID"`
-
-	// Page The page number where the field appears. Pages follow 1-based indexing, so the first page is 1.
-	Page *int32 `json:"page,omitempty"`
-
-	// ParticipantID The unique identifier of the participant assigned to the field. Fields can only be created for participants with the signer role.
-	ParticipantID openapi_types.UUID `json:"participantID"`
-
-	// Required A boolean that indicates whether the participant must complete the field.
-	Required *bool `json:"required,omitempty"`
-
-	// Type Enum that specifies which type of information an eSignature participant is expected to fill in.
-	Type CreateCheckboxFieldResponseType `json:"type"`
-}
-
-// CreateCheckboxFieldResponseType Enum that specifies which type of information an eSignature participant is expected to fill in.
-type CreateCheckboxFieldResponseType string
 
 // CreateCompanyField Parameters to create a Company field
 type CreateCompanyField struct {
@@ -1606,50 +947,18 @@ type CreateCompanyField struct {
 	BoundingBox []float32 `json:"boundingBox"`
 
 	// Page The page number where the field appears. Pages follow 1-based indexing, so the first page is 1.
-	Page *int32 `json:"page,omitempty"`
+	Page int32 `json:"page,omitempty,omitzero"`
 
 	// ParticipantID The unique identifier of the participant assigned to the field. Fields can only be created for participants with the signer role.
 	ParticipantID openapi_types.UUID `json:"participantID"`
 
 	// Required A boolean that indicates whether the participant must complete the field.
-	Required *bool                  `json:"required,omitempty"`
+	Required bool                   `json:"required,omitempty,omitzero"`
 	Type     CreateCompanyFieldType `json:"type"`
 }
 
 // CreateCompanyFieldType defines model for CreateCompanyField.Type.
 type CreateCompanyFieldType string
-
-// CreateCompanyFieldResponse Create Company Field Response
-type CreateCompanyFieldResponse struct {
-	// ID Unique ID of the field
-	ID *openapi_types.UUID `json:"ID,omitempty"`
-
-	// BoundingBox An array of numbers in the format [x, y, w, h] that defines the field’s bounding box on the page:
-	//
-	// - `x, y` are the coordinates of the top-left corner, measured in points (pt).
-	// - `w, h` are the width and height of the bounding box, also in points (pt).
-	//
-	// For more information on calculating positions, see the [Bounding Box Guide](https://developers.gonitro.com/docs/build-nitro/bounding-box).
-	BoundingBox []float32 `json:"boundingBox"`
-
-	// DocumentID ID of the document to which this field belongs.
-	DocumentID openapi_types.UUID `json:"documentID"`
-
-	// Page The page number where the field appears. Pages follow 1-based indexing, so the first page is 1.
-	Page *int32 `json:"page,omitempty"`
-
-	// ParticipantID The unique identifier of the participant assigned to the field. Fields can only be created for participants with the signer role.
-	ParticipantID openapi_types.UUID `json:"participantID"`
-
-	// Required A boolean that indicates whether the participant must complete the field.
-	Required *bool `json:"required,omitempty"`
-
-	// Type Enum that specifies which type of information an eSignature participant is expected to fill in.
-	Type CreateCompanyFieldResponseType `json:"type"`
-}
-
-// CreateCompanyFieldResponseType Enum that specifies which type of information an eSignature participant is expected to fill in.
-type CreateCompanyFieldResponseType string
 
 // CreateCustomField Parameters to create a Custom field
 type CreateCustomField struct {
@@ -1662,56 +971,21 @@ type CreateCustomField struct {
 	BoundingBox []float32 `json:"boundingBox"`
 
 	// Label For custom field types, you must provide a descriptive label for the field.
-	Label *string `json:"label,omitempty"`
+	Label string `json:"label,omitempty,omitzero"`
 
 	// Page The page number where the field appears. Pages follow 1-based indexing, so the first page is 1.
-	Page *int32 `json:"page,omitempty"`
+	Page int32 `json:"page,omitempty,omitzero"`
 
 	// ParticipantID The unique identifier of the participant assigned to the field. Fields can only be created for participants with the signer role.
 	ParticipantID openapi_types.UUID `json:"participantID"`
 
 	// Required A boolean that indicates whether the participant must complete the field.
-	Required *bool                 `json:"required,omitempty"`
+	Required bool                  `json:"required,omitempty,omitzero"`
 	Type     CreateCustomFieldType `json:"type"`
 }
 
 // CreateCustomFieldType defines model for CreateCustomField.Type.
 type CreateCustomFieldType string
-
-// CreateCustomFieldResponse Create Custom Field Response
-type CreateCustomFieldResponse struct {
-	// ID Unique ID of the field
-	ID *openapi_types.UUID `json:"ID,omitempty"`
-
-	// BoundingBox An array of numbers in the format [x, y, w, h] that defines the field’s bounding box on the page:
-	//
-	// - `x, y` are the coordinates of the top-left corner, measured in points (pt).
-	// - `w, h` are the width and height of the bounding box, also in points (pt).
-	//
-	// For more information on calculating positions, see the [Bounding Box Guide](https://developers.gonitro.com/docs/build-nitro/bounding-box).
-	BoundingBox []float32 `json:"boundingBox"`
-
-	// DocumentID ID of the document to which this field belongs.
-	DocumentID openapi_types.UUID `json:"documentID"`
-
-	// Label Descriptive label of the field.
-	Label string `json:"label"`
-
-	// Page The page number where the field appears. Pages follow 1-based indexing, so the first page is 1.
-	Page *int32 `json:"page,omitempty"`
-
-	// ParticipantID The unique identifier of the participant assigned to the field. Fields can only be created for participants with the signer role.
-	ParticipantID openapi_types.UUID `json:"participantID"`
-
-	// Required A boolean that indicates whether the participant must complete the field.
-	Required *bool `json:"required,omitempty"`
-
-	// Type Enum that specifies which type of information an eSignature participant is expected to fill in.
-	Type CreateCustomFieldResponseType `json:"type"`
-}
-
-// CreateCustomFieldResponseType Enum that specifies which type of information an eSignature participant is expected to fill in.
-type CreateCustomFieldResponseType string
 
 // CreateDateField Parameters to create a Date field
 type CreateDateField struct {
@@ -1737,77 +1011,25 @@ type CreateDateField struct {
 	//   - `YYYY/MM/DD` → 2025/09/10
 	//   - `YYYY-MM-DD` → 2025-09-10
 	//   - `YYYY-MMM-DD hh:mm` → 2025-Sep-10 14:30
-	Format *string `json:"format,omitempty"`
+	Format string `json:"format,omitempty,omitzero"`
 
 	// Modifiable A boolean that indicates that the participant can change value of the field. By default
 	// the value of the field is current date and the participant can't change the value.
-	Modifiable *bool `json:"modifiable,omitempty"`
+	Modifiable bool `json:"modifiable,omitempty,omitzero"`
 
 	// Page The page number where the field appears. Pages follow 1-based indexing, so the first page is 1.
-	Page *int32 `json:"page,omitempty"`
+	Page int32 `json:"page,omitempty,omitzero"`
 
 	// ParticipantID The unique identifier of the participant assigned to the field. Fields can only be created for participants with the signer role.
 	ParticipantID openapi_types.UUID `json:"participantID"`
 
 	// Required A boolean that indicates whether the participant must complete the field.
-	Required *bool               `json:"required,omitempty"`
+	Required bool                `json:"required,omitempty,omitzero"`
 	Type     CreateDateFieldType `json:"type"`
 }
 
 // CreateDateFieldType defines model for CreateDateField.Type.
 type CreateDateFieldType string
-
-// CreateDateFieldResponse Create Date Field Response
-type CreateDateFieldResponse struct {
-	// ID Unique ID of the field
-	ID *openapi_types.UUID `json:"ID,omitempty"`
-
-	// BoundingBox An array of numbers in the format [x, y, w, h] that defines the field’s bounding box on the page:
-	//
-	// - `x, y` are the coordinates of the top-left corner, measured in points (pt).
-	// - `w, h` are the width and height of the bounding box, also in points (pt).
-	//
-	// For more information on calculating positions, see the [Bounding Box Guide](https://developers.gonitro.com/docs/build-nitro/bounding-box).
-	BoundingBox []float32 `json:"boundingBox"`
-
-	// DocumentID ID of the document to which this field belongs.
-	DocumentID openapi_types.UUID `json:"documentID"`
-
-	// Format For date field types, you can specify the format that will automatically populate when a signer participant opens the document in an envelope.
-	//
-	// The default value is the date on which the signer opens the envelope. The signer can manually edit the date after it auto-populates, if needed.
-	//
-	// The following date format options are supported (examples use September 10, 2025):
-	//   - `MM/DD/YYYY` → 09/10/2025
-	//   - `MM-DD-YYYY` → 09-10-2025
-	//   - `MMM DD YYYY` → Sep 10 2025
-	//   - `DD/MM/YYYY` → 10/09/2025
-	//   - `DD MMM YYYY` → 10 Sep 2025
-	//   - `DD MMMM YYYY` → 10 September 2025
-	//   - `YYYY/MM/DD` → 2025/09/10
-	//   - `YYYY-MM-DD` → 2025-09-10
-	//   - `YYYY-MMM-DD hh:mm` → 2025-Sep-10 14:30
-	Format *string `json:"format,omitempty"`
-
-	// Modifiable A boolean that indicates that the participant can change value of the field. By default
-	// the value of the field is current date and the participant can't change the value.
-	Modifiable *bool `json:"modifiable,omitempty"`
-
-	// Page The page number where the field appears. Pages follow 1-based indexing, so the first page is 1.
-	Page *int32 `json:"page,omitempty"`
-
-	// ParticipantID The unique identifier of the participant assigned to the field. Fields can only be created for participants with the signer role.
-	ParticipantID openapi_types.UUID `json:"participantID"`
-
-	// Required A boolean that indicates whether the participant must complete the field.
-	Required *bool `json:"required,omitempty"`
-
-	// Type Enum that specifies which type of information an eSignature participant is expected to fill in.
-	Type CreateDateFieldResponseType `json:"type"`
-}
-
-// CreateDateFieldResponseType Enum that specifies which type of information an eSignature participant is expected to fill in.
-type CreateDateFieldResponseType string
 
 // CreateFieldRequest One field to create, or several wrapped in items.
 type CreateFieldRequest struct {
@@ -1825,50 +1047,18 @@ type CreateInitialsField struct {
 	BoundingBox []float32 `json:"boundingBox"`
 
 	// Page The page number where the field appears. Pages follow 1-based indexing, so the first page is 1.
-	Page *int32 `json:"page,omitempty"`
+	Page int32 `json:"page,omitempty,omitzero"`
 
 	// ParticipantID The unique identifier of the participant assigned to the field. Fields can only be created for participants with the signer role.
 	ParticipantID openapi_types.UUID `json:"participantID"`
 
 	// Required A boolean that indicates whether the participant must complete the field.
-	Required *bool                   `json:"required,omitempty"`
+	Required bool                    `json:"required,omitempty,omitzero"`
 	Type     CreateInitialsFieldType `json:"type"`
 }
 
 // CreateInitialsFieldType defines model for CreateInitialsField.Type.
 type CreateInitialsFieldType string
-
-// CreateInitialsFieldResponse Create Initials Field Response
-type CreateInitialsFieldResponse struct {
-	// ID Unique ID of the field
-	ID *openapi_types.UUID `json:"ID,omitempty"`
-
-	// BoundingBox An array of numbers in the format [x, y, w, h] that defines the field’s bounding box on the page:
-	//
-	// - `x, y` are the coordinates of the top-left corner, measured in points (pt).
-	// - `w, h` are the width and height of the bounding box, also in points (pt).
-	//
-	// For more information on calculating positions, see the [Bounding Box Guide](https://developers.gonitro.com/docs/build-nitro/bounding-box).
-	BoundingBox []float32 `json:"boundingBox"`
-
-	// DocumentID ID of the document to which this field belongs.
-	DocumentID openapi_types.UUID `json:"documentID"`
-
-	// Page The page number where the field appears. Pages follow 1-based indexing, so the first page is 1.
-	Page *int32 `json:"page,omitempty"`
-
-	// ParticipantID The unique identifier of the participant assigned to the field. Fields can only be created for participants with the signer role.
-	ParticipantID openapi_types.UUID `json:"participantID"`
-
-	// Required A boolean that indicates whether the participant must complete the field.
-	Required *bool `json:"required,omitempty"`
-
-	// Type Enum that specifies which type of information an eSignature participant is expected to fill in.
-	Type CreateInitialsFieldResponseType `json:"type"`
-}
-
-// CreateInitialsFieldResponseType Enum that specifies which type of information an eSignature participant is expected to fill in.
-type CreateInitialsFieldResponseType string
 
 // CreateNameField Parameters to create a Name field
 type CreateNameField struct {
@@ -1881,50 +1071,18 @@ type CreateNameField struct {
 	BoundingBox []float32 `json:"boundingBox"`
 
 	// Page The page number where the field appears. Pages follow 1-based indexing, so the first page is 1.
-	Page *int32 `json:"page,omitempty"`
+	Page int32 `json:"page,omitempty,omitzero"`
 
 	// ParticipantID The unique identifier of the participant assigned to the field. Fields can only be created for participants with the signer role.
 	ParticipantID openapi_types.UUID `json:"participantID"`
 
 	// Required A boolean that indicates whether the participant must complete the field.
-	Required *bool               `json:"required,omitempty"`
+	Required bool                `json:"required,omitempty,omitzero"`
 	Type     CreateNameFieldType `json:"type"`
 }
 
 // CreateNameFieldType defines model for CreateNameField.Type.
 type CreateNameFieldType string
-
-// CreateNameFieldResponse Create Name Field Response
-type CreateNameFieldResponse struct {
-	// ID Unique ID of the field
-	ID *openapi_types.UUID `json:"ID,omitempty"`
-
-	// BoundingBox An array of numbers in the format [x, y, w, h] that defines the field’s bounding box on the page:
-	//
-	// - `x, y` are the coordinates of the top-left corner, measured in points (pt).
-	// - `w, h` are the width and height of the bounding box, also in points (pt).
-	//
-	// For more information on calculating positions, see the [Bounding Box Guide](https://developers.gonitro.com/docs/build-nitro/bounding-box).
-	BoundingBox []float32 `json:"boundingBox"`
-
-	// DocumentID ID of the document to which this field belongs.
-	DocumentID openapi_types.UUID `json:"documentID"`
-
-	// Page The page number where the field appears. Pages follow 1-based indexing, so the first page is 1.
-	Page *int32 `json:"page,omitempty"`
-
-	// ParticipantID The unique identifier of the participant assigned to the field. Fields can only be created for participants with the signer role.
-	ParticipantID openapi_types.UUID `json:"participantID"`
-
-	// Required A boolean that indicates whether the participant must complete the field.
-	Required *bool `json:"required,omitempty"`
-
-	// Type Enum that specifies which type of information an eSignature participant is expected to fill in.
-	Type CreateNameFieldResponseType `json:"type"`
-}
-
-// CreateNameFieldResponseType Enum that specifies which type of information an eSignature participant is expected to fill in.
-type CreateNameFieldResponseType string
 
 // CreateParticipantRequest One participant to create, or several wrapped in items.
 type CreateParticipantRequest struct {
@@ -1942,50 +1100,18 @@ type CreateSignatureField struct {
 	BoundingBox []float32 `json:"boundingBox"`
 
 	// Page The page number where the field appears. Pages follow 1-based indexing, so the first page is 1.
-	Page *int32 `json:"page,omitempty"`
+	Page int32 `json:"page,omitempty,omitzero"`
 
 	// ParticipantID The unique identifier of the participant assigned to the field. Fields can only be created for participants with the signer role.
 	ParticipantID openapi_types.UUID `json:"participantID"`
 
 	// Required A boolean that indicates whether the participant must complete the field.
-	Required *bool                    `json:"required,omitempty"`
+	Required bool                     `json:"required,omitempty,omitzero"`
 	Type     CreateSignatureFieldType `json:"type"`
 }
 
 // CreateSignatureFieldType defines model for CreateSignatureField.Type.
 type CreateSignatureFieldType string
-
-// CreateSignatureFieldResponse Create Signature Field Response
-type CreateSignatureFieldResponse struct {
-	// ID Unique ID of the field
-	ID *openapi_types.UUID `json:"ID,omitempty"`
-
-	// BoundingBox An array of numbers in the format [x, y, w, h] that defines the field’s bounding box on the page:
-	//
-	// - `x, y` are the coordinates of the top-left corner, measured in points (pt).
-	// - `w, h` are the width and height of the bounding box, also in points (pt).
-	//
-	// For more information on calculating positions, see the [Bounding Box Guide](https://developers.gonitro.com/docs/build-nitro/bounding-box).
-	BoundingBox []float32 `json:"boundingBox"`
-
-	// DocumentID ID of the document to which this field belongs.
-	DocumentID openapi_types.UUID `json:"documentID"`
-
-	// Page The page number where the field appears. Pages follow 1-based indexing, so the first page is 1.
-	Page *int32 `json:"page,omitempty"`
-
-	// ParticipantID The unique identifier of the participant assigned to the field. Fields can only be created for participants with the signer role.
-	ParticipantID openapi_types.UUID `json:"participantID"`
-
-	// Required A boolean that indicates whether the participant must complete the field.
-	Required *bool `json:"required,omitempty"`
-
-	// Type Enum that specifies which type of information an eSignature participant is expected to fill in.
-	Type CreateSignatureFieldResponseType `json:"type"`
-}
-
-// CreateSignatureFieldResponseType Enum that specifies which type of information an eSignature participant is expected to fill in.
-type CreateSignatureFieldResponseType string
 
 // CreateTitleField Parameters to create a Title field
 type CreateTitleField struct {
@@ -1998,213 +1124,116 @@ type CreateTitleField struct {
 	BoundingBox []float32 `json:"boundingBox"`
 
 	// Page The page number where the field appears. Pages follow 1-based indexing, so the first page is 1.
-	Page *int32 `json:"page,omitempty"`
+	Page int32 `json:"page,omitempty,omitzero"`
 
 	// ParticipantID The unique identifier of the participant assigned to the field. Fields can only be created for participants with the signer role.
 	ParticipantID openapi_types.UUID `json:"participantID"`
 
 	// Required A boolean that indicates whether the participant must complete the field.
-	Required *bool                `json:"required,omitempty"`
+	Required bool                 `json:"required,omitempty,omitzero"`
 	Type     CreateTitleFieldType `json:"type"`
 }
 
 // CreateTitleFieldType defines model for CreateTitleField.Type.
 type CreateTitleFieldType string
 
-// CreateTitleFieldResponse Create Title Field Response
-type CreateTitleFieldResponse struct {
-	// ID Unique ID of the field
-	ID *openapi_types.UUID `json:"ID,omitempty"`
-
-	// BoundingBox An array of numbers in the format [x, y, w, h] that defines the field’s bounding box on the page:
-	//
-	// - `x, y` are the coordinates of the top-left corner, measured in points (pt).
-	// - `w, h` are the width and height of the bounding box, also in points (pt).
-	//
-	// For more information on calculating positions, see the [Bounding Box Guide](https://developers.gonitro.com/docs/build-nitro/bounding-box).
-	BoundingBox []float32 `json:"boundingBox"`
-
-	// DocumentID ID of the document to which this field belongs.
-	DocumentID openapi_types.UUID `json:"documentID"`
-
-	// Page The page number where the field appears. Pages follow 1-based indexing, so the first page is 1.
-	Page *int32 `json:"page,omitempty"`
-
-	// ParticipantID The unique identifier of the participant assigned to the field. Fields can only be created for participants with the signer role.
-	ParticipantID openapi_types.UUID `json:"participantID"`
-
-	// Required A boolean that indicates whether the participant must complete the field.
-	Required *bool `json:"required,omitempty"`
-
-	// Type Enum that specifies which type of information an eSignature participant is expected to fill in.
-	Type CreateTitleFieldResponseType `json:"type"`
-}
-
-// CreateTitleFieldResponseType Enum that specifies which type of information an eSignature participant is expected to fill in.
-type CreateTitleFieldResponseType string
-
 // CreatedField A field as createField answers it, by type.
-type CreatedField struct {
-	union json.RawMessage
-}
+type CreatedField = Field
 
 // CreatedFieldList defines model for CreatedFieldList.
 type CreatedFieldList struct {
 	// Items The fields created, in request order.
-	Items *[]CreatedField `json:"items,omitempty"`
+	Items []CreatedField `json:"items,omitempty,omitzero"`
 }
-
-// Custom Response representing a Custom field
-type Custom struct {
-	// ID Unique ID of the field
-	ID *openapi_types.UUID `json:"ID,omitempty"`
-
-	// BoundingBox An array of numbers in the format [x, y, w, h] that defines the field's bounding box on the page:
-	//
-	// - `x, y` are the coordinates of the top-left corner, measured in points (pt).
-	// - `w, h` are the width and height of the bounding box, also in points (pt).
-	//
-	// For more information on calculating positions, see the [Bounding Box Guide](https://developers.gonitro.com/docs/build-nitro/bounding-box).
-	BoundingBox []float32 `json:"boundingBox"`
-
-	// DocumentID ID of the document to which this field belongs.
-	DocumentID openapi_types.UUID `json:"documentID"`
-
-	// Label Descriptive label of the Custom field
-	Label string `json:"label"`
-
-	// Page The page number where the field appears. Pages follow 1-based indexing, so the first page is 1.
-	Page *int32 `json:"page,omitempty"`
-
-	// ParticipantID The unique identifier of the participant assigned to the field. Fields can only be created for participants with the signer role.
-	ParticipantID openapi_types.UUID `json:"participantID"`
-
-	// Required A boolean that indicates whether the participant must complete the field.
-	Required *bool      `json:"required,omitempty"`
-	Type     CustomType `json:"type"`
-}
-
-// CustomType defines model for Custom.Type.
-type CustomType string
-
-// Date Response representing a Date field
-type Date struct {
-	// ID Unique ID of the field
-	ID *openapi_types.UUID `json:"ID,omitempty"`
-
-	// BoundingBox An array of numbers in the format [x, y, w, h] that defines the field's bounding box on the page:
-	//
-	// - `x, y` are the coordinates of the top-left corner, measured in points (pt).
-	// - `w, h` are the width and height of the bounding box, also in points (pt).
-	//
-	// For more information on calculating positions, see the [Bounding Box Guide](https://developers.gonitro.com/docs/build-nitro/bounding-box).
-	BoundingBox []float32 `json:"boundingBox"`
-
-	// DocumentID ID of the document to which this field belongs.
-	DocumentID openapi_types.UUID `json:"documentID"`
-
-	// Format Format of the Date field.
-	//
-	// The following date format options are supported (examples use September 10, 2025):
-	//         - `MM/DD/YYYY` → 09/10/2025
-	//         - `MM-DD-YYYY` → 09-10-2025
-	//         - `MMM DD YYYY` → Sep 10 2025
-	//         - `DD/MM/YYYY` → 10/09/2025
-	//         - `DD MMM YYYY` → 10 Sep 2025
-	//         - `DD MMMM YYYY` → 10 September 2025
-	//         - `YYYY/MM/DD` → 2025/09/10
-	//         - `YYYY-MM-DD` → 2025-09-10
-	//         - `YYYY-MMM-DD hh:mm` → 2025-Sep-10 14:30
-	Format string `json:"format"`
-
-	// Modifiable A boolean that indicates that the participant can change value of the field.
-	Modifiable *bool `json:"modifiable,omitempty"`
-
-	// Page The page number where the field appears. Pages follow 1-based indexing, so the first page is 1.
-	Page *int32 `json:"page,omitempty"`
-
-	// ParticipantID The unique identifier of the participant assigned to the field. Fields can only be created for participants with the signer role.
-	ParticipantID openapi_types.UUID `json:"participantID"`
-
-	// Required A boolean that indicates whether the participant must complete the field.
-	Required *bool    `json:"required,omitempty"`
-	Type     DateType `json:"type"`
-}
-
-// DateType defines model for Date.Type.
-type DateType string
 
 // DeleteFieldsRequest A set of unique UUIDv4 strings that identify the fields in the Nitro system.
 type DeleteFieldsRequest struct {
 	// Items An array of field IDs to be deleted from the envelope.
-	Items *[]openapi_types.UUID `json:"items,omitempty"`
+	Items []openapi_types.UUID `json:"items,omitempty,omitzero"`
 }
 
 // DeleteParticipantsRequest A set of unique UUIDv4 strings that identify the participants in the Nitro system.
 type DeleteParticipantsRequest struct {
 	// Items An array of participant IDs to be deleted from the envelope.
-	Items *[]openapi_types.UUID `json:"items,omitempty"`
+	Items []openapi_types.UUID `json:"items,omitempty,omitzero"`
 }
 
 // Document A document in an envelope, by status.
 type Document struct {
-	union json.RawMessage
+	// ID Unique uuid identifier for the document.
+	ID openapi_types.UUID `json:"ID"`
+
+	// CreatedAt UTC timestamp indicating when the document was created.
+	CreatedAt time.Time `json:"createdAt,omitempty,omitzero"`
+
+	// FailureReason Why processing failed (status failed).
+	FailureReason string `json:"failureReason,omitempty,omitzero"`
+
+	// Name Name of the file provided by the user.
+	Name string `json:"name"`
+
+	// NumPages Number of pages (once uploaded).
+	NumPages int32 `json:"numPages,omitempty,omitzero"`
+
+	// SizeBytes Size of the file in bytes (once uploaded).
+	SizeBytes int64 `json:"sizeBytes,omitempty,omitzero"`
+
+	// Status The status of a document.
+	Status DocumentStatus `json:"status,omitempty,omitzero"`
 }
 
 // DocumentList defines model for DocumentList.
 type DocumentList struct {
 	// Items The documents of the envelope, in order.
-	Items *[]Document `json:"items,omitempty"`
+	Items []Document `json:"items,omitempty,omitzero"`
 }
 
 // DocumentNotFoundProblemDetail Document Not Found error details
 type DocumentNotFoundProblemDetail struct {
 	// Detail A human-readable explanation specific to this occurrence
-	Detail *string `json:"detail,omitempty"`
+	Detail string `json:"detail,omitempty,omitzero"`
 
 	// Extensions Additional problem-specific properties
-	Extensions *map[string]interface{} `json:"extensions,omitempty"`
+	Extensions map[string]interface{} `json:"extensions,omitempty,omitzero"`
 
 	// Instance A URI reference that identifies the specific occurrence
-	Instance *string `json:"instance,omitempty"`
+	Instance string `json:"instance,omitempty,omitzero"`
 
 	// Status The HTTP status code
-	Status *int32 `json:"status,omitempty"`
+	Status int32 `json:"status,omitempty,omitzero"`
 
 	// Title A short, human-readable summary of the problem type
-	Title *string `json:"title,omitempty"`
+	Title string `json:"title,omitempty,omitzero"`
 
 	// Type A URI reference that identifies the problem type
-	Type *string `json:"type,omitempty"`
+	Type string `json:"type,omitempty,omitzero"`
 }
+
+// DocumentStatus The status of a document.
+type DocumentStatus string
 
 // Envelope defines model for Envelope.
 type Envelope struct {
 	// ID A unique UUIDv4 string that identifies the envelope in the Nitro system.
-	ID *openapi_types.UUID `json:"ID,omitempty"`
+	ID openapi_types.UUID `json:"ID,omitempty,omitzero"`
 
 	// CreatedAt UTC timestamp indicating when the envelope was created.
-	CreatedAt *time.Time `json:"createdAt,omitempty"`
+	CreatedAt time.Time `json:"createdAt,omitempty,omitzero"`
 
 	// LastModifiedAt UTC timestamp indicating the last time the envelope was updated. Matches `createdAt` at the time of creation.
-	LastModifiedAt *time.Time `json:"lastModifiedAt,omitempty"`
+	LastModifiedAt time.Time `json:"lastModifiedAt,omitempty,omitzero"`
 
 	// Name The name of the envelope.
-	Name *string `json:"name,omitempty"`
+	Name string `json:"name,omitempty,omitzero"`
 
-	// Status The internal status of the envelope. Defaults to drafted on creation.
-	Status *EnvelopeStatus `json:"status,omitempty"`
+	// Status The status of an envelope. Defaults to drafted on creation.
+	Status EnvelopeStatus `json:"status,omitempty,omitzero"`
 }
-
-// EnvelopeStatus The internal status of the envelope. Defaults to drafted on creation.
-type EnvelopeStatus string
 
 // EnvelopeCreate defines model for EnvelopeCreate.
 type EnvelopeCreate struct {
-	// Mode The Signing Mode in an enum that defines the signing order. It has two possible values:
-	// - `sequential`: Participants receive notifications one at a time, in the order they were added to the envelope. Each new notification is triggered once the previous participant has completed their signing.
-	// - `parallel`: All participants are notified at the same time and can sign the documents in the envelope independently, without waiting for others.
-	Mode EnvelopeCreateMode `json:"mode"`
+	// Mode The signing order: sequential (one participant at a time, in order) or parallel (all at once).
+	Mode EnvelopeMode `json:"mode"`
 
 	// Name The Envelope's name. It doesn't have to be unique.
 	Name string `json:"name"`
@@ -2232,45 +1261,46 @@ type EnvelopeCreate struct {
 	Notification Notification `json:"notification"`
 }
 
-// EnvelopeCreateMode The Signing Mode in an enum that defines the signing order. It has two possible values:
-// - `sequential`: Participants receive notifications one at a time, in the order they were added to the envelope. Each new notification is triggered once the previous participant has completed their signing.
-// - `parallel`: All participants are notified at the same time and can sign the documents in the envelope independently, without waiting for others.
-type EnvelopeCreateMode string
-
 // EnvelopeInInvalidStateProblemDetail Envelope in invalid state
 type EnvelopeInInvalidStateProblemDetail struct {
 	// Detail A human-readable explanation specific to this occurrence
-	Detail *string `json:"detail,omitempty"`
+	Detail string `json:"detail,omitempty,omitzero"`
 
 	// Extensions Additional problem-specific properties
-	Extensions *map[string]interface{} `json:"extensions,omitempty"`
+	Extensions map[string]interface{} `json:"extensions,omitempty,omitzero"`
 
 	// Instance A URI reference that identifies the specific occurrence
-	Instance *string `json:"instance,omitempty"`
+	Instance string `json:"instance,omitempty,omitzero"`
 
 	// Status The HTTP status code
-	Status *int32 `json:"status,omitempty"`
+	Status int32 `json:"status,omitempty,omitzero"`
 
 	// Title A short, human-readable summary of the problem type
-	Title *string `json:"title,omitempty"`
+	Title string `json:"title,omitempty,omitzero"`
 
 	// Type A URI reference that identifies the problem type
-	Type *string `json:"type,omitempty"`
+	Type string `json:"type,omitempty,omitzero"`
 }
 
 // EnvelopeList #### Fields
 type EnvelopeList struct {
 	// Items An array of envelopes associated with the client's account.
-	Items *[]Envelope `json:"items,omitempty"`
+	Items []Envelope `json:"items,omitempty,omitzero"`
 
 	// NextPage A cursor token indicating the position of the last item in the `items` array, used to retrieve the next page of results.
-	NextPage *string `json:"nextPage,omitempty"`
+	NextPage string `json:"nextPage,omitempty,omitzero"`
 }
+
+// EnvelopeMode The signing order: sequential (one participant at a time, in order) or parallel (all at once).
+type EnvelopeMode string
+
+// EnvelopeStatus The status of an envelope. Defaults to drafted on creation.
+type EnvelopeStatus string
 
 // EnvelopeUpdate defines model for EnvelopeUpdate.
 type EnvelopeUpdate struct {
-	// Mode Signing mode for the envelope. Optional field.
-	Mode *EnvelopeUpdateMode `json:"mode,omitempty"`
+	// Mode The signing order: sequential (one participant at a time, in order) or parallel (all at once).
+	Mode *EnvelopeMode `json:"mode,omitempty"`
 
 	// Name The Envelope's name. It doesn't have to be unique. Optional field.
 	Name *string `json:"name,omitempty"`
@@ -2279,13 +1309,10 @@ type EnvelopeUpdate struct {
 	Notification *Notification `json:"notification,omitempty"`
 }
 
-// EnvelopeUpdateMode Signing mode for the envelope. Optional field.
-type EnvelopeUpdateMode string
-
 // EnvelopeWebDocumentRequestMetadata defines model for EnvelopeWebDocumentRequestMetadata.
 type EnvelopeWebDocumentRequestMetadata struct {
 	// ContentType The MIME type of the uploaded document. When provided, the file is accepted as-is without content detection and will be converted to PDF if needed. When omitted, defaults to application/pdf.
-	ContentType *string `json:"contentType,omitempty"`
+	ContentType string `json:"contentType,omitempty,omitzero"`
 
 	// Name The user-given name for the uploaded document
 	Name string `json:"name"`
@@ -2294,188 +1321,126 @@ type EnvelopeWebDocumentRequestMetadata struct {
 // ExtendedEnvelope defines model for ExtendedEnvelope.
 type ExtendedEnvelope struct {
 	// ID A unique UUIDv4 string that identifies the envelope in the Nitro system.
-	ID *openapi_types.UUID `json:"ID,omitempty"`
+	ID openapi_types.UUID `json:"ID,omitempty,omitzero"`
 
 	// CreatedAt UTC timestamp indicating when the envelope was created.
-	CreatedAt *time.Time `json:"createdAt,omitempty"`
+	CreatedAt time.Time `json:"createdAt,omitempty,omitzero"`
 
 	// LastModifiedAt UTC timestamp indicating the last time the envelope was updated. Matches `createdAt` at the time of creation.
-	LastModifiedAt *time.Time `json:"lastModifiedAt,omitempty"`
+	LastModifiedAt time.Time `json:"lastModifiedAt,omitempty,omitzero"`
 
-	// Mode Signing mode for the envelope.
-	Mode *ExtendedEnvelopeMode `json:"mode,omitempty"`
+	// Mode The signing order: sequential (one participant at a time, in order) or parallel (all at once).
+	Mode EnvelopeMode `json:"mode,omitempty,omitzero"`
 
 	// Name The name of the envelope.
-	Name *string `json:"name,omitempty"`
+	Name string `json:"name,omitempty,omitzero"`
 
 	// Notification Notification settings for the envelope.
-	Notification *Notification `json:"notification,omitempty"`
+	Notification Notification `json:"notification,omitempty,omitzero"`
 
-	// Status The internal status of the envelope. Defaults to drafted on creation.
-	Status *ExtendedEnvelopeStatus `json:"status,omitempty"`
+	// Status The status of an envelope. Defaults to drafted on creation.
+	Status EnvelopeStatus `json:"status,omitempty,omitzero"`
 }
-
-// ExtendedEnvelopeMode Signing mode for the envelope.
-type ExtendedEnvelopeMode string
-
-// ExtendedEnvelopeStatus The internal status of the envelope. Defaults to drafted on creation.
-type ExtendedEnvelopeStatus string
-
-// FailedDocumentResponse Response for a failed document
-type FailedDocumentResponse struct {
-	// ID Unique uuid identifier for the document.
-	ID openapi_types.UUID `json:"ID"`
-
-	// CreatedAt UTC timestamp indicating when the document was created.
-	CreatedAt *time.Time `json:"createdAt,omitempty"`
-
-	// FailureReason The failure reason of the document.
-	FailureReason *string `json:"failureReason,omitempty"`
-
-	// Name Name of the file provided by the user.
-	Name string `json:"name"`
-
-	// NumPages Number of pages of the document.
-	NumPages *int32 `json:"numPages,omitempty"`
-
-	// SizeBytes Size in bytes of the document.
-	SizeBytes *int64 `json:"sizeBytes,omitempty"`
-
-	// Status Current status of the document.
-	Status *FailedDocumentResponseStatus `json:"status,omitempty"`
-}
-
-// FailedDocumentResponseStatus Current status of the document.
-type FailedDocumentResponseStatus string
 
 // Field A field placed on a document, by type.
 type Field struct {
-	union json.RawMessage
+	// ID The field's ID.
+	ID openapi_types.UUID `json:"ID,omitempty,omitzero"`
+
+	// BoundingBox [x, y, w, h] in points: the top-left corner, the width and the height.
+	BoundingBox []float32 `json:"boundingBox"`
+
+	// DocumentID The document the field is on.
+	DocumentID openapi_types.UUID `json:"documentID"`
+
+	// Format A date field's format.
+	Format string `json:"format,omitempty,omitzero"`
+
+	// Label A custom field's label.
+	Label string `json:"label,omitempty,omitzero"`
+
+	// Modifiable Whether a date field's value can be changed.
+	Modifiable bool `json:"modifiable,omitempty,omitzero"`
+
+	// Page The page the field is on, from 1.
+	Page int32 `json:"page,omitempty,omitzero"`
+
+	// ParticipantID The participant who fills the field.
+	ParticipantID openapi_types.UUID `json:"participantID"`
+
+	// Required Whether the participant must fill the field.
+	Required bool `json:"required,omitempty,omitzero"`
+
+	// Type The kind of a field.
+	Type FieldType `json:"type"`
 }
 
 // FieldList defines model for FieldList.
 type FieldList struct {
 	// Items The fields placed on the document.
-	Items *[]Field `json:"items,omitempty"`
+	Items []Field `json:"items,omitempty,omitzero"`
 }
+
+// FieldType The kind of a field.
+type FieldType string
 
 // FieldUpdate defines model for FieldUpdate.
 type FieldUpdate struct {
 	union json.RawMessage
 }
 
-// Initials Response representing an Initials field
-type Initials struct {
-	// ID Unique ID of the field
-	ID *openapi_types.UUID `json:"ID,omitempty"`
-
-	// BoundingBox An array of numbers in the format [x, y, w, h] that defines the field's bounding box on the page:
-	//
-	// - `x, y` are the coordinates of the top-left corner, measured in points (pt).
-	// - `w, h` are the width and height of the bounding box, also in points (pt).
-	//
-	// For more information on calculating positions, see the [Bounding Box Guide](https://developers.gonitro.com/docs/build-nitro/bounding-box).
-	BoundingBox []float32 `json:"boundingBox"`
-
-	// DocumentID ID of the document to which this field belongs.
-	DocumentID openapi_types.UUID `json:"documentID"`
-
-	// Page The page number where the field appears. Pages follow 1-based indexing, so the first page is 1.
-	Page *int32 `json:"page,omitempty"`
-
-	// ParticipantID The unique identifier of the participant assigned to the field. Fields can only be created for participants with the signer role.
-	ParticipantID openapi_types.UUID `json:"participantID"`
-
-	// Required A boolean that indicates whether the participant must complete the field.
-	Required *bool        `json:"required,omitempty"`
-	Type     InitialsType `json:"type"`
-}
-
-// InitialsType defines model for Initials.Type.
-type InitialsType string
-
 // InternalServerErrorProblemDetail Internal Server Error details
 type InternalServerErrorProblemDetail struct {
 	// Detail A human-readable explanation specific to this occurrence
-	Detail *string `json:"detail,omitempty"`
+	Detail string `json:"detail,omitempty,omitzero"`
 
 	// Extensions Additional problem-specific properties
-	Extensions *map[string]interface{} `json:"extensions,omitempty"`
+	Extensions map[string]interface{} `json:"extensions,omitempty,omitzero"`
 
 	// Instance A URI reference that identifies the specific occurrence
-	Instance *string `json:"instance,omitempty"`
+	Instance string `json:"instance,omitempty,omitzero"`
 
 	// Status The HTTP status code
-	Status *int32 `json:"status,omitempty"`
+	Status int32 `json:"status,omitempty,omitzero"`
 
 	// Title A short, human-readable summary of the problem type
-	Title *string `json:"title,omitempty"`
+	Title string `json:"title,omitempty,omitzero"`
 
 	// Type A URI reference that identifies the problem type
-	Type *string `json:"type,omitempty"`
+	Type string `json:"type,omitempty,omitzero"`
 }
 
 // JobStatusResponse defines model for JobStatusResponse.
 type JobStatusResponse struct {
 	// JobID Unique identifier for the conversion job
-	JobID *string `json:"jobID,omitempty"`
+	JobID string `json:"jobID,omitempty,omitzero"`
 
 	// Status The current status of the file conversion Job
-	Status *JobStatusResponseStatus `json:"status,omitempty"`
+	Status JobStatusResponseStatus `json:"status,omitempty,omitzero"`
 }
 
 // JobStatusResponseStatus The current status of the file conversion Job
 type JobStatusResponseStatus string
 
-// Name Response representing a Name field
-type Name struct {
-	// ID Unique ID of the field
-	ID *openapi_types.UUID `json:"ID,omitempty"`
-
-	// BoundingBox An array of numbers in the format [x, y, w, h] that defines the field's bounding box on the page:
-	//
-	// - `x, y` are the coordinates of the top-left corner, measured in points (pt).
-	// - `w, h` are the width and height of the bounding box, also in points (pt).
-	//
-	// For more information on calculating positions, see the [Bounding Box Guide](https://developers.gonitro.com/docs/build-nitro/bounding-box).
-	BoundingBox []float32 `json:"boundingBox"`
-
-	// DocumentID ID of the document to which this field belongs.
-	DocumentID openapi_types.UUID `json:"documentID"`
-
-	// Page The page number where the field appears. Pages follow 1-based indexing, so the first page is 1.
-	Page *int32 `json:"page,omitempty"`
-
-	// ParticipantID The unique identifier of the participant assigned to the field. Fields can only be created for participants with the signer role.
-	ParticipantID openapi_types.UUID `json:"participantID"`
-
-	// Required A boolean that indicates whether the participant must complete the field.
-	Required *bool    `json:"required,omitempty"`
-	Type     NameType `json:"type"`
-}
-
-// NameType defines model for Name.Type.
-type NameType string
-
 // NotFoundProblemDetail Not Found error details
 type NotFoundProblemDetail struct {
 	// Detail A human-readable explanation specific to this occurrence
-	Detail *string `json:"detail,omitempty"`
+	Detail string `json:"detail,omitempty,omitzero"`
 
 	// Extensions Additional problem-specific properties
-	Extensions *map[string]interface{} `json:"extensions,omitempty"`
+	Extensions map[string]interface{} `json:"extensions,omitempty,omitzero"`
 
 	// Instance A URI reference that identifies the specific occurrence
-	Instance *string `json:"instance,omitempty"`
+	Instance string `json:"instance,omitempty,omitzero"`
 
 	// Status The HTTP status code
-	Status *int32 `json:"status,omitempty"`
+	Status int32 `json:"status,omitempty,omitzero"`
 
 	// Title A short, human-readable summary of the problem type
-	Title *string `json:"title,omitempty"`
+	Title string `json:"title,omitempty,omitzero"`
 
 	// Type A URI reference that identifies the problem type
-	Type *string `json:"type,omitempty"`
+	Type string `json:"type,omitempty,omitzero"`
 }
 
 // Notification defines model for Notification.
@@ -2490,40 +1455,40 @@ type Notification struct {
 // OAuth2ErrorResponse RFC 6749 compliant OAuth2 error response
 type OAuth2ErrorResponse struct {
 	// Error A single ASCII error code
-	Error *string `json:"error,omitempty"`
+	Error string `json:"error,omitempty,omitzero"`
 
 	// ErrorDescription Human-readable ASCII text providing additional information
-	ErrorDescription *string `json:"error_description,omitempty"`
+	ErrorDescription string `json:"error_description,omitempty,omitzero"`
 
 	// ErrorURI URI identifying a human-readable web page with information about the error
-	ErrorURI *string `json:"error_uri,omitempty"`
+	ErrorURI string `json:"error_uri,omitempty,omitzero"`
 }
 
 // OAuth2TokenResponse RFC 6749 compliant OAuth2 token response
 type OAuth2TokenResponse struct {
 	// AccessToken The access token
-	AccessToken *string `json:"access_token,omitempty"`
+	AccessToken string `json:"access_token,omitempty,omitzero"`
 
 	// ExpiresIn Token expiration time in seconds
-	ExpiresIn *int64 `json:"expires_in,omitempty"`
+	ExpiresIn int64 `json:"expires_in,omitempty,omitzero"`
 
 	// TokenType The token type (typically 'Bearer')
-	TokenType *string `json:"token_type,omitempty"`
+	TokenType string `json:"token_type,omitempty,omitzero"`
 }
 
 // Participant defines model for Participant.
 type Participant struct {
 	// ID The unique identifier of the participant
-	ID *openapi_types.UUID `json:"ID,omitempty"`
+	ID openapi_types.UUID `json:"ID,omitempty,omitzero"`
 
 	// Authentication Participant authentication
-	Authentication *Participant_Authentication `json:"authentication,omitempty"`
+	Authentication Participant_Authentication `json:"authentication,omitempty,omitzero"`
 
 	// Email The email address of the participant
-	Email *string `json:"email,omitempty"`
+	Email string `json:"email,omitempty,omitzero"`
 
 	// Role The role of the participant
-	Role *string `json:"role,omitempty"`
+	Role string `json:"role,omitempty,omitzero"`
 }
 
 // Participant_Authentication Participant authentication
@@ -2541,15 +1506,13 @@ type ParticipantCreate struct {
 	//
 	// - Access code: A static code that you provide to the participant.
 	// - SMS code: A dynamic code that is sent to the participant's phone number.
-	Authentication *ParticipantCreate_Authentication `json:"authentication,omitempty"`
+	Authentication ParticipantCreate_Authentication `json:"authentication,omitempty,omitzero"`
 
 	// Email The email address of the participant
-	Email *string `json:"email,omitempty"`
+	Email string `json:"email,omitempty,omitzero"`
 
-	// Role Role of the participant.
-	// - `signer`: A participant with the signer role can have fields assigned to them in order to sign the documents in the envelope.
-	// - `cc`: A participant with the cc role has read-only access. They can view the documents but cannot interact with them, so you cannot assign fields to a cc participant.
-	Role ParticipantCreateRole `json:"role"`
+	// Role What a participant does: a signer signs, a cc receives a copy.
+	Role ParticipantRole `json:"role"`
 }
 
 // ParticipantCreate_Authentication Participant authentication
@@ -2564,19 +1527,17 @@ type ParticipantCreate_Authentication struct {
 	union json.RawMessage
 }
 
-// ParticipantCreateRole Role of the participant.
-// - `signer`: A participant with the signer role can have fields assigned to them in order to sign the documents in the envelope.
-// - `cc`: A participant with the cc role has read-only access. They can view the documents but cannot interact with them, so you cannot assign fields to a cc participant.
-type ParticipantCreateRole string
-
 // ParticipantList #### Fields
 type ParticipantList struct {
 	// Items An array of participants associated with the package
-	Items *[]Participant `json:"items,omitempty"`
+	Items []Participant `json:"items,omitempty,omitzero"`
 
 	// Total The total number of items available in the collection
-	Total *int32 `json:"total,omitempty"`
+	Total int32 `json:"total,omitempty,omitzero"`
 }
+
+// ParticipantRole What a participant does: a signer signs, a cc receives a copy.
+type ParticipantRole string
 
 // ParticipantUpdate defines model for ParticipantUpdate.
 type ParticipantUpdate struct {
@@ -2595,17 +1556,14 @@ type PendingDocumentResponse struct {
 	ID openapi_types.UUID `json:"ID"`
 
 	// CreatedAt UTC timestamp indicating when the document was created.
-	CreatedAt *time.Time `json:"createdAt,omitempty"`
+	CreatedAt time.Time `json:"createdAt,omitempty,omitzero"`
 
 	// Name Name of the file provided by the user.
 	Name string `json:"name"`
 
-	// Status Current status of the document.
-	Status *PendingDocumentResponseStatus `json:"status,omitempty"`
+	// Status The status of a document.
+	Status DocumentStatus `json:"status,omitempty,omitzero"`
 }
-
-// PendingDocumentResponseStatus Current status of the document.
-type PendingDocumentResponseStatus string
 
 // RenameDocumentRequest defines model for RenameDocumentRequest.
 type RenameDocumentRequest struct {
@@ -2629,45 +1587,21 @@ type RenameDocumentRequest struct {
 // ```
 type ReorderDocumentsRequest struct {
 	// Order An array of document IDs representing the new order of documents within the envelope.
-	Order *[]openapi_types.UUID `json:"order,omitempty"`
+	Order []openapi_types.UUID `json:"order,omitempty,omitzero"`
 }
 
 // SMS SMS
 type SMS struct {
 	// CountryCode Country code. It must start with `+` and be followed by 1-4 digits. For example +1, +55, +598
-	CountryCode *string `json:"countryCode,omitempty"`
+	CountryCode string `json:"countryCode,omitempty,omitzero"`
 
 	// PhoneNumber Phone number. Enter digits only, without a country code or formatting characters.
-	PhoneNumber *string  `json:"phoneNumber,omitempty"`
-	Type        *SMSType `json:"type,omitempty"`
+	PhoneNumber string  `json:"phoneNumber,omitempty,omitzero"`
+	Type        SMSType `json:"type,omitempty,omitzero"`
 }
 
 // SMSType defines model for SMS.Type.
 type SMSType string
-
-// SealedDocumentResponse Response for a sealed document
-type SealedDocumentResponse struct {
-	// ID Unique uuid identifier for the document.
-	ID openapi_types.UUID `json:"ID"`
-
-	// CreatedAt UTC timestamp indicating when the document was created.
-	CreatedAt *time.Time `json:"createdAt,omitempty"`
-
-	// Name Name of the file provided by the user.
-	Name string `json:"name"`
-
-	// NumPages Number of pages of the document.
-	NumPages *int32 `json:"numPages,omitempty"`
-
-	// SizeBytes Size in bytes of the document.
-	SizeBytes *int64 `json:"sizeBytes,omitempty"`
-
-	// Status Current status of the document.
-	Status *SealedDocumentResponseStatus `json:"status,omitempty"`
-}
-
-// SealedDocumentResponseStatus Current status of the document.
-type SealedDocumentResponseStatus string
 
 // SendReminders defines model for SendReminders.
 type SendReminders struct {
@@ -2693,82 +1627,28 @@ type SendReminders struct {
 	// ```
 	//
 	// **Note**: If the `notification` object is not provided in the request (or an empty object `{}` is sent), reminder emails will be sent using the default notification template that was configured when the envelope was created.
-	Notification *Notification `json:"notification,omitempty"`
+	Notification Notification `json:"notification,omitempty,omitzero"`
 }
-
-// Signature Response representing a Signature field
-type Signature struct {
-	// ID Unique ID of the field
-	ID *openapi_types.UUID `json:"ID,omitempty"`
-
-	// BoundingBox An array of numbers in the format [x, y, w, h] that defines the field's bounding box on the page:
-	//
-	// - `x, y` are the coordinates of the top-left corner, measured in points (pt).
-	// - `w, h` are the width and height of the bounding box, also in points (pt).
-	//
-	// For more information on calculating positions, see the [Bounding Box Guide](https://developers.gonitro.com/docs/build-nitro/bounding-box).
-	BoundingBox []float32 `json:"boundingBox"`
-
-	// DocumentID ID of the document to which this field belongs.
-	DocumentID openapi_types.UUID `json:"documentID"`
-
-	// Page The page number where the field appears. Pages follow 1-based indexing, so the first page is 1.
-	Page *int32 `json:"page,omitempty"`
-
-	// ParticipantID The unique identifier of the participant assigned to the field. Fields can only be created for participants with the signer role.
-	ParticipantID openapi_types.UUID `json:"participantID"`
-
-	// Required A boolean that indicates whether the participant must complete the field.
-	Required *bool         `json:"required,omitempty"`
-	Type     SignatureType `json:"type"`
-}
-
-// SignatureType defines model for Signature.Type.
-type SignatureType string
-
-// SignedDocumentResponse Response for a signed document
-type SignedDocumentResponse struct {
-	// ID Unique uuid identifier for the document.
-	ID openapi_types.UUID `json:"ID"`
-
-	// CreatedAt UTC timestamp indicating when the document was created.
-	CreatedAt *time.Time `json:"createdAt,omitempty"`
-
-	// Name Name of the file provided by the user.
-	Name string `json:"name"`
-
-	// NumPages Number of pages of the document.
-	NumPages *int32 `json:"numPages,omitempty"`
-
-	// SizeBytes Size in bytes of the document.
-	SizeBytes *int64 `json:"sizeBytes,omitempty"`
-
-	// Status Current status of the document.
-	Status *SignedDocumentResponseStatus `json:"status,omitempty"`
-}
-
-// SignedDocumentResponseStatus Current status of the document.
-type SignedDocumentResponseStatus string
 
 // SignerSigningURL defines model for SignerSigningUrl.
 type SignerSigningURL struct {
 	// ExpiresAt Timestamp at which the signing URL expires
-	ExpiresAt *time.Time `json:"expiresAt,omitempty"`
+	ExpiresAt time.Time `json:"expiresAt,omitempty,omitzero"`
 
 	// SigningURL The URL the signer uses to access and sign the envelope
-	SigningURL *string `json:"signingUrl,omitempty"`
+	SigningURL string `json:"signingUrl,omitempty,omitzero"`
 
 	// UserID The signing-workflow user id of the signer
-	UserID *int64 `json:"userId,omitempty"`
+	UserID int64 `json:"userId,omitempty,omitzero"`
 }
 
 // SignerSigningURLList #### Fields
 type SignerSigningURLList struct {
 	// Items An array of signer signing URLs associated with the package
-	Items *[]SignerSigningURL `json:"items,omitempty"`
+	Items []SignerSigningURL `json:"items,omitempty,omitzero"`
 
 	// Total The total number of items available in the collection
-	Total *int32 `json:"total,omitempty"`
+	Total int32 `json:"total,omitempty,omitzero"`
 }
 
 // SingleParticipantRequest Create a single participant
@@ -2781,15 +1661,13 @@ type SingleParticipantRequest struct {
 	//
 	// - Access code: A static code that you provide to the participant.
 	// - SMS code: A dynamic code that is sent to the participant's phone number.
-	Authentication *SingleParticipantRequest_Authentication `json:"authentication,omitempty"`
+	Authentication SingleParticipantRequest_Authentication `json:"authentication,omitempty,omitzero"`
 
 	// Email The email address of the participant
-	Email *string `json:"email,omitempty"`
+	Email string `json:"email,omitempty,omitzero"`
 
-	// Role Role of the participant.
-	// - `signer`: A participant with the signer role can have fields assigned to them in order to sign the documents in the envelope.
-	// - `cc`: A participant with the cc role has read-only access. They can view the documents but cannot interact with them, so you cannot assign fields to a cc participant.
-	Role SingleParticipantRequestRole `json:"role"`
+	// Role What a participant does: a signer signs, a cc receives a copy.
+	Role ParticipantRole `json:"role"`
 }
 
 // SingleParticipantRequest_Authentication Participant authentication
@@ -2804,102 +1682,67 @@ type SingleParticipantRequest_Authentication struct {
 	union json.RawMessage
 }
 
-// SingleParticipantRequestRole Role of the participant.
-// - `signer`: A participant with the signer role can have fields assigned to them in order to sign the documents in the envelope.
-// - `cc`: A participant with the cc role has read-only access. They can view the documents but cannot interact with them, so you cannot assign fields to a cc participant.
-type SingleParticipantRequestRole string
-
-// Title Response representing a Title field
-type Title struct {
-	// ID Unique ID of the field
-	ID *openapi_types.UUID `json:"ID,omitempty"`
-
-	// BoundingBox An array of numbers in the format [x, y, w, h] that defines the field's bounding box on the page:
-	//
-	// - `x, y` are the coordinates of the top-left corner, measured in points (pt).
-	// - `w, h` are the width and height of the bounding box, also in points (pt).
-	//
-	// For more information on calculating positions, see the [Bounding Box Guide](https://developers.gonitro.com/docs/build-nitro/bounding-box).
-	BoundingBox []float32 `json:"boundingBox"`
-
-	// DocumentID ID of the document to which this field belongs.
-	DocumentID openapi_types.UUID `json:"documentID"`
-
-	// Page The page number where the field appears. Pages follow 1-based indexing, so the first page is 1.
-	Page *int32 `json:"page,omitempty"`
-
-	// ParticipantID The unique identifier of the participant assigned to the field. Fields can only be created for participants with the signer role.
-	ParticipantID openapi_types.UUID `json:"participantID"`
-
-	// Required A boolean that indicates whether the participant must complete the field.
-	Required *bool     `json:"required,omitempty"`
-	Type     TitleType `json:"type"`
-}
-
-// TitleType defines model for Title.Type.
-type TitleType string
-
 // UnauthorizedProblemDetail Unauthorized error details
 type UnauthorizedProblemDetail struct {
 	// Detail A human-readable explanation specific to this occurrence
-	Detail *string `json:"detail,omitempty"`
+	Detail string `json:"detail,omitempty,omitzero"`
 
 	// Extensions Additional problem-specific properties
-	Extensions *map[string]interface{} `json:"extensions,omitempty"`
+	Extensions map[string]interface{} `json:"extensions,omitempty,omitzero"`
 
 	// Instance A URI reference that identifies the specific occurrence
-	Instance *string `json:"instance,omitempty"`
+	Instance string `json:"instance,omitempty,omitzero"`
 
 	// Status The HTTP status code
-	Status *int32 `json:"status,omitempty"`
+	Status int32 `json:"status,omitempty,omitzero"`
 
 	// Title A short, human-readable summary of the problem type
-	Title *string `json:"title,omitempty"`
+	Title string `json:"title,omitempty,omitzero"`
 
 	// Type A URI reference that identifies the problem type
-	Type *string `json:"type,omitempty"`
+	Type string `json:"type,omitempty,omitzero"`
 }
 
 // UnprocessableEntityProblemDetail Unprocessable Entity error details
 type UnprocessableEntityProblemDetail struct {
 	// Detail A human-readable explanation specific to this occurrence
-	Detail *string `json:"detail,omitempty"`
+	Detail string `json:"detail,omitempty,omitzero"`
 
 	// Extensions Additional problem-specific properties
-	Extensions *map[string]interface{} `json:"extensions,omitempty"`
+	Extensions map[string]interface{} `json:"extensions,omitempty,omitzero"`
 
 	// Instance A URI reference that identifies the specific occurrence
-	Instance *string `json:"instance,omitempty"`
+	Instance string `json:"instance,omitempty,omitzero"`
 
 	// Status The HTTP status code
-	Status *int32 `json:"status,omitempty"`
+	Status int32 `json:"status,omitempty,omitzero"`
 
 	// Title A short, human-readable summary of the problem type
-	Title *string `json:"title,omitempty"`
+	Title string `json:"title,omitempty,omitzero"`
 
 	// Type A URI reference that identifies the problem type
-	Type *string `json:"type,omitempty"`
+	Type string `json:"type,omitempty,omitzero"`
 }
 
 // UnsupportedMediaTypeDetail Unsupported Media Type error details
 type UnsupportedMediaTypeDetail struct {
 	// Detail A human-readable explanation specific to this occurrence
-	Detail *string `json:"detail,omitempty"`
+	Detail string `json:"detail,omitempty,omitzero"`
 
 	// Extensions Additional problem-specific properties
-	Extensions *map[string]interface{} `json:"extensions,omitempty"`
+	Extensions map[string]interface{} `json:"extensions,omitempty,omitzero"`
 
 	// Instance A URI reference that identifies the specific occurrence
-	Instance *string `json:"instance,omitempty"`
+	Instance string `json:"instance,omitempty,omitzero"`
 
 	// Status The HTTP status code
-	Status *int32 `json:"status,omitempty"`
+	Status int32 `json:"status,omitempty,omitzero"`
 
 	// Title A short, human-readable summary of the problem type
-	Title *string `json:"title,omitempty"`
+	Title string `json:"title,omitempty,omitzero"`
 
 	// Type A URI reference that identifies the problem type
-	Type *string `json:"type,omitempty"`
+	Type string `json:"type,omitempty,omitzero"`
 }
 
 // UpdateCheckboxField Parameters to update a Checkbox field
@@ -3117,33 +1960,9 @@ type UpdateTitleField struct {
 // UpdateTitleFieldType defines model for UpdateTitleField.Type.
 type UpdateTitleFieldType string
 
-// UploadedDocumentResponse Response for an uploaded document
-type UploadedDocumentResponse struct {
-	// ID Unique uuid identifier for the document.
-	ID openapi_types.UUID `json:"ID"`
-
-	// CreatedAt UTC timestamp indicating when the document was created.
-	CreatedAt *time.Time `json:"createdAt,omitempty"`
-
-	// Name Name of the file provided by the user.
-	Name string `json:"name"`
-
-	// NumPages Number of pages of the document.
-	NumPages *int32 `json:"numPages,omitempty"`
-
-	// SizeBytes Size in bytes of the document.
-	SizeBytes *int64 `json:"sizeBytes,omitempty"`
-
-	// Status Current status of the document.
-	Status *UploadedDocumentResponseStatus `json:"status,omitempty"`
-}
-
-// UploadedDocumentResponseStatus Current status of the document.
-type UploadedDocumentResponseStatus string
-
 // GetTokenRfc6749Params defines parameters for GetTokenRfc6749.
 type GetTokenRfc6749Params struct {
-	Authorization *string `json:"Authorization,omitempty"`
+	Authorization string `json:"Authorization,omitempty,omitzero"`
 }
 
 // GetTokenRfc6749200JSONResponseBody defines parameters for GetTokenRfc6749.
@@ -3196,7 +2015,7 @@ type CreateDocumentMultipartBody struct {
 	// ```bash
 	//    curl -X POST "https://api.gonitro.dev/sign/envelopes/{envelopeID}/documents"   -H "Authorization: Bearer <token>"   -F 'metadata={"name":"<your_document_name>","contentType":"application/pdf"};type=application/json'   -F "payload=@/path/to/document.pdf"  # @ symbol reads file content
 	//   ```
-	Payload *openapi_types.File `json:"payload,omitempty"`
+	Payload openapi_types.File `json:"payload,omitempty,omitzero"`
 }
 
 // CreateDocumentParams defines parameters for CreateDocument.
@@ -3779,849 +2598,6 @@ func (t CreateParticipantRequest) MarshalJSON() ([]byte, error) {
 }
 
 func (t *CreateParticipantRequest) UnmarshalJSON(b []byte) error {
-	err := t.union.UnmarshalJSON(b)
-	return err
-}
-
-// AsCreateCheckboxFieldResponse returns the union data inside the CreatedField as a CreateCheckboxFieldResponse
-func (t CreatedField) AsCreateCheckboxFieldResponse() (CreateCheckboxFieldResponse, error) {
-	var body CreateCheckboxFieldResponse
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCreateCheckboxFieldResponse overwrites any union data inside the CreatedField as the provided CreateCheckboxFieldResponse
-func (t *CreatedField) FromCreateCheckboxFieldResponse(v CreateCheckboxFieldResponse) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"checkbox"}`))
-	t.union = b
-	return err
-}
-
-// MergeCreateCheckboxFieldResponse performs a merge with any union data inside the CreatedField, using the provided CreateCheckboxFieldResponse
-func (t *CreatedField) MergeCreateCheckboxFieldResponse(v CreateCheckboxFieldResponse) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"checkbox"}`))
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsCreateCompanyFieldResponse returns the union data inside the CreatedField as a CreateCompanyFieldResponse
-func (t CreatedField) AsCreateCompanyFieldResponse() (CreateCompanyFieldResponse, error) {
-	var body CreateCompanyFieldResponse
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCreateCompanyFieldResponse overwrites any union data inside the CreatedField as the provided CreateCompanyFieldResponse
-func (t *CreatedField) FromCreateCompanyFieldResponse(v CreateCompanyFieldResponse) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"company"}`))
-	t.union = b
-	return err
-}
-
-// MergeCreateCompanyFieldResponse performs a merge with any union data inside the CreatedField, using the provided CreateCompanyFieldResponse
-func (t *CreatedField) MergeCreateCompanyFieldResponse(v CreateCompanyFieldResponse) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"company"}`))
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsCreateCustomFieldResponse returns the union data inside the CreatedField as a CreateCustomFieldResponse
-func (t CreatedField) AsCreateCustomFieldResponse() (CreateCustomFieldResponse, error) {
-	var body CreateCustomFieldResponse
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCreateCustomFieldResponse overwrites any union data inside the CreatedField as the provided CreateCustomFieldResponse
-func (t *CreatedField) FromCreateCustomFieldResponse(v CreateCustomFieldResponse) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"custom"}`))
-	t.union = b
-	return err
-}
-
-// MergeCreateCustomFieldResponse performs a merge with any union data inside the CreatedField, using the provided CreateCustomFieldResponse
-func (t *CreatedField) MergeCreateCustomFieldResponse(v CreateCustomFieldResponse) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"custom"}`))
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsCreateDateFieldResponse returns the union data inside the CreatedField as a CreateDateFieldResponse
-func (t CreatedField) AsCreateDateFieldResponse() (CreateDateFieldResponse, error) {
-	var body CreateDateFieldResponse
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCreateDateFieldResponse overwrites any union data inside the CreatedField as the provided CreateDateFieldResponse
-func (t *CreatedField) FromCreateDateFieldResponse(v CreateDateFieldResponse) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"date"}`))
-	t.union = b
-	return err
-}
-
-// MergeCreateDateFieldResponse performs a merge with any union data inside the CreatedField, using the provided CreateDateFieldResponse
-func (t *CreatedField) MergeCreateDateFieldResponse(v CreateDateFieldResponse) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"date"}`))
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsCreateInitialsFieldResponse returns the union data inside the CreatedField as a CreateInitialsFieldResponse
-func (t CreatedField) AsCreateInitialsFieldResponse() (CreateInitialsFieldResponse, error) {
-	var body CreateInitialsFieldResponse
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCreateInitialsFieldResponse overwrites any union data inside the CreatedField as the provided CreateInitialsFieldResponse
-func (t *CreatedField) FromCreateInitialsFieldResponse(v CreateInitialsFieldResponse) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"initials"}`))
-	t.union = b
-	return err
-}
-
-// MergeCreateInitialsFieldResponse performs a merge with any union data inside the CreatedField, using the provided CreateInitialsFieldResponse
-func (t *CreatedField) MergeCreateInitialsFieldResponse(v CreateInitialsFieldResponse) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"initials"}`))
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsCreateNameFieldResponse returns the union data inside the CreatedField as a CreateNameFieldResponse
-func (t CreatedField) AsCreateNameFieldResponse() (CreateNameFieldResponse, error) {
-	var body CreateNameFieldResponse
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCreateNameFieldResponse overwrites any union data inside the CreatedField as the provided CreateNameFieldResponse
-func (t *CreatedField) FromCreateNameFieldResponse(v CreateNameFieldResponse) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"name"}`))
-	t.union = b
-	return err
-}
-
-// MergeCreateNameFieldResponse performs a merge with any union data inside the CreatedField, using the provided CreateNameFieldResponse
-func (t *CreatedField) MergeCreateNameFieldResponse(v CreateNameFieldResponse) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"name"}`))
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsCreateSignatureFieldResponse returns the union data inside the CreatedField as a CreateSignatureFieldResponse
-func (t CreatedField) AsCreateSignatureFieldResponse() (CreateSignatureFieldResponse, error) {
-	var body CreateSignatureFieldResponse
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCreateSignatureFieldResponse overwrites any union data inside the CreatedField as the provided CreateSignatureFieldResponse
-func (t *CreatedField) FromCreateSignatureFieldResponse(v CreateSignatureFieldResponse) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"signature"}`))
-	t.union = b
-	return err
-}
-
-// MergeCreateSignatureFieldResponse performs a merge with any union data inside the CreatedField, using the provided CreateSignatureFieldResponse
-func (t *CreatedField) MergeCreateSignatureFieldResponse(v CreateSignatureFieldResponse) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"signature"}`))
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsCreateTitleFieldResponse returns the union data inside the CreatedField as a CreateTitleFieldResponse
-func (t CreatedField) AsCreateTitleFieldResponse() (CreateTitleFieldResponse, error) {
-	var body CreateTitleFieldResponse
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCreateTitleFieldResponse overwrites any union data inside the CreatedField as the provided CreateTitleFieldResponse
-func (t *CreatedField) FromCreateTitleFieldResponse(v CreateTitleFieldResponse) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"title"}`))
-	t.union = b
-	return err
-}
-
-// MergeCreateTitleFieldResponse performs a merge with any union data inside the CreatedField, using the provided CreateTitleFieldResponse
-func (t *CreatedField) MergeCreateTitleFieldResponse(v CreateTitleFieldResponse) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"title"}`))
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-func (t CreatedField) Discriminator() (string, error) {
-	var discriminator struct {
-		Discriminator string `json:"type"`
-	}
-	err := json.Unmarshal(t.union, &discriminator)
-	return discriminator.Discriminator, err
-}
-
-func (t CreatedField) ValueByDiscriminator() (interface{}, error) {
-	discriminator, err := t.Discriminator()
-	if err != nil {
-		return nil, err
-	}
-	switch discriminator {
-	case "checkbox":
-		return t.AsCreateCheckboxFieldResponse()
-	case "company":
-		return t.AsCreateCompanyFieldResponse()
-	case "custom":
-		return t.AsCreateCustomFieldResponse()
-	case "date":
-		return t.AsCreateDateFieldResponse()
-	case "initials":
-		return t.AsCreateInitialsFieldResponse()
-	case "name":
-		return t.AsCreateNameFieldResponse()
-	case "signature":
-		return t.AsCreateSignatureFieldResponse()
-	case "title":
-		return t.AsCreateTitleFieldResponse()
-	default:
-		return nil, errors.New("unknown discriminator value: " + discriminator)
-	}
-}
-
-func (t CreatedField) MarshalJSON() ([]byte, error) {
-	b, err := t.union.MarshalJSON()
-	return b, err
-}
-
-func (t *CreatedField) UnmarshalJSON(b []byte) error {
-	err := t.union.UnmarshalJSON(b)
-	return err
-}
-
-// AsPendingDocumentResponse returns the union data inside the Document as a PendingDocumentResponse
-func (t Document) AsPendingDocumentResponse() (PendingDocumentResponse, error) {
-	var body PendingDocumentResponse
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromPendingDocumentResponse overwrites any union data inside the Document as the provided PendingDocumentResponse
-func (t *Document) FromPendingDocumentResponse(v PendingDocumentResponse) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"status":"pending"}`))
-	t.union = b
-	return err
-}
-
-// MergePendingDocumentResponse performs a merge with any union data inside the Document, using the provided PendingDocumentResponse
-func (t *Document) MergePendingDocumentResponse(v PendingDocumentResponse) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"status":"pending"}`))
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsUploadedDocumentResponse returns the union data inside the Document as a UploadedDocumentResponse
-func (t Document) AsUploadedDocumentResponse() (UploadedDocumentResponse, error) {
-	var body UploadedDocumentResponse
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromUploadedDocumentResponse overwrites any union data inside the Document as the provided UploadedDocumentResponse
-func (t *Document) FromUploadedDocumentResponse(v UploadedDocumentResponse) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"status":"uploaded"}`))
-	t.union = b
-	return err
-}
-
-// MergeUploadedDocumentResponse performs a merge with any union data inside the Document, using the provided UploadedDocumentResponse
-func (t *Document) MergeUploadedDocumentResponse(v UploadedDocumentResponse) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"status":"uploaded"}`))
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsFailedDocumentResponse returns the union data inside the Document as a FailedDocumentResponse
-func (t Document) AsFailedDocumentResponse() (FailedDocumentResponse, error) {
-	var body FailedDocumentResponse
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromFailedDocumentResponse overwrites any union data inside the Document as the provided FailedDocumentResponse
-func (t *Document) FromFailedDocumentResponse(v FailedDocumentResponse) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"status":"failed"}`))
-	t.union = b
-	return err
-}
-
-// MergeFailedDocumentResponse performs a merge with any union data inside the Document, using the provided FailedDocumentResponse
-func (t *Document) MergeFailedDocumentResponse(v FailedDocumentResponse) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"status":"failed"}`))
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsSignedDocumentResponse returns the union data inside the Document as a SignedDocumentResponse
-func (t Document) AsSignedDocumentResponse() (SignedDocumentResponse, error) {
-	var body SignedDocumentResponse
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromSignedDocumentResponse overwrites any union data inside the Document as the provided SignedDocumentResponse
-func (t *Document) FromSignedDocumentResponse(v SignedDocumentResponse) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"status":"signed"}`))
-	t.union = b
-	return err
-}
-
-// MergeSignedDocumentResponse performs a merge with any union data inside the Document, using the provided SignedDocumentResponse
-func (t *Document) MergeSignedDocumentResponse(v SignedDocumentResponse) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"status":"signed"}`))
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsSealedDocumentResponse returns the union data inside the Document as a SealedDocumentResponse
-func (t Document) AsSealedDocumentResponse() (SealedDocumentResponse, error) {
-	var body SealedDocumentResponse
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromSealedDocumentResponse overwrites any union data inside the Document as the provided SealedDocumentResponse
-func (t *Document) FromSealedDocumentResponse(v SealedDocumentResponse) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"status":"sealed"}`))
-	t.union = b
-	return err
-}
-
-// MergeSealedDocumentResponse performs a merge with any union data inside the Document, using the provided SealedDocumentResponse
-func (t *Document) MergeSealedDocumentResponse(v SealedDocumentResponse) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"status":"sealed"}`))
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-func (t Document) Discriminator() (string, error) {
-	var discriminator struct {
-		Discriminator string `json:"status"`
-	}
-	err := json.Unmarshal(t.union, &discriminator)
-	return discriminator.Discriminator, err
-}
-
-func (t Document) ValueByDiscriminator() (interface{}, error) {
-	discriminator, err := t.Discriminator()
-	if err != nil {
-		return nil, err
-	}
-	switch discriminator {
-	case "failed":
-		return t.AsFailedDocumentResponse()
-	case "pending":
-		return t.AsPendingDocumentResponse()
-	case "sealed":
-		return t.AsSealedDocumentResponse()
-	case "signed":
-		return t.AsSignedDocumentResponse()
-	case "uploaded":
-		return t.AsUploadedDocumentResponse()
-	default:
-		return nil, errors.New("unknown discriminator value: " + discriminator)
-	}
-}
-
-func (t Document) MarshalJSON() ([]byte, error) {
-	b, err := t.union.MarshalJSON()
-	return b, err
-}
-
-func (t *Document) UnmarshalJSON(b []byte) error {
-	err := t.union.UnmarshalJSON(b)
-	return err
-}
-
-// AsCheckbox returns the union data inside the Field as a Checkbox
-func (t Field) AsCheckbox() (Checkbox, error) {
-	var body Checkbox
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCheckbox overwrites any union data inside the Field as the provided Checkbox
-func (t *Field) FromCheckbox(v Checkbox) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"checkbox"}`))
-	t.union = b
-	return err
-}
-
-// MergeCheckbox performs a merge with any union data inside the Field, using the provided Checkbox
-func (t *Field) MergeCheckbox(v Checkbox) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"checkbox"}`))
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsCompany returns the union data inside the Field as a Company
-func (t Field) AsCompany() (Company, error) {
-	var body Company
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCompany overwrites any union data inside the Field as the provided Company
-func (t *Field) FromCompany(v Company) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"company"}`))
-	t.union = b
-	return err
-}
-
-// MergeCompany performs a merge with any union data inside the Field, using the provided Company
-func (t *Field) MergeCompany(v Company) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"company"}`))
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsCustom returns the union data inside the Field as a Custom
-func (t Field) AsCustom() (Custom, error) {
-	var body Custom
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCustom overwrites any union data inside the Field as the provided Custom
-func (t *Field) FromCustom(v Custom) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"custom"}`))
-	t.union = b
-	return err
-}
-
-// MergeCustom performs a merge with any union data inside the Field, using the provided Custom
-func (t *Field) MergeCustom(v Custom) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"custom"}`))
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsDate returns the union data inside the Field as a Date
-func (t Field) AsDate() (Date, error) {
-	var body Date
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromDate overwrites any union data inside the Field as the provided Date
-func (t *Field) FromDate(v Date) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"date"}`))
-	t.union = b
-	return err
-}
-
-// MergeDate performs a merge with any union data inside the Field, using the provided Date
-func (t *Field) MergeDate(v Date) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"date"}`))
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsInitials returns the union data inside the Field as a Initials
-func (t Field) AsInitials() (Initials, error) {
-	var body Initials
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromInitials overwrites any union data inside the Field as the provided Initials
-func (t *Field) FromInitials(v Initials) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"initials"}`))
-	t.union = b
-	return err
-}
-
-// MergeInitials performs a merge with any union data inside the Field, using the provided Initials
-func (t *Field) MergeInitials(v Initials) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"initials"}`))
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsName returns the union data inside the Field as a Name
-func (t Field) AsName() (Name, error) {
-	var body Name
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromName overwrites any union data inside the Field as the provided Name
-func (t *Field) FromName(v Name) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"name"}`))
-	t.union = b
-	return err
-}
-
-// MergeName performs a merge with any union data inside the Field, using the provided Name
-func (t *Field) MergeName(v Name) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"name"}`))
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsSignature returns the union data inside the Field as a Signature
-func (t Field) AsSignature() (Signature, error) {
-	var body Signature
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromSignature overwrites any union data inside the Field as the provided Signature
-func (t *Field) FromSignature(v Signature) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"signature"}`))
-	t.union = b
-	return err
-}
-
-// MergeSignature performs a merge with any union data inside the Field, using the provided Signature
-func (t *Field) MergeSignature(v Signature) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"signature"}`))
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsTitle returns the union data inside the Field as a Title
-func (t Field) AsTitle() (Title, error) {
-	var body Title
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromTitle overwrites any union data inside the Field as the provided Title
-func (t *Field) FromTitle(v Title) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"title"}`))
-	t.union = b
-	return err
-}
-
-// MergeTitle performs a merge with any union data inside the Field, using the provided Title
-func (t *Field) MergeTitle(v Title) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"title"}`))
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-func (t Field) Discriminator() (string, error) {
-	var discriminator struct {
-		Discriminator string `json:"type"`
-	}
-	err := json.Unmarshal(t.union, &discriminator)
-	return discriminator.Discriminator, err
-}
-
-func (t Field) ValueByDiscriminator() (interface{}, error) {
-	discriminator, err := t.Discriminator()
-	if err != nil {
-		return nil, err
-	}
-	switch discriminator {
-	case "checkbox":
-		return t.AsCheckbox()
-	case "company":
-		return t.AsCompany()
-	case "custom":
-		return t.AsCustom()
-	case "date":
-		return t.AsDate()
-	case "initials":
-		return t.AsInitials()
-	case "name":
-		return t.AsName()
-	case "signature":
-		return t.AsSignature()
-	case "title":
-		return t.AsTitle()
-	default:
-		return nil, errors.New("unknown discriminator value: " + discriminator)
-	}
-}
-
-func (t Field) MarshalJSON() ([]byte, error) {
-	b, err := t.union.MarshalJSON()
-	return b, err
-}
-
-func (t *Field) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }
@@ -7139,16 +5115,14 @@ func NewGetTokenRfc6749RequestWithBody(server string, params *GetTokenRfc6749Par
 
 	if params != nil {
 
-		if params.Authorization != nil {
-			var headerParam0 string
+		var headerParam0 string
 
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Authorization", *params.Authorization, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Authorization", headerParam0)
+		headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Authorization", params.Authorization, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+		if err != nil {
+			return nil, err
 		}
+
+		req.Header.Set("Authorization", headerParam0)
 
 	}
 

@@ -5,6 +5,7 @@ package retry
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"net/http"
 	"strconv"
@@ -75,5 +76,22 @@ func Sleep(ctx context.Context, d time.Duration) error {
 		return nil
 	case <-ctx.Done():
 		return context.Cause(ctx)
+	}
+}
+
+// Poll calls check until it reports done or fails, sleeping between calls
+// with b's jittered backoff (b.Delay(n, 0) after call n) through sleep, which
+// returns early with ctx's error when ctx ends. It returns check's error, or
+// sleep's wrapped with what the last check said (last), so a caller that
+// gives up knows where things stood.
+func Poll(ctx context.Context, b Backoff, sleep func(context.Context, time.Duration) error, check func(context.Context) (done bool, last string, err error)) error {
+	for n := 1; ; n++ {
+		done, last, err := check(ctx)
+		if err != nil || done {
+			return err
+		}
+		if err := sleep(ctx, b.Delay(n, 0)); err != nil {
+			return fmt.Errorf("%s: %w", last, err)
+		}
 	}
 }

@@ -161,36 +161,6 @@ func (e BulkFieldRequestItems7Type) Valid() bool {
 	}
 }
 
-// Defines values for CheckboxType.
-const (
-	CheckboxTypeCheckbox CheckboxType = "checkbox"
-)
-
-// Valid indicates whether the value is a known member of the CheckboxType enum.
-func (e CheckboxType) Valid() bool {
-	switch e {
-	case CheckboxTypeCheckbox:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for CompanyType.
-const (
-	CompanyTypeCompany CompanyType = "company"
-)
-
-// Valid indicates whether the value is a known member of the CompanyType enum.
-func (e CompanyType) Valid() bool {
-	switch e {
-	case CompanyTypeCompany:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for ConvertFileResponseStatus.
 const (
 	ConvertFileResponseStatusCompleted ConvertFileResponseStatus = "completed"
@@ -227,42 +197,6 @@ func (e CreateCheckboxFieldType) Valid() bool {
 	}
 }
 
-// Defines values for CreateCheckboxFieldResponseType.
-const (
-	CreateCheckboxFieldResponseTypeCheckbox  CreateCheckboxFieldResponseType = "checkbox"
-	CreateCheckboxFieldResponseTypeCompany   CreateCheckboxFieldResponseType = "company"
-	CreateCheckboxFieldResponseTypeCustom    CreateCheckboxFieldResponseType = "custom"
-	CreateCheckboxFieldResponseTypeDate      CreateCheckboxFieldResponseType = "date"
-	CreateCheckboxFieldResponseTypeInitials  CreateCheckboxFieldResponseType = "initials"
-	CreateCheckboxFieldResponseTypeName      CreateCheckboxFieldResponseType = "name"
-	CreateCheckboxFieldResponseTypeSignature CreateCheckboxFieldResponseType = "signature"
-	CreateCheckboxFieldResponseTypeTitle     CreateCheckboxFieldResponseType = "title"
-)
-
-// Valid indicates whether the value is a known member of the CreateCheckboxFieldResponseType enum.
-func (e CreateCheckboxFieldResponseType) Valid() bool {
-	switch e {
-	case CreateCheckboxFieldResponseTypeCheckbox:
-		return true
-	case CreateCheckboxFieldResponseTypeCompany:
-		return true
-	case CreateCheckboxFieldResponseTypeCustom:
-		return true
-	case CreateCheckboxFieldResponseTypeDate:
-		return true
-	case CreateCheckboxFieldResponseTypeInitials:
-		return true
-	case CreateCheckboxFieldResponseTypeName:
-		return true
-	case CreateCheckboxFieldResponseTypeSignature:
-		return true
-	case CreateCheckboxFieldResponseTypeTitle:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for CreateCompanyFieldType.
 const (
 	CreateCompanyFieldTypeCompany CreateCompanyFieldType = "company"
@@ -272,42 +206,6 @@ const (
 func (e CreateCompanyFieldType) Valid() bool {
 	switch e {
 	case CreateCompanyFieldTypeCompany:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for CreateCompanyFieldResponseType.
-const (
-	CreateCompanyFieldResponseTypeCheckbox  CreateCompanyFieldResponseType = "checkbox"
-	CreateCompanyFieldResponseTypeCompany   CreateCompanyFieldResponseType = "company"
-	CreateCompanyFieldResponseTypeCustom    CreateCompanyFieldResponseType = "custom"
-	CreateCompanyFieldResponseTypeDate      CreateCompanyFieldResponseType = "date"
-	CreateCompanyFieldResponseTypeInitials  CreateCompanyFieldResponseType = "initials"
-	CreateCompanyFieldResponseTypeName      CreateCompanyFieldResponseType = "name"
-	CreateCompanyFieldResponseTypeSignature CreateCompanyFieldResponseType = "signature"
-	CreateCompanyFieldResponseTypeTitle     CreateCompanyFieldResponseType = "title"
-)
-
-// Valid indicates whether the value is a known member of the CreateCompanyFieldResponseType enum.
-func (e CreateCompanyFieldResponseType) Valid() bool {
-	switch e {
-	case CreateCompanyFieldResponseTypeCheckbox:
-		return true
-	case CreateCompanyFieldResponseTypeCompany:
-		return true
-	case CreateCompanyFieldResponseTypeCustom:
-		return true
-	case CreateCompanyFieldResponseTypeDate:
-		return true
-	case CreateCompanyFieldResponseTypeInitials:
-		return true
-	case CreateCompanyFieldResponseTypeName:
-		return true
-	case CreateCompanyFieldResponseTypeSignature:
-		return true
-	case CreateCompanyFieldResponseTypeTitle:
 		return true
 	default:
 		return false
@@ -329,42 +227,6 @@ func (e CreateCustomFieldType) Valid() bool {
 	}
 }
 
-// Defines values for CreateCustomFieldResponseType.
-const (
-	CreateCustomFieldResponseTypeCheckbox  CreateCustomFieldResponseType = "checkbox"
-	CreateCustomFieldResponseTypeCompany   CreateCustomFieldResponseType = "company"
-	CreateCustomFieldResponseTypeCustom    CreateCustomFieldResponseType = "custom"
-	CreateCustomFieldResponseTypeDate      CreateCustomFieldResponseType = "date"
-	CreateCustomFieldResponseTypeInitials  CreateCustomFieldResponseType = "initials"
-	CreateCustomFieldResponseTypeName      CreateCustomFieldResponseType = "name"
-	CreateCustomFieldResponseTypeSignature CreateCustomFieldResponseType = "signature"
-	CreateCustomFieldResponseTypeTitle     CreateCustomFieldResponseType = "title"
-)
-
-// Valid indicates whether the value is a known member of the CreateCustomFieldResponseType enum.
-func (e CreateCustomFieldResponseType) Valid() bool {
-	switch e {
-	case CreateCustomFieldResponseTypeCheckbox:
-		return true
-	case CreateCustomFieldResponseTypeCompany:
-		return true
-	case CreateCustomFieldResponseTypeCustom:
-		return true
-	case CreateCustomFieldResponseTypeDate:
-		return true
-	case CreateCustomFieldResponseTypeInitials:
-		return true
-	case CreateCustomFieldResponseTypeName:
-		return true
-	case CreateCustomFieldResponseTypeSignature:
-		return true
-	case CreateCustomFieldResponseTypeTitle:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for CreateDateFieldType.
 const (
 	CreateDateFieldTypeDate CreateDateFieldType = "date"
@@ -374,42 +236,6 @@ const (
 func (e CreateDateFieldType) Valid() bool {
 	switch e {
 	case CreateDateFieldTypeDate:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for CreateDateFieldResponseType.
-const (
-	CreateDateFieldResponseTypeCheckbox  CreateDateFieldResponseType = "checkbox"
-	CreateDateFieldResponseTypeCompany   CreateDateFieldResponseType = "company"
-	CreateDateFieldResponseTypeCustom    CreateDateFieldResponseType = "custom"
-	CreateDateFieldResponseTypeDate      CreateDateFieldResponseType = "date"
-	CreateDateFieldResponseTypeInitials  CreateDateFieldResponseType = "initials"
-	CreateDateFieldResponseTypeName      CreateDateFieldResponseType = "name"
-	CreateDateFieldResponseTypeSignature CreateDateFieldResponseType = "signature"
-	CreateDateFieldResponseTypeTitle     CreateDateFieldResponseType = "title"
-)
-
-// Valid indicates whether the value is a known member of the CreateDateFieldResponseType enum.
-func (e CreateDateFieldResponseType) Valid() bool {
-	switch e {
-	case CreateDateFieldResponseTypeCheckbox:
-		return true
-	case CreateDateFieldResponseTypeCompany:
-		return true
-	case CreateDateFieldResponseTypeCustom:
-		return true
-	case CreateDateFieldResponseTypeDate:
-		return true
-	case CreateDateFieldResponseTypeInitials:
-		return true
-	case CreateDateFieldResponseTypeName:
-		return true
-	case CreateDateFieldResponseTypeSignature:
-		return true
-	case CreateDateFieldResponseTypeTitle:
 		return true
 	default:
 		return false
@@ -431,42 +257,6 @@ func (e CreateInitialsFieldType) Valid() bool {
 	}
 }
 
-// Defines values for CreateInitialsFieldResponseType.
-const (
-	CreateInitialsFieldResponseTypeCheckbox  CreateInitialsFieldResponseType = "checkbox"
-	CreateInitialsFieldResponseTypeCompany   CreateInitialsFieldResponseType = "company"
-	CreateInitialsFieldResponseTypeCustom    CreateInitialsFieldResponseType = "custom"
-	CreateInitialsFieldResponseTypeDate      CreateInitialsFieldResponseType = "date"
-	CreateInitialsFieldResponseTypeInitials  CreateInitialsFieldResponseType = "initials"
-	CreateInitialsFieldResponseTypeName      CreateInitialsFieldResponseType = "name"
-	CreateInitialsFieldResponseTypeSignature CreateInitialsFieldResponseType = "signature"
-	CreateInitialsFieldResponseTypeTitle     CreateInitialsFieldResponseType = "title"
-)
-
-// Valid indicates whether the value is a known member of the CreateInitialsFieldResponseType enum.
-func (e CreateInitialsFieldResponseType) Valid() bool {
-	switch e {
-	case CreateInitialsFieldResponseTypeCheckbox:
-		return true
-	case CreateInitialsFieldResponseTypeCompany:
-		return true
-	case CreateInitialsFieldResponseTypeCustom:
-		return true
-	case CreateInitialsFieldResponseTypeDate:
-		return true
-	case CreateInitialsFieldResponseTypeInitials:
-		return true
-	case CreateInitialsFieldResponseTypeName:
-		return true
-	case CreateInitialsFieldResponseTypeSignature:
-		return true
-	case CreateInitialsFieldResponseTypeTitle:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for CreateNameFieldType.
 const (
 	CreateNameFieldTypeName CreateNameFieldType = "name"
@@ -476,42 +266,6 @@ const (
 func (e CreateNameFieldType) Valid() bool {
 	switch e {
 	case CreateNameFieldTypeName:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for CreateNameFieldResponseType.
-const (
-	CreateNameFieldResponseTypeCheckbox  CreateNameFieldResponseType = "checkbox"
-	CreateNameFieldResponseTypeCompany   CreateNameFieldResponseType = "company"
-	CreateNameFieldResponseTypeCustom    CreateNameFieldResponseType = "custom"
-	CreateNameFieldResponseTypeDate      CreateNameFieldResponseType = "date"
-	CreateNameFieldResponseTypeInitials  CreateNameFieldResponseType = "initials"
-	CreateNameFieldResponseTypeName      CreateNameFieldResponseType = "name"
-	CreateNameFieldResponseTypeSignature CreateNameFieldResponseType = "signature"
-	CreateNameFieldResponseTypeTitle     CreateNameFieldResponseType = "title"
-)
-
-// Valid indicates whether the value is a known member of the CreateNameFieldResponseType enum.
-func (e CreateNameFieldResponseType) Valid() bool {
-	switch e {
-	case CreateNameFieldResponseTypeCheckbox:
-		return true
-	case CreateNameFieldResponseTypeCompany:
-		return true
-	case CreateNameFieldResponseTypeCustom:
-		return true
-	case CreateNameFieldResponseTypeDate:
-		return true
-	case CreateNameFieldResponseTypeInitials:
-		return true
-	case CreateNameFieldResponseTypeName:
-		return true
-	case CreateNameFieldResponseTypeSignature:
-		return true
-	case CreateNameFieldResponseTypeTitle:
 		return true
 	default:
 		return false
@@ -533,42 +287,6 @@ func (e CreateSignatureFieldType) Valid() bool {
 	}
 }
 
-// Defines values for CreateSignatureFieldResponseType.
-const (
-	CreateSignatureFieldResponseTypeCheckbox  CreateSignatureFieldResponseType = "checkbox"
-	CreateSignatureFieldResponseTypeCompany   CreateSignatureFieldResponseType = "company"
-	CreateSignatureFieldResponseTypeCustom    CreateSignatureFieldResponseType = "custom"
-	CreateSignatureFieldResponseTypeDate      CreateSignatureFieldResponseType = "date"
-	CreateSignatureFieldResponseTypeInitials  CreateSignatureFieldResponseType = "initials"
-	CreateSignatureFieldResponseTypeName      CreateSignatureFieldResponseType = "name"
-	CreateSignatureFieldResponseTypeSignature CreateSignatureFieldResponseType = "signature"
-	CreateSignatureFieldResponseTypeTitle     CreateSignatureFieldResponseType = "title"
-)
-
-// Valid indicates whether the value is a known member of the CreateSignatureFieldResponseType enum.
-func (e CreateSignatureFieldResponseType) Valid() bool {
-	switch e {
-	case CreateSignatureFieldResponseTypeCheckbox:
-		return true
-	case CreateSignatureFieldResponseTypeCompany:
-		return true
-	case CreateSignatureFieldResponseTypeCustom:
-		return true
-	case CreateSignatureFieldResponseTypeDate:
-		return true
-	case CreateSignatureFieldResponseTypeInitials:
-		return true
-	case CreateSignatureFieldResponseTypeName:
-		return true
-	case CreateSignatureFieldResponseTypeSignature:
-		return true
-	case CreateSignatureFieldResponseTypeTitle:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for CreateTitleFieldType.
 const (
 	CreateTitleFieldTypeTitle CreateTitleFieldType = "title"
@@ -584,66 +302,45 @@ func (e CreateTitleFieldType) Valid() bool {
 	}
 }
 
-// Defines values for CreateTitleFieldResponseType.
+// Defines values for DocumentStatus.
 const (
-	CreateTitleFieldResponseTypeCheckbox  CreateTitleFieldResponseType = "checkbox"
-	CreateTitleFieldResponseTypeCompany   CreateTitleFieldResponseType = "company"
-	CreateTitleFieldResponseTypeCustom    CreateTitleFieldResponseType = "custom"
-	CreateTitleFieldResponseTypeDate      CreateTitleFieldResponseType = "date"
-	CreateTitleFieldResponseTypeInitials  CreateTitleFieldResponseType = "initials"
-	CreateTitleFieldResponseTypeName      CreateTitleFieldResponseType = "name"
-	CreateTitleFieldResponseTypeSignature CreateTitleFieldResponseType = "signature"
-	CreateTitleFieldResponseTypeTitle     CreateTitleFieldResponseType = "title"
+	DocumentStatusFailed   DocumentStatus = "failed"
+	DocumentStatusPending  DocumentStatus = "pending"
+	DocumentStatusSealed   DocumentStatus = "sealed"
+	DocumentStatusSigned   DocumentStatus = "signed"
+	DocumentStatusUploaded DocumentStatus = "uploaded"
 )
 
-// Valid indicates whether the value is a known member of the CreateTitleFieldResponseType enum.
-func (e CreateTitleFieldResponseType) Valid() bool {
+// Valid indicates whether the value is a known member of the DocumentStatus enum.
+func (e DocumentStatus) Valid() bool {
 	switch e {
-	case CreateTitleFieldResponseTypeCheckbox:
+	case DocumentStatusFailed:
 		return true
-	case CreateTitleFieldResponseTypeCompany:
+	case DocumentStatusPending:
 		return true
-	case CreateTitleFieldResponseTypeCustom:
+	case DocumentStatusSealed:
 		return true
-	case CreateTitleFieldResponseTypeDate:
+	case DocumentStatusSigned:
 		return true
-	case CreateTitleFieldResponseTypeInitials:
-		return true
-	case CreateTitleFieldResponseTypeName:
-		return true
-	case CreateTitleFieldResponseTypeSignature:
-		return true
-	case CreateTitleFieldResponseTypeTitle:
+	case DocumentStatusUploaded:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for CustomType.
+// Defines values for EnvelopeMode.
 const (
-	CustomTypeCustom CustomType = "custom"
+	Parallel   EnvelopeMode = "parallel"
+	Sequential EnvelopeMode = "sequential"
 )
 
-// Valid indicates whether the value is a known member of the CustomType enum.
-func (e CustomType) Valid() bool {
+// Valid indicates whether the value is a known member of the EnvelopeMode enum.
+func (e EnvelopeMode) Valid() bool {
 	switch e {
-	case CustomTypeCustom:
+	case Parallel:
 		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for DateType.
-const (
-	DateTypeDate DateType = "date"
-)
-
-// Valid indicates whether the value is a known member of the DateType enum.
-func (e DateType) Valid() bool {
-	switch e {
-	case DateTypeDate:
+	case Sequential:
 		return true
 	default:
 		return false
@@ -683,129 +380,36 @@ func (e EnvelopeStatus) Valid() bool {
 	}
 }
 
-// Defines values for EnvelopeCreateMode.
+// Defines values for FieldType.
 const (
-	EnvelopeCreateModeParallel   EnvelopeCreateMode = "parallel"
-	EnvelopeCreateModeSequential EnvelopeCreateMode = "sequential"
+	FieldTypeCheckbox  FieldType = "checkbox"
+	FieldTypeCompany   FieldType = "company"
+	FieldTypeCustom    FieldType = "custom"
+	FieldTypeDate      FieldType = "date"
+	FieldTypeInitials  FieldType = "initials"
+	FieldTypeName      FieldType = "name"
+	FieldTypeSignature FieldType = "signature"
+	FieldTypeTitle     FieldType = "title"
 )
 
-// Valid indicates whether the value is a known member of the EnvelopeCreateMode enum.
-func (e EnvelopeCreateMode) Valid() bool {
+// Valid indicates whether the value is a known member of the FieldType enum.
+func (e FieldType) Valid() bool {
 	switch e {
-	case EnvelopeCreateModeParallel:
+	case FieldTypeCheckbox:
 		return true
-	case EnvelopeCreateModeSequential:
+	case FieldTypeCompany:
 		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for EnvelopeUpdateMode.
-const (
-	EnvelopeUpdateModeParallel   EnvelopeUpdateMode = "parallel"
-	EnvelopeUpdateModeSequential EnvelopeUpdateMode = "sequential"
-)
-
-// Valid indicates whether the value is a known member of the EnvelopeUpdateMode enum.
-func (e EnvelopeUpdateMode) Valid() bool {
-	switch e {
-	case EnvelopeUpdateModeParallel:
+	case FieldTypeCustom:
 		return true
-	case EnvelopeUpdateModeSequential:
+	case FieldTypeDate:
 		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for ExtendedEnvelopeMode.
-const (
-	ExtendedEnvelopeModeParallel   ExtendedEnvelopeMode = "parallel"
-	ExtendedEnvelopeModeSequential ExtendedEnvelopeMode = "sequential"
-)
-
-// Valid indicates whether the value is a known member of the ExtendedEnvelopeMode enum.
-func (e ExtendedEnvelopeMode) Valid() bool {
-	switch e {
-	case ExtendedEnvelopeModeParallel:
+	case FieldTypeInitials:
 		return true
-	case ExtendedEnvelopeModeSequential:
+	case FieldTypeName:
 		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for ExtendedEnvelopeStatus.
-const (
-	ExtendedEnvelopeStatusCancelled  ExtendedEnvelopeStatus = "cancelled"
-	ExtendedEnvelopeStatusDeleted    ExtendedEnvelopeStatus = "deleted"
-	ExtendedEnvelopeStatusDrafted    ExtendedEnvelopeStatus = "drafted"
-	ExtendedEnvelopeStatusProcessing ExtendedEnvelopeStatus = "processing"
-	ExtendedEnvelopeStatusRejected   ExtendedEnvelopeStatus = "rejected"
-	ExtendedEnvelopeStatusSealed     ExtendedEnvelopeStatus = "sealed"
-	ExtendedEnvelopeStatusSent       ExtendedEnvelopeStatus = "sent"
-)
-
-// Valid indicates whether the value is a known member of the ExtendedEnvelopeStatus enum.
-func (e ExtendedEnvelopeStatus) Valid() bool {
-	switch e {
-	case ExtendedEnvelopeStatusCancelled:
+	case FieldTypeSignature:
 		return true
-	case ExtendedEnvelopeStatusDeleted:
-		return true
-	case ExtendedEnvelopeStatusDrafted:
-		return true
-	case ExtendedEnvelopeStatusProcessing:
-		return true
-	case ExtendedEnvelopeStatusRejected:
-		return true
-	case ExtendedEnvelopeStatusSealed:
-		return true
-	case ExtendedEnvelopeStatusSent:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for FailedDocumentResponseStatus.
-const (
-	FailedDocumentResponseStatusFailed   FailedDocumentResponseStatus = "failed"
-	FailedDocumentResponseStatusPending  FailedDocumentResponseStatus = "pending"
-	FailedDocumentResponseStatusSealed   FailedDocumentResponseStatus = "sealed"
-	FailedDocumentResponseStatusSigned   FailedDocumentResponseStatus = "signed"
-	FailedDocumentResponseStatusUploaded FailedDocumentResponseStatus = "uploaded"
-)
-
-// Valid indicates whether the value is a known member of the FailedDocumentResponseStatus enum.
-func (e FailedDocumentResponseStatus) Valid() bool {
-	switch e {
-	case FailedDocumentResponseStatusFailed:
-		return true
-	case FailedDocumentResponseStatusPending:
-		return true
-	case FailedDocumentResponseStatusSealed:
-		return true
-	case FailedDocumentResponseStatusSigned:
-		return true
-	case FailedDocumentResponseStatusUploaded:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for InitialsType.
-const (
-	InitialsTypeInitials InitialsType = "initials"
-)
-
-// Valid indicates whether the value is a known member of the InitialsType enum.
-func (e InitialsType) Valid() bool {
-	switch e {
-	case InitialsTypeInitials:
+	case FieldTypeTitle:
 		return true
 	default:
 		return false
@@ -833,60 +437,18 @@ func (e JobStatusResponseStatus) Valid() bool {
 	}
 }
 
-// Defines values for NameType.
+// Defines values for ParticipantRole.
 const (
-	NameTypeName NameType = "name"
+	Cc     ParticipantRole = "cc"
+	Signer ParticipantRole = "signer"
 )
 
-// Valid indicates whether the value is a known member of the NameType enum.
-func (e NameType) Valid() bool {
+// Valid indicates whether the value is a known member of the ParticipantRole enum.
+func (e ParticipantRole) Valid() bool {
 	switch e {
-	case NameTypeName:
+	case Cc:
 		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for ParticipantCreateRole.
-const (
-	ParticipantCreateRoleCc     ParticipantCreateRole = "cc"
-	ParticipantCreateRoleSigner ParticipantCreateRole = "signer"
-)
-
-// Valid indicates whether the value is a known member of the ParticipantCreateRole enum.
-func (e ParticipantCreateRole) Valid() bool {
-	switch e {
-	case ParticipantCreateRoleCc:
-		return true
-	case ParticipantCreateRoleSigner:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for PendingDocumentResponseStatus.
-const (
-	PendingDocumentResponseStatusFailed   PendingDocumentResponseStatus = "failed"
-	PendingDocumentResponseStatusPending  PendingDocumentResponseStatus = "pending"
-	PendingDocumentResponseStatusSealed   PendingDocumentResponseStatus = "sealed"
-	PendingDocumentResponseStatusSigned   PendingDocumentResponseStatus = "signed"
-	PendingDocumentResponseStatusUploaded PendingDocumentResponseStatus = "uploaded"
-)
-
-// Valid indicates whether the value is a known member of the PendingDocumentResponseStatus enum.
-func (e PendingDocumentResponseStatus) Valid() bool {
-	switch e {
-	case PendingDocumentResponseStatusFailed:
-		return true
-	case PendingDocumentResponseStatusPending:
-		return true
-	case PendingDocumentResponseStatusSealed:
-		return true
-	case PendingDocumentResponseStatusSigned:
-		return true
-	case PendingDocumentResponseStatusUploaded:
+	case Signer:
 		return true
 	default:
 		return false
@@ -902,108 +464,6 @@ const (
 func (e SMSType) Valid() bool {
 	switch e {
 	case SMSTypeSMS:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for SealedDocumentResponseStatus.
-const (
-	SealedDocumentResponseStatusFailed   SealedDocumentResponseStatus = "failed"
-	SealedDocumentResponseStatusPending  SealedDocumentResponseStatus = "pending"
-	SealedDocumentResponseStatusSealed   SealedDocumentResponseStatus = "sealed"
-	SealedDocumentResponseStatusSigned   SealedDocumentResponseStatus = "signed"
-	SealedDocumentResponseStatusUploaded SealedDocumentResponseStatus = "uploaded"
-)
-
-// Valid indicates whether the value is a known member of the SealedDocumentResponseStatus enum.
-func (e SealedDocumentResponseStatus) Valid() bool {
-	switch e {
-	case SealedDocumentResponseStatusFailed:
-		return true
-	case SealedDocumentResponseStatusPending:
-		return true
-	case SealedDocumentResponseStatusSealed:
-		return true
-	case SealedDocumentResponseStatusSigned:
-		return true
-	case SealedDocumentResponseStatusUploaded:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for SignatureType.
-const (
-	SignatureTypeSignature SignatureType = "signature"
-)
-
-// Valid indicates whether the value is a known member of the SignatureType enum.
-func (e SignatureType) Valid() bool {
-	switch e {
-	case SignatureTypeSignature:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for SignedDocumentResponseStatus.
-const (
-	SignedDocumentResponseStatusFailed   SignedDocumentResponseStatus = "failed"
-	SignedDocumentResponseStatusPending  SignedDocumentResponseStatus = "pending"
-	SignedDocumentResponseStatusSealed   SignedDocumentResponseStatus = "sealed"
-	SignedDocumentResponseStatusSigned   SignedDocumentResponseStatus = "signed"
-	SignedDocumentResponseStatusUploaded SignedDocumentResponseStatus = "uploaded"
-)
-
-// Valid indicates whether the value is a known member of the SignedDocumentResponseStatus enum.
-func (e SignedDocumentResponseStatus) Valid() bool {
-	switch e {
-	case SignedDocumentResponseStatusFailed:
-		return true
-	case SignedDocumentResponseStatusPending:
-		return true
-	case SignedDocumentResponseStatusSealed:
-		return true
-	case SignedDocumentResponseStatusSigned:
-		return true
-	case SignedDocumentResponseStatusUploaded:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for SingleParticipantRequestRole.
-const (
-	SingleParticipantRequestRoleCc     SingleParticipantRequestRole = "cc"
-	SingleParticipantRequestRoleSigner SingleParticipantRequestRole = "signer"
-)
-
-// Valid indicates whether the value is a known member of the SingleParticipantRequestRole enum.
-func (e SingleParticipantRequestRole) Valid() bool {
-	switch e {
-	case SingleParticipantRequestRoleCc:
-		return true
-	case SingleParticipantRequestRoleSigner:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for TitleType.
-const (
-	TitleTypeTitle TitleType = "title"
-)
-
-// Valid indicates whether the value is a known member of the TitleType enum.
-func (e TitleType) Valid() bool {
-	switch e {
-	case TitleTypeTitle:
 		return true
 	default:
 		return false
@@ -1124,33 +584,6 @@ const (
 func (e UpdateTitleFieldType) Valid() bool {
 	switch e {
 	case UpdateTitleFieldTypeTitle:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for UploadedDocumentResponseStatus.
-const (
-	UploadedDocumentResponseStatusFailed   UploadedDocumentResponseStatus = "failed"
-	UploadedDocumentResponseStatusPending  UploadedDocumentResponseStatus = "pending"
-	UploadedDocumentResponseStatusSealed   UploadedDocumentResponseStatus = "sealed"
-	UploadedDocumentResponseStatusSigned   UploadedDocumentResponseStatus = "signed"
-	UploadedDocumentResponseStatusUploaded UploadedDocumentResponseStatus = "uploaded"
-)
-
-// Valid indicates whether the value is a known member of the UploadedDocumentResponseStatus enum.
-func (e UploadedDocumentResponseStatus) Valid() bool {
-	switch e {
-	case UploadedDocumentResponseStatusFailed:
-		return true
-	case UploadedDocumentResponseStatusPending:
-		return true
-	case UploadedDocumentResponseStatusSealed:
-		return true
-	case UploadedDocumentResponseStatusSigned:
-		return true
-	case UploadedDocumentResponseStatusUploaded:
 		return true
 	default:
 		return false
@@ -1450,66 +883,6 @@ type BulkParticipantResponse struct {
 	Items []Participant `json:"items"`
 }
 
-// Checkbox Response representing a Checkbox field
-type Checkbox struct {
-	// ID Unique ID of the field
-	ID *openapi_types.UUID `json:"ID,omitempty"`
-
-	// BoundingBox An array of numbers in the format [x, y, w, h] that defines the field's bounding box on the page:
-	//
-	// - `x, y` are the coordinates of the top-left corner, measured in points (pt).
-	// - `w, h` are the width and height of the bounding box, also in points (pt).
-	//
-	// For more information on calculating positions, see the [Bounding Box Guide](https://developers.gonitro.com/docs/build-nitro/bounding-box).
-	BoundingBox []float32 `json:"boundingBox"`
-
-	// DocumentID ID of the document to which this field belongs.
-	DocumentID openapi_types.UUID `json:"documentID"`
-
-	// Page The page number where the field appears. Pages follow 1-based indexing, so the first page is 1.
-	Page *int32 `json:"page,omitempty"`
-
-	// ParticipantID The unique identifier of the participant assigned to the field. Fields can only be created for participants with the signer role.
-	ParticipantID openapi_types.UUID `json:"participantID"`
-
-	// Required A boolean that indicates whether the participant must complete the field.
-	Required *bool        `json:"required,omitempty"`
-	Type     CheckboxType `json:"type"`
-}
-
-// CheckboxType defines model for Checkbox.Type.
-type CheckboxType string
-
-// Company Response representing a Company field
-type Company struct {
-	// ID Unique ID of the field
-	ID *openapi_types.UUID `json:"ID,omitempty"`
-
-	// BoundingBox An array of numbers in the format [x, y, w, h] that defines the field's bounding box on the page:
-	//
-	// - `x, y` are the coordinates of the top-left corner, measured in points (pt).
-	// - `w, h` are the width and height of the bounding box, also in points (pt).
-	//
-	// For more information on calculating positions, see the [Bounding Box Guide](https://developers.gonitro.com/docs/build-nitro/bounding-box).
-	BoundingBox []float32 `json:"boundingBox"`
-
-	// DocumentID ID of the document to which this field belongs.
-	DocumentID openapi_types.UUID `json:"documentID"`
-
-	// Page The page number where the field appears. Pages follow 1-based indexing, so the first page is 1.
-	Page *int32 `json:"page,omitempty"`
-
-	// ParticipantID The unique identifier of the participant assigned to the field. Fields can only be created for participants with the signer role.
-	ParticipantID openapi_types.UUID `json:"participantID"`
-
-	// Required A boolean that indicates whether the participant must complete the field.
-	Required *bool       `json:"required,omitempty"`
-	Type     CompanyType `json:"type"`
-}
-
-// CompanyType defines model for Company.Type.
-type CompanyType string
-
 // ContentTooLargeProblemDetail Content too large error details
 type ContentTooLargeProblemDetail struct {
 	// Detail A human-readable explanation specific to this occurrence
@@ -1570,38 +943,6 @@ type CreateCheckboxField struct {
 // CreateCheckboxFieldType defines model for CreateCheckboxField.Type.
 type CreateCheckboxFieldType string
 
-// CreateCheckboxFieldResponse Create Checkbox Field Response
-type CreateCheckboxFieldResponse struct {
-	// ID Unique ID of the field
-	ID *openapi_types.UUID `json:"ID,omitempty"`
-
-	// BoundingBox An array of numbers in the format [x, y, w, h] that defines the field’s bounding box on the page:
-	//
-	// - `x, y` are the coordinates of the top-left corner, measured in points (pt).
-	// - `w, h` are the width and height of the bounding box, also in points (pt).
-	//
-	// For more information on calculating positions, see the [Bounding Box Guide](https://developers.gonitro.com/docs/build-nitro/bounding-box).
-	BoundingBox []float32 `json:"boundingBox"`
-
-	// DocumentID ID of the document to which this field belongs.
-	DocumentID openapi_types.UUID `json:"documentID"`
-
-	// Page The page number where the field appears. Pages follow 1-based indexing, so the first page is 1.
-	Page *int32 `json:"page,omitempty"`
-
-	// ParticipantID The unique identifier of the participant assigned to the field. Fields can only be created for participants with the signer role.
-	ParticipantID openapi_types.UUID `json:"participantID"`
-
-	// Required A boolean that indicates whether the participant must complete the field.
-	Required *bool `json:"required,omitempty"`
-
-	// Type Enum that specifies which type of information an eSignature participant is expected to fill in.
-	Type CreateCheckboxFieldResponseType `json:"type"`
-}
-
-// CreateCheckboxFieldResponseType Enum that specifies which type of information an eSignature participant is expected to fill in.
-type CreateCheckboxFieldResponseType string
-
 // CreateCompanyField Parameters to create a Company field
 type CreateCompanyField struct {
 	// BoundingBox An array of numbers in the format [x, y, w, h] that defines the field’s bounding box on the page:
@@ -1625,38 +966,6 @@ type CreateCompanyField struct {
 
 // CreateCompanyFieldType defines model for CreateCompanyField.Type.
 type CreateCompanyFieldType string
-
-// CreateCompanyFieldResponse Create Company Field Response
-type CreateCompanyFieldResponse struct {
-	// ID Unique ID of the field
-	ID *openapi_types.UUID `json:"ID,omitempty"`
-
-	// BoundingBox An array of numbers in the format [x, y, w, h] that defines the field’s bounding box on the page:
-	//
-	// - `x, y` are the coordinates of the top-left corner, measured in points (pt).
-	// - `w, h` are the width and height of the bounding box, also in points (pt).
-	//
-	// For more information on calculating positions, see the [Bounding Box Guide](https://developers.gonitro.com/docs/build-nitro/bounding-box).
-	BoundingBox []float32 `json:"boundingBox"`
-
-	// DocumentID ID of the document to which this field belongs.
-	DocumentID openapi_types.UUID `json:"documentID"`
-
-	// Page The page number where the field appears. Pages follow 1-based indexing, so the first page is 1.
-	Page *int32 `json:"page,omitempty"`
-
-	// ParticipantID The unique identifier of the participant assigned to the field. Fields can only be created for participants with the signer role.
-	ParticipantID openapi_types.UUID `json:"participantID"`
-
-	// Required A boolean that indicates whether the participant must complete the field.
-	Required *bool `json:"required,omitempty"`
-
-	// Type Enum that specifies which type of information an eSignature participant is expected to fill in.
-	Type CreateCompanyFieldResponseType `json:"type"`
-}
-
-// CreateCompanyFieldResponseType Enum that specifies which type of information an eSignature participant is expected to fill in.
-type CreateCompanyFieldResponseType string
 
 // CreateCustomField Parameters to create a Custom field
 type CreateCustomField struct {
@@ -1684,41 +993,6 @@ type CreateCustomField struct {
 
 // CreateCustomFieldType defines model for CreateCustomField.Type.
 type CreateCustomFieldType string
-
-// CreateCustomFieldResponse Create Custom Field Response
-type CreateCustomFieldResponse struct {
-	// ID Unique ID of the field
-	ID *openapi_types.UUID `json:"ID,omitempty"`
-
-	// BoundingBox An array of numbers in the format [x, y, w, h] that defines the field’s bounding box on the page:
-	//
-	// - `x, y` are the coordinates of the top-left corner, measured in points (pt).
-	// - `w, h` are the width and height of the bounding box, also in points (pt).
-	//
-	// For more information on calculating positions, see the [Bounding Box Guide](https://developers.gonitro.com/docs/build-nitro/bounding-box).
-	BoundingBox []float32 `json:"boundingBox"`
-
-	// DocumentID ID of the document to which this field belongs.
-	DocumentID openapi_types.UUID `json:"documentID"`
-
-	// Label Descriptive label of the field.
-	Label string `json:"label"`
-
-	// Page The page number where the field appears. Pages follow 1-based indexing, so the first page is 1.
-	Page *int32 `json:"page,omitempty"`
-
-	// ParticipantID The unique identifier of the participant assigned to the field. Fields can only be created for participants with the signer role.
-	ParticipantID openapi_types.UUID `json:"participantID"`
-
-	// Required A boolean that indicates whether the participant must complete the field.
-	Required *bool `json:"required,omitempty"`
-
-	// Type Enum that specifies which type of information an eSignature participant is expected to fill in.
-	Type CreateCustomFieldResponseType `json:"type"`
-}
-
-// CreateCustomFieldResponseType Enum that specifies which type of information an eSignature participant is expected to fill in.
-type CreateCustomFieldResponseType string
 
 // CreateDateField Parameters to create a Date field
 type CreateDateField struct {
@@ -1764,58 +1038,6 @@ type CreateDateField struct {
 // CreateDateFieldType defines model for CreateDateField.Type.
 type CreateDateFieldType string
 
-// CreateDateFieldResponse Create Date Field Response
-type CreateDateFieldResponse struct {
-	// ID Unique ID of the field
-	ID *openapi_types.UUID `json:"ID,omitempty"`
-
-	// BoundingBox An array of numbers in the format [x, y, w, h] that defines the field’s bounding box on the page:
-	//
-	// - `x, y` are the coordinates of the top-left corner, measured in points (pt).
-	// - `w, h` are the width and height of the bounding box, also in points (pt).
-	//
-	// For more information on calculating positions, see the [Bounding Box Guide](https://developers.gonitro.com/docs/build-nitro/bounding-box).
-	BoundingBox []float32 `json:"boundingBox"`
-
-	// DocumentID ID of the document to which this field belongs.
-	DocumentID openapi_types.UUID `json:"documentID"`
-
-	// Format For date field types, you can specify the format that will automatically populate when a signer participant opens the document in an envelope.
-	//
-	// The default value is the date on which the signer opens the envelope. The signer can manually edit the date after it auto-populates, if needed.
-	//
-	// The following date format options are supported (examples use September 10, 2025):
-	//   - `MM/DD/YYYY` → 09/10/2025
-	//   - `MM-DD-YYYY` → 09-10-2025
-	//   - `MMM DD YYYY` → Sep 10 2025
-	//   - `DD/MM/YYYY` → 10/09/2025
-	//   - `DD MMM YYYY` → 10 Sep 2025
-	//   - `DD MMMM YYYY` → 10 September 2025
-	//   - `YYYY/MM/DD` → 2025/09/10
-	//   - `YYYY-MM-DD` → 2025-09-10
-	//   - `YYYY-MMM-DD hh:mm` → 2025-Sep-10 14:30
-	Format *string `json:"format,omitempty"`
-
-	// Modifiable A boolean that indicates that the participant can change value of the field. By default
-	// the value of the field is current date and the participant can't change the value.
-	Modifiable *bool `json:"modifiable,omitempty"`
-
-	// Page The page number where the field appears. Pages follow 1-based indexing, so the first page is 1.
-	Page *int32 `json:"page,omitempty"`
-
-	// ParticipantID The unique identifier of the participant assigned to the field. Fields can only be created for participants with the signer role.
-	ParticipantID openapi_types.UUID `json:"participantID"`
-
-	// Required A boolean that indicates whether the participant must complete the field.
-	Required *bool `json:"required,omitempty"`
-
-	// Type Enum that specifies which type of information an eSignature participant is expected to fill in.
-	Type CreateDateFieldResponseType `json:"type"`
-}
-
-// CreateDateFieldResponseType Enum that specifies which type of information an eSignature participant is expected to fill in.
-type CreateDateFieldResponseType string
-
 // CreateFieldRequest One field to create, or several wrapped in items.
 type CreateFieldRequest struct {
 	union json.RawMessage
@@ -1845,38 +1067,6 @@ type CreateInitialsField struct {
 // CreateInitialsFieldType defines model for CreateInitialsField.Type.
 type CreateInitialsFieldType string
 
-// CreateInitialsFieldResponse Create Initials Field Response
-type CreateInitialsFieldResponse struct {
-	// ID Unique ID of the field
-	ID *openapi_types.UUID `json:"ID,omitempty"`
-
-	// BoundingBox An array of numbers in the format [x, y, w, h] that defines the field’s bounding box on the page:
-	//
-	// - `x, y` are the coordinates of the top-left corner, measured in points (pt).
-	// - `w, h` are the width and height of the bounding box, also in points (pt).
-	//
-	// For more information on calculating positions, see the [Bounding Box Guide](https://developers.gonitro.com/docs/build-nitro/bounding-box).
-	BoundingBox []float32 `json:"boundingBox"`
-
-	// DocumentID ID of the document to which this field belongs.
-	DocumentID openapi_types.UUID `json:"documentID"`
-
-	// Page The page number where the field appears. Pages follow 1-based indexing, so the first page is 1.
-	Page *int32 `json:"page,omitempty"`
-
-	// ParticipantID The unique identifier of the participant assigned to the field. Fields can only be created for participants with the signer role.
-	ParticipantID openapi_types.UUID `json:"participantID"`
-
-	// Required A boolean that indicates whether the participant must complete the field.
-	Required *bool `json:"required,omitempty"`
-
-	// Type Enum that specifies which type of information an eSignature participant is expected to fill in.
-	Type CreateInitialsFieldResponseType `json:"type"`
-}
-
-// CreateInitialsFieldResponseType Enum that specifies which type of information an eSignature participant is expected to fill in.
-type CreateInitialsFieldResponseType string
-
 // CreateNameField Parameters to create a Name field
 type CreateNameField struct {
 	// BoundingBox An array of numbers in the format [x, y, w, h] that defines the field’s bounding box on the page:
@@ -1900,38 +1090,6 @@ type CreateNameField struct {
 
 // CreateNameFieldType defines model for CreateNameField.Type.
 type CreateNameFieldType string
-
-// CreateNameFieldResponse Create Name Field Response
-type CreateNameFieldResponse struct {
-	// ID Unique ID of the field
-	ID *openapi_types.UUID `json:"ID,omitempty"`
-
-	// BoundingBox An array of numbers in the format [x, y, w, h] that defines the field’s bounding box on the page:
-	//
-	// - `x, y` are the coordinates of the top-left corner, measured in points (pt).
-	// - `w, h` are the width and height of the bounding box, also in points (pt).
-	//
-	// For more information on calculating positions, see the [Bounding Box Guide](https://developers.gonitro.com/docs/build-nitro/bounding-box).
-	BoundingBox []float32 `json:"boundingBox"`
-
-	// DocumentID ID of the document to which this field belongs.
-	DocumentID openapi_types.UUID `json:"documentID"`
-
-	// Page The page number where the field appears. Pages follow 1-based indexing, so the first page is 1.
-	Page *int32 `json:"page,omitempty"`
-
-	// ParticipantID The unique identifier of the participant assigned to the field. Fields can only be created for participants with the signer role.
-	ParticipantID openapi_types.UUID `json:"participantID"`
-
-	// Required A boolean that indicates whether the participant must complete the field.
-	Required *bool `json:"required,omitempty"`
-
-	// Type Enum that specifies which type of information an eSignature participant is expected to fill in.
-	Type CreateNameFieldResponseType `json:"type"`
-}
-
-// CreateNameFieldResponseType Enum that specifies which type of information an eSignature participant is expected to fill in.
-type CreateNameFieldResponseType string
 
 // CreateParticipantRequest One participant to create, or several wrapped in items.
 type CreateParticipantRequest struct {
@@ -1962,38 +1120,6 @@ type CreateSignatureField struct {
 // CreateSignatureFieldType defines model for CreateSignatureField.Type.
 type CreateSignatureFieldType string
 
-// CreateSignatureFieldResponse Create Signature Field Response
-type CreateSignatureFieldResponse struct {
-	// ID Unique ID of the field
-	ID *openapi_types.UUID `json:"ID,omitempty"`
-
-	// BoundingBox An array of numbers in the format [x, y, w, h] that defines the field’s bounding box on the page:
-	//
-	// - `x, y` are the coordinates of the top-left corner, measured in points (pt).
-	// - `w, h` are the width and height of the bounding box, also in points (pt).
-	//
-	// For more information on calculating positions, see the [Bounding Box Guide](https://developers.gonitro.com/docs/build-nitro/bounding-box).
-	BoundingBox []float32 `json:"boundingBox"`
-
-	// DocumentID ID of the document to which this field belongs.
-	DocumentID openapi_types.UUID `json:"documentID"`
-
-	// Page The page number where the field appears. Pages follow 1-based indexing, so the first page is 1.
-	Page *int32 `json:"page,omitempty"`
-
-	// ParticipantID The unique identifier of the participant assigned to the field. Fields can only be created for participants with the signer role.
-	ParticipantID openapi_types.UUID `json:"participantID"`
-
-	// Required A boolean that indicates whether the participant must complete the field.
-	Required *bool `json:"required,omitempty"`
-
-	// Type Enum that specifies which type of information an eSignature participant is expected to fill in.
-	Type CreateSignatureFieldResponseType `json:"type"`
-}
-
-// CreateSignatureFieldResponseType Enum that specifies which type of information an eSignature participant is expected to fill in.
-type CreateSignatureFieldResponseType string
-
 // CreateTitleField Parameters to create a Title field
 type CreateTitleField struct {
 	// BoundingBox An array of numbers in the format [x, y, w, h] that defines the field’s bounding box on the page:
@@ -2018,128 +1144,14 @@ type CreateTitleField struct {
 // CreateTitleFieldType defines model for CreateTitleField.Type.
 type CreateTitleFieldType string
 
-// CreateTitleFieldResponse Create Title Field Response
-type CreateTitleFieldResponse struct {
-	// ID Unique ID of the field
-	ID *openapi_types.UUID `json:"ID,omitempty"`
-
-	// BoundingBox An array of numbers in the format [x, y, w, h] that defines the field’s bounding box on the page:
-	//
-	// - `x, y` are the coordinates of the top-left corner, measured in points (pt).
-	// - `w, h` are the width and height of the bounding box, also in points (pt).
-	//
-	// For more information on calculating positions, see the [Bounding Box Guide](https://developers.gonitro.com/docs/build-nitro/bounding-box).
-	BoundingBox []float32 `json:"boundingBox"`
-
-	// DocumentID ID of the document to which this field belongs.
-	DocumentID openapi_types.UUID `json:"documentID"`
-
-	// Page The page number where the field appears. Pages follow 1-based indexing, so the first page is 1.
-	Page *int32 `json:"page,omitempty"`
-
-	// ParticipantID The unique identifier of the participant assigned to the field. Fields can only be created for participants with the signer role.
-	ParticipantID openapi_types.UUID `json:"participantID"`
-
-	// Required A boolean that indicates whether the participant must complete the field.
-	Required *bool `json:"required,omitempty"`
-
-	// Type Enum that specifies which type of information an eSignature participant is expected to fill in.
-	Type CreateTitleFieldResponseType `json:"type"`
-}
-
-// CreateTitleFieldResponseType Enum that specifies which type of information an eSignature participant is expected to fill in.
-type CreateTitleFieldResponseType string
-
 // CreatedField A field as createField answers it, by type.
-type CreatedField struct {
-	union json.RawMessage
-}
+type CreatedField = Field
 
 // CreatedFieldList defines model for CreatedFieldList.
 type CreatedFieldList struct {
 	// Items The fields created, in request order.
 	Items *[]CreatedField `json:"items,omitempty"`
 }
-
-// Custom Response representing a Custom field
-type Custom struct {
-	// ID Unique ID of the field
-	ID *openapi_types.UUID `json:"ID,omitempty"`
-
-	// BoundingBox An array of numbers in the format [x, y, w, h] that defines the field's bounding box on the page:
-	//
-	// - `x, y` are the coordinates of the top-left corner, measured in points (pt).
-	// - `w, h` are the width and height of the bounding box, also in points (pt).
-	//
-	// For more information on calculating positions, see the [Bounding Box Guide](https://developers.gonitro.com/docs/build-nitro/bounding-box).
-	BoundingBox []float32 `json:"boundingBox"`
-
-	// DocumentID ID of the document to which this field belongs.
-	DocumentID openapi_types.UUID `json:"documentID"`
-
-	// Label Descriptive label of the Custom field
-	Label string `json:"label"`
-
-	// Page The page number where the field appears. Pages follow 1-based indexing, so the first page is 1.
-	Page *int32 `json:"page,omitempty"`
-
-	// ParticipantID The unique identifier of the participant assigned to the field. Fields can only be created for participants with the signer role.
-	ParticipantID openapi_types.UUID `json:"participantID"`
-
-	// Required A boolean that indicates whether the participant must complete the field.
-	Required *bool      `json:"required,omitempty"`
-	Type     CustomType `json:"type"`
-}
-
-// CustomType defines model for Custom.Type.
-type CustomType string
-
-// Date Response representing a Date field
-type Date struct {
-	// ID Unique ID of the field
-	ID *openapi_types.UUID `json:"ID,omitempty"`
-
-	// BoundingBox An array of numbers in the format [x, y, w, h] that defines the field's bounding box on the page:
-	//
-	// - `x, y` are the coordinates of the top-left corner, measured in points (pt).
-	// - `w, h` are the width and height of the bounding box, also in points (pt).
-	//
-	// For more information on calculating positions, see the [Bounding Box Guide](https://developers.gonitro.com/docs/build-nitro/bounding-box).
-	BoundingBox []float32 `json:"boundingBox"`
-
-	// DocumentID ID of the document to which this field belongs.
-	DocumentID openapi_types.UUID `json:"documentID"`
-
-	// Format Format of the Date field.
-	//
-	// The following date format options are supported (examples use September 10, 2025):
-	//         - `MM/DD/YYYY` → 09/10/2025
-	//         - `MM-DD-YYYY` → 09-10-2025
-	//         - `MMM DD YYYY` → Sep 10 2025
-	//         - `DD/MM/YYYY` → 10/09/2025
-	//         - `DD MMM YYYY` → 10 Sep 2025
-	//         - `DD MMMM YYYY` → 10 September 2025
-	//         - `YYYY/MM/DD` → 2025/09/10
-	//         - `YYYY-MM-DD` → 2025-09-10
-	//         - `YYYY-MMM-DD hh:mm` → 2025-Sep-10 14:30
-	Format string `json:"format"`
-
-	// Modifiable A boolean that indicates that the participant can change value of the field.
-	Modifiable *bool `json:"modifiable,omitempty"`
-
-	// Page The page number where the field appears. Pages follow 1-based indexing, so the first page is 1.
-	Page *int32 `json:"page,omitempty"`
-
-	// ParticipantID The unique identifier of the participant assigned to the field. Fields can only be created for participants with the signer role.
-	ParticipantID openapi_types.UUID `json:"participantID"`
-
-	// Required A boolean that indicates whether the participant must complete the field.
-	Required *bool    `json:"required,omitempty"`
-	Type     DateType `json:"type"`
-}
-
-// DateType defines model for Date.Type.
-type DateType string
 
 // DeleteFieldsRequest A set of unique UUIDv4 strings that identify the fields in the Nitro system.
 type DeleteFieldsRequest struct {
@@ -2155,7 +1167,26 @@ type DeleteParticipantsRequest struct {
 
 // Document A document in an envelope, by status.
 type Document struct {
-	union json.RawMessage
+	// ID Unique uuid identifier for the document.
+	ID openapi_types.UUID `json:"ID"`
+
+	// CreatedAt UTC timestamp indicating when the document was created.
+	CreatedAt *time.Time `json:"createdAt,omitempty"`
+
+	// FailureReason Why processing failed (status failed).
+	FailureReason *string `json:"failureReason,omitempty"`
+
+	// Name Name of the file provided by the user.
+	Name string `json:"name"`
+
+	// NumPages Number of pages (once uploaded).
+	NumPages *int32 `json:"numPages,omitempty"`
+
+	// SizeBytes Size of the file in bytes (once uploaded).
+	SizeBytes *int64 `json:"sizeBytes,omitempty"`
+
+	// Status The status of a document.
+	Status *DocumentStatus `json:"status,omitempty"`
 }
 
 // DocumentList defines model for DocumentList.
@@ -2185,6 +1216,9 @@ type DocumentNotFoundProblemDetail struct {
 	Type *string `json:"type,omitempty"`
 }
 
+// DocumentStatus The status of a document.
+type DocumentStatus string
+
 // Envelope defines model for Envelope.
 type Envelope struct {
 	// ID A unique UUIDv4 string that identifies the envelope in the Nitro system.
@@ -2199,19 +1233,14 @@ type Envelope struct {
 	// Name The name of the envelope.
 	Name *string `json:"name,omitempty"`
 
-	// Status The internal status of the envelope. Defaults to drafted on creation.
+	// Status The status of an envelope. Defaults to drafted on creation.
 	Status *EnvelopeStatus `json:"status,omitempty"`
 }
 
-// EnvelopeStatus The internal status of the envelope. Defaults to drafted on creation.
-type EnvelopeStatus string
-
 // EnvelopeCreate defines model for EnvelopeCreate.
 type EnvelopeCreate struct {
-	// Mode The Signing Mode in an enum that defines the signing order. It has two possible values:
-	// - `sequential`: Participants receive notifications one at a time, in the order they were added to the envelope. Each new notification is triggered once the previous participant has completed their signing.
-	// - `parallel`: All participants are notified at the same time and can sign the documents in the envelope independently, without waiting for others.
-	Mode EnvelopeCreateMode `json:"mode"`
+	// Mode The signing order: sequential (one participant at a time, in order) or parallel (all at once).
+	Mode EnvelopeMode `json:"mode"`
 
 	// Name The Envelope's name. It doesn't have to be unique.
 	Name string `json:"name"`
@@ -2238,11 +1267,6 @@ type EnvelopeCreate struct {
 	// ```
 	Notification Notification `json:"notification"`
 }
-
-// EnvelopeCreateMode The Signing Mode in an enum that defines the signing order. It has two possible values:
-// - `sequential`: Participants receive notifications one at a time, in the order they were added to the envelope. Each new notification is triggered once the previous participant has completed their signing.
-// - `parallel`: All participants are notified at the same time and can sign the documents in the envelope independently, without waiting for others.
-type EnvelopeCreateMode string
 
 // EnvelopeInInvalidStateProblemDetail Envelope in invalid state
 type EnvelopeInInvalidStateProblemDetail struct {
@@ -2274,10 +1298,16 @@ type EnvelopeList struct {
 	NextPage *string `json:"nextPage,omitempty"`
 }
 
+// EnvelopeMode The signing order: sequential (one participant at a time, in order) or parallel (all at once).
+type EnvelopeMode string
+
+// EnvelopeStatus The status of an envelope. Defaults to drafted on creation.
+type EnvelopeStatus string
+
 // EnvelopeUpdate defines model for EnvelopeUpdate.
 type EnvelopeUpdate struct {
-	// Mode Signing mode for the envelope. Optional field.
-	Mode *EnvelopeUpdateMode `json:"mode,omitempty"`
+	// Mode The signing order: sequential (one participant at a time, in order) or parallel (all at once).
+	Mode *EnvelopeMode `json:"mode,omitempty"`
 
 	// Name The Envelope's name. It doesn't have to be unique. Optional field.
 	Name *string `json:"name,omitempty"`
@@ -2285,9 +1315,6 @@ type EnvelopeUpdate struct {
 	// Notification Notification settings for the envelope. Optional field.
 	Notification *Notification `json:"notification,omitempty"`
 }
-
-// EnvelopeUpdateMode Signing mode for the envelope. Optional field.
-type EnvelopeUpdateMode string
 
 // EnvelopeWebDocumentRequestMetadata defines model for EnvelopeWebDocumentRequestMetadata.
 type EnvelopeWebDocumentRequestMetadata struct {
@@ -2309,8 +1336,8 @@ type ExtendedEnvelope struct {
 	// LastModifiedAt UTC timestamp indicating the last time the envelope was updated. Matches `createdAt` at the time of creation.
 	LastModifiedAt *time.Time `json:"lastModifiedAt,omitempty"`
 
-	// Mode Signing mode for the envelope.
-	Mode *ExtendedEnvelopeMode `json:"mode,omitempty"`
+	// Mode The signing order: sequential (one participant at a time, in order) or parallel (all at once).
+	Mode *EnvelopeMode `json:"mode,omitempty"`
 
 	// Name The name of the envelope.
 	Name *string `json:"name,omitempty"`
@@ -2318,46 +1345,41 @@ type ExtendedEnvelope struct {
 	// Notification Notification settings for the envelope.
 	Notification *Notification `json:"notification,omitempty"`
 
-	// Status The internal status of the envelope. Defaults to drafted on creation.
-	Status *ExtendedEnvelopeStatus `json:"status,omitempty"`
+	// Status The status of an envelope. Defaults to drafted on creation.
+	Status *EnvelopeStatus `json:"status,omitempty"`
 }
-
-// ExtendedEnvelopeMode Signing mode for the envelope.
-type ExtendedEnvelopeMode string
-
-// ExtendedEnvelopeStatus The internal status of the envelope. Defaults to drafted on creation.
-type ExtendedEnvelopeStatus string
-
-// FailedDocumentResponse Response for a failed document
-type FailedDocumentResponse struct {
-	// ID Unique uuid identifier for the document.
-	ID openapi_types.UUID `json:"ID"`
-
-	// CreatedAt UTC timestamp indicating when the document was created.
-	CreatedAt *time.Time `json:"createdAt,omitempty"`
-
-	// FailureReason The failure reason of the document.
-	FailureReason *string `json:"failureReason,omitempty"`
-
-	// Name Name of the file provided by the user.
-	Name string `json:"name"`
-
-	// NumPages Number of pages of the document.
-	NumPages *int32 `json:"numPages,omitempty"`
-
-	// SizeBytes Size in bytes of the document.
-	SizeBytes *int64 `json:"sizeBytes,omitempty"`
-
-	// Status Current status of the document.
-	Status *FailedDocumentResponseStatus `json:"status,omitempty"`
-}
-
-// FailedDocumentResponseStatus Current status of the document.
-type FailedDocumentResponseStatus string
 
 // Field A field placed on a document, by type.
 type Field struct {
-	union json.RawMessage
+	// ID The field's ID.
+	ID *openapi_types.UUID `json:"ID,omitempty"`
+
+	// BoundingBox [x, y, w, h] in points: the top-left corner, the width and the height.
+	BoundingBox []float32 `json:"boundingBox"`
+
+	// DocumentID The document the field is on.
+	DocumentID openapi_types.UUID `json:"documentID"`
+
+	// Format A date field's format.
+	Format *string `json:"format,omitempty"`
+
+	// Label A custom field's label.
+	Label *string `json:"label,omitempty"`
+
+	// Modifiable Whether a date field's value can be changed.
+	Modifiable *bool `json:"modifiable,omitempty"`
+
+	// Page The page the field is on, from 1.
+	Page *int32 `json:"page,omitempty"`
+
+	// ParticipantID The participant who fills the field.
+	ParticipantID openapi_types.UUID `json:"participantID"`
+
+	// Required Whether the participant must fill the field.
+	Required *bool `json:"required,omitempty"`
+
+	// Type The kind of a field.
+	Type FieldType `json:"type"`
 }
 
 // FieldList defines model for FieldList.
@@ -2366,40 +1388,13 @@ type FieldList struct {
 	Items *[]Field `json:"items,omitempty"`
 }
 
+// FieldType The kind of a field.
+type FieldType string
+
 // FieldUpdate defines model for FieldUpdate.
 type FieldUpdate struct {
 	union json.RawMessage
 }
-
-// Initials Response representing an Initials field
-type Initials struct {
-	// ID Unique ID of the field
-	ID *openapi_types.UUID `json:"ID,omitempty"`
-
-	// BoundingBox An array of numbers in the format [x, y, w, h] that defines the field's bounding box on the page:
-	//
-	// - `x, y` are the coordinates of the top-left corner, measured in points (pt).
-	// - `w, h` are the width and height of the bounding box, also in points (pt).
-	//
-	// For more information on calculating positions, see the [Bounding Box Guide](https://developers.gonitro.com/docs/build-nitro/bounding-box).
-	BoundingBox []float32 `json:"boundingBox"`
-
-	// DocumentID ID of the document to which this field belongs.
-	DocumentID openapi_types.UUID `json:"documentID"`
-
-	// Page The page number where the field appears. Pages follow 1-based indexing, so the first page is 1.
-	Page *int32 `json:"page,omitempty"`
-
-	// ParticipantID The unique identifier of the participant assigned to the field. Fields can only be created for participants with the signer role.
-	ParticipantID openapi_types.UUID `json:"participantID"`
-
-	// Required A boolean that indicates whether the participant must complete the field.
-	Required *bool        `json:"required,omitempty"`
-	Type     InitialsType `json:"type"`
-}
-
-// InitialsType defines model for Initials.Type.
-type InitialsType string
 
 // InternalServerErrorProblemDetail Internal Server Error details
 type InternalServerErrorProblemDetail struct {
@@ -2433,36 +1428,6 @@ type JobStatusResponse struct {
 
 // JobStatusResponseStatus The current status of the file conversion Job
 type JobStatusResponseStatus string
-
-// Name Response representing a Name field
-type Name struct {
-	// ID Unique ID of the field
-	ID *openapi_types.UUID `json:"ID,omitempty"`
-
-	// BoundingBox An array of numbers in the format [x, y, w, h] that defines the field's bounding box on the page:
-	//
-	// - `x, y` are the coordinates of the top-left corner, measured in points (pt).
-	// - `w, h` are the width and height of the bounding box, also in points (pt).
-	//
-	// For more information on calculating positions, see the [Bounding Box Guide](https://developers.gonitro.com/docs/build-nitro/bounding-box).
-	BoundingBox []float32 `json:"boundingBox"`
-
-	// DocumentID ID of the document to which this field belongs.
-	DocumentID openapi_types.UUID `json:"documentID"`
-
-	// Page The page number where the field appears. Pages follow 1-based indexing, so the first page is 1.
-	Page *int32 `json:"page,omitempty"`
-
-	// ParticipantID The unique identifier of the participant assigned to the field. Fields can only be created for participants with the signer role.
-	ParticipantID openapi_types.UUID `json:"participantID"`
-
-	// Required A boolean that indicates whether the participant must complete the field.
-	Required *bool    `json:"required,omitempty"`
-	Type     NameType `json:"type"`
-}
-
-// NameType defines model for Name.Type.
-type NameType string
 
 // NotFoundProblemDetail Not Found error details
 type NotFoundProblemDetail struct {
@@ -2553,10 +1518,8 @@ type ParticipantCreate struct {
 	// Email The email address of the participant
 	Email *string `json:"email,omitempty"`
 
-	// Role Role of the participant.
-	// - `signer`: A participant with the signer role can have fields assigned to them in order to sign the documents in the envelope.
-	// - `cc`: A participant with the cc role has read-only access. They can view the documents but cannot interact with them, so you cannot assign fields to a cc participant.
-	Role ParticipantCreateRole `json:"role"`
+	// Role What a participant does: a signer signs, a cc receives a copy.
+	Role ParticipantRole `json:"role"`
 }
 
 // ParticipantCreate_Authentication Participant authentication
@@ -2571,11 +1534,6 @@ type ParticipantCreate_Authentication struct {
 	union json.RawMessage
 }
 
-// ParticipantCreateRole Role of the participant.
-// - `signer`: A participant with the signer role can have fields assigned to them in order to sign the documents in the envelope.
-// - `cc`: A participant with the cc role has read-only access. They can view the documents but cannot interact with them, so you cannot assign fields to a cc participant.
-type ParticipantCreateRole string
-
 // ParticipantList #### Fields
 type ParticipantList struct {
 	// Items An array of participants associated with the package
@@ -2584,6 +1542,9 @@ type ParticipantList struct {
 	// Total The total number of items available in the collection
 	Total *int32 `json:"total,omitempty"`
 }
+
+// ParticipantRole What a participant does: a signer signs, a cc receives a copy.
+type ParticipantRole string
 
 // ParticipantUpdate defines model for ParticipantUpdate.
 type ParticipantUpdate struct {
@@ -2607,12 +1568,9 @@ type PendingDocumentResponse struct {
 	// Name Name of the file provided by the user.
 	Name string `json:"name"`
 
-	// Status Current status of the document.
-	Status *PendingDocumentResponseStatus `json:"status,omitempty"`
+	// Status The status of a document.
+	Status *DocumentStatus `json:"status,omitempty"`
 }
-
-// PendingDocumentResponseStatus Current status of the document.
-type PendingDocumentResponseStatus string
 
 // RenameDocumentRequest defines model for RenameDocumentRequest.
 type RenameDocumentRequest struct {
@@ -2652,30 +1610,6 @@ type SMS struct {
 // SMSType defines model for SMS.Type.
 type SMSType string
 
-// SealedDocumentResponse Response for a sealed document
-type SealedDocumentResponse struct {
-	// ID Unique uuid identifier for the document.
-	ID openapi_types.UUID `json:"ID"`
-
-	// CreatedAt UTC timestamp indicating when the document was created.
-	CreatedAt *time.Time `json:"createdAt,omitempty"`
-
-	// Name Name of the file provided by the user.
-	Name string `json:"name"`
-
-	// NumPages Number of pages of the document.
-	NumPages *int32 `json:"numPages,omitempty"`
-
-	// SizeBytes Size in bytes of the document.
-	SizeBytes *int64 `json:"sizeBytes,omitempty"`
-
-	// Status Current status of the document.
-	Status *SealedDocumentResponseStatus `json:"status,omitempty"`
-}
-
-// SealedDocumentResponseStatus Current status of the document.
-type SealedDocumentResponseStatus string
-
 // SendReminders defines model for SendReminders.
 type SendReminders struct {
 	// Notification The `notification` object defines the reminder notifications  sent to pending participants. It contains a `subject` and a `body` as nested parameters, and both fields support dynamic variables.
@@ -2702,60 +1636,6 @@ type SendReminders struct {
 	// **Note**: If the `notification` object is not provided in the request (or an empty object `{}` is sent), reminder emails will be sent using the default notification template that was configured when the envelope was created.
 	Notification *Notification `json:"notification,omitempty"`
 }
-
-// Signature Response representing a Signature field
-type Signature struct {
-	// ID Unique ID of the field
-	ID *openapi_types.UUID `json:"ID,omitempty"`
-
-	// BoundingBox An array of numbers in the format [x, y, w, h] that defines the field's bounding box on the page:
-	//
-	// - `x, y` are the coordinates of the top-left corner, measured in points (pt).
-	// - `w, h` are the width and height of the bounding box, also in points (pt).
-	//
-	// For more information on calculating positions, see the [Bounding Box Guide](https://developers.gonitro.com/docs/build-nitro/bounding-box).
-	BoundingBox []float32 `json:"boundingBox"`
-
-	// DocumentID ID of the document to which this field belongs.
-	DocumentID openapi_types.UUID `json:"documentID"`
-
-	// Page The page number where the field appears. Pages follow 1-based indexing, so the first page is 1.
-	Page *int32 `json:"page,omitempty"`
-
-	// ParticipantID The unique identifier of the participant assigned to the field. Fields can only be created for participants with the signer role.
-	ParticipantID openapi_types.UUID `json:"participantID"`
-
-	// Required A boolean that indicates whether the participant must complete the field.
-	Required *bool         `json:"required,omitempty"`
-	Type     SignatureType `json:"type"`
-}
-
-// SignatureType defines model for Signature.Type.
-type SignatureType string
-
-// SignedDocumentResponse Response for a signed document
-type SignedDocumentResponse struct {
-	// ID Unique uuid identifier for the document.
-	ID openapi_types.UUID `json:"ID"`
-
-	// CreatedAt UTC timestamp indicating when the document was created.
-	CreatedAt *time.Time `json:"createdAt,omitempty"`
-
-	// Name Name of the file provided by the user.
-	Name string `json:"name"`
-
-	// NumPages Number of pages of the document.
-	NumPages *int32 `json:"numPages,omitempty"`
-
-	// SizeBytes Size in bytes of the document.
-	SizeBytes *int64 `json:"sizeBytes,omitempty"`
-
-	// Status Current status of the document.
-	Status *SignedDocumentResponseStatus `json:"status,omitempty"`
-}
-
-// SignedDocumentResponseStatus Current status of the document.
-type SignedDocumentResponseStatus string
 
 // SignerSigningURL defines model for SignerSigningUrl.
 type SignerSigningURL struct {
@@ -2793,10 +1673,8 @@ type SingleParticipantRequest struct {
 	// Email The email address of the participant
 	Email *string `json:"email,omitempty"`
 
-	// Role Role of the participant.
-	// - `signer`: A participant with the signer role can have fields assigned to them in order to sign the documents in the envelope.
-	// - `cc`: A participant with the cc role has read-only access. They can view the documents but cannot interact with them, so you cannot assign fields to a cc participant.
-	Role SingleParticipantRequestRole `json:"role"`
+	// Role What a participant does: a signer signs, a cc receives a copy.
+	Role ParticipantRole `json:"role"`
 }
 
 // SingleParticipantRequest_Authentication Participant authentication
@@ -2810,41 +1688,6 @@ type SingleParticipantRequest struct {
 type SingleParticipantRequest_Authentication struct {
 	union json.RawMessage
 }
-
-// SingleParticipantRequestRole Role of the participant.
-// - `signer`: A participant with the signer role can have fields assigned to them in order to sign the documents in the envelope.
-// - `cc`: A participant with the cc role has read-only access. They can view the documents but cannot interact with them, so you cannot assign fields to a cc participant.
-type SingleParticipantRequestRole string
-
-// Title Response representing a Title field
-type Title struct {
-	// ID Unique ID of the field
-	ID *openapi_types.UUID `json:"ID,omitempty"`
-
-	// BoundingBox An array of numbers in the format [x, y, w, h] that defines the field's bounding box on the page:
-	//
-	// - `x, y` are the coordinates of the top-left corner, measured in points (pt).
-	// - `w, h` are the width and height of the bounding box, also in points (pt).
-	//
-	// For more information on calculating positions, see the [Bounding Box Guide](https://developers.gonitro.com/docs/build-nitro/bounding-box).
-	BoundingBox []float32 `json:"boundingBox"`
-
-	// DocumentID ID of the document to which this field belongs.
-	DocumentID openapi_types.UUID `json:"documentID"`
-
-	// Page The page number where the field appears. Pages follow 1-based indexing, so the first page is 1.
-	Page *int32 `json:"page,omitempty"`
-
-	// ParticipantID The unique identifier of the participant assigned to the field. Fields can only be created for participants with the signer role.
-	ParticipantID openapi_types.UUID `json:"participantID"`
-
-	// Required A boolean that indicates whether the participant must complete the field.
-	Required *bool     `json:"required,omitempty"`
-	Type     TitleType `json:"type"`
-}
-
-// TitleType defines model for Title.Type.
-type TitleType string
 
 // UnauthorizedProblemDetail Unauthorized error details
 type UnauthorizedProblemDetail struct {
@@ -3123,30 +1966,6 @@ type UpdateTitleField struct {
 
 // UpdateTitleFieldType defines model for UpdateTitleField.Type.
 type UpdateTitleFieldType string
-
-// UploadedDocumentResponse Response for an uploaded document
-type UploadedDocumentResponse struct {
-	// ID Unique uuid identifier for the document.
-	ID openapi_types.UUID `json:"ID"`
-
-	// CreatedAt UTC timestamp indicating when the document was created.
-	CreatedAt *time.Time `json:"createdAt,omitempty"`
-
-	// Name Name of the file provided by the user.
-	Name string `json:"name"`
-
-	// NumPages Number of pages of the document.
-	NumPages *int32 `json:"numPages,omitempty"`
-
-	// SizeBytes Size in bytes of the document.
-	SizeBytes *int64 `json:"sizeBytes,omitempty"`
-
-	// Status Current status of the document.
-	Status *UploadedDocumentResponseStatus `json:"status,omitempty"`
-}
-
-// UploadedDocumentResponseStatus Current status of the document.
-type UploadedDocumentResponseStatus string
 
 // GetTokenRfc6749Params defines parameters for GetTokenRfc6749.
 type GetTokenRfc6749Params struct {
@@ -3786,849 +2605,6 @@ func (t CreateParticipantRequest) MarshalJSON() ([]byte, error) {
 }
 
 func (t *CreateParticipantRequest) UnmarshalJSON(b []byte) error {
-	err := t.union.UnmarshalJSON(b)
-	return err
-}
-
-// AsCreateCheckboxFieldResponse returns the union data inside the CreatedField as a CreateCheckboxFieldResponse
-func (t CreatedField) AsCreateCheckboxFieldResponse() (CreateCheckboxFieldResponse, error) {
-	var body CreateCheckboxFieldResponse
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCreateCheckboxFieldResponse overwrites any union data inside the CreatedField as the provided CreateCheckboxFieldResponse
-func (t *CreatedField) FromCreateCheckboxFieldResponse(v CreateCheckboxFieldResponse) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"checkbox"}`))
-	t.union = b
-	return err
-}
-
-// MergeCreateCheckboxFieldResponse performs a merge with any union data inside the CreatedField, using the provided CreateCheckboxFieldResponse
-func (t *CreatedField) MergeCreateCheckboxFieldResponse(v CreateCheckboxFieldResponse) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"checkbox"}`))
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsCreateCompanyFieldResponse returns the union data inside the CreatedField as a CreateCompanyFieldResponse
-func (t CreatedField) AsCreateCompanyFieldResponse() (CreateCompanyFieldResponse, error) {
-	var body CreateCompanyFieldResponse
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCreateCompanyFieldResponse overwrites any union data inside the CreatedField as the provided CreateCompanyFieldResponse
-func (t *CreatedField) FromCreateCompanyFieldResponse(v CreateCompanyFieldResponse) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"company"}`))
-	t.union = b
-	return err
-}
-
-// MergeCreateCompanyFieldResponse performs a merge with any union data inside the CreatedField, using the provided CreateCompanyFieldResponse
-func (t *CreatedField) MergeCreateCompanyFieldResponse(v CreateCompanyFieldResponse) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"company"}`))
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsCreateCustomFieldResponse returns the union data inside the CreatedField as a CreateCustomFieldResponse
-func (t CreatedField) AsCreateCustomFieldResponse() (CreateCustomFieldResponse, error) {
-	var body CreateCustomFieldResponse
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCreateCustomFieldResponse overwrites any union data inside the CreatedField as the provided CreateCustomFieldResponse
-func (t *CreatedField) FromCreateCustomFieldResponse(v CreateCustomFieldResponse) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"custom"}`))
-	t.union = b
-	return err
-}
-
-// MergeCreateCustomFieldResponse performs a merge with any union data inside the CreatedField, using the provided CreateCustomFieldResponse
-func (t *CreatedField) MergeCreateCustomFieldResponse(v CreateCustomFieldResponse) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"custom"}`))
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsCreateDateFieldResponse returns the union data inside the CreatedField as a CreateDateFieldResponse
-func (t CreatedField) AsCreateDateFieldResponse() (CreateDateFieldResponse, error) {
-	var body CreateDateFieldResponse
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCreateDateFieldResponse overwrites any union data inside the CreatedField as the provided CreateDateFieldResponse
-func (t *CreatedField) FromCreateDateFieldResponse(v CreateDateFieldResponse) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"date"}`))
-	t.union = b
-	return err
-}
-
-// MergeCreateDateFieldResponse performs a merge with any union data inside the CreatedField, using the provided CreateDateFieldResponse
-func (t *CreatedField) MergeCreateDateFieldResponse(v CreateDateFieldResponse) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"date"}`))
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsCreateInitialsFieldResponse returns the union data inside the CreatedField as a CreateInitialsFieldResponse
-func (t CreatedField) AsCreateInitialsFieldResponse() (CreateInitialsFieldResponse, error) {
-	var body CreateInitialsFieldResponse
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCreateInitialsFieldResponse overwrites any union data inside the CreatedField as the provided CreateInitialsFieldResponse
-func (t *CreatedField) FromCreateInitialsFieldResponse(v CreateInitialsFieldResponse) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"initials"}`))
-	t.union = b
-	return err
-}
-
-// MergeCreateInitialsFieldResponse performs a merge with any union data inside the CreatedField, using the provided CreateInitialsFieldResponse
-func (t *CreatedField) MergeCreateInitialsFieldResponse(v CreateInitialsFieldResponse) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"initials"}`))
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsCreateNameFieldResponse returns the union data inside the CreatedField as a CreateNameFieldResponse
-func (t CreatedField) AsCreateNameFieldResponse() (CreateNameFieldResponse, error) {
-	var body CreateNameFieldResponse
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCreateNameFieldResponse overwrites any union data inside the CreatedField as the provided CreateNameFieldResponse
-func (t *CreatedField) FromCreateNameFieldResponse(v CreateNameFieldResponse) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"name"}`))
-	t.union = b
-	return err
-}
-
-// MergeCreateNameFieldResponse performs a merge with any union data inside the CreatedField, using the provided CreateNameFieldResponse
-func (t *CreatedField) MergeCreateNameFieldResponse(v CreateNameFieldResponse) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"name"}`))
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsCreateSignatureFieldResponse returns the union data inside the CreatedField as a CreateSignatureFieldResponse
-func (t CreatedField) AsCreateSignatureFieldResponse() (CreateSignatureFieldResponse, error) {
-	var body CreateSignatureFieldResponse
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCreateSignatureFieldResponse overwrites any union data inside the CreatedField as the provided CreateSignatureFieldResponse
-func (t *CreatedField) FromCreateSignatureFieldResponse(v CreateSignatureFieldResponse) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"signature"}`))
-	t.union = b
-	return err
-}
-
-// MergeCreateSignatureFieldResponse performs a merge with any union data inside the CreatedField, using the provided CreateSignatureFieldResponse
-func (t *CreatedField) MergeCreateSignatureFieldResponse(v CreateSignatureFieldResponse) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"signature"}`))
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsCreateTitleFieldResponse returns the union data inside the CreatedField as a CreateTitleFieldResponse
-func (t CreatedField) AsCreateTitleFieldResponse() (CreateTitleFieldResponse, error) {
-	var body CreateTitleFieldResponse
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCreateTitleFieldResponse overwrites any union data inside the CreatedField as the provided CreateTitleFieldResponse
-func (t *CreatedField) FromCreateTitleFieldResponse(v CreateTitleFieldResponse) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"title"}`))
-	t.union = b
-	return err
-}
-
-// MergeCreateTitleFieldResponse performs a merge with any union data inside the CreatedField, using the provided CreateTitleFieldResponse
-func (t *CreatedField) MergeCreateTitleFieldResponse(v CreateTitleFieldResponse) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"title"}`))
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-func (t CreatedField) Discriminator() (string, error) {
-	var discriminator struct {
-		Discriminator string `json:"type"`
-	}
-	err := json.Unmarshal(t.union, &discriminator)
-	return discriminator.Discriminator, err
-}
-
-func (t CreatedField) ValueByDiscriminator() (interface{}, error) {
-	discriminator, err := t.Discriminator()
-	if err != nil {
-		return nil, err
-	}
-	switch discriminator {
-	case "checkbox":
-		return t.AsCreateCheckboxFieldResponse()
-	case "company":
-		return t.AsCreateCompanyFieldResponse()
-	case "custom":
-		return t.AsCreateCustomFieldResponse()
-	case "date":
-		return t.AsCreateDateFieldResponse()
-	case "initials":
-		return t.AsCreateInitialsFieldResponse()
-	case "name":
-		return t.AsCreateNameFieldResponse()
-	case "signature":
-		return t.AsCreateSignatureFieldResponse()
-	case "title":
-		return t.AsCreateTitleFieldResponse()
-	default:
-		return nil, errors.New("unknown discriminator value: " + discriminator)
-	}
-}
-
-func (t CreatedField) MarshalJSON() ([]byte, error) {
-	b, err := t.union.MarshalJSON()
-	return b, err
-}
-
-func (t *CreatedField) UnmarshalJSON(b []byte) error {
-	err := t.union.UnmarshalJSON(b)
-	return err
-}
-
-// AsPendingDocumentResponse returns the union data inside the Document as a PendingDocumentResponse
-func (t Document) AsPendingDocumentResponse() (PendingDocumentResponse, error) {
-	var body PendingDocumentResponse
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromPendingDocumentResponse overwrites any union data inside the Document as the provided PendingDocumentResponse
-func (t *Document) FromPendingDocumentResponse(v PendingDocumentResponse) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"status":"pending"}`))
-	t.union = b
-	return err
-}
-
-// MergePendingDocumentResponse performs a merge with any union data inside the Document, using the provided PendingDocumentResponse
-func (t *Document) MergePendingDocumentResponse(v PendingDocumentResponse) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"status":"pending"}`))
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsUploadedDocumentResponse returns the union data inside the Document as a UploadedDocumentResponse
-func (t Document) AsUploadedDocumentResponse() (UploadedDocumentResponse, error) {
-	var body UploadedDocumentResponse
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromUploadedDocumentResponse overwrites any union data inside the Document as the provided UploadedDocumentResponse
-func (t *Document) FromUploadedDocumentResponse(v UploadedDocumentResponse) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"status":"uploaded"}`))
-	t.union = b
-	return err
-}
-
-// MergeUploadedDocumentResponse performs a merge with any union data inside the Document, using the provided UploadedDocumentResponse
-func (t *Document) MergeUploadedDocumentResponse(v UploadedDocumentResponse) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"status":"uploaded"}`))
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsFailedDocumentResponse returns the union data inside the Document as a FailedDocumentResponse
-func (t Document) AsFailedDocumentResponse() (FailedDocumentResponse, error) {
-	var body FailedDocumentResponse
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromFailedDocumentResponse overwrites any union data inside the Document as the provided FailedDocumentResponse
-func (t *Document) FromFailedDocumentResponse(v FailedDocumentResponse) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"status":"failed"}`))
-	t.union = b
-	return err
-}
-
-// MergeFailedDocumentResponse performs a merge with any union data inside the Document, using the provided FailedDocumentResponse
-func (t *Document) MergeFailedDocumentResponse(v FailedDocumentResponse) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"status":"failed"}`))
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsSignedDocumentResponse returns the union data inside the Document as a SignedDocumentResponse
-func (t Document) AsSignedDocumentResponse() (SignedDocumentResponse, error) {
-	var body SignedDocumentResponse
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromSignedDocumentResponse overwrites any union data inside the Document as the provided SignedDocumentResponse
-func (t *Document) FromSignedDocumentResponse(v SignedDocumentResponse) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"status":"signed"}`))
-	t.union = b
-	return err
-}
-
-// MergeSignedDocumentResponse performs a merge with any union data inside the Document, using the provided SignedDocumentResponse
-func (t *Document) MergeSignedDocumentResponse(v SignedDocumentResponse) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"status":"signed"}`))
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsSealedDocumentResponse returns the union data inside the Document as a SealedDocumentResponse
-func (t Document) AsSealedDocumentResponse() (SealedDocumentResponse, error) {
-	var body SealedDocumentResponse
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromSealedDocumentResponse overwrites any union data inside the Document as the provided SealedDocumentResponse
-func (t *Document) FromSealedDocumentResponse(v SealedDocumentResponse) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"status":"sealed"}`))
-	t.union = b
-	return err
-}
-
-// MergeSealedDocumentResponse performs a merge with any union data inside the Document, using the provided SealedDocumentResponse
-func (t *Document) MergeSealedDocumentResponse(v SealedDocumentResponse) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"status":"sealed"}`))
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-func (t Document) Discriminator() (string, error) {
-	var discriminator struct {
-		Discriminator string `json:"status"`
-	}
-	err := json.Unmarshal(t.union, &discriminator)
-	return discriminator.Discriminator, err
-}
-
-func (t Document) ValueByDiscriminator() (interface{}, error) {
-	discriminator, err := t.Discriminator()
-	if err != nil {
-		return nil, err
-	}
-	switch discriminator {
-	case "failed":
-		return t.AsFailedDocumentResponse()
-	case "pending":
-		return t.AsPendingDocumentResponse()
-	case "sealed":
-		return t.AsSealedDocumentResponse()
-	case "signed":
-		return t.AsSignedDocumentResponse()
-	case "uploaded":
-		return t.AsUploadedDocumentResponse()
-	default:
-		return nil, errors.New("unknown discriminator value: " + discriminator)
-	}
-}
-
-func (t Document) MarshalJSON() ([]byte, error) {
-	b, err := t.union.MarshalJSON()
-	return b, err
-}
-
-func (t *Document) UnmarshalJSON(b []byte) error {
-	err := t.union.UnmarshalJSON(b)
-	return err
-}
-
-// AsCheckbox returns the union data inside the Field as a Checkbox
-func (t Field) AsCheckbox() (Checkbox, error) {
-	var body Checkbox
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCheckbox overwrites any union data inside the Field as the provided Checkbox
-func (t *Field) FromCheckbox(v Checkbox) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"checkbox"}`))
-	t.union = b
-	return err
-}
-
-// MergeCheckbox performs a merge with any union data inside the Field, using the provided Checkbox
-func (t *Field) MergeCheckbox(v Checkbox) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"checkbox"}`))
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsCompany returns the union data inside the Field as a Company
-func (t Field) AsCompany() (Company, error) {
-	var body Company
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCompany overwrites any union data inside the Field as the provided Company
-func (t *Field) FromCompany(v Company) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"company"}`))
-	t.union = b
-	return err
-}
-
-// MergeCompany performs a merge with any union data inside the Field, using the provided Company
-func (t *Field) MergeCompany(v Company) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"company"}`))
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsCustom returns the union data inside the Field as a Custom
-func (t Field) AsCustom() (Custom, error) {
-	var body Custom
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCustom overwrites any union data inside the Field as the provided Custom
-func (t *Field) FromCustom(v Custom) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"custom"}`))
-	t.union = b
-	return err
-}
-
-// MergeCustom performs a merge with any union data inside the Field, using the provided Custom
-func (t *Field) MergeCustom(v Custom) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"custom"}`))
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsDate returns the union data inside the Field as a Date
-func (t Field) AsDate() (Date, error) {
-	var body Date
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromDate overwrites any union data inside the Field as the provided Date
-func (t *Field) FromDate(v Date) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"date"}`))
-	t.union = b
-	return err
-}
-
-// MergeDate performs a merge with any union data inside the Field, using the provided Date
-func (t *Field) MergeDate(v Date) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"date"}`))
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsInitials returns the union data inside the Field as a Initials
-func (t Field) AsInitials() (Initials, error) {
-	var body Initials
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromInitials overwrites any union data inside the Field as the provided Initials
-func (t *Field) FromInitials(v Initials) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"initials"}`))
-	t.union = b
-	return err
-}
-
-// MergeInitials performs a merge with any union data inside the Field, using the provided Initials
-func (t *Field) MergeInitials(v Initials) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"initials"}`))
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsName returns the union data inside the Field as a Name
-func (t Field) AsName() (Name, error) {
-	var body Name
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromName overwrites any union data inside the Field as the provided Name
-func (t *Field) FromName(v Name) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"name"}`))
-	t.union = b
-	return err
-}
-
-// MergeName performs a merge with any union data inside the Field, using the provided Name
-func (t *Field) MergeName(v Name) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"name"}`))
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsSignature returns the union data inside the Field as a Signature
-func (t Field) AsSignature() (Signature, error) {
-	var body Signature
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromSignature overwrites any union data inside the Field as the provided Signature
-func (t *Field) FromSignature(v Signature) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"signature"}`))
-	t.union = b
-	return err
-}
-
-// MergeSignature performs a merge with any union data inside the Field, using the provided Signature
-func (t *Field) MergeSignature(v Signature) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"signature"}`))
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsTitle returns the union data inside the Field as a Title
-func (t Field) AsTitle() (Title, error) {
-	var body Title
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromTitle overwrites any union data inside the Field as the provided Title
-func (t *Field) FromTitle(v Title) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"title"}`))
-	t.union = b
-	return err
-}
-
-// MergeTitle performs a merge with any union data inside the Field, using the provided Title
-func (t *Field) MergeTitle(v Title) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"title"}`))
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-func (t Field) Discriminator() (string, error) {
-	var discriminator struct {
-		Discriminator string `json:"type"`
-	}
-	err := json.Unmarshal(t.union, &discriminator)
-	return discriminator.Discriminator, err
-}
-
-func (t Field) ValueByDiscriminator() (interface{}, error) {
-	discriminator, err := t.Discriminator()
-	if err != nil {
-		return nil, err
-	}
-	switch discriminator {
-	case "checkbox":
-		return t.AsCheckbox()
-	case "company":
-		return t.AsCompany()
-	case "custom":
-		return t.AsCustom()
-	case "date":
-		return t.AsDate()
-	case "initials":
-		return t.AsInitials()
-	case "name":
-		return t.AsName()
-	case "signature":
-		return t.AsSignature()
-	case "title":
-		return t.AsTitle()
-	default:
-		return nil, errors.New("unknown discriminator value: " + discriminator)
-	}
-}
-
-func (t Field) MarshalJSON() ([]byte, error) {
-	b, err := t.union.MarshalJSON()
-	return b, err
-}
-
-func (t *Field) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }
@@ -7510,14 +5486,6 @@ type GetDocumentResponseObject interface {
 
 type GetDocument200JSONResponse Document
 
-func (t GetDocument200JSONResponse) MarshalJSON() ([]byte, error) {
-	return Document(t).MarshalJSON()
-}
-
-func (t *GetDocument200JSONResponse) UnmarshalJSON(b []byte) error {
-	return (*Document)(t).UnmarshalJSON(b)
-}
-
 func (response GetDocument200JSONResponse) VisitGetDocumentResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
@@ -7569,14 +5537,6 @@ type UpdateDocumentResponseObject interface {
 }
 
 type UpdateDocument200JSONResponse Document
-
-func (t UpdateDocument200JSONResponse) MarshalJSON() ([]byte, error) {
-	return Document(t).MarshalJSON()
-}
-
-func (t *UpdateDocument200JSONResponse) UnmarshalJSON(b []byte) error {
-	return (*Document)(t).UnmarshalJSON(b)
-}
 
 func (response UpdateDocument200JSONResponse) VisitUpdateDocumentResponse(w http.ResponseWriter) error {
 
@@ -7723,14 +5683,6 @@ func (response CreateField200JSONResponse) VisitCreateFieldResponse(w http.Respo
 
 type CreateField201JSONResponse CreatedField
 
-func (t CreateField201JSONResponse) MarshalJSON() ([]byte, error) {
-	return CreatedField(t).MarshalJSON()
-}
-
-func (t *CreateField201JSONResponse) UnmarshalJSON(b []byte) error {
-	return (*CreatedField)(t).UnmarshalJSON(b)
-}
-
 func (response CreateField201JSONResponse) VisitCreateFieldResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
@@ -7857,14 +5809,6 @@ type UpdateFieldResponseObject interface {
 }
 
 type UpdateField200JSONResponse Field
-
-func (t UpdateField200JSONResponse) MarshalJSON() ([]byte, error) {
-	return Field(t).MarshalJSON()
-}
-
-func (t *UpdateField200JSONResponse) UnmarshalJSON(b []byte) error {
-	return (*Field)(t).UnmarshalJSON(b)
-}
 
 func (response UpdateField200JSONResponse) VisitUpdateFieldResponse(w http.ResponseWriter) error {
 
@@ -10109,263 +8053,243 @@ func (sh *strictHandler) ForwardTransformationsRequest(w http.ResponseWriter, r 
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L3rctu4lj/6KihlTqXbLcqSb0k0teuMEzl7u6eddsXO6dPTTrUhEpKYUAA3AdnWTlx1Ps0DzLfzevMk",
-	"/8LClRQpUbacThzuD7sdEXes9cPCwrp8aoVsmjJKqOCt/qcWDydkiuHPwzAknL9iEZH/iggPszgVMaOt",
-	"vv6GQvmx3UozlpJMxATq4Xr1OuhYoOmMCxQyKnBM0ZCIa0Io2gt2d1A4wRkOBcl4p9VuiXlKWv0WF1lM",
-	"x61b88OnFqGzaav/hz/Y9+2WiEUiy0Ophdq3roAeD9S7bbcOZ2Jyzj4S+pb8c0a4kD3kJxcmMaHieLA4",
-	"tfMJQeorOh6gEcsQnomJ+SnMSESoiHHC0Shh1612axrTXwgdi0mr3yuZoap4RsKMiKW9fbjWpe7d6W27",
-	"lZF/zuKMRHJN7VwLg3lvK7LhBxKKwsrxlFFOFpdO0QUUKp+PKoAElChZEXKTxhnhx2XVZR0EBbD8CYl4",
-	"SlBMESchoxFvtVsjlk2xaPVbMRUHe679mAoyJhkQlWzlXFPW4vjgM5LV0A9insYhTpI5evqS4IxkT38s",
-	"J7TiQr3EkSau04wNEzIdEIHjZLHHlzhCuiQiWcYyFEFJORdyg6dpooepqrdM2SucxJFahBGOExK12q2Y",
-	"coFpKEeyzeMx3Sb0iiQsJbIxLrCY8VZ/r9t1jOH17uY1ESLl/e3tiKjaGe+MGY1Fxjohm25HLOTbw1mc",
-	"RAH8uA3D5k/2ut1giKMgs+25Mf6pysiZUDyVnQAkUCbQkKBhgulHWMc8KUUVa3aIJrMppkFGcISHCZEU",
-	"kWCqVoOnJIxHcYgEQ2ISc8TCcJZlRK5LKbUJQnnMqCLeKIplKzg59Udy2y6OwJZDqdrfwPbrzaGEMNwe",
-	"Lc7q3dtjlJERgcEiMcECxcDZo5hwJCbETW75pMxel5H3P87PT5EqYIDd55ndnXKeUQSzOGY+YZloFzeE",
-	"z6ZTnM0RG8Gw9RqhcqB2ML/+gqxquZQEK3Z5sXZ+PKckC0YxSSKf+aaEczwmvI0+kjmJ0HCOVBlJ551F",
-	"CigFi1ny8bWs5J1H+a5fZQQLgqazRMRpQlQXHF1nOE1JJBEQUxQLMuUIZxmeL5zW8G2x3V9iLuQm6fYE",
-	"k4cJFqSDjnA40TMJsTy0EaZzxGdpyjJBIv1JTkVO0jbPKPl11Or/UezoFGd4SuQ57zpBGL2akPDjkN2o",
-	"5hZGPWQzGsV0/JLdlJAHVXOV46ez6VC2HVOgCkXQ6I+bNpq30XUbTd4r6onIKKaadKDL//3//n+OTDdI",
-	"joSpJlI8Jv0LekEDdCmbuUQ4I/AlZCyLYooF4Ya+BUuDhIykjJNRkrXRlGA+y9TOpCymgqMfUvFjB5qT",
-	"43HNXceRmCBMIzQh8XgiTJv+oNoIJ5wtNnZBX7MMTVkmD0E1aUmTjKIQJ+EswUI2kDIO5M7biBPV6R8v",
-	"Tesv2Q36+yyOyPsf1sV9M8JgyG7kaHw6sJAyShj2zha1UZLop/jmWJXeA3nF/UMXVYQsDwU8rjiq5Re9",
-	"9+h6QvSKKtKUnIEz3kGnkj3RiCUJu0a9YIg57EtEbmI6biPOdKWMC9VgzFGvUw8WU5yJOIxTXC0szmj8",
-	"zxlxuJVZUHR1EebyvCaROrT0FDrotWJLyYCMJnPJhYp1IhACvRY4uo7FRJ0RsqUMZSwhuVnMZnFUBpFO",
-	"FlwE4CFjCcFUQy+N4hDI/npCxIRkC9PQcr4UWoS3Fx4M6gbLZPtQY0Etyd4XYH2UKG6Jrus1aSCndduu",
-	"C1JsmkrwazCqwagGo75vjFJQ8NAQpXupj1AzLti0AagGoCoBKsFDUnKVllMPPeoBiZ630ZzNFKekGbuK",
-	"I0lktuIVQdAa8HeOgVbouhqQ/D5AEujpoTFSdVIbIgfyPw1ANgBZBZCmrTKEjCzx+PgouVkp5OY+PQAJ",
-	"XMdJgvBMMLlYSoOcslSuFZFMRxE27O2zHUsJVWQTsXA2JVRo1Y5R5MJuSDCKyAjPElADzwDooJJsnVF0",
-	"PYnDHIS4dm1D6Nx9lhOZYjqDYZIoFq41PBIkQ7GAuQRmCryN4hGihEQkskNSwCx3Wy2XWg0G68iBEJ32",
-	"6Aet2uZoxgk6I6kggP29bhvtdHf2f+xfUIQCdHlysj0YbP/++++/X6L//e//Qd0X273utixiCwSDQeAX",
-	"CHrdIFfgBA0GyJU4IynqdZFXZDDYPjnxOul1t7svtnMFkGzGLwHNLBRZLKMn5pWUJbZhXqqc/LQN8/IK",
-	"BDAvVyCAeeULyBJoMulPp165M5IGvS7q7fV3uxel7ytTFsWjGA/L9bkVBwX8s3hKSLoJJ5iOiaZDDSr6",
-	"0Hs5N2R6QeXPi2Uk4So9ttDkRqOyXp4K049tp/woaiSM70LCkLTywPKFlBfqSxfHNNbvr42E0UgYjY7o",
-	"ewanWGPBAwOUgZz6IPUGT5srUANQDUB95wAFFjgPC04SauoD01k8pljMsgadGnRq0Ok7RyduwOCBIcqC",
-	"Tn2cOpdVG4xqMKrBqO8boxSGPCw+Adi0bt/f+iTX8+5/8EuRBAtdKiL3Wn05Sz6qvWpVGKKeunHVNkfN",
-	"7+6mjFJzrTrTVJ93/y0jo1a/9WTbubdsa9+WbW8iarxuJ9daLa8daytftlbOISI/HfPFOMBIKLMrZ3jk",
-	"YVYQJ0m+ZdMdHD4xR9pWX5v75rTuarAcxYIbYDgeAPiHjI7i8Uy5YNxlO1rtv3a8Znu9IXHPyD3/+wZo",
-	"RlNGCcNZY8RqqslImhEuEZmOV1tMl0H7O7sa/ttLHbx9eKHmaSPSbE6ksf5Cf/S63fZOt9vu7Xfb+933",
-	"DyTtmEfqMqJz1GafsgWzL9OxfilBQ5IwOua1Tv9GuGrswOvLVx5xrmEUXobR2hqzPkQvtRdvELpB6Aah",
-	"G4T+7q3g1wNo3WUpPlNBqDhn7BecjckKf2tdGgnGUCLL1/K6fpcmDEckcqxCbkJCIoOTidzMfxGUxNMY",
-	"EGqnezJc6pFt/gp6O7vbptWcn3Zv159+YdT399bu7QahajUQjAWq1cYFu3HB3qwL9m05x16RTLyOE1Id",
-	"R+IDGy4RlTyQNl4IIbQq6Qh9YEOfkVvd3s7u3v7Bs+D5CzwMwoiMAvlTIH+TP8lfyhblAxuewTa9e/tL",
-	"yVDe/iIpPGVJogagLRn1zlpRLlk6NsO/OI0t40bkSsGFq8e3P7Ah364zk21Ne2tSZb3h/6yGr0+CbEap",
-	"bLrdMmcJSK0qIMX7VedBbnkXwo20WzfBmAU6XsQrOwQ5AklEcLwawV2pNPuN23nzltO85TTC7Fftdl4G",
-	"XdXPB/qtxUIWFPeVyt+2eqFBwq8fCRstQgO8mwPefJ9HdDZV3emLFXQH1DNPwVvIZyxMEXHWgv5QYi6v",
-	"oCQUalFHcZKgGF77Fg2L2soEsu2wv61cStrOeLtttRwGw9u+Y+tfoohWx4Ya1poCbxPCpEH5Rt5t5N0v",
-	"H8KkBLZWC7sarhpZt0HBRtZtQLeRdR+lrLvkTU+dGTCGNSXdJhRWA/FNKKwG97/DUFiLsLla0lYE3wja",
-	"DQo/bkG7AvQHC0iei2HUAHkjwH+/ArzimdoHUKUcP8CCrCfFN9Eam9OjidbYRGtsojU20Rob2amJ1lgz",
-	"WmNR3lh5/QU5o7n8NuLL4778NtJSIy010lIjLTXSUqNp+iafigdqGBX6peW5M3+l9nwzGqY2Yhni5Ipk",
-	"OPGj7cBZLxfHpbFcFtKmzAXptl2rjm/EWbOK9xher4ZTu9UrbyIKr1PnDZ6u1Yel0nUqQSisehUWUqlC",
-	"AK2y+fWb0O6NPN/YzjZn81cd2r0MulZqNSxkNZqNBgkb+9kGeJtL0WO8FB27/isuRk467zc5Qhp8byTd",
-	"BnC/uhwhRahaKd0CRDWSbYN8jWTbAG0j2T5GyfaNGliFVFsnQ8GvNL8wm1b9n8V0nJSNpI6CuqyaU1MX",
-	"VOT9JolWc4g14ntzqnztSbRK4WulNO9gqxHpGzRsRPoGfBuR/jGK9GfeICvkes/Mo99kZGwgvhF4G8z9",
-	"CjMyLsLVSiFXwVQj4Dbo1wi4Ddg2Au5jFHDPdVcVwm1UIdgeGiYwyU7VKYEpvwZUFm00nMOKyhWJYll3",
-	"KiGUZbKxKU5TOZH+J7ck9a3VvbPIrFlts3W/rlrduubrXk3Yu3pG7F4tu9X1zdm92jqhSB2jdq+Wo8E1",
-	"7Nv91K+aTGqZudt6Lh/T/I0aNpDX7T08FLy21/VUWLdqyZav6bmwZr3yLV/Tk2HNehU7vq5ng6v4voAZ",
-	"v8TqgatW5udzg+Q2d3Jbyj46bzJiWUSy2imbc8hVljx7Ees0EtROlbksWmOTKbPJlPlYM2WuG46swChN",
-	"ULJG6bGh6JIbjvgFnpq18X9JnK8G/Rv0f6zovyQeB8SVUN055njAOBTqfyujUXjFlsWk8Iotj0xhCy6P",
-	"T+EVWx6lolBwZawKW355xIpcseq4FcViX3n0iia8RBOMa1MSg5743UM4DIichtqDSnPOQ8QJ4KLe53fv",
-	"jgdXe0gNl+fSEs/dithT/I08ZxCfc0GmnQVJo+Iq7UsFitiPB/D6PCQogkFHaJSxaT72UKkmv4oozNqo",
-	"GnUu2Gq1PAPSDa5ZjtA3tXI+4X4N66dpt2y5KuJSgQJWJUVepYLViY8r1Cmv4asZgf8OSIC7quqdqs8l",
-	"FTnBS/o7g69l1QAFq02b5deSajOdBL+qokmSv1B1UYup81DX1mNWLcEqLduSIS2vWLFXq6pVrN3KauU7",
-	"BapA8+vaakBDzvZ24Qg6pmtqAi3b3K7DZG+YeC1PjlOVIX5ABI7LlB6G794wgaACIlnGMhRBBe7fB2Rd",
-	"1YqrBmfy8QA9NTMOeju7TxFlAo1kay0/5X9LJVY3a8HNX7LOtl0y+Zf8peVSpu9197zDzPRNzZAd+qx7",
-	"/YG58id73b2AMhGoId8WoTaqWLzDYt5/cpMmmKoLnH6YC5XAE3PEQhWSLCRlcEpuBKGQbF72g6MIrns4",
-	"OfVHIm9L+RHYcihVGx3Yfr05lNCJ25XFWb17e4wyMiIw2NxhFetbt+1k+aSWpbz/x/n5qcl3H7KI1BNH",
-	"NRGUnLcTlol2cUP4bDrF2dwKpGqNULngVfXYWmdBlrdcxqhHmgsWcaVMzj4slSRKh2LYq0qMWHmyawH8",
-	"sOSgfnf+Col4SrjA09SIy3IgEHsy1/u1fVWNcr1KITiQbZSrZrk4gZvYmv3LrmVl+Lo4kFkawUDQCRbh",
-	"hHB0aSd5ifQdDmqykRp0zGj9UatXzTIil1+KR0BnXU6R5J9JFtfcUmwPDVQ0RBDwogyPpHTHaG4i9gqi",
-	"PoP8QoUSKkPCuRyGlWnkBeQDGAW02q1QokSiftaiY/lbfiWFq6esRTqfSq4vnbE8yuWunrCIWInQWDz4",
-	"2j+uC6oTFR0LNMEciWuGUsZ5LCEA7uC8D1o7LuV1KmKcXPaRL8ijjIQkviLyTJG4hpVSh1EiqQMDbbQN",
-	"Q0Fn8q85upY3chxF7l7rduUIhxNEyXWuTQipmsXjMclgk0Ki4YNcxWzGcyK7nIq5akL4yjgzE1ZKyBRn",
-	"OEmInMxhkuTvEDgzkyGRoXAuqRHIHNNIhZmNxzSnXrOXDw9FIiKFZEJFMm/Dgc9mAl3jGBhP3tKZvCpz",
-	"rT00diN2qdX9FAZaQjjLuMcQ0FMOjAT7GzHC6VO5OFdEX2gUMtbIF+NvxCqp641ftl0yuEu/tUukyD5H",
-	"nGSK4wRxrbTMqzIgVC/1VpnLe1l8BWQh19RstJxzyKjAMeUIo0s+g44uYQsxuhyyaH6JMEeUcEkmqTXW",
-	"bkORIRMTcyPX+kkUzSmexiG6whlovDjoOLe2Bvr3/8f8vrV1QX/XEYmlMCUFjfhfeS5R0+TyomaOSNCR",
-	"FvswhKUngFiG5Ng7F/TwCscJVryqC2v16KVZnz/l/l/2URWmoiGRnarLVUdX5pJqM6j6J8v+hHHqNtQn",
-	"sKKUn8ExVTGY2jQcRRnhHMWqG+gy5iBxYjNaWLSzORX4pn9Bz1lOQvDm0gZXV/nbVInLl//2w4+Xcjnm",
-	"bJahKeEcjyVeKDm7L7/n5v3jpeypnN60cN6/oJeXl+gDZ/SCflLzv8jR+0Wrjz45felFS++D/P2i9W8/",
-	"lC3Wj3LO2nxBLi+M1xrjXLTafntyM1Vj/4jbFxf0NCGYE4cwxUldXNDzCaYfZauyfMUQLlqqk9sLeguT",
-	"vKALKrKpEh+1eVqOy98vOZeO6TG9wkkcnQksyIqL0pEnVcWqGpzHpOKGtKz8khvR/8X7chmCEcsCDQG5",
-	"e9ALP4UnHSVxKDZw+3kRhKax5vLTXH6+3OXHKFbyfT558uSJfhm4i9rTchPCnLMwhtcE+3gQJjGh4ilH",
-	"OAzZjIraehh7YbtdfMOk5Eaclj7iHKJwlnF5vLCPhBavLOZZ1+wRXGHkaMxpeQlDu1STa6MZV5JmRkQW",
-	"kyt10sjO1bsOG6GMcHkV6Ky3D+/SaA0R3Yjn8qvNvuoE319TzZX2aeSvEwpLBvNwYqH/EXEiBCj7Vy/Q",
-	"0q35jQydchKO4hMicIQFXtwuKSgSKs5LOVku3snxyZE1EZeDMnplewHooN+kbKrz7UZt/aKTgPyDw5Ck",
-	"kpswD2Ju7wK6WxQRQUJtcR6pVBVDIr9ekUxbmJ8OXnspHlRfbBoLMJaMvHssTtNEL+V2Go06/jHb8j9e",
-	"0ajDUkJvpomCUB6w0SgOiZ3RNcsid82dJh3zZb27/IyTLBjHV4QqedDs68ISrrqIFKQXG+5rgQLkqRiR",
-	"qNEUPRpN0V3wdMP4WVsl9aVh8bGqwSqes6rt9OTKYKTeM31QqW2jJ9nVN8cwS20RsYS3V6hO7sXp9nH3",
-	"TpwuF2KWkbcEc0WIJVb3qgjKoEzRZKxTH+ffeMwBh545B8ERSB8CdTRNsykY5ZT0oGx54HV+7KwPS7em",
-	"+ibA43+Rl3NR1sFZ/C8A9OFcrG7+YK+8+Qo2fKVz6uQ50G/cMJh5Vvdertvmid4+gltOW+kbBlYtxbiY",
-	"r01ziyy33N8rTXCosAHbwW/O1ct5x63y67KuciucuIzB7zKPrUHBE6+imBe3eJkvlg4Ct9LxKhdZYpmX",
-	"lfXfvp9LlVnblR4+emlXljPp+1c8wasUh8sLeZkDVhyWKvjqamsGE91peUm9tO8N3d/VZ8lxRZGpa12P",
-	"1/BUgqLuynkfblOt5NMArWQ8XcnPA7SKB3UVLw/QcnZU5V0WoNWcqWrk8+QsZ1JVw8UZr8GvqkohyuEK",
-	"1lV1cnmA7sfFZXu22pgoWjd10+KW1atRP3VT2ZbVq1M/dVPpjtWr5G+ZRAcLUHVdROiqBEyNn0jjJ/JY",
-	"/UQam/wmrdRfkDzkWGs5zkh2RbKjLGPZipdJUwOpKuiohv3mIUUzaiN/KItP/Zq13GTTe4zc73b9KZUM",
-	"4t4vk/vdbmDUPgGHlgP41DxTNs+UX+CZ8mc2PIPZ+1q7PN19YMMlUlCJEk49h0gqQh/YMPes0e3t7O7t",
-	"HzwLnr/AwyCMyCiQPwXyN/mT/GXdLQxLVTag2/JG8rMaicbEbEa14YE1P3Pam3pKzzel6rUqV+QlmY8a",
-	"EbMRMRsRsxExv+98ThvJ4FHTJWg9TyBr52Y9gTynnrs4AlW5/bxpvH0aSfKblSTfFB7Ti+Gyo3n5uskv",
-	"1r5Gz2vR+rrGi6Q29y3vxdhkJzEl9+hlAcKiecv1XGbi8uvhTEx24LK45GH89St08GzvhQLgWOKxqqcB",
-	"KquK6quuimXkAxmE0OHZq+Nj3YgmykVOlV//zDVQbO8feSpUrQowyoPXY5BxHet6olV1h7MsLpF73x5b",
-	"r3ElOBcY4JoM1UkPYJwLATpkM2W8QvI382VEq1b5nH0k9C67oyweK3cHhyHh/E8oVU6WqoRqpxxF0zgj",
-	"/M+4rD50DiXUCoDRTkwRJyGjYFha4yEcuv5TVNrTqSmCQd0PYp7GIU6SOXr6kuCMZE9/rLfMniNSPROv",
-	"utJXHSEJz8RENuGgaSH4vxPm8mXrvvccwja+kgy28tXz5Ey9VQDglM8876FROutFUZAlFTsov9RqZMXO",
-	"OSe34pVXRX/0MydQcl3oq8AZd94TeYcDm8qYXsX6cl1IxYa1md9ZPKZolLDrNpqzmZJw1W0WTdi1dm+L",
-	"k8TvgaAhGcnrofG7y70U60BJGVGX0WvmBUSaEjFhEddXYEURgLl9dAhyQRzCP9VxKwekLW/MxcGbBVx7",
-	"z07ObH3ja+QaiLn1uypUfspROmHU3K7UPfMbp+O35TSs1APq1nQp18mnhLJbFdzHwIZamwQUbm9TG7xA",
-	"/rDad1ANIAyrOw9D1fEEcyRPsQBugwr3O+hc0qAc01VMrgtdDWcQaUneL0BDjEPX7BQuv3PluAY+WzAP",
-	"MytggjAsLFUh5jWRZ2QYrjZNgi15vxwcHsTNIe/uWeLpkOLwIx6TugYc/jFU4uIgmMBJ1SkocGLUFWyk",
-	"8jk6RzlDFiFLEmUfXkf6X4G3VR4Ld8fOMl+BhwKG0slVxFlZZSiqTe0aS9EHtun8NowiT20fCwT2lsjC",
-	"BWeSRQ5aYjpOrvOuDx7JuVcMxZkRcqFl8JR00mjUAlWsWeKd/f0N+Um8JXAmmf6qo3KBvKflMbhY8wmb",
-	"JZHxr0bYoKvsKkJPodmnDlAtdR4P7FkXES4HiJRpfijPvPMJ+MYkiXYm8IIGsJF3hMl2i972OAzhOWBs",
-	"RRdDrEnMlYh15Lv8eh6/Fy3o46LVR38YD+DdEX6+PzrYC/af9Z4Fe/sHO8FwdxQGO+GLg93RwQEe4QPr",
-	"x3vRGrni3RfBgSw+lsV7rvi+csh977njFvEGhrH87MqtZO4xSGg6q7dedwtZpgZYx1JRwvWihfXJ2cKc",
-	"wZUwm78q9e94pT6CfAr+aiBsc4EzLbNc/qT8+YcmyqgCp16wh6J4HAveQa9ZZpy90U+9Nvppf1/+34vn",
-	"pQ8LUsJVluYlJ6Av/qIjKTzpXkAX70I8YBR6A0cs089gsE/hBEuZi2S8s0y3ZqBPrlkdFbhNWSfPyXar",
-	"IjjXqiNRIWhzIjZeDt++l8OZcUZaBCdCo7dkGtOIZLzkHP+y0U4yPZJCCB0X/0SLqf61pYlu0kQ3aaKb",
-	"5KObSFJ9wwTZ2uqjY7VB5Yujd8xit6ZAI+D+IE9CSb+pmJsql59uL41u7Me2Y1lN5MZjG1h2xq2CT/lV",
-	"5vlCkGmaKOEW68OJ0VE8BjOV5T6+OoLLIp4574W6hkMuq1ljPdRYDzXWQ4310KOzHnI+XV/QhGhpxvCK",
-	"QMsrL2VqK5tLWXMp+/YvZaaVcubIdESPd1myeC/TVgtllHduqU7KVPpwcK+t797+gnTt2sTGcyNZxGHZ",
-	"pgePM07UA5l6oZWSgJVxjTBX1o0kzuOowrpIDSG4ZtnHkTxtZGEUR2YT7XPbSvK4rbHgD/LWplfH24iN",
-	"PLktEMtX+u52BvZS3tNZpYr9lbFx0CZWjZlDY+bQmDk8JjMHewICf/s8akDhtq0Tcte+xkPx5grfXOGb",
-	"K3xzhX98V3iFmV/w+q7gt0SQe0elmMOy+F9klRuQX7SWJ9BJDPHzEMtswOtD3YKCkQnB6t29lnv5Xrfn",
-	"JuQPZgP+P71g5jfYuAA1LkAP7wL0juogk3KgR1TEYr6SBb0aSFWpxYrnjKEppvO8zOrd3+tx4M6Oz4GL",
-	"Y7k/J+7sBDO/4YCohhuObDjyS3CkvbmfkCjG5/OUVPOiu+VDYSRL1+NG34xvCnXBY0g/4Np2+8Wg12WM",
-	"6oI25Fi1t++zatlQ78+svf1g5poOYCaBCf3WsGvDrg/NriVxA8uUhtpCSJKRNsDFyNSqUDI8vFoArHEa",
-	"xcCmFAMPcvv/bq/j39Jl2kaEXfc+Xbwke8GEWyXhRWsji6rUAEsDLA2wfNPAooNG3xtXbOzx1mII4tqo",
-	"AnUaUGlApRJUEjwkJVcsOfXQox4QsLn3+m1enDGyFa8IgtasYVV1sqwGyr4FKFOx7O+NZCY7QqsYGb0u",
-	"jMkaDYg1IFYJYqatMhSLLPH4GAZpq0GZMvfpQbkhaEMeJhdLxeJJWToDPwWVctm8IfqsxlJCef5hN85l",
-	"ZzYmP9YTAnKKQypv+aNsndGCvZ6EFtuuy1F17j7LiUwxncEwSRQL1xoeCZKhGMyeWGCmwNte6jwzJAWl",
-	"4JMEy6VWg6XK+0oSolMG/qC1kxzNOEFnJBUE0LrXbaOd7s7+j+CYFKDLk5PtwWD7999///0S/e9//w/q",
-	"vtjudbdlEVsgGAwCv0DQ6wa5AidoMECuxBlJUa+LvCKDwfbJiddJr7vdfbGdK4BkM34JaGahyGIZPTGv",
-	"pCyxDfNS5eSnbZiXVyCAebkCAcwrX0CWQJNJfzr1yp2RNOh1UW+vv9u9oBWZ3+IRuEytcTjAP4sng6Sb",
-	"cILpWOe2z9nAdNDLuSHTC6o8tYplJOGasMCK3GhU1stTYfqx7XT8yXkHUCMVfANSAQRMua9MoFMhtcpy",
-	"n9SVClZkFWkkg0YyaCDlcWfPqEyJYaHFpUiqCytLosg3kNJASgMpjzdaemkIdAslhexpdfFklXN5AyoN",
-	"qDSg8sidqKs9oy28eHkW60LLMoeXBlYaWGlg5RE7dpR7awCcKH/1dUMrUGQ83ZvoCk10hW8/usI713LB",
-	"CFROgYSzLBbzs3BCpvrEhHQLhzO5aeZfr81i/PzbuRwPlJbcDF/zxtCt21uw7x2xEk47OjtHh6fHwBXO",
-	"pdxLmu35mZ/OhkkcyuKtdkubabf6rW6nB9mxU0JxGrf6rd1Or9MFPy4xgRnkzLr7n1opU871koPheDuO",
-	"5LHCsmucRa9cWeNyKxdVIQJU3+l2F2fy63+q9VMGvl5qAuxnArQ9yhniMZebdJpgIYmrBYGrt8mNyDDE",
-	"E1g91iNXdjNjpch1X2ewY0J1mdWD/bsru6GFdb3XGesHNuTbnyCj5K3sZkxKxjom4mc2fEv4LBHKFVAL",
-	"mODYv3gUO7fVD2wI8XLlF0l5Lr28SmLpc6bIZkRzDZZjKHLx+zstzN+J0DHq5OjluLAclcTgWHD4Ux34",
-	"q9dn20HZkmVS2Tv/7H2rC+XweK2FYngmJts2s44h+sU5y350lAqdMIdGIG0jcqPe/jgKk1geDWFGQESA",
-	"dxsldfj5eS6oCxgI+X/QTqdbWjdh1/r1OuauP9lWKrgEI1XneAD3A/0vTsKMCPglI2KWUV4cAAh8FzTE",
-	"FA3hOAe5MhfVQ8K4Do+owi7omkpM5nK1aYSzyJtAioUgGeU6gEaRxFRupFF48GzvxSKNAQFZr1dNQjmf",
-	"2NZK0oHRvtT5wXQiMPB38VyFPnAVPsU1tTS+x0xMdE4nHa8hfyhLir4tp9ra/deMNOJGogXdVQFHyjJS",
-	"3b6HCSxyVLu1t+awV3edT1VW0vFLHPmBMPa6vS89gncF1+b9L78I5dnAfemt1f/jfRHwfCDysO0wHyZI",
-	"IdyCL1wO5tKMSIa38Jwf3VYeeeQtw1XZQoyiE5yFE7SzB2YxByrUsA2OOqOcCFnq51kyRz1VpoN0RNhp",
-	"PM4k1kA0WXITq9iyoxkNlddZLObmvmtsMMxI+he0jjYCp3FgXav0QsAlKTDyejCcB8bkKIgj1Na2STjJ",
-	"CI7mxiKIo+ksEXGa6CsRGFlZw6KtLSVnCvQaPjJ0Oni9teXWTWSYcnnocIgGzGZcNaOuIRzFVNXxnJDl",
-	"uTHjxEV08GTnw9Nj6BuhJ0+eoGOazgS0x+VPZ9aGKYYPLgKHHDPsj+62r9r47NJPgJ/mZ/RaD+szfA7y",
-	"/3P//mxro8+oE7GwDf9/A/8RbdS5mSbqp6n6SX+R/8rESDePjm5CksgWbhIuS9wkHP5fqL+n6h/qi5ia",
-	"Wv84P/lFVpqIaWJ+O2XXJFMr/hl10hQqpakw34+neEzgEx23UedDqv6fyP+IeKT+X/5nHNvR/QqqkM+o",
-	"E/Ir2RqP2qjDr2QVksISmX34dSZyG7FIGVtbdv8cbUBMD0tmkgigBYQ5YtCit9WHfE7DScaopKBT5Qse",
-	"03Flb7YT276KpuQ3k9pmOggChc3ZTCdcwD6Vejefdi56shUyQNY6HnTQO06UV+rxwNGv/GjGAxpe8E7y",
-	"RTctsWQxuSKe7CsHrUNpW6EC7LK0JqpM3lBjFXIZWstEA8XVOBPbcpJBhAVWSquQwdW9/6kll8Crda4k",
-	"j7KKANr2bMjrlEwri3LlSEOGHrJGj7bTumCOhjHF2RzJXnLaC/X7Si0adL6YDkYLM/eQXZadf6/cFiw7",
-	"/14X0usrMwkJX3wGh9xoliTzTUsoL3GkJY98XImSAZpYLbCIK8UU7ar703rDqY41s0JoQQE61gFkWIam",
-	"eqg//3auM4HK8fZ2N7mnwAOM/YKzMVk5VNhcHv+LyDsSIRFHU3wTT2dThHXqliSexkr66+1vbJhLghVU",
-	"DVJjXC7IwKYlQiPqKUkPBL2VK2jFQ67EQx1EYZZBYhnHNhrFC3fjErHEkxZBOVcuI1arDr5ZiRF9JQKj",
-	"FN99XYW3icO5OULLr9BWS7Oejsbr4QMbPrC2ZiOcYie67OT4mQ3NQhqpoezQ+MbQuru3sVV8w8RrNqOr",
-	"xyhXUiIfZPn3IvQaCUQR5dcLh9cTyWKaCOSSfrCkUaIsdG8CSE7cctQasNiP2DVNGI4CLbWp99UGIjcD",
-	"kQO9uty9QfqpU9SCg+MRSjNyBfdpLeOXIafZrFemqr4WfGMQykJBRMBFRvC01f+0yBx2fmrJzLQbVLwb",
-	"Kr7K7bkDyK9eLBx5aIiTSgSUhAKC4XAOQKjCY1aAoAt65+NckWG2tn6JuUBHprCvgrBqgiSxTn6LkeEx",
-	"9SN7aedCHEJ2xc4CZycxF0deOL6lHH1Ita8fTiT0cZZ5ryEoplxks1AYL0SjuWN64DpivPMhlMUSzAV8",
-	"QKOMTfWhaQFJcbbSEjJQ5rnYt20U0zCZRUTbh8lxKPcz29IlJTfiFI/JpbZYsnGmCj0Yq7bLFI/J4UiQ",
-	"7BL9c0ayucsBp+fhVCuybTTEIpzIZu1+LGZNRXxCkuSCIrlmCQqChOm9eWpOC5zG9piIyFWBYP5vO6q/",
-	"Xcy63d1Qdv2n/PFP9RomfyRPEUJBoB6A0NPcw08fvQRDBKSqy4Ptzw/XIle7kBCsv7WFXqlA3+6Ba6ys",
-	"mlTmNdn/S4hcf6kt0ySJwKo5RLcjX/r21H4QQpPyAIkehtDuSWJ63ZbSmONwnR9ACxxyMYy9YTWx3YfU",
-	"1OiW09r9KW0dOlMsuZzM1Khbf9WFy4AoZAQpOW8kuOehfV1gB3nUALnXDM6IbkGLdBRdAgdcautdL5Xx",
-	"z2e/vsmT+/EIuWiGfu8Zcck9lLpa+185kgaB2jAHXuQFnWxThd1Xu6D4p6OTDeq0FpQpC1vbe9uPcW7E",
-	"djaNhSCR/5YOZzco+jGa4uyjZ0/o+N2uDbzwey/2mBvdeaateOVmyAZgqQHgnVCsHqqqthBS2Sju1Pav",
-	"KR7HOtakbFLi2RQnKCUZaMpoqFyhQ0Z5zAWh4VwZJU4wjRI5nARn1vaW584Y9QQFQ1Ne1Vgbe4PlwDcn",
-	"neakq/wCL8pT7SUGJltbOiOMqe9LT+qKJSmFkmu0tQXZK4grGFP1QAhbfVhWgJuLjCRqTWrW1t/oD1V2",
-	"VtUSJJzF1LEI50RweZeYSOKzT5XtXAj6tteoyq7RNpQCKS91/FICqbG5b3VvkszYVDJ6TCb1/JBM8JVk",
-	"+9+MgqKwXna1VPQL4LxQJ9kx2T1zy2KDZCRYnl84iswkBSt9VYLGjlxs6IewOTHNq8nVszjZnOHE0Y0g",
-	"NCKRnWQJe8AroRfzAx7jdEYCu/BjIhA2xu3HAyC3WHSQySKcW+x8AlS1G4U0wrHgXmvKgIrBQeseFeGY",
-	"iLl+H1/9ZnQ3KFnj7cggh52avKSZx3aqHe++YbgrMGCd++P2J/OnttyMSEIEqYLEAXx1LD6co+OBD4wp",
-	"kccRoSKZI9UUL2YcktLabziTmLK11UegfXMvyasaMAevEfJoxCjpoMMk8WUcDw191Csk55B1Es5kO6qr",
-	"qFRfBZ+8RV1+rTVs8e7d8eBqz0oqJXGEHcNSz6SEz7kg0worTrdZSzVbK9xQSmTXvcUdt5us12bNF+Av",
-	"xs1ZXZu1r5p3SzmrTGJZou35OxFLWNNcBnXsJxX4XT166ZR3liAVnkuM11TsfGxKDGBjiMo0mqkgfFN5",
-	"H2SZuSqnGRub/GneIdX23wdshHGPI5x7HObAt7KBw9NjFMqLTThRVwFIEB/FPE3wXLZEHM0KnRgcrisg",
-	"g8dWS6dYrPxV75EzeveLyiZgqX10XqDKksuqukzqZO/2ycuswlMOFxNJeo9PX3638dbWm9ul9zTmCyro",
-	"1bCTYhFOqoBHeROX3pRU9DC4ZtrtBC9eSejtfGZ+cw0BrjbXjimL9Pnu2BEu+kap5+cStH7KdI5CNh2a",
-	"S7NSpHGbN1FSGJsJhEcjEgqDVSDA8kW9tmr08QHDw92WFEE8hH1+nd6XsoHazEaa+Q5gTg7pxcaHZHo6",
-	"pnpBzgQWpP4AY64VqybXHBc6/qWiTWMy6hC6AK9r3+u27XWoznPhwKVwnbuDoUqWlNKYM5NfeD9clO06",
-	"Xgf30TafezbP4ArvP6wQN2wkGCKUz2w4CO0wD1YbIz/PmG+4ZDS/IcsyKZJ499fSZ087p+9YbDQxWuXf",
-	"BUqyXv9HfpYpf11WVWi34D3Wy3r+hwoN0Hrx/Bk52N/bDchObxj0dqLdAO/tHwR7OwcHvb3es70XL160",
-	"co79rZ3uzm7Q6wXdZ+fd/f5ur79/8F9uEQcuEoGxt7TO49plqx5SmIaqnnFgzssZKKc7aQ6FTcu+SwGv",
-	"/nvBsVbStxFGW6Y5UPJjz14qp33ScZpdpC7bMeilMoLVG5OE9Y5SkoVa767V5wmbg+JSLm2GQ9FGbwaH",
-	"bZSQMU4QHmeEyM9tNMT0I9ihsGwKkrUUjpWuVpumKJhA5p7sXgyuWfbR83r1HkWsj1L1GWHtylS4BfVw",
-	"t7WldA1bWzqYBcm8Z7GjK5K51I8K1ofEXv8xdX3Zl5MOOme6C4Rt3baOEPPHK/viYKrWi5yTt6szLGhs",
-	"68y/fzReMlhjtB3f5fHgEpbtyZMnnhOY72d2QZXqHl16ziyXkmqsqadudUoElhfgtg6XZIxejMMavK+C",
-	"G7J+mTTPnM48T3u05UKM9/X4nrjttEO7oJ/RkclThz4j7WugfdIu6OdSHzTth6b8z27Q51xewCsadVhK",
-	"6M000d0EbDSKQ2KjdVyzLHIOUNOkY0nBNlpoc8plHftZLP8cTkuGNOWBLGT76kxxmDFC8TAhUae34xrf",
-	"wISEZFxJkLbRZUMypcuGpHfuLJVQwSeEbHDzbhK+/ly5G8k06agR2ebKJ0mUr6EuJOoU4tMlpVSvFRt4",
-	"k4j7Tqqwe8oBsno0NbbvNCOcUGGf9jezf2l6h6mm3lCmSe6fyDZbPt3U8/S0U/uNDDc3I+VXigS5EdvG",
-	"x1T9XPIreLPmxqn9Wz+DE2zh242qp0etnFI3txN0jD6jWDa6DX/Drx9S9+uHlLifSenvIh7Zn0U8Grmf",
-	"S38fe8W16+xncJW1v8ptwxEbkk46YYLxCUt1KXCizWdzZVwoWUcX4VdukPxq/FN+/ZSD7sbWL+RXZoPh",
-	"T8c4g9cb3KWoSDDwi2wYjuiFA1qbDznTPXdCg0uv5zfsHc0d26AvEjmRJX+4gy8eh1HNdXqLE+2up+J0",
-	"SdnJVO6jnf1uvhA4+hXKdE+G+ULu5pHC272SXvqot1/RmCuy2+0i2VyFXYZ3i/r2L8RlRqXHAz9PLEMY",
-	"IrEF3g1Ojc8sRAcdUy6kXM9GOQKg5BqIxWWJwULgcKJCRmmXkXxb0J9n8lFinXEJAq2pIKVRdYtIiODQ",
-	"UUZmnHgEACs+wVfEeoYMCXEB+ow9a6RSHFuPaG25WugMbW3FarZbW+qNESRfZ7c6l60qCfl4KoVjLAl0",
-	"sR0pzdrixSeA6UzoJDQ3YTLj8RVRFi0qNOKEMU4Qoy58nuUt721AxV1wXfyELg0zgwnz4pCKJU5hIVTs",
-	"TzExc+R46hRUII+LScauYduyjGXVBqiFDnNWqHkqROg7pUOEHoQSEfoaaBGhampEaDU9InQfipzGVCJ+",
-	"q99d89WoRvAGM8zFAA4L+sTb9gIfLFQCsSBNcKwz+cCaLW8757W1LEKEP9Q6rwG/kaELfgpLdGJaKHsU",
-	"Nx+tonkxDmp+SotNRB4PqtrVUSrQkeRjIHxjtJzKejtddPIS6Hpnv6vECmWy6mtaPKNTVau3r4UbwQRO",
-	"2kbVrwiZREpYAPFFUjvICS8XvQuGmE8ksWpPlv8Xnf56do4uWvWcCyoeOC5aCKHgH+iitcyVwPMgUBVe",
-	"o6dmw//26QKA+KLVv2h5ngemiz/ho67bvvBpDaoUpMiL1u2/Szb6W5HCn6p+L8wm/+0/tqXosi3YtruS",
-	"yfoIPUH/gfh8OmRKL6ijFemOARMuL4F3141EYom8XjSSzdm1nip1+kK44ErzVi/B3R2tW/XLv7Zutc1t",
-	"xLpVRerJ5+HjWgOpB9tGsbBqOeUrq9ZAP//NqIgTWSa2MYBUiF/QyFqDpcaI9i+IynK38a4bncVcWgVj",
-	"yl1jdRyWuy7kxuKx7O3sPMDwNP3jYUKOqIjFvMZ2e3UQgUoogKWcYuqeFOzpRvzTTb8luNPNMx+Gs43I",
-	"09MRORM6gI6kI3WExhROPWDRMpvsiveSezzlb3+KrGhU33LbH0f+ucYYW/sG2BmZMnjkd5MHjUc+w2iF",
-	"xfQjVwCYUS8Zrp+UteZwI//a98AG3pYWqg28m7dms0i135wHPkx81YZIzotCG2lG5Tbpecy4g016Neis",
-	"tkm3PORs0r2ED9o+qMzMaJWdepn9ucew1v687Vu02wLuUU9HtilaokeOue5qid4A6NcEoJszU7X7WmEw",
-	"v7X196Pz5UyzzGjerIA1mm+gfE2zIbv0zL13LDWfX42Qdcznq3ccqyjv8r7r5eLytLLenps7vcXGnKyW",
-	"R0TtPy5JCYyTcGIaZ/nrbFvl04Z7ME3m+XhkxqZ+orLTEE4ygFWcJPrW7FRrnQuqM7Yk87ZrK3eBdCoq",
-	"sNQuQ0f1qQHIvxggN+9A8JbIYRY0qV/aj2AZQFsm/cr9CJwRndHxNafAPQX6itPgGxXuSw+dTekjttWZ",
-	"UMfd4LU6PYZzN5Rlvgb6sFniaOCSsC0egKie1wCmHgOtdCHQQ1rqP+AnJFv0HlBrUPsYa86vv0rAX3Bx",
-	"0NRb07+hqnSpc0Mum+ofvW63vdPttnv73fZ+933bX4d+a2//gDx7/qIbkN7OMNjdi/YDfPDsufWB2O92",
-	"u612Cyh1HacJlcuzt5A5s9Xb2SV7+wfPAvL8RWl91WFxf8wuuFS06/hTwPItdaZgIw8k7KunFz6KF952",
-	"FmLhNE4Wd3ayyD0ELXO4KIX8O0ZngrZ+4D8uOUBMsCawvtD5dzVms9zToiQGldpVkomypfEIv3NBD3Wu",
-	"LxLDvcZqqXS4PnUTZ/LDcJZ89IwtVCzNp8DdT7VzmxfRzAu96xri1UGPXpv8y8158bXed/yj4qUkhtdW",
-	"JCrk3fI+rnkQ7MBJUAnSuyP8fH90sBfsP+s9C/b2D3aC4e4oDHbCFwe7o4MDPMIHtUC6XRyEHMCufxrZ",
-	"5Ts52R4Mtn///fffW+2WEj3xUB6Iqu3NjXWEE+4Gq9zNQVw9UyxZkdY899Vb7r9+keufg68cBuRuyMWH",
-	"Wzj3ZNmYUetlhV4p7UoldgFyAWLl4Eq73F4KsIFWlSIJPVNI0a5iijtFj/btVZPuQyJ1yDA0ZDeXKECv",
-	"9N+qIfWZTVNM5/BV/el/nHHBpvAN/gKTcO+73H/5dQCu1PZnHWWSX8IhGus8jvazhAj5CXIsu5/tpshv",
-	"Z/n4eVAAEujKj142fMDqTegoiBMh7+bpuoqU7yI5Prwg2NaTPNjfI7s7vW7lJJ8/f74wyQU8upN0fF8M",
-	"W3styjFsPRiIlkrFWtQyFlNFZVU9my6PIr8DOrzD6petvH/QVK5/E3TkUV99vh4DKU/vRXJxEFHECNcm",
-	"TXCDVoL1OL4iFKU4/CgZrtSkqeLmtWEV4vYnrbSob+OkWK5WaEqsBRll1bRUdVhh5dTcxL70TexOw1Xb",
-	"XH+sRlP24EZYr7Ug3VhgfVlF1CJW3PXZvgJubOA7/VZu7kU6DqZNBSVr67uVakmSkR/hVr+CLwuBV/1E",
-	"XgFPDwomD8r6D8mrm3/OhuX/a4LhVQqmisqqn68bxFkbcdqeoQzL9GFThTyLsLFhkakPiYQCJystU6P7",
-	"OMhXiUt5NTWvIzZVmoc3b56PxWZn4O3n+hY7pfqKRh76K+UheJpT+HQ84JtCJ5elkxOcFFJ0lgCTLo3O",
-	"oPSidWRk01JaVbZqGP0gB0eiH72XPVkIgnIoxNIFl1zudOOq88bQ8Fsx1EijUWkyTklTetNLiOJbzSX/",
-	"NRtJf7XBd8GJUSFQAQKXIs49YLCfEZZFJANZbFaJeG9VqZoBeKHsHeLvIpVRTOv5VI+6kAs4aAwXhiya",
-	"dy7oBiL2ooyMEi/WOiXXqvMyCVHP7hEG1X0Ii+n8Wm3cZto3ZNCdecxRx/atVq0vGOD3NTjmLw3za14j",
-	"h+H+86j7ohv0dg+eB3vPDvaCFwfDnYDsvxg9J3thl3TDqr6fl/V9RkJGI/TFYgy7Fc/sLvhSdWPv9ngj",
-	"za+0AV914qx/5vkxjutYf596L1FLw83bnKa5KMp14s1vLFR8Pn7zfaLFn/qr1OQZWhErxi3WUtvfHOk1",
-	"oPYQkdJ9ur1zsPSc+a7Xon5KroAAHEV5C94cN4KprpNiPf6rstj1n8DXs9vtXNDcOkCET4dDOsBQijN5",
-	"dTgqpC1UGU+LetSYoigeQfwhUYhVApGFlBEfHRdSu64RL9RV66OdbrfSsNib2fcpdC+Y7Z4WTrRC0B5F",
-	"xnZDF2L8G3ozJjalYq7ECblgaiwwNJDQXrGIKNumvf0DN7tD9/G23SJTydP91oyT7D+8OPZy3VhirJtI",
-	"BkLtYk+QAjyb665+6sltnzBK3kCuaNv7s+cvum4EZydnxa57y/v2TXN9Iqta0TJG9RfvCy3Zuka53tSW",
-	"mOb6Uk/RQBcFZubaFrf1JV8NJcnn5lAdmO2klObLLN066K0R4GguXMEylwhs00Xn87Z26tstri1f1Nqr",
-	"8gtUY8f3mKWfOtLK/S5L2zrfYTDLklo3pzNAKPiPXMx3b3/hNW5QfkL3d29/AbEkFvyCkps0zuZwk4Fo",
-	"ZwoAC1lbO+hXmsyLaZR13JGz47+/OXqLJICCTKQvWdG/X9CMXMXkGtSVNEKvXqGMhHEaW40ihMyNSKT8",
-	"c620YPK/aKnh7OjNuY628+8qsMR1zMkF9RWWcC2TAONuhHvdF37esNILmVpMvZbv5A40t7LlvFVcsaVX",
-	"M01MHuE1N7RHneBQjnGRa8uulKth7J64+innKVDfirigmapjS+zfKevHSXxsV672PUbtr2D9ged9QR7c",
-	"ZNenjMZQ5UuIX1UseVeT3aW87TJW++T4lKP8ldNmq9YK5nxZuGFuzIq3gYivDCI2/4zrbfFfYy+8xjW4",
-	"SaH96O0FfS5bYchcA5XXEdjuYr3s62hr2zDnbrEL4tpqYa2xSllpE+yv1n0tg3NvLo3Y9deIXXA38xn+",
-	"LvbB/RDTkCQrrOFeQSF3EVyQ01QreZWWUQOZB3nLV+5tcDiHEFCaJ10s6YXgqPmgq6q3XLIreNKbYDom",
-	"KqqUuuTKwmrsiextJtBHQlIIKISvcJxAhgIVgNok7VI5hGecIDwSJNPnK++gY+o1ZeJMU4ZGswxeM820",
-	"LVJxEzs1gqdSms8ffkEv6NbWGyZIf2tLqfLsDnlptyDdFtfZgG0fuuHQjKeDBhkeCa8FJ+26QmUPjfDR",
-	"7GujaFuljbkRhEYksgu2wuLHUEuDjI2JV6vfKoXR9SHb+m7gWRSLQGTwgFrxSjGwnhmSDY2Fvf+4B5YL",
-	"syRB0ByC5ixoc5IoBf5q94xDWf1c1v519B0jSi6rXZn7w+FGdqGBkU0LWMbjAOgYASEjNkIeKd+VT1kW",
-	"j2OKk7peVr/q8rbvvIeVE3uecmTaRj/MaNHVSlu9/NfxKcJZOImvlnCv6bPh3GrO9RayaB1ht8Gtvc1H",
-	"Tay00PDsA/HsAsfcg1vv5BFZzqkLTpAe43qOQgmjY/1C7oF/fd5VY2g4906cq7ZmGd9WbFDDzo/91byW",
-	"Z+LdEYcTGgUjlgX6Wr9KwXpGqOsOZEP9Uu9rYmSjORkBCVZQr2pFggqkGbIEXAEZ9VQSW1t9eBzLCRJi",
-	"wRxIJQan6KJlMiZftIzmZUhGLCt4dWi1RU6dAaMoU03IibxmxqqlUU3UJPmldO0rIha0Sg2ePWY8U/7B",
-	"sV5PlecYNt84OuZArhJq7ohyGZnGNALWrYFxb01p6NkTrSzKiSwej2UB07Dcg3ikVxn0vialcw77VDbD",
-	"Bd8UL6FhmS66FJvsIJunpyWWibmFKk1kvlPmo2z2X+9zo0N95EhldtzToXKV9GsBlcrBoRyXRIYpt9lD",
-	"c+CTZ+gRy65xFp3ny7+1fkKrn0R//c8Ff171/IVRfhTugcgb82mChSzR0u7mJJxlsZirlAMEZyQ7nIlJ",
-	"q//He8mpnGRXBmtmWdLqtyZCpLy/vY3TuGN8aCJy1bp9f/t/AgAA//8=",
+	"7L3rctu4lj/6KihlTjlxi7LkWxJN7TrjRMne7mmnXbFz+vS0Um2IhCwmFMBNgLa1E1edT/MA8+283jzJ",
+	"v7BwpUhJlC0n6YT7w+5YxB1r/bCwsC6fWiGbpowSKnir/6nFwwmZYvjnURgSzl+yiMi/IsLDLE5FzGir",
+	"r7+hUH5st9KMpSQTMYF6uF69DjoWaJpzgUJGBY4pGhFxTQhF+8HeLgonOMOhIBnvtNotMUtJq9/iIovp",
+	"ZevW/PCpRWg+bfX/8Af7vt0SsUhkeShVqn3rCujxQL3bdusoF5Nz9pHQt+SfOeFC9lCcXJjEhIrjQXlq",
+	"5xOC1Fd0PEBjliGci4n5KcxIRKiIccLROGHXrXZrGtNfCL0Uk1a/VzFDVfGMhBkRS3v7cK1L3bvT23Yr",
+	"I//M44xEck3tXOcG895WZKMPJBRzK8dTRjkpL52iCyhUPR9VAAkoUbEi5CaNM8KPq6rLOggKYPkTEvGU",
+	"oJgiTkJGI95qt8Ysm2LR6rdiKg73XfsxFeSSZEBUspVzTVnl8cFnJKuhx2KWxiFOkhnaekFwRrKtJ9WE",
+	"Nr9QL3Ckies0Y6OETAdE4Dgp9/gCR0iXRCTLWIYiKCnnQm7wNE30MFX1lil7hZM4UoswxnFCola7FVMu",
+	"MA3lSHZ4fEl3CL0iCUuJbIwLLHLe6u93u44xvN7dvCZCpLy/sxMRVTvjnUtGY5GxTsimOxEL+c4oj5Mo",
+	"gB93YNj80X63G4xwFGS2PTfGP1UZOROKp7ITgATKBBoRNEow/QjrWCSlaMGaHaFJPsU0yAiO8CghkiIS",
+	"TNVq8JSE8TgOkWBITGKOWBjmWUbkulRSmyCUx4wq4o2iWLaCk1N/JLft+RHYcihV+xvYfr05VBCG26Py",
+	"rN69PUYZGRMYLBITLFAMnD2OCUdiQtzklk/K7HUVef/j/PwUqQIG2H2e2dut5hlFMOUx8wnLRHt+Q3g+",
+	"neJshtgYhq3XCFUDtYP59RdkVcuVJLhgl8u1i+M5JVkwjkkS+cw3JZzjS8Lb6COZkQiNZkiVkXTeKVNA",
+	"JVjkycfXspJ3HhW7fpkRLAia5omI04SoLji6znCakkgiIKYoFmTKEc4yPCud1vCt3O4vMRdyk3R7gsnD",
+	"BAvSQa9wONEzCbE8tBGmM8TzNGWZIJH+JKciJ2mbZ5T8Om71/5jv6BRneErkOe86QRi9nJDw44jdqOZK",
+	"ox6xnEYxvXzBbirIg6q5yvHTfDqSbccUqEIRNPrjpo1mbXTdRpP3inoiMo6pJh3o8n//v/+fI9MNkiNh",
+	"qokUX5L+kA5pgC5kMxcIZwS+hIxlUUyxINzQt2BpkJCxlHEySrI2mhLM80ztTMpiKjh6nIonHWhOjsc1",
+	"dx1HYoIwjdCExJcTYdr0B9VGOOGs3NiQvmYZmrJMHoJq0pImGUUhTsI8wUI2kDIO5M7biBPV6R8vTOsv",
+	"2A36ex5H5P3jdXHfjDAYsRs5Gp8OLKSME4a9s0VtlCT6Kb45VqX3QV5xf+iiipDloYAvFxzV8ovee3Q9",
+	"IXpFFWlKzsAZ76BTyZ5ozJKEXaNeMMIc9iUiNzG9bCPOdKWMC9VgzFGvUw8WU5yJOIxTvFhYzGn8z5w4",
+	"3MosKLq6CHN5XpNIHVp6Ch30WrGlZEBGk5nkQsU6EQiBXgscXcdios4I2VKGMpaQwizyPI6qINLJgmUA",
+	"HjGWEEw19NIoDoHsrydETEhWmoaW86XQIry98GBQN1gl24caC2pJ9r4A66PE/Jboul6TBnJat+26IMWm",
+	"qQS/BqMajGow6sfGKAUFDw1Rupf6CJVzwaYNQDUAtRCgEjwiFVdpOfXQox6Q6HkbzViuOCXN2FUcSSKz",
+	"Fa8IgtaAvwsMtELX1YDkjwGSQE8PjZGqk9oQOZD/aQCyAchFAGnaqkLIyBKPj4+Sm5VCbubTA5DAdZwk",
+	"COeCycVSGuSUpXKtiGQ6irBhb5/tWEqoIpuIhfmUUKFVO0aRC7shwSgiY5wnoAbOAeigkmydUXQ9icMC",
+	"hLh2bUPo3H2WE5limsMwSRQL1xoeC5KhWMBcAjMF3kbxGFFCIhLZISlglrutlkutBoN15ECITnv0WKu2",
+	"Oco5QWckFQSwv9dto93u7sGT/pAiFKCLk5OdwWDn999///0C/e9//w/qPt/pdXdkEVsgGAwCv0DQ6waF",
+	"AidoMECuxBlJUa+LvCKDwc7JiddJr7vTfb5TKIBkM34JaKZUpFxGT8wrKUvswLxUOflpB+blFQhgXq5A",
+	"APMqFpAl0GTSn069cmckDXpd1Nvv73WHle8rUxbF4xiPqvW5Cw4K+HP+lJB0E04wvSSaDjWo6EPvxcyQ",
+	"6ZDKn8tlJOEqPbbQ5Eajql62hOnHtlN9FDUSxg8hYUhaeWD5QsoL9aWLYxrr99dGwmgkjEZH9CODU6yx",
+	"4IEBykBOfZB6g6fNFagBqAagfnCAAguchwUnCTX1geksvqRY5FmDTg06Nej0g6MTN2DwwBBlQac+Tp3L",
+	"qg1GNRjVYNSPjVEKQx4WnwBsWrfvb32S63n3P/hlngTnulRE7rX6Ik8+qr1qLTBEPXXjqm2OWtzdTRml",
+	"Flp1pqk+7/5bRsatfuvRjnNv2dG+LTveRNR43U6utVpeO9ZWvmqtnENEcTrmi3GAkVBmV87wyMOsIE6S",
+	"YsumOzh8Yo60rb429y1o3dVgOYoFN8BwPADwDxkdx5e5csG4y3a02l93vGZ7vSFxz8i9+PsGaEZTRgXD",
+	"vWRUECrOGfsFZ5dkha+ILo0EYyiR5Wt5jLxLE4YjErk3RXITEhIZ0SKROPwvgpJ4GsMu7HZPRku9Scy/",
+	"gt7u3o5pteBj0tvzrZnmRn1/T5PeXhCqVgPBWKBabdxHGveRzbqP3FZz7BXJxOs4IYt94D6wUZWM9a4k",
+	"XxkLqhBalXSEPrCRz8itbm93b//g8Gnw7DkeBWFExoH8KZC/yZ/kL1WL8oGNzmCb3r39pWIob3+RFJ6y",
+	"JFED0K+wemftI22ydGyGf3EaW8aNyJWCC1eP73xgI75TZyY7mvbWpMp6w/9ZDV8LcVlO5VncareMGChl",
+	"Iu1M936VMFdY3pKrZLt1E1yyQPu6vbRDkCOQRATHmrFEV+JYv3GZae6hzT20uYd+0y4zBrqUhfqayNX4",
+	"0TTA1QBXA1xf3o/GwBYYja+JWo1vTQNajW9NA5w/oG+Nhs0BFmQ90Gy8bRrIbLxtGm+bxtum8bZpZI7G",
+	"26amt42WN5bHwvqV2tPBSBxtxDLEyRXJcOK/nsPRJSfpwlIte6KuUsvftmvV8fVhNat4d9F6NZwYVq+8",
+	"8RBYp84bPF2rD2tFt04lMG2pV6EUGg0MYqrm129ctRrxtFFDNifbN+2q1ZqH2X7jvNVAVgNZDWR9c85b",
+	"Gqrq2ANLkdyf4aYF87OYXiZVI6kjPlZVc0LknADbb1zWGkxuMLnB5G/dZa1Vukr3Gy+2BrYa2Gpg6xv0",
+	"YjNwFS2AqiNDQ8bl57X6k/JrQBnRRqOZzTZQxKxFdAAtbnF0PKi1K0uhrwBsFhX61VhUBBn5lwKazkPx",
+	"q3m+XLQS9nmz8BSkfKFWrsuil9oj7512i+sToDKJ0wLzmKOCccwWV4YvnXUf0X7TrIGL41HPXzp1hXrO",
+	"iu70ijW3Zm00zth0k3jl8/P1hKFxnCS8yMv3gJTfliGH7Kouaiy7ZgG3Qkal5WjhEeoS6Ci53HjQ8Utc",
+	"la5rgRukRQHrSNiWzKudCBHLIpLV9l8sAFiVJ2lp3AMiUVkdKQuvzkeIExBB9LH17t3x4Gofqa3lBael",
+	"mdsqK3i9kYIB4jMuyLRT1z3UF+QUaR8PQEYcERTBoCNF5QUbhkr0WkSQBv/jRV7KC1bLd73c3JoVzu1N",
+	"rZzPTd/C+mneqkTqavsWOFSVy1S9Y1U7sMlBV3mxmW5qQZbmyKOKAb87fwmZ3bjA09RIQVJ2BluegsHO",
+	"tZUYikApz4JAtlF5pOE4yTPylmDOaBVkzlCasZBwLjtVHmHosfYtU38+qTynlL/XfHuguvdd0rTdJySL",
+	"kj/mXOHQChNPmk9BtK7oQUnkQJRS9n7MaEhQrh1/n9Q8q3j8L/JiJqo6OIv/VZxCTNFIFl3V1YIUfM6X",
+	"bxnkGpJWjnalswVODasPXcQPa58Y1qHZTNixS0zXPDQsU96uw8JvmHgtz80V7uCmOHrDBIIKtfzBbTW4",
+	"wBwP0JaZcdDb3duCpHxj2dodfMDlv+QvhXyD+56dh+mbmiFvIO3gfkCZCNSQGyfwxgn84Z3A54Cpco2c",
+	"KzIuHIzm9p0SEIxb7ZYBT+d93G4p7YT8B8HV/sjt1ivNi2V0qzq7jyqlpcoFMUy+SFR62LPd9n6nsz3B",
+	"XJzAdXHN/mXXsrLKKVsaSJ5GMBB0gkU4IRxd2EleIG2tCTXZWA06nrtfLx11teAgyYh6woMvSi7h12UH",
+	"kqEZ70gtUbcpo6PmlKhrqnM+1+nnRKdcXjxBU3KLq5SZ6FigiBFOtwSa4Cui5WpFvHWkJCYpOcSqi+Wj",
+	"fOOXbVcM7sJv7QKpNSootckUxwniKsDJnIIQLM+px05cXg/iK5JpfaLk8phewpxtABuMLngOHV2AAgmj",
+	"ixGLZhcIc0QJ19GCtGa/DUVGTEzMxVCbfaNoRvE0DtEVzkBzwkF9vb090L//P+b37e0h/V0b2MtTV55I",
+	"Utzzp66myaXAarAUTM/n+zCIoSeAWIbk2DtDenSF4wRw3RYGq3OELsz6/Cn3/6KPFpE9GhHZqYLGjq7M",
+	"CY1IBlX/ZNmfME7dhvoEDw7yM7xFiwmJM71pOIoywjmKVTfQZcxBNMFmtLBoZzMq8E1/SM9Z4Sjx5tKG",
+	"123521TJVRf/9vjJhVyOGcszkyW2g14pgawvvxfm/eRC9lRNb1qK6w/pxcUF+sAZHdJPav7DAr0PW32k",
+	"P6iPeh/k78PWvz2uWqwnyMVVkssL47UvWsNW229PbqZq7B9xezikpwnBXGnAYT3mJzUc0vMJph9lq7L8",
+	"giEMW6qT2yG9hUkOaUnanyo5A4BkjsvfLwGxY3pMIV2vRLxVAZZeeQdfrKrBOU4WiNLLyi8Rnf8v3pfL",
+	"EIxZFmgIKAjMzwvBk8ZJHG4iO/fzIDSNNVJyIyU/vJRsuMPcwIt9Pnr06JF+b7uL9s1yE8KcszCGNzr7",
+	"JBcmMaFiiyMchiynovaF3crUt+VnFkpuxGnlY8ERCvOMy+OFfSR0Xqo0z8Fmj0DKlKMxp+UFDO1CTa6N",
+	"cq7eJTMisphcqZNGdq4eJNgYZYTnieCd9fbhRMttFXcVBUJKudFHXJ4GVMQ4QY/ZnGkXFgiDoOu0IU+Q",
+	"ehrFSUIS9BgniSzFaEie+Bce16pS/kPxpRebmtcrz2EPDZQLFGhjowyPJVUwWpDIrVuL+gx3LIhJ6HR+",
+	"7t4lzyC5jvDPUMJJon7Wet6l438Hd4YNCNA6nJTsKOAf4zRQfn44CeAhkmSt/hgnnGxQ0Ea/6i5Kb0N6",
+	"nuuMaVMiuf8RcSIE6PuN+tlRQXnsNce6jH1+IyNz79cvEydE4AgLXN5hHZ3wvBJt5WacHJ+8Aig1oJDP",
+	"R2nsoN/k/cHoitue7hVgjaSStjEPYmWKwHJ1hwDvPiJICIskbwfgHTsykdCEApfTwWvPq1T1xaaxgEey",
+	"yOMinKaJXvKdNBp3CgHg/I9XNOqwlNCbaaKOOR6w8TgOiZ3RNcsix2TTpGO+rHclzjnJgsv4ilAls5v9",
+	"Ly3hqsvinIS5UJX8SkouEYkahct3o3DZrA6jtpLmSyPhZhVDK4x30gSH6rh1Gs/Gbqex22nsdn5Mu517",
+	"Gew4MJm3LKh1j1vDTMctQuV4PsY0Uq84drHLdt9WL2UjMraV23zb+Ri2bdQzc8lv++F85kkDhuVuEFEs",
+	"BzaNKRYsg0sETlNZVEqbptMFi6FaKfq1u9Esr+Q7ttvxLq/iObbrVVha3rm1e4u1tEbR8dsczMtqOH/L",
+	"trdrS6vMOQY5ldySOgXHdkPyszdqeLDDt3Vdnqr2bJW3U8WW1ayyRiyC+U2rV369WATzm1av/JqxCMpb",
+	"9v623TqW10GKkzOSXZHsVZaxbIXS2NRAqgp6VcMG44iinJKbFDQL2mpDKxqXm114euKDbtd3Ma4YxL2V",
+	"xgfdbhDrlgMOLQfwqdEgNxrkL6BB/tkEWf+2Q+1//cj0pZWraUK2nuWYfe6ylmOeEdhdDMcWmYm9aazD",
+	"GtT6y6LWmzklz7yLZTSrXjf5xapw9bzKRhg1TGD0q/+ChxNtmpHElNyjl9J9MZL3GtNz1XXw16NcTHZB",
+	"MFmSLOv1S3T4dP+5cmqL5Y1X1dMAlblkSsVlVWJJFflA7AB0dPby+Fg3oomyzKny65+FBubb+0eRClWr",
+	"At7mQFEf00vkWNx3El3cYZ7FVQlajq0PAzQ6zwDXZKQUHQDGvjcqHrFc6YxIUQpcRrRqlc/ZR0Lvsjvq",
+	"4XPh7uAwJJz/CaWqyVKVUO1Uo2gaZ4T/GVfVh86hhFoB0AvHFHESMgrvyzVs0qHrP8VCRYCaIrzZPBaz",
+	"VMcZ3XpBcEayrSf1ltnPglbrFaGuR2sdbRPOxUQ24aCp5DDu3nmLZeteW49gG18qjfmKoB4nZ+rKBYBT",
+	"PfOioVblrMs6NZYs2EH5pVYjK3bOGUbOZ/pTjmW+tz0l13N9zXHGnfdkSIcUnu1iehULhRFzQViwfkmS",
+	"N2M0Tti1F3xcGTGiCbuW6zGzMXRNDwSNyJhlzjigoIfTYWgzotzqr5kXbnZKxIRFXDvzK4oAzO2jI5AL",
+	"4hD+VMetHJAJhK6dsb1ZgAP/2cmZrW9MDl0DMbfml3OVtzhKJ4waj3XlMf+Xo+OaSRXfyuLzxzK08X45",
+	"NT+IeU7BELbKQifF4UcMuQDXzh5ZYZojmMDJItgWODExC9jYpNO05qj6yTVkSaLezOuIqysA4i2rfvEA",
+	"4xmfRyNGeN9Fp5b/4W2EURiijIQkviJc/sXS2bzemchzPQwrVcfeSBaZoNwddqqsKx6Ip+5ltnGq/Cuc",
+	"ycbK/KxjlsntUfV8I4IHdYxcIct/RTfJh/VmfAAXQJO+1XrWlIjiLZGF58x4ytyx5KWfXBeNTjwycYok",
+	"xXURch56eEo6aTRuwfOwWZbdg4MNWai8JWCJZ/pb7DoNYpAWU+C+yScsTyLjfYCwwXDZVYS2oNktB9uW",
+	"oo4H1tg/IlwOUJsNhqQjRQOwSkoSbcYB5aAtSTrOw1K2G89ZoeAwhHg/l/ZENwSWxFxJHq98g3jPHn7Y",
+	"gj6GrT76w9jH743xs4Px4X5w8LT3NNg/ONwNRnvjMNgNnx/ujQ8P8RgfWiv3YWvsinefB4ey+KUs3nPF",
+	"D5S5+nvPWH0eI2AYy0/IwkpmJM2IlGKMoCXprN563c2vXA2wzvOohOKyP/DJWWnOYGibzV5WWpm+VB9B",
+	"bAPLQ5BBucCZ9kO9+El5u4xMagMFKL1gH0XxZSx4B71mmXGFQD/12uingwP5f8+fVU0UBD/lF11xuvlS",
+	"IXoljxLdC4T9aVuDOnn2uoEjlml7CdincIIzHAqS8c4ylZM5teWa1Qm2Y6N9yTOw3TojNHpLpjGNSMYr",
+	"oOrLujtleiQFlRFHzgFKn56+/Ne4NzXuTY17U9G9SZLqGybI9nYfHasNql4cvWP2DNQUaM7wx1JmlfSb",
+	"ipmpcvHp9sLcip+0HctqIjfmwMCyObdXe53jpsAXgkzTRJ3fWEuROpm+vMstNSDVLlzl8wQuL2dKqfAu",
+	"S8qQplV9VSLvuRV35XAKiXfkPN69/QXp2rWlXF4YSRkTIVO2i/KWc6LMopVaQ8KTJQ+zDlXdSKn4OFrq",
+	"fhFcs+zjOGHXIEKjODIIYe97K7WYdRb8Qe773gVWb8RGrv0lYvlG7/4LAxSXBSGjGNTvEo1usNENfmXd",
+	"oI0uCwTpE5ULs916R+X+syz+F1llVOAXrWVXcBKrSEsss160R7oFdQxNCFbXlVqGUfvdnpuVP5gNWBP0",
+	"gtxvsDEoaAwKHt6g4B3VXlNyoK+oiMVsJQt6NZCqUosVzxlDU0xnns4hpr5gU48Dd3d9DiyP5f6cuLsb",
+	"5H7DAVENNxzZcOSX4Egr0pyQKMbns5Qs5kUn/kBhJEvX40Zf+zmFumB/oC+Ftt3+vJdmFaM6c8MCq/YO",
+	"fFatGur9mbV3EOSu6QBmEhh7+IZdG3Z9aHatcKZYkS5Bv1tgZGo1GROajAnVnpxrREL4VjMrrDWFh8zA",
+	"sNKMbY2RfpU8C2uMr5Tb37jxrXolWscuwr/xl/L8mw4dRPq+Y7URUlVqALIByAYgG4B8QIDUHstfDB91",
+	"fw4ePT/Z2ujoBUtowLEBx3uA44KAHHKJ/JAccDHi3nOOeULByFa8Iipsh7Vju3+Urwa6G+heDN0u0MUX",
+	"QW7VnQVuF66gLmwPbFCaBrQb0L4HaC+KwyTXyEU+8jE7xEajOfPpRpng6Jd4JhdVeaClLM3BRkfFGzem",
+	"GD6Ls5RQXrTfLWYCMm/21gpIhWGKdSXZOqNzBjcS+my7LvbiufssJzLFNIdhkigWrjU8FiRDMdgtsMBM",
+	"gbe9mIRmSOpIAHs8WC61GmrBORCsU1o/1lp0jnJO0BlJBYFTp9dto93u7sETMMoL0MXJyc5gsPP777//",
+	"foH+97//B3Wf7/S6O7KILRAMBoFfIOh1g0KBEzQYIFfijKSo10VekcFg5+TE66TX3ek+3ykUQLIZvwQ0",
+	"UypSLqMn5pWUJXZgXqqc/LQD8/IKBDAvVyCAeRULyBJoMulPp165M5IGvS7q7ff3ukN6n6NrWVCwhYcX",
+	"/Dl/ckn6UiHCNL1atwRI5vliZsh5SJU143wZSeAmQIMiSx34ba6XLWH6se10/EW4wwHZSEuNtLRQWgKf",
+	"rS8lK0lJx0lKxUBNdaUlU6uRmBqJqdEBNtD4cNBoIwR+KXg00OYg0sWlqwuP4DPZQGMDjQ00NtD4YNA4",
+	"7wf9oLAIQU0tJM6F3qyLi7ZaA44NODbg2IDjw4Gji/r8pRDSgpuDSS/YcF2IhCoNPDbw2MBjA48PB48K",
+	"tL4UNAKogak2J2GexWJ2Fk7IVKMaBFQ8ysXE/fXa7MvPv5232i1wcYSZw9eig0Lr9hZs7sesItbTq7Nz",
+	"dHR6DGYPzv/Vi+7vOcWe5qMkDmXxVrulXSda/Va304Mw/imhOI1b/dZep9fpQmIMMYEZFFwt+p9aKVOe",
+	"wBI0AIKOI8n6LLvGWfTSlTXulnLxVEwqqL7b7ZZn8ut/qvVTRvde8EHsx5W2PcoZ4ksuN+M0wULSeeu9",
+	"bGCH3IgMg/Pz6rG+cmU3M1aKXPd1BntJqC6zerB/d2U3tLCu9zpj/cBGfOcTxCe/ld1ckoqxXhLxMxu9",
+	"hXyOOi2iEgLAC7kMb8cDg2cf2AhC/8gvkvJcHgwVEt3nQJHlRHMNJKubd5l4f6eF+TsROhaFHL3KkfKB",
+	"jdBohmLB4Z8KRFevz47zXlmyTCoI2J+9v+pCeTkr11kohnMx2bGxcw3Rl+cs+9Eu9TokLo0AmBG5Ue+X",
+	"XGdGRWFGIpWMU2UNw7QQgXdIXWAQiPCLdjvdyroJu9Yv9TF3/an8hBC7UNU5HoAMp//iJMyIgF8yIvKM",
+	"8vkBwOE4pDoPlMmIWghBIGFch0HhyuxA1VQiCperTSOcRd4EUiwEySjX3v7zJKaiH4/Dw6f7z8s0BgRk",
+	"PdE1CRX81FsrSQdG+0JHANehvsEHzXPf+8BVrAfX1NJgBLmY6KjN2le/ePhKir6tptra/dcMi+BGokMt",
+	"roqOUBVz+vY9TKDMUe3W/prDXt11MRh5RccvcOQHQdjv9r70CN7NhRs4+PKLUJ1bxpfeWv0/3s8Dng9E",
+	"HrYdFWOaKIQr+acWYC7NiGR4C8/F0W0Xkecac+SqbMvL3gnOwgna3QcToMN2IScqzyknQpb6OU9mqKfK",
+	"dJCO/DSNLzOJNRA1itzEKobUOKehkntjMTN3CGNHYkbSH9I6N0acxoF1d9QLASFiAmOqFYxmgTGvCuII",
+	"tbUdFk4ygqOZsX7iaJonIk4THZYTDMqsEdX2tpIzBXoNHyEB7Pa2WzeRYcrlocMh6hfLuWpGp3JFMdVJ",
+	"Y11gAHlu5Jy44D6e7Hx0egx9I/To0SN0TNMcstYRLn86s/ZaMXxweQ5nkNCbRqbbvmrjs4ukCb7Tn9Fr",
+	"PazP8Dko/s/9/dnWRp9RJ2JhG/7/Bv4j2qhzM03UT1P1k/4i/8rEWDePXt2EJJEt3CRclrhJOPy/UP+e",
+	"qj/UFzE1tf5xfvKLrDQR08T8dsquSaZW/DPqpClUSlNhvh9P5dVZfpKX6s6HVP0/kf8R8Vj9v/zPZWxH",
+	"9ytcGz+jTsivZGs8aqMOv5JVSApLZPbh11wUNqJMGdvbdv8cbTCaeGQmiQBaQJgjBi16W33EZzScZIxK",
+	"Cjq1yX4X9mY7se1Db9hvxuUM1omKZyzXsSOxT6XezaddiJJmhQyQtY4HHfSOE+Upfjxw9Cs/mvGAFg48",
+	"8nzRTUssLi27zsQO2c5VkFMjVIBtmb61V8kbOhuzXIbWMtFAcTXOxI6cZGDyTRMaskjn/5NLUMo6XVkR",
+	"QNueDUVtommlKiWjggw9ZI0ebReaAHM0iinOZkj2UlCkqN9bqyLbQuflyLZamLmH7LLs/HvptmDZ+fd6",
+	"LlmTMkGQ8MVzOOTGeZLMNi2hvMCRljyKsV4qBmjiJ8EirhRTtPv8T+sNZ3H8pxVCCwrQsQ7qxDI01UP9",
+	"+bdznetDjre3t8k9BR5g7BecXZKVQ4XN5fG/iLwjERJxNMU38TSfIqyj0CbxNFbSX+9gY8NcEkBk0SA1",
+	"xhUCf2xaIlyZ/XCZeKgSBJrAJjlkO/fYRqP43N24QizxpEVQzlXLiItVB39ZiRF9IwKjFN99XYW3iaOZ",
+	"OUKrr9BWS7OejqaUlO8htTUb4ZRyasIK1viZjcxCGqmh6tD4i6F1d39jq1idpnDBStr8gl44USOBKKL8",
+	"duHweiJZTBOBXNIPljQqlIUvC5khkeWoNWCxH7FrmjAcBVpqU29RDURuBiIHenW5y4Phh0hWCw5OVijN",
+	"yBXcp7WMX4WcZrNemqr6WvAXg1AWCiICLjKCp63+pzJz2PmpJTPTblDxbqj4srDnXgLWb10sHHtoiJOF",
+	"CCgJBQTD0QyAEIh3EQi6QJQ+zs0zzPb2LzEXyKSy5b4KwqoJksQ6NJbDWGPqR9vTjpQ4hEQRnRJnJzEX",
+	"r7wQmUs5+ogi86IuoY+zzHsNQTHlIstDYTwujeaO6YHr8NbOX1IWSzAX8AGNMzbVh6YFJMXZSkvIQJkH",
+	"ShEwMGijmIZJHhFtwyPHoVzobEsXlNyIU3xJLrS1iI39NteDsTy6SPElORoLkl2gf+Ykm7lcD3oeTrUi",
+	"20YjLMKJbNbuRzkBDOITkiRDiuSaJSgIEqb3ZsucFjiN7TERkas5gvm/7aj+Nsy73b1Qdv2n/FFlrIQf",
+	"yRZCKAjUAxDaKjz89JHKAolUdXmw/fnhWhRqzwX+729vo5eYSpZ1D1yXygJEZViQ/b+AMNsX2npIkgis",
+	"mkN0O/Jlb0/17UIehCCl3ECihyHIe5KiXt+ltOiQQAc914KJXAxjO7aYKO9Dkmp0y2ny/hS5Dj0q1l1O",
+	"jmrUG6HHh7zAGVCGdAgV55c8LIpHxboHBci35mDwmsEZ0S1oEZGiC+CUC22x6WV5+vns1zdFtjge+wmG",
+	"SaFVm9lAqb+1r5QjfRDQDRPhMs/oJD0qX4DaLcVnHZ2kRMf0p0xZVdre2x6b2msAm8ZCkMh/mwdZAB4O",
+	"MJri7KOXI8/hgl0bsBjwLAAwN7r4TFtuys2QDcBSw4HhhGz18LVoCyGPh+JibcuY4stYx5OVTUqanOIE",
+	"pSQDzRsNlXt4yCiPuSA0nKmICxNMo0QOJ8GZtaPkhTNLPWnB0JSnOdYGvmCJ8JeTdgvSWnGBy/JZe4nB",
+	"yva2Todh6vvSmLqycZ1Dd3sb0qwQVzCm6sERtvqoqgA3FyNJ1JrUrB240UeqrE6qJUhUhaljEc6J4PJu",
+	"MpHEZ58+24X8Vm2vUZWlqm0oBVLl6BjFBLKGcd/S2mTYsHk09JhMVr4RmeAryfa/GYXH3HrZ1VKRQ4Dz",
+	"TOphkxWosCw2wEiC5TmHo8hMUrDKVypo7JWL//4QNiymeZ1XuZYFy+YMMV7dCEIjEtlJVrAHvDp68VLg",
+	"cU8lOnILf0kEwsYA+XgA5BaLDjLZxwqLXUycpHZjLv1YLLjXmjLIYnAgu0dKOCZirt/bV79B3Q1K1niL",
+	"MshhpyYvfebxnmqnsb8w3M0xYJ376M4n809tCRqRhAiyCBIH8NWx+GiGjgc+MKZEHkeEimSGVFNzMXjU",
+	"LeM3nElM2d7uI9DmuZfpVQ2Yg9cIgzRilHTQUZL4Mo6Hhj7qFTI/q3BFCWeyHdVVVKn/gk/eoi6/Jhu2",
+	"ePfueHC1byWViljhjmGpZ6LCZ1yQ6QKrULdZSzVlK1JtVsiu++Udt5us12bNF+Uvxs1ZXRu4b5p3Kzmr",
+	"SmJZoj36OxFLWNNcGnXcLJXcQT2i6XxfliAVnkuM11TsXFYqDGpjiGg1zlXAxqm8N7LMXKnTjF2a5FHe",
+	"IdX23xtsFgGPI5xLFObAt7KBo9NjFMqLTThRVwFILBnFPE3wTLZEHM0KnVAQrisgg8dW66dYrPqV8Dtn",
+	"9O4XlU3A8vvV+RxVVlxW1WVSJ4m0T2hmFbY4XEwk6X1/+ve7jbe2Ht4uvaeBL6m0V8NOikU4WQQ8yoO0",
+	"8qakIqrBNdNup5cXtpDR01xDgKvNtWMKWZnl+e7YES76RjED/n3m6mB8U+kMhWw6MpdmpXDj5g7kciiP",
+	"xyS0ia1BgOVlPblq9PsDhoe7LSmCeAh7/zq9L2WDXOe/b6SZ7x7m5JCeb3xIpqdjqhfkTGBB6g8w5lqx",
+	"avJJcqFjhyraNCaoDqHn4HXte92OvQ7VeX4cWCP60cwdDItkSSmNObP70ntkWbbreB3cR9t87tlQgxuy",
+	"/wBD3LCRYIhQntsQANpZGaxAxn4uQd8Qymh+Q5ZlkAfc3V8rn1HtnH5gsdHEt5X/nqMkY4hmkrCXCXBV",
+	"hXYL3ne9lM9/fGodD1r91vNnT8nhwf5eQHZ7o6C3G+0FeP/gMNjfPTzs7fee7j9//rzV1trC6EhOe7e7",
+	"uxf0ekH36Xn3oL/X6x8c/pdbRDMKLxNdKyUQL8G4gNVDCtPQomccmPNyBiroTppDYdOy71LAq/9ecKyV",
+	"9G2E0bZpDpT82LO/KmifdIxrF2XKdgx6qYzgyCZw7yglWaj17lp9nrAZKC7l0mY4FG30ZnDURgm5xAnC",
+	"lxkh8nMbjTD9CHYtLJuCZC2FY6Wr1aYuCiaQuSe7FwOT9N131VI6RuvztPiMsHZqeZowHKmHu+1tpWvY",
+	"3ladpyTznsVeXZHMpXdVsD4i9vqPqevLvpx00DnTXSBs67Z1tI8/XtoXB1O1XrSUop2eYUFjq2f+fmK8",
+	"brDGaDu+i+PBBSzbo0ePPKcy329Np0HH6MJzjrmQVGNNR3WrUyKwvAC3dYgcY0RjHODgfRXcmvXLpHnm",
+	"dOZ+2kOuEJ69r8f3yG2nHdqQfkavTC5K9Blp3wXt4zaknyt92rRfm/Jnu0GfC7k/r2jUYSmhN9NEdxOw",
+	"8TgOic3Ofs2yyDlUTZOOJQXb6FybUy7r2M9i+edwWjGkKQ9kIdtXZ4rDjBGKRwmJOr1d1/gGJiQk40qC",
+	"tI0uG5IpXTUkvXNnqYQKPiFkg5t3k/D158rdSKZJR43INlc9SaJ8F3UhUacQny4ppXpdsIE3ibjvpOZ2",
+	"TzlULh5Nje07zQgnVNin/c3sX5reYaqpN5RpUvgT2Warp5t6nqN2ar+R0eZmpPxUkSA3Ysf4rKqfK34F",
+	"79jCOLW/7Gdwqp37dqPq6VErJ9fN7QS9RJ9RLBvdgX/Drx9S9+uHlLifSeXvIh7bn0U8HrufK3+/9Ipr",
+	"V9zP4Hprf5XbhiM2Ip10wgTjE5bqUuCUW8zYzLhQso4uwq/cIPnV5U/F9VMOvxtbv5BfmQ2GfzrGGbze",
+	"4C5F8wQDv8iG4YguHdDafMiZ+LkTGlyEPT9k72ju2AZ9kciJLMXDHXz7OIxqplODnGj3vxTinUnZyVTu",
+	"o92DbrEQOA7OlemejIqF3M0jhbd7Jb30Ue9gQWOuyF63i2RzC+wyvFvUX/5CfC8j1eOBnzOaIYxyTrLA",
+	"u+mpeZgF66BjyoWU/9m4QCiUXANRuUw8WAgcTlSoKu2qUmwL+vNMQyqsOC5A8DUVpNSqbhsJERw6ykjO",
+	"iUcosDMTfEWsR8qIWJI2uXEYilS6c+uJrS1h5zpD29uxmu32tnqLBAnZ2cHOZKtKkj6eSiEaS0IutyOl",
+	"Xlt8/qlgmgud6OcmTHIeXxFl+aLC100Y4wQx6vKvWB703hBUvAfXxU/owjA9mE6XhzRf4hQWQsWFFBMz",
+	"R46nTpEFcruYZOwati3LWLbYoHWuw4JVa5EKEfpB6RChB6FEhL4FWkRoMTUitJoeEboPRU5jKk+GVr/b",
+	"vp8N9T2CS5jplANMlPSTt+0Sv5QqgZiRJjiG4nptl7dd8CpbFsHCH2qd14XfyMgMVT8hnZgWqh7ZzUer",
+	"uDZsYBlmbkrlJiKPV1XtxVE00CvJ78Agxgg6lfV2u+jkBdD/7kFXiSnKBNbX3HhGrKpW70ALS4IJnLTN",
+	"04EieBIp4QPEIckVIHe8KHs1jDCfSKLWnjb/Lzr99ewcDVv1nBoWPJgMWwih4B9o2FrmwuB5LqgKr9GW",
+	"2fC/fRoCYA9b/WHL83gwXfwJH3Xd9tCnNagyJ5UOW7f/Lhnrb/MUvqX6HZpN/tt/7EhRaEewHXfFk/UR",
+	"eoT+A/HZdMSUnlFHU9IdA3ZcXACPrxspxRJ5vWgpm7OTPVXqeccxi/3etc7NJRu8o7WstiTQ1rK2uY1Y",
+	"y6pIQsWciFxrNPVg2ygWVs2nfHnVGujnxJyKOJFlYhujiERyXKDhtQZQjVHuV4gac7fxrhs9xlyCBWPK",
+	"/WN1nJi7LuTG4sXs7+4+wPA0/eNRQl5REYtZje326iAClVAASznF1D1R2NON+Kebfptwp5tnjgxnG5Gn",
+	"pyNyJnSAH0lH6giNKZx6wKJVNt4L3l/uYRqw8ymyolF9S3B/HMXnH2O87Rt0Z2TKwGjATR40KMVsrwss",
+	"sL8nhUKFosCMeslw/QS5NYcb+dfDBzYYt7Sw2GC8ebs2i1T7DXvgw8Q3bdjkvDK00WdUbeNexIw72Lgv",
+	"Bp3VNu6Wh5yNu5ePQdsbVZktrbJ7r7Jn9xjW2rO3fQt5W8A9EurIO/OW7ZFjrrtatjcA+i0B6ObMXu2+",
+	"LjDA397++6vz5UyzzAjfrIA1wm+gfE0zJLv0zL2fLDXHX42QdczxF+84VlHo5X3Xy+fkaW+9PTd3eouN",
+	"BVmtiIjaH12SEhg74cQ0zorX2bbKWQ73YJrMivHSjI0+hCWDZ+gMYBUnib41O9VaZ0hfqjhcyazt2ipc",
+	"IJ2KCiy/q9BRfWoA8isD5OYdEt4SOcw5TeqX9ktYBtCWSb9xvwRnlGd0fM0pcE+BfsFp8BcV7isPnU3p",
+	"I3bUmVDHfeG1Oj1GMzeUZb4L+rBZ4rhgKb/iAET1vBAw9RhopUuCHtJSfwSr0q/0RlBrUPsYa86vryXg",
+	"l1wmNPXW9JdYVLrSWaKQkfOPXrfb3u12272Dbvug+77tr0O/tX9wSJ4+e94NSG93FOztRwcBPnz6zPpU",
+	"HHS73Va7BZS6jhOGyvPYK2VLbPV298j+weHTgDx7XllfdTi/P2YXXDrTdfwzYPmWOmewsQcS9tXTC0fF",
+	"5952SrF1GqeNOzttFB6CljlwVEL+HaM9QVuP+ZMlB4gJ/gRWGjqHq8ZsVnhalMSg0nlKMlE2Nx7hd4b0",
+	"SOciIzHca6yWSocJVDdxJj+M8uSjZ5ShYn1uAXdvaWc5L0KaFxrYNcQXB1F6bXL4NufFt3rf8Y+KF5IY",
+	"XluRaC4vmPdxzYNgF06ChSC9N8bPDsaH+8HB097TYP/gcDcY7Y3DYDd8frg3PjzEY3xYC6Tb84OQA9jz",
+	"TyO7fCcnO4PBzu+///57q91SoiceyQNRtb25sYJFkh2scl8HcfVMseSC1NiFr95yf/1Frn8OvnQYULgh",
+	"zz/cwrkny8aMWq8t9FJpVxZiFyAXIFYBrrQL74UAm2pVKZLQM4U03yrmuVP0aF9hNek+JOOGDEgjdnOB",
+	"AvRS/1s1pD6zaYrpDL6qf/ofcy7YFL7Bv8DE3Psu919+HYBrtv1ZR63kF3CIxjrPpP0sIUJ+eoOnfi27",
+	"KfLbWTEeHxSABL/yo5dRHbB6EzoK4kTIu3nOriLlu0iODy8ItvUkDw/2yd5ur7twks+ePStNsoRHd5KO",
+	"74tha69FNYatBwPRUqlYi1rGYmpeWVXPpsujyB+ADu+w+lUr7x80C9e/CWLyXV99vh0DKU/vRQpxFVHE",
+	"CNcmTXCDVoL1ZXxFKEpx+FEyXKVJ04Kb14ZViDuftNKivo2TYrlaoS6xFmSUVdNS1eECK6fmJvalb2J3",
+	"Gq7a5vpjNZqyBzfCeq0F6cYC68sqospYcddn+wVwYwPp6bdycy/ScTVtqipZW9+tVEuSjPyIufoVfFlI",
+	"vcVP5Avg6UHB5EFZ/yF5dfPP2bD8Xye43kLBVFHZ4ufrBnHWRpy2ZyjDMn3YLEKeMmxsWGTqQ6KjwMlK",
+	"y9ToPg7yVeJSUU3N64hNC83DmzfP78VmZ+Dt5/oWO5X6ikYe+pryEDzNKXw6HvBNoZPLIsoJTuZSiFYA",
+	"ky6NzqB02ToysmkzrSpbNYwey8GR6In3sicLQZAPhVi64JLLnW5cdd4YGv5VDDXSaFyZLFTSlN70CqL4",
+	"q+a6/5aNpL/ZYL7gxKgQaA4ClyLOPWCwnxGWRSQDWSxfiHhvVamaAX2h7B3i+SKVoUzr+VSPupALYGgM",
+	"F0YsmnWGdAMRgFFGxokXu52Sa9V5lYSoZ/cdBul9CIvp4lpt3GbaN2TQnXnMUcf2rVatLxgw+DU45i8N",
+	"G2xeI0fhwbOo+7wb9PYOnwX7Tw/3g+eHo92AHDwfPyP7YZd0w0V9P6vq+4yEjEboi8Usdiue2V3wperG",
+	"3u37jVy/0gZ81Ymz/pnnx0yuY/196r1ELQ1fb3OkFqIy14lfv7HQ88V40PeJPn/qr1KTt2hFrBi3WEtt",
+	"fwuk14DaQ0Re9+n2zsHXC+a7Xov6KXkBBOAoKlrwFrgRTHWdFOvx3yKLXf8JfD273c6QFtYBIoY6HNIB",
+	"hlKcyavDq7k0iCqD6rweNaYoiscQf0jMxSqByELKiI9ezqWKXSP+qKvWR7vd7kLDYm9mP6bQXTLbPZ07",
+	"0eaC9igythtayhlg6M2Y2FSKuRIn5IKpscDQQEJ7ySKibJv2Dw7d7I7cx9t2i0wlT/dbOSfZf3hx8eW6",
+	"scRYN5EMhNpyT5BSPJvprn7qyW2fMEreQO5p2/vTZ8+7bgRnJ2fzXfeW9+2b5vpEtmhFqxjVX7wvtGTr",
+	"GuV6U1timutLPfMGuigwM9e2uK0v+WooSb4wh8WB2U4qab7K0q2D3hoBjhbCFSxzicA2/XQxD2ynvt3i",
+	"2vJFrb2qvkA1dnzfs/RTR1q532VpR+dPDPIsqXVzOgOEgv/IxXz39hde4wblJ4h/9/YXEEtiwYeU3KRx",
+	"NoObDEQ7UwA4lwW2g36lyWw+LbOOO3J2/Pc3r94iCaAgE+lLVvTvQ5qRq5hcg7qSRujlS5SRME5jq1GE",
+	"0LoRiZR/rpUWTD4ZLTWcvXpzrqPt/LsKLHEdczKkvsISrmUSYNyNcL/73M9DVnkhU4up1/Kd3IHmVrac",
+	"t+ZXbOnVTBOTR3jNDe27Tpgox1jm2qor5WoYuyeufip4CtS3Ip7TTNWxJfbvlPXjJH5vV672PUbtr2D9",
+	"gRd9QR7cZNenjMZQ5UuIX4tY8q4mu0t522XA9slxi6PildNmv9YK5mJZuGFuzIq3gYhvDCI2/4zrbfHX",
+	"sRde4xrcpOT+7u0FfS5bYchcA5XXEdjuYr3s62hr2zAXbrElcW21sNZYpay0CfZX676WwYU3l0bs+jpi",
+	"F9zNfIa/i31wP8Q0JMkKa7iXUMhdBEtymmqlqNIyaiDzIG/5yr0NjmYQAkrzpIslXQqOWgy6qnorJMWC",
+	"J70JppdERZVSl1xZWI09kb3lAn0kJIWAQvgKxwlkKFABqE1yL5WTOOcE4bEgmT5feQcdU68pE2eaMjTO",
+	"M3jNNNO2SMVN7NQInkppMR/5kA7p9vYbJkh/e1up8uwOeem5IC0X19mFbR+64dCMp4MGGR4LrwUn7bpC",
+	"VQ+N8NHsa6NoW6WNuRGERiSyC7bC4sdQS4OMjYlXq9+qhNH1Idv6buA8ikUgMnhAXfBKMbCeGZINjYW9",
+	"/7gHlgt5kiBoDkFzFrQ5SZQCf7V7xpGsfi5r/zr+gRGlkNWuyv3haCO70MDIpgUs43EAdIyAkBEbI4+U",
+	"78qnLIsvY4qTul5Wv+rytu+ih5UTe7Y4Mm2jxzmdd7XSVi//dXyKcBZO4qsl3Gv6bDh3Med6CzlvHWG3",
+	"wa29zW9NrLTQ8OwD8WyJY+7BrXfyiKzm1JITpMe4nqNQwuilfiH3wL8+76oxNJx7J85VW7OMbxdsUMPO",
+	"3/ureS3PxLsjDic0CsYsC/S1fpWC9YxQ1x3Ihvql3tfEyEYLMgISbE69qhUJKpBmyBJwBWTUU0lsb/fh",
+	"cawgSIiSOZBKIE7RsGUyJg9bRvMyImOWzXl1aLVFQZ0Bo6hSTciJvGbGqqVRTdQk+aV07SsiSlqlBs++",
+	"ZzxT/sGxXk+V5xg23zg6FkBuIdTcEeUyMo1pBKxbA+PemtLQsydaWZQTWXx5KQuYhuUexGO9yqD3NSmd",
+	"C9inshmWfFO8hIZVuuhKbLKDbJ6ellgmFhaqMpH5bpWPstl/vc+NDvU7Ryqz454OlaukXyVUqgaHalwS",
+	"GabcZg8tgE+Roccsu8ZZdF4s/9b6Ca1+Ev31P0v+vOr5C6PiKNwDkTfm0wQLWaKl3c1JmGexmKmUAwRn",
+	"JDvKxaTV/+O95FROsiuDNXmWtPqtiRAp7+/s4DTuGB+aiFy1bt/f/p8AAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

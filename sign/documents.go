@@ -1,4 +1,4 @@
-package nitro
+package sign
 
 import (
 	"context"
@@ -10,32 +10,31 @@ import (
 	"net/textproto"
 	"strings"
 
-	"github.com/google/uuid"
+	openapi_types "github.com/oapi-codegen/runtime/types"
 
-	"github.com/nitrokit/nitro/gen/signapi"
+	"github.com/nitrokit/nitro/internal/wire"
 )
 
-// The documented limits of an envelope's documents, checked before sending.
-const (
-	MaxDocumentSize         = 20 << 20 // bytes per file
-	MaxDocumentsPerEnvelope = 15
-)
+// MaxDocumentSize is the documented limit of one document, in bytes (20
+// MiB), checked before sending when DocumentUpload.Size says, and while
+// sending otherwise. (An envelope's limit of 15 documents is the server's to
+// enforce: checking it here would cost a request per upload, and race.)
+const MaxDocumentSize = 20 << 20
 
-// Errors of UploadDocument found before anything is sent (or, for a body
+// Errors of CreateDocument found before anything is sent (or, for a body
 // larger than its stated Size, while sending).
 var (
 	ErrInvalidDocument  = errors.New("nitro: invalid document")
 	ErrDocumentTooLarge = errors.New("nitro: document exceeds 20 MB")
-	ErrTooManyDocuments = errors.New("nitro: envelope already has 15 documents")
 )
 
 // errUploadDone tells the multipart writer the request no longer reads.
 var errUploadDone = errors.New("nitro: upload request finished")
 
-// Document is a file to add to an envelope: either Body, streamed as it is
+// DocumentUpload is a file to add to an envelope: either Body, streamed as it is
 // read and never held in memory, or NitroDocumentID, an existing Nitro
 // document.
-type Document struct {
+type DocumentUpload struct {
 	// Name is the document's name, shown to participants. Required.
 	Name string
 	// ContentType is the file's media type, such as "application/pdf".
@@ -51,7 +50,7 @@ type Document struct {
 	NitroDocumentID string
 }
 
-func (d Document) check() error {
+func (d DocumentUpload) check() error {
 	switch {
 	case strings.TrimSpace(d.Name) == "":
 		return fmt.Errorf("%w: Name is required", ErrInvalidDocument)
@@ -67,56 +66,50 @@ func (d Document) check() error {
 	return nil
 }
 
-// UploadDocument adds doc to a drafted envelope as a multipart request (a
-// JSON metadata part and a binary payload part) streamed through a pipe, so
-// the file is never buffered whole. It checks the documented limits first,
-// which costs one listDocuments request. A streamed body cannot be sent
-// twice, so an upload is never retried.
-func (c *Client) UploadDocument(ctx context.Context, envelopeID uuid.UUID, doc Document) (signapi.PendingDocumentResponse, error) {
-	var out signapi.PendingDocumentResponse
+// CreateDocument is createDocument: POST
+// /sign/envelopes/{envelopeID}/documents. It adds doc to a drafted envelope
+// as a multipart request (a JSON metadata part and a binary payload part)
+// streamed through a pipe, so the file is never buffered whole, and returns
+// the document, pending until Nitro has processed it.
+//
+// A streamed body cannot be sent twice, so an upload is never retried; to
+// spare it the one retry that matters (a 401 for an expired token), the
+// token is made fresh first, without an API request. Any non-2xx answer is
+// an *nitro.APIError.
+func (c *Client) CreateDocument(ctx context.Context, envelopeID openapi_types.UUID, doc DocumentUpload) (PendingDocumentResponse, error) {
+	var out PendingDocumentResponse
 	if err := doc.check(); err != nil {
 		return out, err
 	}
-	docs, err := Check(c.ListDocumentsWithResponse(ctx, envelopeID))
-	if err != nil {
+	if _, err := c.nc.Token(ctx); err != nil {
 		return out, err
 	}
-	if docs.JSON200 != nil && docs.JSON200.Items != nil && len(*docs.JSON200.Items) >= MaxDocumentsPerEnvelope {
-		return out, fmt.Errorf("%w %s", ErrTooManyDocuments, envelopeID)
-	}
-	var params *signapi.CreateDocumentParams
+	var params CreateDocumentParams
 	if doc.NitroDocumentID != "" {
-		params = &signapi.CreateDocumentParams{NitroDocumentID: &doc.NitroDocumentID}
+		params.NitroDocumentID = &doc.NitroDocumentID
 	}
 	pr, pw := io.Pipe()
 	mw := multipart.NewWriter(pw)
 	written := make(chan error, 1)
 	go func() { written <- writeMultipart(pw, mw, doc) }()
-	resp, err := c.raw.CreateDocumentWithBody(ctx, envelopeID, params, mw.FormDataContentType(), pr)
+	resp, err := c.raw.CreateDocumentWithBody(ctx, envelopeID, &params, mw.FormDataContentType(), pr)
 	pr.CloseWithError(errUploadDone) // unblocks the writer if the request ended early
 	// A failure of the body itself (too long, or its own read error) says
 	// more than the request's failure it caused.
 	if werr := <-written; werr != nil && !errors.Is(werr, errUploadDone) {
 		if resp != nil {
-			drain(resp)
+			_ = wire.Empty(resp, nil)
 		}
 		return out, fmt.Errorf("nitro: upload %q: %w", doc.Name, werr)
 	}
 	if err != nil {
 		return out, fmt.Errorf("nitro: upload %q: %w", doc.Name, err)
 	}
-	if resp.StatusCode != 201 && resp.StatusCode != 200 {
-		return out, errorFromResponse(resp)
-	}
-	defer resp.Body.Close()
-	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&out); err != nil {
-		return out, fmt.Errorf("nitro: upload %q: decoding the answer: %w", doc.Name, err)
-	}
-	return out, nil
+	return wire.JSON[PendingDocumentResponse](resp, nil)
 }
 
 // writeMultipart writes the metadata and payload parts into the pipe.
-func writeMultipart(pw *io.PipeWriter, mw *multipart.Writer, doc Document) (err error) {
+func writeMultipart(pw *io.PipeWriter, mw *multipart.Writer, doc DocumentUpload) (err error) {
 	defer func() { pw.CloseWithError(err) }()
 	h := textproto.MIMEHeader{}
 	h.Set("Content-Disposition", `form-data; name="metadata"`)
@@ -125,10 +118,7 @@ func writeMultipart(pw *io.PipeWriter, mw *multipart.Writer, doc Document) (err 
 	if err != nil {
 		return err
 	}
-	meta := signapi.EnvelopeWebDocumentRequestMetadata{Name: doc.Name}
-	if doc.ContentType != "" {
-		meta.ContentType = &doc.ContentType
-	}
+	meta := EnvelopeWebDocumentRequestMetadata{Name: doc.Name, ContentType: doc.ContentType}
 	if err := json.NewEncoder(part).Encode(meta); err != nil {
 		return err
 	}

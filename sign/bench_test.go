@@ -1,4 +1,4 @@
-package nitro
+package sign_test
 
 import (
 	"context"
@@ -13,19 +13,14 @@ import (
 	"github.com/nitrokit/nitro/gen/signapi"
 	"github.com/nitrokit/nitro/internal/flowtest"
 	"github.com/nitrokit/nitro/nitrotest"
+	"github.com/nitrokit/nitro/sign"
 )
 
 // benchClient is a Client on srv, without spec validation on the server so
 // the server's cost is the same for both sides of a comparison.
-func benchClient(b *testing.B, srv *nitrotest.Server) *Client {
+func benchClient(b *testing.B, srv *nitrotest.Server) *sign.Client {
 	b.Helper()
-	creds := srv.Credentials()
-	c, err := NewClient(Config{ClientID: creds.ClientID, ClientSecret: creds.ClientSecret, BaseURL: srv.URL()})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { c.Close() })
-	return c
+	return flowtest.Client(b, srv)
 }
 
 // BenchmarkGetEnvelope compares one getEnvelope through nitro.Client (the
@@ -37,14 +32,13 @@ func BenchmarkGetEnvelope(b *testing.B) {
 	srv := nitrotest.NewServer()
 	defer srv.Close()
 	c := benchClient(b, srv)
-	t := &testing.T{}
-	env := flowtest.NewEnvelope(t, c.ClientWithResponses, "bench")
+	env := flowtest.NewEnvelope(b, c, "bench")
 	ctx := context.Background()
 
-	b.Run("nitro.Client", func(b *testing.B) {
+	b.Run("sign.Client", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			if _, err := Check(c.GetEnvelopeWithResponse(ctx, env)); err != nil {
+			if _, err := c.GetEnvelope(ctx, env); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -120,12 +114,13 @@ func BenchmarkDownloadSealed300MB(b *testing.B) {
 		}
 		b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
 	}
-	b.Run("nitro.DownloadSealedEnvelope", func(b *testing.B) {
+	b.Run("sign.DownloadSealedEnvelope", func(b *testing.B) {
 		run(b, func() (int64, error) { return c.DownloadSealedEnvelope(ctx, env, io.Discard) })
 	})
 	b.Run("ClientWithResponses", func(b *testing.B) {
+		g := &signapi.ClientWithResponses{ClientInterface: c.Raw()}
 		run(b, func() (int64, error) {
-			r, err := Check(c.ClientWithResponses.DownloadSealedEnvelopeWithResponse(ctx, env))
+			r, err := g.DownloadSealedEnvelopeWithResponse(ctx, env)
 			if err != nil {
 				return 0, err
 			}
@@ -134,10 +129,9 @@ func BenchmarkDownloadSealed300MB(b *testing.B) {
 	})
 }
 
-func sealedEnvelope(b *testing.B, c *Client, srv *nitrotest.Server) uuid.UUID {
+func sealedEnvelope(b *testing.B, c *sign.Client, srv *nitrotest.Server) uuid.UUID {
 	b.Helper()
-	t := &testing.T{}
-	env, _, _ := flowtest.SentEnvelope(t, c.ClientWithResponses)
+	env, _, _ := flowtest.SentEnvelope(b, c)
 	if err := srv.Sign(env.String()); err != nil {
 		b.Fatal(err)
 	}

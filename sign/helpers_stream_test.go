@@ -1,4 +1,4 @@
-package nitro
+package sign_test
 
 import (
 	"io"

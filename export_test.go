@@ -1,0 +1,22 @@
+package nitro
+
+import (
+	"context"
+	"time"
+)
+
+// Test seams for the external tests (package nitro_test), which drive the
+// client through package sign and so cannot live in package nitro.
+
+// ErrAttemptTimeout is the cause of an attempt that went quiet too long.
+var ErrAttemptTimeout = errAttemptTimeout
+
+// SetRetrySleep replaces the wait between c's retries.
+func SetRetrySleep(c *Client, sleep func(context.Context, time.Duration) error) {
+	c.retrying.sleep = sleep
+}
+
+// RetryPolicy is c's retry budget and per-attempt timeout.
+func RetryPolicy(c *Client) (maxRetries int, timeout time.Duration) {
+	return c.retrying.maxRetries, c.retrying.timeout
+}

@@ -1,0 +1,71 @@
+// Command opsgen writes an API package's typed surface from the code
+// oapi-codegen generated for it: one method per operation on the package's
+// handwritten Client, and an alias for every generated model, so users import
+// one package and never meet the raw client's response wrappers.
+//
+// It is driven by two inputs that agree by construction: the post-overlay
+// spec (which operations, their tags, which successes are JSON, binary or
+// empty) and the generated package's Go source (each operation's Go name,
+// parameters and decoded types, read with go/ast from the raw ClientInterface
+// and its …Response wrappers). An operation upstream adds therefore appears
+// with no handwritten line. `make generate` runs it after oapi-codegen.
+//
+// A method the package declares by hand (in a file not ending .gen.go) takes
+// the place of the generated one; an operation whose successes decode to
+// different types (createParticipant: one participant or a bulk list) cannot
+// be generated and fails generation, naming the method to write.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+)
+
+func main() {
+	var o options
+	flag.StringVar(&o.specPath, "spec", "", "the locked spec (written by `make spec`)")
+	flag.StringVar(&o.overlayPath, "overlay", "", "the spec's overlay")
+	flag.StringVar(&o.genDir, "gen", "", "directory of the oapi-codegen client package")
+	flag.StringVar(&o.genImport, "gen-import", "", "import path of that package")
+	flag.StringVar(&o.pkgDir, "pkg", "", "directory of the public package to write into")
+	tags := flag.String("tags", "", "comma-separated operation tags that become Client methods; the rest stay on Raw()")
+	flag.Parse()
+	o.tags = strings.Split(*tags, ",")
+	if err := run(o); err != nil {
+		fmt.Fprintln(os.Stderr, "opsgen:", err)
+		os.Exit(1)
+	}
+}
+
+type options struct {
+	specPath, overlayPath string
+	genDir, genImport     string
+	pkgDir                string
+	tags                  []string
+}
+
+func run(o options) error {
+	ops, err := loadOperations(o.specPath, o.overlayPath, o.tags)
+	if err != nil {
+		return err
+	}
+	g, err := parseGenerated(o.genDir)
+	if err != nil {
+		return err
+	}
+	own, err := handwritten(o.pkgDir)
+	if err != nil {
+		return err
+	}
+	methods, err := plan(ops, g, own)
+	if err != nil {
+		return err
+	}
+	pkg := packageName(o.pkgDir)
+	if err := write(o.pkgDir+"/operations.gen.go", renderOperations(pkg, o.genImport, methods, g)); err != nil {
+		return err
+	}
+	return write(o.pkgDir+"/types.gen.go", renderTypes(pkg, o.genImport, g, own))
+}

@@ -1,0 +1,32 @@
+package sign
+
+import (
+	"context"
+	"time"
+
+	"github.com/nitrokit/nitro"
+	"github.com/nitrokit/nitro/gen/signapi"
+	"github.com/nitrokit/nitro/internal/retry"
+)
+
+// Client calls the Nitro Sign API through a nitro.Client's stack (token,
+// retries, logging). It is safe for concurrent use and holds nothing to
+// close: close the nitro.Client.
+type Client struct {
+	nc    *nitro.Client
+	raw   *signapi.Client
+	sleep func(context.Context, time.Duration) error // between polls; a test seam
+}
+
+// New returns the Sign API client on nc's connection, token and retries.
+func New(nc *nitro.Client) *Client {
+	// Do is the raw client's doer, so even the raw calls return an
+	// *nitro.APIError for any non-2xx answer.
+	return &Client{nc: nc, raw: &signapi.Client{Server: nc.BaseURL() + "/", Client: nc}, sleep: retry.Sleep}
+}
+
+// Raw returns the client oapi-codegen generated, for the rare call the typed
+// methods do not offer (such as the Platform forwarders, superseded by the
+// PDF Services client). It shares this client's stack: a non-2xx answer is
+// an *nitro.APIError, and a 2xx response's body is the caller's to close.
+func (c *Client) Raw() *signapi.Client { return c.raw }

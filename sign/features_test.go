@@ -1,0 +1,251 @@
+package sign_test
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/nitrokit/nitro"
+	"github.com/nitrokit/nitro/internal/flowtest"
+	"github.com/nitrokit/nitro/nitrotest"
+	"github.com/nitrokit/nitro/sign"
+)
+
+func TestEnvelopesPaginatesLazily(t *testing.T) {
+	c, srv := setup(t, nitro.Config{})
+	ctx := context.Background()
+	var want []uuid.UUID
+	for range 1000 {
+		r, err := c.CreateEnvelope(ctx, createBody())
+		must(t, err)
+		want = append(want, r.ID)
+	}
+	var got []uuid.UUID
+	for e, err := range c.ListEnvelopesAutoPaging(ctx) {
+		must(t, err)
+		got = append(got, e.ID)
+	}
+	if len(got) != 1000 || got[0] != want[0] || got[999] != want[999] {
+		t.Fatalf("listed %d envelopes", len(got))
+	}
+	if n := srv.Stats().Operations["ListEnvelopes"]; n != 20 {
+		t.Errorf("1000 envelopes took %d pages, want 20 of 50", n)
+	}
+	before := srv.Stats().Operations["ListEnvelopes"]
+	for range c.ListEnvelopesAutoPaging(ctx) {
+		break
+	}
+	if n := srv.Stats().Operations["ListEnvelopes"] - before; n != 1 {
+		t.Errorf("stopping after one envelope fetched %d pages, want 1", n)
+	}
+}
+
+func TestEnvelopesStopsOnARepeatedCursor(t *testing.T) {
+	c, srv := setup(t, nitro.Config{})
+	page := `{"items":[{"ID":"` + uuid.NewString() + `","name":"loop"}],"nextPage":"c2FtZQ"}`
+	srv.InjectFault(nitrotest.Operation("ListEnvelopes"), 3, nitrotest.Fault{Status: 200, ContentType: "application/json", Body: page})
+	var n int
+	var last error
+	for _, err := range c.ListEnvelopesAutoPaging(context.Background()) {
+		n++
+		last = err
+	}
+	if !errors.Is(last, sign.ErrRepeatedCursor) || n != 3 {
+		t.Errorf("got %d results ending in %v, want 2 envelopes then sign.ErrRepeatedCursor", n, last)
+	}
+}
+
+func TestUploadDocumentStreams(t *testing.T) {
+	c, srv := setup(t, nitro.Config{})
+	ctx := context.Background()
+	env := flowtest.NewEnvelope(t, c, "Upload")
+	stop := heapPeak()
+	d, err := c.CreateDocument(ctx, env, sign.DocumentUpload{Name: "big.pdf", ContentType: "application/pdf", Body: &zeros{n: sign.MaxDocumentSize}, Size: sign.MaxDocumentSize})
+	peak := stop()
+	must(t, err)
+	t.Logf("uploading %d MiB: peak heap +%.1f MiB", sign.MaxDocumentSize>>20, float64(peak)/(1<<20))
+	if peak > 16<<20 {
+		t.Errorf("uploading 20 MiB raised the heap by %d bytes: the body is being buffered", peak)
+	}
+	g, err := c.GetDocument(ctx, env, d.ID)
+	must(t, err)
+	if g.SizeBytes != sign.MaxDocumentSize {
+		t.Errorf("the server got %d bytes", g.SizeBytes)
+	}
+	ct := srv.Stats().Operations["CreateDocument"]
+	tests := []struct {
+		name string
+		doc  sign.DocumentUpload
+		want error
+	}{
+		{"stated size over the limit", sign.DocumentUpload{Name: "a", ContentType: "application/pdf", Body: &zeros{1}, Size: sign.MaxDocumentSize + 1}, sign.ErrDocumentTooLarge},
+		{"no name", sign.DocumentUpload{ContentType: "application/pdf", Body: &zeros{1}}, sign.ErrInvalidDocument},
+		{"body and id", sign.DocumentUpload{Name: "a", ContentType: "application/pdf", Body: &zeros{1}, NitroDocumentID: uuid.NewString()}, sign.ErrInvalidDocument},
+		{"neither", sign.DocumentUpload{Name: "a"}, sign.ErrInvalidDocument},
+		{"no content type", sign.DocumentUpload{Name: "a", Body: &zeros{1}}, sign.ErrInvalidDocument},
+	}
+	for _, tt := range tests {
+		if _, err := c.CreateDocument(ctx, env, tt.doc); !errors.Is(err, tt.want) {
+			t.Errorf("%s: %v, want %v", tt.name, err, tt.want)
+		}
+	}
+	if n := srv.Stats().Operations["CreateDocument"] - ct; n != 0 {
+		t.Errorf("bad documents reached the server %d times", n)
+	}
+	if _, err := c.CreateDocument(ctx, env, sign.DocumentUpload{Name: "long", ContentType: "application/pdf", Body: &zeros{sign.MaxDocumentSize + 1}}); !errors.Is(err, sign.ErrDocumentTooLarge) {
+		t.Errorf("an unsized body over the limit: %v", err)
+	}
+	if _, err := c.CreateDocument(ctx, env, sign.DocumentUpload{Name: "existing", NitroDocumentID: uuid.NewString()}); err != nil {
+		t.Errorf("attaching by nitroDocumentID: %v", err)
+	}
+	// The 15-document limit is the server's to enforce: a 16th upload is
+	// one request, answered with the server's problem.
+	full := flowtest.NewEnvelope(t, c, "Full")
+	for range 15 {
+		flowtest.UploadDoc(t, c, full, 1)
+	}
+	ct = srv.Stats().Operations["CreateDocument"]
+	if _, err := c.CreateDocument(ctx, full, sign.DocumentUpload{Name: "16th", ContentType: "application/pdf", Body: &zeros{10}}); !hasStatus(err, 400) && !hasStatus(err, 409) && !hasStatus(err, 422) {
+		t.Errorf("a 16th document: %v, want the server's refusal", err)
+	}
+	if n := srv.Stats().Operations["CreateDocument"] - ct; n != 1 {
+		t.Errorf("a 16th upload made %d CreateDocument requests, want 1", n)
+	}
+	if n := srv.Stats().Operations["ListDocuments"]; n != 0 {
+		t.Errorf("uploads made %d hidden ListDocuments requests", n)
+	}
+	if _, err := c.CreateDocument(ctx, env, sign.DocumentUpload{Name: "x.exe", ContentType: "application/x-msdownload", Body: &zeros{10}}); !hasStatus(err, 415) {
+		t.Errorf("an unsupported type: %v, want a 415 APIError", err)
+	}
+}
+
+func TestDownloadsStream(t *testing.T) {
+	const size = 300 << 20
+	c, srv := setup(t, nitro.Config{}, nitrotest.WithSealedSize(size), nitrotest.WithSealDelay(-1))
+	ctx := context.Background()
+	env, doc, _ := flowtest.SentEnvelope(t, c)
+	if _, err := c.DownloadSealedEnvelope(ctx, env, io.Discard); !nitro.IsConflict(err) {
+		t.Fatalf("before sealing: %v, want a 409", err)
+	}
+	must(t, srv.Sign(env.String()))
+	must(t, srv.Seal(env.String()))
+	if _, err := c.WaitForEnvelopeStatus(ctx, env, sign.EnvelopeStatusSealed); err != nil {
+		t.Fatal(err)
+	}
+
+	stop := heapPeak()
+	start := time.Now()
+	n, err := c.DownloadSealedEnvelope(ctx, env, io.Discard)
+	elapsed, peak := time.Since(start), stop()
+	must(t, err)
+	t.Logf("downloading %d MiB: %.0f MB/s, peak heap +%.1f MiB", n>>20, float64(n)/1e6/elapsed.Seconds(), float64(peak)/(1<<20))
+	if n < size || peak > 16<<20 {
+		t.Errorf("downloaded %d bytes with the heap up %d bytes: want all of %d in constant memory", n, peak, size)
+	}
+
+	f, err := os.Create(filepath.Join(t.TempDir(), "sealed.zip"))
+	must(t, err)
+	checkSealedZip(t, c, env, f)
+	for name, dl := range map[string]func(io.Writer) (int64, error){
+		"original":    func(w io.Writer) (int64, error) { return c.DownloadOriginalEnvelope(ctx, env, w) },
+		"audit trail": func(w io.Writer) (int64, error) { return c.DownloadAuditTrailOfEnvelope(ctx, env, w) },
+		"sealed doc":  func(w io.Writer) (int64, error) { return c.DownloadSealedDocument(ctx, env, doc, w) },
+		"missing env": func(w io.Writer) (int64, error) { return c.DownloadAuditTrailOfEnvelope(ctx, uuid.New(), w) },
+		"missing doc": func(w io.Writer) (int64, error) { return c.DownloadSealedDocument(ctx, env, uuid.New(), w) },
+	} {
+		var buf bytes.Buffer
+		n, err := dl(&buf)
+		switch {
+		case strings.HasPrefix(name, "missing"):
+			if !nitro.IsNotFound(err) || n != 0 || buf.Len() != 0 {
+				t.Errorf("%s: %d bytes, %v; want nothing and a 404", name, n, err)
+			}
+		case err != nil || n != int64(buf.Len()) || n == 0:
+			t.Errorf("%s: %d bytes (%d written), %v", name, n, buf.Len(), err)
+		}
+	}
+}
+
+// checkSealedZip downloads the sealed ZIP to f and checks its entries.
+func checkSealedZip(t *testing.T, c *sign.Client, env uuid.UUID, f *os.File) {
+	t.Helper()
+	n, err := c.DownloadSealedEnvelope(context.Background(), env, f)
+	must(t, err)
+	must(t, f.Close())
+	zr, err := zip.OpenReader(f.Name())
+	must(t, err)
+	defer zr.Close()
+	if len(zr.File) != 2 || zr.File[1].Name != "audit-trail.pdf" || n < 300<<20 {
+		t.Errorf("sealed ZIP of %d bytes has %d entries", n, len(zr.File))
+	}
+}
+
+func TestWaitForStatus(t *testing.T) {
+	c, srv := setup(t, nitro.Config{}, nitrotest.WithSealDelay(30*time.Millisecond))
+	ctx := context.Background()
+	env, _, _ := flowtest.SentEnvelope(t, c)
+	must(t, srv.Sign(env.String()))
+	got, err := c.WaitForEnvelopeStatus(ctx, env, sign.EnvelopeStatusSealed)
+	if err != nil || got.Status != sign.EnvelopeStatusSealed {
+		t.Fatalf("WaitForStatus: %v, %v", got.Status, err)
+	}
+	other, _, _ := flowtest.SentEnvelope(t, c)
+	_, err = c.CancelEnvelope(ctx, other)
+	must(t, err)
+	if _, err := c.WaitForEnvelopeStatus(ctx, other, sign.EnvelopeStatusSealed); !errors.Is(err, sign.ErrFinalStatus) {
+		t.Errorf("waiting on a cancelled envelope: %v, want sign.ErrFinalStatus", err)
+	}
+	third, _, _ := flowtest.SentEnvelope(t, c)
+	short, cancel := context.WithCancel(ctx)
+	polls := 0
+	sign.SetPollSleep(c, func(context.Context, time.Duration) error {
+		if polls++; polls == 3 {
+			cancel()
+		}
+		return short.Err()
+	})
+	if _, err := c.WaitForEnvelopeStatus(short, third, sign.EnvelopeStatusSealed); !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "it is sent") {
+		t.Errorf("waiting past ctx: %v, want the context's error and the status last seen", err)
+	}
+}
+
+// failingReader fails after n bytes, as a file on a dying disk would.
+type failingReader struct{ n int }
+
+func (f *failingReader) Read(p []byte) (int, error) {
+	if f.n <= 0 {
+		return 0, errDisk
+	}
+	k := min(len(p), f.n)
+	f.n -= k
+	return k, nil
+}
+
+var errDisk = errors.New("disk read error")
+
+func TestUploadReportsTheBodysOwnError(t *testing.T) {
+	c, _ := setup(t, nitro.Config{})
+	env := flowtest.NewEnvelope(t, c, "x")
+	_, err := c.CreateDocument(context.Background(), env, sign.DocumentUpload{Name: "a.pdf", ContentType: "application/pdf", Body: &failingReader{n: 100 << 10}})
+	if !errors.Is(err, errDisk) {
+		t.Errorf("a failing body: %v, want its own error", err)
+	}
+}
+
+func createBody() sign.EnvelopeCreate {
+	return sign.EnvelopeCreate{Name: "Page", Mode: sign.EnvelopeModeParallel, Notification: sign.Notification{Subject: "s", Body: "b"}}
+}
+
+func hasStatus(err error, status int) bool {
+	var ae *nitro.APIError
+	return errors.As(err, &ae) && ae.StatusCode == status
+}

@@ -1,0 +1,60 @@
+package sign
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	openapi_types "github.com/oapi-codegen/runtime/types"
+
+	"github.com/nitrokit/nitro/internal/retry"
+)
+
+// ErrFinalStatus is returned by WaitForEnvelopeStatus when the envelope
+// reached a status it can never leave that is not one of those waited for.
+var ErrFinalStatus = errors.New("nitro: envelope reached a final status")
+
+// finalStatus says, for every envelope status the spec lists, whether an
+// envelope can leave it. A status upstream adds must be classified here:
+// TestEveryEnvelopeStatusIsClassified fails, naming it, until it is; an
+// unclassified status seen at run time is waited through, as a transient
+// one.
+var finalStatus = map[EnvelopeStatus]bool{
+	EnvelopeStatusDrafted:    false,
+	EnvelopeStatusSent:       false,
+	EnvelopeStatusProcessing: false,
+	EnvelopeStatusSealed:     true,
+	EnvelopeStatusRejected:   true,
+	EnvelopeStatusCancelled:  true,
+	EnvelopeStatusDeleted:    true,
+}
+
+// waitBackoff paces WaitForEnvelopeStatus: from 250ms up to 10s, jittered.
+var waitBackoff = retry.Backoff{Base: 250 * time.Millisecond, Max: 10 * time.Second}
+
+// WaitForEnvelopeStatus polls getEnvelope, with jittered backoff from 250ms
+// up to 10s, until the envelope's status is one of statuses, ctx ends, or it
+// reaches a final status it was not waited for (ErrFinalStatus). It returns
+// the envelope as last read.
+func (c *Client) WaitForEnvelopeStatus(ctx context.Context, envelopeID openapi_types.UUID, statuses ...EnvelopeStatus) (ExtendedEnvelope, error) {
+	var env ExtendedEnvelope
+	if len(statuses) == 0 {
+		return env, errors.New("nitro: WaitForEnvelopeStatus: no status to wait for")
+	}
+	err := retry.Poll(ctx, waitBackoff, c.sleep, func(ctx context.Context) (bool, string, error) {
+		var err error
+		if env, err = c.GetEnvelope(ctx, envelopeID); err != nil {
+			return false, "", err
+		}
+		if slices.Contains(statuses, env.Status) {
+			return true, "", nil
+		}
+		if finalStatus[env.Status] {
+			return false, "", fmt.Errorf("%w: %s, waiting for %v", ErrFinalStatus, env.Status, statuses)
+		}
+		return false, fmt.Sprintf("nitro: waiting for envelope %s to be %v (it is %s)", envelopeID, statuses, env.Status), nil
+	})
+	return env, err
+}
