@@ -29,7 +29,7 @@ func benchClient(b *testing.B, srv *nitrotest.Server) *sign.Client {
 // same generated type, on the same loopback fake. The generated client alone
 // (with auth's request editor, no retries) shows what gen itself costs.
 func BenchmarkGetEnvelope(b *testing.B) {
-	srv := nitrotest.NewServer()
+	srv := nitrotest.NewServer(nitrotest.WithoutValidation())
 	defer srv.Close()
 	c := benchClient(b, srv)
 	env := flowtest.NewEnvelope(b, c, "bench")
@@ -96,7 +96,7 @@ func BenchmarkGetEnvelope(b *testing.B) {
 // the peak heap growth during a download.
 func BenchmarkDownloadSealed300MB(b *testing.B) {
 	const size = 300 << 20
-	srv := nitrotest.NewServer(nitrotest.WithSealedSize(size), nitrotest.WithSealDelay(-1))
+	srv := nitrotest.NewServer(nitrotest.WithoutValidation(), nitrotest.WithSealedSize(size), nitrotest.WithSealDelay(-1))
 	defer srv.Close()
 	c := benchClient(b, srv)
 	env := sealedEnvelope(b, c, srv)
