@@ -249,3 +249,30 @@ func hasStatus(err error, status int) bool {
 	var ae *nitro.APIError
 	return errors.As(err, &ae) && ae.StatusCode == status
 }
+
+// TestEmptyUnionIsRefusedBeforeSending: a union body with no variant would
+// reach the API as null; the typed methods refuse it with ErrEmptyUnion and
+// send nothing.
+func TestEmptyUnionIsRefusedBeforeSending(t *testing.T) {
+	c, srv := setup(t, nitro.Config{})
+	ctx := context.Background()
+	env := flowtest.NewEnvelope(t, c, "x")
+	doc := flowtest.UploadDoc(t, c, env, 1)
+	before := srv.Stats().Operations
+	calls := map[string]func() error{
+		"CreateParticipant": func() error { _, err := c.CreateParticipant(ctx, env, sign.CreateParticipantRequest{}); return err },
+		"CreateField":       func() error { _, err := c.CreateField(ctx, env, doc, sign.CreateFieldRequest{}); return err },
+		"UpdateField": func() error {
+			_, err := c.UpdateField(ctx, env, doc, uuid.New(), sign.FieldUpdate{})
+			return err
+		},
+	}
+	for name, call := range calls {
+		if err := call(); !errors.Is(err, nitro.ErrEmptyUnion) || !strings.Contains(err.Error(), strings.ToLower(name[:1])+name[1:]) {
+			t.Errorf("%s with an empty union: %v, want ErrEmptyUnion naming the operation", name, err)
+		}
+		if n := srv.Stats().Operations[name] - before[name]; n != 0 {
+			t.Errorf("%s: the empty union reached the server %d times", name, n)
+		}
+	}
+}

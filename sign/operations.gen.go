@@ -28,7 +28,7 @@ func (c *Client) ConvertFile(ctx context.Context, contentType string, body io.Re
 // CreateEnvelope is createEnvelope: POST /sign/envelopes. Create Envelope.
 //
 // It returns the decoded answer. Any non-2xx answer is an *nitro.APIError.
-func (c *Client) CreateEnvelope(ctx context.Context, body CreateEnvelopeJSONRequestBody) (ExtendedEnvelope, error) {
+func (c *Client) CreateEnvelope(ctx context.Context, body EnvelopeCreate) (ExtendedEnvelope, error) {
 	return wire.JSON[ExtendedEnvelope](c.raw.CreateEnvelope(ctx, body))
 }
 
@@ -56,7 +56,7 @@ func (c *Client) DeleteField(ctx context.Context, envelopeID openapi_types.UUID,
 // DeleteFields is deleteFields: POST /sign/envelopes/{envelopeID}/documents/{documentID}/fields:batch-delete. Delete Fields by Field IDs.
 //
 // It returns nil on success. Any non-2xx answer is an *nitro.APIError.
-func (c *Client) DeleteFields(ctx context.Context, envelopeID openapi_types.UUID, documentID openapi_types.UUID, body DeleteFieldsJSONRequestBody) error {
+func (c *Client) DeleteFields(ctx context.Context, envelopeID openapi_types.UUID, documentID openapi_types.UUID, body DeleteFieldsRequest) error {
 	return wire.Empty(c.raw.DeleteFields(ctx, envelopeID, documentID, body))
 }
 
@@ -70,7 +70,7 @@ func (c *Client) DeleteParticipant(ctx context.Context, envelopeID openapi_types
 // DeleteParticipants is deleteParticipants: POST /sign/envelopes/{envelopeID}/participants:batch-delete. Delete Participants by Participant IDs.
 //
 // It returns nil on success. Any non-2xx answer is an *nitro.APIError.
-func (c *Client) DeleteParticipants(ctx context.Context, envelopeID openapi_types.UUID, body DeleteParticipantsJSONRequestBody) error {
+func (c *Client) DeleteParticipants(ctx context.Context, envelopeID openapi_types.UUID, body DeleteParticipantsRequest) error {
 	return wire.Empty(c.raw.DeleteParticipants(ctx, envelopeID, body))
 }
 
@@ -168,7 +168,7 @@ func (c *Client) ListSignerSigningUrls(ctx context.Context, envelopeID openapi_t
 // ReorderDocuments is reorderDocuments: PUT /sign/envelopes/{envelopeID}/documents:reorder. Reorder Documents by Envelope ID.
 //
 // It returns the decoded answer. Any non-2xx answer is an *nitro.APIError.
-func (c *Client) ReorderDocuments(ctx context.Context, envelopeID openapi_types.UUID, body ReorderDocumentsJSONRequestBody) (DocumentList, error) {
+func (c *Client) ReorderDocuments(ctx context.Context, envelopeID openapi_types.UUID, body ReorderDocumentsRequest) (DocumentList, error) {
 	return wire.JSON[DocumentList](c.raw.ReorderDocuments(ctx, envelopeID, body))
 }
 
@@ -182,34 +182,38 @@ func (c *Client) SendForSigning(ctx context.Context, envelopeID openapi_types.UU
 // SendReminders is sendReminders: POST /sign/envelopes/{envelopeID}:send-reminders. Send Reminders for Envelope.
 //
 // It returns nil on success. Any non-2xx answer is an *nitro.APIError.
-func (c *Client) SendReminders(ctx context.Context, envelopeID openapi_types.UUID, body SendRemindersJSONRequestBody) error {
+func (c *Client) SendReminders(ctx context.Context, envelopeID openapi_types.UUID, body SendReminders) error {
 	return wire.Empty(c.raw.SendReminders(ctx, envelopeID, body))
 }
 
 // UpdateDocument is updateDocument: PATCH /sign/envelopes/{envelopeID}/documents/{documentID}. Update Document by ID.
 //
 // It returns the decoded answer. Any non-2xx answer is an *nitro.APIError.
-func (c *Client) UpdateDocument(ctx context.Context, envelopeID openapi_types.UUID, documentID openapi_types.UUID, body UpdateDocumentJSONRequestBody) (Document, error) {
+func (c *Client) UpdateDocument(ctx context.Context, envelopeID openapi_types.UUID, documentID openapi_types.UUID, body RenameDocumentRequest) (Document, error) {
 	return wire.JSON[Document](c.raw.UpdateDocument(ctx, envelopeID, documentID, body))
 }
 
 // UpdateEnvelope is updateEnvelope: PATCH /sign/envelopes/{envelopeID}. Update Envelope.
 //
 // It returns the decoded answer. Any non-2xx answer is an *nitro.APIError.
-func (c *Client) UpdateEnvelope(ctx context.Context, envelopeID openapi_types.UUID, body UpdateEnvelopeJSONRequestBody) (Envelope, error) {
+func (c *Client) UpdateEnvelope(ctx context.Context, envelopeID openapi_types.UUID, body EnvelopeUpdate) (Envelope, error) {
 	return wire.JSON[Envelope](c.raw.UpdateEnvelope(ctx, envelopeID, body))
 }
 
 // UpdateField is updateField: PATCH /sign/envelopes/{envelopeID}/documents/{documentID}/fields/{fieldID}. Update Field by ID.
 //
-// It returns the decoded answer. Any non-2xx answer is an *nitro.APIError.
-func (c *Client) UpdateField(ctx context.Context, envelopeID openapi_types.UUID, documentID openapi_types.UUID, fieldID openapi_types.UUID, body UpdateFieldJSONRequestBody) (Field, error) {
+// It returns the decoded answer; a union body with no variant set is refused before sending (nitro.ErrEmptyUnion). Any non-2xx answer is an *nitro.APIError.
+func (c *Client) UpdateField(ctx context.Context, envelopeID openapi_types.UUID, documentID openapi_types.UUID, fieldID openapi_types.UUID, body FieldUpdate) (Field, error) {
+	if err := wire.NotEmpty("updateField", body); err != nil {
+		var zero Field
+		return zero, err
+	}
 	return wire.JSON[Field](c.raw.UpdateField(ctx, envelopeID, documentID, fieldID, body))
 }
 
 // UpdateParticipant is updateParticipant: PATCH /sign/envelopes/{envelopeID}/participants/{participantID}. Update Participant by ID.
 //
 // It returns the decoded answer. Any non-2xx answer is an *nitro.APIError.
-func (c *Client) UpdateParticipant(ctx context.Context, envelopeID openapi_types.UUID, participantID openapi_types.UUID, body UpdateParticipantJSONRequestBody) (Participant, error) {
+func (c *Client) UpdateParticipant(ctx context.Context, envelopeID openapi_types.UUID, participantID openapi_types.UUID, body ParticipantUpdate) (Participant, error) {
 	return wire.JSON[Participant](c.raw.UpdateParticipant(ctx, envelopeID, participantID, body))
 }

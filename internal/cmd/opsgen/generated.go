@@ -34,6 +34,9 @@ type generated struct {
 	// whose "type" member can take only one value.
 	typeField map[string]string
 	constsOf  map[string][]string
+	// aliasOf maps an alias (CreateEnvelopeJSONRequestBody) to its target
+	// (EnvelopeCreate).
+	aliasOf map[string]string
 }
 
 // rawMethod is one ClientInterface method without its ctx and reqEditors.
@@ -51,7 +54,7 @@ var corresponds = regexp.MustCompile(`Corresponds with (\w+) (\S+) `)
 func parseGenerated(dir string) (*generated, error) {
 	g := &generated{fset: token.NewFileSet(), methods: map[string][]rawMethod{},
 		successTypes: map[string]map[string]string{}, unions: map[string][]string{},
-		typeField: map[string]string{}, constsOf: map[string][]string{}}
+		typeField: map[string]string{}, constsOf: map[string][]string{}, aliasOf: map[string]string{}}
 	files, err := filepath.Glob(filepath.Join(dir, "*.go"))
 	if err != nil || len(files) == 0 {
 		return nil, fmt.Errorf("no Go files in %s", dir)
@@ -108,6 +111,9 @@ func (g *generated) readType(s *ast.TypeSpec) {
 			g.readInterface(s.Type.(*ast.InterfaceType))
 		}
 		return
+	}
+	if s.Assign.IsValid() {
+		g.aliasOf[name] = g.expr(s.Type)
 	}
 	if st, ok := s.Type.(*ast.StructType); ok {
 		fields := map[string]string{}
@@ -246,4 +252,17 @@ func (g *generated) onlyTypeValue(variant string) string {
 		return c[0]
 	}
 	return ""
+}
+
+// resolve follows aliases to the named type they stand for, so signatures
+// show EnvelopeCreate rather than CreateEnvelopeJSONRequestBody.
+func (g *generated) resolve(typ string) string {
+	for range 8 { // alias chains are short; the bound only guards a cycle
+		target, ok := g.aliasOf[typ]
+		if !ok {
+			break
+		}
+		typ = target
+	}
+	return typ
 }

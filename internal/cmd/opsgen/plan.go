@@ -37,11 +37,11 @@ func plan(ops []operation, g *generated, own map[string]bool) ([]method, error) 
 			case strings.HasPrefix(p.typ, "*") && strings.HasSuffix(p.typ, "Params"):
 				// Query parameters by value: the zero value sends none.
 				m.params = append(m.params, param{p.name, strings.TrimPrefix(p.typ, "*")})
-			case p.name == "body" && g.isUnion(p.typ):
+			case p.name == "body" && g.isUnion(g.resolve(p.typ)):
 				m.bodyArg = p.name
-				m.params = append(m.params, p)
+				m.params = append(m.params, param{p.name, g.resolve(p.typ)})
 			default:
-				m.params = append(m.params, p)
+				m.params = append(m.params, param{p.name, g.resolve(p.typ)})
 			}
 		}
 		if op.success == successJSON {

@@ -26,12 +26,18 @@ const (
 	successStream                    // binary: copied to an io.Writer
 )
 
-// loadOperations lists the operations tagged with one of tags, sorted by id.
+// loadOperations lists the operations of the spec at specPath, with its
+// overlay, that are tagged with one of tags.
 func loadOperations(specPath, overlayPath string, tags []string) ([]operation, error) {
 	doc, err := spec.Load(specPath, overlayPath)
 	if err != nil {
 		return nil, err
 	}
+	return operationsOf(doc, tags)
+}
+
+// operationsOf lists doc's operations tagged with one of tags, sorted by id.
+func operationsOf(doc *openapi3.T, tags []string) ([]operation, error) {
 	var ops []operation
 	for path, item := range doc.Paths.Map() {
 		for method, op := range item.Operations() {

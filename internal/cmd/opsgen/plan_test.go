@@ -1,0 +1,84 @@
+package main
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/nitrokit/nitro/nitrotest"
+)
+
+// signInputs are the generator's inputs for the Sign API, from the spec
+// compiled into nitrotest (post-overlay) and the committed gen/signapi.
+func signInputs(t *testing.T) ([]operation, *generated) {
+	t.Helper()
+	doc, err := nitrotest.OpenAPI()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ops, err := operationsOf(doc, []string{"Sign"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := parseGenerated("../../../gen/signapi")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ops, g
+}
+
+func TestPlanNeedsAHandwrittenMethodForTwoSuccessTypes(t *testing.T) {
+	ops, g := signInputs(t)
+	_, err := plan(ops, g, map[string]bool{})
+	if err == nil || !strings.Contains(err.Error(), "write (*Client).Create") {
+		t.Fatalf("plan with no handwritten methods: %v, want it to name the method to write", err)
+	}
+	own := map[string]bool{"(*Client).CreateField": true, "(*Client).CreateParticipant": true}
+	methods, err := plan(ops, g, own)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(methods) != len(ops)-2 {
+		t.Errorf("%d methods for %d operations, 2 of them handwritten", len(methods), len(ops))
+	}
+}
+
+func TestPlanShapesEachSuccessKind(t *testing.T) {
+	ops, g := signInputs(t)
+	methods, err := plan(ops, g, map[string]bool{"(*Client).CreateField": true, "(*Client).CreateParticipant": true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	byID := map[string]method{}
+	for _, m := range methods {
+		byID[m.op.id] = m
+	}
+	for id, want := range map[string]successKind{"getEnvelope": successJSON, "deleteEnvelope": successEmpty,
+		"downloadSealedEnvelope": successStream, "sendReminders": successEmpty} {
+		if got := byID[id].op.success; got != want {
+			t.Errorf("%s: success kind %d, want %d", id, got, want)
+		}
+	}
+	if m := byID["getEnvelope"]; m.result != "ExtendedEnvelope" {
+		t.Errorf("getEnvelope decodes into %q", m.result)
+	}
+	if m := byID["updateField"]; m.bodyArg != "body" || m.params[len(m.params)-1].typ != "FieldUpdate" {
+		t.Errorf("updateField: union body %q, params %v: want the alias resolved and the union checked", m.bodyArg, m.params)
+	}
+	if m := byID["listEnvelopes"]; m.params[0].typ != "ListEnvelopesParams" {
+		t.Errorf("listEnvelopes takes %v, want its params by value", m.params)
+	}
+}
+
+func TestConstructorsFillOneValuedTypes(t *testing.T) {
+	_, g := signInputs(t)
+	if c := g.onlyTypeValue("CreateSignatureField"); c != "CreateSignatureFieldTypeSignature" {
+		t.Errorf("CreateSignatureField's only type value: %q", c)
+	}
+	out := string(renderTypes("sign", "github.com/nitrokit/nitro/gen/signapi", g, map[string]bool{}))
+	if !strings.Contains(out, "func NewCreateParticipantRequest[V SingleParticipantRequest | BulkParticipantRequest]") {
+		t.Errorf("no constructor for CreateParticipantRequest")
+	}
+	if strings.Contains(out, "= signapi.Client\n") || strings.Contains(out, "GetEnvelopeResponse =") {
+		t.Errorf("client plumbing or response wrappers are aliased")
+	}
+}
