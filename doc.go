@@ -1,8 +1,17 @@
-// Package nitro is a Go client for the Nitro Sign Public API
-// (https://api.gonitro.dev): envelopes, documents, participants, fields,
-// sending for signature and sealed downloads.
+// Package nitro is the core of a Go client for Nitro's public APIs
+// (https://api.gonitro.dev): the configuration, the OAuth 2.0 token, retries,
+// the connection pool and the error every API call returns. Each API is a
+// package built on a Client: package sign for Nitro Sign (envelopes,
+// documents, participants, fields, sending for signature, sealed downloads).
 //
-// The typed operations are generated into package gen from the upstream
-// OpenAPI spec; package auth provides the OAuth 2.0 client-credentials token
-// handling; package nitrotest is a fake Nitro server for tests.
+//	nc, err := nitro.NewClient(nitro.Config{ClientID: id, ClientSecret: secret})
+//	if err != nil {
+//		return err
+//	}
+//	defer nc.Close()
+//	s := sign.New(nc)
+//
+// Every call returns an *APIError for any answer that is not 2xx. Package
+// auth holds the token flows (and auth/redisstore a token shared across
+// replicas); package nitrotest is a fake Nitro server for tests.
 package nitro

@@ -10,7 +10,7 @@ import (
 	"net/textproto"
 	"strings"
 
-	openapi_types "github.com/oapi-codegen/runtime/types"
+	"github.com/google/uuid"
 
 	"github.com/nitrokit/nitro/internal/wire"
 )
@@ -76,7 +76,7 @@ func (d DocumentUpload) check() error {
 // spare it the one retry that matters (a 401 for an expired token), the
 // token is made fresh first, without an API request. Any non-2xx answer is
 // an *nitro.APIError.
-func (c *Client) CreateDocument(ctx context.Context, envelopeID openapi_types.UUID, doc DocumentUpload) (PendingDocumentResponse, error) {
+func (c *Client) CreateDocument(ctx context.Context, envelopeID uuid.UUID, doc DocumentUpload) (PendingDocumentResponse, error) {
 	var out PendingDocumentResponse
 	if err := doc.check(); err != nil {
 		return out, err

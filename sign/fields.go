@@ -4,7 +4,7 @@ import (
 	"context"
 	"net/http"
 
-	openapi_types "github.com/oapi-codegen/runtime/types"
+	"github.com/google/uuid"
 
 	"github.com/nitrokit/nitro/internal/wire"
 )
@@ -17,7 +17,7 @@ import (
 // (The API answers 201 with a field or 200 with a list.) A body holding no
 // variant is refused before sending (nitro.ErrEmptyUnion). Any non-2xx answer
 // is an *nitro.APIError.
-func (c *Client) CreateField(ctx context.Context, envelopeID, documentID openapi_types.UUID, body CreateFieldRequest) ([]CreatedField, error) {
+func (c *Client) CreateField(ctx context.Context, envelopeID, documentID uuid.UUID, body CreateFieldRequest) ([]CreatedField, error) {
 	if err := wire.NotEmpty("createField", body); err != nil {
 		return nil, err
 	}

@@ -6,7 +6,7 @@ import (
 	"context"
 	"io"
 
-	openapi_types "github.com/oapi-codegen/runtime/types"
+	"github.com/google/uuid"
 
 	"github.com/nitrokit/nitro/internal/wire"
 )
@@ -14,7 +14,7 @@ import (
 // CancelEnvelope is cancelEnvelope: PUT /sign/envelopes/{envelopeID}:cancel. Cancel Envelope by ID.
 //
 // It returns the decoded answer. Any non-2xx answer is an *nitro.APIError.
-func (c *Client) CancelEnvelope(ctx context.Context, envelopeID openapi_types.UUID) (ExtendedEnvelope, error) {
+func (c *Client) CancelEnvelope(ctx context.Context, envelopeID uuid.UUID) (ExtendedEnvelope, error) {
 	return wire.JSON[ExtendedEnvelope](c.raw.CancelEnvelope(ctx, envelopeID))
 }
 
@@ -35,49 +35,49 @@ func (c *Client) CreateEnvelope(ctx context.Context, body EnvelopeCreate) (Exten
 // DeleteDocument is deleteDocument: DELETE /sign/envelopes/{envelopeID}/documents/{documentID}. Delete Document by ID.
 //
 // It returns nil on success. Any non-2xx answer is an *nitro.APIError.
-func (c *Client) DeleteDocument(ctx context.Context, envelopeID openapi_types.UUID, documentID openapi_types.UUID) error {
+func (c *Client) DeleteDocument(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID) error {
 	return wire.Empty(c.raw.DeleteDocument(ctx, envelopeID, documentID))
 }
 
 // DeleteEnvelope is deleteEnvelope: DELETE /sign/envelopes/{envelopeID}. Delete Envelope by ID.
 //
 // It returns nil on success. Any non-2xx answer is an *nitro.APIError.
-func (c *Client) DeleteEnvelope(ctx context.Context, envelopeID openapi_types.UUID) error {
+func (c *Client) DeleteEnvelope(ctx context.Context, envelopeID uuid.UUID) error {
 	return wire.Empty(c.raw.DeleteEnvelope(ctx, envelopeID))
 }
 
 // DeleteField is deleteField: DELETE /sign/envelopes/{envelopeID}/documents/{documentID}/fields/{fieldID}. Delete Field by ID.
 //
 // It returns nil on success. Any non-2xx answer is an *nitro.APIError.
-func (c *Client) DeleteField(ctx context.Context, envelopeID openapi_types.UUID, documentID openapi_types.UUID, fieldID openapi_types.UUID) error {
+func (c *Client) DeleteField(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID, fieldID uuid.UUID) error {
 	return wire.Empty(c.raw.DeleteField(ctx, envelopeID, documentID, fieldID))
 }
 
 // DeleteFields is deleteFields: POST /sign/envelopes/{envelopeID}/documents/{documentID}/fields:batch-delete. Delete Fields by Field IDs.
 //
 // It returns nil on success. Any non-2xx answer is an *nitro.APIError.
-func (c *Client) DeleteFields(ctx context.Context, envelopeID openapi_types.UUID, documentID openapi_types.UUID, body DeleteFieldsRequest) error {
+func (c *Client) DeleteFields(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID, body DeleteFieldsRequest) error {
 	return wire.Empty(c.raw.DeleteFields(ctx, envelopeID, documentID, body))
 }
 
 // DeleteParticipant is deleteParticipant: DELETE /sign/envelopes/{envelopeID}/participants/{participantID}. Delete Participant by ID.
 //
 // It returns nil on success. Any non-2xx answer is an *nitro.APIError.
-func (c *Client) DeleteParticipant(ctx context.Context, envelopeID openapi_types.UUID, participantID openapi_types.UUID) error {
+func (c *Client) DeleteParticipant(ctx context.Context, envelopeID uuid.UUID, participantID uuid.UUID) error {
 	return wire.Empty(c.raw.DeleteParticipant(ctx, envelopeID, participantID))
 }
 
 // DeleteParticipants is deleteParticipants: POST /sign/envelopes/{envelopeID}/participants:batch-delete. Delete Participants by Participant IDs.
 //
 // It returns nil on success. Any non-2xx answer is an *nitro.APIError.
-func (c *Client) DeleteParticipants(ctx context.Context, envelopeID openapi_types.UUID, body DeleteParticipantsRequest) error {
+func (c *Client) DeleteParticipants(ctx context.Context, envelopeID uuid.UUID, body DeleteParticipantsRequest) error {
 	return wire.Empty(c.raw.DeleteParticipants(ctx, envelopeID, body))
 }
 
 // DownloadAuditTrailOfEnvelope is downloadAuditTrailOfEnvelope: GET /sign/envelopes/{envelopeID}:download-audit-trail. Download Audit Trail of Envelope.
 //
 // It copies the answer's body to w as it arrives, in constant memory, and returns the bytes written. Any non-2xx answer is an *nitro.APIError.
-func (c *Client) DownloadAuditTrailOfEnvelope(ctx context.Context, envelopeID openapi_types.UUID, w io.Writer) (int64, error) {
+func (c *Client) DownloadAuditTrailOfEnvelope(ctx context.Context, envelopeID uuid.UUID, w io.Writer) (int64, error) {
 	return wire.Stream(w)(c.raw.DownloadAuditTrailOfEnvelope(ctx, envelopeID))
 }
 
@@ -91,35 +91,35 @@ func (c *Client) DownloadConvertedFile(ctx context.Context, jobID string, w io.W
 // DownloadOriginalEnvelope is downloadOriginalEnvelope: GET /sign/envelopes/{envelopeID}:download-original. Download Original Envelope.
 //
 // It copies the answer's body to w as it arrives, in constant memory, and returns the bytes written. Any non-2xx answer is an *nitro.APIError.
-func (c *Client) DownloadOriginalEnvelope(ctx context.Context, envelopeID openapi_types.UUID, w io.Writer) (int64, error) {
+func (c *Client) DownloadOriginalEnvelope(ctx context.Context, envelopeID uuid.UUID, w io.Writer) (int64, error) {
 	return wire.Stream(w)(c.raw.DownloadOriginalEnvelope(ctx, envelopeID))
 }
 
 // DownloadSealedDocument is downloadSealedDocument: GET /sign/envelopes/{envelopeID}/documents/{documentID}:download-sealed. Download Sealed Document by ID.
 //
 // It copies the answer's body to w as it arrives, in constant memory, and returns the bytes written. Any non-2xx answer is an *nitro.APIError.
-func (c *Client) DownloadSealedDocument(ctx context.Context, envelopeID openapi_types.UUID, documentID openapi_types.UUID, w io.Writer) (int64, error) {
+func (c *Client) DownloadSealedDocument(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID, w io.Writer) (int64, error) {
 	return wire.Stream(w)(c.raw.DownloadSealedDocument(ctx, envelopeID, documentID))
 }
 
 // DownloadSealedEnvelope is downloadSealedEnvelope: GET /sign/envelopes/{envelopeID}:download-sealed. Download Sealed Envelope.
 //
 // It copies the answer's body to w as it arrives, in constant memory, and returns the bytes written. Any non-2xx answer is an *nitro.APIError.
-func (c *Client) DownloadSealedEnvelope(ctx context.Context, envelopeID openapi_types.UUID, w io.Writer) (int64, error) {
+func (c *Client) DownloadSealedEnvelope(ctx context.Context, envelopeID uuid.UUID, w io.Writer) (int64, error) {
 	return wire.Stream(w)(c.raw.DownloadSealedEnvelope(ctx, envelopeID))
 }
 
 // GetDocument is getDocument: GET /sign/envelopes/{envelopeID}/documents/{documentID}. Get Document by ID.
 //
 // It returns the decoded answer. Any non-2xx answer is an *nitro.APIError.
-func (c *Client) GetDocument(ctx context.Context, envelopeID openapi_types.UUID, documentID openapi_types.UUID) (Document, error) {
+func (c *Client) GetDocument(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID) (Document, error) {
 	return wire.JSON[Document](c.raw.GetDocument(ctx, envelopeID, documentID))
 }
 
 // GetEnvelope is getEnvelope: GET /sign/envelopes/{envelopeID}. Get Envelope by ID.
 //
 // It returns the decoded answer. Any non-2xx answer is an *nitro.APIError.
-func (c *Client) GetEnvelope(ctx context.Context, envelopeID openapi_types.UUID) (ExtendedEnvelope, error) {
+func (c *Client) GetEnvelope(ctx context.Context, envelopeID uuid.UUID) (ExtendedEnvelope, error) {
 	return wire.JSON[ExtendedEnvelope](c.raw.GetEnvelope(ctx, envelopeID))
 }
 
@@ -133,7 +133,7 @@ func (c *Client) GetJobStatus(ctx context.Context, jobID string) (JobStatusRespo
 // ListDocuments is listDocuments: GET /sign/envelopes/{envelopeID}/documents. List Documents by Envelope ID.
 //
 // It returns the decoded answer. Any non-2xx answer is an *nitro.APIError.
-func (c *Client) ListDocuments(ctx context.Context, envelopeID openapi_types.UUID) (DocumentList, error) {
+func (c *Client) ListDocuments(ctx context.Context, envelopeID uuid.UUID) (DocumentList, error) {
 	return wire.JSON[DocumentList](c.raw.ListDocuments(ctx, envelopeID))
 }
 
@@ -147,63 +147,63 @@ func (c *Client) ListEnvelopes(ctx context.Context, params ListEnvelopesParams) 
 // ListFields is listFields: GET /sign/envelopes/{envelopeID}/documents/{documentID}/fields. List Fields by Document ID.
 //
 // It returns the decoded answer. Any non-2xx answer is an *nitro.APIError.
-func (c *Client) ListFields(ctx context.Context, envelopeID openapi_types.UUID, documentID openapi_types.UUID) (FieldList, error) {
+func (c *Client) ListFields(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID) (FieldList, error) {
 	return wire.JSON[FieldList](c.raw.ListFields(ctx, envelopeID, documentID))
 }
 
 // ListParticipants is listParticipants: GET /sign/envelopes/{envelopeID}/participants. List Participants by Envelope ID.
 //
 // It returns the decoded answer. Any non-2xx answer is an *nitro.APIError.
-func (c *Client) ListParticipants(ctx context.Context, envelopeID openapi_types.UUID) (ParticipantList, error) {
+func (c *Client) ListParticipants(ctx context.Context, envelopeID uuid.UUID) (ParticipantList, error) {
 	return wire.JSON[ParticipantList](c.raw.ListParticipants(ctx, envelopeID))
 }
 
 // ListSignerSigningUrls is listSignerSigningUrls: GET /sign/envelopes/{envelopeID}/participants/signing-urls. List Signer Signing URLs by Envelope ID.
 //
 // It returns the decoded answer. Any non-2xx answer is an *nitro.APIError.
-func (c *Client) ListSignerSigningUrls(ctx context.Context, envelopeID openapi_types.UUID) (SignerSigningURLList, error) {
+func (c *Client) ListSignerSigningUrls(ctx context.Context, envelopeID uuid.UUID) (SignerSigningURLList, error) {
 	return wire.JSON[SignerSigningURLList](c.raw.ListSignerSigningUrls(ctx, envelopeID))
 }
 
 // ReorderDocuments is reorderDocuments: PUT /sign/envelopes/{envelopeID}/documents:reorder. Reorder Documents by Envelope ID.
 //
 // It returns the decoded answer. Any non-2xx answer is an *nitro.APIError.
-func (c *Client) ReorderDocuments(ctx context.Context, envelopeID openapi_types.UUID, body ReorderDocumentsRequest) (DocumentList, error) {
+func (c *Client) ReorderDocuments(ctx context.Context, envelopeID uuid.UUID, body ReorderDocumentsRequest) (DocumentList, error) {
 	return wire.JSON[DocumentList](c.raw.ReorderDocuments(ctx, envelopeID, body))
 }
 
 // SendForSigning is sendForSigning: POST /sign/envelopes/{envelopeID}:send-for-signing. Send Envelope for Signing.
 //
 // It returns the decoded answer. Any non-2xx answer is an *nitro.APIError.
-func (c *Client) SendForSigning(ctx context.Context, envelopeID openapi_types.UUID) (Envelope, error) {
+func (c *Client) SendForSigning(ctx context.Context, envelopeID uuid.UUID) (Envelope, error) {
 	return wire.JSON[Envelope](c.raw.SendForSigning(ctx, envelopeID))
 }
 
 // SendReminders is sendReminders: POST /sign/envelopes/{envelopeID}:send-reminders. Send Reminders for Envelope.
 //
 // It returns nil on success. Any non-2xx answer is an *nitro.APIError.
-func (c *Client) SendReminders(ctx context.Context, envelopeID openapi_types.UUID, body SendReminders) error {
+func (c *Client) SendReminders(ctx context.Context, envelopeID uuid.UUID, body SendReminders) error {
 	return wire.Empty(c.raw.SendReminders(ctx, envelopeID, body))
 }
 
 // UpdateDocument is updateDocument: PATCH /sign/envelopes/{envelopeID}/documents/{documentID}. Update Document by ID.
 //
 // It returns the decoded answer. Any non-2xx answer is an *nitro.APIError.
-func (c *Client) UpdateDocument(ctx context.Context, envelopeID openapi_types.UUID, documentID openapi_types.UUID, body RenameDocumentRequest) (Document, error) {
+func (c *Client) UpdateDocument(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID, body RenameDocumentRequest) (Document, error) {
 	return wire.JSON[Document](c.raw.UpdateDocument(ctx, envelopeID, documentID, body))
 }
 
 // UpdateEnvelope is updateEnvelope: PATCH /sign/envelopes/{envelopeID}. Update Envelope.
 //
 // It returns the decoded answer. Any non-2xx answer is an *nitro.APIError.
-func (c *Client) UpdateEnvelope(ctx context.Context, envelopeID openapi_types.UUID, body EnvelopeUpdate) (Envelope, error) {
+func (c *Client) UpdateEnvelope(ctx context.Context, envelopeID uuid.UUID, body EnvelopeUpdate) (Envelope, error) {
 	return wire.JSON[Envelope](c.raw.UpdateEnvelope(ctx, envelopeID, body))
 }
 
 // UpdateField is updateField: PATCH /sign/envelopes/{envelopeID}/documents/{documentID}/fields/{fieldID}. Update Field by ID.
 //
 // It returns the decoded answer; a union body with no variant set is refused before sending (nitro.ErrEmptyUnion). Any non-2xx answer is an *nitro.APIError.
-func (c *Client) UpdateField(ctx context.Context, envelopeID openapi_types.UUID, documentID openapi_types.UUID, fieldID openapi_types.UUID, body FieldUpdate) (Field, error) {
+func (c *Client) UpdateField(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID, fieldID uuid.UUID, body FieldUpdate) (Field, error) {
 	if err := wire.NotEmpty("updateField", body); err != nil {
 		var zero Field
 		return zero, err
@@ -214,6 +214,6 @@ func (c *Client) UpdateField(ctx context.Context, envelopeID openapi_types.UUID,
 // UpdateParticipant is updateParticipant: PATCH /sign/envelopes/{envelopeID}/participants/{participantID}. Update Participant by ID.
 //
 // It returns the decoded answer. Any non-2xx answer is an *nitro.APIError.
-func (c *Client) UpdateParticipant(ctx context.Context, envelopeID openapi_types.UUID, participantID openapi_types.UUID, body ParticipantUpdate) (Participant, error) {
+func (c *Client) UpdateParticipant(ctx context.Context, envelopeID uuid.UUID, participantID uuid.UUID, body ParticipantUpdate) (Participant, error) {
 	return wire.JSON[Participant](c.raw.UpdateParticipant(ctx, envelopeID, participantID, body))
 }

@@ -4,7 +4,7 @@ import (
 	"context"
 	"net/http"
 
-	openapi_types "github.com/oapi-codegen/runtime/types"
+	"github.com/google/uuid"
 
 	"github.com/nitrokit/nitro/internal/wire"
 )
@@ -18,7 +18,7 @@ import (
 // result type spares the caller that distinction.) A body holding no variant
 // is refused before sending (nitro.ErrEmptyUnion). Any non-2xx answer is an
 // *nitro.APIError.
-func (c *Client) CreateParticipant(ctx context.Context, envelopeID openapi_types.UUID, body CreateParticipantRequest) ([]Participant, error) {
+func (c *Client) CreateParticipant(ctx context.Context, envelopeID uuid.UUID, body CreateParticipantRequest) ([]Participant, error) {
 	if err := wire.NotEmpty("createParticipant", body); err != nil {
 		return nil, err
 	}

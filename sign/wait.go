@@ -7,7 +7,7 @@ import (
 	"slices"
 	"time"
 
-	openapi_types "github.com/oapi-codegen/runtime/types"
+	"github.com/google/uuid"
 
 	"github.com/nitrokit/nitro/internal/retry"
 )
@@ -38,7 +38,7 @@ var waitBackoff = retry.Backoff{Base: 250 * time.Millisecond, Max: 10 * time.Sec
 // up to 10s, until the envelope's status is one of statuses, ctx ends, or it
 // reaches a final status it was not waited for (ErrFinalStatus). It returns
 // the envelope as last read.
-func (c *Client) WaitForEnvelopeStatus(ctx context.Context, envelopeID openapi_types.UUID, statuses ...EnvelopeStatus) (ExtendedEnvelope, error) {
+func (c *Client) WaitForEnvelopeStatus(ctx context.Context, envelopeID uuid.UUID, statuses ...EnvelopeStatus) (ExtendedEnvelope, error) {
 	var env ExtendedEnvelope
 	if len(statuses) == 0 {
 		return env, errors.New("nitro: WaitForEnvelopeStatus: no status to wait for")

@@ -181,11 +181,12 @@ func (g *generated) readInterface(it *ast.InterfaceType) {
 	}
 }
 
-// expr prints a type expression as the generated source spells it.
+// expr prints a type expression as the generated source spells it, but for
+// openapi_types.UUID, an alias of uuid.UUID: callers know the latter.
 func (g *generated) expr(e ast.Expr) string {
 	var b bytes.Buffer
 	_ = printer.Fprint(&b, g.fset, e)
-	return b.String()
+	return strings.ReplaceAll(b.String(), "openapi_types.UUID", "uuid.UUID")
 }
 
 // handwritten lists the methods of *Client and the top-level names declared

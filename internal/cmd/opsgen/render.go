@@ -26,8 +26,8 @@ func renderOperations(pkg, genImport string, methods []method, g *generated) []b
 		b.WriteString("\t\"io\"\n")
 	}
 	b.WriteString("\n")
-	if strings.Contains(all, "openapi_types.") {
-		b.WriteString("\topenapi_types \"github.com/oapi-codegen/runtime/types\"\n\n")
+	if strings.Contains(all, "uuid.") {
+		b.WriteString("\t\"github.com/google/uuid\"\n\n")
 	}
 	b.WriteString("\t\"github.com/nitrokit/nitro/internal/wire\"\n)\n")
 	for _, m := range methods {
