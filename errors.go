@@ -117,11 +117,12 @@ func newAPIError(resp *http.Response, body []byte) *APIError {
 	return e
 }
 
-// ErrEmptyUnion is returned, before anything is sent, for a union request
-// body (a oneOf such as sign.CreateParticipantRequest) that holds no variant:
-// sent, it would reach the API as null and fail there less clearly. Build a
-// union with one of its constructors or FromX methods.
-var ErrEmptyUnion = errors.New("nitro: the union request body holds no variant")
+// ErrEmptyUnion is returned, before anything is sent, for a request body
+// that would reach the API holding null: a union (a oneOf such as
+// sign.CreateFieldRequest) with no variant set, at the top or nested, or a
+// required list left nil. Build a union with its New… constructor. The error
+// names the member.
+var ErrEmptyUnion = errors.New("nitro: the request body holds an empty union or a nil required list")
 
 // errorFromResponse drains and closes a failed response into an APIError.
 func errorFromResponse(resp *http.Response) error {

@@ -11,4 +11,4 @@ package nitro
 //go:generate go run github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen -config nitrotest/internal/api/config.yaml api/sign/openapi.json
 //
 // The typed methods and model aliases of package sign, from the two above:
-//go:generate go run ./internal/cmd/opsgen -spec api/sign/openapi.json -overlay api/sign/overlay.yaml -gen gen/signapi -gen-import github.com/nitrokit/nitro/gen/signapi -pkg sign -tags Sign
+//go:generate go run ./internal/cmd/opsgen -spec api/sign/openapi.json -overlay api/sign/overlay.yaml -gen gen/signapi -gen-import github.com/nitrokit/nitro/gen/signapi -pkg sign -tags Sign -raw-tags Platform,Authentication

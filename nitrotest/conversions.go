@@ -46,7 +46,7 @@ func (s *Server) ConvertFile(_ context.Context, req api.ConvertFileRequestObject
 	s.state.mu.Lock()
 	s.state.jobs[j.id] = j
 	s.state.mu.Unlock()
-	status := api.ConvertFileResponseStatusCompleted
+	status := api.JobStatusCompleted
 	return api.ConvertFile200JSONResponse{JobID: &j.id, Status: &status, JobStatusURL: s.URL() + "/sign/conversions/" + j.id + "/status"}, nil
 }
 
@@ -66,7 +66,7 @@ func (s *Server) GetJobStatus(_ context.Context, req api.GetJobStatusRequestObje
 	if j == nil {
 		return api.GetJobStatus404JSONResponse(as[api.NotFoundProblemDetail](jobNotFound(req.JobID))), nil
 	}
-	status := api.JobStatusResponseStatusCompleted
+	status := api.JobStatusCompleted
 	return api.GetJobStatus200JSONResponse{JobID: &j.id, Status: &status}, nil
 }
 

@@ -7,15 +7,20 @@
 //	}
 //	defer nc.Close()
 //	s := sign.New(nc)
-//	env, err := s.CreateEnvelope(ctx, sign.EnvelopeCreate{Name: "Contract", Mode: sign.EnvelopeModeParallel})
+//	env, err := s.CreateEnvelope(ctx, sign.EnvelopeCreate{
+//		Name: "Contract", Mode: sign.EnvelopeModeParallel,
+//		Notification: sign.Notification{Subject: "Please sign", Body: "Thanks!"},
+//	})
 //
 // Client has one method per operation of Nitro's API reference, named after
 // its operationId (CreateEnvelope, ListSignerSigningUrls, …), generated from
 // the spec: each returns the decoded answer as a value, streams a binary
 // answer to an io.Writer, and returns an *nitro.APIError for any answer that
-// is not 2xx. The models are the spec's, aliased from the generated package
-// gen/signapi so this is the only import a caller needs; optional fields are
-// plain values, except in PATCH bodies, where nil means "leave unchanged".
+// is not 2xx. The models the methods reach are the spec's, aliased from the
+// generated package gen/signapi (go doc there shows their fields), so this
+// is the only import a caller needs; optional fields are plain values,
+// except in PATCH bodies and optional query parameters, where nil means
+// "leave unchanged" or "not sent" (nitro.Ptr makes one).
 //
 // A few methods are written by hand where the spec's shape needs it:
 // CreateDocument streams a multipart upload; CreateParticipant and

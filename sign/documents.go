@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/nitrokit/nitro/gen/signapi"
 	"github.com/nitrokit/nitro/internal/wire"
 )
 
@@ -72,10 +73,12 @@ func (d DocumentUpload) check() error {
 // streamed through a pipe, so the file is never buffered whole, and returns
 // the document, pending until Nitro has processed it.
 //
-// A streamed body cannot be sent twice, so an upload is never retried; to
-// spare it the one retry that matters (a 401 for an expired token), the
-// token is made fresh first, without an API request. Any non-2xx answer is
-// an *nitro.APIError.
+// A streamed body cannot be sent twice, so an upload is never retried; a
+// token is fetched first if none is cached (without an API request), so the
+// upload does not carry the first token fetch's failures. If ctx ends while
+// doc.Body is blocked in Read, CreateDocument returns ctx's error at once;
+// the goroutine reading Body ends when that Read returns. Any non-2xx answer
+// is an *nitro.APIError.
 func (c *Client) CreateDocument(ctx context.Context, envelopeID uuid.UUID, doc DocumentUpload) (PendingDocumentResponse, error) {
 	var out PendingDocumentResponse
 	if err := doc.check(); err != nil {
@@ -84,7 +87,7 @@ func (c *Client) CreateDocument(ctx context.Context, envelopeID uuid.UUID, doc D
 	if _, err := c.nc.Token(ctx); err != nil {
 		return out, err
 	}
-	var params CreateDocumentParams
+	var params signapi.CreateDocumentParams
 	if doc.NitroDocumentID != "" {
 		params.NitroDocumentID = &doc.NitroDocumentID
 	}
@@ -96,7 +99,20 @@ func (c *Client) CreateDocument(ctx context.Context, envelopeID uuid.UUID, doc D
 	pr.CloseWithError(errUploadDone) // unblocks the writer if the request ended early
 	// A failure of the body itself (too long, or its own read error) says
 	// more than the request's failure it caused.
-	if werr := <-written; werr != nil && !errors.Is(werr, errUploadDone) {
+	var werr error
+	select {
+	case werr = <-written: // ready whenever Body is not stuck in Read
+	default:
+		select {
+		case werr = <-written:
+		case <-ctx.Done():
+			if resp != nil {
+				_ = wire.Empty(resp, nil)
+			}
+			return out, fmt.Errorf("nitro: upload %q: %w", doc.Name, ctx.Err())
+		}
+	}
+	if werr != nil && !errors.Is(werr, errUploadDone) {
 		if resp != nil {
 			_ = wire.Empty(resp, nil)
 		}
@@ -118,7 +134,7 @@ func writeMultipart(pw *io.PipeWriter, mw *multipart.Writer, doc DocumentUpload)
 	if err != nil {
 		return err
 	}
-	meta := EnvelopeWebDocumentRequestMetadata{Name: doc.Name, ContentType: doc.ContentType}
+	meta := signapi.EnvelopeWebDocumentRequestMetadata{Name: doc.Name, ContentType: doc.ContentType}
 	if err := json.NewEncoder(part).Encode(meta); err != nil {
 		return err
 	}

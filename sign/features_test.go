@@ -192,19 +192,30 @@ func checkSealedZip(t *testing.T, c *sign.Client, env uuid.UUID, f *os.File) {
 }
 
 func TestWaitForStatus(t *testing.T) {
-	c, srv := setup(t, nitro.Config{}, nitrotest.WithSealDelay(30*time.Millisecond))
+	c, srv := setup(t, nitro.Config{}, nitrotest.WithSealDelay(-1))
 	ctx := context.Background()
 	env, _, _ := flowtest.SentEnvelope(t, c)
 	must(t, srv.Sign(env.String()))
+	// The fake seals when the waiter first sleeps: no real time passes.
+	var slept []time.Duration
+	sign.SetPollSleep(c, func(ctx context.Context, d time.Duration) error {
+		if slept = append(slept, d); len(slept) == 2 {
+			must(t, srv.Seal(env.String()))
+		}
+		return ctx.Err()
+	})
 	got, err := c.WaitForEnvelopeStatus(ctx, env, sign.EnvelopeStatusSealed)
-	if err != nil || got.Status != sign.EnvelopeStatusSealed {
-		t.Fatalf("WaitForStatus: %v, %v", got.Status, err)
+	if err != nil || got.Status != sign.EnvelopeStatusSealed || len(slept) != 2 {
+		t.Fatalf("WaitForEnvelopeStatus: %v after %d polls, %v", got.Status, len(slept)+1, err)
+	}
+	if slept[0] < 125*time.Millisecond || slept[0] > 250*time.Millisecond || slept[1] < 250*time.Millisecond || slept[1] > 500*time.Millisecond {
+		t.Errorf("poll delays %v: want jittered backoff from 250ms", slept)
 	}
 	other, _, _ := flowtest.SentEnvelope(t, c)
 	_, err = c.CancelEnvelope(ctx, other)
 	must(t, err)
 	if _, err := c.WaitForEnvelopeStatus(ctx, other, sign.EnvelopeStatusSealed); !errors.Is(err, sign.ErrFinalStatus) {
-		t.Errorf("waiting on a cancelled envelope: %v, want sign.ErrFinalStatus", err)
+		t.Errorf("waiting on a cancelled envelope: %v, want ErrFinalStatus", err)
 	}
 	third, _, _ := flowtest.SentEnvelope(t, c)
 	short, cancel := context.WithCancel(ctx)
@@ -276,5 +287,31 @@ func TestEmptyUnionIsRefusedBeforeSending(t *testing.T) {
 		if n := srv.Stats().Operations[name] - before[name]; n != 0 {
 			t.Errorf("%s: the empty union reached the server %d times", name, n)
 		}
+	}
+}
+
+// blockingReader blocks in Read until release is closed, as a stalled
+// network stream would.
+type blockingReader struct{ release chan struct{} }
+
+func (r blockingReader) Read([]byte) (int, error) {
+	<-r.release
+	return 0, io.EOF
+}
+
+func TestUploadReturnsWhenCtxEndsWhileTheBodyBlocks(t *testing.T) {
+	c, _ := setup(t, nitro.Config{})
+	env := flowtest.NewEnvelope(t, c, "x")
+	body := blockingReader{release: make(chan struct{})}
+	defer close(body.release) // lets the reading goroutine end before goleak looks
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		_, err := c.CreateDocument(ctx, env, sign.DocumentUpload{Name: "stalled.pdf", ContentType: "application/pdf", Body: body})
+		done <- err
+	}()
+	cancel()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Errorf("a stalled body after cancel: %v, want context.Canceled", err)
 	}
 }

@@ -2,7 +2,6 @@ package sign
 
 import (
 	"context"
-	"net/http"
 
 	"github.com/google/uuid"
 
@@ -13,22 +12,18 @@ import (
 // /sign/envelopes/{envelopeID}/documents/{documentID}/fields. It places one
 // field (NewCreateFieldRequest(CreateSignatureField{…}), or any other field
 // type) or several (NewCreateFieldRequest(BulkFieldRequest{…})) on a
-// document, and returns the created fields either way: one, or one per item.
-// (The API answers 201 with a field or 200 with a list.) A body holding no
-// variant is refused before sending (nitro.ErrEmptyUnion). Any non-2xx answer
-// is an *nitro.APIError.
+// document, and returns the created fields either way, one per field asked
+// for, in order. (The API answers one field or a list.) A body holding null
+// (an empty union, a nil bounding box) is refused before sending
+// (nitro.ErrEmptyUnion). Any non-2xx answer is an *nitro.APIError.
 func (c *Client) CreateField(ctx context.Context, envelopeID, documentID uuid.UUID, body CreateFieldRequest) ([]CreatedField, error) {
-	if err := wire.NotEmpty("createField", body); err != nil {
+	if err := wire.CheckBody("createField", body); err != nil {
 		return nil, err
+	}
+	want := 1
+	if bulk, err := body.AsBulkFieldRequest(); err == nil && len(bulk.Items) > 0 {
+		want = len(bulk.Items)
 	}
 	resp, err := c.raw.CreateField(ctx, envelopeID, documentID, body)
-	if err != nil {
-		return nil, err
-	}
-	if resp.StatusCode == http.StatusCreated {
-		f, err := wire.JSON[CreatedField](resp, nil)
-		return []CreatedField{f}, err
-	}
-	list, err := wire.JSON[CreatedFieldList](resp, nil)
-	return list.Items, err
+	return wire.OneOrList[CreatedField](resp, err, want)
 }

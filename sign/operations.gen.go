@@ -4,9 +4,8 @@ package sign
 
 import (
 	"context"
-	"io"
-
 	"github.com/google/uuid"
+	"io"
 
 	"github.com/nitrokit/nitro/internal/wire"
 )
@@ -27,8 +26,12 @@ func (c *Client) ConvertFile(ctx context.Context, contentType string, body io.Re
 
 // CreateEnvelope is createEnvelope: POST /sign/envelopes. Create Envelope.
 //
-// It returns the decoded answer. Any non-2xx answer is an *nitro.APIError.
+// It returns the decoded answer; a body holding null (an empty union, a nil required list) is refused before sending (nitro.ErrEmptyUnion). Any non-2xx answer is an *nitro.APIError.
 func (c *Client) CreateEnvelope(ctx context.Context, body EnvelopeCreate) (ExtendedEnvelope, error) {
+	if err := wire.CheckBody("createEnvelope", body); err != nil {
+		var zero ExtendedEnvelope
+		return zero, err
+	}
 	return wire.JSON[ExtendedEnvelope](c.raw.CreateEnvelope(ctx, body))
 }
 
@@ -55,8 +58,11 @@ func (c *Client) DeleteField(ctx context.Context, envelopeID uuid.UUID, document
 
 // DeleteFields is deleteFields: POST /sign/envelopes/{envelopeID}/documents/{documentID}/fields:batch-delete. Delete Fields by Field IDs.
 //
-// It returns nil on success. Any non-2xx answer is an *nitro.APIError.
+// It returns nil on success; a body holding null (an empty union, a nil required list) is refused before sending (nitro.ErrEmptyUnion). Any non-2xx answer is an *nitro.APIError.
 func (c *Client) DeleteFields(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID, body DeleteFieldsRequest) error {
+	if err := wire.CheckBody("deleteFields", body); err != nil {
+		return err
+	}
 	return wire.Empty(c.raw.DeleteFields(ctx, envelopeID, documentID, body))
 }
 
@@ -69,8 +75,11 @@ func (c *Client) DeleteParticipant(ctx context.Context, envelopeID uuid.UUID, pa
 
 // DeleteParticipants is deleteParticipants: POST /sign/envelopes/{envelopeID}/participants:batch-delete. Delete Participants by Participant IDs.
 //
-// It returns nil on success. Any non-2xx answer is an *nitro.APIError.
+// It returns nil on success; a body holding null (an empty union, a nil required list) is refused before sending (nitro.ErrEmptyUnion). Any non-2xx answer is an *nitro.APIError.
 func (c *Client) DeleteParticipants(ctx context.Context, envelopeID uuid.UUID, body DeleteParticipantsRequest) error {
+	if err := wire.CheckBody("deleteParticipants", body); err != nil {
+		return err
+	}
 	return wire.Empty(c.raw.DeleteParticipants(ctx, envelopeID, body))
 }
 
@@ -167,8 +176,12 @@ func (c *Client) ListSignerSigningUrls(ctx context.Context, envelopeID uuid.UUID
 
 // ReorderDocuments is reorderDocuments: PUT /sign/envelopes/{envelopeID}/documents:reorder. Reorder Documents by Envelope ID.
 //
-// It returns the decoded answer. Any non-2xx answer is an *nitro.APIError.
+// It returns the decoded answer; a body holding null (an empty union, a nil required list) is refused before sending (nitro.ErrEmptyUnion). Any non-2xx answer is an *nitro.APIError.
 func (c *Client) ReorderDocuments(ctx context.Context, envelopeID uuid.UUID, body ReorderDocumentsRequest) (DocumentList, error) {
+	if err := wire.CheckBody("reorderDocuments", body); err != nil {
+		var zero DocumentList
+		return zero, err
+	}
 	return wire.JSON[DocumentList](c.raw.ReorderDocuments(ctx, envelopeID, body))
 }
 
@@ -181,30 +194,41 @@ func (c *Client) SendForSigning(ctx context.Context, envelopeID uuid.UUID) (Enve
 
 // SendReminders is sendReminders: POST /sign/envelopes/{envelopeID}:send-reminders. Send Reminders for Envelope.
 //
-// It returns nil on success. Any non-2xx answer is an *nitro.APIError.
+// It returns nil on success; a body holding null (an empty union, a nil required list) is refused before sending (nitro.ErrEmptyUnion). Any non-2xx answer is an *nitro.APIError.
 func (c *Client) SendReminders(ctx context.Context, envelopeID uuid.UUID, body SendReminders) error {
+	if err := wire.CheckBody("sendReminders", body); err != nil {
+		return err
+	}
 	return wire.Empty(c.raw.SendReminders(ctx, envelopeID, body))
 }
 
 // UpdateDocument is updateDocument: PATCH /sign/envelopes/{envelopeID}/documents/{documentID}. Update Document by ID.
 //
-// It returns the decoded answer. Any non-2xx answer is an *nitro.APIError.
+// It returns the decoded answer; a body holding null (an empty union, a nil required list) is refused before sending (nitro.ErrEmptyUnion). Any non-2xx answer is an *nitro.APIError.
 func (c *Client) UpdateDocument(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID, body RenameDocumentRequest) (Document, error) {
+	if err := wire.CheckBody("updateDocument", body); err != nil {
+		var zero Document
+		return zero, err
+	}
 	return wire.JSON[Document](c.raw.UpdateDocument(ctx, envelopeID, documentID, body))
 }
 
 // UpdateEnvelope is updateEnvelope: PATCH /sign/envelopes/{envelopeID}. Update Envelope.
 //
-// It returns the decoded answer. Any non-2xx answer is an *nitro.APIError.
+// It returns the decoded answer; a body holding null (an empty union, a nil required list) is refused before sending (nitro.ErrEmptyUnion). Any non-2xx answer is an *nitro.APIError.
 func (c *Client) UpdateEnvelope(ctx context.Context, envelopeID uuid.UUID, body EnvelopeUpdate) (Envelope, error) {
+	if err := wire.CheckBody("updateEnvelope", body); err != nil {
+		var zero Envelope
+		return zero, err
+	}
 	return wire.JSON[Envelope](c.raw.UpdateEnvelope(ctx, envelopeID, body))
 }
 
 // UpdateField is updateField: PATCH /sign/envelopes/{envelopeID}/documents/{documentID}/fields/{fieldID}. Update Field by ID.
 //
-// It returns the decoded answer; a union body with no variant set is refused before sending (nitro.ErrEmptyUnion). Any non-2xx answer is an *nitro.APIError.
+// It returns the decoded answer; a body holding null (an empty union, a nil required list) is refused before sending (nitro.ErrEmptyUnion). Any non-2xx answer is an *nitro.APIError.
 func (c *Client) UpdateField(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID, fieldID uuid.UUID, body FieldUpdate) (Field, error) {
-	if err := wire.NotEmpty("updateField", body); err != nil {
+	if err := wire.CheckBody("updateField", body); err != nil {
 		var zero Field
 		return zero, err
 	}
@@ -213,7 +237,11 @@ func (c *Client) UpdateField(ctx context.Context, envelopeID uuid.UUID, document
 
 // UpdateParticipant is updateParticipant: PATCH /sign/envelopes/{envelopeID}/participants/{participantID}. Update Participant by ID.
 //
-// It returns the decoded answer. Any non-2xx answer is an *nitro.APIError.
+// It returns the decoded answer; a body holding null (an empty union, a nil required list) is refused before sending (nitro.ErrEmptyUnion). Any non-2xx answer is an *nitro.APIError.
 func (c *Client) UpdateParticipant(ctx context.Context, envelopeID uuid.UUID, participantID uuid.UUID, body ParticipantUpdate) (Participant, error) {
+	if err := wire.CheckBody("updateParticipant", body); err != nil {
+		var zero Participant
+		return zero, err
+	}
 	return wire.JSON[Participant](c.raw.UpdateParticipant(ctx, envelopeID, participantID, body))
 }

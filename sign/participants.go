@@ -2,7 +2,6 @@ package sign
 
 import (
 	"context"
-	"net/http"
 
 	"github.com/google/uuid"
 
@@ -13,23 +12,19 @@ import (
 // /sign/envelopes/{envelopeID}/participants. It adds one participant
 // (NewCreateParticipantRequest(SingleParticipantRequest{…})) or several
 // (NewCreateParticipantRequest(BulkParticipantRequest{…})) to a drafted
-// envelope, and returns the created participants either way: one, or one per
-// item. (The API answers 201 with a participant or 200 with a list; one
-// result type spares the caller that distinction.) A body holding no variant
-// is refused before sending (nitro.ErrEmptyUnion). Any non-2xx answer is an
-// *nitro.APIError.
+// envelope, and returns the created participants either way, one per
+// participant asked for, in order: a caller may index the result. (The API
+// answers one participant or a list; one result type spares the caller that
+// distinction.) A body holding null (an empty union) is refused before
+// sending (nitro.ErrEmptyUnion). Any non-2xx answer is an *nitro.APIError.
 func (c *Client) CreateParticipant(ctx context.Context, envelopeID uuid.UUID, body CreateParticipantRequest) ([]Participant, error) {
-	if err := wire.NotEmpty("createParticipant", body); err != nil {
+	if err := wire.CheckBody("createParticipant", body); err != nil {
 		return nil, err
+	}
+	want := 1
+	if bulk, err := body.AsBulkParticipantRequest(); err == nil && len(bulk.Items) > 0 {
+		want = len(bulk.Items)
 	}
 	resp, err := c.raw.CreateParticipant(ctx, envelopeID, body)
-	if err != nil {
-		return nil, err
-	}
-	if resp.StatusCode == http.StatusCreated {
-		p, err := wire.JSON[Participant](resp, nil)
-		return []Participant{p}, err
-	}
-	list, err := wire.JSON[BulkParticipantResponse](resp, nil)
-	return list.Items, err
+	return wire.OneOrList[Participant](resp, err, want)
 }

@@ -9,34 +9,10 @@ import "github.com/nitrokit/nitro/gen/signapi"
 type (
 	AccessCode                              = signapi.AccessCode
 	AccessCodeType                          = signapi.AccessCodeType
-	AuthTokenRequest                        = signapi.AuthTokenRequest
-	AuthTokenResponse                       = signapi.AuthTokenResponse
-	BadRequestProblemDetail                 = signapi.BadRequestProblemDetail
 	BulkFieldRequest                        = signapi.BulkFieldRequest
-	BulkFieldRequestItems0                  = signapi.BulkFieldRequestItems0
-	BulkFieldRequestItems0Type              = signapi.BulkFieldRequestItems0Type
-	BulkFieldRequestItems1                  = signapi.BulkFieldRequestItems1
-	BulkFieldRequestItems1Type              = signapi.BulkFieldRequestItems1Type
-	BulkFieldRequestItems2                  = signapi.BulkFieldRequestItems2
-	BulkFieldRequestItems2Type              = signapi.BulkFieldRequestItems2Type
-	BulkFieldRequestItems3                  = signapi.BulkFieldRequestItems3
-	BulkFieldRequestItems3Type              = signapi.BulkFieldRequestItems3Type
-	BulkFieldRequestItems4                  = signapi.BulkFieldRequestItems4
-	BulkFieldRequestItems4Type              = signapi.BulkFieldRequestItems4Type
-	BulkFieldRequestItems5                  = signapi.BulkFieldRequestItems5
-	BulkFieldRequestItems5Type              = signapi.BulkFieldRequestItems5Type
-	BulkFieldRequestItems6                  = signapi.BulkFieldRequestItems6
-	BulkFieldRequestItems6Type              = signapi.BulkFieldRequestItems6Type
-	BulkFieldRequestItems7                  = signapi.BulkFieldRequestItems7
-	BulkFieldRequestItems7Type              = signapi.BulkFieldRequestItems7Type
 	BulkFieldRequest_Items_Item             = signapi.BulkFieldRequest_Items_Item
 	BulkParticipantRequest                  = signapi.BulkParticipantRequest
-	BulkParticipantResponse                 = signapi.BulkParticipantResponse
-	ContentTooLargeProblemDetail            = signapi.ContentTooLargeProblemDetail
 	ConversionJob                           = signapi.ConversionJob
-	ConvertFileMultipartBody                = signapi.ConvertFileMultipartBody
-	ConvertFileMultipartRequestBody         = signapi.ConvertFileMultipartRequestBody
-	ConvertFileResponseStatus               = signapi.ConvertFileResponseStatus
 	CreateCheckboxField                     = signapi.CreateCheckboxField
 	CreateCheckboxFieldType                 = signapi.CreateCheckboxFieldType
 	CreateCompanyField                      = signapi.CreateCompanyField
@@ -45,56 +21,37 @@ type (
 	CreateCustomFieldType                   = signapi.CreateCustomFieldType
 	CreateDateField                         = signapi.CreateDateField
 	CreateDateFieldType                     = signapi.CreateDateFieldType
-	CreateDocumentMultipartBody             = signapi.CreateDocumentMultipartBody
-	CreateDocumentMultipartRequestBody      = signapi.CreateDocumentMultipartRequestBody
-	CreateDocumentParams                    = signapi.CreateDocumentParams
-	CreateEnvelopeJSONRequestBody           = signapi.CreateEnvelopeJSONRequestBody
-	CreateFieldJSONRequestBody              = signapi.CreateFieldJSONRequestBody
 	CreateFieldRequest                      = signapi.CreateFieldRequest
 	CreateInitialsField                     = signapi.CreateInitialsField
 	CreateInitialsFieldType                 = signapi.CreateInitialsFieldType
 	CreateNameField                         = signapi.CreateNameField
 	CreateNameFieldType                     = signapi.CreateNameFieldType
-	CreateParticipantJSONRequestBody        = signapi.CreateParticipantJSONRequestBody
 	CreateParticipantRequest                = signapi.CreateParticipantRequest
 	CreateSignatureField                    = signapi.CreateSignatureField
 	CreateSignatureFieldType                = signapi.CreateSignatureFieldType
 	CreateTitleField                        = signapi.CreateTitleField
 	CreateTitleFieldType                    = signapi.CreateTitleFieldType
 	CreatedField                            = signapi.CreatedField
-	CreatedFieldList                        = signapi.CreatedFieldList
-	DeleteFieldsJSONRequestBody             = signapi.DeleteFieldsJSONRequestBody
 	DeleteFieldsRequest                     = signapi.DeleteFieldsRequest
-	DeleteParticipantsJSONRequestBody       = signapi.DeleteParticipantsJSONRequestBody
 	DeleteParticipantsRequest               = signapi.DeleteParticipantsRequest
 	Document                                = signapi.Document
 	DocumentList                            = signapi.DocumentList
-	DocumentNotFoundProblemDetail           = signapi.DocumentNotFoundProblemDetail
 	DocumentStatus                          = signapi.DocumentStatus
 	Envelope                                = signapi.Envelope
 	EnvelopeCreate                          = signapi.EnvelopeCreate
-	EnvelopeInInvalidStateProblemDetail     = signapi.EnvelopeInInvalidStateProblemDetail
 	EnvelopeList                            = signapi.EnvelopeList
 	EnvelopeMode                            = signapi.EnvelopeMode
 	EnvelopeStatus                          = signapi.EnvelopeStatus
 	EnvelopeUpdate                          = signapi.EnvelopeUpdate
-	EnvelopeWebDocumentRequestMetadata      = signapi.EnvelopeWebDocumentRequestMetadata
 	ExtendedEnvelope                        = signapi.ExtendedEnvelope
 	Field                                   = signapi.Field
 	FieldList                               = signapi.FieldList
 	FieldType                               = signapi.FieldType
 	FieldUpdate                             = signapi.FieldUpdate
-	GetTokenRfc6749200JSONResponseBody      = signapi.GetTokenRfc6749200JSONResponseBody
-	GetTokenRfc6749JSONRequestBody          = signapi.GetTokenRfc6749JSONRequestBody
-	GetTokenRfc6749Params                   = signapi.GetTokenRfc6749Params
-	InternalServerErrorProblemDetail        = signapi.InternalServerErrorProblemDetail
+	JobStatus                               = signapi.JobStatus
 	JobStatusResponse                       = signapi.JobStatusResponse
-	JobStatusResponseStatus                 = signapi.JobStatusResponseStatus
 	ListEnvelopesParams                     = signapi.ListEnvelopesParams
-	NotFoundProblemDetail                   = signapi.NotFoundProblemDetail
 	Notification                            = signapi.Notification
-	OAuth2ErrorResponse                     = signapi.OAuth2ErrorResponse
-	OAuth2TokenResponse                     = signapi.OAuth2TokenResponse
 	Participant                             = signapi.Participant
 	ParticipantCreate                       = signapi.ParticipantCreate
 	ParticipantCreate_Authentication        = signapi.ParticipantCreate_Authentication
@@ -105,19 +62,14 @@ type (
 	Participant_Authentication              = signapi.Participant_Authentication
 	PendingDocumentResponse                 = signapi.PendingDocumentResponse
 	RenameDocumentRequest                   = signapi.RenameDocumentRequest
-	ReorderDocumentsJSONRequestBody         = signapi.ReorderDocumentsJSONRequestBody
 	ReorderDocumentsRequest                 = signapi.ReorderDocumentsRequest
 	SMS                                     = signapi.SMS
 	SMSType                                 = signapi.SMSType
 	SendReminders                           = signapi.SendReminders
-	SendRemindersJSONRequestBody            = signapi.SendRemindersJSONRequestBody
 	SignerSigningURL                        = signapi.SignerSigningURL
 	SignerSigningURLList                    = signapi.SignerSigningURLList
 	SingleParticipantRequest                = signapi.SingleParticipantRequest
 	SingleParticipantRequest_Authentication = signapi.SingleParticipantRequest_Authentication
-	UnauthorizedProblemDetail               = signapi.UnauthorizedProblemDetail
-	UnprocessableEntityProblemDetail        = signapi.UnprocessableEntityProblemDetail
-	UnsupportedMediaTypeDetail              = signapi.UnsupportedMediaTypeDetail
 	UpdateCheckboxField                     = signapi.UpdateCheckboxField
 	UpdateCheckboxFieldType                 = signapi.UpdateCheckboxFieldType
 	UpdateCompanyField                      = signapi.UpdateCompanyField
@@ -126,14 +78,10 @@ type (
 	UpdateCustomFieldType                   = signapi.UpdateCustomFieldType
 	UpdateDateField                         = signapi.UpdateDateField
 	UpdateDateFieldType                     = signapi.UpdateDateFieldType
-	UpdateDocumentJSONRequestBody           = signapi.UpdateDocumentJSONRequestBody
-	UpdateEnvelopeJSONRequestBody           = signapi.UpdateEnvelopeJSONRequestBody
-	UpdateFieldJSONRequestBody              = signapi.UpdateFieldJSONRequestBody
 	UpdateInitialsField                     = signapi.UpdateInitialsField
 	UpdateInitialsFieldType                 = signapi.UpdateInitialsFieldType
 	UpdateNameField                         = signapi.UpdateNameField
 	UpdateNameFieldType                     = signapi.UpdateNameFieldType
-	UpdateParticipantJSONRequestBody        = signapi.UpdateParticipantJSONRequestBody
 	UpdateSignatureField                    = signapi.UpdateSignatureField
 	UpdateSignatureFieldType                = signapi.UpdateSignatureFieldType
 	UpdateTitleField                        = signapi.UpdateTitleField
@@ -142,92 +90,81 @@ type (
 
 // The API's enum values.
 const (
-	AccessCodeTypeAccessCode            = signapi.AccessCodeTypeAccessCode
-	BulkFieldRequestItems0TypeCheckbox  = signapi.BulkFieldRequestItems0TypeCheckbox
-	BulkFieldRequestItems1TypeCompany   = signapi.BulkFieldRequestItems1TypeCompany
-	BulkFieldRequestItems2TypeCustom    = signapi.BulkFieldRequestItems2TypeCustom
-	BulkFieldRequestItems3TypeDate      = signapi.BulkFieldRequestItems3TypeDate
-	BulkFieldRequestItems4TypeInitials  = signapi.BulkFieldRequestItems4TypeInitials
-	BulkFieldRequestItems5TypeName      = signapi.BulkFieldRequestItems5TypeName
-	BulkFieldRequestItems6TypeSignature = signapi.BulkFieldRequestItems6TypeSignature
-	BulkFieldRequestItems7TypeTitle     = signapi.BulkFieldRequestItems7TypeTitle
-	ConvertFileResponseStatusCompleted  = signapi.ConvertFileResponseStatusCompleted
-	ConvertFileResponseStatusFailed     = signapi.ConvertFileResponseStatusFailed
-	ConvertFileResponseStatusRunning    = signapi.ConvertFileResponseStatusRunning
-	CreateCheckboxFieldTypeCheckbox     = signapi.CreateCheckboxFieldTypeCheckbox
-	CreateCompanyFieldTypeCompany       = signapi.CreateCompanyFieldTypeCompany
-	CreateCustomFieldTypeCustom         = signapi.CreateCustomFieldTypeCustom
-	CreateDateFieldTypeDate             = signapi.CreateDateFieldTypeDate
-	CreateInitialsFieldTypeInitials     = signapi.CreateInitialsFieldTypeInitials
-	CreateNameFieldTypeName             = signapi.CreateNameFieldTypeName
-	CreateSignatureFieldTypeSignature   = signapi.CreateSignatureFieldTypeSignature
-	CreateTitleFieldTypeTitle           = signapi.CreateTitleFieldTypeTitle
-	DocumentStatusFailed                = signapi.DocumentStatusFailed
-	DocumentStatusPending               = signapi.DocumentStatusPending
-	DocumentStatusSealed                = signapi.DocumentStatusSealed
-	DocumentStatusSigned                = signapi.DocumentStatusSigned
-	DocumentStatusUploaded              = signapi.DocumentStatusUploaded
-	EnvelopeModeParallel                = signapi.EnvelopeModeParallel
-	EnvelopeModeSequential              = signapi.EnvelopeModeSequential
-	EnvelopeStatusCancelled             = signapi.EnvelopeStatusCancelled
-	EnvelopeStatusDeleted               = signapi.EnvelopeStatusDeleted
-	EnvelopeStatusDrafted               = signapi.EnvelopeStatusDrafted
-	EnvelopeStatusProcessing            = signapi.EnvelopeStatusProcessing
-	EnvelopeStatusRejected              = signapi.EnvelopeStatusRejected
-	EnvelopeStatusSealed                = signapi.EnvelopeStatusSealed
-	EnvelopeStatusSent                  = signapi.EnvelopeStatusSent
-	FieldTypeCheckbox                   = signapi.FieldTypeCheckbox
-	FieldTypeCompany                    = signapi.FieldTypeCompany
-	FieldTypeCustom                     = signapi.FieldTypeCustom
-	FieldTypeDate                       = signapi.FieldTypeDate
-	FieldTypeInitials                   = signapi.FieldTypeInitials
-	FieldTypeName                       = signapi.FieldTypeName
-	FieldTypeSignature                  = signapi.FieldTypeSignature
-	FieldTypeTitle                      = signapi.FieldTypeTitle
-	JobStatusResponseStatusCompleted    = signapi.JobStatusResponseStatusCompleted
-	JobStatusResponseStatusFailed       = signapi.JobStatusResponseStatusFailed
-	JobStatusResponseStatusRunning      = signapi.JobStatusResponseStatusRunning
-	ParticipantRoleCc                   = signapi.ParticipantRoleCc
-	ParticipantRoleSigner               = signapi.ParticipantRoleSigner
-	SMSTypeSMS                          = signapi.SMSTypeSMS
-	UpdateCheckboxFieldTypeCheckbox     = signapi.UpdateCheckboxFieldTypeCheckbox
-	UpdateCompanyFieldTypeCompany       = signapi.UpdateCompanyFieldTypeCompany
-	UpdateCustomFieldTypeCustom         = signapi.UpdateCustomFieldTypeCustom
-	UpdateDateFieldTypeDate             = signapi.UpdateDateFieldTypeDate
-	UpdateInitialsFieldTypeInitials     = signapi.UpdateInitialsFieldTypeInitials
-	UpdateNameFieldTypeName             = signapi.UpdateNameFieldTypeName
-	UpdateSignatureFieldTypeSignature   = signapi.UpdateSignatureFieldTypeSignature
-	UpdateTitleFieldTypeTitle           = signapi.UpdateTitleFieldTypeTitle
+	AccessCodeTypeAccessCode          = signapi.AccessCodeTypeAccessCode
+	CreateCheckboxFieldTypeCheckbox   = signapi.CreateCheckboxFieldTypeCheckbox
+	CreateCompanyFieldTypeCompany     = signapi.CreateCompanyFieldTypeCompany
+	CreateCustomFieldTypeCustom       = signapi.CreateCustomFieldTypeCustom
+	CreateDateFieldTypeDate           = signapi.CreateDateFieldTypeDate
+	CreateInitialsFieldTypeInitials   = signapi.CreateInitialsFieldTypeInitials
+	CreateNameFieldTypeName           = signapi.CreateNameFieldTypeName
+	CreateSignatureFieldTypeSignature = signapi.CreateSignatureFieldTypeSignature
+	CreateTitleFieldTypeTitle         = signapi.CreateTitleFieldTypeTitle
+	DocumentStatusFailed              = signapi.DocumentStatusFailed
+	DocumentStatusPending             = signapi.DocumentStatusPending
+	DocumentStatusSealed              = signapi.DocumentStatusSealed
+	DocumentStatusSigned              = signapi.DocumentStatusSigned
+	DocumentStatusUploaded            = signapi.DocumentStatusUploaded
+	EnvelopeModeParallel              = signapi.EnvelopeModeParallel
+	EnvelopeModeSequential            = signapi.EnvelopeModeSequential
+	EnvelopeStatusCancelled           = signapi.EnvelopeStatusCancelled
+	EnvelopeStatusDeleted             = signapi.EnvelopeStatusDeleted
+	EnvelopeStatusDrafted             = signapi.EnvelopeStatusDrafted
+	EnvelopeStatusProcessing          = signapi.EnvelopeStatusProcessing
+	EnvelopeStatusRejected            = signapi.EnvelopeStatusRejected
+	EnvelopeStatusSealed              = signapi.EnvelopeStatusSealed
+	EnvelopeStatusSent                = signapi.EnvelopeStatusSent
+	FieldTypeCheckbox                 = signapi.FieldTypeCheckbox
+	FieldTypeCompany                  = signapi.FieldTypeCompany
+	FieldTypeCustom                   = signapi.FieldTypeCustom
+	FieldTypeDate                     = signapi.FieldTypeDate
+	FieldTypeInitials                 = signapi.FieldTypeInitials
+	FieldTypeName                     = signapi.FieldTypeName
+	FieldTypeSignature                = signapi.FieldTypeSignature
+	FieldTypeTitle                    = signapi.FieldTypeTitle
+	JobStatusCompleted                = signapi.JobStatusCompleted
+	JobStatusFailed                   = signapi.JobStatusFailed
+	JobStatusRunning                  = signapi.JobStatusRunning
+	ParticipantRoleCc                 = signapi.ParticipantRoleCc
+	ParticipantRoleSigner             = signapi.ParticipantRoleSigner
+	SMSTypeSMS                        = signapi.SMSTypeSMS
+	UpdateCheckboxFieldTypeCheckbox   = signapi.UpdateCheckboxFieldTypeCheckbox
+	UpdateCompanyFieldTypeCompany     = signapi.UpdateCompanyFieldTypeCompany
+	UpdateCustomFieldTypeCustom       = signapi.UpdateCustomFieldTypeCustom
+	UpdateDateFieldTypeDate           = signapi.UpdateDateFieldTypeDate
+	UpdateInitialsFieldTypeInitials   = signapi.UpdateInitialsFieldTypeInitials
+	UpdateNameFieldTypeName           = signapi.UpdateNameFieldTypeName
+	UpdateSignatureFieldTypeSignature = signapi.UpdateSignatureFieldTypeSignature
+	UpdateTitleFieldTypeTitle         = signapi.UpdateTitleFieldTypeTitle
 )
 
 // NewBulkFieldRequest_Items_Item returns a BulkFieldRequest_Items_Item holding v, one of its variants.
-func NewBulkFieldRequest_Items_Item[V BulkFieldRequestItems0 | BulkFieldRequestItems1 | BulkFieldRequestItems2 | BulkFieldRequestItems3 | BulkFieldRequestItems4 | BulkFieldRequestItems5 | BulkFieldRequestItems6 | BulkFieldRequestItems7](v V) BulkFieldRequest_Items_Item {
+func NewBulkFieldRequest_Items_Item[V CreateCheckboxField | CreateCompanyField | CreateCustomField | CreateDateField | CreateInitialsField | CreateNameField | CreateSignatureField | CreateTitleField](v V) BulkFieldRequest_Items_Item {
 	var u BulkFieldRequest_Items_Item
 	switch v := any(v).(type) {
-	case BulkFieldRequestItems0:
-		v.Type = BulkFieldRequestItems0TypeCheckbox
-		_ = u.FromBulkFieldRequestItems0(v)
-	case BulkFieldRequestItems1:
-		v.Type = BulkFieldRequestItems1TypeCompany
-		_ = u.FromBulkFieldRequestItems1(v)
-	case BulkFieldRequestItems2:
-		v.Type = BulkFieldRequestItems2TypeCustom
-		_ = u.FromBulkFieldRequestItems2(v)
-	case BulkFieldRequestItems3:
-		v.Type = BulkFieldRequestItems3TypeDate
-		_ = u.FromBulkFieldRequestItems3(v)
-	case BulkFieldRequestItems4:
-		v.Type = BulkFieldRequestItems4TypeInitials
-		_ = u.FromBulkFieldRequestItems4(v)
-	case BulkFieldRequestItems5:
-		v.Type = BulkFieldRequestItems5TypeName
-		_ = u.FromBulkFieldRequestItems5(v)
-	case BulkFieldRequestItems6:
-		v.Type = BulkFieldRequestItems6TypeSignature
-		_ = u.FromBulkFieldRequestItems6(v)
-	case BulkFieldRequestItems7:
-		v.Type = BulkFieldRequestItems7TypeTitle
-		_ = u.FromBulkFieldRequestItems7(v)
+	case CreateCheckboxField:
+		v.Type = CreateCheckboxFieldTypeCheckbox
+		_ = u.FromCreateCheckboxField(v)
+	case CreateCompanyField:
+		v.Type = CreateCompanyFieldTypeCompany
+		_ = u.FromCreateCompanyField(v)
+	case CreateCustomField:
+		v.Type = CreateCustomFieldTypeCustom
+		_ = u.FromCreateCustomField(v)
+	case CreateDateField:
+		v.Type = CreateDateFieldTypeDate
+		_ = u.FromCreateDateField(v)
+	case CreateInitialsField:
+		v.Type = CreateInitialsFieldTypeInitials
+		_ = u.FromCreateInitialsField(v)
+	case CreateNameField:
+		v.Type = CreateNameFieldTypeName
+		_ = u.FromCreateNameField(v)
+	case CreateSignatureField:
+		v.Type = CreateSignatureFieldTypeSignature
+		_ = u.FromCreateSignatureField(v)
+	case CreateTitleField:
+		v.Type = CreateTitleFieldTypeTitle
+		_ = u.FromCreateTitleField(v)
 	}
 	return u
 }
@@ -306,18 +243,6 @@ func NewFieldUpdate[V UpdateCheckboxField | UpdateCompanyField | UpdateCustomFie
 	case UpdateTitleField:
 		v.Type = UpdateTitleFieldTypeTitle
 		_ = u.FromUpdateTitleField(v)
-	}
-	return u
-}
-
-// NewGetTokenRfc6749200JSONResponseBody returns a GetTokenRfc6749200JSONResponseBody holding v, one of its variants.
-func NewGetTokenRfc6749200JSONResponseBody[V AuthTokenResponse | OAuth2TokenResponse](v V) GetTokenRfc6749200JSONResponseBody {
-	var u GetTokenRfc6749200JSONResponseBody
-	switch v := any(v).(type) {
-	case AuthTokenResponse:
-		_ = u.FromAuthTokenResponse(v)
-	case OAuth2TokenResponse:
-		_ = u.FromOAuth2TokenResponse(v)
 	}
 	return u
 }

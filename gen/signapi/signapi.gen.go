@@ -34,147 +34,6 @@ func (e AccessCodeType) Valid() bool {
 	}
 }
 
-// Defines values for BulkFieldRequestItems0Type.
-const (
-	BulkFieldRequestItems0TypeCheckbox BulkFieldRequestItems0Type = "checkbox"
-)
-
-// Valid indicates whether the value is a known member of the BulkFieldRequestItems0Type enum.
-func (e BulkFieldRequestItems0Type) Valid() bool {
-	switch e {
-	case BulkFieldRequestItems0TypeCheckbox:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for BulkFieldRequestItems1Type.
-const (
-	BulkFieldRequestItems1TypeCompany BulkFieldRequestItems1Type = "company"
-)
-
-// Valid indicates whether the value is a known member of the BulkFieldRequestItems1Type enum.
-func (e BulkFieldRequestItems1Type) Valid() bool {
-	switch e {
-	case BulkFieldRequestItems1TypeCompany:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for BulkFieldRequestItems2Type.
-const (
-	BulkFieldRequestItems2TypeCustom BulkFieldRequestItems2Type = "custom"
-)
-
-// Valid indicates whether the value is a known member of the BulkFieldRequestItems2Type enum.
-func (e BulkFieldRequestItems2Type) Valid() bool {
-	switch e {
-	case BulkFieldRequestItems2TypeCustom:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for BulkFieldRequestItems3Type.
-const (
-	BulkFieldRequestItems3TypeDate BulkFieldRequestItems3Type = "date"
-)
-
-// Valid indicates whether the value is a known member of the BulkFieldRequestItems3Type enum.
-func (e BulkFieldRequestItems3Type) Valid() bool {
-	switch e {
-	case BulkFieldRequestItems3TypeDate:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for BulkFieldRequestItems4Type.
-const (
-	BulkFieldRequestItems4TypeInitials BulkFieldRequestItems4Type = "initials"
-)
-
-// Valid indicates whether the value is a known member of the BulkFieldRequestItems4Type enum.
-func (e BulkFieldRequestItems4Type) Valid() bool {
-	switch e {
-	case BulkFieldRequestItems4TypeInitials:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for BulkFieldRequestItems5Type.
-const (
-	BulkFieldRequestItems5TypeName BulkFieldRequestItems5Type = "name"
-)
-
-// Valid indicates whether the value is a known member of the BulkFieldRequestItems5Type enum.
-func (e BulkFieldRequestItems5Type) Valid() bool {
-	switch e {
-	case BulkFieldRequestItems5TypeName:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for BulkFieldRequestItems6Type.
-const (
-	BulkFieldRequestItems6TypeSignature BulkFieldRequestItems6Type = "signature"
-)
-
-// Valid indicates whether the value is a known member of the BulkFieldRequestItems6Type enum.
-func (e BulkFieldRequestItems6Type) Valid() bool {
-	switch e {
-	case BulkFieldRequestItems6TypeSignature:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for BulkFieldRequestItems7Type.
-const (
-	BulkFieldRequestItems7TypeTitle BulkFieldRequestItems7Type = "title"
-)
-
-// Valid indicates whether the value is a known member of the BulkFieldRequestItems7Type enum.
-func (e BulkFieldRequestItems7Type) Valid() bool {
-	switch e {
-	case BulkFieldRequestItems7TypeTitle:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for ConvertFileResponseStatus.
-const (
-	ConvertFileResponseStatusCompleted ConvertFileResponseStatus = "completed"
-	ConvertFileResponseStatusFailed    ConvertFileResponseStatus = "failed"
-	ConvertFileResponseStatusRunning   ConvertFileResponseStatus = "running"
-)
-
-// Valid indicates whether the value is a known member of the ConvertFileResponseStatus enum.
-func (e ConvertFileResponseStatus) Valid() bool {
-	switch e {
-	case ConvertFileResponseStatusCompleted:
-		return true
-	case ConvertFileResponseStatusFailed:
-		return true
-	case ConvertFileResponseStatusRunning:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for CreateCheckboxFieldType.
 const (
 	CreateCheckboxFieldTypeCheckbox CreateCheckboxFieldType = "checkbox"
@@ -409,21 +268,21 @@ func (e FieldType) Valid() bool {
 	}
 }
 
-// Defines values for JobStatusResponseStatus.
+// Defines values for JobStatus.
 const (
-	JobStatusResponseStatusCompleted JobStatusResponseStatus = "completed"
-	JobStatusResponseStatusFailed    JobStatusResponseStatus = "failed"
-	JobStatusResponseStatusRunning   JobStatusResponseStatus = "running"
+	JobStatusCompleted JobStatus = "completed"
+	JobStatusFailed    JobStatus = "failed"
+	JobStatusRunning   JobStatus = "running"
 )
 
-// Valid indicates whether the value is a known member of the JobStatusResponseStatus enum.
-func (e JobStatusResponseStatus) Valid() bool {
+// Valid indicates whether the value is a known member of the JobStatus enum.
+func (e JobStatus) Valid() bool {
 	switch e {
-	case JobStatusResponseStatusCompleted:
+	case JobStatusCompleted:
 		return true
-	case JobStatusResponseStatusFailed:
+	case JobStatusFailed:
 		return true
-	case JobStatusResponseStatusRunning:
+	case JobStatusRunning:
 		return true
 	default:
 		return false
@@ -644,221 +503,6 @@ type BulkFieldRequest struct {
 	Items []BulkFieldRequest_Items_Item `json:"items"`
 }
 
-// BulkFieldRequestItems0 Parameters to create a Checkbox field
-type BulkFieldRequestItems0 struct {
-	// BoundingBox An array of numbers in the format [x, y, w, h] that defines the field’s bounding box on the page:
-	//
-	// - `x, y` are the coordinates of the top-left corner, measured in points (pt).
-	// - `w, h` are the width and height of the bounding box, also in points (pt).
-	//
-	// For more information on calculating positions, see the [Bounding Box Guide](https://developers.gonitro.com/docs/build-nitro/bounding-box).
-	BoundingBox []float32 `json:"boundingBox"`
-
-	// Page The page number where the field appears. Pages follow 1-based indexing, so the first page is 1.
-	Page int32 `json:"page,omitempty,omitzero"`
-
-	// ParticipantID The unique identifier of the participant assigned to the field. Fields can only be created for participants with the signer role.
-	ParticipantID openapi_types.UUID `json:"participantID"`
-
-	// Required A boolean that indicates whether the participant must complete the field.
-	Required bool                       `json:"required,omitempty,omitzero"`
-	Type     BulkFieldRequestItems0Type `json:"type"`
-}
-
-// BulkFieldRequestItems0Type defines model for BulkFieldRequest.Items.0.Type.
-type BulkFieldRequestItems0Type string
-
-// BulkFieldRequestItems1 Parameters to create a Company field
-type BulkFieldRequestItems1 struct {
-	// BoundingBox An array of numbers in the format [x, y, w, h] that defines the field’s bounding box on the page:
-	//
-	// - `x, y` are the coordinates of the top-left corner, measured in points (pt).
-	// - `w, h` are the width and height of the bounding box, also in points (pt).
-	//
-	// For more information on calculating positions, see the [Bounding Box Guide](https://developers.gonitro.com/docs/build-nitro/bounding-box).
-	BoundingBox []float32 `json:"boundingBox"`
-
-	// Page The page number where the field appears. Pages follow 1-based indexing, so the first page is 1.
-	Page int32 `json:"page,omitempty,omitzero"`
-
-	// ParticipantID The unique identifier of the participant assigned to the field. Fields can only be created for participants with the signer role.
-	ParticipantID openapi_types.UUID `json:"participantID"`
-
-	// Required A boolean that indicates whether the participant must complete the field.
-	Required bool                       `json:"required,omitempty,omitzero"`
-	Type     BulkFieldRequestItems1Type `json:"type"`
-}
-
-// BulkFieldRequestItems1Type defines model for BulkFieldRequest.Items.1.Type.
-type BulkFieldRequestItems1Type string
-
-// BulkFieldRequestItems2 Parameters to create a Custom field
-type BulkFieldRequestItems2 struct {
-	// BoundingBox An array of numbers in the format [x, y, w, h] that defines the field’s bounding box on the page:
-	//
-	// - `x, y` are the coordinates of the top-left corner, measured in points (pt).
-	// - `w, h` are the width and height of the bounding box, also in points (pt).
-	//
-	// For more information on calculating positions, see the [Bounding Box Guide](https://developers.gonitro.com/docs/build-nitro/bounding-box).
-	BoundingBox []float32 `json:"boundingBox"`
-
-	// Label For custom field types, you must provide a descriptive label for the field.
-	Label string `json:"label,omitempty,omitzero"`
-
-	// Page The page number where the field appears. Pages follow 1-based indexing, so the first page is 1.
-	Page int32 `json:"page,omitempty,omitzero"`
-
-	// ParticipantID The unique identifier of the participant assigned to the field. Fields can only be created for participants with the signer role.
-	ParticipantID openapi_types.UUID `json:"participantID"`
-
-	// Required A boolean that indicates whether the participant must complete the field.
-	Required bool                       `json:"required,omitempty,omitzero"`
-	Type     BulkFieldRequestItems2Type `json:"type"`
-}
-
-// BulkFieldRequestItems2Type defines model for BulkFieldRequest.Items.2.Type.
-type BulkFieldRequestItems2Type string
-
-// BulkFieldRequestItems3 Parameters to create a Date field
-type BulkFieldRequestItems3 struct {
-	// BoundingBox An array of numbers in the format [x, y, w, h] that defines the field’s bounding box on the page:
-	//
-	// - `x, y` are the coordinates of the top-left corner, measured in points (pt).
-	// - `w, h` are the width and height of the bounding box, also in points (pt).
-	//
-	// For more information on calculating positions, see the [Bounding Box Guide](https://developers.gonitro.com/docs/build-nitro/bounding-box).
-	BoundingBox []float32 `json:"boundingBox"`
-
-	// Format For date field types, you can specify the format that will automatically populate when a signer participant opens the document in an envelope.
-	//
-	// The default value is the date on which the signer opens the envelope. The signer can manually edit the date after it auto-populates, if needed.
-	//
-	// The following date format options are supported (examples use September 10, 2025):
-	//   - `MM/DD/YYYY` → 09/10/2025
-	//   - `MM-DD-YYYY` → 09-10-2025
-	//   - `MMM DD YYYY` → Sep 10 2025
-	//   - `DD/MM/YYYY` → 10/09/2025
-	//   - `DD MMM YYYY` → 10 Sep 2025
-	//   - `DD MMMM YYYY` → 10 September 2025
-	//   - `YYYY/MM/DD` → 2025/09/10
-	//   - `YYYY-MM-DD` → 2025-09-10
-	//   - `YYYY-MMM-DD hh:mm` → 2025-Sep-10 14:30
-	Format string `json:"format,omitempty,omitzero"`
-
-	// Modifiable A boolean that indicates that the participant can change value of the field. By default
-	// the value of the field is current date and the participant can't change the value.
-	Modifiable bool `json:"modifiable,omitempty,omitzero"`
-
-	// Page The page number where the field appears. Pages follow 1-based indexing, so the first page is 1.
-	Page int32 `json:"page,omitempty,omitzero"`
-
-	// ParticipantID The unique identifier of the participant assigned to the field. Fields can only be created for participants with the signer role.
-	ParticipantID openapi_types.UUID `json:"participantID"`
-
-	// Required A boolean that indicates whether the participant must complete the field.
-	Required bool                       `json:"required,omitempty,omitzero"`
-	Type     BulkFieldRequestItems3Type `json:"type"`
-}
-
-// BulkFieldRequestItems3Type defines model for BulkFieldRequest.Items.3.Type.
-type BulkFieldRequestItems3Type string
-
-// BulkFieldRequestItems4 Parameters to create a Initials field
-type BulkFieldRequestItems4 struct {
-	// BoundingBox An array of numbers in the format [x, y, w, h] that defines the field’s bounding box on the page:
-	//
-	// - `x, y` are the coordinates of the top-left corner, measured in points (pt).
-	// - `w, h` are the width and height of the bounding box, also in points (pt).
-	//
-	// For more information on calculating positions, see the [Bounding Box Guide](https://developers.gonitro.com/docs/build-nitro/bounding-box).
-	BoundingBox []float32 `json:"boundingBox"`
-
-	// Page The page number where the field appears. Pages follow 1-based indexing, so the first page is 1.
-	Page int32 `json:"page,omitempty,omitzero"`
-
-	// ParticipantID The unique identifier of the participant assigned to the field. Fields can only be created for participants with the signer role.
-	ParticipantID openapi_types.UUID `json:"participantID"`
-
-	// Required A boolean that indicates whether the participant must complete the field.
-	Required bool                       `json:"required,omitempty,omitzero"`
-	Type     BulkFieldRequestItems4Type `json:"type"`
-}
-
-// BulkFieldRequestItems4Type defines model for BulkFieldRequest.Items.4.Type.
-type BulkFieldRequestItems4Type string
-
-// BulkFieldRequestItems5 Parameters to create a Name field
-type BulkFieldRequestItems5 struct {
-	// BoundingBox An array of numbers in the format [x, y, w, h] that defines the field’s bounding box on the page:
-	//
-	// - `x, y` are the coordinates of the top-left corner, measured in points (pt).
-	// - `w, h` are the width and height of the bounding box, also in points (pt).
-	//
-	// For more information on calculating positions, see the [Bounding Box Guide](https://developers.gonitro.com/docs/build-nitro/bounding-box).
-	BoundingBox []float32 `json:"boundingBox"`
-
-	// Page The page number where the field appears. Pages follow 1-based indexing, so the first page is 1.
-	Page int32 `json:"page,omitempty,omitzero"`
-
-	// ParticipantID The unique identifier of the participant assigned to the field. Fields can only be created for participants with the signer role.
-	ParticipantID openapi_types.UUID `json:"participantID"`
-
-	// Required A boolean that indicates whether the participant must complete the field.
-	Required bool                       `json:"required,omitempty,omitzero"`
-	Type     BulkFieldRequestItems5Type `json:"type"`
-}
-
-// BulkFieldRequestItems5Type defines model for BulkFieldRequest.Items.5.Type.
-type BulkFieldRequestItems5Type string
-
-// BulkFieldRequestItems6 Parameters to create a Signature field
-type BulkFieldRequestItems6 struct {
-	// BoundingBox An array of numbers in the format [x, y, w, h] that defines the field’s bounding box on the page:
-	//
-	// - `x, y` are the coordinates of the top-left corner, measured in points (pt).
-	// - `w, h` are the width and height of the bounding box, also in points (pt).
-	//
-	// For more information on calculating positions, see the [Bounding Box Guide](https://developers.gonitro.com/docs/build-nitro/bounding-box).
-	BoundingBox []float32 `json:"boundingBox"`
-
-	// Page The page number where the field appears. Pages follow 1-based indexing, so the first page is 1.
-	Page int32 `json:"page,omitempty,omitzero"`
-
-	// ParticipantID The unique identifier of the participant assigned to the field. Fields can only be created for participants with the signer role.
-	ParticipantID openapi_types.UUID `json:"participantID"`
-
-	// Required A boolean that indicates whether the participant must complete the field.
-	Required bool                       `json:"required,omitempty,omitzero"`
-	Type     BulkFieldRequestItems6Type `json:"type"`
-}
-
-// BulkFieldRequestItems6Type defines model for BulkFieldRequest.Items.6.Type.
-type BulkFieldRequestItems6Type string
-
-// BulkFieldRequestItems7 Parameters to create a Title field
-type BulkFieldRequestItems7 struct {
-	// BoundingBox An array of numbers in the format [x, y, w, h] that defines the field’s bounding box on the page:
-	//
-	// - `x, y` are the coordinates of the top-left corner, measured in points (pt).
-	// - `w, h` are the width and height of the bounding box, also in points (pt).
-	//
-	// For more information on calculating positions, see the [Bounding Box Guide](https://developers.gonitro.com/docs/build-nitro/bounding-box).
-	BoundingBox []float32 `json:"boundingBox"`
-
-	// Page The page number where the field appears. Pages follow 1-based indexing, so the first page is 1.
-	Page int32 `json:"page,omitempty,omitzero"`
-
-	// ParticipantID The unique identifier of the participant assigned to the field. Fields can only be created for participants with the signer role.
-	ParticipantID openapi_types.UUID `json:"participantID"`
-
-	// Required A boolean that indicates whether the participant must complete the field.
-	Required bool                       `json:"required,omitempty,omitzero"`
-	Type     BulkFieldRequestItems7Type `json:"type"`
-}
-
-// BulkFieldRequestItems7Type defines model for BulkFieldRequest.Items.7.Type.
-type BulkFieldRequestItems7Type string
-
 // BulkFieldRequest_Items_Item defines model for BulkFieldRequest.items.Item.
 type BulkFieldRequest_Items_Item struct {
 	union json.RawMessage
@@ -905,12 +549,9 @@ type ConversionJob struct {
 	// JobStatusURL URL to poll the current status of the file conversion job
 	JobStatusURL string `json:"jobStatusURL"`
 
-	// Status The current status of the file conversion Job
-	Status ConvertFileResponseStatus `json:"status,omitempty,omitzero"`
+	// Status The status of a conversion job.
+	Status JobStatus `json:"status,omitempty,omitzero"`
 }
-
-// ConvertFileResponseStatus The current status of the file conversion Job
-type ConvertFileResponseStatus string
 
 // CreateCheckboxField Parameters to create a Checkbox field
 type CreateCheckboxField struct {
@@ -1410,17 +1051,17 @@ type InternalServerErrorProblemDetail struct {
 	Type string `json:"type,omitempty,omitzero"`
 }
 
+// JobStatus The status of a conversion job.
+type JobStatus string
+
 // JobStatusResponse defines model for JobStatusResponse.
 type JobStatusResponse struct {
 	// JobID Unique identifier for the conversion job
 	JobID string `json:"jobID,omitempty,omitzero"`
 
-	// Status The current status of the file conversion Job
-	Status JobStatusResponseStatus `json:"status,omitempty,omitzero"`
+	// Status The status of a conversion job.
+	Status JobStatus `json:"status,omitempty,omitzero"`
 }
-
-// JobStatusResponseStatus The current status of the file conversion Job
-type JobStatusResponseStatus string
 
 // NotFoundProblemDetail Not Found error details
 type NotFoundProblemDetail struct {
@@ -1487,8 +1128,8 @@ type Participant struct {
 	// Email The email address of the participant
 	Email string `json:"email,omitempty,omitzero"`
 
-	// Role The role of the participant
-	Role string `json:"role,omitempty,omitzero"`
+	// Role What a participant does: a signer signs, a cc receives a copy.
+	Role ParticipantRole `json:"role,omitempty,omitzero"`
 }
 
 // Participant_Authentication Participant authentication
@@ -2078,23 +1719,31 @@ type DeleteParticipantsJSONRequestBody = DeleteParticipantsRequest
 // SendRemindersJSONRequestBody defines body for SendReminders for application/json ContentType.
 type SendRemindersJSONRequestBody = SendReminders
 
-// AsBulkFieldRequestItems0 returns the union data inside the BulkFieldRequest_Items_Item as a BulkFieldRequestItems0
-func (t BulkFieldRequest_Items_Item) AsBulkFieldRequestItems0() (BulkFieldRequestItems0, error) {
-	var body BulkFieldRequestItems0
+// AsCreateCheckboxField returns the union data inside the BulkFieldRequest_Items_Item as a CreateCheckboxField
+func (t BulkFieldRequest_Items_Item) AsCreateCheckboxField() (CreateCheckboxField, error) {
+	var body CreateCheckboxField
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromBulkFieldRequestItems0 overwrites any union data inside the BulkFieldRequest_Items_Item as the provided BulkFieldRequestItems0
-func (t *BulkFieldRequest_Items_Item) FromBulkFieldRequestItems0(v BulkFieldRequestItems0) error {
+// FromCreateCheckboxField overwrites any union data inside the BulkFieldRequest_Items_Item as the provided CreateCheckboxField
+func (t *BulkFieldRequest_Items_Item) FromCreateCheckboxField(v CreateCheckboxField) error {
 	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"checkbox"}`))
 	t.union = b
 	return err
 }
 
-// MergeBulkFieldRequestItems0 performs a merge with any union data inside the BulkFieldRequest_Items_Item, using the provided BulkFieldRequestItems0
-func (t *BulkFieldRequest_Items_Item) MergeBulkFieldRequestItems0(v BulkFieldRequestItems0) error {
+// MergeCreateCheckboxField performs a merge with any union data inside the BulkFieldRequest_Items_Item, using the provided CreateCheckboxField
+func (t *BulkFieldRequest_Items_Item) MergeCreateCheckboxField(v CreateCheckboxField) error {
 	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"checkbox"}`))
 	if err != nil {
 		return err
 	}
@@ -2104,23 +1753,31 @@ func (t *BulkFieldRequest_Items_Item) MergeBulkFieldRequestItems0(v BulkFieldReq
 	return err
 }
 
-// AsBulkFieldRequestItems1 returns the union data inside the BulkFieldRequest_Items_Item as a BulkFieldRequestItems1
-func (t BulkFieldRequest_Items_Item) AsBulkFieldRequestItems1() (BulkFieldRequestItems1, error) {
-	var body BulkFieldRequestItems1
+// AsCreateCompanyField returns the union data inside the BulkFieldRequest_Items_Item as a CreateCompanyField
+func (t BulkFieldRequest_Items_Item) AsCreateCompanyField() (CreateCompanyField, error) {
+	var body CreateCompanyField
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromBulkFieldRequestItems1 overwrites any union data inside the BulkFieldRequest_Items_Item as the provided BulkFieldRequestItems1
-func (t *BulkFieldRequest_Items_Item) FromBulkFieldRequestItems1(v BulkFieldRequestItems1) error {
+// FromCreateCompanyField overwrites any union data inside the BulkFieldRequest_Items_Item as the provided CreateCompanyField
+func (t *BulkFieldRequest_Items_Item) FromCreateCompanyField(v CreateCompanyField) error {
 	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"company"}`))
 	t.union = b
 	return err
 }
 
-// MergeBulkFieldRequestItems1 performs a merge with any union data inside the BulkFieldRequest_Items_Item, using the provided BulkFieldRequestItems1
-func (t *BulkFieldRequest_Items_Item) MergeBulkFieldRequestItems1(v BulkFieldRequestItems1) error {
+// MergeCreateCompanyField performs a merge with any union data inside the BulkFieldRequest_Items_Item, using the provided CreateCompanyField
+func (t *BulkFieldRequest_Items_Item) MergeCreateCompanyField(v CreateCompanyField) error {
 	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"company"}`))
 	if err != nil {
 		return err
 	}
@@ -2130,23 +1787,31 @@ func (t *BulkFieldRequest_Items_Item) MergeBulkFieldRequestItems1(v BulkFieldReq
 	return err
 }
 
-// AsBulkFieldRequestItems2 returns the union data inside the BulkFieldRequest_Items_Item as a BulkFieldRequestItems2
-func (t BulkFieldRequest_Items_Item) AsBulkFieldRequestItems2() (BulkFieldRequestItems2, error) {
-	var body BulkFieldRequestItems2
+// AsCreateCustomField returns the union data inside the BulkFieldRequest_Items_Item as a CreateCustomField
+func (t BulkFieldRequest_Items_Item) AsCreateCustomField() (CreateCustomField, error) {
+	var body CreateCustomField
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromBulkFieldRequestItems2 overwrites any union data inside the BulkFieldRequest_Items_Item as the provided BulkFieldRequestItems2
-func (t *BulkFieldRequest_Items_Item) FromBulkFieldRequestItems2(v BulkFieldRequestItems2) error {
+// FromCreateCustomField overwrites any union data inside the BulkFieldRequest_Items_Item as the provided CreateCustomField
+func (t *BulkFieldRequest_Items_Item) FromCreateCustomField(v CreateCustomField) error {
 	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"custom"}`))
 	t.union = b
 	return err
 }
 
-// MergeBulkFieldRequestItems2 performs a merge with any union data inside the BulkFieldRequest_Items_Item, using the provided BulkFieldRequestItems2
-func (t *BulkFieldRequest_Items_Item) MergeBulkFieldRequestItems2(v BulkFieldRequestItems2) error {
+// MergeCreateCustomField performs a merge with any union data inside the BulkFieldRequest_Items_Item, using the provided CreateCustomField
+func (t *BulkFieldRequest_Items_Item) MergeCreateCustomField(v CreateCustomField) error {
 	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"custom"}`))
 	if err != nil {
 		return err
 	}
@@ -2156,23 +1821,31 @@ func (t *BulkFieldRequest_Items_Item) MergeBulkFieldRequestItems2(v BulkFieldReq
 	return err
 }
 
-// AsBulkFieldRequestItems3 returns the union data inside the BulkFieldRequest_Items_Item as a BulkFieldRequestItems3
-func (t BulkFieldRequest_Items_Item) AsBulkFieldRequestItems3() (BulkFieldRequestItems3, error) {
-	var body BulkFieldRequestItems3
+// AsCreateDateField returns the union data inside the BulkFieldRequest_Items_Item as a CreateDateField
+func (t BulkFieldRequest_Items_Item) AsCreateDateField() (CreateDateField, error) {
+	var body CreateDateField
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromBulkFieldRequestItems3 overwrites any union data inside the BulkFieldRequest_Items_Item as the provided BulkFieldRequestItems3
-func (t *BulkFieldRequest_Items_Item) FromBulkFieldRequestItems3(v BulkFieldRequestItems3) error {
+// FromCreateDateField overwrites any union data inside the BulkFieldRequest_Items_Item as the provided CreateDateField
+func (t *BulkFieldRequest_Items_Item) FromCreateDateField(v CreateDateField) error {
 	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"date"}`))
 	t.union = b
 	return err
 }
 
-// MergeBulkFieldRequestItems3 performs a merge with any union data inside the BulkFieldRequest_Items_Item, using the provided BulkFieldRequestItems3
-func (t *BulkFieldRequest_Items_Item) MergeBulkFieldRequestItems3(v BulkFieldRequestItems3) error {
+// MergeCreateDateField performs a merge with any union data inside the BulkFieldRequest_Items_Item, using the provided CreateDateField
+func (t *BulkFieldRequest_Items_Item) MergeCreateDateField(v CreateDateField) error {
 	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"date"}`))
 	if err != nil {
 		return err
 	}
@@ -2182,23 +1855,31 @@ func (t *BulkFieldRequest_Items_Item) MergeBulkFieldRequestItems3(v BulkFieldReq
 	return err
 }
 
-// AsBulkFieldRequestItems4 returns the union data inside the BulkFieldRequest_Items_Item as a BulkFieldRequestItems4
-func (t BulkFieldRequest_Items_Item) AsBulkFieldRequestItems4() (BulkFieldRequestItems4, error) {
-	var body BulkFieldRequestItems4
+// AsCreateInitialsField returns the union data inside the BulkFieldRequest_Items_Item as a CreateInitialsField
+func (t BulkFieldRequest_Items_Item) AsCreateInitialsField() (CreateInitialsField, error) {
+	var body CreateInitialsField
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromBulkFieldRequestItems4 overwrites any union data inside the BulkFieldRequest_Items_Item as the provided BulkFieldRequestItems4
-func (t *BulkFieldRequest_Items_Item) FromBulkFieldRequestItems4(v BulkFieldRequestItems4) error {
+// FromCreateInitialsField overwrites any union data inside the BulkFieldRequest_Items_Item as the provided CreateInitialsField
+func (t *BulkFieldRequest_Items_Item) FromCreateInitialsField(v CreateInitialsField) error {
 	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"initials"}`))
 	t.union = b
 	return err
 }
 
-// MergeBulkFieldRequestItems4 performs a merge with any union data inside the BulkFieldRequest_Items_Item, using the provided BulkFieldRequestItems4
-func (t *BulkFieldRequest_Items_Item) MergeBulkFieldRequestItems4(v BulkFieldRequestItems4) error {
+// MergeCreateInitialsField performs a merge with any union data inside the BulkFieldRequest_Items_Item, using the provided CreateInitialsField
+func (t *BulkFieldRequest_Items_Item) MergeCreateInitialsField(v CreateInitialsField) error {
 	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"initials"}`))
 	if err != nil {
 		return err
 	}
@@ -2208,23 +1889,31 @@ func (t *BulkFieldRequest_Items_Item) MergeBulkFieldRequestItems4(v BulkFieldReq
 	return err
 }
 
-// AsBulkFieldRequestItems5 returns the union data inside the BulkFieldRequest_Items_Item as a BulkFieldRequestItems5
-func (t BulkFieldRequest_Items_Item) AsBulkFieldRequestItems5() (BulkFieldRequestItems5, error) {
-	var body BulkFieldRequestItems5
+// AsCreateNameField returns the union data inside the BulkFieldRequest_Items_Item as a CreateNameField
+func (t BulkFieldRequest_Items_Item) AsCreateNameField() (CreateNameField, error) {
+	var body CreateNameField
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromBulkFieldRequestItems5 overwrites any union data inside the BulkFieldRequest_Items_Item as the provided BulkFieldRequestItems5
-func (t *BulkFieldRequest_Items_Item) FromBulkFieldRequestItems5(v BulkFieldRequestItems5) error {
+// FromCreateNameField overwrites any union data inside the BulkFieldRequest_Items_Item as the provided CreateNameField
+func (t *BulkFieldRequest_Items_Item) FromCreateNameField(v CreateNameField) error {
 	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"name"}`))
 	t.union = b
 	return err
 }
 
-// MergeBulkFieldRequestItems5 performs a merge with any union data inside the BulkFieldRequest_Items_Item, using the provided BulkFieldRequestItems5
-func (t *BulkFieldRequest_Items_Item) MergeBulkFieldRequestItems5(v BulkFieldRequestItems5) error {
+// MergeCreateNameField performs a merge with any union data inside the BulkFieldRequest_Items_Item, using the provided CreateNameField
+func (t *BulkFieldRequest_Items_Item) MergeCreateNameField(v CreateNameField) error {
 	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"name"}`))
 	if err != nil {
 		return err
 	}
@@ -2234,23 +1923,31 @@ func (t *BulkFieldRequest_Items_Item) MergeBulkFieldRequestItems5(v BulkFieldReq
 	return err
 }
 
-// AsBulkFieldRequestItems6 returns the union data inside the BulkFieldRequest_Items_Item as a BulkFieldRequestItems6
-func (t BulkFieldRequest_Items_Item) AsBulkFieldRequestItems6() (BulkFieldRequestItems6, error) {
-	var body BulkFieldRequestItems6
+// AsCreateSignatureField returns the union data inside the BulkFieldRequest_Items_Item as a CreateSignatureField
+func (t BulkFieldRequest_Items_Item) AsCreateSignatureField() (CreateSignatureField, error) {
+	var body CreateSignatureField
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromBulkFieldRequestItems6 overwrites any union data inside the BulkFieldRequest_Items_Item as the provided BulkFieldRequestItems6
-func (t *BulkFieldRequest_Items_Item) FromBulkFieldRequestItems6(v BulkFieldRequestItems6) error {
+// FromCreateSignatureField overwrites any union data inside the BulkFieldRequest_Items_Item as the provided CreateSignatureField
+func (t *BulkFieldRequest_Items_Item) FromCreateSignatureField(v CreateSignatureField) error {
 	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"signature"}`))
 	t.union = b
 	return err
 }
 
-// MergeBulkFieldRequestItems6 performs a merge with any union data inside the BulkFieldRequest_Items_Item, using the provided BulkFieldRequestItems6
-func (t *BulkFieldRequest_Items_Item) MergeBulkFieldRequestItems6(v BulkFieldRequestItems6) error {
+// MergeCreateSignatureField performs a merge with any union data inside the BulkFieldRequest_Items_Item, using the provided CreateSignatureField
+func (t *BulkFieldRequest_Items_Item) MergeCreateSignatureField(v CreateSignatureField) error {
 	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"signature"}`))
 	if err != nil {
 		return err
 	}
@@ -2260,23 +1957,31 @@ func (t *BulkFieldRequest_Items_Item) MergeBulkFieldRequestItems6(v BulkFieldReq
 	return err
 }
 
-// AsBulkFieldRequestItems7 returns the union data inside the BulkFieldRequest_Items_Item as a BulkFieldRequestItems7
-func (t BulkFieldRequest_Items_Item) AsBulkFieldRequestItems7() (BulkFieldRequestItems7, error) {
-	var body BulkFieldRequestItems7
+// AsCreateTitleField returns the union data inside the BulkFieldRequest_Items_Item as a CreateTitleField
+func (t BulkFieldRequest_Items_Item) AsCreateTitleField() (CreateTitleField, error) {
+	var body CreateTitleField
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromBulkFieldRequestItems7 overwrites any union data inside the BulkFieldRequest_Items_Item as the provided BulkFieldRequestItems7
-func (t *BulkFieldRequest_Items_Item) FromBulkFieldRequestItems7(v BulkFieldRequestItems7) error {
+// FromCreateTitleField overwrites any union data inside the BulkFieldRequest_Items_Item as the provided CreateTitleField
+func (t *BulkFieldRequest_Items_Item) FromCreateTitleField(v CreateTitleField) error {
 	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"title"}`))
 	t.union = b
 	return err
 }
 
-// MergeBulkFieldRequestItems7 performs a merge with any union data inside the BulkFieldRequest_Items_Item, using the provided BulkFieldRequestItems7
-func (t *BulkFieldRequest_Items_Item) MergeBulkFieldRequestItems7(v BulkFieldRequestItems7) error {
+// MergeCreateTitleField performs a merge with any union data inside the BulkFieldRequest_Items_Item, using the provided CreateTitleField
+func (t *BulkFieldRequest_Items_Item) MergeCreateTitleField(v CreateTitleField) error {
 	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"title"}`))
 	if err != nil {
 		return err
 	}
@@ -2284,6 +1989,41 @@ func (t *BulkFieldRequest_Items_Item) MergeBulkFieldRequestItems7(v BulkFieldReq
 	merged, err := runtime.JSONMerge(t.union, b)
 	t.union = merged
 	return err
+}
+
+func (t BulkFieldRequest_Items_Item) Discriminator() (string, error) {
+	var discriminator struct {
+		Discriminator string `json:"type"`
+	}
+	err := json.Unmarshal(t.union, &discriminator)
+	return discriminator.Discriminator, err
+}
+
+func (t BulkFieldRequest_Items_Item) ValueByDiscriminator() (interface{}, error) {
+	discriminator, err := t.Discriminator()
+	if err != nil {
+		return nil, err
+	}
+	switch discriminator {
+	case "checkbox":
+		return t.AsCreateCheckboxField()
+	case "company":
+		return t.AsCreateCompanyField()
+	case "custom":
+		return t.AsCreateCustomField()
+	case "date":
+		return t.AsCreateDateField()
+	case "initials":
+		return t.AsCreateInitialsField()
+	case "name":
+		return t.AsCreateNameField()
+	case "signature":
+		return t.AsCreateSignatureField()
+	case "title":
+		return t.AsCreateTitleField()
+	default:
+		return nil, errors.New("unknown discriminator value: " + discriminator)
+	}
 }
 
 func (t BulkFieldRequest_Items_Item) MarshalJSON() ([]byte, error) {

@@ -1,7 +1,7 @@
 // Package wire turns the raw generated clients' answers into what the public
 // API packages return: a decoded value, a stream copied to a writer, or only
 // an error. It is the one place each API package's generated methods share,
-// so a second API decodes, streams and refuses empty unions the same way.
+// so a second API decodes, streams and checks bodies the same way.
 //
 // Every function here receives a response that nitro.Client.Do already
 // checked: a non-2xx answer arrives as an *nitro.APIError in err, never as a
@@ -11,27 +11,67 @@ package wire
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
+	"slices"
 
 	"github.com/nitrokit/nitro"
 )
 
+// MaxJSONBody bounds a decoded answer: a page of results is far smaller, and
+// a hostile or broken server must not make the caller allocate without end.
+const MaxJSONBody = 32 << 20
+
 // drainLimit bounds what is read from a body to keep its connection.
 const drainLimit = 64 << 10
 
-// JSON decodes a successful answer's body into a T.
+// JSON decodes a successful answer's body into a T. A body that is not one
+// JSON value (empty, null, trailing data) or is larger than MaxJSONBody is
+// an error: a 2xx that carries no result must not read as a zero result.
 func JSON[T any](resp *http.Response, err error) (T, error) {
 	var v T
 	if err != nil {
 		return v, err
 	}
 	defer closeBody(resp)
-	if err := json.NewDecoder(resp.Body).Decode(&v); err != nil {
-		return v, fmt.Errorf("nitro: %s %s: decoding the answer: %w", resp.Request.Method, resp.Request.URL.Path, err)
+	raw, err := readJSON(resp)
+	if err == nil {
+		err = json.Unmarshal(raw, &v)
+	}
+	if err != nil {
+		return v, fmt.Errorf("nitro: %s: decoding the answer: %w", where(resp), err)
 	}
 	return v, nil
+}
+
+// errNoResult is a 2xx answer whose body holds no value.
+var errNoResult = errors.New("the answer holds no result")
+
+// readJSON reads one JSON value of at most MaxJSONBody bytes, refusing null
+// and anything after the value.
+func readJSON(resp *http.Response) (json.RawMessage, error) {
+	body := &io.LimitedReader{R: resp.Body, N: MaxJSONBody + 1}
+	dec := json.NewDecoder(body)
+	var raw json.RawMessage
+	if err := dec.Decode(&raw); err != nil {
+		switch {
+		case body.N == 0:
+			return nil, fmt.Errorf("the answer is larger than %d bytes", MaxJSONBody)
+		case errors.Is(err, io.EOF):
+			return nil, errNoResult
+		}
+		return nil, err
+	}
+	if bytes.Equal(raw, []byte("null")) {
+		return nil, errNoResult
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return nil, errors.New("the answer has data after its JSON value")
+	}
+	return raw, nil
 }
 
 // Empty ends a successful answer that carries nothing the caller needs.
@@ -53,27 +93,23 @@ func Stream(w io.Writer) func(*http.Response, error) (int64, error) {
 		}
 		defer closeBody(resp)
 		n, err := io.Copy(w, resp.Body)
-		path := resp.Request.URL.Path
 		if err != nil {
-			return n, fmt.Errorf("nitro: download %s: after %d bytes: %w", path, n, err)
+			return n, fmt.Errorf("nitro: download %s: after %d bytes: %w", where(resp), n, err)
 		}
 		if resp.ContentLength >= 0 && n != resp.ContentLength {
-			return n, fmt.Errorf("nitro: download %s: got %d of %d bytes: %w", path, n, resp.ContentLength, io.ErrUnexpectedEOF)
+			return n, fmt.Errorf("nitro: download %s: got %d of %d bytes: %w", where(resp), n, resp.ContentLength, io.ErrUnexpectedEOF)
 		}
 		return n, nil
 	}
 }
 
-// NotEmpty refuses a union body that would reach the wire with no variant.
-func NotEmpty(op string, body json.Marshaler) error {
-	b, err := body.MarshalJSON()
-	if err != nil {
-		return fmt.Errorf("nitro: %s: encoding the body: %w", op, err)
+// where names the request an answer is for, for errors; a response from a
+// caller's own RoundTripper may not say.
+func where(resp *http.Response) string {
+	if resp.Request == nil || resp.Request.URL == nil {
+		return "request"
 	}
-	if b = bytes.TrimSpace(b); len(b) == 0 || bytes.Equal(b, []byte("null")) || bytes.Equal(b, []byte("{}")) {
-		return fmt.Errorf("%w (%s)", nitro.ErrEmptyUnion, op)
-	}
-	return nil
+	return resp.Request.Method + " " + resp.Request.URL.Path
 }
 
 // closeBody drains a little of what is left, so the connection can be
@@ -81,4 +117,81 @@ func NotEmpty(op string, body json.Marshaler) error {
 func closeBody(resp *http.Response) {
 	_, _ = io.CopyN(io.Discard, resp.Body, drainLimit)
 	_ = resp.Body.Close()
+}
+
+// CheckBody refuses, before anything is sent, a request body that would
+// reach the wire holding null anywhere: a union with no variant set (a
+// oneOf such as CreateFieldRequest, at the top or nested in a list or a
+// field), or a required list left nil. Optional members are omitted when
+// unset, so a null can only be a mistake. The error wraps
+// nitro.ErrEmptyUnion and names the member.
+func CheckBody(op string, body any) error {
+	b, err := json.Marshal(body)
+	if err != nil {
+		return fmt.Errorf("nitro: %s: encoding the body: %w", op, err)
+	}
+	var v any
+	if err := json.Unmarshal(b, &v); err != nil {
+		return fmt.Errorf("nitro: %s: encoding the body: %w", op, err)
+	}
+	if path := nullAt(v, "body"); path != "" {
+		return fmt.Errorf("%w: %s: %s is null (a union with no variant, or a required list left nil)", nitro.ErrEmptyUnion, op, path)
+	}
+	return nil
+}
+
+// nullAt is the path of the first null in v, or "".
+func nullAt(v any, path string) string {
+	switch t := v.(type) {
+	case nil:
+		return path
+	case map[string]any:
+		for _, k := range slices.Sorted(maps.Keys(t)) {
+			if p := nullAt(t[k], path+"."+k); p != "" {
+				return p
+			}
+		}
+	case []any:
+		for i, x := range t {
+			if p := nullAt(x, fmt.Sprintf("%s[%d]", path, i)); p != "" {
+				return p
+			}
+		}
+	}
+	return ""
+}
+
+// OneOrList decodes the answer of an operation that creates one thing or
+// several: a T, or {"items": [T, …]}, told apart by the body itself, not
+// the status code. want is how many the request asked for; an answer with
+// another count is an error, so a caller may index the result.
+func OneOrList[T any](resp *http.Response, err error, want int) ([]T, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer closeBody(resp)
+	raw, err := readJSON(resp)
+	var list struct {
+		Items *[]T `json:"items"`
+	}
+	if err == nil && bytes.HasPrefix(bytes.TrimSpace(raw), []byte("{")) {
+		err = json.Unmarshal(raw, &list)
+	}
+	var out []T
+	switch {
+	case err != nil:
+	case list.Items != nil:
+		out = *list.Items
+	default:
+		var one T
+		err = json.Unmarshal(raw, &one)
+		out = []T{one}
+	}
+	if err == nil && len(out) != want {
+		err = fmt.Errorf("%d results for the %d asked for", len(out), want)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("nitro: %s: decoding the answer: %w", where(resp), err)
+	}
+	return out, nil
 }

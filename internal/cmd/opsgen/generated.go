@@ -35,8 +35,10 @@ type generated struct {
 	typeField map[string]string
 	constsOf  map[string][]string
 	// aliasOf maps an alias (CreateEnvelopeJSONRequestBody) to its target
-	// (EnvelopeCreate).
+	// (EnvelopeCreate); uses maps each model to the type expressions it is
+	// made of (field types, element types), to find what a surface reaches.
 	aliasOf map[string]string
+	uses    map[string][]string
 }
 
 // rawMethod is one ClientInterface method without its ctx and reqEditors.
@@ -54,7 +56,8 @@ var corresponds = regexp.MustCompile(`Corresponds with (\w+) (\S+) `)
 func parseGenerated(dir string) (*generated, error) {
 	g := &generated{fset: token.NewFileSet(), methods: map[string][]rawMethod{},
 		successTypes: map[string]map[string]string{}, unions: map[string][]string{},
-		typeField: map[string]string{}, constsOf: map[string][]string{}, aliasOf: map[string]string{}}
+		typeField: map[string]string{}, constsOf: map[string][]string{}, aliasOf: map[string]string{},
+		uses: map[string][]string{}}
 	files, err := filepath.Glob(filepath.Join(dir, "*.go"))
 	if err != nil || len(files) == 0 {
 		return nil, fmt.Errorf("no Go files in %s", dir)
@@ -115,6 +118,7 @@ func (g *generated) readType(s *ast.TypeSpec) {
 	if s.Assign.IsValid() {
 		g.aliasOf[name] = g.expr(s.Type)
 	}
+	g.uses[name] = append(g.uses[name], g.expr(s.Type))
 	if st, ok := s.Type.(*ast.StructType); ok {
 		fields := map[string]string{}
 		for _, f := range st.Fields.List {
@@ -156,6 +160,7 @@ func (g *generated) readFromMethod(d *ast.FuncDecl) {
 	variant := g.expr(d.Type.Params.List[0].Type)
 	if d.Name.Name == "From"+variant {
 		g.unions[recv] = append(g.unions[recv], variant)
+		g.uses[recv] = append(g.uses[recv], variant)
 	}
 }
 
@@ -189,10 +194,16 @@ func (g *generated) expr(e ast.Expr) string {
 	return strings.ReplaceAll(b.String(), "openapi_types.UUID", "uuid.UUID")
 }
 
-// handwritten lists the methods of *Client and the top-level names declared
-// in dir's handwritten files (those not ending .gen.go, tests excluded).
+// handwritten lists the methods of Client and the top-level names declared
+// in dir's handwritten files (those not ending .gen.go, tests excluded), and
+// the type expressions their exported declarations use, as "uses:<expr>".
 func handwritten(dir string) (map[string]bool, error) {
 	own := map[string]bool{}
+	printExpr := func(fset *token.FileSet, e ast.Expr) string {
+		var b bytes.Buffer
+		_ = printer.Fprint(&b, fset, e)
+		return b.String()
+	}
 	files, _ := filepath.Glob(filepath.Join(dir, "*.go"))
 	fset := token.NewFileSet()
 	for _, path := range files {
@@ -206,16 +217,27 @@ func handwritten(dir string) (map[string]bool, error) {
 		for _, d := range f.Decls {
 			switch d := d.(type) {
 			case *ast.FuncDecl:
-				if d.Recv != nil {
-					own["(*Client)."+d.Name.Name] = true
-				} else {
+				switch {
+				case d.Recv == nil:
 					own[d.Name.Name] = true
+				case strings.TrimPrefix(printExpr(fset, d.Recv.List[0].Type), "*") == "Client":
+					own["(*Client)."+d.Name.Name] = true
+				default:
+					continue // another type's method shadows nothing
+				}
+				if d.Name.IsExported() {
+					for _, fl := range append(d.Type.Params.List, fieldsOf(d.Type.Results)...) {
+						own["uses:"+printExpr(fset, fl.Type)] = true
+					}
 				}
 			case *ast.GenDecl:
 				for _, s := range d.Specs {
 					switch s := s.(type) {
 					case *ast.TypeSpec:
 						own[s.Name.Name] = true
+						if s.Name.IsExported() {
+							own["uses:"+printExpr(fset, s.Type)] = true
+						}
 					case *ast.ValueSpec:
 						for _, n := range s.Names {
 							own[n.Name] = true
@@ -266,4 +288,39 @@ func (g *generated) resolve(typ string) string {
 		typ = target
 	}
 	return typ
+}
+
+func fieldsOf(fl *ast.FieldList) []*ast.Field {
+	if fl == nil {
+		return nil
+	}
+	return fl.List
+}
+
+// identRE finds the unqualified type names in a type expression.
+var identRE = regexp.MustCompile(`(^|[^.\w])([A-Z]\w*)`)
+
+// reachable is every model a surface reaches from the type expressions it
+// shows (its methods' signatures), through fields, elements, aliases and
+// union variants. Models nothing reaches (the token endpoint's, say, or
+// request-body aliases) are not aliased into the public package.
+func (g *generated) reachable(roots []string) map[string]bool {
+	seen := map[string]bool{}
+	var visit func(expr string)
+	visit = func(expr string) {
+		for _, m := range identRE.FindAllStringSubmatch(expr, -1) {
+			name := m[2]
+			if seen[name] {
+				continue
+			}
+			seen[name] = true
+			for _, e := range g.uses[name] {
+				visit(e)
+			}
+		}
+	}
+	for _, r := range roots {
+		visit(r)
+	}
+	return seen
 }

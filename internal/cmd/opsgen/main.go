@@ -30,9 +30,10 @@ func main() {
 	flag.StringVar(&o.genDir, "gen", "", "directory of the oapi-codegen client package")
 	flag.StringVar(&o.genImport, "gen-import", "", "import path of that package")
 	flag.StringVar(&o.pkgDir, "pkg", "", "directory of the public package to write into")
-	tags := flag.String("tags", "", "comma-separated operation tags that become Client methods; the rest stay on Raw()")
+	tags := flag.String("tags", "", "comma-separated operation tags that become Client methods")
+	rawTags := flag.String("raw-tags", "", "comma-separated operation tags that stay on Raw() only; any other tag fails generation")
 	flag.Parse()
-	o.tags = strings.Split(*tags, ",")
+	o.tags, o.rawTags = strings.Split(*tags, ","), strings.Split(*rawTags, ",")
 	if err := run(o); err != nil {
 		fmt.Fprintln(os.Stderr, "opsgen:", err)
 		os.Exit(1)
@@ -43,11 +44,11 @@ type options struct {
 	specPath, overlayPath string
 	genDir, genImport     string
 	pkgDir                string
-	tags                  []string
+	tags, rawTags         []string
 }
 
 func run(o options) error {
-	ops, err := loadOperations(o.specPath, o.overlayPath, o.tags)
+	ops, err := loadOperations(o.specPath, o.overlayPath, o.tags, o.rawTags)
 	if err != nil {
 		return err
 	}
@@ -64,8 +65,34 @@ func run(o options) error {
 		return err
 	}
 	pkg := packageName(o.pkgDir)
-	if err := write(o.pkgDir+"/operations.gen.go", renderOperations(pkg, o.genImport, methods, g)); err != nil {
+	code, err := renderOperations(pkg, methods)
+	if err != nil {
 		return err
 	}
-	return write(o.pkgDir+"/types.gen.go", renderTypes(pkg, o.genImport, g, own))
+	types, err := renderTypes(pkg, o.genImport, g, own, g.reachable(surface(methods, own)))
+	if err != nil {
+		return err
+	}
+	if err := write(o.pkgDir+"/operations.gen.go", code); err != nil {
+		return err
+	}
+	return write(o.pkgDir+"/types.gen.go", types)
+}
+
+// surface is every type expression the package shows: the generated
+// methods' parameters and results, and its handwritten declarations'.
+func surface(methods []method, own map[string]bool) []string {
+	var roots []string
+	for _, m := range methods {
+		roots = append(roots, m.result)
+		for _, p := range m.params {
+			roots = append(roots, p.typ)
+		}
+	}
+	for k := range own {
+		if expr, ok := strings.CutPrefix(k, "uses:"); ok {
+			roots = append(roots, expr)
+		}
+	}
+	return roots
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"go/token"
 	"maps"
 	"slices"
 	"strings"
@@ -37,18 +38,25 @@ func plan(ops []operation, g *generated, own map[string]bool) ([]method, error) 
 			case strings.HasPrefix(p.typ, "*") && strings.HasSuffix(p.typ, "Params"):
 				// Query parameters by value: the zero value sends none.
 				m.params = append(m.params, param{p.name, strings.TrimPrefix(p.typ, "*")})
-			case p.name == "body" && g.isUnion(g.resolve(p.typ)):
-				m.bodyArg = p.name
+			case p.name == "body" && p.typ != "io.Reader":
+				m.bodyArg = p.name // a JSON body: checked for nulls before sending
 				m.params = append(m.params, param{p.name, g.resolve(p.typ)})
 			default:
 				m.params = append(m.params, param{p.name, g.resolve(p.typ)})
 			}
 		}
-		if op.success == successJSON {
+		byHand := fmt.Sprintf("write (*Client).%s by hand in a file of the package (not .gen.go)", name)
+		switch op.success {
+		case successMixed:
+			return nil, fmt.Errorf("%s answers a mix of JSON, binary and empty successes: %s", op.id, byHand)
+		case successJSON:
 			types := slices.Sorted(maps.Values(g.successTypes[name]))
 			types = slices.Compact(types)
 			if len(types) != 1 {
-				return nil, fmt.Errorf("%s answers %d success types %v: write (*Client).%s by hand in a file of the package (not .gen.go)", op.id, len(types), g.successTypes[name], name)
+				return nil, fmt.Errorf("%s answers %d success types %v: %s", op.id, len(types), g.successTypes[name], byHand)
+			}
+			if !token.IsIdentifier(strings.TrimPrefix(types[0], "[]")) {
+				return nil, fmt.Errorf("%s answers an unnamed type %s: name its schema in the overlay (a components schema, or x-go-name)", op.id, types[0])
 			}
 			m.result = types[0]
 		}
@@ -72,9 +80,4 @@ func preferTyped(raws []rawMethod) rawMethod {
 		}
 	}
 	return raws[0]
-}
-
-func (g *generated) isUnion(typ string) bool {
-	_, ok := g.unions[typ]
-	return ok
 }

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/getkin/kin-openapi/openapi3"
+
 	"github.com/nitrokit/nitro/nitrotest"
 )
 
@@ -15,7 +17,7 @@ func signInputs(t *testing.T) ([]operation, *generated) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ops, err := operationsOf(doc, []string{"Sign"})
+	ops, err := operationsOf(doc, []string{"Sign"}, []string{"Platform", "Authentication"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,11 +76,55 @@ func TestConstructorsFillOneValuedTypes(t *testing.T) {
 	if c := g.onlyTypeValue("CreateSignatureField"); c != "CreateSignatureFieldTypeSignature" {
 		t.Errorf("CreateSignatureField's only type value: %q", c)
 	}
-	out := string(renderTypes("sign", "github.com/nitrokit/nitro/gen/signapi", g, map[string]bool{}))
+	ops, _ := signInputs(t)
+	own := map[string]bool{"(*Client).CreateField": true, "(*Client).CreateParticipant": true,
+		"uses:CreateFieldRequest": true, "uses:CreateParticipantRequest": true}
+	methods, err := plan(ops, g, own)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := renderTypes("sign", "github.com/nitrokit/nitro/gen/signapi", g, own, g.reachable(surface(methods, own)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := strings.Join(strings.Fields(string(b)), " ") // gofmt aligns the = signs
 	if !strings.Contains(out, "func NewCreateParticipantRequest[V SingleParticipantRequest | BulkParticipantRequest]") {
 		t.Errorf("no constructor for CreateParticipantRequest")
 	}
-	if strings.Contains(out, "= signapi.Client\n") || strings.Contains(out, "GetEnvelopeResponse =") {
-		t.Errorf("client plumbing or response wrappers are aliased")
+	for _, absent := range []string{"= signapi.Client ", "GetEnvelopeResponse =", "AuthTokenRequest", "JSONRequestBody"} {
+		if strings.Contains(out, absent) {
+			t.Errorf("%q is aliased: client plumbing, response wrappers, the token endpoint's models and body aliases stay in signapi", absent)
+		}
+	}
+	for _, present := range []string{"Envelope = signapi.Envelope", "EnvelopeStatusSealed = signapi.EnvelopeStatusSealed", "SingleParticipantRequest_Authentication = signapi.SingleParticipantRequest_Authentication"} {
+		if !strings.Contains(out, present) {
+			t.Errorf("%q is not aliased, though the surface reaches it", present)
+		}
+	}
+}
+
+// TestUpstreamSurprisesFailGeneration: what only a human can decide stops
+// generation with the place to decide it, instead of a missing or wrong
+// method.
+func TestUpstreamSurprisesFailGeneration(t *testing.T) {
+	doc, err := nitrotest.OpenAPI()
+	if err != nil {
+		t.Fatal(err)
+	}
+	get := doc.Paths.Find("/sign/envelopes/{envelopeID}").Get
+	get.Tags = []string{"Templates"}
+	if _, err := operationsOf(doc, []string{"Sign"}, []string{"Platform", "Authentication"}); err == nil || !strings.Contains(err.Error(), "getEnvelope") || !strings.Contains(err.Error(), "generate.go") {
+		t.Errorf("a new tag: %v, want an error naming the operation and generate.go", err)
+	}
+	get.Tags = []string{"Sign"}
+	get.Responses.Set("204", &openapi3.ResponseRef{Value: openapi3.NewResponse().WithDescription("no change")})
+	ops, err := operationsOf(doc, []string{"Sign"}, []string{"Platform", "Authentication"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, g := signInputs(t)
+	_, err = plan(ops, g, map[string]bool{"(*Client).CreateField": true, "(*Client).CreateParticipant": true})
+	if err == nil || !strings.Contains(err.Error(), "getEnvelope answers a mix") || !strings.Contains(err.Error(), "(*Client).GetEnvelope by hand") {
+		t.Errorf("200 JSON and 204: %v, want a request for a handwritten GetEnvelope", err)
 	}
 }

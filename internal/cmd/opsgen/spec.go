@@ -24,24 +24,34 @@ const (
 	successEmpty  successKind = iota // no body: the method returns only an error
 	successJSON                      // decoded into the generated type
 	successStream                    // binary: copied to an io.Writer
+	successMixed                     // several of those: only a human can shape it
 )
 
 // loadOperations lists the operations of the spec at specPath, with its
-// overlay, that are tagged with one of tags.
-func loadOperations(specPath, overlayPath string, tags []string) ([]operation, error) {
+// overlay, that are tagged with one of tags; see operationsOf.
+func loadOperations(specPath, overlayPath string, tags, rawTags []string) ([]operation, error) {
 	doc, err := spec.Load(specPath, overlayPath)
 	if err != nil {
 		return nil, err
 	}
-	return operationsOf(doc, tags)
+	return operationsOf(doc, tags, rawTags)
 }
 
-// operationsOf lists doc's operations tagged with one of tags, sorted by id.
-func operationsOf(doc *openapi3.T, tags []string) ([]operation, error) {
+// operationsOf lists doc's operations tagged with one of tags, sorted by
+// id. Operations tagged with one of rawTags stay off the typed client on
+// purpose; an operation with neither is an error, so a tag upstream adds is
+// a decision, not an operation silently missing from the client.
+func operationsOf(doc *openapi3.T, tags, rawTags []string) ([]operation, error) {
 	var ops []operation
 	for path, item := range doc.Paths.Map() {
 		for method, op := range item.Operations() {
-			if !slices.ContainsFunc(op.Tags, func(t string) bool { return slices.Contains(tags, t) }) {
+			tagged := func(among []string) bool {
+				return slices.ContainsFunc(op.Tags, func(t string) bool { return slices.Contains(among, t) })
+			}
+			if !tagged(tags) {
+				if !tagged(rawTags) {
+					return nil, fmt.Errorf("%s (%s %s) has tags %v, neither typed (%v) nor raw-only (%v): add its tag to one list in generate.go", op.OperationID, method, path, op.Tags, tags, rawTags)
+				}
 				continue
 			}
 			if op.OperationID == "" {
@@ -55,20 +65,32 @@ func operationsOf(doc *openapi3.T, tags []string) ([]operation, error) {
 	return ops, nil
 }
 
-// successOf classifies the 2xx responses: JSON if any is JSON, else a stream
-// if any has content, else empty.
+// successOf classifies the 2xx responses: JSON, a stream (any other content
+// type), empty (no content), or mixed when they differ (200 JSON, 204 none).
 func successOf(responses map[string]*openapi3.ResponseRef) successKind {
-	kind := successEmpty
+	kinds := map[successKind]bool{}
 	for code, r := range responses {
 		if !strings.HasPrefix(code, "2") || r.Value == nil {
 			continue
 		}
+		if len(r.Value.Content) == 0 {
+			kinds[successEmpty] = true
+		}
 		for ct := range r.Value.Content {
 			if strings.Contains(ct, "json") {
-				return successJSON
+				kinds[successJSON] = true
+			} else {
+				kinds[successStream] = true
 			}
-			kind = successStream
 		}
 	}
-	return kind
+	switch len(kinds) {
+	case 0:
+		return successEmpty
+	case 1:
+		for k := range kinds {
+			return k
+		}
+	}
+	return successMixed
 }

@@ -41,147 +41,6 @@ func (e AccessCodeType) Valid() bool {
 	}
 }
 
-// Defines values for BulkFieldRequestItems0Type.
-const (
-	BulkFieldRequestItems0TypeCheckbox BulkFieldRequestItems0Type = "checkbox"
-)
-
-// Valid indicates whether the value is a known member of the BulkFieldRequestItems0Type enum.
-func (e BulkFieldRequestItems0Type) Valid() bool {
-	switch e {
-	case BulkFieldRequestItems0TypeCheckbox:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for BulkFieldRequestItems1Type.
-const (
-	BulkFieldRequestItems1TypeCompany BulkFieldRequestItems1Type = "company"
-)
-
-// Valid indicates whether the value is a known member of the BulkFieldRequestItems1Type enum.
-func (e BulkFieldRequestItems1Type) Valid() bool {
-	switch e {
-	case BulkFieldRequestItems1TypeCompany:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for BulkFieldRequestItems2Type.
-const (
-	BulkFieldRequestItems2TypeCustom BulkFieldRequestItems2Type = "custom"
-)
-
-// Valid indicates whether the value is a known member of the BulkFieldRequestItems2Type enum.
-func (e BulkFieldRequestItems2Type) Valid() bool {
-	switch e {
-	case BulkFieldRequestItems2TypeCustom:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for BulkFieldRequestItems3Type.
-const (
-	BulkFieldRequestItems3TypeDate BulkFieldRequestItems3Type = "date"
-)
-
-// Valid indicates whether the value is a known member of the BulkFieldRequestItems3Type enum.
-func (e BulkFieldRequestItems3Type) Valid() bool {
-	switch e {
-	case BulkFieldRequestItems3TypeDate:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for BulkFieldRequestItems4Type.
-const (
-	BulkFieldRequestItems4TypeInitials BulkFieldRequestItems4Type = "initials"
-)
-
-// Valid indicates whether the value is a known member of the BulkFieldRequestItems4Type enum.
-func (e BulkFieldRequestItems4Type) Valid() bool {
-	switch e {
-	case BulkFieldRequestItems4TypeInitials:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for BulkFieldRequestItems5Type.
-const (
-	BulkFieldRequestItems5TypeName BulkFieldRequestItems5Type = "name"
-)
-
-// Valid indicates whether the value is a known member of the BulkFieldRequestItems5Type enum.
-func (e BulkFieldRequestItems5Type) Valid() bool {
-	switch e {
-	case BulkFieldRequestItems5TypeName:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for BulkFieldRequestItems6Type.
-const (
-	BulkFieldRequestItems6TypeSignature BulkFieldRequestItems6Type = "signature"
-)
-
-// Valid indicates whether the value is a known member of the BulkFieldRequestItems6Type enum.
-func (e BulkFieldRequestItems6Type) Valid() bool {
-	switch e {
-	case BulkFieldRequestItems6TypeSignature:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for BulkFieldRequestItems7Type.
-const (
-	BulkFieldRequestItems7TypeTitle BulkFieldRequestItems7Type = "title"
-)
-
-// Valid indicates whether the value is a known member of the BulkFieldRequestItems7Type enum.
-func (e BulkFieldRequestItems7Type) Valid() bool {
-	switch e {
-	case BulkFieldRequestItems7TypeTitle:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for ConvertFileResponseStatus.
-const (
-	ConvertFileResponseStatusCompleted ConvertFileResponseStatus = "completed"
-	ConvertFileResponseStatusFailed    ConvertFileResponseStatus = "failed"
-	ConvertFileResponseStatusRunning   ConvertFileResponseStatus = "running"
-)
-
-// Valid indicates whether the value is a known member of the ConvertFileResponseStatus enum.
-func (e ConvertFileResponseStatus) Valid() bool {
-	switch e {
-	case ConvertFileResponseStatusCompleted:
-		return true
-	case ConvertFileResponseStatusFailed:
-		return true
-	case ConvertFileResponseStatusRunning:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for CreateCheckboxFieldType.
 const (
 	CreateCheckboxFieldTypeCheckbox CreateCheckboxFieldType = "checkbox"
@@ -416,21 +275,21 @@ func (e FieldType) Valid() bool {
 	}
 }
 
-// Defines values for JobStatusResponseStatus.
+// Defines values for JobStatus.
 const (
-	JobStatusResponseStatusCompleted JobStatusResponseStatus = "completed"
-	JobStatusResponseStatusFailed    JobStatusResponseStatus = "failed"
-	JobStatusResponseStatusRunning   JobStatusResponseStatus = "running"
+	JobStatusCompleted JobStatus = "completed"
+	JobStatusFailed    JobStatus = "failed"
+	JobStatusRunning   JobStatus = "running"
 )
 
-// Valid indicates whether the value is a known member of the JobStatusResponseStatus enum.
-func (e JobStatusResponseStatus) Valid() bool {
+// Valid indicates whether the value is a known member of the JobStatus enum.
+func (e JobStatus) Valid() bool {
 	switch e {
-	case JobStatusResponseStatusCompleted:
+	case JobStatusCompleted:
 		return true
-	case JobStatusResponseStatusFailed:
+	case JobStatusFailed:
 		return true
-	case JobStatusResponseStatusRunning:
+	case JobStatusRunning:
 		return true
 	default:
 		return false
@@ -651,221 +510,6 @@ type BulkFieldRequest struct {
 	Items []BulkFieldRequest_Items_Item `json:"items"`
 }
 
-// BulkFieldRequestItems0 Parameters to create a Checkbox field
-type BulkFieldRequestItems0 struct {
-	// BoundingBox An array of numbers in the format [x, y, w, h] that defines the field’s bounding box on the page:
-	//
-	// - `x, y` are the coordinates of the top-left corner, measured in points (pt).
-	// - `w, h` are the width and height of the bounding box, also in points (pt).
-	//
-	// For more information on calculating positions, see the [Bounding Box Guide](https://developers.gonitro.com/docs/build-nitro/bounding-box).
-	BoundingBox []float32 `json:"boundingBox"`
-
-	// Page The page number where the field appears. Pages follow 1-based indexing, so the first page is 1.
-	Page *int32 `json:"page,omitempty"`
-
-	// ParticipantID The unique identifier of the participant assigned to the field. Fields can only be created for participants with the signer role.
-	ParticipantID openapi_types.UUID `json:"participantID"`
-
-	// Required A boolean that indicates whether the participant must complete the field.
-	Required *bool                      `json:"required,omitempty"`
-	Type     BulkFieldRequestItems0Type `json:"type"`
-}
-
-// BulkFieldRequestItems0Type defines model for BulkFieldRequest.Items.0.Type.
-type BulkFieldRequestItems0Type string
-
-// BulkFieldRequestItems1 Parameters to create a Company field
-type BulkFieldRequestItems1 struct {
-	// BoundingBox An array of numbers in the format [x, y, w, h] that defines the field’s bounding box on the page:
-	//
-	// - `x, y` are the coordinates of the top-left corner, measured in points (pt).
-	// - `w, h` are the width and height of the bounding box, also in points (pt).
-	//
-	// For more information on calculating positions, see the [Bounding Box Guide](https://developers.gonitro.com/docs/build-nitro/bounding-box).
-	BoundingBox []float32 `json:"boundingBox"`
-
-	// Page The page number where the field appears. Pages follow 1-based indexing, so the first page is 1.
-	Page *int32 `json:"page,omitempty"`
-
-	// ParticipantID The unique identifier of the participant assigned to the field. Fields can only be created for participants with the signer role.
-	ParticipantID openapi_types.UUID `json:"participantID"`
-
-	// Required A boolean that indicates whether the participant must complete the field.
-	Required *bool                      `json:"required,omitempty"`
-	Type     BulkFieldRequestItems1Type `json:"type"`
-}
-
-// BulkFieldRequestItems1Type defines model for BulkFieldRequest.Items.1.Type.
-type BulkFieldRequestItems1Type string
-
-// BulkFieldRequestItems2 Parameters to create a Custom field
-type BulkFieldRequestItems2 struct {
-	// BoundingBox An array of numbers in the format [x, y, w, h] that defines the field’s bounding box on the page:
-	//
-	// - `x, y` are the coordinates of the top-left corner, measured in points (pt).
-	// - `w, h` are the width and height of the bounding box, also in points (pt).
-	//
-	// For more information on calculating positions, see the [Bounding Box Guide](https://developers.gonitro.com/docs/build-nitro/bounding-box).
-	BoundingBox []float32 `json:"boundingBox"`
-
-	// Label For custom field types, you must provide a descriptive label for the field.
-	Label *string `json:"label,omitempty"`
-
-	// Page The page number where the field appears. Pages follow 1-based indexing, so the first page is 1.
-	Page *int32 `json:"page,omitempty"`
-
-	// ParticipantID The unique identifier of the participant assigned to the field. Fields can only be created for participants with the signer role.
-	ParticipantID openapi_types.UUID `json:"participantID"`
-
-	// Required A boolean that indicates whether the participant must complete the field.
-	Required *bool                      `json:"required,omitempty"`
-	Type     BulkFieldRequestItems2Type `json:"type"`
-}
-
-// BulkFieldRequestItems2Type defines model for BulkFieldRequest.Items.2.Type.
-type BulkFieldRequestItems2Type string
-
-// BulkFieldRequestItems3 Parameters to create a Date field
-type BulkFieldRequestItems3 struct {
-	// BoundingBox An array of numbers in the format [x, y, w, h] that defines the field’s bounding box on the page:
-	//
-	// - `x, y` are the coordinates of the top-left corner, measured in points (pt).
-	// - `w, h` are the width and height of the bounding box, also in points (pt).
-	//
-	// For more information on calculating positions, see the [Bounding Box Guide](https://developers.gonitro.com/docs/build-nitro/bounding-box).
-	BoundingBox []float32 `json:"boundingBox"`
-
-	// Format For date field types, you can specify the format that will automatically populate when a signer participant opens the document in an envelope.
-	//
-	// The default value is the date on which the signer opens the envelope. The signer can manually edit the date after it auto-populates, if needed.
-	//
-	// The following date format options are supported (examples use September 10, 2025):
-	//   - `MM/DD/YYYY` → 09/10/2025
-	//   - `MM-DD-YYYY` → 09-10-2025
-	//   - `MMM DD YYYY` → Sep 10 2025
-	//   - `DD/MM/YYYY` → 10/09/2025
-	//   - `DD MMM YYYY` → 10 Sep 2025
-	//   - `DD MMMM YYYY` → 10 September 2025
-	//   - `YYYY/MM/DD` → 2025/09/10
-	//   - `YYYY-MM-DD` → 2025-09-10
-	//   - `YYYY-MMM-DD hh:mm` → 2025-Sep-10 14:30
-	Format *string `json:"format,omitempty"`
-
-	// Modifiable A boolean that indicates that the participant can change value of the field. By default
-	// the value of the field is current date and the participant can't change the value.
-	Modifiable *bool `json:"modifiable,omitempty"`
-
-	// Page The page number where the field appears. Pages follow 1-based indexing, so the first page is 1.
-	Page *int32 `json:"page,omitempty"`
-
-	// ParticipantID The unique identifier of the participant assigned to the field. Fields can only be created for participants with the signer role.
-	ParticipantID openapi_types.UUID `json:"participantID"`
-
-	// Required A boolean that indicates whether the participant must complete the field.
-	Required *bool                      `json:"required,omitempty"`
-	Type     BulkFieldRequestItems3Type `json:"type"`
-}
-
-// BulkFieldRequestItems3Type defines model for BulkFieldRequest.Items.3.Type.
-type BulkFieldRequestItems3Type string
-
-// BulkFieldRequestItems4 Parameters to create a Initials field
-type BulkFieldRequestItems4 struct {
-	// BoundingBox An array of numbers in the format [x, y, w, h] that defines the field’s bounding box on the page:
-	//
-	// - `x, y` are the coordinates of the top-left corner, measured in points (pt).
-	// - `w, h` are the width and height of the bounding box, also in points (pt).
-	//
-	// For more information on calculating positions, see the [Bounding Box Guide](https://developers.gonitro.com/docs/build-nitro/bounding-box).
-	BoundingBox []float32 `json:"boundingBox"`
-
-	// Page The page number where the field appears. Pages follow 1-based indexing, so the first page is 1.
-	Page *int32 `json:"page,omitempty"`
-
-	// ParticipantID The unique identifier of the participant assigned to the field. Fields can only be created for participants with the signer role.
-	ParticipantID openapi_types.UUID `json:"participantID"`
-
-	// Required A boolean that indicates whether the participant must complete the field.
-	Required *bool                      `json:"required,omitempty"`
-	Type     BulkFieldRequestItems4Type `json:"type"`
-}
-
-// BulkFieldRequestItems4Type defines model for BulkFieldRequest.Items.4.Type.
-type BulkFieldRequestItems4Type string
-
-// BulkFieldRequestItems5 Parameters to create a Name field
-type BulkFieldRequestItems5 struct {
-	// BoundingBox An array of numbers in the format [x, y, w, h] that defines the field’s bounding box on the page:
-	//
-	// - `x, y` are the coordinates of the top-left corner, measured in points (pt).
-	// - `w, h` are the width and height of the bounding box, also in points (pt).
-	//
-	// For more information on calculating positions, see the [Bounding Box Guide](https://developers.gonitro.com/docs/build-nitro/bounding-box).
-	BoundingBox []float32 `json:"boundingBox"`
-
-	// Page The page number where the field appears. Pages follow 1-based indexing, so the first page is 1.
-	Page *int32 `json:"page,omitempty"`
-
-	// ParticipantID The unique identifier of the participant assigned to the field. Fields can only be created for participants with the signer role.
-	ParticipantID openapi_types.UUID `json:"participantID"`
-
-	// Required A boolean that indicates whether the participant must complete the field.
-	Required *bool                      `json:"required,omitempty"`
-	Type     BulkFieldRequestItems5Type `json:"type"`
-}
-
-// BulkFieldRequestItems5Type defines model for BulkFieldRequest.Items.5.Type.
-type BulkFieldRequestItems5Type string
-
-// BulkFieldRequestItems6 Parameters to create a Signature field
-type BulkFieldRequestItems6 struct {
-	// BoundingBox An array of numbers in the format [x, y, w, h] that defines the field’s bounding box on the page:
-	//
-	// - `x, y` are the coordinates of the top-left corner, measured in points (pt).
-	// - `w, h` are the width and height of the bounding box, also in points (pt).
-	//
-	// For more information on calculating positions, see the [Bounding Box Guide](https://developers.gonitro.com/docs/build-nitro/bounding-box).
-	BoundingBox []float32 `json:"boundingBox"`
-
-	// Page The page number where the field appears. Pages follow 1-based indexing, so the first page is 1.
-	Page *int32 `json:"page,omitempty"`
-
-	// ParticipantID The unique identifier of the participant assigned to the field. Fields can only be created for participants with the signer role.
-	ParticipantID openapi_types.UUID `json:"participantID"`
-
-	// Required A boolean that indicates whether the participant must complete the field.
-	Required *bool                      `json:"required,omitempty"`
-	Type     BulkFieldRequestItems6Type `json:"type"`
-}
-
-// BulkFieldRequestItems6Type defines model for BulkFieldRequest.Items.6.Type.
-type BulkFieldRequestItems6Type string
-
-// BulkFieldRequestItems7 Parameters to create a Title field
-type BulkFieldRequestItems7 struct {
-	// BoundingBox An array of numbers in the format [x, y, w, h] that defines the field’s bounding box on the page:
-	//
-	// - `x, y` are the coordinates of the top-left corner, measured in points (pt).
-	// - `w, h` are the width and height of the bounding box, also in points (pt).
-	//
-	// For more information on calculating positions, see the [Bounding Box Guide](https://developers.gonitro.com/docs/build-nitro/bounding-box).
-	BoundingBox []float32 `json:"boundingBox"`
-
-	// Page The page number where the field appears. Pages follow 1-based indexing, so the first page is 1.
-	Page *int32 `json:"page,omitempty"`
-
-	// ParticipantID The unique identifier of the participant assigned to the field. Fields can only be created for participants with the signer role.
-	ParticipantID openapi_types.UUID `json:"participantID"`
-
-	// Required A boolean that indicates whether the participant must complete the field.
-	Required *bool                      `json:"required,omitempty"`
-	Type     BulkFieldRequestItems7Type `json:"type"`
-}
-
-// BulkFieldRequestItems7Type defines model for BulkFieldRequest.Items.7.Type.
-type BulkFieldRequestItems7Type string
-
 // BulkFieldRequest_Items_Item defines model for BulkFieldRequest.items.Item.
 type BulkFieldRequest_Items_Item struct {
 	union json.RawMessage
@@ -912,12 +556,9 @@ type ConversionJob struct {
 	// JobStatusURL URL to poll the current status of the file conversion job
 	JobStatusURL string `json:"jobStatusURL"`
 
-	// Status The current status of the file conversion Job
-	Status *ConvertFileResponseStatus `json:"status,omitempty"`
+	// Status The status of a conversion job.
+	Status *JobStatus `json:"status,omitempty"`
 }
-
-// ConvertFileResponseStatus The current status of the file conversion Job
-type ConvertFileResponseStatus string
 
 // CreateCheckboxField Parameters to create a Checkbox field
 type CreateCheckboxField struct {
@@ -1417,17 +1058,17 @@ type InternalServerErrorProblemDetail struct {
 	Type *string `json:"type,omitempty"`
 }
 
+// JobStatus The status of a conversion job.
+type JobStatus string
+
 // JobStatusResponse defines model for JobStatusResponse.
 type JobStatusResponse struct {
 	// JobID Unique identifier for the conversion job
 	JobID *string `json:"jobID,omitempty"`
 
-	// Status The current status of the file conversion Job
-	Status *JobStatusResponseStatus `json:"status,omitempty"`
+	// Status The status of a conversion job.
+	Status *JobStatus `json:"status,omitempty"`
 }
-
-// JobStatusResponseStatus The current status of the file conversion Job
-type JobStatusResponseStatus string
 
 // NotFoundProblemDetail Not Found error details
 type NotFoundProblemDetail struct {
@@ -1494,8 +1135,8 @@ type Participant struct {
 	// Email The email address of the participant
 	Email *string `json:"email,omitempty"`
 
-	// Role The role of the participant
-	Role *string `json:"role,omitempty"`
+	// Role What a participant does: a signer signs, a cc receives a copy.
+	Role *ParticipantRole `json:"role,omitempty"`
 }
 
 // Participant_Authentication Participant authentication
@@ -2085,23 +1726,31 @@ type DeleteParticipantsJSONRequestBody = DeleteParticipantsRequest
 // SendRemindersJSONRequestBody defines body for SendReminders for application/json ContentType.
 type SendRemindersJSONRequestBody = SendReminders
 
-// AsBulkFieldRequestItems0 returns the union data inside the BulkFieldRequest_Items_Item as a BulkFieldRequestItems0
-func (t BulkFieldRequest_Items_Item) AsBulkFieldRequestItems0() (BulkFieldRequestItems0, error) {
-	var body BulkFieldRequestItems0
+// AsCreateCheckboxField returns the union data inside the BulkFieldRequest_Items_Item as a CreateCheckboxField
+func (t BulkFieldRequest_Items_Item) AsCreateCheckboxField() (CreateCheckboxField, error) {
+	var body CreateCheckboxField
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromBulkFieldRequestItems0 overwrites any union data inside the BulkFieldRequest_Items_Item as the provided BulkFieldRequestItems0
-func (t *BulkFieldRequest_Items_Item) FromBulkFieldRequestItems0(v BulkFieldRequestItems0) error {
+// FromCreateCheckboxField overwrites any union data inside the BulkFieldRequest_Items_Item as the provided CreateCheckboxField
+func (t *BulkFieldRequest_Items_Item) FromCreateCheckboxField(v CreateCheckboxField) error {
 	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"checkbox"}`))
 	t.union = b
 	return err
 }
 
-// MergeBulkFieldRequestItems0 performs a merge with any union data inside the BulkFieldRequest_Items_Item, using the provided BulkFieldRequestItems0
-func (t *BulkFieldRequest_Items_Item) MergeBulkFieldRequestItems0(v BulkFieldRequestItems0) error {
+// MergeCreateCheckboxField performs a merge with any union data inside the BulkFieldRequest_Items_Item, using the provided CreateCheckboxField
+func (t *BulkFieldRequest_Items_Item) MergeCreateCheckboxField(v CreateCheckboxField) error {
 	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"checkbox"}`))
 	if err != nil {
 		return err
 	}
@@ -2111,23 +1760,31 @@ func (t *BulkFieldRequest_Items_Item) MergeBulkFieldRequestItems0(v BulkFieldReq
 	return err
 }
 
-// AsBulkFieldRequestItems1 returns the union data inside the BulkFieldRequest_Items_Item as a BulkFieldRequestItems1
-func (t BulkFieldRequest_Items_Item) AsBulkFieldRequestItems1() (BulkFieldRequestItems1, error) {
-	var body BulkFieldRequestItems1
+// AsCreateCompanyField returns the union data inside the BulkFieldRequest_Items_Item as a CreateCompanyField
+func (t BulkFieldRequest_Items_Item) AsCreateCompanyField() (CreateCompanyField, error) {
+	var body CreateCompanyField
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromBulkFieldRequestItems1 overwrites any union data inside the BulkFieldRequest_Items_Item as the provided BulkFieldRequestItems1
-func (t *BulkFieldRequest_Items_Item) FromBulkFieldRequestItems1(v BulkFieldRequestItems1) error {
+// FromCreateCompanyField overwrites any union data inside the BulkFieldRequest_Items_Item as the provided CreateCompanyField
+func (t *BulkFieldRequest_Items_Item) FromCreateCompanyField(v CreateCompanyField) error {
 	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"company"}`))
 	t.union = b
 	return err
 }
 
-// MergeBulkFieldRequestItems1 performs a merge with any union data inside the BulkFieldRequest_Items_Item, using the provided BulkFieldRequestItems1
-func (t *BulkFieldRequest_Items_Item) MergeBulkFieldRequestItems1(v BulkFieldRequestItems1) error {
+// MergeCreateCompanyField performs a merge with any union data inside the BulkFieldRequest_Items_Item, using the provided CreateCompanyField
+func (t *BulkFieldRequest_Items_Item) MergeCreateCompanyField(v CreateCompanyField) error {
 	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"company"}`))
 	if err != nil {
 		return err
 	}
@@ -2137,23 +1794,31 @@ func (t *BulkFieldRequest_Items_Item) MergeBulkFieldRequestItems1(v BulkFieldReq
 	return err
 }
 
-// AsBulkFieldRequestItems2 returns the union data inside the BulkFieldRequest_Items_Item as a BulkFieldRequestItems2
-func (t BulkFieldRequest_Items_Item) AsBulkFieldRequestItems2() (BulkFieldRequestItems2, error) {
-	var body BulkFieldRequestItems2
+// AsCreateCustomField returns the union data inside the BulkFieldRequest_Items_Item as a CreateCustomField
+func (t BulkFieldRequest_Items_Item) AsCreateCustomField() (CreateCustomField, error) {
+	var body CreateCustomField
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromBulkFieldRequestItems2 overwrites any union data inside the BulkFieldRequest_Items_Item as the provided BulkFieldRequestItems2
-func (t *BulkFieldRequest_Items_Item) FromBulkFieldRequestItems2(v BulkFieldRequestItems2) error {
+// FromCreateCustomField overwrites any union data inside the BulkFieldRequest_Items_Item as the provided CreateCustomField
+func (t *BulkFieldRequest_Items_Item) FromCreateCustomField(v CreateCustomField) error {
 	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"custom"}`))
 	t.union = b
 	return err
 }
 
-// MergeBulkFieldRequestItems2 performs a merge with any union data inside the BulkFieldRequest_Items_Item, using the provided BulkFieldRequestItems2
-func (t *BulkFieldRequest_Items_Item) MergeBulkFieldRequestItems2(v BulkFieldRequestItems2) error {
+// MergeCreateCustomField performs a merge with any union data inside the BulkFieldRequest_Items_Item, using the provided CreateCustomField
+func (t *BulkFieldRequest_Items_Item) MergeCreateCustomField(v CreateCustomField) error {
 	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"custom"}`))
 	if err != nil {
 		return err
 	}
@@ -2163,23 +1828,31 @@ func (t *BulkFieldRequest_Items_Item) MergeBulkFieldRequestItems2(v BulkFieldReq
 	return err
 }
 
-// AsBulkFieldRequestItems3 returns the union data inside the BulkFieldRequest_Items_Item as a BulkFieldRequestItems3
-func (t BulkFieldRequest_Items_Item) AsBulkFieldRequestItems3() (BulkFieldRequestItems3, error) {
-	var body BulkFieldRequestItems3
+// AsCreateDateField returns the union data inside the BulkFieldRequest_Items_Item as a CreateDateField
+func (t BulkFieldRequest_Items_Item) AsCreateDateField() (CreateDateField, error) {
+	var body CreateDateField
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromBulkFieldRequestItems3 overwrites any union data inside the BulkFieldRequest_Items_Item as the provided BulkFieldRequestItems3
-func (t *BulkFieldRequest_Items_Item) FromBulkFieldRequestItems3(v BulkFieldRequestItems3) error {
+// FromCreateDateField overwrites any union data inside the BulkFieldRequest_Items_Item as the provided CreateDateField
+func (t *BulkFieldRequest_Items_Item) FromCreateDateField(v CreateDateField) error {
 	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"date"}`))
 	t.union = b
 	return err
 }
 
-// MergeBulkFieldRequestItems3 performs a merge with any union data inside the BulkFieldRequest_Items_Item, using the provided BulkFieldRequestItems3
-func (t *BulkFieldRequest_Items_Item) MergeBulkFieldRequestItems3(v BulkFieldRequestItems3) error {
+// MergeCreateDateField performs a merge with any union data inside the BulkFieldRequest_Items_Item, using the provided CreateDateField
+func (t *BulkFieldRequest_Items_Item) MergeCreateDateField(v CreateDateField) error {
 	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"date"}`))
 	if err != nil {
 		return err
 	}
@@ -2189,23 +1862,31 @@ func (t *BulkFieldRequest_Items_Item) MergeBulkFieldRequestItems3(v BulkFieldReq
 	return err
 }
 
-// AsBulkFieldRequestItems4 returns the union data inside the BulkFieldRequest_Items_Item as a BulkFieldRequestItems4
-func (t BulkFieldRequest_Items_Item) AsBulkFieldRequestItems4() (BulkFieldRequestItems4, error) {
-	var body BulkFieldRequestItems4
+// AsCreateInitialsField returns the union data inside the BulkFieldRequest_Items_Item as a CreateInitialsField
+func (t BulkFieldRequest_Items_Item) AsCreateInitialsField() (CreateInitialsField, error) {
+	var body CreateInitialsField
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromBulkFieldRequestItems4 overwrites any union data inside the BulkFieldRequest_Items_Item as the provided BulkFieldRequestItems4
-func (t *BulkFieldRequest_Items_Item) FromBulkFieldRequestItems4(v BulkFieldRequestItems4) error {
+// FromCreateInitialsField overwrites any union data inside the BulkFieldRequest_Items_Item as the provided CreateInitialsField
+func (t *BulkFieldRequest_Items_Item) FromCreateInitialsField(v CreateInitialsField) error {
 	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"initials"}`))
 	t.union = b
 	return err
 }
 
-// MergeBulkFieldRequestItems4 performs a merge with any union data inside the BulkFieldRequest_Items_Item, using the provided BulkFieldRequestItems4
-func (t *BulkFieldRequest_Items_Item) MergeBulkFieldRequestItems4(v BulkFieldRequestItems4) error {
+// MergeCreateInitialsField performs a merge with any union data inside the BulkFieldRequest_Items_Item, using the provided CreateInitialsField
+func (t *BulkFieldRequest_Items_Item) MergeCreateInitialsField(v CreateInitialsField) error {
 	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"initials"}`))
 	if err != nil {
 		return err
 	}
@@ -2215,23 +1896,31 @@ func (t *BulkFieldRequest_Items_Item) MergeBulkFieldRequestItems4(v BulkFieldReq
 	return err
 }
 
-// AsBulkFieldRequestItems5 returns the union data inside the BulkFieldRequest_Items_Item as a BulkFieldRequestItems5
-func (t BulkFieldRequest_Items_Item) AsBulkFieldRequestItems5() (BulkFieldRequestItems5, error) {
-	var body BulkFieldRequestItems5
+// AsCreateNameField returns the union data inside the BulkFieldRequest_Items_Item as a CreateNameField
+func (t BulkFieldRequest_Items_Item) AsCreateNameField() (CreateNameField, error) {
+	var body CreateNameField
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromBulkFieldRequestItems5 overwrites any union data inside the BulkFieldRequest_Items_Item as the provided BulkFieldRequestItems5
-func (t *BulkFieldRequest_Items_Item) FromBulkFieldRequestItems5(v BulkFieldRequestItems5) error {
+// FromCreateNameField overwrites any union data inside the BulkFieldRequest_Items_Item as the provided CreateNameField
+func (t *BulkFieldRequest_Items_Item) FromCreateNameField(v CreateNameField) error {
 	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"name"}`))
 	t.union = b
 	return err
 }
 
-// MergeBulkFieldRequestItems5 performs a merge with any union data inside the BulkFieldRequest_Items_Item, using the provided BulkFieldRequestItems5
-func (t *BulkFieldRequest_Items_Item) MergeBulkFieldRequestItems5(v BulkFieldRequestItems5) error {
+// MergeCreateNameField performs a merge with any union data inside the BulkFieldRequest_Items_Item, using the provided CreateNameField
+func (t *BulkFieldRequest_Items_Item) MergeCreateNameField(v CreateNameField) error {
 	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"name"}`))
 	if err != nil {
 		return err
 	}
@@ -2241,23 +1930,31 @@ func (t *BulkFieldRequest_Items_Item) MergeBulkFieldRequestItems5(v BulkFieldReq
 	return err
 }
 
-// AsBulkFieldRequestItems6 returns the union data inside the BulkFieldRequest_Items_Item as a BulkFieldRequestItems6
-func (t BulkFieldRequest_Items_Item) AsBulkFieldRequestItems6() (BulkFieldRequestItems6, error) {
-	var body BulkFieldRequestItems6
+// AsCreateSignatureField returns the union data inside the BulkFieldRequest_Items_Item as a CreateSignatureField
+func (t BulkFieldRequest_Items_Item) AsCreateSignatureField() (CreateSignatureField, error) {
+	var body CreateSignatureField
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromBulkFieldRequestItems6 overwrites any union data inside the BulkFieldRequest_Items_Item as the provided BulkFieldRequestItems6
-func (t *BulkFieldRequest_Items_Item) FromBulkFieldRequestItems6(v BulkFieldRequestItems6) error {
+// FromCreateSignatureField overwrites any union data inside the BulkFieldRequest_Items_Item as the provided CreateSignatureField
+func (t *BulkFieldRequest_Items_Item) FromCreateSignatureField(v CreateSignatureField) error {
 	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"signature"}`))
 	t.union = b
 	return err
 }
 
-// MergeBulkFieldRequestItems6 performs a merge with any union data inside the BulkFieldRequest_Items_Item, using the provided BulkFieldRequestItems6
-func (t *BulkFieldRequest_Items_Item) MergeBulkFieldRequestItems6(v BulkFieldRequestItems6) error {
+// MergeCreateSignatureField performs a merge with any union data inside the BulkFieldRequest_Items_Item, using the provided CreateSignatureField
+func (t *BulkFieldRequest_Items_Item) MergeCreateSignatureField(v CreateSignatureField) error {
 	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"signature"}`))
 	if err != nil {
 		return err
 	}
@@ -2267,23 +1964,31 @@ func (t *BulkFieldRequest_Items_Item) MergeBulkFieldRequestItems6(v BulkFieldReq
 	return err
 }
 
-// AsBulkFieldRequestItems7 returns the union data inside the BulkFieldRequest_Items_Item as a BulkFieldRequestItems7
-func (t BulkFieldRequest_Items_Item) AsBulkFieldRequestItems7() (BulkFieldRequestItems7, error) {
-	var body BulkFieldRequestItems7
+// AsCreateTitleField returns the union data inside the BulkFieldRequest_Items_Item as a CreateTitleField
+func (t BulkFieldRequest_Items_Item) AsCreateTitleField() (CreateTitleField, error) {
+	var body CreateTitleField
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromBulkFieldRequestItems7 overwrites any union data inside the BulkFieldRequest_Items_Item as the provided BulkFieldRequestItems7
-func (t *BulkFieldRequest_Items_Item) FromBulkFieldRequestItems7(v BulkFieldRequestItems7) error {
+// FromCreateTitleField overwrites any union data inside the BulkFieldRequest_Items_Item as the provided CreateTitleField
+func (t *BulkFieldRequest_Items_Item) FromCreateTitleField(v CreateTitleField) error {
 	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"title"}`))
 	t.union = b
 	return err
 }
 
-// MergeBulkFieldRequestItems7 performs a merge with any union data inside the BulkFieldRequest_Items_Item, using the provided BulkFieldRequestItems7
-func (t *BulkFieldRequest_Items_Item) MergeBulkFieldRequestItems7(v BulkFieldRequestItems7) error {
+// MergeCreateTitleField performs a merge with any union data inside the BulkFieldRequest_Items_Item, using the provided CreateTitleField
+func (t *BulkFieldRequest_Items_Item) MergeCreateTitleField(v CreateTitleField) error {
 	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"title"}`))
 	if err != nil {
 		return err
 	}
@@ -2291,6 +1996,41 @@ func (t *BulkFieldRequest_Items_Item) MergeBulkFieldRequestItems7(v BulkFieldReq
 	merged, err := runtime.JSONMerge(t.union, b)
 	t.union = merged
 	return err
+}
+
+func (t BulkFieldRequest_Items_Item) Discriminator() (string, error) {
+	var discriminator struct {
+		Discriminator string `json:"type"`
+	}
+	err := json.Unmarshal(t.union, &discriminator)
+	return discriminator.Discriminator, err
+}
+
+func (t BulkFieldRequest_Items_Item) ValueByDiscriminator() (interface{}, error) {
+	discriminator, err := t.Discriminator()
+	if err != nil {
+		return nil, err
+	}
+	switch discriminator {
+	case "checkbox":
+		return t.AsCreateCheckboxField()
+	case "company":
+		return t.AsCreateCompanyField()
+	case "custom":
+		return t.AsCreateCustomField()
+	case "date":
+		return t.AsCreateDateField()
+	case "initials":
+		return t.AsCreateInitialsField()
+	case "name":
+		return t.AsCreateNameField()
+	case "signature":
+		return t.AsCreateSignatureField()
+	case "title":
+		return t.AsCreateTitleField()
+	default:
+		return nil, errors.New("unknown discriminator value: " + discriminator)
+	}
 }
 
 func (t BulkFieldRequest_Items_Item) MarshalJSON() ([]byte, error) {
@@ -8053,243 +7793,241 @@ func (sh *strictHandler) ForwardTransformationsRequest(w http.ResponseWriter, r 
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L3rctu4lj/6KihlTjlxi7LkWxJN7TrjRMne7mmnXbFz+vS0Um2IhCwmFMBNgLa1E1edT/MA8+283jzJ",
-	"v7BwpUhJlC0n6YT7w+5YxB1r/bCwsC6fWiGbpowSKnir/6nFwwmZYvjnURgSzl+yiMi/IsLDLE5FzGir",
-	"r7+hUH5st9KMpSQTMYF6uF69DjoWaJpzgUJGBY4pGhFxTQhF+8HeLgonOMOhIBnvtNotMUtJq9/iIovp",
-	"ZevW/PCpRWg+bfX/8Af7vt0SsUhkeShVqn3rCujxQL3bdusoF5Nz9pHQt+SfOeFC9lCcXJjEhIrjQXlq",
-	"5xOC1Fd0PEBjliGci4n5KcxIRKiIccLROGHXrXZrGtNfCL0Uk1a/VzFDVfGMhBkRS3v7cK1L3bvT23Yr",
-	"I//M44xEck3tXOcG895WZKMPJBRzK8dTRjkpL52iCyhUPR9VAAkoUbEi5CaNM8KPq6rLOggKYPkTEvGU",
-	"oJgiTkJGI95qt8Ysm2LR6rdiKg73XfsxFeSSZEBUspVzTVnl8cFnJKuhx2KWxiFOkhnaekFwRrKtJ9WE",
-	"Nr9QL3Ckies0Y6OETAdE4Dgp9/gCR0iXRCTLWIYiKCnnQm7wNE30MFX1lil7hZM4UoswxnFCola7FVMu",
-	"MA3lSHZ4fEl3CL0iCUuJbIwLLHLe6u93u44xvN7dvCZCpLy/sxMRVTvjnUtGY5GxTsimOxEL+c4oj5Mo",
-	"gB93YNj80X63G4xwFGS2PTfGP1UZOROKp7ITgATKBBoRNEow/QjrWCSlaMGaHaFJPsU0yAiO8CghkiIS",
-	"TNVq8JSE8TgOkWBITGKOWBjmWUbkulRSmyCUx4wq4o2iWLaCk1N/JLft+RHYcihV+xvYfr05VBCG26Py",
-	"rN69PUYZGRMYLBITLFAMnD2OCUdiQtzklk/K7HUVef/j/PwUqQIG2H2e2dut5hlFMOUx8wnLRHt+Q3g+",
-	"neJshtgYhq3XCFUDtYP59RdkVcuVJLhgl8u1i+M5JVkwjkkS+cw3JZzjS8Lb6COZkQiNZkiVkXTeKVNA",
-	"JVjkycfXspJ3HhW7fpkRLAia5omI04SoLji6znCakkgiIKYoFmTKEc4yPCud1vCt3O4vMRdyk3R7gsnD",
-	"BAvSQa9wONEzCbE8tBGmM8TzNGWZIJH+JKciJ2mbZ5T8Om71/5jv6BRneErkOe86QRi9nJDw44jdqOZK",
-	"ox6xnEYxvXzBbirIg6q5yvHTfDqSbccUqEIRNPrjpo1mbXTdRpP3inoiMo6pJh3o8n//v/+fI9MNkiNh",
-	"qokUX5L+kA5pgC5kMxcIZwS+hIxlUUyxINzQt2BpkJCxlHEySrI2mhLM80ztTMpiKjh6nIonHWhOjsc1",
-	"dx1HYoIwjdCExJcTYdr0B9VGOOGs3NiQvmYZmrJMHoJq0pImGUUhTsI8wUI2kDIO5M7biBPV6R8vTOsv",
-	"2A36ex5H5P3jdXHfjDAYsRs5Gp8OLKSME4a9s0VtlCT6Kb45VqX3QV5xf+iiipDloYAvFxzV8ovee3Q9",
-	"IXpFFWlKzsAZ76BTyZ5ozJKEXaNeMMIc9iUiNzG9bCPOdKWMC9VgzFGvUw8WU5yJOIxTvFhYzGn8z5w4",
-	"3MosKLq6CHN5XpNIHVp6Ch30WrGlZEBGk5nkQsU6EQiBXgscXcdios4I2VKGMpaQwizyPI6qINLJgmUA",
-	"HjGWEEw19NIoDoHsrydETEhWmoaW86XQIry98GBQN1gl24caC2pJ9r4A66PE/Jboul6TBnJat+26IMWm",
-	"qQS/BqMajGow6sfGKAUFDw1Rupf6CJVzwaYNQDUAtRCgEjwiFVdpOfXQox6Q6HkbzViuOCXN2FUcSSKz",
-	"Fa8IgtaAvwsMtELX1YDkjwGSQE8PjZGqk9oQOZD/aQCyAchFAGnaqkLIyBKPj4+Sm5VCbubTA5DAdZwk",
-	"COeCycVSGuSUpXKtiGQ6irBhb5/tWEqoIpuIhfmUUKFVO0aRC7shwSgiY5wnoAbOAeigkmydUXQ9icMC",
-	"hLh2bUPo3H2WE5limsMwSRQL1xoeC5KhWMBcAjMF3kbxGFFCIhLZISlglrutlkutBoN15ECITnv0WKu2",
-	"Oco5QWckFQSwv9dto93u7sGT/pAiFKCLk5OdwWDn999///0C/e9//w/qPt/pdXdkEVsgGAwCv0DQ6waF",
-	"AidoMECuxBlJUa+LvCKDwc7JiddJr7vTfb5TKIBkM34JaKZUpFxGT8wrKUvswLxUOflpB+blFQhgXq5A",
-	"APMqFpAl0GTSn069cmckDXpd1Nvv73WHle8rUxbF4xiPqvW5Cw4K+HP+lJB0E04wvSSaDjWo6EPvxcyQ",
-	"6ZDKn8tlJOEqPbbQ5Eajql62hOnHtlN9FDUSxg8hYUhaeWD5QsoL9aWLYxrr99dGwmgkjEZH9CODU6yx",
-	"4IEBykBOfZB6g6fNFagBqAagfnCAAguchwUnCTX1geksvqRY5FmDTg06Nej0g6MTN2DwwBBlQac+Tp3L",
-	"qg1GNRjVYNSPjVEKQx4WnwBsWrfvb32S63n3P/hlngTnulRE7rX6Ik8+qr1qLTBEPXXjqm2OWtzdTRml",
-	"Flp1pqk+7/5bRsatfuvRjnNv2dG+LTveRNR43U6utVpeO9ZWvmqtnENEcTrmi3GAkVBmV87wyMOsIE6S",
-	"YsumOzh8Yo60rb429y1o3dVgOYoFN8BwPADwDxkdx5e5csG4y3a02l93vGZ7vSFxz8i9+PsGaEZTRgXD",
-	"vWRUECrOGfsFZ5dkha+ILo0EYyiR5Wt5jLxLE4YjErk3RXITEhIZ0SKROPwvgpJ4GsMu7HZPRku9Scy/",
-	"gt7u3o5pteBj0tvzrZnmRn1/T5PeXhCqVgPBWKBabdxHGveRzbqP3FZz7BXJxOs4IYt94D6wUZWM9a4k",
-	"XxkLqhBalXSEPrCRz8itbm93b//g8Gnw7DkeBWFExoH8KZC/yZ/kL1WL8oGNzmCb3r39pWIob3+RFJ6y",
-	"JFED0K+wemftI22ydGyGf3EaW8aNyJWCC1eP73xgI75TZyY7mvbWpMp6w/9ZDV8LcVlO5VncareMGChl",
-	"Iu1M936VMFdY3pKrZLt1E1yyQPu6vbRDkCOQRATHmrFEV+JYv3GZae6hzT20uYd+0y4zBrqUhfqayNX4",
-	"0TTA1QBXA1xf3o/GwBYYja+JWo1vTQNajW9NA5w/oG+Nhs0BFmQ90Gy8bRrIbLxtGm+bxtum8bZpZI7G",
-	"26amt42WN5bHwvqV2tPBSBxtxDLEyRXJcOK/nsPRJSfpwlIte6KuUsvftmvV8fVhNat4d9F6NZwYVq+8",
-	"8RBYp84bPF2rD2tFt04lMG2pV6EUGg0MYqrm129ctRrxtFFDNifbN+2q1ZqH2X7jvNVAVgNZDWR9c85b",
-	"Gqrq2ANLkdyf4aYF87OYXiZVI6kjPlZVc0LknADbb1zWGkxuMLnB5G/dZa1Vukr3Gy+2BrYa2Gpg6xv0",
-	"YjNwFS2AqiNDQ8bl57X6k/JrQBnRRqOZzTZQxKxFdAAtbnF0PKi1K0uhrwBsFhX61VhUBBn5lwKazkPx",
-	"q3m+XLQS9nmz8BSkfKFWrsuil9oj7512i+sToDKJ0wLzmKOCccwWV4YvnXUf0X7TrIGL41HPXzp1hXrO",
-	"iu70ijW3Zm00zth0k3jl8/P1hKFxnCS8yMv3gJTfliGH7Kouaiy7ZgG3Qkal5WjhEeoS6Ci53HjQ8Utc",
-	"la5rgRukRQHrSNiWzKudCBHLIpLV9l8sAFiVJ2lp3AMiUVkdKQuvzkeIExBB9LH17t3x4Gofqa3lBael",
-	"mdsqK3i9kYIB4jMuyLRT1z3UF+QUaR8PQEYcERTBoCNF5QUbhkr0WkSQBv/jRV7KC1bLd73c3JoVzu1N",
-	"rZzPTd/C+mneqkTqavsWOFSVy1S9Y1U7sMlBV3mxmW5qQZbmyKOKAb87fwmZ3bjA09RIQVJ2BluegsHO",
-	"tZUYikApz4JAtlF5pOE4yTPylmDOaBVkzlCasZBwLjtVHmHosfYtU38+qTynlL/XfHuguvdd0rTdJySL",
-	"kj/mXOHQChNPmk9BtK7oQUnkQJRS9n7MaEhQrh1/n9Q8q3j8L/JiJqo6OIv/VZxCTNFIFl3V1YIUfM6X",
-	"bxnkGpJWjnalswVODasPXcQPa58Y1qHZTNixS0zXPDQsU96uw8JvmHgtz80V7uCmOHrDBIIKtfzBbTW4",
-	"wBwP0JaZcdDb3duCpHxj2dodfMDlv+QvhXyD+56dh+mbmiFvIO3gfkCZCNSQGyfwxgn84Z3A54Cpco2c",
-	"KzIuHIzm9p0SEIxb7ZYBT+d93G4p7YT8B8HV/sjt1ivNi2V0qzq7jyqlpcoFMUy+SFR62LPd9n6nsz3B",
-	"XJzAdXHN/mXXsrLKKVsaSJ5GMBB0gkU4IRxd2EleIG2tCTXZWA06nrtfLx11teAgyYh6woMvSi7h12UH",
-	"kqEZ70gtUbcpo6PmlKhrqnM+1+nnRKdcXjxBU3KLq5SZ6FigiBFOtwSa4Cui5WpFvHWkJCYpOcSqi+Wj",
-	"fOOXbVcM7sJv7QKpNSootckUxwniKsDJnIIQLM+px05cXg/iK5JpfaLk8phewpxtABuMLngOHV2AAgmj",
-	"ixGLZhcIc0QJ19GCtGa/DUVGTEzMxVCbfaNoRvE0DtEVzkBzwkF9vb090L//P+b37e0h/V0b2MtTV55I",
-	"Utzzp66myaXAarAUTM/n+zCIoSeAWIbk2DtDenSF4wRw3RYGq3OELsz6/Cn3/6KPFpE9GhHZqYLGjq7M",
-	"CY1IBlX/ZNmfME7dhvoEDw7yM7xFiwmJM71pOIoywjmKVTfQZcxBNMFmtLBoZzMq8E1/SM9Z4Sjx5tKG",
-	"123521TJVRf/9vjJhVyOGcszkyW2g14pgawvvxfm/eRC9lRNb1qK6w/pxcUF+sAZHdJPav7DAr0PW32k",
-	"P6iPeh/k78PWvz2uWqwnyMVVkssL47UvWsNW229PbqZq7B9xezikpwnBXGnAYT3mJzUc0vMJph9lq7L8",
-	"giEMW6qT2yG9hUkOaUnanyo5A4BkjsvfLwGxY3pMIV2vRLxVAZZeeQdfrKrBOU4WiNLLyi8Rnf8v3pfL",
-	"EIxZFmgIKAjMzwvBk8ZJHG4iO/fzIDSNNVJyIyU/vJRsuMPcwIt9Pnr06JF+b7uL9s1yE8KcszCGNzr7",
-	"JBcmMaFiiyMchiynovaF3crUt+VnFkpuxGnlY8ERCvOMy+OFfSR0Xqo0z8Fmj0DKlKMxp+UFDO1CTa6N",
-	"cq7eJTMisphcqZNGdq4eJNgYZYTnieCd9fbhRMttFXcVBUJKudFHXJ4GVMQ4QY/ZnGkXFgiDoOu0IU+Q",
-	"ehrFSUIS9BgniSzFaEie+Bce16pS/kPxpRebmtcrz2EPDZQLFGhjowyPJVUwWpDIrVuL+gx3LIhJ6HR+",
-	"7t4lzyC5jvDPUMJJon7Wet6l438Hd4YNCNA6nJTsKOAf4zRQfn44CeAhkmSt/hgnnGxQ0Ea/6i5Kb0N6",
-	"nuuMaVMiuf8RcSIE6PuN+tlRQXnsNce6jH1+IyNz79cvEydE4AgLXN5hHZ3wvBJt5WacHJ+8Aig1oJDP",
-	"R2nsoN/k/cHoitue7hVgjaSStjEPYmWKwHJ1hwDvPiJICIskbwfgHTsykdCEApfTwWvPq1T1xaaxgEey",
-	"yOMinKaJXvKdNBp3CgHg/I9XNOqwlNCbaaKOOR6w8TgOiZ3RNcsix2TTpGO+rHclzjnJgsv4ilAls5v9",
-	"Ly3hqsvinIS5UJX8SkouEYkahct3o3DZrA6jtpLmSyPhZhVDK4x30gSH6rh1Gs/Gbqex22nsdn5Mu517",
-	"Gew4MJm3LKh1j1vDTMctQuV4PsY0Uq84drHLdt9WL2UjMraV23zb+Ri2bdQzc8lv++F85kkDhuVuEFEs",
-	"BzaNKRYsg0sETlNZVEqbptMFi6FaKfq1u9Esr+Q7ttvxLq/iObbrVVha3rm1e4u1tEbR8dsczMtqOH/L",
-	"trdrS6vMOQY5ldySOgXHdkPyszdqeLDDt3Vdnqr2bJW3U8WW1ayyRiyC+U2rV369WATzm1av/JqxCMpb",
-	"9v623TqW10GKkzOSXZHsVZaxbIXS2NRAqgp6VcMG44iinJKbFDQL2mpDKxqXm114euKDbtd3Ma4YxL2V",
-	"xgfdbhDrlgMOLQfwqdEgNxrkL6BB/tkEWf+2Q+1//cj0pZWraUK2nuWYfe6ylmOeEdhdDMcWmYm9aazD",
-	"GtT6y6LWmzklz7yLZTSrXjf5xapw9bzKRhg1TGD0q/+ChxNtmpHElNyjl9J9MZL3GtNz1XXw16NcTHZB",
-	"MFmSLOv1S3T4dP+5cmqL5Y1X1dMAlblkSsVlVWJJFflA7AB0dPby+Fg3oomyzKny65+FBubb+0eRClWr",
-	"At7mQFEf00vkWNx3El3cYZ7FVQlajq0PAzQ6zwDXZKQUHQDGvjcqHrFc6YxIUQpcRrRqlc/ZR0Lvsjvq",
-	"4XPh7uAwJJz/CaWqyVKVUO1Uo2gaZ4T/GVfVh86hhFoB0AvHFHESMgrvyzVs0qHrP8VCRYCaIrzZPBaz",
-	"VMcZ3XpBcEayrSf1ltnPglbrFaGuR2sdbRPOxUQ24aCp5DDu3nmLZeteW49gG18qjfmKoB4nZ+rKBYBT",
-	"PfOioVblrMs6NZYs2EH5pVYjK3bOGUbOZ/pTjmW+tz0l13N9zXHGnfdkSIcUnu1iehULhRFzQViwfkmS",
-	"N2M0Tti1F3xcGTGiCbuW6zGzMXRNDwSNyJhlzjigoIfTYWgzotzqr5kXbnZKxIRFXDvzK4oAzO2jI5AL",
-	"4hD+VMetHJAJhK6dsb1ZgAP/2cmZrW9MDl0DMbfml3OVtzhKJ4waj3XlMf+Xo+OaSRXfyuLzxzK08X45",
-	"NT+IeU7BELbKQifF4UcMuQDXzh5ZYZojmMDJItgWODExC9jYpNO05qj6yTVkSaLezOuIqysA4i2rfvEA",
-	"4xmfRyNGeN9Fp5b/4W2EURiijIQkviJc/sXS2bzemchzPQwrVcfeSBaZoNwddqqsKx6Ip+5ltnGq/Cuc",
-	"ycbK/KxjlsntUfV8I4IHdYxcIct/RTfJh/VmfAAXQJO+1XrWlIjiLZGF58x4ytyx5KWfXBeNTjwycYok",
-	"xXURch56eEo6aTRuwfOwWZbdg4MNWai8JWCJZ/pb7DoNYpAWU+C+yScsTyLjfYCwwXDZVYS2oNktB9uW",
-	"oo4H1tg/IlwOUJsNhqQjRQOwSkoSbcYB5aAtSTrOw1K2G89ZoeAwhHg/l/ZENwSWxFxJHq98g3jPHn7Y",
-	"gj6GrT76w9jH743xs4Px4X5w8LT3NNg/ONwNRnvjMNgNnx/ujQ8P8RgfWiv3YWvsinefB4ey+KUs3nPF",
-	"D5S5+nvPWH0eI2AYy0/IwkpmJM2IlGKMoCXprN563c2vXA2wzvOohOKyP/DJWWnOYGibzV5WWpm+VB9B",
-	"bAPLQ5BBucCZ9kO9+El5u4xMagMFKL1gH0XxZSx4B71mmXGFQD/12uingwP5f8+fVU0UBD/lF11xuvlS",
-	"IXoljxLdC4T9aVuDOnn2uoEjlml7CdincIIzHAqS8c4ylZM5teWa1Qm2Y6N9yTOw3TojNHpLpjGNSMYr",
-	"oOrLujtleiQFlRFHzgFKn56+/Ne4NzXuTY17U9G9SZLqGybI9nYfHasNql4cvWP2DNQUaM7wx1JmlfSb",
-	"ipmpcvHp9sLcip+0HctqIjfmwMCyObdXe53jpsAXgkzTRJ3fWEuROpm+vMstNSDVLlzl8wQuL2dKqfAu",
-	"S8qQplV9VSLvuRV35XAKiXfkPN69/QXp2rWlXF4YSRkTIVO2i/KWc6LMopVaQ8KTJQ+zDlXdSKn4OFrq",
-	"fhFcs+zjOGHXIEKjODIIYe97K7WYdRb8Qe773gVWb8RGrv0lYvlG7/4LAxSXBSGjGNTvEo1usNENfmXd",
-	"oI0uCwTpE5ULs916R+X+syz+F1llVOAXrWVXcBKrSEsss160R7oFdQxNCFbXlVqGUfvdnpuVP5gNWBP0",
-	"gtxvsDEoaAwKHt6g4B3VXlNyoK+oiMVsJQt6NZCqUosVzxlDU0xnns4hpr5gU48Dd3d9DiyP5f6cuLsb",
-	"5H7DAVENNxzZcOSX4Egr0pyQKMbns5Qs5kUn/kBhJEvX40Zf+zmFumB/oC+Ftt3+vJdmFaM6c8MCq/YO",
-	"fFatGur9mbV3EOSu6QBmEhh7+IZdG3Z9aHatcKZYkS5Bv1tgZGo1GROajAnVnpxrREL4VjMrrDWFh8zA",
-	"sNKMbY2RfpU8C2uMr5Tb37jxrXolWscuwr/xl/L8mw4dRPq+Y7URUlVqALIByAYgG4B8QIDUHstfDB91",
-	"fw4ePT/Z2ujoBUtowLEBx3uA44KAHHKJ/JAccDHi3nOOeULByFa8Iipsh7Vju3+Urwa6G+heDN0u0MUX",
-	"QW7VnQVuF66gLmwPbFCaBrQb0L4HaC+KwyTXyEU+8jE7xEajOfPpRpng6Jd4JhdVeaClLM3BRkfFGzem",
-	"GD6Ls5RQXrTfLWYCMm/21gpIhWGKdSXZOqNzBjcS+my7LvbiufssJzLFNIdhkigWrjU8FiRDMdgtsMBM",
-	"gbe9mIRmSOpIAHs8WC61GmrBORCsU1o/1lp0jnJO0BlJBYFTp9dto93u7sETMMoL0MXJyc5gsPP777//",
-	"foH+97//B3Wf7/S6O7KILRAMBoFfIOh1g0KBEzQYIFfijKSo10VekcFg5+TE66TX3ek+3ykUQLIZvwQ0",
-	"UypSLqMn5pWUJXZgXqqc/LQD8/IKBDAvVyCAeRULyBJoMulPp165M5IGvS7q7ff3ukN6n6NrWVCwhYcX",
-	"/Dl/ckn6UiHCNL1atwRI5vliZsh5SJU143wZSeAmQIMiSx34ba6XLWH6se10/EW4wwHZSEuNtLRQWgKf",
-	"rS8lK0lJx0lKxUBNdaUlU6uRmBqJqdEBNtD4cNBoIwR+KXg00OYg0sWlqwuP4DPZQGMDjQ00NtD4YNA4",
-	"7wf9oLAIQU0tJM6F3qyLi7ZaA44NODbg2IDjw4Gji/r8pRDSgpuDSS/YcF2IhCoNPDbw2MBjA48PB48K",
-	"tL4UNAKogak2J2GexWJ2Fk7IVKMaBFQ8ysXE/fXa7MvPv5232i1wcYSZw9eig0Lr9hZs7sesItbTq7Nz",
-	"dHR6DGYPzv/Vi+7vOcWe5qMkDmXxVrulXSda/Va304Mw/imhOI1b/dZep9fpQmIMMYEZFFwt+p9aKVOe",
-	"wBI0AIKOI8n6LLvGWfTSlTXulnLxVEwqqL7b7ZZn8ut/qvVTRvde8EHsx5W2PcoZ4ksuN+M0wULSeeu9",
-	"bGCH3IgMg/Pz6rG+cmU3M1aKXPd1BntJqC6zerB/d2U3tLCu9zpj/cBGfOcTxCe/ld1ckoqxXhLxMxu9",
-	"hXyOOi2iEgLAC7kMb8cDg2cf2AhC/8gvkvJcHgwVEt3nQJHlRHMNJKubd5l4f6eF+TsROhaFHL3KkfKB",
-	"jdBohmLB4Z8KRFevz47zXlmyTCoI2J+9v+pCeTkr11kohnMx2bGxcw3Rl+cs+9Eu9TokLo0AmBG5Ue+X",
-	"XGdGRWFGIpWMU2UNw7QQgXdIXWAQiPCLdjvdyroJu9Yv9TF3/an8hBC7UNU5HoAMp//iJMyIgF8yIvKM",
-	"8vkBwOE4pDoPlMmIWghBIGFch0HhyuxA1VQiCperTSOcRd4EUiwEySjX3v7zJKaiH4/Dw6f7z8s0BgRk",
-	"PdE1CRX81FsrSQdG+0JHANehvsEHzXPf+8BVrAfX1NJgBLmY6KjN2le/ePhKir6tptra/dcMi+BGokMt",
-	"roqOUBVz+vY9TKDMUe3W/prDXt11MRh5RccvcOQHQdjv9r70CN7NhRs4+PKLUJ1bxpfeWv0/3s8Dng9E",
-	"HrYdFWOaKIQr+acWYC7NiGR4C8/F0W0Xkecac+SqbMvL3gnOwgna3QcToMN2IScqzyknQpb6OU9mqKfK",
-	"dJCO/DSNLzOJNRA1itzEKobUOKehkntjMTN3CGNHYkbSH9I6N0acxoF1d9QLASFiAmOqFYxmgTGvCuII",
-	"tbUdFk4ygqOZsX7iaJonIk4THZYTDMqsEdX2tpIzBXoNHyEB7Pa2WzeRYcrlocMh6hfLuWpGp3JFMdVJ",
-	"Y11gAHlu5Jy44D6e7Hx0egx9I/To0SN0TNMcstYRLn86s/ZaMXxweQ5nkNCbRqbbvmrjs4ukCb7Tn9Fr",
-	"PazP8Dko/s/9/dnWRp9RJ2JhG/7/Bv4j2qhzM03UT1P1k/4i/8rEWDePXt2EJJEt3CRclrhJOPy/UP+e",
-	"qj/UFzE1tf5xfvKLrDQR08T8dsquSaZW/DPqpClUSlNhvh9P5dVZfpKX6s6HVP0/kf8R8Vj9v/zPZWxH",
-	"9ytcGz+jTsivZGs8aqMOv5JVSApLZPbh11wUNqJMGdvbdv8cbTCaeGQmiQBaQJgjBi16W33EZzScZIxK",
-	"Cjq1yX4X9mY7se1Db9hvxuUM1omKZyzXsSOxT6XezaddiJJmhQyQtY4HHfSOE+Upfjxw9Cs/mvGAFg48",
-	"8nzRTUssLi27zsQO2c5VkFMjVIBtmb61V8kbOhuzXIbWMtFAcTXOxI6cZGDyTRMaskjn/5NLUMo6XVkR",
-	"QNueDUVtommlKiWjggw9ZI0ebReaAHM0iinOZkj2UlCkqN9bqyLbQuflyLZamLmH7LLs/HvptmDZ+fd6",
-	"LlmTMkGQ8MVzOOTGeZLMNi2hvMCRljyKsV4qBmjiJ8EirhRTtPv8T+sNZ3H8pxVCCwrQsQ7qxDI01UP9",
-	"+bdznetDjre3t8k9BR5g7BecXZKVQ4XN5fG/iLwjERJxNMU38TSfIqyj0CbxNFbSX+9gY8NcEkBk0SA1",
-	"xhUCf2xaIlyZ/XCZeKgSBJrAJjlkO/fYRqP43N24QizxpEVQzlXLiItVB39ZiRF9IwKjFN99XYW3iaOZ",
-	"OUKrr9BWS7OejqaUlO8htTUb4ZRyasIK1viZjcxCGqmh6tD4i6F1d39jq1idpnDBStr8gl44USOBKKL8",
-	"duHweiJZTBOBXNIPljQqlIUvC5khkeWoNWCxH7FrmjAcBVpqU29RDURuBiIHenW5y4Phh0hWCw5OVijN",
-	"yBXcp7WMX4WcZrNemqr6WvAXg1AWCiICLjKCp63+pzJz2PmpJTPTblDxbqj4srDnXgLWb10sHHtoiJOF",
-	"CCgJBQTD0QyAEIh3EQi6QJQ+zs0zzPb2LzEXyKSy5b4KwqoJksQ6NJbDWGPqR9vTjpQ4hEQRnRJnJzEX",
-	"r7wQmUs5+ogi86IuoY+zzHsNQTHlIstDYTwujeaO6YHr8NbOX1IWSzAX8AGNMzbVh6YFJMXZSkvIQJkH",
-	"ShEwMGijmIZJHhFtwyPHoVzobEsXlNyIU3xJLrS1iI39NteDsTy6SPElORoLkl2gf+Ykm7lcD3oeTrUi",
-	"20YjLMKJbNbuRzkBDOITkiRDiuSaJSgIEqb3ZsucFjiN7TERkas5gvm/7aj+Nsy73b1Qdv2n/FFlrIQf",
-	"yRZCKAjUAxDaKjz89JHKAolUdXmw/fnhWhRqzwX+729vo5eYSpZ1D1yXygJEZViQ/b+AMNsX2npIkgis",
-	"mkN0O/Jlb0/17UIehCCl3ECihyHIe5KiXt+ltOiQQAc914KJXAxjO7aYKO9Dkmp0y2ny/hS5Dj0q1l1O",
-	"jmrUG6HHh7zAGVCGdAgV55c8LIpHxboHBci35mDwmsEZ0S1oEZGiC+CUC22x6WV5+vns1zdFtjge+wmG",
-	"SaFVm9lAqb+1r5QjfRDQDRPhMs/oJD0qX4DaLcVnHZ2kRMf0p0xZVdre2x6b2msAm8ZCkMh/mwdZAB4O",
-	"MJri7KOXI8/hgl0bsBjwLAAwN7r4TFtuys2QDcBSw4HhhGz18LVoCyGPh+JibcuY4stYx5OVTUqanOIE",
-	"pSQDzRsNlXt4yCiPuSA0nKmICxNMo0QOJ8GZtaPkhTNLPWnB0JSnOdYGvmCJ8JeTdgvSWnGBy/JZe4nB",
-	"yva2Todh6vvSmLqycZ1Dd3sb0qwQVzCm6sERtvqoqgA3FyNJ1JrUrB240UeqrE6qJUhUhaljEc6J4PJu",
-	"MpHEZ58+24X8Vm2vUZWlqm0oBVLl6BjFBLKGcd/S2mTYsHk09JhMVr4RmeAryfa/GYXH3HrZ1VKRQ4Dz",
-	"TOphkxWosCw2wEiC5TmHo8hMUrDKVypo7JWL//4QNiymeZ1XuZYFy+YMMV7dCEIjEtlJVrAHvDp68VLg",
-	"cU8lOnILf0kEwsYA+XgA5BaLDjLZxwqLXUycpHZjLv1YLLjXmjLIYnAgu0dKOCZirt/bV79B3Q1K1niL",
-	"MshhpyYvfebxnmqnsb8w3M0xYJ376M4n809tCRqRhAiyCBIH8NWx+GiGjgc+MKZEHkeEimSGVFNzMXjU",
-	"LeM3nElM2d7uI9DmuZfpVQ2Yg9cIgzRilHTQUZL4Mo6Hhj7qFTI/q3BFCWeyHdVVVKn/gk/eoi6/Jhu2",
-	"ePfueHC1byWViljhjmGpZ6LCZ1yQ6QKrULdZSzVlK1JtVsiu++Udt5us12bNF+Uvxs1ZXRu4b5p3Kzmr",
-	"SmJZoj36OxFLWNNcGnXcLJXcQT2i6XxfliAVnkuM11TsXFYqDGpjiGg1zlXAxqm8N7LMXKnTjF2a5FHe",
-	"IdX23xtsFgGPI5xLFObAt7KBo9NjFMqLTThRVwFILBnFPE3wTLZEHM0KnVAQrisgg8dW66dYrPqV8Dtn",
-	"9O4XlU3A8vvV+RxVVlxW1WVSJ4m0T2hmFbY4XEwk6X1/+ve7jbe2Ht4uvaeBL6m0V8NOikU4WQQ8yoO0",
-	"8qakIqrBNdNup5cXtpDR01xDgKvNtWMKWZnl+e7YES76RjED/n3m6mB8U+kMhWw6MpdmpXDj5g7kciiP",
-	"xyS0ia1BgOVlPblq9PsDhoe7LSmCeAh7/zq9L2WDXOe/b6SZ7x7m5JCeb3xIpqdjqhfkTGBB6g8w5lqx",
-	"avJJcqFjhyraNCaoDqHn4HXte92OvQ7VeX4cWCP60cwdDItkSSmNObP70ntkWbbreB3cR9t87tlQgxuy",
-	"/wBD3LCRYIhQntsQANpZGaxAxn4uQd8Qymh+Q5ZlkAfc3V8rn1HtnH5gsdHEt5X/nqMkY4hmkrCXCXBV",
-	"hXYL3ne9lM9/fGodD1r91vNnT8nhwf5eQHZ7o6C3G+0FeP/gMNjfPTzs7fee7j9//rzV1trC6EhOe7e7",
-	"uxf0ekH36Xn3oL/X6x8c/pdbRDMKLxNdKyUQL8G4gNVDCtPQomccmPNyBiroTppDYdOy71LAq/9ecKyV",
-	"9G2E0bZpDpT82LO/KmifdIxrF2XKdgx6qYzgyCZw7yglWaj17lp9nrAZKC7l0mY4FG30ZnDURgm5xAnC",
-	"lxkh8nMbjTD9CHYtLJuCZC2FY6Wr1aYuCiaQuSe7FwOT9N131VI6RuvztPiMsHZqeZowHKmHu+1tpWvY",
-	"3ladpyTznsVeXZHMpXdVsD4i9vqPqevLvpx00DnTXSBs67Z1tI8/XtoXB1O1XrSUop2eYUFjq2f+fmK8",
-	"brDGaDu+i+PBBSzbo0ePPKcy329Np0HH6MJzjrmQVGNNR3WrUyKwvAC3dYgcY0RjHODgfRXcmvXLpHnm",
-	"dOZ+2kOuEJ69r8f3yG2nHdqQfkavTC5K9Blp3wXt4zaknyt92rRfm/Jnu0GfC7k/r2jUYSmhN9NEdxOw",
-	"8TgOic3Ofs2yyDlUTZOOJQXb6FybUy7r2M9i+edwWjGkKQ9kIdtXZ4rDjBGKRwmJOr1d1/gGJiQk40qC",
-	"tI0uG5IpXTUkvXNnqYQKPiFkg5t3k/D158rdSKZJR43INlc9SaJ8F3UhUacQny4ppXpdsIE3ibjvpOZ2",
-	"TzlULh5Nje07zQgnVNin/c3sX5reYaqpN5RpUvgT2Warp5t6nqN2ar+R0eZmpPxUkSA3Ysf4rKqfK34F",
-	"79jCOLW/7Gdwqp37dqPq6VErJ9fN7QS9RJ9RLBvdgX/Drx9S9+uHlLifSeXvIh7bn0U8HrufK3+/9Ipr",
-	"V9zP4Hprf5XbhiM2Ip10wgTjE5bqUuCUW8zYzLhQso4uwq/cIPnV5U/F9VMOvxtbv5BfmQ2GfzrGGbze",
-	"4C5F8wQDv8iG4YguHdDafMiZ+LkTGlyEPT9k72ju2AZ9kciJLMXDHXz7OIxqplODnGj3vxTinUnZyVTu",
-	"o92DbrEQOA7OlemejIqF3M0jhbd7Jb30Ue9gQWOuyF63i2RzC+wyvFvUX/5CfC8j1eOBnzOaIYxyTrLA",
-	"u+mpeZgF66BjyoWU/9m4QCiUXANRuUw8WAgcTlSoKu2qUmwL+vNMQyqsOC5A8DUVpNSqbhsJERw6ykjO",
-	"iUcosDMTfEWsR8qIWJI2uXEYilS6c+uJrS1h5zpD29uxmu32tnqLBAnZ2cHOZKtKkj6eSiEaS0IutyOl",
-	"Xlt8/qlgmgud6OcmTHIeXxFl+aLC100Y4wQx6vKvWB703hBUvAfXxU/owjA9mE6XhzRf4hQWQsWFFBMz",
-	"R46nTpEFcruYZOwati3LWLbYoHWuw4JVa5EKEfpB6RChB6FEhL4FWkRoMTUitJoeEboPRU5jKk+GVr/b",
-	"vp8N9T2CS5jplANMlPSTt+0Sv5QqgZiRJjiG4nptl7dd8CpbFsHCH2qd14XfyMgMVT8hnZgWqh7ZzUer",
-	"uDZsYBlmbkrlJiKPV1XtxVE00CvJ78Agxgg6lfV2u+jkBdD/7kFXiSnKBNbX3HhGrKpW70ALS4IJnLTN",
-	"04EieBIp4QPEIckVIHe8KHs1jDCfSKLWnjb/Lzr99ewcDVv1nBoWPJgMWwih4B9o2FrmwuB5LqgKr9GW",
-	"2fC/fRoCYA9b/WHL83gwXfwJH3Xd9tCnNagyJ5UOW7f/Lhnrb/MUvqX6HZpN/tt/7EhRaEewHXfFk/UR",
-	"eoT+A/HZdMSUnlFHU9IdA3ZcXACPrxspxRJ5vWgpm7OTPVXqeccxi/3etc7NJRu8o7WstiTQ1rK2uY1Y",
-	"y6pIQsWciFxrNPVg2ygWVs2nfHnVGujnxJyKOJFlYhujiERyXKDhtQZQjVHuV4gac7fxrhs9xlyCBWPK",
-	"/WN1nJi7LuTG4sXs7+4+wPA0/eNRQl5REYtZje326iAClVAASznF1D1R2NON+Kebfptwp5tnjgxnG5Gn",
-	"pyNyJnSAH0lH6giNKZx6wKJVNt4L3l/uYRqw8ymyolF9S3B/HMXnH2O87Rt0Z2TKwGjATR40KMVsrwss",
-	"sL8nhUKFosCMeslw/QS5NYcb+dfDBzYYt7Sw2GC8ebs2i1T7DXvgw8Q3bdjkvDK00WdUbeNexIw72Lgv",
-	"Bp3VNu6Wh5yNu5ePQdsbVZktrbJ7r7Jn9xjW2rO3fQt5W8A9EurIO/OW7ZFjrrtatjcA+i0B6ObMXu2+",
-	"LjDA397++6vz5UyzzAjfrIA1wm+gfE0zJLv0zL2fLDXHX42QdczxF+84VlHo5X3Xy+fkaW+9PTd3eouN",
-	"BVmtiIjaH12SEhg74cQ0zorX2bbKWQ73YJrMivHSjI0+hCWDZ+gMYBUnib41O9VaZ0hfqjhcyazt2ipc",
-	"IJ2KCiy/q9BRfWoA8isD5OYdEt4SOcw5TeqX9ktYBtCWSb9xvwRnlGd0fM0pcE+BfsFp8BcV7isPnU3p",
-	"I3bUmVDHfeG1Oj1GMzeUZb4L+rBZ4rhgKb/iAET1vBAw9RhopUuCHtJSfwSr0q/0RlBrUPsYa86vryXg",
-	"l1wmNPXW9JdYVLrSWaKQkfOPXrfb3u12272Dbvug+77tr0O/tX9wSJ4+e94NSG93FOztRwcBPnz6zPpU",
-	"HHS73Va7BZS6jhOGyvPYK2VLbPV298j+weHTgDx7XllfdTi/P2YXXDrTdfwzYPmWOmewsQcS9tXTC0fF",
-	"5952SrF1GqeNOzttFB6CljlwVEL+HaM9QVuP+ZMlB4gJ/gRWGjqHq8ZsVnhalMSg0nlKMlE2Nx7hd4b0",
-	"SOciIzHca6yWSocJVDdxJj+M8uSjZ5ShYn1uAXdvaWc5L0KaFxrYNcQXB1F6bXL4NufFt3rf8Y+KF5IY",
-	"XluRaC4vmPdxzYNgF06ChSC9N8bPDsaH+8HB097TYP/gcDcY7Y3DYDd8frg3PjzEY3xYC6Tb84OQA9jz",
-	"TyO7fCcnO4PBzu+///57q91SoiceyQNRtb25sYJFkh2scl8HcfVMseSC1NiFr95yf/1Frn8OvnQYULgh",
-	"zz/cwrkny8aMWq8t9FJpVxZiFyAXIFYBrrQL74UAm2pVKZLQM4U03yrmuVP0aF9hNek+JOOGDEgjdnOB",
-	"AvRS/1s1pD6zaYrpDL6qf/ofcy7YFL7Bv8DE3Psu919+HYBrtv1ZR63kF3CIxjrPpP0sIUJ+eoOnfi27",
-	"KfLbWTEeHxSABL/yo5dRHbB6EzoK4kTIu3nOriLlu0iODy8ItvUkDw/2yd5ur7twks+ePStNsoRHd5KO",
-	"74tha69FNYatBwPRUqlYi1rGYmpeWVXPpsujyB+ADu+w+lUr7x80C9e/CWLyXV99vh0DKU/vRQpxFVHE",
-	"CNcmTXCDVoL1ZXxFKEpx+FEyXKVJ04Kb14ZViDuftNKivo2TYrlaoS6xFmSUVdNS1eECK6fmJvalb2J3",
-	"Gq7a5vpjNZqyBzfCeq0F6cYC68sqospYcddn+wVwYwPp6bdycy/ScTVtqipZW9+tVEuSjPyIufoVfFlI",
-	"vcVP5Avg6UHB5EFZ/yF5dfPP2bD8Xye43kLBVFHZ4ufrBnHWRpy2ZyjDMn3YLEKeMmxsWGTqQ6KjwMlK",
-	"y9ToPg7yVeJSUU3N64hNC83DmzfP78VmZ+Dt5/oWO5X6ikYe+pryEDzNKXw6HvBNoZPLIsoJTuZSiFYA",
-	"ky6NzqB02ToysmkzrSpbNYwey8GR6In3sicLQZAPhVi64JLLnW5cdd4YGv5VDDXSaFyZLFTSlN70CqL4",
-	"q+a6/5aNpL/ZYL7gxKgQaA4ClyLOPWCwnxGWRSQDWSxfiHhvVamaAX2h7B3i+SKVoUzr+VSPupALYGgM",
-	"F0YsmnWGdAMRgFFGxokXu52Sa9V5lYSoZ/cdBul9CIvp4lpt3GbaN2TQnXnMUcf2rVatLxgw+DU45i8N",
-	"G2xeI0fhwbOo+7wb9PYOnwX7Tw/3g+eHo92AHDwfPyP7YZd0w0V9P6vq+4yEjEboi8Usdiue2V3wperG",
-	"3u37jVy/0gZ81Ymz/pnnx0yuY/196r1ELQ1fb3OkFqIy14lfv7HQ88V40PeJPn/qr1KTt2hFrBi3WEtt",
-	"fwuk14DaQ0Re9+n2zsHXC+a7Xov6KXkBBOAoKlrwFrgRTHWdFOvx3yKLXf8JfD273c6QFtYBIoY6HNIB",
-	"hlKcyavDq7k0iCqD6rweNaYoiscQf0jMxSqByELKiI9ezqWKXSP+qKvWR7vd7kLDYm9mP6bQXTLbPZ07",
-	"0eaC9igythtayhlg6M2Y2FSKuRIn5IKpscDQQEJ7ySKibJv2Dw7d7I7cx9t2i0wlT/dbOSfZf3hx8eW6",
-	"scRYN5EMhNpyT5BSPJvprn7qyW2fMEreQO5p2/vTZ8+7bgRnJ2fzXfeW9+2b5vpEtmhFqxjVX7wvtGTr",
-	"GuV6U1timutLPfMGuigwM9e2uK0v+WooSb4wh8WB2U4qab7K0q2D3hoBjhbCFSxzicA2/XQxD2ynvt3i",
-	"2vJFrb2qvkA1dnzfs/RTR1q532VpR+dPDPIsqXVzOgOEgv/IxXz39hde4wblJ4h/9/YXEEtiwYeU3KRx",
-	"NoObDEQ7UwA4lwW2g36lyWw+LbOOO3J2/Pc3r94iCaAgE+lLVvTvQ5qRq5hcg7qSRujlS5SRME5jq1GE",
-	"0LoRiZR/rpUWTD4ZLTWcvXpzrqPt/LsKLHEdczKkvsISrmUSYNyNcL/73M9DVnkhU4up1/Kd3IHmVrac",
-	"t+ZXbOnVTBOTR3jNDe27Tpgox1jm2qor5WoYuyeufip4CtS3Ip7TTNWxJfbvlPXjJH5vV672PUbtr2D9",
-	"gRd9QR7cZNenjMZQ5UuIX4tY8q4mu0t522XA9slxi6PildNmv9YK5mJZuGFuzIq3gYhvDCI2/4zrbfHX",
-	"sRde4xrcpOT+7u0FfS5bYchcA5XXEdjuYr3s62hr2zAXbrElcW21sNZYpay0CfZX676WwYU3l0bs+jpi",
-	"F9zNfIa/i31wP8Q0JMkKa7iXUMhdBEtymmqlqNIyaiDzIG/5yr0NjmYQAkrzpIslXQqOWgy6qnorJMWC",
-	"J70JppdERZVSl1xZWI09kb3lAn0kJIWAQvgKxwlkKFABqE1yL5WTOOcE4bEgmT5feQcdU68pE2eaMjTO",
-	"M3jNNNO2SMVN7NQInkppMR/5kA7p9vYbJkh/e1up8uwOeem5IC0X19mFbR+64dCMp4MGGR4LrwUn7bpC",
-	"VQ+N8NHsa6NoW6WNuRGERiSyC7bC4sdQS4OMjYlXq9+qhNH1Idv6buA8ikUgMnhAXfBKMbCeGZINjYW9",
-	"/7gHlgt5kiBoDkFzFrQ5SZQCf7V7xpGsfi5r/zr+gRGlkNWuyv3haCO70MDIpgUs43EAdIyAkBEbI4+U",
-	"78qnLIsvY4qTul5Wv+rytu+ih5UTe7Y4Mm2jxzmdd7XSVi//dXyKcBZO4qsl3Gv6bDh3Med6CzlvHWG3",
-	"wa29zW9NrLTQ8OwD8WyJY+7BrXfyiKzm1JITpMe4nqNQwuilfiH3wL8+76oxNJx7J85VW7OMbxdsUMPO",
-	"3/ureS3PxLsjDic0CsYsC/S1fpWC9YxQ1x3Ihvql3tfEyEYLMgISbE69qhUJKpBmyBJwBWTUU0lsb/fh",
-	"cawgSIiSOZBKIE7RsGUyJg9bRvMyImOWzXl1aLVFQZ0Bo6hSTciJvGbGqqVRTdQk+aV07SsiSlqlBs++",
-	"ZzxT/sGxXk+V5xg23zg6FkBuIdTcEeUyMo1pBKxbA+PemtLQsydaWZQTWXx5KQuYhuUexGO9yqD3NSmd",
-	"C9inshmWfFO8hIZVuuhKbLKDbJ6ellgmFhaqMpH5bpWPstl/vc+NDvU7Ryqz454OlaukXyVUqgaHalwS",
-	"GabcZg8tgE+Roccsu8ZZdF4s/9b6Ca1+Ev31P0v+vOr5C6PiKNwDkTfm0wQLWaKl3c1JmGexmKmUAwRn",
-	"JDvKxaTV/+O95FROsiuDNXmWtPqtiRAp7+/s4DTuGB+aiFy1bt/f/p8AAAD//w==",
+	"7L3rctu4lj/6KihlTiVxi7r4lkRTu844kbO3e9ppV+ycPj2tVBsiIYsJBXAToG3tJFXn0zzAfDuvN0/y",
+	"LyxcKVISZcvpdJr7w+5YxB1r/bCwsC6fWiGbpYwSKnhr8KnFwymZYfjnURgSzl+xiMi/IsLDLE5FzGhr",
+	"oL+hUH5st9KMpSQTMYF6uF69DjoRaJZzgUJGBY4pGhNxQwhF+8HeLgqnOMOhIBnvtNotMU9Ja9DiIovp",
+	"VeuL+eFTi9B81hr85g/2fbslYpHI8lCqVPuLK6DHA/W+tFtHuZhesI+EviX/zAkXsofi5MIkJlScDMtT",
+	"u5gSpL6ikyGasAzhXEzNT2FGIkJFjBOOJgm7abVbs5j+ROiVmLYG/YoZqornJMyIWNnbhxtd6t6dfmm3",
+	"MvLPPM5IJNfUznVhMO9tRTb+QEKxsHI8ZZST8tIpuoBC1fNRBZCAEhUrQm7TOCP8pKq6rIOgAJY/IRHP",
+	"CIop4iRkNOKtdmvCshkWrUErpuJw37UfU0GuSAZEJVu50JRVHh98RrIaeiLmaRziJJmjxy8Jzkj2+Gk1",
+	"oS0u1EscaeI6y9g4IbMhEThOyj2+xBHSJRHJMpahCErKuZBbPEsTPUxVvWXKXuMkjtQiTHCckKjVbsWU",
+	"C0xDOZIuj69ol9BrkrCUyMa4wCLnrcF+r+cYw+vdzWsqRMoH3W5EVO2Md64YjUXGOiGbdSMW8u44j5Mo",
+	"gB+7MGz+aL/XC8Y4CjLbnhvj76qMnAnFM9kJQAJlAo0JGieYfoR1LJJStGTNjtA0n2EaZARHeJwQSREJ",
+	"pmo1eErCeBKHSDAkpjFHLAzzLCNyXSqpTRDKY0YV8UZRLFvByZk/ki/txRHYcihV+xvYfr05VBCG26Py",
+	"rN69PUEZmRAYLBJTLFAMnD2JCUdiStzkVk/K7HUVef/j4uIMqQIG2H2e2dut5hlFMOUx8ynLRHtxQ3g+",
+	"m+FsjtgEhq3XCFUDtYP5zRdkXcuVJLhkl8u1i+M5I1kwiUkS+cw3I5zjK8Lb6COZkwiN50iVkXTeKVNA",
+	"JVjkycfXspJ3HhW7fpURLAia5YmI04SoLji6yXCakkgiIKYoFmTGEc4yPC+d1vCt3O5PMRdyk3R7gsnD",
+	"BAvSQcc4nOqZhFge2gjTOeJ5mrJMkEh/klORk3TNx7L5WUyxYJn8YYbTVK6mPFSnJPw4ZretQetR18kj",
+	"XS2MdNUkX+lSsCDyTGKzFNP5mkqqkK2Tc8Fma6pAGVMjwoKsLj/EgpjSMY3huF1d40SXMrU08q2o8QbP",
+	"bB8SwLHIszVVzk0xU89A+4o6F7KIKu8wd/5GDQ+o80u7xSj5edIa/Pap9W8ZmWyyZ1/ater4W1azirdl",
+	"9Wq4TatXvrhl9eq4TatXfmHH6lXyt+z9FxDwThTP9d2Wq18swCgkWBT3FKt60rNEH2SppwqbznAm4jBO",
+	"MRW1ESp1dbaIU4VWHVr5CLRqLb2JqPG6w2ej1fLaseJT1Vo5Gbk4HfPF3IlieuVWTs0peqAVxElSbNl0",
+	"F1MlLmnxTZ8AXlEzWI5iwVFO43/mRN6BMI3kp0l8lSup/C7b0Wr/seM12+sNiXtyT/H3LdCMpowKhnvF",
+	"qCBUXDD2E86uyJrrgy6NBGMokeVrXSLepQnDEYlQxMJ8JuuT25CQSMlUk1hKcPG/CEriWQy7sNs7Ha+8",
+	"YJh/Bf3dva5ptXDt6O+5BSmN+v6Xj/5eEKpWA8FYoFptbhTNjWK7N4ov1Rx7TTLxOk7IcrXIBzauUie9",
+	"U7Bkx5CBdkeOI4RWJR2hD2zsM3Kr19/d2z84fBY8f4HHQRiRSSB/CuRv8if5S9WifGDjc9imd29/qhjK",
+	"258khacsSdQAgByE2Vm98AAOK8Zm+BensWXciFwruHD1ePcDG/NunZl0Ne2tpMpVx8yPZtolpC4sSEnf",
+	"1W7dBlcs0GL7Kzv2H9kYtr1C9C0t6hnO8IwIknniCsLI1FLXqNIZPmY5jWJ69VJelkpETNXJL3eE5rOx",
+	"bBsOQ4IU26Hfbtto3kY3bTR9r2g8IpOYEgPvJIn+9//7/zky3SA5EqaaSPEVGYzoiAboUjZziXBGNEGy",
+	"LJIXO2KJQbA0SMhEHrUZJVkbzQjmeaZO55TF8rx+koqnHWhOjsc1dxNHYgqH8ZTEV1Nh2vQH1UY44azc",
+	"2Ii+ZhmasYygmKpJS1pkFIU4CfMEC9lAyjhAKm8jTlSnv700rb9kt+jveRyR9082PXLMCIMxu5Wj8cUd",
+	"C3yThGFPp6Y2SpLNDN9qyX3fF+P3F4WKdktuRTXiyi9679HNlOgVVVdyKSfijHfQGb4iHE1YkrAb1A/G",
+	"mMO+ROQ2pldtxJmulHGhGow56nfqgbcnZi1TkuclZDPQ7QlCmEtcIJE6WvUUOuo2wkHxwGgyR2MnFUt4",
+	"LErGsZiqk0y2lKGMJaQwizyPoyrwcEBQPibGjCUEU31A0CgOgexvpkRMSVaahn7fkBAovL3w1D+6wao3",
+	"DasWqfOi4aOXjxKLW6Lrek0ayPGgy7+B10YuVakBrga4GuD6iwOX1sw+MG7pXhxseVrA2qgFdRrQakBr",
+	"KWgleEwqNANy6qFHPXAv5G00Z7ninjRj13EkicxWvCYIWrN3OctUa4wBGuD8awCnep56YNxUnVjYdE8h",
+	"dUFT1mggs4HMpZBp2qrCzMgSj4+Ykr+VxnHu0wOQwE2cJAjngsnFUkY3KUvlWhHJhhRhw/A+I7KUUEU2",
+	"Vpet3kiMahp2Q8JTRCY4T8ByJgfog0qydUbRzTQOC6Di2rUNoQv3WU5khmkOwyRRLFxreCJIhmIBcwnM",
+	"FHgbxRNECYlIZIekoFrutloutRoM1pEDIboH9ydax8ZRzgk6J6kgcBr0e22029s9eDoYUYQCdHl62h0O",
+	"u7/++uuvl+h///t/UO9Ft9/ryiK2QDAcBn6BoN8LCgVO0XCIXIlzkqJ+D3lFhsPu6anXSb/X7b3oFgog",
+	"2YxfApopFSmX0RPzSsoSXZiXKic/dWFeXoEA5uUKBDCvYgFZAk2ng9nMK3dO0qDfQ/39wV5vVGmSNmNR",
+	"PInxuFphveTogD8Xzw1JN+EU0yui6dCqVeEYfDk3ZDqi8udyGUm4RjOryI1GVb08FqYf20714dTIHH8J",
+	"mQMMXB5W4hjqB3Ulb6w2aPqZ2tPBSBxtxDLEyTXJcOK/d8PRJSfZWKR8qxYpayqU7NvAhKVqfnVFU1Or",
+	"EU8b8bRRQ/61TzZrjPmwp5uBHHfCOZitC1uyRgNZDWQ1kPXXhiwwKXlYuAJrbgtVdSx4pUjuz3Dbgvl5",
+	"TK+SqpHUER+rqjkhckGArQvHtlqDyQ0mN5j818Zk52/zsMBsQcehs3eVrgtdUKWBrQa2Gtj6a8OWgpWH",
+	"hSwAGwdX0RKoOjI0ZJx0Xqs/Kb8BlBFtNJ5bl9EiZi2jA2jxMUcnw1q7shL6CsBmUWFQjUVFkJF/KaDp",
+	"PBS/mufLZSthnzcLT0HKe2ntuix7qT3y3mkfc30CVEbiWGIec1QwjnnMleFLZ9NHtF80a+DieNTzl/Y/",
+	"Vs9Z0Z1esRbWrI0mGZttE698fr6ZMjSJk4QXefkekPLLKuSQXdVFjVXXLOBWCIuxGi08Ql0BHSUnGQ86",
+	"foqrYq4scVy0KGBd/9qSebXbH2JZRLLaHocFAKvy/SyNe0gkKqsjZenV+QhxAiKIPrbevTsZXu8jtbW8",
+	"4GY0d1tlBa83UjBAfM4FmXXqOnT6gpwi7ZMhyIhjgiIYdKSovGDDUIleywjS4H+8zK94yWr5zpLbW7PC",
+	"ub2tlfO56VtYP81blUhdbd8Ch6pyhKp3rGqXMznoKr8z000tyNIceVQx4HcXryA8Dxd4lhopSMrOYMtT",
+	"MNi5sRJDESjlWRDINiqPNBwneUbeEswZrYLMOUozFhLOZacqRg56op3Z1J9PK88p5e+12B6o7n0fOG33",
+	"CRE/5I85Vzi0xsST5jMQrSt6UBI5EKWUvZ8wGhKUa1fdpzXPKh7/i7yci6oOzuN/FacQUzSWRdd1tSSO",
+	"Uj3vO0PSS1zw4NSw+tBl/LDxiWFdkM2EHbvEdMNDwzLll01Y+A0Tr+W5ucaB2xRHb5hAUKGWB7etBheY",
+	"kyF6bGYc9Hf3HkNkpYls7Q5e2/Jf8pdC0Kh9z87D9E3NkLcQO2o/oEwEasiN23bjtv3wbtsLwFS5Rs73",
+	"GRcORnP7TgkIxq12y4BnS51MxITwUf8gWP7yvmLGx5oXy+hWdXYfVUpLlQtimHyZqPSwZ7vt/U5ne4K5",
+	"OIXr4ob9y65lZRUYsDSQPI1gIOgUi3BKOLq0k7xE2loTarKJGnS8cL9eOepqwUGSEfWEB1+UvKNDu6EZ",
+	"70gtUbcpo+PclKhrpgN31unnVMfNXD5BU/IxV3HP0IlAESOcPhZoiq+JlqsV8daRkpik5BCrLlaP8o1f",
+	"tl0xuEu/tUuk1qig1CYzHCeIq5AkCwpCsDynHjtxeT2Ir0mm9YmSy2N6BXO2IWcwuuQ5dHQJCiSMLscs",
+	"ml8izBElXMf30Zr9NhQZMzE1F0Nt9o2iOcWzOETXOAPNCQf19c7OUP/+/5jfd3ZG9FdtYC9PXXkiSXHP",
+	"n7qaJpcCq8FSMD1f7MMghp4AYhmSY++M6NE1jhPAdVsYrM4RujTr87vc/8sBWkb2aExkpwoaO7oyJzQi",
+	"GVT9nWW/wzh1G+oTPDjIz/AWLaYkzvSm4SjKCOcoVt1AlzEH0QSb0cKinc+pwLeDEb1ghaPEm0sbXrfl",
+	"bzMlV13+25Onl3I55izPTKi/DjpWAtlAfi/M++ml7Kma3rQUNxjRy8tL9IEzOqKf1PxHBXoftQZIf1Af",
+	"9T7I30etf3tStVhPkYuEJJcXxmtftEattt+e3EzV2D/i9mhEzxKCudKAw3osTmo0ohdTTD/KVmX5JUMY",
+	"tVQnX0b0C0xyREvS/kzJGQAkC1z+fgWIndATCjEXJeKtC4l07B18saoG5zhZIkqvKr9CdP6/+EAuQzBh",
+	"WaAhoCAwvyiEO5okcbiNEKsvgtA01kjJjZT88FKy4Q5zAy/2+ejRo0f6ve0u2jfLTQhzzsIY3ujsk5yK",
+	"Rv2YIxyGLKei9oXdytRfys8slNyKs8rHgiMU5hmXxwsEgF6QKs1zsNkjkDLlaMxpeQlDu1STa6Ocq3fJ",
+	"jIgsJtfqpJGdqwcJNkEZ4XkiquKer9qH08qA68YzTY4WlBsDxOVpAFHB0RO2YNqFBcIg6DptyFOknkZx",
+	"kpAEPcFJIksxGpKn/oXHtaqU/1B85cWm5vXKc9hDQ+UCBdrYKMMTSRWMFiRy69aiPsMdC6IIOp2fu3fJ",
+	"M0iuI/wzlHCSqJ+1nnfl+N+l0XYEaB1OSnYU8I9xGig/P5wE8BBJstZgghNOtihoo591F6W3IT3PTca0",
+	"LZHc/4g4EQL0/Ub97KigPPaaY13FPr+Qsbn365eJUyJwhAWuSAKgIzEujRR/enJ6rALFa1DIF+MqdtAv",
+	"8v5gdMVtT/cKsEZSSduYB7EyRWC5ukOAdx8RJIRFkrcD8I4dm9BrQoHL2fC151Wq+mKzWMAjWeRxEU7T",
+	"RC95N40mnULINv/jNY06LCX0dpaoY44HbDKJQ2JndMOyyDHZLOmYL5tdiXNOsuAqviZUyexm/0tLuGE2",
+	"g6Wq5GMpuUQkahQu343CZbs6jNpKmq+NhNtVDK0x3kkTHKrj1mk8G7udxm6nsdv5a9rt3Mtgx4HJomVB",
+	"rXvcBmY6bhEqx/MxppF6xbGLXbb7tnopG5FR54XwEj64fBTmkt/2w/kskgYMy90g7pMdQ7WyYXYMXWmT",
+	"7Bi6Su3sGKr8JtkxVI1NsmOoGhtlx1BVNsuOoepsMTtG1Z6t83aq2LKaVTaIRbC4afXKbxaLYHHT6pXf",
+	"MBZBecvef2m3TuR1kOLknGTXJDvOMpatURqbGkhVQcc1bDCOKMopuU1Bs6CtNrSisXY2rgM/G1flIO6t",
+	"ND7o9YJYtxxwaDmAT40GudEgfwUNsgu/vtbEohhX3j+ls5zqFxbjKOFZWlSdvLbXbzsk/10i2JdWuKap",
+	"2WYWZvZZzFqYecZidzEwW2ZO9qaxImvQ7U+Lbm8WlEGLrpjRvHrd5Ber6tXzKhtr1DCV0dYBS8BVm3Ak",
+	"MSX36KV0r4zk/cf0XHVt/PkoF9NdEGBWpMF6/QodPtt/oZzfYnkzVvU0QGUuTVJxWZX4UkU+EGMAHZ2/",
+	"OjnRjWiiLHOq/Pp7oYHF9v5RpELVqoA3PFDox/QKORb3nUmXd5hncVXqlRPr6wCNLjLADRkrhQiAse+1",
+	"iscsV7olUpQWVxGtWuVSIt+6u6MeSJfujkrw+7u4dwrg3+OHzQH8u3jYJMB+frNarw11PV/raKVwLqay",
+	"CQdNJcdy9x5cLFv3eutl4153Tzs/PVdXMwCc6pkXDboqZ13WvbGEbJBm7q0svm6vnMnkYtY+5XLm++FT",
+	"crMwxAVeuPMujOiIwoNeTK9joVBhITwL1m9M8s4Mmb+9sOTKvBFN2Y1cxrmNrmt6IGhMJixzZgMFDZ0O",
+	"UJsR5XB/w7xAtDMipizi2s3fS/U+QEcgCcQh/KkOWDkgEyJdu2l7swDX/vPTc1vfGCO6BmJuDTMXKj/m",
+	"KJ0yanzZlS/9d0+5/kEMbbxfTc0PYrhTMJGtst1JcfgRQ16/jTNBVhjtCCZwsgyoBU5MNAM2MakxraGq",
+	"fowNWZKo1/Q6AuoagHjLqt9CwKzG59GIET5wcavlf3hb3nNDlJGQxNeEw603nS9qpIk8ycOw8mrrjWSZ",
+	"ccrdYafK7uKBeOpeBh1nyvPCGXOszbUqb/EYaY8N37zgQV0m10jvf6AD5cP6OT6Ac6BJxWp9bkpE8ZbI",
+	"wgsGPmXuWGEDQG6K5igemThlj+K6CDnfPTwjnTSatODh2CzL7sHBlmxX3hKw0TP9LXeqlnMwnvFww+RT",
+	"lieR8UtA2GC47CpCj6HZxw62LUWdDK0bQES4HKA2KAxJR4oGYK+UJNrAA8pBW5J0nO+lbDdesE/BYQiR",
+	"gK7siW4ILIm5kjyOfVN5z1J+1II+Rq0B+s1Yzu9N8PODyeF+cPCs/yzYPzjcDcZ7kzDYDV8c7k0OD/EE",
+	"H1r791Fr4or3XgSHsviVLN53xQ+UIft7z4x9ESNgGKtPyMJKZiTNiJRijKAl6azeet3N41wNsM7DqYTi",
+	"sqfw6XlpzmCCm81fVdqfvlIfQWwDm0SQQbnAmfZQvfxB+cGMTdIDBSj9YB9F8VUseAe9ZplxkkA/9Nvo",
+	"h4MD+X8vnldNFAQ/5TFdcbr5UiE6lkeJ7gUCArWtqZ08e93AEcu0JQXsUzjFGQ4FyXhnlZLJnNpyzeqE",
+	"4bFxwOQZ2G6dExq9JbOYRiTjFVD1dR2hMj2SgpKII+capU9PX/5rHJ8ax6fG8ano+CRJ9Q0TZGdngE7U",
+	"BlUvjt4xewZqCjRn+BMps0r6TcXcVLn89OXS3Iqfth3LaiI3hsLAsjm3V3ud/abAF4LM0kSd31hLkTox",
+	"vrzLrTQt1c5d5fMELi/nSqnwLkvKkKaVe1Ui74UVd+VwCil55Dzevf0J6dq1pVxeGEkZEyHrtYv/lnOi",
+	"DKaVWkPCkyUPsw5V3Uip+CRa6ZgR3LDs4yRhNyBCozgyCGHve2v1lnUW/EHu+94FVm/EVq79JWL5Ru/+",
+	"S0MXlwUhoxjULxGNbrDRDf7BukEbdxYI0icqF4C79Y7K/WdZ/C+yzozAL1rLkuA0VjGYWGb9a490C+oY",
+	"mhKsriu1TKb2e303K38wW7Af6Ae532BjQtCYEDy8CcE7qv2p5ECPqYjFfC0LejWQqlKLFS8YQzNM557O",
+	"Iaa+YFOPA3d3fQ4sj+X+nLi7G+R+wwFRDTcc2XDk1+BIK9KckijGF/OULOdFJ/5AYSRL1+NGX/s5g7pg",
+	"caAvhbbdwaL/ZhWjOuPEAqv2D3xWrRrq/Zm1fxDkrukAZhIYS/mGXRt2fWh2rXCzWJNIQb9bYGRqNbkU",
+	"mlwK1T6eG8RI+FZzLmw0hYfMzbDWcG2Dkf4hGRg2GF8p679x8Fv3SrSJXYR/419M22CgzYNI36usNkKq",
+	"Sg1ANgDZAGQDkA8IkNqX+avho+7PwaPnQVsbHb0wCg04NuB4D3BcEqpDLpEfrAMuRtx7zjFPKBjZitdE",
+	"BfSwdmz3j//VQHcD3cuh24XA+CrIrbqzwO0CGdSF7aENV9OAdgPa9wDtZRGa5Bq5mEg+ZofYaDTnPt0o",
+	"Exz9Es/koiqfs5SlOdjoqEjkxhTDZ3GWEsqL9rvFHEHmzd5aAakATbGuJFtndMHgRkKfbddFZbxwn+VE",
+	"ZpjmMEwSxcK1hieCZCgGuwUWmCnwthet0AxJHQlgjwfLpVZDLTgHgnVK6ydai85Rzgk6J6kgcOr0e220",
+	"29s9eApGeQG6PD3tDofdX3/99ddL9L///T+o96Lb73VlEVsgGA4Dv0DQ7wWFAqdoOESuxDlJUb+HvCLD",
+	"Yff01Ouk3+v2XnQLBZBsxi8BzZSKlMvoiXklZYkuzEuVk5+6MC+vQADzcgUCmFexgCyBptPBbOaVOydp",
+	"0O+h/v5grzei9zm6VoULW3p4wZ+LJ5ekLxU8TNOrdUuANJ8v54acR1RZMy6WkQSudOpCk6UOCbfQy2Nh",
+	"+rHtdPxFuMMB2UhLjbS0VFoCn62vJStJScdJSsUQTnWlJVOrkZgaianRATbQ+HDQaGMHfi14NNDmINJF",
+	"rKsLj+Az2UBjA40NNDbQ+GDQuOgH/aCwCOFOLSQuBOWsi4u2WgOODTg24NiA48OBo4sH/bUQ0oKbg0kv",
+	"DHFdiIQqDTw28NjAYwOPDwePCrS+FjQCqIGpNidhnsVifh5OyUyjGoRQPMrF1P312uzLj79ctNotcHGE",
+	"mcPXooNC68sXsLmfsIpYT8fnF+jo7ATMHpz/qxf333OKPcvHSRzK4q12S7tOtAatXqcPAf5TQnEatwat",
+	"vU6/04OUGWIKMyi4Wgw+tVKmPIElaAAEnUSS9Vl2g7PolStr3C3l4qmYVFB9t9crz+Tn/1Trp4zuveCD",
+	"hSDZtkc5Q3zF5WacJVhIOm+9lw10ya3IMDg/rx/rsSu7nbFS5LqvM9grQnWZ9YP9uyu7pYV1vdcZ6wc2",
+	"5t1PEEP8i+zmilSM9YqIH9n4LWR61AkTlRAAXshleDsZGjzT8c9j+UVSnsuQocKW+xwospxoroE0dosu",
+	"E+/vtDB/J0LHopCjVwHaP7AxGs9RLDj8U4Ho+vXpOu+VFcukgoD93v+zLpQfyX6DhWI4F9OujZZriL48",
+	"Z9mPdqnXQXBpBMCMyK16v+Q6ZyoKMxKpNJ0qnximhZi7I+oCg0BMX7Tb6VXWTdiNfqmPuetPZS6E2IWq",
+	"zskQZDj9FydhRgT8khGRZ5QvDgAOxxHVGaJMrtRCCAIJ4zoMCldmB6qmElG4XG0a4SzyJpBiIUhGufb2",
+	"XyQxFe94Eh4+239RpjEgIOuJrkmo4KfeWks6MNqXOua3Du4NPmie+94HrmI9uKZWBiPIxVTHada++sXD",
+	"V1L0l2qqrd1/zbAIbiQ61OK66AhVUaa/vIcJlDmq3drfcNjruy6GH6/o+CWO/CAI+73+1x7Bu4VwAwdf",
+	"fxGqs8740ltr8Nv7RcDzgcjDtqNiTBOFcCX/1ALMpRmRDG/huTi6nSLy3GCOXJUdedk7xVk4Rbv7YAJ0",
+	"2C5kS+U55UTIUj/myRz1VZkO0pGfZvFVJrEGokaR21jFkJrkNFRybyzm5g5h7EjMSAYjWufGiNM4sO6O",
+	"eiEgRExgTLWC8Tww5lVBHKG2tsPCSUZwNDfWTxzN8kTEaaLDcoJBmTWi2tlRcqZAr+EjpIbd2XHrJjJM",
+	"uTx0OET9YjlXzegkryimOp2sCwwgz42cExfcx5Odj85OoG+EHj16hE5omkM+O8LlT+fWXiuGDy4D4hxS",
+	"fdPIdDtQbXx2kTTBd/ozeq2H9Rk+B8X/ub8/29roM+pELGzD/9/Cf0QbdW5nifpppn7SX+RfmZjo5tHx",
+	"bUgS2cJtwmWJ24TD/wv175n6Q30RM1PrHxenP8lKUzFLzG9n7IZkasU/o06aQqU0Feb7yUxeneUneanu",
+	"fEjV/xP5HxFP1P/L/1zFdnQ/w7XxM+qE/Fq2xqM26vBrWYWksERmH37ORWEjypSxs2P3z9EGo4lHZpII",
+	"oAWEOWLQorfVR3xOw2nGqKSgM5sGeGlvthPbPvSG/WZcNmGdwnjOch07EvtU6t182oUoaVbIAFnrZNhB",
+	"7zhRnuInQ0e/8qMZD2jhwCPPF920xOIStusc7ZAHXQU5NUIF2JbpW3uVvKHzNMtlaK0SDRRX40x05SQD",
+	"k4ma0JBFOjOgXIJSPurKigDa9mwoahNNK1XJGhVk6CFr9Gi70ASYo3FMcTZHspeCIkX93loX2RY6L0e2",
+	"1cLMPWSXVeffK7cFq84/QEzvUq1MECR88RwOuUmeJPNtSygvcaQlj2Ksl4oBmvhJsIhrxRTtPv/DZsNZ",
+	"Hv9pjdCCAnSigzqxDM30UH/85UJn95Dj7e9tc0+BBxj7CWdXZO1QYXN5/C8i70iERBzN8G08y2cI6yi0",
+	"STyLlfTXP9jaMFcEEFk2SI1xhcAf25YI1+ZFXCUeqtSBJrBJDnnQPbbRKL5wN64QSzxpEZRz1TLictXB",
+	"n1ZiRN+IwCjF9yVZ98Zzc4RWX6FdIrqNdDSlxHkPqa3ZCqeU0wdWsMaPbGwW0kgNVYfGnwyte/tbW8Xq",
+	"xIRLVtJmFPTCiRoJRBHltwuHN1PJYpoI5JJ+sKRRoSx0bwJITtxy1AawOIjYDU0YjgIttam3qAYitwOR",
+	"Q7263OXB8EMkqwUHJyuUZuQa7tNaxq9CTrNZr0xVfS34k0EoCwURARcZwbPW4FOZOez81JKZaTeoeDdU",
+	"fFXYcy/l6rcuFk48NMTJUgSUhAKC4XgOQAjEuwwEXSBKH+cWGWZn56eYC2SS13JfBWHVBEliHRrLYawx",
+	"9aPtaUdKHEKiiE6Js5OYi2MvROZKjj6iyLyoS+jjLPNeQ1BMucjyUBiPS6O5Y3rgOry185eUxRLMBXxA",
+	"k4zN9KFpAUlxttISMlDmgVIEDAzaKKZhkkdE2/DIcSgXOtvSJSW34gxfkUttLWJjvy30YCyPLlN8RY4m",
+	"gmSX6J85yeYu14Oeh1OtyLbRGItwKpu1+1FOAIP4lCTJiCK5ZgkKgoTpvXlsTgucxvaYiMj1AsH833ZU",
+	"fxvlvd5eKLv+Xf6oclTCj+QxQigI1AMQelx4+BkglfcRqeryYPv9w40o1F4I/D/Y2UGvMJUs6x64rpQF",
+	"iMqwIPt/CWG2L7X1kCQRWDWH6Hbkq96e6tuFPAhBSrmBRA9DkPckRb2+K2nRIYEOeq4FE7kYxnZsOVHe",
+	"hyTV6FbT5P0pchN6VKy7mhzVqLdCjw95gTOgDOkQKs4veVgUj4pNDwqQb83B4DWDM6Jb0CIiRZfAKZfa",
+	"YtPL8vTj+c9vimxxMvFTCpNCqzazgVJ/a18pR/ogoBsmwmWe0Ul6VL4AtVuKzzo6SYmO6U+Zsqq0vbc9",
+	"NrXXADaLhSCR/zYPsgA8HGA0w9lHL0eewwW7NmAx4FkAYG508Zm23JSbIRuApYYDwwnZ6uFr2RZCHg/F",
+	"xdqWMcVXsY4nK5uUNDnDCUpJBpo3Gir38JBRHnNBaDhXERemmEaJHE6CM2tHyQtnlnrSgqEpT3OsDXzB",
+	"EuFPJ+0WpLXiApfls/YKg5WdHZ0Ow9T3pTF1ZeM6h+7ODqRZIa5gTNWDI2z1UVUBbi5Gkqg1qVk7cKOP",
+	"VFmdVEuQqApTxyKcE8Hl3WQqic8+fbYL+a3aXqMqS1XbUAqkytExiglkDeO+pbXJsGHzaOgxmax8YzLF",
+	"15LtfzEKj4X1squlIocA55nUwyYrUGFZbICRBMtzDkeRmaRgla9U0Nixi//+EDYspnmdV7mWBcv2DDGO",
+	"bwWhEYnsJCvYA14dvXgp8LinEh25hb8iAmFjgHwyBHKLRQeZ7GOFxS4mTlK7sZB+LBbca00ZZDE4kN0j",
+	"JRwTMdfv7evfoO4GJRu8RRnksFOTlz7zeE+109ifGO4WGLDOfbT7yfxTW4JGJCGCLIPEIXx1LD6eo5Oh",
+	"D4wpkccRoSKZI9XUQgwedcv4BWcSU3Z2Bgi0ee5lel0D5uA1wiCNGCUddJQkvozjoaGPeoXMzypcUcKZ",
+	"bEd1FVXqv+CTt6irr8mGLd69Oxle71tJpSJWuGNY6pmo8DkXZLbEKtRt1kpN2ZpUmxWy6355x+0m67XZ",
+	"8EX5q3FzVtcG7pvm3UrOqpJYVmiP/k7ECtY0l0YdN0sld1CPaDrflyVIhecS4zUVO5eVCoPaGCJaTXIV",
+	"sHEm740sM1fqNGNXJnmUd0i1/fcGm0XA4wjnEoU58K1s4OjsBIXyYhNO1VUAEktGMU8TPJctEUezQicU",
+	"hOsKyOCx1fopFqt+JfzOGb33VWUTsPw+vligyorLqrpM6iSR9gnNrMJjDhcTSXrfn/79buOtrYe3S+9p",
+	"4Esq7fWwk2IRTpcBj/IgrbwpqYhqcM202+nlhS1k9DTXEOBqc+2YQVZmeb47doSLvlHMgH+fuToY31Q6",
+	"RyGbjc2lWSncuLkDuRzKkwkJbWJrEGB5WU+uGv3+gOHhbkuKIB7C3r9O7yvZINf57xtp5ruHOTmkF1sf",
+	"kunphOoFORdYkPoDjLlWrJp8klzo2KGKNo0JqkPoBXjd+F7XtdehOs+PQ2tEP567g2GZLCmlMWd2X3qP",
+	"LMt2Ha+D+2ibLzwbanBD9h9giBs2EgwRynMbAkA7K4MVyMTPJegbQhnNb8iyDPKAu/tr5TOqndNfWGw0",
+	"8W3lvxcoyRiimSTsZQJcV6HdgvddL+Xzb59aJ8PWoPXi+TNyeLC/F5Dd/jjo70Z7Ad4/OAz2dw8P+/v9",
+	"Z/svXrxotbW2MDqS097t7e4F/X7Qe3bROxjs9QcHh//lFtGMwstE10oJxEswLmD1kMI0tOwZB+a8moEK",
+	"upPmUNi27LsS8Oq/F5xoJX0bYbRjmgMlP/bsrwraJx3j2kWZsh2DXiojOLIJ3DtKSRZqvbtWnydsDopL",
+	"ubQZDkUbvRketVFCrnCC8FVGiPzcRmNMP4JdC8tmIFlL4VjparWpi4IJZO7J7sXAJH33XbWUjtH6PC0/",
+	"I6ydWp4mDEfq4W5nR+kadnZU5ynJvGex42uSufSuCtbHxF7/MXV92ZeTDrpguguEbd22jvbx2yv74mCq",
+	"1ouWUrTTMyxobPXM30+N1w3WGG3Hd3kyvIRle/TokedU5vut6TToGF16zjGXkmqs6ahudUYElhfgtg6R",
+	"Y4xojAMcvK+CW7N+mTTPnM7cT3vIFcKzD/T4HrnttEMb0c/o2OSiRJ+R9l3QPm4j+rnSp037tSl/tlv0",
+	"uZD785pGHZYSejtLdDcBm0zikNjs7Dcsi5xD1SzpWFKwjS60OeOyjv0sVn8OZxVDmvFAFrJ9dWY4zBih",
+	"eJyQqNPfdY1vYUJCMq4kSNvoqiGZ0lVD0jt3nkqo4FNCtrh5twnffK7cjWSWdNSIbHPVkyTKd1EXEnUK",
+	"8dmKUqrXJRt4m4j7Tmph95RD5fLR1Ni+s4xwQoV92t/O/qXpHaaaekOZJYU/kW22erqp5zlqp/YLGW9v",
+	"RspPFQlyK7rGZ1X9XPEreMcWxqn9ZT+DU+3Ct1tVT49aOblubyfoFfqMYtloF/4Nv35I3a8fUuJ+JpW/",
+	"i3hifxbxZOJ+rvz9yiuuXXE/g+ut/VVuG47YmHTSKROMT1mqS4FTbjFjM+NCyTq6CL92g+TXVz8U1085",
+	"/G5t/UJ+bTYY/ukYZ/h6i7sULRIM/CIbhiO6dEBr8yFn4udOaHAR9vyQvaO5Yxv0RSInshQPd/Dt4zCq",
+	"uU4Ncqrd/1KIdyZlJ1N5gHYPesVC4Di4UKZ3Oi4WcjePFN7ulfQyQP2DJY25Inu9HpLNLbHL8G5Rf/oL",
+	"8b2MVE+Gfs5ohjDKOckC76an5mEWrINOKBdS/meTAqFQcgNE5TLxYCFwOFWhqrSrSrEt6M8zDamw4rgE",
+	"wddUkFKrum0kRHDoKCM5Jx6hwM5M8TWxHiljYkna5MZhKFLpzq0ntraEXegM7ezEarY7O+otEiRkZwc7",
+	"l60qSfpkJoVoLAm53I6Uem3xxaeCWS50op/bMMl5fE2U5YsKXzdljBPEqMu/YnnQe0NQ8R5cFz+gS8P0",
+	"YDpdHtJiiTNYCBUXUkzNHDmeOUUWyO1imrEb2LYsY9lyg9aFDgtWrUUqROgvSocIPQglIvQt0CJCy6kR",
+	"ofX0iNB9KHIWU3kytAa99v1sqO8RXMJMpxxgoqSf/NIu8UupEogZaYJjKK7XdnXbBa+yVREs/KHWeV34",
+	"hYzNUPUT0qlpoeqR3Xy0imvDBpZhFqZUbiLyeFXVXh5FAx1LfgcGMUbQqay320OnL4H+dw96SkxRJrC+",
+	"5sYzYlW1+gdaWBJM4KRtng4UwZNICR8gDkmuALnjZdmrYYz5VBK19rT5f9HZz+cXaNSq59Sw5MFk1EII",
+	"Bf9Ao9YqFwbPc0FVeI0emw3/26cRAPaoNRi1PI8H08Xv8FHXbY98WoMqC1LpqPXl3yVj/W2Rwh+rfkdm",
+	"k//2H10pCnUF67ornqyP0CP0H4jPZ2Om9Iw6mpLuGLDj8hJ4fNNIKZbI60VL2Z6d7JlSzzuOWe73rnVu",
+	"LtngHa1ltSWBtpa1zW3FWlZFEirmRORao6kH20axsGo+5cur1kA/J+ZUxIksE9sYRSSS4wINrzWAaoxy",
+	"/4CoMXcb76bRY8wlWDCm3D/Wx4m560JuLV7M/u7uAwxP0z8eJ+SYiljMa2y3VwcRqIQCWMoZpu6Jwp5u",
+	"xD/d9NuEO908c2Q424g8PR2RM6ED/Eg6UkdoTOHUAxatsvFe8v5yD9OA7qfIikb1LcH9cRSff4zxtm/Q",
+	"nZEZA6MBN3nQoBSzvS6xwP6eFAoVigIz6hXD9RPk1hxu5F8PH9hg3NLCcoPx5u3aLFLtN+yhDxPftGGT",
+	"88rQRp9RtY17ETPuYOO+HHTW27hbHnI27l4+Bm1vVGW2tM7uvcqe3WNYa8/e9i3kbQH3SKgj7yxatkeO",
+	"ue5q2d4A6LcEoNsze7X7usQAf2fn78cXq5lmlRG+WQFrhN9A+YZmSHbpmXs/WWmOvx4h65jjL99xrKLQ",
+	"y/uul8/J0956e27u9BYbC7JaERG1P7okJTB2wolpnBWvs22VsxzuwTSZF+OlGRt9CEsGz9AZwCpOEn1r",
+	"dqq1zoi+UnG4knnbtVW4QDoVFVh+V6Gj+tQA5B8MkNt3SHhL5DAXNKlf2y9hFUBbJv3G/RKcUZ7R8TWn",
+	"wD0F+iWnwZ9UuK88dLalj+iqM6GO+8JrdXqM524oq3wX9GGzwnHBUn7FAYjqeSFg6jHQWpcEPaSV/ghW",
+	"pV/pjaDWoPYx1pxff5SAX3KZ0NRb019iWelKZ4lCRs7f+r1ee7fXa/cPeu2D3vu2vw6D1v7BIXn2/EUv",
+	"IP3dcbC3Hx0E+PDZc+tTcdDr9VrtFlDqJk4YKs9jv5QtsdXf3SP7B4fPAvL8RWV91eHi/phdcOlMN/HP",
+	"gOVb6ZzBJh5I2FdPLxwVX3jbKcXWaZw27uy0UXgIWuXAUQn5d4z2BG094U9XHCAm+BNYaegcrhqzWeFp",
+	"URKDSucpyUTZ3HiE3xnRI52LjMRwr7FaKh0mUN3EmfwwzpOPnlGGivX5GLj7sXaW8yKkeaGBXUN8eRCl",
+	"1yaHb3NefKv3Hf+oeCmJ4bUViRbygnkfNzwIduEkWArSexP8/GByuB8cPOs/C/YPDneD8d4kDHbDF4d7",
+	"k8NDPMGHtUC6vTgIOYA9/zSyy3d62h0Ou7/++uuvrXZLiZ54LA9E1fb2xgoWSXawyn0dxNVzxZJLUmMX",
+	"vnrL/ccvcv1z8JXDgMINefHhFs49WTZm1HptoVdKu7IUuwC5ALEKcKVdeC8F2FSrSpGEnhmk+VYxz52i",
+	"R/sKq0kPIBk3ZEAas9tLFKBX+t+qIfWZzVJM5/BV/dP/mHPBZvAN/gUm5t53uf/y6xBcs+3POmolv4RD",
+	"NNZ5Ju1nCRHy0xs882vZTZHfzovx+KAAJPiVH72M6oDV29BRECdC3s1zdh0p30VyfHhBsK0neXiwT/Z2",
+	"+72lk3z+/HlpkiU8upN0fF8M23gtqjFsMxiIVkrFWtQyFlOLyqp6Nl0eRf4F6PAOq1+18v5Bs3T9myAm",
+	"3/XV59sxkPL0XqQQVxFFjHBt0gQ3aCVYX8XXhKIUhx8lw1WaNC25eW1Zhdj9pJUW9W2cFMvVCnWJtSCj",
+	"rJpWqg6XWDk1N7GvfRO703DVNtcfq9GUPbgR1mstSDcWWF9XEVXGirs+2y+BGxtIT7+Vm3uRjqtpU1XJ",
+	"2vpupVqSZORHzNWv4KtC6i1/Il8CTw8KJg/K+g/Jq9t/zobl/2OC6y0VTBWVLX++bhBnY8Rpe4YyLNOH",
+	"zTLkKcPGlkWmASQ6CpystEqN7uMgXycuFdXUvI7YtNQ8vHnz/F5sdobefm5usVOpr2jkoT9SHoKnOYVP",
+	"J0O+LXRyWUQ5wclCCtEKYNKl0TmULltHRjZtplVlq4bREzk4Ej31XvZkIQjyoRBLF1xxudONq84bQ8M/",
+	"i6FGGk0qk4VKmtKbXkEUf9Zc99+ykfQ3G8wXnBgVAi1A4ErEuQcMDjLCsohkIIvlSxHvrSpVM6AvlL1D",
+	"PF+kMpRpPZ/qURdyAQyN4cKYRfPOiG4hAjDKyCTxYrdTcqM6r5IQ9ey+wyC9D2ExXVyrrdtM+4YMujOP",
+	"OerYvtWq9RUDBr8Gx/yVYYPNa+Q4PHge9V70gv7e4fNg/9nhfvDicLwbkIMXk+dkP+yRXris7+dVfZ+T",
+	"kNEIfbWYxW7FM7sLvlTd2Lt9v5Hr19qArztxNj/z/JjJday/z7yXqJXh622O1EJU5jrx67cWer4YD/o+",
+	"0efP/FVq8hatiRXjFmul7W+B9BpQe4jI6z7d3jn4esF812tRPyUvgQAcRUUL3gI3gqmuk2I9/ltmses/",
+	"gW9mt9sZ0cI6QMRQh0M6wFCKM3l1OF5Ig6gyqC7qUWOKongC8YfEQqwSiCykjPjo1UKq2A3ij7pqA7Tb",
+	"6y01LPZm9tcUuktmu2cLJ9pC0B5FxnZDSzkDDL0ZE5tKMVfihFwwNRYYGkhor1hElG3T/sGhm92R+/il",
+	"3SIzydODVs5J9h9eXHy5biwx1k0kA6G23BOkFM/muqsf+nLbp4ySN5B72vb+7PmLnhvB+en5Ytf91X37",
+	"prk+kS1b0SpG9RfvKy3Zpka53tRWmOb6Us+igS4KzMy1LW7ra74aSpIvzGF5YLbTSpqvsnTroLdGgKOF",
+	"cAWrXCKwTT9dzAPbqW+3uLF8UWuvqi9QjR3f9yz91JFW7ndZ6ur8iUGeJbVuTueAUPAfuZjv3v7Ea9yg",
+	"/ATx797+BGJJLPiIkts0zuZwk4FoZwoAF7LAdtDPNJkvpmXWcUfOT/7+5vgtkgAKMpG+ZEX/PqIZuY7J",
+	"DagraYRevUIZCeM0thpFCK0bkUj551ppweST0VLD+fGbCx1t599VYImbmJMR9RWWcC2TAONuhPu9F34e",
+	"ssoLmVpMvZbv5A40t7LVvLW4YiuvZpqYPMJrbmjfdcJEOcYy11ZdKdfD2D1x9VPBU6C+FfGCZqqOLbF/",
+	"p6wfJ/F7u3K17zFqfwXrD7zoC/LgJrs+ZTSGKl9D/FrGknc12V3J2y4Dtk+OjzkqXjlt9mutYC6WhRvm",
+	"1qx4G4j4xiBi+8+43hb/MfbCG1yDm5Tc3729oM9lawyZa6DyJgLbXayXfR1tbRvmwi22JK6tF9Yaq5S1",
+	"NsH+at3XMrjw5tKIXX+M2AV3M5/h72IfPAgxDUmyxhruFRRyF8GSnKZaKaq0jBrIPMhbvnJvg+M5hIDS",
+	"POliSZeCoxaDrqreCkmx4ElviukVUVGl1CVXFlZjT2RvuUAfCUkhoBC+xnECGQpUAGqT3EvlJM45QXgi",
+	"SKbPV95BJ9RrysSZpgxN8gxeM820LVJxEzs1gqdSWsxHPqIjurPzhgky2NlRqjy7Q156LkjLxXV2YduH",
+	"bjg04+mgYYYnwmvBSbuuUNVDI3w0+9oo2tZpY24FoRGJ7IKtsfgx1NIgY2Pi1Rq0KmF0c8i2vhs4j2IR",
+	"iAweUJe8UgytZ4ZkQ2Nh7z/ugeVCniQImkPQnAVtThKlwF/vnnEkq1/I2j9P/sKIUshqV+X+cLSVXWhg",
+	"ZNsClvE4ADpGQMiITZBHynflU5bFVzHFSV0vq591edt30cPKiT2POTJtoyc5XXS10lYv/3VyhnAWTuPr",
+	"Fdxr+mw4dznnegu5aB1ht8Gtvc1vTay00PDsA/FsiWPuwa138ois5tSSE6THuJ6jUMLolX4h98C/Pu+q",
+	"MTSceyfOVVuzim+XbFDDzt/7q3ktz8S7Iw4nNAomLAv0tX6dgvWcUNcdyIb6pd7XxMhGCzICEmxBvaoV",
+	"CSqQZsgScAVk1FNJ7OwM4HGsIEiIkjmQSiBO0ahlMiaPWkbzMiYTli14dWi1RUGdAaOoUk3Iibxmxqql",
+	"UU3UJPmVdO0rIkpapQbPvmc8U/7BsV5PlecYNt84OhZAbinU3BHlMjKLaQSsWwPj3prS0LMnWlmUE1l8",
+	"dSULmIblHsQTvcqg9zUpnQvYp7IZlnxTvISGVbroSmyyg2yenlZYJhYWqjKR+W6Vj7LZf73PjQ71O0cq",
+	"s+OeDpWrpF8lVKoGh2pcEhmm3GYPLYBPkaEnLLvBWXRRLP/W+gmtfxL9+T9L/rzq+Quj4ijcA5E35rME",
+	"C1mipd3NSZhnsZirlAMEZyQ7ysW0NfjtveRUTrJrgzV5lrQGrakQKR90uziNO8aHJiLXrS/vv/yfAAAA",
+	"//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
