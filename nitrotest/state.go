@@ -25,7 +25,7 @@ const (
 type state struct {
 	mu        sync.Mutex
 	envelopes map[uuid.UUID]*envelope
-	order     []*envelope // by creation, for pagination
+	order     creationOrder
 	jobs      map[string]*job
 	timers    map[*time.Timer]bool // pending automatic seals
 	closed    bool
@@ -33,7 +33,7 @@ type state struct {
 
 type envelope struct {
 	id           uuid.UUID
-	seq          int
+	seq          int // position in creationOrder
 	name         string
 	mode         string
 	notification api.Notification
@@ -80,6 +80,7 @@ type job struct {
 
 func (st *state) init() {
 	st.envelopes = map[uuid.UUID]*envelope{}
+	st.order = newCreationOrder()
 	st.jobs = map[string]*job{}
 	st.timers = map[*time.Timer]bool{}
 }
