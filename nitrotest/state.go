@@ -135,6 +135,16 @@ func (e *envelope) signers() []*participant {
 	return out
 }
 
+func (e *envelope) signerIDs() map[uuid.UUID]bool {
+	out := map[uuid.UUID]bool{}
+	for _, p := range e.participants {
+		if p.role == "signer" {
+			out[p.id] = true
+		}
+	}
+	return out
+}
+
 func (e *envelope) totalSize() int64 {
 	var n int64
 	for _, d := range e.docs {
