@@ -170,11 +170,11 @@ func (s *Server) DeleteEnvelope(_ context.Context, req api.DeleteEnvelopeRequest
 // Each page is a snapshot taken under the state lock, at a cost of O(page)
 // whatever the number of envelopes. A cursor names an envelope's place in
 // creation order, not an index into the list, so envelopes created or
-// deleted between pages shift nothing: a walk with pageAfter lists each
-// envelope that exists throughout it exactly once, in creation order, never
-// one twice; envelopes created during the walk come after every cursor
-// issued, so the walk lists them too; those deleted during it are missing
-// from the pages fetched after. A cursor stays valid when its own envelope
+// deleted between pages shift nothing. A walk with pageAfter lists, once
+// each and in creation order, every envelope that exists throughout it;
+// envelopes created during the walk come after every cursor issued, so it
+// lists them too; those deleted during it are missing from the pages
+// fetched after their deletion. A cursor stays valid when its own envelope
 // is deleted.
 func (s *Server) ListEnvelopes(_ context.Context, req api.ListEnvelopesRequestObject) (api.ListEnvelopesResponseObject, error) {
 	s.state.mu.Lock()
