@@ -5,8 +5,10 @@ package nitrotest
 // or shifted, so a cursor naming a position stays valid whatever is
 // deleted later. Deleted envelopes keep their position but are skipped,
 // through two union-find forests that link a deleted position to its
-// neighbour; with path splitting, skipping any number of deleted envelopes
-// costs amortized almost O(1), so a page costs O(page) at any size.
+// neighbour. A page costs one find per envelope listed, however many
+// deleted ones lie between them; with path splitting alone a find is
+// amortized O(log n) at worst and a step or two in practice, and
+// BenchmarkListEnvelopesPerEnvelope shows no growth from 1k to 50k.
 //
 // Deletion must be final (it is: a deleted envelope never changes status
 // again), as a union-find cannot split. Callers hold the state lock: finds
