@@ -3,11 +3,12 @@ package nitrotest
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"testing"
+
+	"github.com/google/uuid"
 
 	"github.com/nitrokit/nitro/nitrotest/internal/api"
 )
@@ -20,13 +21,30 @@ var listAnchor float64
 // by page, through the server's request pipeline in-process (token check,
 // spec validation, routing, handler, JSON encoding) with no network between,
 // so it prices the fake alone. Listing must cost the same per envelope at
-// any number of envelopes; 50k reports its ratio to 1k.
+// any number of envelopes, and deleted ones between them must not count:
+// the others report their ratio to 1k.
 func BenchmarkListEnvelopesPerEnvelope(b *testing.B) {
-	for _, n := range []int{1000, 50000} {
-		b.Run(fmt.Sprintf("%dk", n/1000), func(b *testing.B) {
+	for _, bb := range []struct {
+		name           string
+		n, deleteEvery int // envelopes created, and every how many is deleted (0: none)
+	}{
+		{"1k", 1000, 0},
+		{"50k", 50000, 0},
+		{"50k-half-deleted", 50000, 2},
+	} {
+		b.Run(bb.name, func(b *testing.B) {
 			s := NewServer()
 			defer s.Close()
-			fill(b, s, n)
+			ids := fill(b, s, bb.n)
+			n := bb.n
+			if bb.deleteEvery > 0 {
+				for i := 0; i < len(ids); i += bb.deleteEvery {
+					if _, err := s.DeleteEnvelope(context.Background(), api.DeleteEnvelopeRequestObject{EnvelopeID: ids[i]}); err != nil {
+						b.Fatal(err)
+					}
+					n--
+				}
+			}
 			tok, _ := s.issue(s.cfg.creds.ClientID, nil)
 			pages := listingURLs(b, s, tok)
 			b.ReportAllocs()
@@ -39,7 +57,7 @@ func BenchmarkListEnvelopesPerEnvelope(b *testing.B) {
 			perEnvelope := float64(b.Elapsed().Nanoseconds()) / float64(b.N) / float64(n)
 			b.ReportMetric(perEnvelope, "ns/envelope")
 			switch {
-			case n == 1000:
+			case bb.name == "1k":
 				listAnchor = perEnvelope
 			case listAnchor > 0:
 				b.ReportMetric(perEnvelope/listAnchor, "x1k")
@@ -48,15 +66,19 @@ func BenchmarkListEnvelopesPerEnvelope(b *testing.B) {
 	}
 }
 
-// fill creates n drafts through the handler.
-func fill(tb testing.TB, s *Server, n int) {
+// fill creates n drafts through the handler and returns their IDs.
+func fill(tb testing.TB, s *Server, n int) []uuid.UUID {
 	tb.Helper()
 	body := &api.CreateEnvelopeJSONRequestBody{Name: "e", Mode: "parallel", Notification: api.Notification{Subject: "s", Body: "b"}}
+	ids := make([]uuid.UUID, 0, n)
 	for range n {
-		if _, err := s.CreateEnvelope(context.Background(), api.CreateEnvelopeRequestObject{Body: body}); err != nil {
+		r, err := s.CreateEnvelope(context.Background(), api.CreateEnvelopeRequestObject{Body: body})
+		if err != nil {
 			tb.Fatal(err)
 		}
+		ids = append(ids, *r.(api.CreateEnvelope201JSONResponse).ID)
 	}
+	return ids
 }
 
 // listingURLs walks the listing once and returns the URL of each page.
