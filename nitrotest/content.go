@@ -49,32 +49,6 @@ func pdfEscape(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `(`, `\(`, `)`, `\)`).Replace(s)
 }
 
-// padding reads as PDF comment lines ("%xxx…\n") totalling left bytes.
-type padding struct {
-	left int64
-	col  int
-}
-
-func (p *padding) Read(b []byte) (int, error) {
-	if p.left == 0 {
-		return 0, io.EOF
-	}
-	n := int(min(int64(len(b)), p.left))
-	for i := range n {
-		switch {
-		case p.left-int64(i) == 1 || p.col == 1023:
-			b[i], p.col = '\n', 0
-		case p.col == 0:
-			b[i], p.col = '%', 1
-		default:
-			b[i] = 'x'
-			p.col++
-		}
-	}
-	p.left -= int64(n)
-	return n, nil
-}
-
 // zipEntry is one file of a generated ZIP.
 type zipEntry struct {
 	name string

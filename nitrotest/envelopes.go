@@ -87,9 +87,8 @@ func (s *Server) CreateEnvelope(_ context.Context, req api.CreateEnvelopeRequest
 	now := s.now().UTC()
 	e := &envelope{id: uuid.New(), name: b.Name, mode: mode, notification: b.Notification, status: drafted, created: now, modified: now}
 	s.state.mu.Lock()
-	e.seq = len(s.state.order)
 	s.state.envelopes[e.id] = e
-	s.state.order = append(s.state.order, e)
+	e.seq = s.state.order.add(e)
 	out := e.extended()
 	s.state.mu.Unlock()
 	return api.CreateEnvelope201JSONResponse(out), nil
@@ -152,6 +151,7 @@ func (s *Server) DeleteEnvelope(_ context.Context, req api.DeleteEnvelopeRequest
 			p = &pp
 		default:
 			e.status, e.modified = deleted, s.now().UTC()
+			s.state.order.remove(e.seq)
 		}
 	})
 	if !found {
@@ -166,54 +166,48 @@ func (s *Server) DeleteEnvelope(_ context.Context, req api.DeleteEnvelopeRequest
 
 // ListEnvelopes pages through the envelopes not deleted, oldest first.
 // nextPage is a cursor for pageAfter; pageBefore pages backwards.
+//
+// Each page is a snapshot taken under the state lock, at a cost of O(page)
+// whatever the number of envelopes. A cursor names an envelope's place in
+// creation order, not an index into the list, so envelopes created or
+// deleted between pages shift nothing. A walk with pageAfter lists, once
+// each and in creation order, every envelope that exists throughout it;
+// envelopes created during the walk come after every cursor issued, so it
+// lists them too; those deleted during it are missing from the pages
+// fetched after their deletion. A cursor stays valid when its own envelope
+// is deleted.
 func (s *Server) ListEnvelopes(_ context.Context, req api.ListEnvelopesRequestObject) (api.ListEnvelopesResponseObject, error) {
 	s.state.mu.Lock()
 	defer s.state.mu.Unlock()
-	var live []*envelope
-	for _, e := range s.state.order {
-		if e.status != deleted {
-			live = append(live, e)
-		}
-	}
-	var lo, hi int
+	var page []*envelope
+	var more bool
 	switch {
 	case req.Params.PageAfter != nil:
 		seq, ok := decodeCursor(*req.Params.PageAfter)
 		if !ok {
 			return badCursor("pageAfter"), nil
 		}
-		lo = firstAfter(live, seq)
-		hi = min(lo+s.cfg.pageSize, len(live))
+		// A forged cursor may be math.MaxInt; seq+1 must not wrap.
+		page, more = s.state.order.after(min(seq, len(s.state.order.all))+1, s.cfg.pageSize)
 	case req.Params.PageBefore != nil:
 		seq, ok := decodeCursor(*req.Params.PageBefore)
 		if !ok {
 			return badCursor("pageBefore"), nil
 		}
-		hi = firstAfter(live, seq-1)
-		lo = max(hi-s.cfg.pageSize, 0)
+		page, more = s.state.order.before(seq, s.cfg.pageSize)
 	default:
-		hi = min(s.cfg.pageSize, len(live))
+		page, more = s.state.order.after(0, s.cfg.pageSize)
 	}
-	items := make([]api.Envelope, 0, hi-lo)
-	for _, e := range live[lo:hi] {
+	items := make([]api.Envelope, 0, len(page))
+	for _, e := range page {
 		items = append(items, e.summary())
 	}
 	out := api.EnvelopeList{Items: &items}
-	if hi < len(live) && hi > lo {
-		next := encodeCursor(live[hi-1].seq)
+	if more {
+		next := encodeCursor(page[len(page)-1].seq)
 		out.NextPage = &next
 	}
 	return api.ListEnvelopes200JSONResponse(out), nil
-}
-
-// firstAfter is the index of the first envelope with a sequence above seq.
-func firstAfter(es []*envelope, seq int) int {
-	for i, e := range es {
-		if e.seq > seq {
-			return i
-		}
-	}
-	return len(es)
 }
 
 func encodeCursor(seq int) string {

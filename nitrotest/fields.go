@@ -24,10 +24,11 @@ func fieldType(t string) bool {
 
 func fieldsPath(env, doc uuid.UUID) string { return documentPath(env, doc) + "/fields" }
 
-// parseField checks one field as sent for doc of e. Problems about the
-// request's form go to bad (400); a field for a participant who is not a
-// signer, or for a page the document lacks, is a 422.
-func parseField(props map[string]any, e *envelope, d *document, prefix string, bad map[string]string) (*field, string) {
+// parseField checks one field as sent for doc d of an envelope with
+// signers. Problems about the request's form go to bad (400); a field for a
+// participant who is not a signer, or for a page the document lacks, is a
+// 422.
+func parseField(props map[string]any, signers map[uuid.UUID]bool, d *document, prefix string, bad map[string]string) (*field, string) {
 	f := &field{id: uuid.New(), props: maps.Clone(props)}
 	f.typ, _ = props["type"].(string)
 	f.typ = strings.ToLower(f.typ)
@@ -54,7 +55,7 @@ func parseField(props map[string]any, e *envelope, d *document, prefix string, b
 	if len(bad) > 0 {
 		return f, ""
 	}
-	if p := e.participant(id); p == nil || p.role != "signer" {
+	if !signers[id] {
 		return f, "fields can only be created for participants with the signer role"
 	}
 	if int32(page) > d.pages {
@@ -124,13 +125,16 @@ func parseFields(items []any, bulk bool, e *envelope, d *document) ([]*field, ma
 	}
 	var fs []*field
 	unprocessable := ""
+	// One set for the request: a lookup among the participants per field
+	// would make k fields among n participants cost O(k·n).
+	signers := e.signerIDs()
 	for i, it := range items {
 		props, _ := it.(map[string]any)
 		prefix := ""
 		if bulk {
 			prefix = "items[" + strconv.Itoa(i) + "]."
 		}
-		f, why := parseField(props, e, d, prefix, bad)
+		f, why := parseField(props, signers, d, prefix, bad)
 		if why != "" && unprocessable == "" {
 			unprocessable = prefix + why
 		}
@@ -209,7 +213,7 @@ func (s *Server) UpdateField(_ context.Context, req api.UpdateFieldRequestObject
 		if t, _ := merged["type"].(string); strings.ToLower(t) != f.typ {
 			bad["type"] = "cannot change from " + f.typ
 		}
-		nf, why := parseField(merged, e, d, "", bad)
+		nf, why := parseField(merged, e.signerIDs(), d, "", bad)
 		if len(bad) > 0 || why != "" {
 			bad["field"] = why
 			resp = problemResponse{validationError(fieldsPath(e.id, d.id)+"/"+f.id.String(), bad)}
@@ -258,10 +262,16 @@ func (s *Server) DeleteFields(_ context.Context, req api.DeleteFieldsRequestObje
 			resp = problemResponse{p}
 			return
 		}
+		// A set, not a lookup per id: k ids among n fields cost O(k+n), not
+		// O(k·n).
+		known := make(map[uuid.UUID]bool, len(d.fields))
+		for _, f := range d.fields {
+			known[f.id] = true
+		}
 		drop := map[uuid.UUID]bool{}
 		if req.Body != nil && req.Body.Items != nil {
 			for _, id := range *req.Body.Items {
-				if _, f := d.field(id); f == nil {
+				if !known[id] {
 					resp = api.DeleteFields404ApplicationProblemPlusJSONResponse(as[api.NotFoundProblemDetail](fieldNotFound(e.id, d.id, id)))
 					return
 				}

@@ -32,6 +32,9 @@ type config struct {
 	noValidation  bool
 	sealedSize    int64
 	sealDelay     time.Duration
+	// now is the Server's clock: a seam for tests, which set it before the
+	// server starts serving, so that no request can see it change.
+	now func() time.Time
 }
 
 func defaultConfig() config {
@@ -40,6 +43,7 @@ func defaultConfig() config {
 		tokenLifetime: 24 * time.Hour, // Nitro documents 86400 s.
 		pageSize:      50,
 		sealDelay:     50 * time.Millisecond,
+		now:           time.Now,
 	}
 }
 

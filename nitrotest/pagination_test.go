@@ -54,3 +54,48 @@ func TestListEnvelopesPaginates(t *testing.T) {
 		t.Errorf("bad cursor: %d, want 400", r.StatusCode())
 	}
 }
+
+// TestListingAcrossDeletesAndCreates holds the listing to its contract: a
+// cursor names a place in creation order, so deleting the envelope it names,
+// or others, and creating envelopes during a walk neither skips nor repeats
+// anything.
+func TestListingAcrossDeletesAndCreates(t *testing.T) {
+	_, c := setup(t, nitrotest.WithPageSize(5))
+	ctx := context.Background()
+	var ids []uuid.UUID
+	for i := range 12 {
+		ids = append(ids, newEnvelope(t, c, fmt.Sprint("env ", i)))
+	}
+	del := func(id uuid.UUID) {
+		r, err := c.DeleteEnvelopeWithResponse(ctx, id)
+		if err != nil || r.StatusCode() != 204 {
+			t.Fatalf("DeleteEnvelope: %v %s", err, body(r))
+		}
+	}
+	del(ids[1])
+	var got []uuid.UUID
+	params := &signapi.ListEnvelopesParams{}
+	for page := 0; ; page++ {
+		r, err := c.ListEnvelopesWithResponse(ctx, params)
+		if err != nil || r.JSON200 == nil {
+			t.Fatalf("ListEnvelopes: %v %s", err, body(r))
+		}
+		for _, e := range r.JSON200.Items {
+			got = append(got, e.ID)
+		}
+		if page == 0 {
+			// The first page ends with ids[5], which its cursor names.
+			del(ids[5])
+			del(ids[7])
+			ids = append(ids, newEnvelope(t, c, "late"))
+		}
+		if r.JSON200.NextPage == "" {
+			break
+		}
+		params = &signapi.ListEnvelopesParams{PageAfter: &r.JSON200.NextPage}
+	}
+	want := []uuid.UUID{ids[0], ids[2], ids[3], ids[4], ids[5], ids[6], ids[8], ids[9], ids[10], ids[11], ids[12]}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("listed\n%v\nwant\n%v", got, want)
+	}
+}

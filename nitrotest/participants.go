@@ -210,10 +210,16 @@ func (s *Server) DeleteParticipants(_ context.Context, req api.DeleteParticipant
 			resp = problemResponse{p}
 			return
 		}
+		// A set, not a lookup per id: k ids among n participants cost
+		// O(k+n), not O(k·n).
+		known := make(map[uuid.UUID]bool, len(e.participants))
+		for _, p := range e.participants {
+			known[p.id] = true
+		}
 		ids := map[uuid.UUID]bool{}
 		if req.Body != nil && req.Body.Items != nil {
 			for _, id := range *req.Body.Items {
-				if e.participant(id) == nil {
+				if !known[id] {
 					resp = api.DeleteParticipants404ApplicationProblemPlusJSONResponse(as[api.NotFoundProblemDetail](participantNotFound(e.id, id)))
 					return
 				}

@@ -37,7 +37,7 @@ func NewServer(opts ...Option) *Server {
 	for _, opt := range opts {
 		opt(&cfg)
 	}
-	s := &Server{cfg: cfg, router: newRouter(), now: time.Now}
+	s := &Server{cfg: cfg, router: newRouter(), now: cfg.now}
 	s.tokens.key = make([]byte, 32)
 	_, _ = rand.Read(s.tokens.key)
 	s.tokens.issued = map[string]grant{}

@@ -25,7 +25,7 @@ const (
 type state struct {
 	mu        sync.Mutex
 	envelopes map[uuid.UUID]*envelope
-	order     []*envelope // by creation, for pagination
+	order     creationOrder
 	jobs      map[string]*job
 	timers    map[*time.Timer]bool // pending automatic seals
 	closed    bool
@@ -33,7 +33,7 @@ type state struct {
 
 type envelope struct {
 	id           uuid.UUID
-	seq          int
+	seq          int // position in creationOrder
 	name         string
 	mode         string
 	notification api.Notification
@@ -80,6 +80,7 @@ type job struct {
 
 func (st *state) init() {
 	st.envelopes = map[uuid.UUID]*envelope{}
+	st.order = newCreationOrder()
 	st.jobs = map[string]*job{}
 	st.timers = map[*time.Timer]bool{}
 }
@@ -129,6 +130,16 @@ func (e *envelope) signers() []*participant {
 	for _, p := range e.participants {
 		if p.role == "signer" {
 			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func (e *envelope) signerIDs() map[uuid.UUID]bool {
+	out := map[uuid.UUID]bool{}
+	for _, p := range e.participants {
+		if p.role == "signer" {
+			out[p.id] = true
 		}
 	}
 	return out

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -25,7 +26,8 @@ func TestJSONTokenShapes(t *testing.T) {
 		{nitrotest.CamelCase, []string{"accessToken", "tokenType", "expiresIn"}},
 		{nitrotest.RFC6749, []string{"access_token", "token_type", "expires_in"}},
 	} {
-		srv := nitrotest.NewServer(nitrotest.WithTokenShape(tt.shape), nitrotest.WithTokenLifetime(90*time.Minute))
+		clock := newFakeClock()
+		srv := nitrotest.NewServer(nitrotest.WithTokenShape(tt.shape), nitrotest.WithTokenLifetime(90*time.Minute), nitrotest.WithClock(clock.Now))
 		creds := srv.Credentials()
 		resp, err := http.Post(srv.TokenURL(), "application/json",
 			strings.NewReader(`{"clientID":"`+creds.ClientID+`","clientSecret":"`+creds.ClientSecret+`"}`))
@@ -42,9 +44,8 @@ func TestJSONTokenShapes(t *testing.T) {
 		if got[tt.keys[2]] != float64(5400) {
 			t.Errorf("expires = %v, want 5400", got[tt.keys[2]])
 		}
-		exp := jwtExp(t, got[tt.keys[0]].(string))
-		if d := time.Until(exp); d < 89*time.Minute || d > 91*time.Minute {
-			t.Errorf("JWT exp is %v away, want 90m", d)
+		if exp, want := jwtExp(t, got[tt.keys[0]].(string)), clock.Now().Add(90*time.Minute); !exp.Equal(want) {
+			t.Errorf("JWT exp is %v, want %v", exp, want)
 		}
 	}
 }
@@ -139,7 +140,8 @@ func TestTokenEndpointErrors(t *testing.T) {
 }
 
 func TestExpiredAndRevokedTokensAre401(t *testing.T) {
-	srv := nitrotest.NewServer(nitrotest.WithTokenLifetime(time.Second))
+	clock := newFakeClock()
+	srv := nitrotest.NewServer(nitrotest.WithTokenLifetime(time.Second), nitrotest.WithClock(clock.Now))
 	defer srv.Close()
 	src, err := auth.NewSource(auth.NitroJSON(srv.TokenURL()), srv.Credentials())
 	must(t, err)
@@ -164,8 +166,26 @@ func TestExpiredAndRevokedTokensAre401(t *testing.T) {
 	src.Invalidate(tok.AccessToken) // as the Transport does on a 401
 	tok, err = src.Token(context.Background())
 	must(t, err)
-	time.Sleep(1100 * time.Millisecond)
+	clock.Advance(time.Second - time.Nanosecond)
+	if s := get(); s != 200 {
+		t.Errorf("token in its last nanosecond: %d, want 200", s)
+	}
+	clock.Advance(time.Nanosecond)
 	if s := get(); s != 401 {
 		t.Errorf("expired token: %d, want 401", s)
 	}
 }
+
+// fakeClock is a server clock that moves only when told; it is safe for
+// concurrent use, as the server reads it from its handlers.
+type fakeClock struct{ ns atomic.Int64 }
+
+func newFakeClock() *fakeClock {
+	c := &fakeClock{}
+	c.ns.Store(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC).UnixNano())
+	return c
+}
+
+func (c *fakeClock) Now() time.Time { return time.Unix(0, c.ns.Load()) }
+
+func (c *fakeClock) Advance(d time.Duration) { c.ns.Add(int64(d)) }

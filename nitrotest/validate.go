@@ -31,7 +31,9 @@ type validator struct {
 
 // embeddedValidator is the validator for the spec compiled into this
 // package (post-overlay), built once per process: parsing and routing the
-// spec costs about 200 ms and 70 MB, too much to pay per Server.
+// spec costs some 200 times what the rest of a Server does
+// (BenchmarkNewServer), too much to pay per Server. Servers share it: it is
+// only read, and TestValidationIsSafeForConcurrentUse holds that under -race.
 var embeddedValidator = sync.OnceValues(func() (*validator, error) {
 	doc, err := api.GetSwagger()
 	if err != nil {
