@@ -28,8 +28,10 @@
 // draft, and actions its status forbids (cancelling a draft, downloading an
 // unsealed envelope), get 409 EnvelopeInInvalidStateProblemDetail, also for
 // operations whose spec lists no 409. Invalid requests get 400
-// BadRequestProblemDetail with validation_errors; with WithSpec, requests are
-// first validated against the OpenAPI document with kin-openapi.
+// BadRequestProblemDetail with validation_errors: every request is first
+// validated with kin-openapi against the spec compiled into this package
+// (OpenAPI returns it), or the one WithSpec gives; WithoutValidation turns
+// that off.
 //
 // Sign and Seal move an envelope as its signers and the service would, so a
 // whole flow can be driven end to end; after Sign it seals by itself (see

@@ -3,6 +3,8 @@ package nitrotest
 import (
 	"time"
 
+	"github.com/getkin/kin-openapi/openapi3"
+
 	"github.com/nitrokit/nitro/auth"
 )
 
@@ -27,8 +29,7 @@ type config struct {
 	tokenLifetime time.Duration
 	scopes        []string
 	pageSize      int
-	specPath      string
-	overlayPath   string
+	spec          *openapi3.T
 	noValidation  bool
 	sealedSize    int64
 	sealDelay     time.Duration
@@ -65,15 +66,12 @@ func WithRequiredScopes(scopes ...string) Option { return func(o *config) { o.sc
 // WithPageSize sets how many envelopes a listEnvelopes page holds (default 50).
 func WithPageSize(n int) Option { return func(o *config) { o.pageSize = max(n, 1) } }
 
-// WithSpec validates every request against the OpenAPI document at specPath,
-// with the overlay at overlayPath applied ("" for none), instead of the spec
-// compiled into this package, which a Server uses by default. It is for
-// trying a candidate spec; the document is parsed for each Server. NewServer
-// panics if the document cannot be loaded: a test with a broken fixture
-// should stop.
-func WithSpec(specPath, overlayPath string) Option {
-	return func(o *config) { o.specPath, o.overlayPath = specPath, overlayPath }
-}
+// WithSpec validates every request against doc instead of the spec
+// compiled into this package, which a Server uses by default: for trying a
+// candidate spec, loaded with kin-openapi (and any overlay applied) by the
+// caller. NewServer panics if doc cannot be routed: a test with a broken
+// fixture should stop.
+func WithSpec(doc *openapi3.T) Option { return func(o *config) { o.spec = doc } }
 
 // WithoutValidation turns off validating requests against the spec, which a
 // Server does by default (with kin-openapi's openapi3filter; invalid
@@ -87,8 +85,8 @@ func (c config) validator() *validator {
 		return nil
 	}
 	v, err := embeddedValidator()
-	if c.specPath != "" {
-		v, err = newValidator(c.specPath, c.overlayPath)
+	if c.spec != nil {
+		v, err = validatorFor(c.spec)
 	}
 	if err != nil {
 		// The embedded spec was validated when it was generated, so only a
