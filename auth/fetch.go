@@ -10,7 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/nitrokit/nitro/gen"
 	"github.com/nitrokit/nitro/internal/retry"
 )
 
@@ -76,10 +75,11 @@ func (s *Source) fetchOnce(ctx context.Context) (*entry, time.Duration, *Error) 
 // retryable unless the body names an RFC 6749 error retrying cannot fix.
 func (s *Source) statusError(status int, body []byte) *Error {
 	e := &Error{StatusCode: status}
-	var wire gen.OAuth2ErrorResponse
-	if json.Unmarshal(body, &wire) == nil {
-		e.Code, e.Description, e.URI = deref(wire.Error), s.scrub(deref(wire.ErrorDescription)), deref(wire.ErrorURI)
-	}
+	// Whatever of the RFC 6749 §5.2 fields decodes is used; a body that is
+	// not JSON (a proxy's page) leaves them empty.
+	var wire tokenAnswer
+	_ = json.Unmarshal(body, &wire)
+	e.Code, e.Description, e.URI = deref(wire.Error), s.scrub(deref(wire.ErrorDescription)), deref(wire.ErrorURI)
 	e.Retryable = (status == http.StatusRequestTimeout || status == http.StatusTooManyRequests || status >= 500) &&
 		!isPermanentCode(e.Code)
 	if e.Code == "" {
@@ -99,7 +99,7 @@ func (s *Source) entryFrom(body []byte, sent time.Time) (*entry, *Error) {
 			return nil, ae
 		}
 		// A body that is not JSON at all is likely a proxy's page: transient.
-		return nil, &Error{Retryable: !json.Valid(body), Err: err}
+		return nil, &Error{Retryable: errors.Is(err, errNotJSON), Err: err}
 	}
 	exp, err := expiry(p, sent, s.opts.defaultTTL)
 	if err != nil {

@@ -10,8 +10,6 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-
-	"github.com/nitrokit/nitro/gen"
 )
 
 // Flow is one way of asking a token endpoint for a client-credentials token:
@@ -34,8 +32,7 @@ type Flow interface {
 // {"clientID": …, "clientSecret": …} to tokenURL, exactly the URL the Nitro
 // Admin Portal shows (for example https://api.gonitro.dev/oauth/token).
 // The answer may be camelCase {accessToken, tokenType, expiresIn} or RFC 6749
-// {access_token, token_type, expires_in}. The wire types are gen's, so the
-// spec stays the one source of the format.
+// {access_token, token_type, expires_in}.
 func NitroJSON(tokenURL string) Flow { return nitroJSON{tokenURL: tokenURL} }
 
 type nitroJSON struct{ tokenURL string }
@@ -45,7 +42,7 @@ func (f nitroJSON) Scopes() []string    { return nil }
 func (f nitroJSON) acceptsParams() bool { return false }
 
 func (f nitroJSON) newRequest(ctx context.Context, creds Credentials, _ url.Values) (*http.Request, error) {
-	body, err := json.Marshal(gen.AuthTokenRequest{ClientID: creds.ClientID, ClientSecret: creds.ClientSecret})
+	body, err := json.Marshal(nitroTokenRequest{ClientID: creds.ClientID, ClientSecret: creds.ClientSecret})
 	if err != nil {
 		return nil, fmt.Errorf("auth: encode token request: %w", err)
 	}

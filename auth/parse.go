@@ -9,8 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/nitrokit/nitro/gen"
 )
 
 // maxLifetime bounds a token lifetime; anything longer is a broken answer.
@@ -24,38 +22,42 @@ type parsed struct {
 	expiresIn time.Duration
 }
 
+// errNotJSON marks a token answer that is not JSON at all: likely a proxy's
+// or captive portal's page, so worth another attempt. JSON of the wrong
+// kind (an array, null) is a broken endpoint and is not retried.
+var errNotJSON = errors.New("token response is not a JSON object")
+
 // parseTokenResponse decodes a 2xx token response in either shape seed 002
 // documents (camelCase AuthTokenResponse or RFC 6749 OAuth2TokenResponse),
-// through gen's wire types. expires_in may be a number or a numeric string.
+// in one pass into tokenAnswer. The RFC 6749 shape wins when access_token is
+// present. expires_in may be a number or a numeric string.
 func parseTokenResponse(body []byte) (parsed, error) {
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(body, &fields); err != nil || fields == nil {
-		return parsed{}, errors.New("token response is not a JSON object")
+	trimmed := bytes.TrimLeft(body, " \t\r\n")
+	if len(trimmed) == 0 || trimmed[0] != '{' {
+		if json.Valid(trimmed) {
+			return parsed{}, errors.New("token response is not a JSON object")
+		}
+		return parsed{}, errNotJSON
 	}
-	// Some servers answer 200 with an RFC 6749 error body.
-	var e gen.OAuth2ErrorResponse
-	if err := json.Unmarshal(body, &e); err == nil && e.Error != nil && *e.Error != "" {
-		return parsed{}, &Error{Code: *e.Error, Description: deref(e.ErrorDescription), URI: deref(e.ErrorURI)}
+	var a tokenAnswer
+	err := json.Unmarshal(body, &a)
+	var syntax *json.SyntaxError
+	if errors.As(err, &syntax) {
+		return parsed{}, errNotJSON
 	}
-	var p parsed
-	var expires *int64
-	union, err := unionOf(fields)
+	// Some servers answer 200 with an RFC 6749 error body. A field of the
+	// wrong type elsewhere does not hide it: Unmarshal fills what it can.
+	if code := deref(a.Error); code != "" {
+		return parsed{}, &Error{Code: code, Description: deref(a.ErrorDescription), URI: deref(a.ErrorURI)}
+	}
 	if err != nil {
-		return parsed{}, err
+		return parsed{}, fmt.Errorf("token response: %w", err)
 	}
-	if _, rfc := fields["access_token"]; rfc {
-		r, err := union.AsOAuth2TokenResponse()
-		if err != nil {
-			return parsed{}, fmt.Errorf("token response: %w", err)
-		}
-		p.accessToken, p.tokenType, expires = deref(r.AccessToken), deref(r.TokenType), r.ExpiresIn
-	} else {
-		r, err := union.AsAuthTokenResponse()
-		if err != nil {
-			return parsed{}, fmt.Errorf("token response: %w", err)
-		}
-		p.accessToken, p.tokenType, expires = deref(r.AccessToken), deref(r.TokenType), r.ExpiresIn
+	tok, typ, rawExp, expKey := a.AccessToken, a.TokenType, a.ExpiresIn, "expires_in"
+	if tok == nil {
+		tok, typ, rawExp, expKey = a.CamelAccessToken, a.CamelTokenType, a.CamelExpiresIn, "expiresIn"
 	}
+	p := parsed{accessToken: deref(tok), tokenType: deref(typ)}
 	if p.accessToken == "" {
 		return parsed{}, errors.New("token response has no access_token")
 	}
@@ -65,43 +67,38 @@ func parseTokenResponse(body []byte) (parsed, error) {
 	if !strings.EqualFold(p.tokenType, "bearer") {
 		return parsed{}, fmt.Errorf("token response has token_type %q; only bearer tokens are supported", p.tokenType)
 	}
-	if expires != nil {
-		if *expires < 0 || time.Duration(*expires) > maxLifetime/time.Second {
-			return parsed{}, fmt.Errorf("token response has expires_in %d, outside [0, %d] seconds", *expires, int64(maxLifetime/time.Second))
+	secs, ok, err := seconds(rawExp, expKey)
+	if err != nil {
+		return parsed{}, err
+	}
+	if ok {
+		if secs < 0 || time.Duration(secs) > maxLifetime/time.Second {
+			return parsed{}, fmt.Errorf("token response has expires_in %d, outside [0, %d] seconds", secs, int64(maxLifetime/time.Second))
 		}
-		p.expiresIn = time.Duration(*expires) * time.Second
+		p.expiresIn = time.Duration(secs) * time.Second
 	}
 	return p, nil
 }
 
-// unionOf re-encodes the response with a numeric-string expires_in turned
-// into a number, the one leniency the spec's types lack, and loads it into
-// gen's response union.
-func unionOf(fields map[string]json.RawMessage) (gen.GetTokenRfc6749200JSONResponseBody, error) {
-	var u gen.GetTokenRfc6749200JSONResponseBody
-	for _, k := range []string{"expires_in", "expiresIn"} {
-		v, ok := fields[k]
-		if !ok || len(v) == 0 || v[0] != '"' {
-			continue
-		}
+// seconds reads an expires_in value: a JSON integer or a string holding
+// one, the one leniency real providers need. Absent or null is not ok.
+func seconds(raw json.RawMessage, key string) (int64, bool, error) {
+	v := string(bytes.TrimSpace(raw))
+	if v == "" || v == "null" {
+		return 0, false, nil
+	}
+	if v[0] == '"' {
 		var s string
-		if err := json.Unmarshal(v, &s); err != nil {
-			return u, fmt.Errorf("token response: %s: %w", k, err)
+		if err := json.Unmarshal(raw, &s); err != nil {
+			return 0, false, fmt.Errorf("token response: %s: %w", key, err)
 		}
-		n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
-		if err != nil {
-			return u, fmt.Errorf("token response: %s is not a number of seconds", k)
-		}
-		fields[k] = json.RawMessage(strconv.FormatInt(n, 10))
+		v = strings.TrimSpace(s)
 	}
-	b, err := json.Marshal(fields)
+	n, err := strconv.ParseInt(v, 10, 64)
 	if err != nil {
-		return u, fmt.Errorf("token response: %w", err)
+		return 0, false, fmt.Errorf("token response: %s is not a number of seconds", key)
 	}
-	if err := u.UnmarshalJSON(b); err != nil {
-		return u, fmt.Errorf("token response: %w", err)
-	}
-	return u, nil
+	return n, true, nil
 }
 
 // expiry fixes when a token expires: sent plus expires_in; failing that, the
