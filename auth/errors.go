@@ -3,6 +3,7 @@ package auth
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -24,8 +25,10 @@ type Error struct {
 	StatusCode int
 	// Code is the RFC 6749 "error" value, such as "invalid_client".
 	Code string
-	// Description is the RFC 6749 "error_description", with any occurrence
-	// of the client secret removed.
+	// Description is the RFC 6749 "error_description". Code, Description,
+	// URI and Err's text are redacted by the Source's redactor: the client
+	// secret and its tokens read "[REDACTED]" however a hostile endpoint
+	// echoes them.
 	Description string
 	// URI is the RFC 6749 "error_uri".
 	URI string
@@ -57,6 +60,16 @@ func (e *Error) Error() string {
 		fmt.Fprintf(&b, ": %v", e.Err)
 	}
 	return b.String()
+}
+
+// Format prints Error for every verb (quoted for %q), so %+v and %#v show
+// the same redacted text and never a field-by-field dump of the cause.
+func (e *Error) Format(f fmt.State, verb rune) {
+	if verb == 'q' {
+		_, _ = f.Write([]byte(strconv.Quote(e.Error())))
+		return
+	}
+	_, _ = f.Write([]byte(e.Error()))
 }
 
 // Unwrap returns the cause.

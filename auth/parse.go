@@ -27,6 +27,11 @@ type parsed struct {
 // kind (an array, null) is a broken endpoint and is not retried.
 var errNotJSON = errors.New("token response is not a JSON object")
 
+// Format keeps the token out of every printed form, fuzz failures included.
+func (p parsed) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "auth.parsed{accessToken: %s, tokenType: %q, expiresIn: %v}", redactedIfSet(p.accessToken), p.tokenType, p.expiresIn)
+}
+
 // parseTokenResponse decodes a 2xx token response in either shape seed 002
 // documents (camelCase AuthTokenResponse or RFC 6749 OAuth2TokenResponse),
 // in one pass into tokenAnswer. The RFC 6749 shape wins when access_token is

@@ -19,7 +19,7 @@ func (s *Source) obtain(ctx context.Context, seen *entry) (*entry, error) {
 	}
 	e, err := s.viaStore(ctx, seen)
 	if errors.Is(err, errStore) {
-		s.opts.logger.Warn("auth: token store unavailable; fetching the token without it", "error", err)
+		s.log.Warn("auth: token store unavailable; fetching the token without it", "error", err)
 		return s.fetch(ctx)
 	}
 	return e, err
@@ -66,7 +66,7 @@ func (s *Source) fetchAndSave(ctx context.Context, seen *entry, release func(con
 		return nil, err
 	}
 	if err := s.saveStored(ctx, e); err != nil {
-		s.opts.logger.Warn("auth: could not save the token to the store", "error", err)
+		s.log.Warn("auth: could not save the token to the store", "error", err)
 	}
 	return e, nil
 }
@@ -87,7 +87,7 @@ func (s *Source) loadStored(ctx context.Context, seen *entry) (*entry, error) {
 	}
 	st, err := s.sealer.open(v, s.key)
 	if err != nil {
-		s.opts.logger.Info("auth: the stored token does not open (tampered with, or the secret changed); fetching a new one", "error", err)
+		s.log.Info("auth: the stored token does not open (tampered with, or the secret changed); fetching a new one", "error", err)
 		return nil, nil
 	}
 	e := s.newEntry(Token{AccessToken: st.AccessToken, TokenType: "Bearer", Expiry: st.Expiry}, st.Sent)

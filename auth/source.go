@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -50,6 +51,9 @@ type Source struct {
 	afterFunc func(time.Duration, func()) (stop func() bool)
 	sleep     func(context.Context, time.Duration) error
 
+	red *redactor    // knows the secret and recent tokens
+	log *slog.Logger // opts.logger behind red: no line leaks either
+
 	key    string  // the token's name in the store
 	sealer *sealer // nil without a store
 
@@ -70,6 +74,11 @@ type entry struct {
 	timers   []func() bool
 	failures int  // failed early refreshes
 	retired  bool // replaced, dropped or closed: schedule nothing more
+}
+
+// Format keeps the token and header out of every printed form.
+func (e *entry) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "auth.entry{%s}", e.tok)
 }
 
 // schedule runs f after d unless e is retired.
@@ -129,6 +138,8 @@ func NewSource(flow Flow, creds Credentials, opts ...Option) (*Source, error) {
 		return nil, fmt.Errorf("%w: token URL %s", err, u.Redacted())
 	}
 	s := &Source{flow: flow, creds: creds, opts: o, now: time.Now, afterFunc: afterFunc, sleep: retry.Sleep}
+	s.red = newRedactor(creds)
+	s.log = slog.New(redactHandler{next: o.logger.Handler(), r: s.red})
 	s.client = sameHostRedirects(o.client, o.insecure)
 	if o.store != nil {
 		s.key = storeKey(flow, creds.ClientID)
@@ -166,17 +177,17 @@ func (s *Source) wait(ctx context.Context) (*entry, error) {
 	}
 	s.waits.Add(1)
 	if f := s.failure.Load(); f != nil && s.now().Before(f.until) {
-		return nil, f.err
+		return nil, s.red.redactErr(f.err)
 	}
 	ch := s.group.DoChan(flightKey, s.fetchFunc(ctx, nil))
 	select {
 	case r := <-ch:
 		if r.Err != nil {
-			return nil, r.Err
+			return nil, s.red.redactErr(r.Err)
 		}
 		return r.Val.(*entry), nil
 	case <-ctx.Done():
-		return nil, fmt.Errorf("auth: waiting for a token: %w", context.Cause(ctx))
+		return nil, s.red.redactErr(fmt.Errorf("auth: waiting for a token: %w", context.Cause(ctx)))
 	case <-s.life.Done():
 		return nil, ErrClosed
 	}
@@ -226,7 +237,7 @@ func (s *Source) refresh(e *entry) {
 	if left := e.tok.Expiry.Sub(s.now()); d < left {
 		e.schedule(s.afterFunc, d, func() { s.refreshAhead(e) })
 	}
-	s.opts.logger.Warn("auth: early token refresh failed; the current token stays in use until it expires",
+	s.log.Warn("auth: early token refresh failed; the current token stays in use until it expires",
 		"expiry", e.tok.Expiry, "retry_in", d, "failures", n, "error", r.Err)
 }
 
@@ -313,10 +324,30 @@ func (s *Source) goBackground(f func()) bool {
 	return true
 }
 
-// String describes the Source without its secret or token.
+// String describes the Source without its secret or token (even one a
+// careless token URL would carry).
 func (s *Source) String() string {
-	return fmt.Sprintf("auth.Source{TokenURL: %q, ClientID: %q}", s.flow.TokenURL(), s.creds.ClientID)
+	return s.red.redact(fmt.Sprintf("auth.Source{TokenURL: %q, ClientID: %q}", s.flow.TokenURL(), s.creds.ClientID))
 }
+
+// GoString is String: %#v must not reach the fields either.
+func (s *Source) GoString() string { return s.String() }
+
+// MarshalJSON encodes what String shows: the token URL and client id.
+func (s *Source) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		TokenURL string `json:"token_url"`
+		ClientID string `json:"client_id"`
+	}{s.red.redact(s.flow.TokenURL()), s.creds.ClientID})
+}
+
+// Redact returns text with the client secret (raw, URL-, JSON- and Basic-
+// encoded) and every token this Source has held replaced by "[REDACTED]".
+// It remembers the current token and the few before it (bounded memory), and
+// ignores tokens shorter than 4 bytes. Use it on text the Source did not
+// produce but that may echo its secrets, such as an API error body that
+// repeats the Authorization header. Safe for concurrent use; lock-free.
+func (s *Source) Redact(text string) string { return s.red.redact(text) }
 
 // Format prints String for every verb, so %+v and %#v cannot reach the
 // cached token through the struct's fields.
