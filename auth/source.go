@@ -242,8 +242,8 @@ func (s *Source) refresh(e *entry) {
 }
 
 // fetchFunc returns the shared fetch. It runs once per flight, detached from
-// the callers' contexts (keeping their values) under the fetch timeout, and
-// ends early on Close.
+// the callers' contexts (keeping their values but not their HTTP traces; see
+// detached) under the fetch timeout, and ends early on Close.
 func (s *Source) fetchFunc(ctx context.Context, seen *entry) func() (any, error) {
 	return func() (any, error) {
 		if !s.enter() {
@@ -255,7 +255,7 @@ func (s *Source) fetchFunc(ctx context.Context, seen *entry) func() (any, error)
 		if cur := s.cur.Load(); cur != nil && cur != seen && cur.tok.Valid(s.now()) {
 			return cur, nil
 		}
-		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.opts.fetchTimeout)
+		ctx, cancel := context.WithTimeout(detached{ctx}, s.opts.fetchTimeout)
 		defer cancel()
 		defer context.AfterFunc(s.life, cancel)()
 		e, err := s.obtain(ctx, seen)
