@@ -21,12 +21,16 @@ import (
 // concurrent use and is meant to live as long as the program: create one per
 // client pair and token endpoint, and Close it when done.
 //
-// Reading the cached token is lock-free and reads no clock: one atomic load of
-// an entry holding the precomputed "Bearer <token>" header. Timers, not
-// callers, move an entry through its life: at its refresh time one background
+// Reading the cached token is lock-free and, while the token is young, reads
+// no clock: atomic loads of an entry holding the precomputed "Bearer <token>"
+// header. Timers, not callers, move an entry through its life: at its refresh time one background
 // refresh starts while every caller keeps the still-valid token; a failed
 // early refresh is retried with jittered backoff until the token expires; at
-// expiry the entry is dropped. Only a missing or expired token makes callers
+// expiry the entry is dropped. Once the refresh time has come, every read
+// also checks the expiry against the clock, so a late expiry timer never lets
+// an expired token out. (The one remaining trust in timers: the refresh
+// timer must fire before expiry, which it does unless it is late by the
+// whole refresh window, at least WithRefreshWindow's min.) Only a missing or expired token makes callers
 // wait, and at most one token request is in flight per Source however many
 // wait for it. That request runs detached from their contexts under its own
 // timeout, so a caller that gives up ends only its own wait.
@@ -69,6 +73,10 @@ type entry struct {
 	refreshAt time.Time
 
 	trying atomic.Bool // a refresh of this entry is running
+	// due is set by the refresh timer: from then on, get reads the clock on
+	// every call and never hands e out past its expiry, however late the
+	// expiry timer runs. Before it, e is young and get reads no clock.
+	due atomic.Bool
 
 	mu       sync.Mutex // guards the fields below
 	timers   []func() bool
@@ -161,10 +169,16 @@ func (s *Source) Token(ctx context.Context) (Token, error) {
 	return e.tok, nil
 }
 
-// get is the hot path: one atomic load while a token is cached.
+// get is the hot path: two atomic loads while a token is young; once its
+// refresh window has begun, a clock read too, so that an expired token is
+// never handed out even if the expiry timer fires late: it is dropped and
+// treated as missing.
 func (s *Source) get(ctx context.Context) (*entry, error) {
 	if e := s.cur.Load(); e != nil {
-		return e, nil
+		if !e.due.Load() || s.now().Before(e.tok.Expiry) {
+			return e, nil
+		}
+		s.drop(e)
 	}
 	return s.wait(ctx)
 }
@@ -211,8 +225,10 @@ func (s *Source) drop(e *entry) {
 	}
 }
 
-// refreshAhead starts one background refresh of e unless one is running.
+// refreshAhead marks e due and starts one background refresh of e unless
+// one is running.
 func (s *Source) refreshAhead(e *entry) {
+	e.due.Store(true)
 	if !e.trying.CompareAndSwap(false, true) {
 		return
 	}
