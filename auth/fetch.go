@@ -24,7 +24,7 @@ func (s *Source) fetch(ctx context.Context) (*entry, error) {
 			s.log.Debug("auth: token fetched", "token", e.tok, "attempts", attempt)
 			return e, nil
 		}
-		err.Attempts = attempt
+		err.Attempts, err.RetryAfter = attempt, retryAfter
 		s.clean(err)
 		if !err.Retryable || attempt >= s.opts.maxAttempts || ctx.Err() != nil {
 			return nil, err
@@ -99,6 +99,9 @@ func (s *Source) entryFrom(body []byte, sent time.Time) (*entry, *Error) {
 		}
 		// A body that is not JSON at all is likely a proxy's page: transient.
 		return nil, &Error{Retryable: errors.Is(err, errNotJSON), Err: err}
+	}
+	if err := checkHeaderValue(p.accessToken); err != nil {
+		return nil, &Error{Err: err}
 	}
 	exp, err := expiry(p, sent, s.opts.defaultTTL)
 	if err != nil {

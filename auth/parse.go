@@ -106,6 +106,24 @@ func seconds(raw json.RawMessage, key string) (int64, bool, error) {
 	return n, true, nil
 }
 
+// checkHeaderValue fails, wrapping ErrInvalidToken, if tok cannot follow
+// "Bearer " in an Authorization header: RFC 9110 field values exclude
+// control characters (tab aside, which no token syntax allows either, so it
+// is refused too), and a token with leading or trailing whitespace would not
+// arrive intact. The message names the position only:
+// the token must not appear in an error.
+func checkHeaderValue(tok string) error {
+	for i := 0; i < len(tok); i++ {
+		if b := tok[i]; b < 0x20 || b == 0x7f {
+			return fmt.Errorf("%w: control character 0x%02x at byte %d", ErrInvalidToken, b, i)
+		}
+	}
+	if strings.TrimSpace(tok) != tok {
+		return fmt.Errorf("%w: leading or trailing whitespace", ErrInvalidToken)
+	}
+	return nil
+}
+
 // expiry fixes when a token expires: sent plus expires_in; failing that, the
 // JWT exp claim (read for timing only, never trusted for anything else);
 // failing that, sent plus the default TTL.

@@ -90,6 +90,9 @@ func (s *Source) loadStored(ctx context.Context, seen *entry) (*entry, error) {
 		s.log.Info("auth: the stored token does not open (tampered with, or the secret changed); fetching a new one", "error", err)
 		return nil, nil
 	}
+	if err := checkHeaderValue(st.AccessToken); err != nil {
+		return nil, nil // sealed by us, so never; but never serve it either
+	}
 	e := s.newEntry(Token{AccessToken: st.AccessToken, TokenType: "Bearer", Expiry: st.Expiry}, st.Sent)
 	if (seen != nil && seen.tok.AccessToken == st.AccessToken) || !s.now().Before(e.refreshAt) {
 		return nil, nil
