@@ -16,8 +16,10 @@ import (
 const maxResponseBytes = 1 << 20
 
 // fetch asks the token endpoint for a token, retrying transient failures
-// within the retry budget and the fetch timeout.
+// within the retry budget (one attempt under SingleAttempt) and the fetch
+// timeout.
 func (s *Source) fetch(ctx context.Context) (*entry, error) {
+	budget := s.attemptsFor(ctx)
 	for attempt := 1; ; attempt++ {
 		e, retryAfter, err := s.fetchOnce(ctx)
 		if err == nil {
@@ -26,7 +28,7 @@ func (s *Source) fetch(ctx context.Context) (*entry, error) {
 		}
 		err.Attempts, err.RetryAfter = attempt, retryAfter
 		s.clean(err)
-		if !err.Retryable || attempt >= s.opts.maxAttempts || ctx.Err() != nil {
+		if !err.Retryable || attempt >= budget || ctx.Err() != nil {
 			return nil, err
 		}
 		d := s.opts.backoff.Delay(attempt, retryAfter)
