@@ -78,7 +78,10 @@ func TestStoreOperations(t *testing.T) {
 
 func newSource(t *testing.T, fake *nitrotest.Server, st auth.Store, secret string, logs *testlog.Buffer) *auth.Source {
 	t.Helper()
-	opts := []auth.Option{auth.WithLeaseTTL(time.Second)}
+	// The store timeout is real (the Source enforces it whatever go-redis
+	// does), and these tests are about sharing, not about slow stores: give
+	// calls room under load rather than let a slow one fall back locally.
+	opts := []auth.Option{auth.WithLeaseTTL(time.Second), auth.WithStoreTimeout(5 * time.Second)}
 	if st != nil {
 		opts = append(opts, auth.WithStore(st))
 	}
