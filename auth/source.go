@@ -23,17 +23,18 @@ import (
 //
 // Reading the cached token is lock-free and, while the token is young, reads
 // no clock: atomic loads of an entry holding the precomputed "Bearer <token>"
-// header. Timers, not callers, move an entry through its life: at its refresh time one background
-// refresh starts while every caller keeps the still-valid token; a failed
-// early refresh is retried with jittered backoff until the token expires; at
-// expiry the entry is dropped. Once the refresh time has come, every read
-// also checks the expiry against the clock, so a late expiry timer never lets
-// an expired token out. (The one remaining trust in timers: the refresh
-// timer must fire before expiry, which it does unless it is late by the
-// whole refresh window, at least WithRefreshWindow's min.) Only a missing or expired token makes callers
-// wait, and at most one token request is in flight per Source however many
-// wait for it. That request runs detached from their contexts under its own
-// timeout, so a caller that gives up ends only its own wait.
+// header. Timers, not callers, move an entry through its life: at its
+// refresh time one background refresh starts while every caller keeps the
+// still-valid token; a failed early refresh is retried with jittered backoff
+// until the token expires; at expiry the entry is dropped. From the refresh
+// time on, every read also checks the expiry against the clock, so a late
+// expiry timer never lets an expired token out. (The one remaining trust in
+// timers: the refresh timer must fire before expiry, which it does unless it
+// is late by the whole refresh window, at least WithRefreshWindow's min.)
+// Only a missing or expired token makes callers wait, and at most one token
+// request is in flight per Source however many wait for it. That request
+// runs detached from their contexts under its own timeout, so a caller that
+// gives up ends only its own wait.
 type Source struct {
 	flow   Flow
 	creds  Credentials
