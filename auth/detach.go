@@ -24,6 +24,12 @@ import (
 // parent's hooks, so they would still fire.
 type detached struct{ parent context.Context }
 
+// detach returns ctx's values without its cancellation or tracing. The
+// parent is first passed through context.WithoutCancel, whose Value also
+// hides the context package's own cancellation lookups, so nothing derived
+// from the result can find the caller's cancellation either.
+func detach(ctx context.Context) context.Context { return detached{context.WithoutCancel(ctx)} }
+
 func (detached) Deadline() (time.Time, bool) { return time.Time{}, false }
 func (detached) Done() <-chan struct{}       { return nil }
 func (detached) Err() error                  { return nil }

@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/http/httptrace"
 	"strings"
@@ -91,7 +92,25 @@ func TestEmptyTraceDoesNotHideTheParent(t *testing.T) {
 	if !fired {
 		t.Error("an empty trace hid its parent's hooks; detached could use one instead")
 	}
-	if tr := httptrace.ContextClientTrace(detached{parent}); tr != nil {
+	if tr := httptrace.ContextClientTrace(detach(parent)); tr != nil {
 		t.Errorf("detached passes the caller's trace: %v", tr)
 	}
 }
+
+// TestDetachKeepsNoCancellation: a context derived from a detached one
+// outlives the caller's, and context.Cause cannot reach the caller's cause.
+func TestDetachKeepsNoCancellation(t *testing.T) {
+	caller, cancel := context.WithCancelCause(context.WithValue(context.Background(), ctxKey("k"), "v"))
+	d := detach(caller)
+	child, stop := context.WithCancel(context.WithValue(d, ctxKey("other"), 1))
+	defer stop()
+	cancel(errTestCause)
+	if child.Err() != nil || context.Cause(child) != nil || d.Done() != nil {
+		t.Errorf("the caller's cancellation reached the detached context: %v, %v", child.Err(), context.Cause(child))
+	}
+	if child.Value(ctxKey("k")) != "v" {
+		t.Error("the caller's value did not pass")
+	}
+}
+
+var errTestCause = errors.New("caller gave up")

@@ -272,7 +272,7 @@ func (s *Source) fetchFunc(ctx context.Context, seen *entry) func() (any, error)
 		if cur := s.cur.Load(); cur != nil && cur != seen && cur.tok.Valid(s.now()) {
 			return cur, nil
 		}
-		ctx, cancel := context.WithTimeout(detached{ctx}, s.opts.fetchTimeout)
+		ctx, cancel := context.WithTimeout(detach(ctx), s.opts.fetchTimeout)
 		defer cancel()
 		defer context.AfterFunc(s.life, cancel)()
 		e, err := s.obtain(ctx, seen)
