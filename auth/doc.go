@@ -16,7 +16,16 @@
 // attempt, with one replay after a 401), with RequestEditor (for the
 // generated gen client), or through TokenSource (for golang.org/x/oauth2).
 //
-// Secrets stay secret: Credentials and Token redact themselves in every
-// printed form, and no error or log line of this package contains the
-// client secret or a token.
+// Secrets stay secret: every type holding the secret or a token redacts
+// itself in every printed form and in JSON, and each Source has one redactor
+// that knows its secret and recent tokens, through which every error and log
+// line passes. Source.Redact offers the same to callers, for API answers
+// that echo a token.
+//
+// Failures are classified for the caller's retry loop: IsRetryable is false
+// for what no retry can fix (bad credentials, ErrInsecureURL, ErrClosed, a
+// malformed answer or ErrInvalidToken), and a loop that owns the retry
+// budget passes SingleAttempt contexts so that a token fetch it causes makes
+// one request rather than retrying inside. Token fetches keep the caller's
+// context values but never fire its net/http/httptrace hooks.
 package auth

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/nitrokit/nitro/internal/retry"
@@ -17,23 +16,26 @@ import (
 const maxResponseBytes = 1 << 20
 
 // fetch asks the token endpoint for a token, retrying transient failures
-// within the retry budget and the fetch timeout.
+// within the retry budget (one attempt under SingleAttempt) and the fetch
+// timeout.
 func (s *Source) fetch(ctx context.Context) (*entry, error) {
+	budget := s.attemptsFor(ctx)
 	for attempt := 1; ; attempt++ {
 		e, retryAfter, err := s.fetchOnce(ctx)
 		if err == nil {
-			s.opts.logger.Debug("auth: token fetched", "token", e.tok, "attempts", attempt)
+			s.log.Debug("auth: token fetched", "token", e.tok, "attempts", attempt)
 			return e, nil
 		}
-		err.Attempts = attempt
-		if !err.Retryable || attempt >= s.opts.maxAttempts || ctx.Err() != nil {
+		err.Attempts, err.RetryAfter = attempt, retryAfter
+		s.clean(err)
+		if !err.Retryable || attempt >= budget || ctx.Err() != nil {
 			return nil, err
 		}
 		d := s.opts.backoff.Delay(attempt, retryAfter)
 		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < d {
 			return nil, err // no time left to wait for another attempt
 		}
-		s.opts.logger.Warn("auth: token request failed; retrying", "attempt", attempt, "retry_in", d, "error", err)
+		s.log.Warn("auth: token request failed; retrying", "attempt", attempt, "retry_in", d, "error", err)
 		if serr := s.sleep(ctx, d); serr != nil {
 			return nil, err
 		}
@@ -79,7 +81,7 @@ func (s *Source) statusError(status int, body []byte) *Error {
 	// not JSON (a proxy's page) leaves them empty.
 	var wire tokenAnswer
 	_ = json.Unmarshal(body, &wire)
-	e.Code, e.Description, e.URI = deref(wire.Error), s.scrub(deref(wire.ErrorDescription)), deref(wire.ErrorURI)
+	e.Code, e.Description, e.URI = deref(wire.Error), deref(wire.ErrorDescription), deref(wire.ErrorURI)
 	e.Retryable = (status == http.StatusRequestTimeout || status == http.StatusTooManyRequests || status >= 500) &&
 		!isPermanentCode(e.Code)
 	if e.Code == "" {
@@ -94,12 +96,14 @@ func (s *Source) entryFrom(body []byte, sent time.Time) (*entry, *Error) {
 	if err != nil {
 		var ae *Error
 		if errors.As(err, &ae) { // a 200 carrying an RFC 6749 error
-			ae.Description = s.scrub(ae.Description)
 			ae.Retryable = false
 			return nil, ae
 		}
 		// A body that is not JSON at all is likely a proxy's page: transient.
 		return nil, &Error{Retryable: errors.Is(err, errNotJSON), Err: err}
+	}
+	if err := checkHeaderValue(p.accessToken); err != nil {
+		return nil, &Error{Err: err}
 	}
 	exp, err := expiry(p, sent, s.opts.defaultTTL)
 	if err != nil {
@@ -114,10 +118,14 @@ func (s *Source) newEntry(tok Token, sent time.Time) *entry {
 	life := tok.Expiry.Sub(sent)
 	window := max(time.Duration(float64(life)*s.opts.fraction), s.opts.minWindow)
 	window = min(window, life/2)
+	s.red.add(tok.AccessToken)
 	return &entry{tok: tok, header: "Bearer " + tok.AccessToken, sent: sent, refreshAt: tok.Expiry.Add(-window)}
 }
 
-// scrub removes the client secret from text a server sent back.
-func (s *Source) scrub(text string) string {
-	return strings.ReplaceAll(text, s.creds.ClientSecret, redacted)
+// clean redacts everything in e that a token endpoint could have echoed or
+// a cause could carry: the code, description and URI, and the cause's text.
+// Every *Error leaves fetch through it.
+func (s *Source) clean(e *Error) {
+	e.Code, e.Description, e.URI = s.red.redact(e.Code), s.red.redact(e.Description), s.red.redact(e.URI)
+	e.Err = s.red.redactErr(e.Err)
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -42,7 +41,7 @@ func (f nitroJSON) Scopes() []string    { return nil }
 func (f nitroJSON) acceptsParams() bool { return false }
 
 func (f nitroJSON) newRequest(ctx context.Context, creds Credentials, _ url.Values) (*http.Request, error) {
-	body, err := json.Marshal(nitroTokenRequest{ClientID: creds.ClientID, ClientSecret: creds.ClientSecret})
+	body, err := nitroBody(creds)
 	if err != nil {
 		return nil, fmt.Errorf("auth: encode token request: %w", err)
 	}

@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"fmt"
 
 	"golang.org/x/oauth2"
 )
@@ -13,6 +14,11 @@ import (
 func (s *Source) TokenSource() oauth2.TokenSource { return tokenSource{s} }
 
 type tokenSource struct{ s *Source }
+
+// Format prints the Source's safe description for every verb.
+func (t tokenSource) Format(f fmt.State, _ rune) {
+	_, _ = f.Write([]byte("auth.TokenSource{" + t.s.String() + "}"))
+}
 
 // Token returns the cached token, fetching one if needed; oauth2's interface
 // has no context, so the wait is bounded by the fetch timeout only.

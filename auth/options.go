@@ -87,7 +87,9 @@ func WithFetchTimeout(d time.Duration) Option {
 }
 
 // WithRetryBudget sets how many requests one fetch may make to the token
-// endpoint, first attempt included (default 4). 1 disables retries.
+// endpoint, first attempt included (default 4). 1 disables retries. A fetch
+// started under a SingleAttempt context makes one request whatever this
+// says; background refreshes always use it.
 func WithRetryBudget(attempts int) Option {
 	return func(o *options) error {
 		if attempts < 1 || attempts > 100 {

@@ -27,6 +27,11 @@ type parsed struct {
 // kind (an array, null) is a broken endpoint and is not retried.
 var errNotJSON = errors.New("token response is not a JSON object")
 
+// Format keeps the token out of every printed form, fuzz failures included.
+func (p parsed) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "auth.parsed{accessToken: %s, tokenType: %q, expiresIn: %v}", redactedIfSet(p.accessToken), p.tokenType, p.expiresIn)
+}
+
 // parseTokenResponse decodes a 2xx token response in either shape seed 002
 // documents (camelCase AuthTokenResponse or RFC 6749 OAuth2TokenResponse),
 // in one pass into tokenAnswer. The RFC 6749 shape wins when access_token is
@@ -99,6 +104,24 @@ func seconds(raw json.RawMessage, key string) (int64, bool, error) {
 		return 0, false, fmt.Errorf("token response: %s is not a number of seconds", key)
 	}
 	return n, true, nil
+}
+
+// checkHeaderValue fails, wrapping ErrInvalidToken, if tok cannot follow
+// "Bearer " in an Authorization header: RFC 9110 field values exclude
+// control characters (tab aside, which no token syntax allows either, so it
+// is refused too), and a token with leading or trailing whitespace would not
+// arrive intact. The message names the position only:
+// the token must not appear in an error.
+func checkHeaderValue(tok string) error {
+	for i := 0; i < len(tok); i++ {
+		if b := tok[i]; b < 0x20 || b == 0x7f {
+			return fmt.Errorf("%w: control character 0x%02x at byte %d", ErrInvalidToken, b, i)
+		}
+	}
+	if strings.TrimSpace(tok) != tok {
+		return fmt.Errorf("%w: leading or trailing whitespace", ErrInvalidToken)
+	}
+	return nil
 }
 
 // expiry fixes when a token expires: sent plus expires_in; failing that, the

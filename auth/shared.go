@@ -17,12 +17,23 @@ func (s *Source) obtain(ctx context.Context, seen *entry) (*entry, error) {
 	if s.opts.store == nil {
 		return s.fetch(ctx)
 	}
-	e, err := s.viaStore(ctx, seen)
+	st := &storeRun{s: s}
+	e, err := st.viaStore(ctx, seen)
 	if errors.Is(err, errStore) {
-		s.opts.logger.Warn("auth: token store unavailable; fetching the token without it", "error", err)
+		s.log.Warn("auth: token store unavailable; fetching the token without it", "error", err)
 		return s.fetch(ctx)
 	}
 	return e, err
+}
+
+// storeRun is one flight's use of the store. Its first failed or timed-out
+// call marks the store down for the rest of the flight: every later call
+// (the save, the lease release) fails at once rather than wait out another
+// timeout. So a hung store costs a flight one store timeout before it
+// fetches on its own (a lease whose release is skipped lapses by itself).
+type storeRun struct {
+	s    *Source
+	down error
 }
 
 // viaStore is the distributed singleflight: use a stored token if there is
@@ -30,19 +41,20 @@ func (s *Source) obtain(ctx context.Context, seen *entry) (*entry, error) {
 // the lease holder to save one, polling, and take over the lease if its
 // holder dies. Waiting lasts at most half the fetch timeout, then this
 // process fetches on its own, so nothing waits forever.
-func (s *Source) viaStore(ctx context.Context, seen *entry) (*entry, error) {
+func (st *storeRun) viaStore(ctx context.Context, seen *entry) (*entry, error) {
+	s := st.s
 	wait, cancel := context.WithTimeout(ctx, s.opts.fetchTimeout/2)
 	defer cancel()
 	for {
-		if e, err := s.loadStored(ctx, seen); e != nil || err != nil {
+		if e, err := st.loadStored(ctx, seen); e != nil || err != nil {
 			return e, err
 		}
-		release, got, err := s.lease(ctx)
+		release, got, err := st.lease(ctx)
 		if err != nil {
 			return nil, err
 		}
 		if got {
-			return s.fetchAndSave(ctx, seen, release)
+			return st.fetchAndSave(ctx, seen, release)
 		}
 		d := s.opts.pollEvery/2 + rand.N(s.opts.pollEvery)
 		if err := s.sleep(wait, d); err != nil {
@@ -56,17 +68,17 @@ func (s *Source) viaStore(ctx context.Context, seen *entry) (*entry, error) {
 
 // fetchAndSave fetches as the lease holder, saves the token, and gives the
 // lease back. A token saved since this process last looked is used instead.
-func (s *Source) fetchAndSave(ctx context.Context, seen *entry, release func(context.Context) error) (*entry, error) {
-	defer s.storeCall(ctx, func(ctx context.Context) error { return release(ctx) })
-	if e, err := s.loadStored(ctx, seen); e != nil || err != nil {
+func (st *storeRun) fetchAndSave(ctx context.Context, seen *entry, release func(context.Context) error) (*entry, error) {
+	defer st.call(ctx, func(ctx context.Context) error { return release(ctx) })
+	if e, err := st.loadStored(ctx, seen); e != nil || err != nil {
 		return e, err
 	}
-	e, err := s.fetch(ctx)
+	e, err := st.s.fetch(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.saveStored(ctx, e); err != nil {
-		s.opts.logger.Warn("auth: could not save the token to the store", "error", err)
+	if err := st.saveStored(ctx, e); err != nil {
+		st.s.log.Warn("auth: could not save the token to the store", "error", err)
 	}
 	return e, nil
 }
@@ -75,23 +87,27 @@ func (s *Source) fetchAndSave(ctx context.Context, seen *entry, release func(con
 // that does not, after tampering or a secret rotation, is a miss and will
 // be overwritten), it is not the token being replaced, and its refresh time
 // has not come.
-func (s *Source) loadStored(ctx context.Context, seen *entry) (*entry, error) {
+func (st *storeRun) loadStored(ctx context.Context, seen *entry) (*entry, error) {
+	s := st.s
 	var v []byte
 	var ok bool
-	err := s.storeCall(ctx, func(ctx context.Context) (err error) {
+	err := st.call(ctx, func(ctx context.Context) (err error) {
 		v, ok, err = s.opts.store.Load(ctx, s.key)
 		return err
 	})
 	if err != nil || !ok {
 		return nil, err
 	}
-	st, err := s.sealer.open(v, s.key)
+	tok, err := s.sealer.open(v, s.key)
 	if err != nil {
-		s.opts.logger.Info("auth: the stored token does not open (tampered with, or the secret changed); fetching a new one", "error", err)
+		s.log.Info("auth: the stored token does not open (tampered with, or the secret changed); fetching a new one", "error", err)
 		return nil, nil
 	}
-	e := s.newEntry(Token{AccessToken: st.AccessToken, TokenType: "Bearer", Expiry: st.Expiry}, st.Sent)
-	if (seen != nil && seen.tok.AccessToken == st.AccessToken) || !s.now().Before(e.refreshAt) {
+	if err := checkHeaderValue(tok.AccessToken); err != nil {
+		return nil, nil // sealed by us, so never; but never serve it either
+	}
+	e := s.newEntry(Token{AccessToken: tok.AccessToken, TokenType: "Bearer", Expiry: tok.Expiry}, tok.Sent)
+	if (seen != nil && seen.tok.AccessToken == tok.AccessToken) || !s.now().Before(e.refreshAt) {
 		return nil, nil
 	}
 	return e, nil
@@ -99,7 +115,8 @@ func (s *Source) loadStored(ctx context.Context, seen *entry) (*entry, error) {
 
 // saveStored saves e until its refresh time, so that the store never hands
 // out a token that is due for refresh.
-func (s *Source) saveStored(ctx context.Context, e *entry) error {
+func (st *storeRun) saveStored(ctx context.Context, e *entry) error {
+	s := st.s
 	ttl := e.refreshAt.Sub(s.now())
 	if ttl <= 0 {
 		return nil
@@ -108,24 +125,65 @@ func (s *Source) saveStored(ctx context.Context, e *entry) error {
 	if err != nil {
 		return err
 	}
-	return s.storeCall(ctx, func(ctx context.Context) error { return s.opts.store.Save(ctx, s.key, v, ttl) })
+	return st.call(ctx, func(ctx context.Context) error { return s.opts.store.Save(ctx, s.key, v, ttl) })
 }
 
-func (s *Source) lease(ctx context.Context) (release func(context.Context) error, got bool, err error) {
-	err = s.storeCall(ctx, func(ctx context.Context) (err error) {
+// lease takes the refresh lease if it is free. Like loadStored, it reads
+// what the call wrote only after a nil error: a call abandoned on timeout
+// may still be writing.
+func (st *storeRun) lease(ctx context.Context) (release func(context.Context) error, got bool, err error) {
+	s := st.s
+	err = st.call(ctx, func(ctx context.Context) (err error) {
 		release, got, err = s.opts.store.Lease(ctx, s.key, s.opts.leaseTTL)
 		return err
 	})
-	return release, got, err
+	if err != nil {
+		return nil, false, err
+	}
+	return release, got, nil
 }
 
-// storeCall runs one store call under the store timeout; any failure is
-// errStore.
-func (s *Source) storeCall(ctx context.Context, f func(context.Context) error) error {
+// call runs one store call under the store timeout; any failure is errStore.
+//
+// The call runs in its own goroutine and the caller stops waiting when the
+// timeout passes, whether or not the Store honours its context: go-redis,
+// for one, ignores context deadlines on reads and writes unless the client
+// has ContextTimeoutEnabled, and would otherwise hold the caller for its own
+// ReadTimeout, retries and DialTimeout (seconds) on a hung server. A call
+// left running is cancelled, counted in the Source's WaitGroup so that Close
+// waits for it (it never outlives the Source; a hung store can make Close
+// wait out the store client's own timeouts), and its results are dropped.
+func (st *storeRun) call(ctx context.Context, f func(context.Context) error) error {
+	if st.down != nil {
+		return st.down
+	}
+	s := st.s
+	if !s.enter() {
+		st.down = fmt.Errorf("%w: %w", errStore, ErrClosed)
+		return st.down
+	}
+	// Cancelled only once this caller is done waiting, so a call that
+	// succeeds is never mistaken for one that timed out.
 	ctx, cancel := context.WithTimeout(ctx, s.opts.storeTimeout)
 	defer cancel()
-	if err := f(ctx); err != nil {
-		return fmt.Errorf("%w: %w", errStore, err)
+	done := make(chan error, 1) // buffered: an abandoned call must not block
+	go func() {
+		defer s.wg.Done()
+		done <- f(ctx)
+	}()
+	var err error
+	select {
+	case err = <-done:
+	case <-ctx.Done():
+		select {
+		case err = <-done: // it finished just in time
+		default:
+			err = context.Cause(ctx)
+		}
+	}
+	if err != nil {
+		st.down = fmt.Errorf("%w: %w", errStore, err)
+		return st.down
 	}
 	return nil
 }

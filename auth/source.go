@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -20,15 +21,20 @@ import (
 // concurrent use and is meant to live as long as the program: create one per
 // client pair and token endpoint, and Close it when done.
 //
-// Reading the cached token is lock-free and reads no clock: one atomic load of
-// an entry holding the precomputed "Bearer <token>" header. Timers, not
-// callers, move an entry through its life: at its refresh time one background
-// refresh starts while every caller keeps the still-valid token; a failed
-// early refresh is retried with jittered backoff until the token expires; at
-// expiry the entry is dropped. Only a missing or expired token makes callers
-// wait, and at most one token request is in flight per Source however many
-// wait for it. That request runs detached from their contexts under its own
-// timeout, so a caller that gives up ends only its own wait.
+// Reading the cached token is lock-free and, while the token is young, reads
+// no clock: atomic loads of an entry holding the precomputed "Bearer <token>"
+// header. Timers, not callers, move an entry through its life: at its
+// refresh time one background refresh starts while every caller keeps the
+// still-valid token; a failed early refresh is retried with jittered backoff
+// until the token expires; at expiry the entry is dropped. From the refresh
+// time on, every read also checks the expiry against the clock, so a late
+// expiry timer never lets an expired token out. (The one remaining trust in
+// timers: the refresh timer must fire before expiry, which it does unless it
+// is late by the whole refresh window, at least WithRefreshWindow's min.)
+// Only a missing or expired token makes callers wait, and at most one token
+// request is in flight per Source however many wait for it. That request
+// runs detached from their contexts under its own timeout, so a caller that
+// gives up ends only its own wait.
 type Source struct {
 	flow   Flow
 	creds  Credentials
@@ -50,6 +56,9 @@ type Source struct {
 	afterFunc func(time.Duration, func()) (stop func() bool)
 	sleep     func(context.Context, time.Duration) error
 
+	red *redactor    // knows the secret and recent tokens
+	log *slog.Logger // opts.logger behind red: no line leaks either
+
 	key    string  // the token's name in the store
 	sealer *sealer // nil without a store
 
@@ -65,11 +74,20 @@ type entry struct {
 	refreshAt time.Time
 
 	trying atomic.Bool // a refresh of this entry is running
+	// due is set by the refresh timer: from then on, get reads the clock on
+	// every call and never hands e out past its expiry, however late the
+	// expiry timer runs. Before it, e is young and get reads no clock.
+	due atomic.Bool
 
 	mu       sync.Mutex // guards the fields below
 	timers   []func() bool
 	failures int  // failed early refreshes
 	retired  bool // replaced, dropped or closed: schedule nothing more
+}
+
+// Format keeps the token and header out of every printed form.
+func (e *entry) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "auth.entry{%s}", e.tok)
 }
 
 // schedule runs f after d unless e is retired.
@@ -129,6 +147,8 @@ func NewSource(flow Flow, creds Credentials, opts ...Option) (*Source, error) {
 		return nil, fmt.Errorf("%w: token URL %s", err, u.Redacted())
 	}
 	s := &Source{flow: flow, creds: creds, opts: o, now: time.Now, afterFunc: afterFunc, sleep: retry.Sleep}
+	s.red = newRedactor(creds)
+	s.log = slog.New(redactHandler{next: o.logger.Handler(), r: s.red})
 	s.client = sameHostRedirects(o.client, o.insecure)
 	if o.store != nil {
 		s.key = storeKey(flow, creds.ClientID)
@@ -150,10 +170,16 @@ func (s *Source) Token(ctx context.Context) (Token, error) {
 	return e.tok, nil
 }
 
-// get is the hot path: one atomic load while a token is cached.
+// get is the hot path: two atomic loads while a token is young; once its
+// refresh window has begun, a clock read too, so that an expired token is
+// never handed out even if the expiry timer fires late: it is dropped and
+// treated as missing.
 func (s *Source) get(ctx context.Context) (*entry, error) {
 	if e := s.cur.Load(); e != nil {
-		return e, nil
+		if !e.due.Load() || s.now().Before(e.tok.Expiry) {
+			return e, nil
+		}
+		s.drop(e)
 	}
 	return s.wait(ctx)
 }
@@ -166,17 +192,17 @@ func (s *Source) wait(ctx context.Context) (*entry, error) {
 	}
 	s.waits.Add(1)
 	if f := s.failure.Load(); f != nil && s.now().Before(f.until) {
-		return nil, f.err
+		return nil, s.red.redactErr(f.err)
 	}
 	ch := s.group.DoChan(flightKey, s.fetchFunc(ctx, nil))
 	select {
 	case r := <-ch:
 		if r.Err != nil {
-			return nil, r.Err
+			return nil, s.red.redactErr(r.Err)
 		}
 		return r.Val.(*entry), nil
 	case <-ctx.Done():
-		return nil, fmt.Errorf("auth: waiting for a token: %w", context.Cause(ctx))
+		return nil, s.red.redactErr(fmt.Errorf("auth: waiting for a token: %w", context.Cause(ctx)))
 	case <-s.life.Done():
 		return nil, ErrClosed
 	}
@@ -200,8 +226,10 @@ func (s *Source) drop(e *entry) {
 	}
 }
 
-// refreshAhead starts one background refresh of e unless one is running.
+// refreshAhead marks e due and starts one background refresh of e unless
+// one is running.
 func (s *Source) refreshAhead(e *entry) {
+	e.due.Store(true)
 	if !e.trying.CompareAndSwap(false, true) {
 		return
 	}
@@ -226,13 +254,13 @@ func (s *Source) refresh(e *entry) {
 	if left := e.tok.Expiry.Sub(s.now()); d < left {
 		e.schedule(s.afterFunc, d, func() { s.refreshAhead(e) })
 	}
-	s.opts.logger.Warn("auth: early token refresh failed; the current token stays in use until it expires",
+	s.log.Warn("auth: early token refresh failed; the current token stays in use until it expires",
 		"expiry", e.tok.Expiry, "retry_in", d, "failures", n, "error", r.Err)
 }
 
 // fetchFunc returns the shared fetch. It runs once per flight, detached from
-// the callers' contexts (keeping their values) under the fetch timeout, and
-// ends early on Close.
+// the callers' contexts (keeping their values but not their HTTP traces; see
+// detached) under the fetch timeout, and ends early on Close.
 func (s *Source) fetchFunc(ctx context.Context, seen *entry) func() (any, error) {
 	return func() (any, error) {
 		if !s.enter() {
@@ -244,7 +272,7 @@ func (s *Source) fetchFunc(ctx context.Context, seen *entry) func() (any, error)
 		if cur := s.cur.Load(); cur != nil && cur != seen && cur.tok.Valid(s.now()) {
 			return cur, nil
 		}
-		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.opts.fetchTimeout)
+		ctx, cancel := context.WithTimeout(detach(ctx), s.opts.fetchTimeout)
 		defer cancel()
 		defer context.AfterFunc(s.life, cancel)()
 		e, err := s.obtain(ctx, seen)
@@ -313,10 +341,30 @@ func (s *Source) goBackground(f func()) bool {
 	return true
 }
 
-// String describes the Source without its secret or token.
+// String describes the Source without its secret or token (even one a
+// careless token URL would carry).
 func (s *Source) String() string {
-	return fmt.Sprintf("auth.Source{TokenURL: %q, ClientID: %q}", s.flow.TokenURL(), s.creds.ClientID)
+	return s.red.redact(fmt.Sprintf("auth.Source{TokenURL: %q, ClientID: %q}", s.flow.TokenURL(), s.creds.ClientID))
 }
+
+// GoString is String: %#v must not reach the fields either.
+func (s *Source) GoString() string { return s.String() }
+
+// MarshalJSON encodes what String shows: the token URL and client id.
+func (s *Source) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		TokenURL string `json:"token_url"`
+		ClientID string `json:"client_id"`
+	}{s.red.redact(s.flow.TokenURL()), s.creds.ClientID})
+}
+
+// Redact returns text with the client secret (raw, URL-, JSON- and Basic-
+// encoded) and every token this Source has held replaced by "[REDACTED]".
+// It remembers the current token and the few before it (bounded memory), and
+// ignores tokens shorter than 4 bytes. Use it on text the Source did not
+// produce but that may echo its secrets, such as an API error body that
+// repeats the Authorization header. Safe for concurrent use; lock-free.
+func (s *Source) Redact(text string) string { return s.red.redact(text) }
 
 // Format prints String for every verb, so %+v and %#v cannot reach the
 // cached token through the struct's fields.

@@ -116,8 +116,29 @@ type storedToken struct {
 	Sent        time.Time `json:"s"` // when it was requested: its lifetime's start
 }
 
+// storedWire is storedToken's sealed encoding; a distinct type because
+// storedToken's own MarshalJSON redacts.
+type storedWire storedToken
+
+// Format, GoString and MarshalJSON keep the token out of every printed form.
+func (t storedToken) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(t.GoString())) }
+
+func (t storedToken) GoString() string {
+	return fmt.Sprintf("auth.storedToken{AccessToken: %s, Expiry: %s}", redactedIfSet(t.AccessToken), t.Expiry.Format(time.RFC3339))
+}
+
+func (t storedToken) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		AccessToken string    `json:"t"`
+		Expiry      time.Time `json:"e"`
+	}{redactedIfSet(t.AccessToken), t.Expiry})
+}
+
+// Format keeps the derived key out of every printed form.
+func (s *sealer) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte("auth.sealer{" + redacted + "}")) }
+
 func (s *sealer) seal(tok storedToken, key string) ([]byte, error) {
-	plain, err := json.Marshal(tok)
+	plain, err := json.Marshal(storedWire(tok))
 	if err != nil {
 		return nil, err
 	}
@@ -140,7 +161,7 @@ func (s *sealer) open(value []byte, key string) (storedToken, error) {
 	if err != nil {
 		return tok, err
 	}
-	if err := json.Unmarshal(plain, &tok); err != nil || tok.AccessToken == "" {
+	if err := json.Unmarshal(plain, (*storedWire)(&tok)); err != nil || tok.AccessToken == "" {
 		return tok, errors.New("stored token is malformed")
 	}
 	return tok, nil

@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 )
@@ -23,6 +24,11 @@ func (s *Source) Transport(base http.RoundTripper) http.RoundTripper {
 type transport struct {
 	src  *Source
 	base http.RoundTripper
+}
+
+// Format prints the Source's safe description for every verb.
+func (t *transport) Format(f fmt.State, _ rune) {
+	_, _ = f.Write([]byte("auth.Transport{" + t.src.String() + "}"))
 }
 
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {

@@ -17,7 +17,7 @@ func TestReplicasShareOneTokenPerLifetime(t *testing.T) {
 	const lifetime = 2 * time.Second
 	// A 2s token is refreshed at half its life (the window is capped there).
 	const refreshEvery = lifetime / 2
-	fake := nitrotest.NewServer(specOpts, nitrotest.WithTokenLifetime(lifetime))
+	fake := nitrotest.NewServer(nitrotest.WithTokenLifetime(lifetime))
 	defer fake.Close()
 	spec := childSpec{redisAddr: redisSrv.Addr, tokenURL: fake.TokenURL(), clientID: fake.Credentials().ClientID,
 		secret: fake.Credentials().ClientSecret, runFor: 4 * lifetime, leaseTTL: 2 * time.Second, store: true}
@@ -65,7 +65,7 @@ func runChildren(t *testing.T, spec childSpec, n int) []string {
 // its token request hangs; the others take over once the lease lapses.
 func TestLeaseHolderDiesMidFetch(t *testing.T) {
 	redisSrv := redistest.Start(t)
-	fake := nitrotest.NewServer(specOpts)
+	fake := nitrotest.NewServer()
 	defer fake.Close()
 	fake.InjectFault(nitrotest.TokenEndpoint, 1, nitrotest.Fault{Delay: 5 * time.Second}) // past the lease TTL
 	const leaseTTL = time.Second

@@ -10,6 +10,13 @@
 // derived from the client secret, under keys derived from the token URL,
 // client id and scopes (never the secret). Leases are SET NX PX with a random
 // fencing value, released only by their holder.
+//
+// A hung or unreachable Redis costs a Token call at most the Source's store
+// timeout (auth.WithStoreTimeout), then the Source fetches on its own: the
+// Source bounds every store call itself, because go-redis honours context
+// deadlines only with ContextTimeoutEnabled. Setting it is still worth it:
+// a call the Source gave up on otherwise runs on until go-redis's own
+// ReadTimeout, DialTimeout and retries end it, and Source.Close waits for it.
 package redisstore
 
 import (

@@ -23,8 +23,6 @@ import (
 )
 
 // Our own tests always validate requests against the locked spec.
-// specOpts: the fake validates requests against its embedded spec by default.
-var specOpts = nitrotest.WithPageSize(50)
 
 func newRedis(t *testing.T) (*redistest.Server, *redis.Client, *redisstore.Store) {
 	t.Helper()
@@ -79,7 +77,10 @@ func TestStoreOperations(t *testing.T) {
 
 func newSource(t *testing.T, fake *nitrotest.Server, st auth.Store, secret string, logs *testlog.Buffer) *auth.Source {
 	t.Helper()
-	opts := []auth.Option{auth.WithLeaseTTL(time.Second)}
+	// The store timeout is real (the Source enforces it whatever go-redis
+	// does), and these tests are about sharing, not about slow stores: give
+	// calls room under load rather than let a slow one fall back locally.
+	opts := []auth.Option{auth.WithLeaseTTL(time.Second), auth.WithStoreTimeout(5 * time.Second)}
 	if st != nil {
 		opts = append(opts, auth.WithStore(st))
 	}
@@ -94,7 +95,7 @@ func newSource(t *testing.T, fake *nitrotest.Server, st auth.Store, secret strin
 
 func TestSourcesShareOneToken(t *testing.T) {
 	_, _, st := newRedis(t)
-	fake := nitrotest.NewServer(specOpts, nitrotest.WithTokenLifetime(time.Hour))
+	fake := nitrotest.NewServer(nitrotest.WithTokenLifetime(time.Hour))
 	defer fake.Close()
 	var wg sync.WaitGroup
 	tokens := make([]string, 16)
@@ -119,7 +120,7 @@ func TestSourcesShareOneToken(t *testing.T) {
 
 func TestStoredValueIsSealed(t *testing.T) {
 	_, rdb, st := newRedis(t)
-	fake := nitrotest.NewServer(specOpts)
+	fake := nitrotest.NewServer()
 	defer fake.Close()
 	secret := fake.Credentials().ClientSecret
 	tok, err := newSource(t, fake, st, secret, nil).Token(context.Background())
@@ -139,7 +140,7 @@ func TestStoredValueIsSealed(t *testing.T) {
 func TestTamperingIsAMiss(t *testing.T) {
 	_, rdb, st := newRedis(t)
 	ctx := context.Background()
-	fake := nitrotest.NewServer(specOpts)
+	fake := nitrotest.NewServer()
 	defer fake.Close()
 	secret := fake.Credentials().ClientSecret
 	newSource(t, fake, st, secret, nil).Token(ctx)
@@ -205,7 +206,7 @@ func TestSecretRotationIsAMiss(t *testing.T) {
 
 func TestRedisDownFallsBackLocally(t *testing.T) {
 	redisSrv, _, st := newRedis(t)
-	fake := nitrotest.NewServer(specOpts, nitrotest.WithTokenLifetime(2*time.Second))
+	fake := nitrotest.NewServer(nitrotest.WithTokenLifetime(2 * time.Second))
 	defer fake.Close()
 	logs := &testlog.Buffer{}
 	src := newSource(t, fake, st, fake.Credentials().ClientSecret, logs)

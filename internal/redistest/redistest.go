@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"strconv"
+	"syscall"
 	"testing"
 	"time"
 
@@ -85,6 +86,27 @@ func (s *Server) Stop() {
 	}
 	_ = s.cmd.Process.Kill()
 	<-s.done
+}
+
+// Pause stops the server with SIGSTOP: it keeps its port and accepts
+// connections, but answers nothing, as a hung Redis does. Resume undoes it;
+// Pause registers Resume as a cleanup too, so a failing test cannot leave
+// the server stopped for the calls that close clients and sources.
+func (s *Server) Pause(t testing.TB) {
+	t.Helper()
+	if err := s.cmd.Process.Signal(syscall.SIGSTOP); err != nil {
+		t.Fatalf("redistest: SIGSTOP: %v", err)
+	}
+	t.Cleanup(s.Resume)
+}
+
+// Resume continues a paused server; it is harmless on a running one.
+func (s *Server) Resume() {
+	select {
+	case <-s.done:
+	default:
+		_ = s.cmd.Process.Signal(syscall.SIGCONT)
+	}
 }
 
 func freePort() (int, error) {

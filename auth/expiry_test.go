@@ -1,0 +1,51 @@
+package auth
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestLateExpiryTimerNeverLetsAnExpiredTokenOut: the refresh timer fires,
+// the early refresh fails, and the expiry timer runs late. Token, the
+// request editor and the transport must not hand out the expired token.
+func TestLateExpiryTimerNeverLetsAnExpiredTokenOut(t *testing.T) {
+	clock := newFakeClock()
+	src, ts, _ := setup(t, NitroJSON, okAnswer(300), WithRetryBudget(1))
+	clock.attach(src)
+	first, err := src.Token(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts.setAnswer(func(_ int64, w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusServiceUnavailable) })
+	clock.Advance(241 * time.Second) // the refresh timer fires; the refresh fails
+	waitFor(t, func() bool { return ts.hits.Load() == 2 && !src.cur.Load().trying.Load() })
+	if tok, err := src.Token(context.Background()); err != nil || tok != first {
+		t.Fatalf("inside the window the valid token must be served: %v, %v", tok, err)
+	}
+	clock.Skip(60 * time.Second) // past expiry; the expiry timer has not run
+
+	if tok, err := src.Token(context.Background()); err == nil || tok.AccessToken != "" {
+		t.Errorf("Token after expiry = %v, %v; want the endpoint's error, never the expired token", tok, err)
+	}
+	req, _ := http.NewRequest(http.MethodGet, "https://api.gonitro.dev/x", nil)
+	if err := src.RequestEditor(context.Background(), req); err == nil || strings.Contains(req.Header.Get("Authorization"), first.AccessToken) {
+		t.Errorf("RequestEditor after expiry: %v, header %q", err, req.Header.Get("Authorization"))
+	}
+	api, apiHits := apiServer(t, func(string) bool { return false })
+	if resp, err := (&http.Client{Transport: src.Transport(nil)}).Get(api.URL); err == nil {
+		resp.Body.Close()
+		t.Errorf("Transport after expiry sent a request")
+	}
+	if apiHits.Load() != 0 {
+		t.Errorf("the API got %d requests with an expired token", apiHits.Load())
+	}
+
+	ts.setAnswer(okAnswer(300)) // the endpoint recovers: a fresh token
+	tok, err := src.Token(context.Background())
+	if err != nil || tok.AccessToken == first.AccessToken || !tok.Expiry.After(clock.Now()) {
+		t.Errorf("after recovery: %v, %v", tok, err)
+	}
+}
