@@ -3,8 +3,12 @@ package nitro
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -31,6 +35,10 @@ type Client struct {
 	baseURL  string
 	ua       []string // the User-Agent header value, built once
 	retrying *retryTransport
+	// redact scrubs the client secret and the source's tokens from text a
+	// server sent or an error carries: every string an APIError keeps and
+	// every error in a log line passes through it.
+	redact func(string) string
 }
 
 // Option configures a Client beyond its Config.
@@ -86,16 +94,19 @@ func NewClient(cfg Config, opts ...Option) (*Client, error) {
 		}
 		c.ownsSrc = true
 	}
+	refused := &refusedTokens{}
+	c.redact = redactorFor(c.src, cfg.ClientSecret, refused)
 	base := cfg.HTTPClient.Transport
 	if base == nil {
 		base = http.DefaultTransport
 	}
 	c.retrying = &retryTransport{
-		next:       c.src.Transport(&logAttempts{next: base, log: cfg.Logger}),
+		next:       c.src.Transport(&logAttempts{next: base, log: cfg.Logger, redact: c.redact, refused: refused}),
 		maxRetries: cfg.MaxRetries,
 		timeout:    cfg.Timeout,
 		backoff:    retry.Backoff{Base: 500 * time.Millisecond, Max: 30 * time.Second},
 		log:        cfg.Logger,
+		redact:     c.redact,
 		now:        time.Now,
 		sleep:      retry.Sleep,
 	}
@@ -105,6 +116,67 @@ func NewClient(cfg Config, opts ...Option) (*Client, error) {
 	c.baseURL = cfg.BaseURL
 	c.ua = []string{userAgentOf(cfg.UserAgent)}
 	return c, nil
+}
+
+// redactor is the method auth.Source offers to scrub its client secret and
+// every token it has held from a text. Written against this interface, the
+// Client uses it as soon as the auth package has it.
+type redactor interface{ Redact(string) string }
+
+// redactorFor returns the Client's redaction: src's own when it has one,
+// and in any case the client secret from Config (when the Client built the
+// source) and the tokens the API refused lately, which the auth layer drops
+// and replaces before the answer to its replay (which may echo the refused
+// token) is read. The token a failed request carried is scrubbed too, from
+// the request itself (see newAPIError).
+func redactorFor(src *auth.Source, secret string, refused *refusedTokens) func(string) string {
+	r, _ := any(src).(redactor)
+	return func(s string) string {
+		if r != nil {
+			s = r.Redact(s)
+		}
+		return refused.scrub(scrubSecret(s, secret))
+	}
+}
+
+// refusedTokens remembers the last few bearer tokens the API answered 401
+// to. Only 401s write to it, so the hot path never touches it.
+type refusedTokens struct {
+	mu   sync.Mutex
+	toks []string
+}
+
+// maxRefused bounds the memory: a token is refused once, then replaced.
+const maxRefused = 4
+
+func (r *refusedTokens) add(header string) {
+	tok, ok := bearerToken(header)
+	if !ok {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if !slices.Contains(r.toks, tok) {
+		r.toks = append(r.toks, tok)
+		r.toks = r.toks[max(0, len(r.toks)-maxRefused):]
+	}
+}
+
+func (r *refusedTokens) scrub(s string) string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, tok := range r.toks {
+		s = strings.ReplaceAll(s, tok, redacted)
+	}
+	return s
+}
+
+// bearerToken is the token in an Authorization header value.
+func bearerToken(header string) (string, bool) {
+	if len(header) <= 7 || !strings.EqualFold(header[:7], "Bearer ") {
+		return "", false
+	}
+	return header[7:], true
 }
 
 // Do sends req through the client's stack and returns the response if its
@@ -123,7 +195,7 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 		return nil, err
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return nil, errorFromResponse(resp)
+		return nil, errorFromResponse(resp, c.redact)
 	}
 	return resp, nil
 }
@@ -140,6 +212,34 @@ func (c *Client) Close() error {
 	c.http.CloseIdleConnections()
 	return nil
 }
+
+// String describes the Client by its base URL and token source, never by its
+// fields: fmt would print unexported fields raw, down to the source's
+// credentials and cached token. These methods have value receivers so that a
+// copied Client value prints as safely as a *Client.
+func (c Client) String() string {
+	src := "none"
+	if c.src != nil {
+		src = c.src.String()
+	}
+	return fmt.Sprintf("nitro.Client{BaseURL: %q, Source: %s}", c.baseURL, src)
+}
+
+// GoString is String, for %#v.
+func (c Client) GoString() string { return c.String() }
+
+// Format prints String for every verb (quoted for %q), so that no verb, flag
+// or width reaches the fields.
+func (c Client) Format(f fmt.State, verb rune) {
+	if verb == 'q' {
+		_, _ = f.Write([]byte(strconv.Quote(c.String())))
+		return
+	}
+	_, _ = f.Write([]byte(c.String()))
+}
+
+// LogValue makes slog print String.
+func (c Client) LogValue() slog.Value { return slog.StringValue(c.String()) }
 
 // moduleVersion is this module's version as the program was built with it,
 // read once: debug.ReadBuildInfo walks every dependency.

@@ -1,6 +1,7 @@
 package nitro
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -42,7 +43,8 @@ type Config struct {
 }
 
 // ConfigError reports an invalid Config field. NewClient returns it, so bad
-// configuration fails at construction, never on the first call.
+// configuration fails at construction, never on the first call. Its Reason
+// never holds the client secret, even when the field was pasted over with it.
 type ConfigError struct {
 	Field  string
 	Reason string
@@ -63,12 +65,12 @@ func (c Config) withDefaults() (Config, error) {
 		c.BaseURL = DefaultBaseURL
 	}
 	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
-	if err := checkURL("BaseURL", c.BaseURL); err != nil {
+	if err := checkURL("BaseURL", c.BaseURL, c.ClientSecret); err != nil {
 		errs = append(errs, err)
 	}
 	if c.TokenURL == "" {
 		c.TokenURL = c.BaseURL + "/oauth/token"
-	} else if err := checkURL("TokenURL", c.TokenURL); err != nil {
+	} else if err := checkURL("TokenURL", c.TokenURL, c.ClientSecret); err != nil {
 		errs = append(errs, err)
 	}
 	switch {
@@ -97,16 +99,37 @@ func (c Config) withDefaults() (Config, error) {
 	return c, errors.Join(errs...)
 }
 
-func checkURL(field, raw string) error {
+// checkURL accepts an absolute http(s) URL. A URL that is rejected is
+// quoted with the secret scrubbed, in case the user pasted it into the
+// wrong field; a URL that holds the secret is rejected, as it would then
+// show in every log line.
+func checkURL(field, raw, secret string) error {
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return &ConfigError{field, fmt.Sprintf("%q is not an absolute http(s) URL", raw)}
+		return &ConfigError{field, fmt.Sprintf("%q is not an absolute http(s) URL", scrubSecret(raw, secret))}
 	}
 	if u.User != nil {
 		return &ConfigError{field, "must not carry credentials; use ClientID and ClientSecret"}
 	}
+	if scrubSecret(raw, secret) != raw {
+		return &ConfigError{field, "contains the client secret; set it in ClientSecret only"}
+	}
 	return nil
 }
+
+// scrubSecret replaces secret in s, raw and in its URL-escaped forms, with
+// "[REDACTED]".
+func scrubSecret(s, secret string) string {
+	if secret == "" {
+		return s
+	}
+	for _, form := range []string{secret, url.QueryEscape(secret), url.PathEscape(secret)} {
+		s = strings.ReplaceAll(s, form, redacted)
+	}
+	return s
+}
+
+const redacted = "[REDACTED]"
 
 // String shows the configuration with the client secret redacted.
 func (c Config) String() string {
@@ -126,3 +149,19 @@ func (c Config) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(c.String()))
 
 // LogValue makes slog print String.
 func (c Config) LogValue() slog.Value { return slog.StringValue(c.String()) }
+
+// MarshalJSON encodes the data fields under their Go names, as encoding/json
+// would, but with the client secret as "[REDACTED]" (when set); HTTPClient
+// and Logger are not data and are left out.
+func (c Config) MarshalJSON() ([]byte, error) {
+	secret := ""
+	if c.ClientSecret != "" {
+		secret = redacted
+	}
+	return json.Marshal(struct {
+		ClientID, ClientSecret, BaseURL, TokenURL string
+		Timeout                                   time.Duration
+		MaxRetries                                int
+		UserAgent                                 string
+	}{c.ClientID, secret, c.BaseURL, c.TokenURL, c.Timeout, c.MaxRetries, c.UserAgent})
+}

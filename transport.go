@@ -38,6 +38,7 @@ type retryTransport struct {
 	timeout    time.Duration
 	backoff    retry.Backoff
 	log        *slog.Logger
+	redact     func(string) string                        // for log lines
 	now        func() time.Time                           // test seam
 	sleep      func(context.Context, time.Duration) error // test seam
 }
@@ -63,11 +64,19 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		a.stop()
 		d := t.backoff.Delay(attempt, after)
-		t.log.Warn("nitro: retrying", "method", req.Method, "path", req.URL.Path, "attempt", attempt, "retry_in", d, "status", statusOf(resp), "error", err)
+		t.log.Warn("nitro: retrying", "method", req.Method, "path", req.URL.Path, "attempt", attempt, "retry_in", d, "status", statusOf(resp), "error", t.errText(err))
 		if err := t.sleep(req.Context(), d); err != nil {
 			return nil, err
 		}
 	}
+}
+
+// errText is err's text for a log line, redacted; "" for none.
+func (t *retryTransport) errText(err error) string {
+	if err == nil {
+		return ""
+	}
+	return t.redact(err.Error())
 }
 
 // finish returns the last attempt's outcome, keeping its timeout alive until
@@ -207,18 +216,35 @@ func (b *timedBody) Close() error {
 // logAttempts logs each attempt: method, path, status, duration. Never a
 // header: the Authorization header stays out of every log.
 type logAttempts struct {
-	next http.RoundTripper
-	log  *slog.Logger
+	next    http.RoundTripper
+	log     *slog.Logger
+	redact  func(string) string
+	refused *refusedTokens // told of each token the API answers 401 to
 }
 
 func (t *logAttempts) RoundTrip(req *http.Request) (*http.Response, error) {
 	if !t.log.Enabled(req.Context(), slog.LevelDebug) {
-		return t.next.RoundTrip(req)
+		resp, err := t.next.RoundTrip(req)
+		t.noteRefusal(req, resp)
+		return resp, err
 	}
 	start := time.Now()
 	resp, err := t.next.RoundTrip(req)
+	t.noteRefusal(req, resp)
 	attempt, _ := req.Context().Value(attemptKey{}).(int)
+	var errText string
+	if err != nil {
+		errText = t.redact(err.Error())
+	}
 	t.log.DebugContext(req.Context(), "nitro: request", "method", req.Method, "path", req.URL.Path, "attempt", attempt,
-		"status", statusOf(resp), "duration", time.Since(start), "error", err)
+		"status", statusOf(resp), "duration", time.Since(start), "error", errText)
 	return resp, err
+}
+
+// noteRefusal remembers the token of a request the API answered 401, for
+// the Client's redaction.
+func (t *logAttempts) noteRefusal(req *http.Request, resp *http.Response) {
+	if resp != nil && resp.StatusCode == http.StatusUnauthorized {
+		t.refused.add(req.Header.Get("Authorization"))
+	}
 }
