@@ -60,7 +60,8 @@ func WithAuthOptions(opts ...auth.Option) Option {
 
 // WithTokenSource uses src for tokens instead of a source built from Config,
 // for example to share one source between clients or to use another Flow.
-// Close does not close src.
+// Config.ClientID and ClientSecret are then not needed: src holds the
+// credentials. Close does not close src.
 func WithTokenSource(src *auth.Source) Option {
 	return func(s *settings) error {
 		if src == nil {
@@ -76,15 +77,15 @@ func WithTokenSource(src *auth.Source) Option {
 // 401), then a debug log line per attempt, then cfg.HTTPClient's own
 // transport. The User-Agent is set as each request is built.
 func NewClient(cfg Config, opts ...Option) (*Client, error) {
-	cfg, err := cfg.withDefaults()
-	if err != nil {
-		return nil, err
-	}
 	var st settings
 	for _, opt := range opts {
 		if err := opt(&st); err != nil {
 			return nil, err
 		}
+	}
+	cfg, err := cfg.withDefaults(st.src == nil)
+	if err != nil {
+		return nil, err
 	}
 	c := &Client{src: st.src}
 	if c.src == nil {

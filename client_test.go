@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/nitrokit/nitro"
+	"github.com/nitrokit/nitro/auth"
 	"github.com/nitrokit/nitro/internal/flowtest"
 	"github.com/nitrokit/nitro/nitrotest"
 	"github.com/nitrokit/nitro/sign"
@@ -50,9 +51,26 @@ func TestNewClientValidatesConfig(t *testing.T) {
 		})
 	}
 	t.Run("plain http to a remote host", func(t *testing.T) {
-		_, err := nitro.NewClient(nitro.Config{ClientID: "id", ClientSecret: "secret", BaseURL: "http://api.example.com"})
-		if err == nil {
-			t.Fatal("credentials would travel over plain http")
+		for _, cfg := range []nitro.Config{
+			{ClientID: "id", ClientSecret: "secret", BaseURL: "http://api.example.com"},
+			{ClientID: "id", ClientSecret: "secret", BaseURL: "http://10.0.0.1:8080", TokenURL: "https://auth.example.com/token"},
+			{ClientID: "id", ClientSecret: "secret", TokenURL: "http://auth.example.com/token"},
+		} {
+			_, err := nitro.NewClient(cfg)
+			var ce *nitro.ConfigError
+			if !errors.As(err, &ce) || !strings.Contains(ce.Reason, "plain http") {
+				t.Errorf("%v: got %v, want a ConfigError: tokens would travel over plain http", cfg, err)
+			}
+		}
+	})
+	t.Run("plain http to loopback", func(t *testing.T) {
+		for _, u := range []string{"http://127.0.0.1:8080", "http://127.1.2.3", "http://[::1]:99", "http://localhost:8080"} {
+			c, err := nitro.NewClient(nitro.Config{ClientID: "id", ClientSecret: "secret", BaseURL: u})
+			if err != nil {
+				t.Errorf("%s: %v", u, err)
+				continue
+			}
+			c.Close()
 		}
 	})
 	c, err := nitro.NewClient(ok)
@@ -91,5 +109,21 @@ func TestConfigNeverPrintsTheSecret(t *testing.T) {
 	slog.New(slog.NewJSONHandler(&out, nil)).Info("cfg", "config", cfg)
 	if strings.Contains(out.String(), "very-secret") || !strings.Contains(out.String(), "app") {
 		t.Errorf("printing a Config:\n%s", out.String())
+	}
+}
+
+// TestWithTokenSourceNeedsNoSecret: the source holds the credentials, so
+// Config needs none.
+func TestWithTokenSourceNeedsNoSecret(t *testing.T) {
+	srv := nitrotest.NewServer()
+	defer srv.Close()
+	src, err := auth.NewSource(auth.NitroJSON(srv.TokenURL()), srv.Credentials())
+	must(t, err)
+	defer src.Close()
+	c, err := nitro.NewClient(nitro.Config{BaseURL: srv.URL()}, nitro.WithTokenSource(src))
+	must(t, err)
+	defer c.Close()
+	if _, err := sign.New(c).ListEnvelopes(context.Background(), sign.ListEnvelopesParams{}); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -52,13 +53,15 @@ type ConfigError struct {
 
 func (e *ConfigError) Error() string { return "nitro: Config." + e.Field + ": " + e.Reason }
 
-// withDefaults validates c and fills in its defaults.
-func (c Config) withDefaults() (Config, error) {
+// withDefaults validates c and fills in its defaults. needCreds is false
+// when the caller brings its own token source (WithTokenSource), which
+// holds the credentials instead.
+func (c Config) withDefaults(needCreds bool) (Config, error) {
 	var errs []error
-	if strings.TrimSpace(c.ClientID) == "" {
+	if needCreds && strings.TrimSpace(c.ClientID) == "" {
 		errs = append(errs, &ConfigError{"ClientID", "is required"})
 	}
-	if c.ClientSecret == "" {
+	if needCreds && c.ClientSecret == "" {
 		errs = append(errs, &ConfigError{"ClientSecret", "is required"})
 	}
 	if c.BaseURL == "" {
@@ -99,10 +102,12 @@ func (c Config) withDefaults() (Config, error) {
 	return c, errors.Join(errs...)
 }
 
-// checkURL accepts an absolute http(s) URL. A URL that is rejected is
-// quoted with the secret scrubbed, in case the user pasted it into the
-// wrong field; a URL that holds the secret is rejected, as it would then
-// show in every log line.
+// checkURL accepts an absolute https URL, or plain http to a loopback host
+// (a local fake or proxy): over plain http to anything else the secret and
+// every token would travel in clear, so such a URL fails here, not on each
+// call after its retries. A URL that is rejected is quoted with the secret
+// scrubbed, in case the user pasted it into the wrong field; a URL that
+// holds the secret is rejected, as it would then show in every log line.
 func checkURL(field, raw, secret string) error {
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
@@ -114,7 +119,20 @@ func checkURL(field, raw, secret string) error {
 	if scrubSecret(raw, secret) != raw {
 		return &ConfigError{field, "contains the client secret; set it in ClientSecret only"}
 	}
+	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
+		return &ConfigError{field, fmt.Sprintf("plain http to %q, which is not loopback, would send tokens in clear; use https", u.Hostname())}
+	}
 	return nil
+}
+
+// isLoopback reports whether host is localhost or a loopback address
+// (127.0.0.0/8, ::1), the only hosts plain http may reach.
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // scrubSecret replaces secret in s, raw and in its URL-escaped forms, with
