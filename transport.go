@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/nitrokit/nitro/auth"
 	"github.com/nitrokit/nitro/internal/retry"
 )
 
@@ -31,7 +32,10 @@ func attemptsOf(resp *http.Response) int {
 // retryTransport retries what is safe to retry, giving each attempt its own
 // idle timeout. Nitro has no idempotency keys, so a POST or PATCH is sent
 // again only when the server cannot have processed it: a 429, or a
-// connection error before the request was written.
+// connection error before the request was written. An error the auth layer
+// calls final (see finalAuthError) ends the call at once, and so does a
+// delay that the caller's deadline cannot fit: the call then returns the
+// last answer it got.
 type retryTransport struct {
 	next       http.RoundTripper
 	maxRetries int
@@ -59,16 +63,25 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		if !again || attempt > t.maxRetries || req.Context().Err() != nil {
 			return t.finish(resp, err, a, attempt)
 		}
+		d := t.backoff.Delay(attempt, after)
+		if !t.fits(req.Context(), d) {
+			return t.finish(resp, err, a, attempt) // the last answer says more than a deadline error
+		}
 		if resp != nil {
 			drain(resp) // before stop: a cancelled read would cost the connection
 		}
 		a.stop()
-		d := t.backoff.Delay(attempt, after)
 		t.log.Warn("nitro: retrying", "method", req.Method, "path", req.URL.Path, "attempt", attempt, "retry_in", d, "status", statusOf(resp), "error", t.errText(err))
 		if err := t.sleep(req.Context(), d); err != nil {
 			return nil, err
 		}
 	}
+}
+
+// fits reports whether waiting d still leaves time before ctx's deadline.
+func (t *retryTransport) fits(ctx context.Context, d time.Duration) bool {
+	deadline, ok := ctx.Deadline()
+	return !ok || t.now().Add(d).Before(deadline)
 }
 
 // errText is err's text for a log line, redacted; "" for none.
@@ -137,7 +150,7 @@ func (t *retryTransport) shouldRetry(req *http.Request, resp *http.Response, err
 	}
 	idem := idempotent(req.Method)
 	if err != nil {
-		return idem || !wrote, 0
+		return !finalAuthError(err) && (idem || !wrote), 0
 	}
 	switch code := resp.StatusCode; {
 	case code == http.StatusTooManyRequests:
@@ -148,6 +161,25 @@ func (t *retryTransport) shouldRetry(req *http.Request, resp *http.Response, err
 		return idem, after
 	}
 	return false, 0
+}
+
+// finalAuthError reports whether err is the auth layer's and must end the
+// call: an insecure URL or a closed source, which no attempt can change, or
+// an *auth.Error unless it says it is temporary (a Temporary method that
+// returns true) and was one attempt only. The auth layer retries a token
+// fetch within its own budget; an error that already spent it (Attempts > 1)
+// is final here, so that budgets do not multiply: four API attempts of four
+// token requests each would be sixteen requests for one call.
+func finalAuthError(err error) bool {
+	if errors.Is(err, auth.ErrInsecureURL) || errors.Is(err, auth.ErrClosed) {
+		return true
+	}
+	var ae *auth.Error
+	if !errors.As(err, &ae) {
+		return false
+	}
+	tmp, ok := any(ae).(interface{ Temporary() bool })
+	return !ok || !tmp.Temporary() || ae.Attempts > 1
 }
 
 func rewindable(req *http.Request) bool {

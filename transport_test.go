@@ -2,11 +2,14 @@ package nitro
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/nitrokit/nitro/auth"
 )
 
 func TestShouldRetry(t *testing.T) {
@@ -45,6 +48,10 @@ func TestShouldRetry(t *testing.T) {
 		{"GET 404", req(http.MethodGet), resp(404), nil, true, false},
 		{"unrewindable PUT 503", stream(), resp(503), nil, true, false},
 		{"unrewindable PUT 429", stream(), resp(429), nil, true, false},
+		{"GET wrong secret", req(http.MethodGet), nil, &auth.Error{StatusCode: 401, Code: "invalid_client"}, false, false},
+		{"GET token endpoint down, auth budget spent", req(http.MethodGet), nil, &auth.Error{Retryable: true, Attempts: 4, Err: connErr}, false, false},
+		{"GET insecure URL", req(http.MethodGet), nil, fmt.Errorf("wrapped: %w", auth.ErrInsecureURL), false, false},
+		{"GET source closed", req(http.MethodGet), nil, auth.ErrClosed, false, false},
 	}
 	for _, tt := range tests {
 		if got, _ := rt.shouldRetry(tt.req, tt.resp, tt.err, tt.wrote); got != tt.want {
