@@ -32,6 +32,7 @@ type Client struct {
 	http     *http.Client
 	src      *auth.Source
 	ownsSrc  bool
+	pool     *http.Transport // the default transport, when Config.HTTPClient is nil
 	baseURL  string
 	ua       []string // the User-Agent header value, built once
 	retrying *retryTransport
@@ -76,6 +77,11 @@ func WithTokenSource(src *auth.Source) Option {
 // once: retries, then authentication (per attempt, with one replay after a
 // 401), then a debug log line per attempt, then cfg.HTTPClient's own
 // transport. The User-Agent is set as each request is built.
+//
+// Without cfg.HTTPClient, the Client gets a connection pool of its own,
+// sized for many concurrent calls (256 idle connections per host, HTTP/2
+// when the server offers it, 10s dial and TLS handshake timeouts), which
+// token requests share and Close closes.
 func NewClient(cfg Config, opts ...Option) (*Client, error) {
 	var st settings
 	for _, opt := range opts {
@@ -87,7 +93,11 @@ func NewClient(cfg Config, opts ...Option) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Client{src: st.src}
+	c := &Client{src: st.src, baseURL: cfg.BaseURL, ua: []string{userAgentOf(cfg.UserAgent)}}
+	if cfg.HTTPClient == nil {
+		c.pool = newPool()
+		cfg.HTTPClient = &http.Client{Transport: c.pool}
+	}
 	if c.src == nil {
 		authOpts := append([]auth.Option{auth.WithHTTPClient(cfg.HTTPClient), auth.WithLogger(cfg.Logger)}, st.authOpts...)
 		if c.src, err = auth.NewSource(auth.NitroJSON(cfg.TokenURL), auth.Credentials{ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret}, authOpts...); err != nil {
@@ -97,26 +107,33 @@ func NewClient(cfg Config, opts ...Option) (*Client, error) {
 	}
 	refused := &refusedTokens{}
 	c.redact = redactorFor(c.src, cfg.ClientSecret, refused)
+	c.retrying = newRetryTransport(cfg, c.src, c.redact, refused)
+	hc := *cfg.HTTPClient
+	hc.Transport = c.retrying
+	c.http = &hc
+	return c, nil
+}
+
+// newRetryTransport builds the stack under the Client: retries, then src's
+// authentication, then a log line per attempt, then cfg.HTTPClient's
+// transport.
+func newRetryTransport(cfg Config, src *auth.Source, redact func(string) string, refused *refusedTokens) *retryTransport {
 	base := cfg.HTTPClient.Transport
 	if base == nil {
 		base = http.DefaultTransport
 	}
-	c.retrying = &retryTransport{
-		next:       c.src.Transport(&logAttempts{next: base, log: cfg.Logger, redact: c.redact, refused: refused}),
+	idle, _ := base.(interface{ CloseIdleConnections() })
+	return &retryTransport{
+		next:       src.Transport(&logAttempts{next: base, log: cfg.Logger, redact: redact, refused: refused}),
+		idle:       idle,
 		maxRetries: cfg.MaxRetries,
 		timeout:    cfg.Timeout,
 		backoff:    retry.Backoff{Base: 500 * time.Millisecond, Max: 30 * time.Second},
 		log:        cfg.Logger,
-		redact:     c.redact,
+		redact:     redact,
 		now:        time.Now,
 		sleep:      retry.Sleep,
 	}
-	hc := *cfg.HTTPClient
-	hc.Transport = c.retrying
-	c.http = &hc
-	c.baseURL = cfg.BaseURL
-	c.ua = []string{userAgentOf(cfg.UserAgent)}
-	return c, nil
 }
 
 // redactor is the method auth.Source offers to scrub its client secret and
@@ -205,7 +222,8 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 func (c *Client) BaseURL() string { return c.baseURL }
 
 // Close stops the token source's background work (unless it was passed in
-// with WithTokenSource) and closes idle connections. It returns nil.
+// with WithTokenSource) and closes idle connections: the Client's own pool's,
+// or Config.HTTPClient's transport's. It returns nil.
 func (c *Client) Close() error {
 	if c.ownsSrc {
 		c.src.Close()

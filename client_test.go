@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -125,5 +127,65 @@ func TestWithTokenSourceNeedsNoSecret(t *testing.T) {
 	defer c.Close()
 	if _, err := sign.New(c).ListEnvelopes(context.Background(), sign.ListEnvelopesParams{}); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestDefaultTransportIsAPoolOfItsOwn(t *testing.T) {
+	cfg := nitro.Config{ClientID: "id", ClientSecret: "secret"}
+	c1, err := nitro.NewClient(cfg)
+	must(t, err)
+	defer c1.Close()
+	c2, err := nitro.NewClient(cfg)
+	must(t, err)
+	defer c2.Close()
+	p := nitro.Pool(c1)
+	if p == nil || p == http.DefaultTransport || p == nitro.Pool(c2) {
+		t.Fatalf("the default transport is %p, shared or net/http's", p)
+	}
+	if p.MaxIdleConnsPerHost < 64 || p.MaxIdleConns < p.MaxIdleConnsPerHost || !p.ForceAttemptHTTP2 ||
+		p.TLSHandshakeTimeout <= 0 || p.IdleConnTimeout <= 0 || p.DialContext == nil || p.Proxy == nil {
+		t.Errorf("the pool is not sized or bounded: %+v", p)
+	}
+}
+
+// countingTransport counts what reaches the innermost layer.
+type countingTransport struct {
+	next                  http.RoundTripper
+	trips, tokens, closes atomic.Int64
+}
+
+func (c *countingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	c.trips.Add(1)
+	if strings.HasSuffix(req.URL.Path, "/oauth/token") {
+		c.tokens.Add(1)
+	}
+	return c.next.RoundTrip(req)
+}
+
+func (c *countingTransport) CloseIdleConnections() { c.closes.Add(1) }
+
+// TestUserHTTPClientStaysInnermost: a given HTTPClient carries every
+// request, token requests included, is never modified, and Close reaches its
+// transport's idle connections through the retry layer.
+func TestUserHTTPClientStaysInnermost(t *testing.T) {
+	srv := nitrotest.NewServer()
+	defer srv.Close()
+	ct := &countingTransport{next: http.DefaultTransport}
+	hc := &http.Client{Transport: ct, Timeout: time.Minute}
+	creds := srv.Credentials()
+	c, err := nitro.NewClient(nitro.Config{ClientID: creds.ClientID, ClientSecret: creds.ClientSecret, BaseURL: srv.URL(), HTTPClient: hc})
+	must(t, err)
+	if _, err := sign.New(c).ListEnvelopes(context.Background(), sign.ListEnvelopesParams{}); err != nil {
+		t.Fatal(err)
+	}
+	if nitro.Pool(c) != nil {
+		t.Error("a pool was built beside the given HTTPClient")
+	}
+	c.Close()
+	if hc.Transport != ct || hc.Timeout != time.Minute || hc.CheckRedirect != nil || hc.Jar != nil {
+		t.Errorf("the given HTTPClient was modified: %+v", hc)
+	}
+	if ct.trips.Load() != 2 || ct.tokens.Load() != 1 || ct.closes.Load() == 0 {
+		t.Errorf("innermost saw %d requests (%d token), %d idle closes; want 2, 1, at least 1", ct.trips.Load(), ct.tokens.Load(), ct.closes.Load())
 	}
 }

@@ -24,8 +24,9 @@ type Config struct {
 	BaseURL string
 	// TokenURL is the OAuth token endpoint; default BaseURL + "/oauth/token".
 	TokenURL string
-	// HTTPClient sends every request; default a new client on
-	// http.DefaultTransport. Its Transport stays the innermost layer, under
+	// HTTPClient sends every request, token requests included; default a
+	// client on a connection pool of the Client's own (see NewClient),
+	// closed by Close. Its Transport stays the innermost layer, under
 	// retries and authentication, so instrumentation such as otelhttp sees
 	// every attempt. It is copied, never modified.
 	HTTPClient *http.Client
@@ -89,9 +90,6 @@ func (c Config) withDefaults(needCreds bool) (Config, error) {
 		c.MaxRetries = 3
 	case c.MaxRetries == -1:
 		c.MaxRetries = 0
-	}
-	if c.HTTPClient == nil {
-		c.HTTPClient = &http.Client{}
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)

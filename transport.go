@@ -38,6 +38,7 @@ func attemptsOf(resp *http.Response) int {
 // last answer it got.
 type retryTransport struct {
 	next       http.RoundTripper
+	idle       interface{ CloseIdleConnections() } // the innermost transport, if it pools
 	maxRetries int
 	timeout    time.Duration
 	backoff    retry.Backoff
@@ -45,6 +46,15 @@ type retryTransport struct {
 	redact     func(string) string                        // for log lines
 	now        func() time.Time                           // test seam
 	sleep      func(context.Context, time.Duration) error // test seam
+}
+
+// CloseIdleConnections closes the innermost transport's idle connections,
+// so that http.Client.CloseIdleConnections reaches the pool through the
+// layers above it.
+func (t *retryTransport) CloseIdleConnections() {
+	if t.idle != nil {
+		t.idle.CloseIdleConnections()
+	}
 }
 
 func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
