@@ -16,14 +16,21 @@ import (
 	"github.com/nitrokit/nitro/internal/retry"
 )
 
-// attemptKey carries the attempt number into each attempt's request.
+// attemptKey finds an attempt among its request context's values: the
+// attempt is that context (see attempt).
 type attemptKey struct{}
+
+// attemptOf returns the attempt whose context ctx is or descends from.
+func attemptOf(ctx context.Context) *attempt {
+	a, _ := ctx.Value(attemptKey{}).(*attempt)
+	return a
+}
 
 // attemptsOf reads how many attempts a response took.
 func attemptsOf(resp *http.Response) int {
 	if resp.Request != nil {
-		if n, ok := resp.Request.Context().Value(attemptKey{}).(int); ok {
-			return n
+		if a := attemptOf(resp.Request.Context()); a != nil {
+			return a.n
 		}
 	}
 	return 1
@@ -58,30 +65,30 @@ func (t *retryTransport) CloseIdleConnections() {
 }
 
 func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	for attempt := 1; ; attempt++ {
-		r, err := rewind(req, attempt)
+	for n := 1; ; n++ {
+		a := t.begin(req.Context(), n, req.Method)
+		r, err := a.request(req)
 		if err != nil {
+			a.stop()
 			return nil, err
 		}
-		var wrote atomic.Bool // set on the transport's writing goroutine
-		ctx, a := t.attemptContext(r.Context(), attempt, r.Method, &wrote)
-		resp, err := t.next.RoundTrip(r.WithContext(ctx))
-		if err != nil && context.Cause(ctx) == errAttemptTimeout {
+		resp, err := t.next.RoundTrip(r)
+		if err != nil && context.Cause(a) == errAttemptTimeout {
 			err = errAttemptTimeout
 		}
-		again, after := t.shouldRetry(req, resp, err, wrote.Load())
-		if !again || attempt > t.maxRetries || req.Context().Err() != nil {
-			return t.finish(resp, err, a, attempt)
+		again, after := t.shouldRetry(req, resp, err, a.wrote.Load())
+		if !again || n > t.maxRetries || req.Context().Err() != nil {
+			return t.finish(resp, err, a, n)
 		}
-		d := t.backoff.Delay(attempt, after)
+		d := t.backoff.Delay(n, after)
 		if !t.fits(req.Context(), d) {
-			return t.finish(resp, err, a, attempt) // the last answer says more than a deadline error
+			return t.finish(resp, err, a, n) // the last answer says more than a deadline error
 		}
 		if resp != nil {
 			drain(resp) // before stop: a cancelled read would cost the connection
 		}
 		a.stop()
-		t.log.Warn("nitro: retrying", "method", req.Method, "path", req.URL.Path, "attempt", attempt, "retry_in", d, "status", statusOf(resp), "error", t.errText(err))
+		t.log.Warn("nitro: retrying", "method", req.Method, "path", req.URL.Path, "attempt", n, "retry_in", d, "status", statusOf(resp), "error", t.errText(err))
 		if err := t.sleep(req.Context(), d); err != nil {
 			return nil, err
 		}
@@ -112,20 +119,71 @@ func (t *retryTransport) finish(resp *http.Response, err error, a *attempt, n in
 		}
 		return nil, err
 	}
-	resp.Body = &timedBody{ReadCloser: resp.Body, a: a}
+	a.body, resp.Body = resp.Body, a
 	return resp, nil
 }
 
-// attempt is one try's deadline: its timer cancels the try unless the
-// response, and then each piece of the body, arrives within the timeout.
+// attempt is one try of a request, built to cost few allocations, as every
+// call makes one. It is the try's context: the caller's, cancelled when its
+// timer fires, which it does unless the response, and then each piece of the
+// body, arrives within the timeout; its Value answers attemptKey with itself,
+// so layers below and the response can read the attempt number without a
+// context.WithValue. Once the try has answered, it is also the response
+// body, which re-arms the timer on each read and ends the try when closed.
 type attempt struct {
-	timer   *time.Timer
+	context.Context
+	n       int
 	timeout time.Duration
 	cancel  context.CancelCauseFunc
+	timer   *time.Timer
+	wrote   atomic.Bool // the request went out; set on the transport's goroutine
+	body    io.ReadCloser
 	once    sync.Once
 }
 
-func (a *attempt) touch() { a.timer.Reset(a.timeout) }
+// errAttemptTimeout is the cause of an attempt that went quiet too long.
+var errAttemptTimeout = errors.New("nitro: attempt timed out")
+
+// begin starts attempt n of a request made under parent.
+func (t *retryTransport) begin(parent context.Context, n int, method string) *attempt {
+	a := &attempt{n: n, timeout: t.timeout}
+	a.Context, a.cancel = context.WithCancelCause(parent)
+	a.timer = time.AfterFunc(t.timeout, a.expire)
+	if !idempotent(method) {
+		// Only these need to know whether the request went out before an
+		// error; tracing costs every request a little, so the rest skip it.
+		a.Context = httptrace.WithClientTrace(a.Context, &httptrace.ClientTrace{WroteHeaders: a.markWrote})
+	}
+	return a
+}
+
+// request returns req for this attempt: one shallow copy on the attempt's
+// context, with a fresh body after the first attempt. The header map is
+// shared with req, as Request.WithContext shares it: no layer below writes
+// to a request it was given (the auth layer copies the map to add its
+// header), so a deep Clone would be wasted.
+func (a *attempt) request(req *http.Request) (*http.Request, error) {
+	r := req.WithContext(a)
+	if a.n == 1 || req.Body == nil || req.Body == http.NoBody {
+		return r, nil
+	}
+	body, err := req.GetBody()
+	if err != nil {
+		return nil, err
+	}
+	r.Body = body
+	return r, nil
+}
+
+func (a *attempt) Value(key any) any {
+	if _, ok := key.(attemptKey); ok {
+		return a
+	}
+	return a.Context.Value(key)
+}
+
+func (a *attempt) expire()    { a.cancel(errAttemptTimeout) }
+func (a *attempt) markWrote() { a.wrote.Store(true) }
 
 func (a *attempt) stop() {
 	a.once.Do(func() {
@@ -134,19 +192,20 @@ func (a *attempt) stop() {
 	})
 }
 
-// errAttemptTimeout is the cause of an attempt that went quiet too long.
-var errAttemptTimeout = errors.New("nitro: attempt timed out")
-
-func (t *retryTransport) attemptContext(parent context.Context, n int, method string, wrote *atomic.Bool) (context.Context, *attempt) {
-	ctx, cancel := context.WithCancelCause(context.WithValue(parent, attemptKey{}, n))
-	a := &attempt{timeout: t.timeout, cancel: cancel}
-	a.timer = time.AfterFunc(t.timeout, func() { cancel(errAttemptTimeout) })
-	if !idempotent(method) {
-		// Only these need to know whether the request went out before an
-		// error; tracing costs every request a little, so the rest skip it.
-		ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{WroteHeaders: func() { wrote.Store(true) }})
+// Read reads the response body, re-arming the idle timer on progress.
+func (a *attempt) Read(p []byte) (int, error) {
+	n, err := a.body.Read(p)
+	if n > 0 {
+		a.timer.Reset(a.timeout)
 	}
-	return ctx, a
+	return n, err
+}
+
+// Close closes the response body and ends the attempt.
+func (a *attempt) Close() error {
+	err := a.body.Close()
+	a.stop()
+	return err
 }
 
 // idempotent reports whether sending a request twice is the same as once.
@@ -196,21 +255,6 @@ func rewindable(req *http.Request) bool {
 	return req.Body == nil || req.Body == http.NoBody || req.GetBody != nil
 }
 
-// rewind returns the request for an attempt, with a fresh body after the
-// first.
-func rewind(req *http.Request, attempt int) (*http.Request, error) {
-	if attempt == 1 || req.Body == nil || req.Body == http.NoBody {
-		return req, nil
-	}
-	body, err := req.GetBody()
-	if err != nil {
-		return nil, err
-	}
-	r := req.Clone(req.Context())
-	r.Body = body
-	return r, nil
-}
-
 func drain(resp *http.Response) {
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 	resp.Body.Close()
@@ -234,25 +278,12 @@ func (e *attemptsError) Error() string {
 }
 func (e *attemptsError) Unwrap() error { return e.err }
 
-// timedBody resets the attempt's idle timer on each read, and ends the
-// attempt when closed.
-type timedBody struct {
-	io.ReadCloser
-	a *attempt
-}
-
-func (b *timedBody) Read(p []byte) (int, error) {
-	n, err := b.ReadCloser.Read(p)
-	if n > 0 {
-		b.a.touch()
+// noteRefusal remembers the token of a request the API answered 401, for
+// the Client's redaction.
+func (t *logAttempts) noteRefusal(req *http.Request, resp *http.Response) {
+	if resp != nil && resp.StatusCode == http.StatusUnauthorized {
+		t.refused.add(req.Header.Get("Authorization"))
 	}
-	return n, err
-}
-
-func (b *timedBody) Close() error {
-	err := b.ReadCloser.Close()
-	b.a.stop()
-	return err
 }
 
 // logAttempts logs each attempt: method, path, status, duration. Never a
@@ -273,20 +304,15 @@ func (t *logAttempts) RoundTrip(req *http.Request) (*http.Response, error) {
 	start := time.Now()
 	resp, err := t.next.RoundTrip(req)
 	t.noteRefusal(req, resp)
-	attempt, _ := req.Context().Value(attemptKey{}).(int)
+	n := 0
+	if a := attemptOf(req.Context()); a != nil {
+		n = a.n
+	}
 	var errText string
 	if err != nil {
 		errText = t.redact(err.Error())
 	}
-	t.log.DebugContext(req.Context(), "nitro: request", "method", req.Method, "path", req.URL.Path, "attempt", attempt,
+	t.log.DebugContext(req.Context(), "nitro: request", "method", req.Method, "path", req.URL.Path, "attempt", n,
 		"status", statusOf(resp), "duration", time.Since(start), "error", errText)
 	return resp, err
-}
-
-// noteRefusal remembers the token of a request the API answered 401, for
-// the Client's redaction.
-func (t *logAttempts) noteRefusal(req *http.Request, resp *http.Response) {
-	if resp != nil && resp.StatusCode == http.StatusUnauthorized {
-		t.refused.add(req.Header.Get("Authorization"))
-	}
 }
