@@ -227,11 +227,21 @@ func TestTokenEndpointFailureSpendsOneBudget(t *testing.T) {
 	}
 }
 
+// TestAttemptTimeout runs the attempt timeout through the whole stack; the
+// envelope is made by a client with the default timeout, so that a loaded
+// machine cannot time out the setup. TestIdleTimeout checks the timing.
 func TestAttemptTimeout(t *testing.T) {
-	c, srv, _, _ := setup(t, nitro.Config{Timeout: 50 * time.Millisecond, MaxRetries: 1})
-	env := flowtest.NewEnvelope(t, sign.New(c), "x")
-	srv.InjectFault(nitrotest.Operation("GetEnvelope"), 2, nitrotest.Fault{Delay: time.Second})
-	_, err := sign.New(c).GetEnvelope(context.Background(), env)
+	c0, srv, _, _ := setup(t, nitro.Config{})
+	env := flowtest.NewEnvelope(t, sign.New(c0), "x")
+	creds := srv.Credentials()
+	c, err := nitro.NewClient(nitro.Config{ClientID: creds.ClientID, ClientSecret: creds.ClientSecret, BaseURL: srv.URL(), Timeout: 50 * time.Millisecond, MaxRetries: 1})
+	must(t, err)
+	defer c.Close()
+	nitro.SetRetrySleep(c, (&sleeps{}).sleep)
+	_, err = c.Token(context.Background()) // the token fetch is not under test
+	must(t, err)
+	srv.InjectFault(nitrotest.Operation("GetEnvelope"), 2, nitrotest.Fault{Delay: time.Minute})
+	_, err = sign.New(c).GetEnvelope(context.Background(), env)
 	if !errors.Is(err, nitro.ErrAttemptTimeout) || !strings.Contains(err.Error(), "after 2 attempts") {
 		t.Errorf("got %v, want two timed-out attempts", err)
 	}

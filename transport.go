@@ -73,7 +73,7 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			return nil, err
 		}
 		resp, err := t.next.RoundTrip(r)
-		if err != nil && context.Cause(a) == errAttemptTimeout {
+		if err != nil && a.timedOut() {
 			err = errAttemptTimeout
 		}
 		again, after := t.shouldRetry(req, resp, err, a.wrote.Load())
@@ -126,17 +126,21 @@ func (t *retryTransport) finish(resp *http.Response, err error, a *attempt, n in
 // attempt is one try of a request, built to cost few allocations, as every
 // call makes one. It is the try's context: the caller's, cancelled when its
 // timer fires, which it does unless the response, and then each piece of the
-// body, arrives within the timeout; its Value answers attemptKey with itself,
+// body, arrives within the timeout. The timer calls the context's cancel
+// function itself, so it needs no closure of its own; timedOut tells its
+// cancellation from the caller's. Its Value answers attemptKey with itself,
 // so layers below and the response can read the attempt number without a
 // context.WithValue. Once the try has answered, it is also the response
 // body, which re-arms the timer on each read and ends the try when closed.
 type attempt struct {
 	context.Context
+	parent  context.Context
 	n       int
 	timeout time.Duration
-	cancel  context.CancelCauseFunc
+	cancel  context.CancelFunc
 	timer   *time.Timer
 	wrote   atomic.Bool // the request went out; set on the transport's goroutine
+	stopped atomic.Bool // ended by stop, not by the timer
 	body    io.ReadCloser
 	once    sync.Once
 }
@@ -146,9 +150,9 @@ var errAttemptTimeout = errors.New("nitro: attempt timed out")
 
 // begin starts attempt n of a request made under parent.
 func (t *retryTransport) begin(parent context.Context, n int, method string) *attempt {
-	a := &attempt{n: n, timeout: t.timeout}
-	a.Context, a.cancel = context.WithCancelCause(parent)
-	a.timer = time.AfterFunc(t.timeout, a.expire)
+	a := &attempt{parent: parent, n: n, timeout: t.timeout}
+	a.Context, a.cancel = context.WithCancel(parent)
+	a.timer = time.AfterFunc(t.timeout, a.cancel)
 	if !idempotent(method) {
 		// Only these need to know whether the request went out before an
 		// error; tracing costs every request a little, so the rest skip it.
@@ -182,21 +186,31 @@ func (a *attempt) Value(key any) any {
 	return a.Context.Value(key)
 }
 
-func (a *attempt) expire()    { a.cancel(errAttemptTimeout) }
 func (a *attempt) markWrote() { a.wrote.Store(true) }
+
+// timedOut reports whether the timer ended the attempt: it is cancelled,
+// but neither by stop nor by the caller.
+func (a *attempt) timedOut() bool {
+	return a.Err() != nil && !a.stopped.Load() && a.parent.Err() == nil
+}
 
 func (a *attempt) stop() {
 	a.once.Do(func() {
+		a.stopped.Store(true)
 		a.timer.Stop()
-		a.cancel(nil)
+		a.cancel()
 	})
 }
 
-// Read reads the response body, re-arming the idle timer on progress.
+// Read reads the response body, re-arming the idle timer on progress. A
+// read the timer cut short fails with errAttemptTimeout.
 func (a *attempt) Read(p []byte) (int, error) {
 	n, err := a.body.Read(p)
 	if n > 0 {
 		a.timer.Reset(a.timeout)
+	}
+	if err != nil && err != io.EOF && a.timedOut() {
+		err = errAttemptTimeout
 	}
 	return n, err
 }
