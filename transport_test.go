@@ -165,6 +165,22 @@ func TestIdleTimeout(t *testing.T) {
 			t.Errorf("stalled body: %q, %v after %v; want abc, then the attempt's timeout after 1s", body, err, time.Since(start))
 		}
 
+		// Under a caller's deadline within the timeout, the deadline rules;
+		// under a later one, the timeout still does.
+		for _, tt := range []struct {
+			deadline, took time.Duration
+			want           error
+		}{{500 * time.Millisecond, 500 * time.Millisecond, context.DeadlineExceeded}, {time.Hour, 2 * time.Second, errAttemptTimeout}} {
+			ctx, cancel := context.WithTimeout(context.Background(), tt.deadline)
+			req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://fake/slow-headers", nil)
+			start = time.Now()
+			_, err := rt.RoundTrip(req)
+			cancel()
+			if d := time.Since(start); !errors.Is(err, tt.want) || d < tt.took || d > tt.took+10*time.Millisecond {
+				t.Errorf("deadline %v: %v after %v, want %v after %v (and the backoff)", tt.deadline, err, d, tt.want, tt.took)
+			}
+		}
+
 		resp, err = get("/trickle")
 		if err != nil {
 			t.Fatal(err)

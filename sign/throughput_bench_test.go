@@ -94,6 +94,9 @@ func startFake(b *testing.B) fakeInfo {
 // connection pool on the same fake.
 type sides struct {
 	nitro, bare, anchor func() error
+	// nitroIn and anchorIn call under ctx; nitroIn's client has a 2h
+	// Timeout, so that a deadline within the hour falls within it.
+	nitroIn, anchorIn func(ctx context.Context) error
 }
 
 // newSides builds nitro's sign.Client (default transport), bare net/http
@@ -110,6 +113,12 @@ func newSides(b *testing.B, fake fakeInfo) sides {
 	b.Cleanup(func() { nc.Close() })
 	sc := sign.New(nc)
 	env := newEnvelope(b, sc)
+	nc2, err := nitro.NewClient(nitro.Config{ClientID: fake.ClientID, ClientSecret: fake.ClientSecret, BaseURL: fake.URL, Timeout: 2 * time.Hour})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { nc2.Close() })
+	sc2 := sign.New(nc2)
 	tok, err := nc.Token(ctx)
 	if err != nil {
 		b.Fatal(err)
@@ -122,16 +131,19 @@ func newSides(b *testing.B, fake fakeInfo) sides {
 	if err != nil {
 		b.Fatal(err)
 	}
+	anchorIn := func(ctx context.Context) error {
+		r, err := gen.GetEnvelopeWithResponse(ctx, env)
+		if err == nil && r.JSON200 == nil {
+			err = fmt.Errorf("status %d", r.StatusCode())
+		}
+		return err
+	}
 	return sides{
-		nitro: func() error { _, err := sc.GetEnvelope(ctx, env); return err },
-		bare:  func() error { return bareGet(ctx, bare, url, header) },
-		anchor: func() error {
-			r, err := gen.GetEnvelopeWithResponse(ctx, env)
-			if err == nil && r.JSON200 == nil {
-				err = fmt.Errorf("status %d", r.StatusCode())
-			}
-			return err
-		},
+		nitro:    func() error { _, err := sc.GetEnvelope(ctx, env); return err },
+		bare:     func() error { return bareGet(ctx, bare, url, header) },
+		anchor:   func() error { return anchorIn(ctx) },
+		nitroIn:  func(ctx context.Context) error { _, err := sc2.GetEnvelope(ctx, env); return err },
+		anchorIn: anchorIn,
 	}
 }
 
@@ -253,9 +265,15 @@ func measure(b *testing.B, n int, call func() error) cost {
 // allocations and bytes per call of sign.Client, of the anchor (the
 // generated ClientWithResponses on x/oauth2's Transport) and of bare
 // net/http, reporting nitro/anchor (goal: at most 1.0) and bare/anchor.
+// The "deadline" pair calls under a context with a deadline within nitro's
+// Timeout, where nitro's attempts need no timer of their own.
 func BenchmarkAllocsPerCall(b *testing.B) {
 	s := newSides(b, startFake(b))
-	for _, call := range []func() error{s.nitro, s.anchor, s.bare} {
+	dctx, cancel := context.WithTimeout(context.Background(), time.Hour)
+	defer cancel()
+	nitroIn := func() error { return s.nitroIn(dctx) }
+	anchorIn := func() error { return s.anchorIn(dctx) }
+	for _, call := range []func() error{s.nitro, s.anchor, s.bare, nitroIn, anchorIn} {
 		measure(b, 200, call) // warm: connections, token, lazily built state
 	}
 	b.ReportAllocs()
@@ -266,16 +284,18 @@ func BenchmarkAllocsPerCall(b *testing.B) {
 	}
 	b.StopTimer()
 	const n = 5000
-	var nitroCost, anchorCost, bareCost cost
+	var nitroCost, anchorCost, bareCost, nitroDl, anchorDl cost
 	for range 3 { // interleaved, keeping the least of each: noise only adds
 		nitroCost = least(nitroCost, measure(b, n, s.nitro))
 		anchorCost = least(anchorCost, measure(b, n, s.anchor))
 		bareCost = least(bareCost, measure(b, n, s.bare))
+		nitroDl = least(nitroDl, measure(b, n, nitroIn))
+		anchorDl = least(anchorDl, measure(b, n, anchorIn))
 	}
 	for _, m := range []struct {
 		name string
 		c    cost
-	}{{"nitro", nitroCost}, {"anchor", anchorCost}, {"bare", bareCost}} {
+	}{{"nitro", nitroCost}, {"anchor", anchorCost}, {"bare", bareCost}, {"nitro-deadline", nitroDl}, {"anchor-deadline", anchorDl}} {
 		b.ReportMetric(m.c.allocs, m.name+"-allocs/call")
 		b.ReportMetric(m.c.bytes, m.name+"-B/call")
 	}
@@ -283,6 +303,8 @@ func BenchmarkAllocsPerCall(b *testing.B) {
 	b.ReportMetric(nitroCost.bytes/anchorCost.bytes, "nitro/anchor-B")
 	b.ReportMetric(bareCost.allocs/anchorCost.allocs, "bare/anchor-allocs")
 	b.ReportMetric(nitroCost.ns/anchorCost.ns, "nitro/anchor-ns")
+	b.ReportMetric(nitroDl.allocs/anchorDl.allocs, "deadline-nitro/anchor-allocs")
+	b.ReportMetric(nitroDl.bytes/anchorDl.bytes, "deadline-nitro/anchor-B")
 }
 
 func least(a, b cost) cost {
