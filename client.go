@@ -48,6 +48,7 @@ type Option func(*settings) error
 type settings struct {
 	authOpts []auth.Option
 	src      *auth.Source
+	insecure bool
 }
 
 // WithAuthOptions passes options to the client's token source, such as
@@ -73,6 +74,19 @@ func WithTokenSource(src *auth.Source) Option {
 	}
 }
 
+// WithInsecureHTTP allows BaseURL and TokenURL to be plain http to any
+// host, not only loopback, and passes auth.WithInsecureHTTP to the token
+// source NewClient builds. It is for a network that encrypts beneath HTTP
+// (a service mesh's mTLS, say); over any other, tokens and the secret would
+// travel in clear.
+func WithInsecureHTTP() Option {
+	return func(s *settings) error {
+		s.insecure = true
+		s.authOpts = append(s.authOpts, auth.WithInsecureHTTP())
+		return nil
+	}
+}
+
 // NewClient validates cfg and builds the client and its transport stack
 // once: retries, then authentication (per attempt, with one replay after a
 // 401), then a debug log line per attempt, then cfg.HTTPClient's own
@@ -89,7 +103,7 @@ func NewClient(cfg Config, opts ...Option) (*Client, error) {
 			return nil, err
 		}
 	}
-	cfg, err := cfg.withDefaults(st.src == nil)
+	cfg, err := cfg.withDefaults(st.src == nil, st.insecure)
 	if err != nil {
 		return nil, err
 	}

@@ -65,6 +65,13 @@ func TestNewClientValidatesConfig(t *testing.T) {
 			}
 		}
 	})
+	t.Run("plain http to a remote host, allowed", func(t *testing.T) {
+		c, err := nitro.NewClient(nitro.Config{ClientID: "id", ClientSecret: "secret", BaseURL: "http://api.mesh.internal"}, nitro.WithInsecureHTTP())
+		if err != nil {
+			t.Fatalf("WithInsecureHTTP: %v", err)
+		}
+		c.Close()
+	})
 	t.Run("plain http to loopback", func(t *testing.T) {
 		for _, u := range []string{"http://127.0.0.1:8080", "http://127.1.2.3", "http://[::1]:99", "http://localhost:8080"} {
 			c, err := nitro.NewClient(nitro.Config{ClientID: "id", ClientSecret: "secret", BaseURL: u})

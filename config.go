@@ -56,8 +56,9 @@ func (e *ConfigError) Error() string { return "nitro: Config." + e.Field + ": " 
 
 // withDefaults validates c and fills in its defaults. needCreds is false
 // when the caller brings its own token source (WithTokenSource), which
-// holds the credentials instead.
-func (c Config) withDefaults(needCreds bool) (Config, error) {
+// holds the credentials instead; insecure allows plain http to any host
+// (WithInsecureHTTP).
+func (c Config) withDefaults(needCreds, insecure bool) (Config, error) {
 	var errs []error
 	if needCreds && strings.TrimSpace(c.ClientID) == "" {
 		errs = append(errs, &ConfigError{"ClientID", "is required"})
@@ -69,12 +70,12 @@ func (c Config) withDefaults(needCreds bool) (Config, error) {
 		c.BaseURL = DefaultBaseURL
 	}
 	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
-	if err := checkURL("BaseURL", c.BaseURL, c.ClientSecret); err != nil {
+	if err := checkURL("BaseURL", c.BaseURL, c.ClientSecret, insecure); err != nil {
 		errs = append(errs, err)
 	}
 	if c.TokenURL == "" {
 		c.TokenURL = c.BaseURL + "/oauth/token"
-	} else if err := checkURL("TokenURL", c.TokenURL, c.ClientSecret); err != nil {
+	} else if err := checkURL("TokenURL", c.TokenURL, c.ClientSecret, insecure); err != nil {
 		errs = append(errs, err)
 	}
 	switch {
@@ -101,12 +102,12 @@ func (c Config) withDefaults(needCreds bool) (Config, error) {
 }
 
 // checkURL accepts an absolute https URL, or plain http to a loopback host
-// (a local fake or proxy): over plain http to anything else the secret and
-// every token would travel in clear, so such a URL fails here, not on each
-// call after its retries. A URL that is rejected is quoted with the secret
+// (a local fake or proxy) or, if insecure, to any host: over plain http to
+// anything else the secret and every token would travel in clear, so such a
+// URL fails here, not on each call after its retries. A URL that is rejected is quoted with the secret
 // scrubbed, in case the user pasted it into the wrong field; a URL that
 // holds the secret is rejected, as it would then show in every log line.
-func checkURL(field, raw, secret string) error {
+func checkURL(field, raw, secret string, insecure bool) error {
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 		return &ConfigError{field, fmt.Sprintf("%q is not an absolute http(s) URL", scrubSecret(raw, secret))}
@@ -117,8 +118,8 @@ func checkURL(field, raw, secret string) error {
 	if scrubSecret(raw, secret) != raw {
 		return &ConfigError{field, "contains the client secret; set it in ClientSecret only"}
 	}
-	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
-		return &ConfigError{field, fmt.Sprintf("plain http to %q, which is not loopback, would send tokens in clear; use https", u.Hostname())}
+	if u.Scheme == "http" && !insecure && !isLoopback(u.Hostname()) {
+		return &ConfigError{field, fmt.Sprintf("plain http to %q, which is not loopback, would send tokens in clear; use https (or WithInsecureHTTP)", u.Hostname())}
 	}
 	return nil
 }

@@ -27,7 +27,7 @@ func TestClientNeverPrintsTheSecretOrTheToken(t *testing.T) {
 		fmt.Fprintf(&out, verb+"\n", *c)
 		fmt.Fprintf(&out, verb+"\n", []any{c})
 	}
-	fmt.Fprintln(&out, c.String(), c.GoString())
+	fmt.Fprintln(&out, c.String(), c.GoString(), nitro.Client{}, (*nitro.Client)(nil))
 	slog.New(slog.NewJSONHandler(&out, nil)).Info("client", "client", c)
 	slog.New(slog.NewTextHandler(&out, nil)).Info("client", "client", *c)
 	b, err := json.Marshal(c)
