@@ -110,7 +110,8 @@ func (t *retryTransport) errText(err error) string {
 }
 
 // finish returns the last attempt's outcome, keeping its timeout alive until
-// the body is closed, and says how many attempts it took.
+// the body is closed (an attempt without a timer has nothing to keep), and
+// says how many attempts it took.
 func (t *retryTransport) finish(resp *http.Response, err error, a *attempt, n int) (*http.Response, error) {
 	if err != nil {
 		a.stop()
@@ -119,7 +120,9 @@ func (t *retryTransport) finish(resp *http.Response, err error, a *attempt, n in
 		}
 		return nil, err
 	}
-	a.body, resp.Body = resp.Body, a
+	if a.timer != nil {
+		a.body, resp.Body = resp.Body, a
+	}
 	return resp, nil
 }
 
