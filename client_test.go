@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/http/httptrace"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -194,5 +195,35 @@ func TestUserHTTPClientStaysInnermost(t *testing.T) {
 	}
 	if ct.trips.Load() != 2 || ct.tokens.Load() != 1 || ct.closes.Load() == 0 {
 		t.Errorf("innermost saw %d requests (%d token), %d idle closes; want 2, 1, at least 1", ct.trips.Load(), ct.tokens.Load(), ct.closes.Load())
+	}
+}
+
+// TestCloseClosesThePool: the default pool keeps connections for reuse, and
+// Close drops the idle ones. The source is the test's, so that the client
+// can still call after Close and show that its next call dials anew.
+func TestCloseClosesThePool(t *testing.T) {
+	srv := nitrotest.NewServer()
+	defer srv.Close()
+	src, err := auth.NewSource(auth.NitroJSON(srv.TokenURL()), srv.Credentials())
+	must(t, err)
+	defer src.Close()
+	c, err := nitro.NewClient(nitro.Config{BaseURL: srv.URL()}, nitro.WithTokenSource(src))
+	must(t, err)
+	defer c.Close()
+	reused := func() bool {
+		var got bool
+		ctx := httptrace.WithClientTrace(context.Background(), &httptrace.ClientTrace{GotConn: func(i httptrace.GotConnInfo) { got = i.Reused }})
+		if _, err := sign.New(c).ListEnvelopes(ctx, sign.ListEnvelopesParams{}); err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	reused()
+	if !reused() {
+		t.Error("the second call did not reuse the first one's connection")
+	}
+	c.Close()
+	if reused() {
+		t.Error("after Close, a call reused an idle connection")
 	}
 }
