@@ -3,8 +3,12 @@ package nitro
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -28,9 +32,14 @@ type Client struct {
 	http     *http.Client
 	src      *auth.Source
 	ownsSrc  bool
+	pool     *http.Transport // the default transport, when Config.HTTPClient is nil
 	baseURL  string
 	ua       []string // the User-Agent header value, built once
 	retrying *retryTransport
+	// redact scrubs the client secret and the source's tokens from text a
+	// server sent or an error carries: every string an APIError keeps and
+	// every error in a log line passes through it.
+	redact func(string) string
 }
 
 // Option configures a Client beyond its Config.
@@ -39,6 +48,7 @@ type Option func(*settings) error
 type settings struct {
 	authOpts []auth.Option
 	src      *auth.Source
+	insecure bool
 }
 
 // WithAuthOptions passes options to the client's token source, such as
@@ -52,7 +62,8 @@ func WithAuthOptions(opts ...auth.Option) Option {
 
 // WithTokenSource uses src for tokens instead of a source built from Config,
 // for example to share one source between clients or to use another Flow.
-// Close does not close src.
+// Config.ClientID and ClientSecret are then not needed: src holds the
+// credentials. Close does not close src.
 func WithTokenSource(src *auth.Source) Option {
 	return func(s *settings) error {
 		if src == nil {
@@ -63,22 +74,44 @@ func WithTokenSource(src *auth.Source) Option {
 	}
 }
 
+// WithInsecureHTTP allows BaseURL and TokenURL to be plain http to any
+// host, not only loopback, and passes auth.WithInsecureHTTP to the token
+// source NewClient builds. It is for a network that encrypts beneath HTTP
+// (a service mesh's mTLS, say); over any other, tokens and the secret would
+// travel in clear.
+func WithInsecureHTTP() Option {
+	return func(s *settings) error {
+		s.insecure = true
+		s.authOpts = append(s.authOpts, auth.WithInsecureHTTP())
+		return nil
+	}
+}
+
 // NewClient validates cfg and builds the client and its transport stack
 // once: retries, then authentication (per attempt, with one replay after a
 // 401), then a debug log line per attempt, then cfg.HTTPClient's own
 // transport. The User-Agent is set as each request is built.
+//
+// Without cfg.HTTPClient, the Client gets a connection pool of its own,
+// sized for many concurrent calls (256 idle connections per host, HTTP/2
+// when the server offers it, 10s dial and TLS handshake timeouts), which
+// token requests share and Close closes.
 func NewClient(cfg Config, opts ...Option) (*Client, error) {
-	cfg, err := cfg.withDefaults()
-	if err != nil {
-		return nil, err
-	}
 	var st settings
 	for _, opt := range opts {
 		if err := opt(&st); err != nil {
 			return nil, err
 		}
 	}
-	c := &Client{src: st.src}
+	cfg, err := cfg.withDefaults(st.src == nil, st.insecure)
+	if err != nil {
+		return nil, err
+	}
+	c := &Client{src: st.src, baseURL: cfg.BaseURL, ua: []string{userAgentOf(cfg.UserAgent)}}
+	if cfg.HTTPClient == nil {
+		c.pool = newPool()
+		cfg.HTTPClient = &http.Client{Transport: c.pool}
+	}
 	if c.src == nil {
 		authOpts := append([]auth.Option{auth.WithHTTPClient(cfg.HTTPClient), auth.WithLogger(cfg.Logger)}, st.authOpts...)
 		if c.src, err = auth.NewSource(auth.NitroJSON(cfg.TokenURL), auth.Credentials{ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret}, authOpts...); err != nil {
@@ -86,25 +119,96 @@ func NewClient(cfg Config, opts ...Option) (*Client, error) {
 		}
 		c.ownsSrc = true
 	}
+	refused := &refusedTokens{}
+	c.redact = redactorFor(c.src, cfg.ClientSecret, refused)
+	c.retrying = newRetryTransport(cfg, c.src, c.redact, refused)
+	hc := *cfg.HTTPClient
+	hc.Transport = c.retrying
+	c.http = &hc
+	return c, nil
+}
+
+// newRetryTransport builds the stack under the Client: retries, then src's
+// authentication, then a log line per attempt, then cfg.HTTPClient's
+// transport.
+func newRetryTransport(cfg Config, src *auth.Source, redact func(string) string, refused *refusedTokens) *retryTransport {
 	base := cfg.HTTPClient.Transport
 	if base == nil {
 		base = http.DefaultTransport
 	}
-	c.retrying = &retryTransport{
-		next:       c.src.Transport(&logAttempts{next: base, log: cfg.Logger}),
+	idle, _ := base.(interface{ CloseIdleConnections() })
+	return &retryTransport{
+		next:       src.Transport(&logAttempts{next: base, log: cfg.Logger, redact: redact, refused: refused}),
+		idle:       idle,
 		maxRetries: cfg.MaxRetries,
 		timeout:    cfg.Timeout,
 		backoff:    retry.Backoff{Base: 500 * time.Millisecond, Max: 30 * time.Second},
 		log:        cfg.Logger,
+		redact:     redact,
 		now:        time.Now,
 		sleep:      retry.Sleep,
 	}
-	hc := *cfg.HTTPClient
-	hc.Transport = c.retrying
-	c.http = &hc
-	c.baseURL = cfg.BaseURL
-	c.ua = []string{userAgentOf(cfg.UserAgent)}
-	return c, nil
+}
+
+// redactor is the method auth.Source offers to scrub its client secret and
+// every token it has held from a text. Written against this interface, the
+// Client uses it as soon as the auth package has it.
+type redactor interface{ Redact(string) string }
+
+// redactorFor returns the Client's redaction: src's own when it has one,
+// and in any case the client secret from Config (when the Client built the
+// source) and the tokens the API refused lately, which the auth layer drops
+// and replaces before the answer to its replay (which may echo the refused
+// token) is read. The token a failed request carried is scrubbed too, from
+// the request itself (see newAPIError).
+func redactorFor(src *auth.Source, secret string, refused *refusedTokens) func(string) string {
+	r, _ := any(src).(redactor)
+	return func(s string) string {
+		if r != nil {
+			s = r.Redact(s)
+		}
+		return refused.scrub(scrubSecret(s, secret))
+	}
+}
+
+// refusedTokens remembers the last few bearer tokens the API answered 401
+// to. Only 401s write to it, so the hot path never touches it.
+type refusedTokens struct {
+	mu   sync.Mutex
+	toks []string
+}
+
+// maxRefused bounds the memory: a token is refused once, then replaced.
+const maxRefused = 4
+
+func (r *refusedTokens) add(header string) {
+	tok, ok := bearerToken(header)
+	if !ok {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if !slices.Contains(r.toks, tok) {
+		r.toks = append(r.toks, tok)
+		r.toks = r.toks[max(0, len(r.toks)-maxRefused):]
+	}
+}
+
+func (r *refusedTokens) scrub(s string) string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, tok := range r.toks {
+		s = strings.ReplaceAll(s, tok, redacted)
+	}
+	return s
+}
+
+// bearerToken is the token in an Authorization header value.
+func bearerToken(header string) (string, bool) {
+	if len(header) <= 7 || !strings.EqualFold(header[:7], "Bearer ") {
+		return "", false
+	}
+	return header[7:], true
 }
 
 // Do sends req through the client's stack and returns the response if its
@@ -123,7 +227,7 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 		return nil, err
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return nil, errorFromResponse(resp)
+		return nil, errorFromResponse(resp, c.redact)
 	}
 	return resp, nil
 }
@@ -132,7 +236,8 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 func (c *Client) BaseURL() string { return c.baseURL }
 
 // Close stops the token source's background work (unless it was passed in
-// with WithTokenSource) and closes idle connections. It returns nil.
+// with WithTokenSource) and closes idle connections: the Client's own pool's,
+// or Config.HTTPClient's transport's. It returns nil.
 func (c *Client) Close() error {
 	if c.ownsSrc {
 		c.src.Close()
@@ -140,6 +245,34 @@ func (c *Client) Close() error {
 	c.http.CloseIdleConnections()
 	return nil
 }
+
+// String describes the Client by its base URL and token source, never by its
+// fields: fmt would print unexported fields raw, down to the source's
+// credentials and cached token. These methods have value receivers so that a
+// copied Client value prints as safely as a *Client.
+func (c Client) String() string {
+	src := "none"
+	if c.src != nil {
+		src = c.src.String()
+	}
+	return fmt.Sprintf("nitro.Client{BaseURL: %q, Source: %s}", c.baseURL, src)
+}
+
+// GoString is String, for %#v.
+func (c Client) GoString() string { return c.String() }
+
+// Format prints String for every verb (quoted for %q), so that no verb, flag
+// or width reaches the fields.
+func (c Client) Format(f fmt.State, verb rune) {
+	if verb == 'q' {
+		_, _ = f.Write([]byte(strconv.Quote(c.String())))
+		return
+	}
+	_, _ = f.Write([]byte(c.String()))
+}
+
+// LogValue makes slog print String.
+func (c Client) LogValue() slog.Value { return slog.StringValue(c.String()) }
 
 // moduleVersion is this module's version as the program was built with it,
 // read once: debug.ReadBuildInfo walks every dependency.

@@ -5,11 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
+	"net/http/httptrace"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/nitrokit/nitro"
+	"github.com/nitrokit/nitro/auth"
 	"github.com/nitrokit/nitro/internal/flowtest"
 	"github.com/nitrokit/nitro/nitrotest"
 	"github.com/nitrokit/nitro/sign"
@@ -50,9 +54,33 @@ func TestNewClientValidatesConfig(t *testing.T) {
 		})
 	}
 	t.Run("plain http to a remote host", func(t *testing.T) {
-		_, err := nitro.NewClient(nitro.Config{ClientID: "id", ClientSecret: "secret", BaseURL: "http://api.example.com"})
-		if err == nil {
-			t.Fatal("credentials would travel over plain http")
+		for _, cfg := range []nitro.Config{
+			{ClientID: "id", ClientSecret: "secret", BaseURL: "http://api.example.com"},
+			{ClientID: "id", ClientSecret: "secret", BaseURL: "http://10.0.0.1:8080", TokenURL: "https://auth.example.com/token"},
+			{ClientID: "id", ClientSecret: "secret", TokenURL: "http://auth.example.com/token"},
+		} {
+			_, err := nitro.NewClient(cfg)
+			var ce *nitro.ConfigError
+			if !errors.As(err, &ce) || !strings.Contains(ce.Reason, "plain http") {
+				t.Errorf("%v: got %v, want a ConfigError: tokens would travel over plain http", cfg, err)
+			}
+		}
+	})
+	t.Run("plain http to a remote host, allowed", func(t *testing.T) {
+		c, err := nitro.NewClient(nitro.Config{ClientID: "id", ClientSecret: "secret", BaseURL: "http://api.mesh.internal"}, nitro.WithInsecureHTTP())
+		if err != nil {
+			t.Fatalf("WithInsecureHTTP: %v", err)
+		}
+		c.Close()
+	})
+	t.Run("plain http to loopback", func(t *testing.T) {
+		for _, u := range []string{"http://127.0.0.1:8080", "http://127.1.2.3", "http://[::1]:99", "http://localhost:8080"} {
+			c, err := nitro.NewClient(nitro.Config{ClientID: "id", ClientSecret: "secret", BaseURL: u})
+			if err != nil {
+				t.Errorf("%s: %v", u, err)
+				continue
+			}
+			c.Close()
 		}
 	})
 	c, err := nitro.NewClient(ok)
@@ -91,5 +119,111 @@ func TestConfigNeverPrintsTheSecret(t *testing.T) {
 	slog.New(slog.NewJSONHandler(&out, nil)).Info("cfg", "config", cfg)
 	if strings.Contains(out.String(), "very-secret") || !strings.Contains(out.String(), "app") {
 		t.Errorf("printing a Config:\n%s", out.String())
+	}
+}
+
+// TestWithTokenSourceNeedsNoSecret: the source holds the credentials, so
+// Config needs none.
+func TestWithTokenSourceNeedsNoSecret(t *testing.T) {
+	srv := nitrotest.NewServer()
+	defer srv.Close()
+	src, err := auth.NewSource(auth.NitroJSON(srv.TokenURL()), srv.Credentials())
+	must(t, err)
+	defer src.Close()
+	c, err := nitro.NewClient(nitro.Config{BaseURL: srv.URL()}, nitro.WithTokenSource(src))
+	must(t, err)
+	defer c.Close()
+	if _, err := sign.New(c).ListEnvelopes(context.Background(), sign.ListEnvelopesParams{}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestDefaultTransportIsAPoolOfItsOwn(t *testing.T) {
+	cfg := nitro.Config{ClientID: "id", ClientSecret: "secret"}
+	c1, err := nitro.NewClient(cfg)
+	must(t, err)
+	defer c1.Close()
+	c2, err := nitro.NewClient(cfg)
+	must(t, err)
+	defer c2.Close()
+	p := nitro.Pool(c1)
+	if p == nil || p == http.DefaultTransport || p == nitro.Pool(c2) {
+		t.Fatalf("the default transport is %p, shared or net/http's", p)
+	}
+	if p.MaxIdleConnsPerHost < 64 || p.MaxIdleConns < p.MaxIdleConnsPerHost || !p.ForceAttemptHTTP2 ||
+		p.TLSHandshakeTimeout <= 0 || p.IdleConnTimeout <= 0 || p.DialContext == nil || p.Proxy == nil {
+		t.Errorf("the pool is not sized or bounded: %+v", p)
+	}
+}
+
+// countingTransport counts what reaches the innermost layer.
+type countingTransport struct {
+	next                  http.RoundTripper
+	trips, tokens, closes atomic.Int64
+}
+
+func (c *countingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	c.trips.Add(1)
+	if strings.HasSuffix(req.URL.Path, "/oauth/token") {
+		c.tokens.Add(1)
+	}
+	return c.next.RoundTrip(req)
+}
+
+func (c *countingTransport) CloseIdleConnections() { c.closes.Add(1) }
+
+// TestUserHTTPClientStaysInnermost: a given HTTPClient carries every
+// request, token requests included, is never modified, and Close reaches its
+// transport's idle connections through the retry layer.
+func TestUserHTTPClientStaysInnermost(t *testing.T) {
+	srv := nitrotest.NewServer()
+	defer srv.Close()
+	ct := &countingTransport{next: http.DefaultTransport}
+	hc := &http.Client{Transport: ct, Timeout: time.Minute}
+	creds := srv.Credentials()
+	c, err := nitro.NewClient(nitro.Config{ClientID: creds.ClientID, ClientSecret: creds.ClientSecret, BaseURL: srv.URL(), HTTPClient: hc})
+	must(t, err)
+	if _, err := sign.New(c).ListEnvelopes(context.Background(), sign.ListEnvelopesParams{}); err != nil {
+		t.Fatal(err)
+	}
+	if nitro.Pool(c) != nil {
+		t.Error("a pool was built beside the given HTTPClient")
+	}
+	c.Close()
+	if hc.Transport != ct || hc.Timeout != time.Minute || hc.CheckRedirect != nil || hc.Jar != nil {
+		t.Errorf("the given HTTPClient was modified: %+v", hc)
+	}
+	if ct.trips.Load() != 2 || ct.tokens.Load() != 1 || ct.closes.Load() == 0 {
+		t.Errorf("innermost saw %d requests (%d token), %d idle closes; want 2, 1, at least 1", ct.trips.Load(), ct.tokens.Load(), ct.closes.Load())
+	}
+}
+
+// TestCloseClosesThePool: the default pool keeps connections for reuse, and
+// Close drops the idle ones. The source is the test's, so that the client
+// can still call after Close and show that its next call dials anew.
+func TestCloseClosesThePool(t *testing.T) {
+	srv := nitrotest.NewServer()
+	defer srv.Close()
+	src, err := auth.NewSource(auth.NitroJSON(srv.TokenURL()), srv.Credentials())
+	must(t, err)
+	defer src.Close()
+	c, err := nitro.NewClient(nitro.Config{BaseURL: srv.URL()}, nitro.WithTokenSource(src))
+	must(t, err)
+	defer c.Close()
+	reused := func() bool {
+		var got bool
+		ctx := httptrace.WithClientTrace(context.Background(), &httptrace.ClientTrace{GotConn: func(i httptrace.GotConnInfo) { got = i.Reused }})
+		if _, err := sign.New(c).ListEnvelopes(ctx, sign.ListEnvelopesParams{}); err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	reused()
+	if !reused() {
+		t.Error("the second call did not reuse the first one's connection")
+	}
+	c.Close()
+	if reused() {
+		t.Error("after Close, a call reused an idle connection")
 	}
 }

@@ -1,9 +1,11 @@
 package nitro
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -22,8 +24,9 @@ type Config struct {
 	BaseURL string
 	// TokenURL is the OAuth token endpoint; default BaseURL + "/oauth/token".
 	TokenURL string
-	// HTTPClient sends every request; default a new client on
-	// http.DefaultTransport. Its Transport stays the innermost layer, under
+	// HTTPClient sends every request, token requests included; default a
+	// client on a connection pool of the Client's own (see NewClient),
+	// closed by Close. Its Transport stays the innermost layer, under
 	// retries and authentication, so instrumentation such as otelhttp sees
 	// every attempt. It is copied, never modified.
 	HTTPClient *http.Client
@@ -42,7 +45,8 @@ type Config struct {
 }
 
 // ConfigError reports an invalid Config field. NewClient returns it, so bad
-// configuration fails at construction, never on the first call.
+// configuration fails at construction, never on the first call. Its Reason
+// never holds the client secret, even when the field was pasted over with it.
 type ConfigError struct {
 	Field  string
 	Reason string
@@ -50,25 +54,28 @@ type ConfigError struct {
 
 func (e *ConfigError) Error() string { return "nitro: Config." + e.Field + ": " + e.Reason }
 
-// withDefaults validates c and fills in its defaults.
-func (c Config) withDefaults() (Config, error) {
+// withDefaults validates c and fills in its defaults. needCreds is false
+// when the caller brings its own token source (WithTokenSource), which
+// holds the credentials instead; insecure allows plain http to any host
+// (WithInsecureHTTP).
+func (c Config) withDefaults(needCreds, insecure bool) (Config, error) {
 	var errs []error
-	if strings.TrimSpace(c.ClientID) == "" {
+	if needCreds && strings.TrimSpace(c.ClientID) == "" {
 		errs = append(errs, &ConfigError{"ClientID", "is required"})
 	}
-	if c.ClientSecret == "" {
+	if needCreds && c.ClientSecret == "" {
 		errs = append(errs, &ConfigError{"ClientSecret", "is required"})
 	}
 	if c.BaseURL == "" {
 		c.BaseURL = DefaultBaseURL
 	}
 	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
-	if err := checkURL("BaseURL", c.BaseURL); err != nil {
+	if err := checkURL("BaseURL", c.BaseURL, c.ClientSecret, insecure); err != nil {
 		errs = append(errs, err)
 	}
 	if c.TokenURL == "" {
 		c.TokenURL = c.BaseURL + "/oauth/token"
-	} else if err := checkURL("TokenURL", c.TokenURL); err != nil {
+	} else if err := checkURL("TokenURL", c.TokenURL, c.ClientSecret, insecure); err != nil {
 		errs = append(errs, err)
 	}
 	switch {
@@ -85,9 +92,6 @@ func (c Config) withDefaults() (Config, error) {
 	case c.MaxRetries == -1:
 		c.MaxRetries = 0
 	}
-	if c.HTTPClient == nil {
-		c.HTTPClient = &http.Client{}
-	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -97,16 +101,52 @@ func (c Config) withDefaults() (Config, error) {
 	return c, errors.Join(errs...)
 }
 
-func checkURL(field, raw string) error {
+// checkURL accepts an absolute https URL, or plain http to a loopback host
+// (a local fake or proxy) or, if insecure, to any host: over plain http to
+// anything else the secret and every token would travel in clear, so such a
+// URL fails here, not on each call after its retries. A URL that is rejected is quoted with the secret
+// scrubbed, in case the user pasted it into the wrong field; a URL that
+// holds the secret is rejected, as it would then show in every log line.
+func checkURL(field, raw, secret string, insecure bool) error {
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return &ConfigError{field, fmt.Sprintf("%q is not an absolute http(s) URL", raw)}
+		return &ConfigError{field, fmt.Sprintf("%q is not an absolute http(s) URL", scrubSecret(raw, secret))}
 	}
 	if u.User != nil {
 		return &ConfigError{field, "must not carry credentials; use ClientID and ClientSecret"}
 	}
+	if scrubSecret(raw, secret) != raw {
+		return &ConfigError{field, "contains the client secret; set it in ClientSecret only"}
+	}
+	if u.Scheme == "http" && !insecure && !isLoopback(u.Hostname()) {
+		return &ConfigError{field, fmt.Sprintf("plain http to %q, which is not loopback, would send tokens in clear; use https (or WithInsecureHTTP)", u.Hostname())}
+	}
 	return nil
 }
+
+// isLoopback reports whether host is localhost or a loopback address
+// (127.0.0.0/8, ::1), the only hosts plain http may reach.
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// scrubSecret replaces secret in s, raw and in its URL-escaped forms, with
+// "[REDACTED]".
+func scrubSecret(s, secret string) string {
+	if secret == "" {
+		return s
+	}
+	for _, form := range []string{secret, url.QueryEscape(secret), url.PathEscape(secret)} {
+		s = strings.ReplaceAll(s, form, redacted)
+	}
+	return s
+}
+
+const redacted = "[REDACTED]"
 
 // String shows the configuration with the client secret redacted.
 func (c Config) String() string {
@@ -126,3 +166,19 @@ func (c Config) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(c.String()))
 
 // LogValue makes slog print String.
 func (c Config) LogValue() slog.Value { return slog.StringValue(c.String()) }
+
+// MarshalJSON encodes the data fields under their Go names, as encoding/json
+// would, but with the client secret as "[REDACTED]" (when set); HTTPClient
+// and Logger are not data and are left out.
+func (c Config) MarshalJSON() ([]byte, error) {
+	secret := ""
+	if c.ClientSecret != "" {
+		secret = redacted
+	}
+	return json.Marshal(struct {
+		ClientID, ClientSecret, BaseURL, TokenURL string
+		Timeout                                   time.Duration
+		MaxRetries                                int
+		UserAgent                                 string
+	}{c.ClientID, secret, c.BaseURL, c.TokenURL, c.Timeout, c.MaxRetries, c.UserAgent})
+}

@@ -86,8 +86,12 @@ func hasStatus(err error, status int) bool {
 	return errors.As(err, &ae) && ae.StatusCode == status
 }
 
-// newAPIError reads (at most 64 KiB of) a failed response into an APIError.
-func newAPIError(resp *http.Response, body []byte) *APIError {
+// newAPIError reads (at most 64 KiB of) a failed response into an APIError,
+// every string of it (and the body) passed through redact and stripped of
+// the token the request carried: a hostile or careless server may echo the
+// Authorization header in its problem.
+func newAPIError(resp *http.Response, body []byte, redact func(string) string) *APIError {
+	redact = withSentToken(redact, resp.Request)
 	e := &APIError{StatusCode: resp.StatusCode, Attempts: attemptsOf(resp), RetryAfter: resp.Header.Get("Retry-After")}
 	if resp.Request != nil {
 		e.Method, e.Path = resp.Request.Method, resp.Request.URL.Path
@@ -101,7 +105,8 @@ func newAPIError(resp *http.Response, body []byte) *APIError {
 	if len(body) > maxErrorBody {
 		body = body[:maxErrorBody]
 	}
-	e.Body = body
+	e.RequestID = redact(e.RequestID)
+	e.Body = []byte(redact(string(body)))
 	var p struct {
 		Type             string            `json:"type"`
 		Title            string            `json:"title"`
@@ -111,8 +116,9 @@ func newAPIError(resp *http.Response, body []byte) *APIError {
 		ValidationErrors map[string]string `json:"validation_errors"`
 	}
 	if json.Unmarshal(body, &p) == nil {
-		e.Type, e.Title, e.Detail, e.Instance = p.Type, p.Title, p.Detail, p.Instance
-		e.Extensions, e.ValidationErrors = p.Extensions, p.ValidationErrors
+		e.Type, e.Title, e.Detail, e.Instance = redact(p.Type), redact(p.Title), redact(p.Detail), redact(p.Instance)
+		e.Extensions = redactAny(p.Extensions, redact).(map[string]any)
+		e.ValidationErrors = redactStrings(p.ValidationErrors, redact)
 	}
 	return e
 }
@@ -124,11 +130,60 @@ func newAPIError(resp *http.Response, body []byte) *APIError {
 // names the member.
 var ErrEmptyUnion = errors.New("nitro: the request body holds an empty union or a nil required list")
 
-// errorFromResponse drains and closes a failed response into an APIError.
-func errorFromResponse(resp *http.Response) error {
+// withSentToken returns redact followed by the removal of the bearer token
+// req carried, which the Client's redactor may not know yet (a token the
+// source already dropped after this very 401, say).
+func withSentToken(redact func(string) string, req *http.Request) func(string) string {
+	if req == nil {
+		return redact
+	}
+	tok, ok := bearerToken(req.Header.Get("Authorization"))
+	if !ok {
+		return redact
+	}
+	return func(s string) string { return strings.ReplaceAll(redact(s), tok, redacted) }
+}
+
+// redactStrings redacts the keys and values of m.
+func redactStrings(m map[string]string, redact func(string) string) map[string]string {
+	if m == nil {
+		return nil
+	}
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		out[redact(k)] = redact(v)
+	}
+	return out
+}
+
+// redactAny redacts every string in a decoded JSON value, keys included.
+func redactAny(v any, redact func(string) string) any {
+	switch v := v.(type) {
+	case string:
+		return redact(v)
+	case []any:
+		for i := range v {
+			v[i] = redactAny(v[i], redact)
+		}
+	case map[string]any:
+		if v == nil {
+			return v
+		}
+		out := make(map[string]any, len(v))
+		for k, x := range v {
+			out[redact(k)] = redactAny(x, redact)
+		}
+		return out
+	}
+	return v
+}
+
+// errorFromResponse drains and closes a failed response into an APIError,
+// redacted.
+func errorFromResponse(resp *http.Response, redact func(string) string) error {
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
-	return newAPIError(resp, body)
+	return newAPIError(resp, body, redact)
 }
 
 func sortedKeys(m map[string]string) []string {

@@ -2,6 +2,7 @@ package nitro
 
 import (
 	"context"
+	"net/http"
 	"time"
 )
 
@@ -20,3 +21,6 @@ func SetRetrySleep(c *Client, sleep func(context.Context, time.Duration) error) 
 func RetryPolicy(c *Client) (maxRetries int, timeout time.Duration) {
 	return c.retrying.maxRetries, c.retrying.timeout
 }
+
+// Pool is c's own connection pool, nil when Config.HTTPClient was given.
+func Pool(c *Client) *http.Transport { return c.pool }

@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/nitrokit/nitro"
+	"github.com/nitrokit/nitro/auth"
 	"github.com/nitrokit/nitro/internal/flowtest"
 	"github.com/nitrokit/nitro/nitrotest"
 	"github.com/nitrokit/nitro/sign"
@@ -135,23 +136,112 @@ func TestBackoffIsJitteredAndBounded(t *testing.T) {
 	}
 }
 
-func TestRetrySleepHonoursContext(t *testing.T) {
+func TestRetrySleepHonoursCancel(t *testing.T) {
 	c, srv, _, _ := setup(t, nitro.Config{})
-	nitro.SetRetrySleep(c, func(ctx context.Context, d time.Duration) error { <-ctx.Done(); return ctx.Err() })
-	env := flowtest.NewEnvelope(t, sign.New(c), "x")
-	srv.InjectFault(nitrotest.Operation("GetEnvelope"), 1, nitrotest.Fault{Status: 503, RetryAfter: "3600"})
-	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	if _, err := sign.New(c).GetEnvelope(ctx, env); !errors.Is(err, context.DeadlineExceeded) {
-		t.Errorf("got %v, want the context's deadline", err)
+	nitro.SetRetrySleep(c, func(ctx context.Context, d time.Duration) error { cancel(); <-ctx.Done(); return ctx.Err() })
+	env := flowtest.NewEnvelope(t, sign.New(c), "x")
+	srv.InjectFault(nitrotest.Operation("GetEnvelope"), 1, nitrotest.Fault{Status: 503, RetryAfter: "1"})
+	if _, err := sign.New(c).GetEnvelope(ctx, env); !errors.Is(err, context.Canceled) {
+		t.Errorf("got %v, want the context's cancellation", err)
 	}
 }
 
+// TestDelayBeyondTheDeadlineReturnsTheLastAnswer: a wait the caller's
+// deadline cannot fit is not started, and the answer that asked for it is
+// returned, not a bare deadline error.
+func TestDelayBeyondTheDeadlineReturnsTheLastAnswer(t *testing.T) {
+	for _, status := range []int{429, 503} {
+		c, srv, sl, _ := setup(t, nitro.Config{})
+		env := flowtest.NewEnvelope(t, sign.New(c), "x")
+		srv.InjectFault(nitrotest.Operation("GetEnvelope"), 1, nitrotest.Fault{Status: status, RetryAfter: "86400"})
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		_, err := sign.New(c).GetEnvelope(ctx, env)
+		cancel()
+		var ae *nitro.APIError
+		if !errors.As(err, &ae) || ae.StatusCode != status || ae.RetryAfter != "86400" || ae.Attempts != 1 || errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("%d: got %v, want the %d as an APIError with its Retry-After", status, err, status)
+		}
+		if len(sl.all()) != 0 {
+			t.Errorf("%d: slept %v for a wait that cannot fit", status, sl.all())
+		}
+	}
+}
+
+// TestFinalAuthErrorsEndTheCall: what the auth layer reports as final (a
+// wrong secret, a URL it refuses) ends the call at once, with one token
+// request and no retry.
+func TestFinalAuthErrorsEndTheCall(t *testing.T) {
+	t.Run("wrong secret", func(t *testing.T) {
+		_, srv, sl, _ := setup(t, nitro.Config{})
+		c2, err := nitro.NewClient(nitro.Config{ClientID: srv.Credentials().ClientID, ClientSecret: "wrong", BaseURL: srv.URL()})
+		must(t, err)
+		defer c2.Close()
+		nitro.SetRetrySleep(c2, sl.sleep)
+		before := srv.Stats().TokenRequests
+		_, err = sign.New(c2).ListEnvelopes(context.Background(), sign.ListEnvelopesParams{})
+		var ae *auth.Error
+		if !errors.As(err, &ae) || strings.Contains(err.Error(), "attempts") {
+			t.Errorf("got %v, want the auth.Error of one attempt", err)
+		}
+		if n := srv.Stats().TokenRequests - before; n != 1 || len(sl.all()) != 0 {
+			t.Errorf("%d token requests and sleeps %v, want 1 and none", n, sl.all())
+		}
+	})
+	t.Run("insecure URL", func(t *testing.T) {
+		c, _, sl, _ := setup(t, nitro.Config{})
+		req, err := http.NewRequest(http.MethodGet, "http://api.example.com/sign/envelopes", nil)
+		must(t, err)
+		if _, err := c.Do(req); !errors.Is(err, auth.ErrInsecureURL) || strings.Contains(err.Error(), "attempts") {
+			t.Errorf("got %v, want auth.ErrInsecureURL at once", err)
+		}
+		if len(sl.all()) != 0 {
+			t.Errorf("slept %v", sl.all())
+		}
+	})
+}
+
+// TestTokenEndpointFailureSpendsOneBudget: a token endpoint answering 500
+// costs one retry budget per call, not the auth layer's budget times the
+// API layer's. The auth budget is 1 here so that no real sleep happens;
+// whichever layer retries, the total stays within MaxRetries+1.
+func TestTokenEndpointFailureSpendsOneBudget(t *testing.T) {
+	srv := nitrotest.NewServer(nitrotest.WithPageSize(50))
+	defer srv.Close()
+	creds := srv.Credentials()
+	c, err := nitro.NewClient(nitro.Config{ClientID: creds.ClientID, ClientSecret: creds.ClientSecret, BaseURL: srv.URL()},
+		nitro.WithAuthOptions(auth.WithRetryBudget(1)))
+	must(t, err)
+	defer c.Close()
+	sl := &sleeps{}
+	nitro.SetRetrySleep(c, sl.sleep)
+	srv.InjectFault(nitrotest.TokenEndpoint, 100, nitrotest.Fault{Status: 500})
+	_, err = sign.New(c).ListEnvelopes(context.Background(), sign.ListEnvelopesParams{})
+	var ae *auth.Error
+	if !errors.As(err, &ae) || ae.StatusCode != 500 {
+		t.Fatalf("got %v, want the token endpoint's 500", err)
+	}
+	if n := srv.Stats().TokenRequests; n < 1 || n > 4 || len(sl.all()) != n-1 {
+		t.Errorf("%d token requests, %d sleeps: want at most 4 requests, one sleep between each", n, len(sl.all()))
+	}
+}
+
+// TestAttemptTimeout runs the attempt timeout through the whole stack; the
+// envelope is made by a client with the default timeout, so that a loaded
+// machine cannot time out the setup. TestIdleTimeout checks the timing.
 func TestAttemptTimeout(t *testing.T) {
-	c, srv, _, _ := setup(t, nitro.Config{Timeout: 50 * time.Millisecond, MaxRetries: 1})
-	env := flowtest.NewEnvelope(t, sign.New(c), "x")
-	srv.InjectFault(nitrotest.Operation("GetEnvelope"), 2, nitrotest.Fault{Delay: time.Second})
-	_, err := sign.New(c).GetEnvelope(context.Background(), env)
+	c0, srv, _, _ := setup(t, nitro.Config{})
+	env := flowtest.NewEnvelope(t, sign.New(c0), "x")
+	creds := srv.Credentials()
+	c, err := nitro.NewClient(nitro.Config{ClientID: creds.ClientID, ClientSecret: creds.ClientSecret, BaseURL: srv.URL(), Timeout: 50 * time.Millisecond, MaxRetries: 1})
+	must(t, err)
+	defer c.Close()
+	nitro.SetRetrySleep(c, (&sleeps{}).sleep)
+	_, err = c.Token(context.Background()) // the token fetch is not under test
+	must(t, err)
+	srv.InjectFault(nitrotest.Operation("GetEnvelope"), 2, nitrotest.Fault{Delay: time.Minute})
+	_, err = sign.New(c).GetEnvelope(context.Background(), env)
 	if !errors.Is(err, nitro.ErrAttemptTimeout) || !strings.Contains(err.Error(), "after 2 attempts") {
 		t.Errorf("got %v, want two timed-out attempts", err)
 	}

@@ -12,17 +12,25 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/nitrokit/nitro/auth"
 	"github.com/nitrokit/nitro/internal/retry"
 )
 
-// attemptKey carries the attempt number into each attempt's request.
+// attemptKey finds an attempt among its request context's values: the
+// attempt is that context (see attempt).
 type attemptKey struct{}
+
+// attemptOf returns the attempt whose context ctx is or descends from.
+func attemptOf(ctx context.Context) *attempt {
+	a, _ := ctx.Value(attemptKey{}).(*attempt)
+	return a
+}
 
 // attemptsOf reads how many attempts a response took.
 func attemptsOf(resp *http.Response) int {
 	if resp.Request != nil {
-		if n, ok := resp.Request.Context().Value(attemptKey{}).(int); ok {
-			return n
+		if a := attemptOf(resp.Request.Context()); a != nil {
+			return a.n
 		}
 	}
 	return 1
@@ -31,47 +39,79 @@ func attemptsOf(resp *http.Response) int {
 // retryTransport retries what is safe to retry, giving each attempt its own
 // idle timeout. Nitro has no idempotency keys, so a POST or PATCH is sent
 // again only when the server cannot have processed it: a 429, or a
-// connection error before the request was written.
+// connection error before the request was written. An error the auth layer
+// calls final (see finalAuthError) ends the call at once, and so does a
+// delay that the caller's deadline cannot fit: the call then returns the
+// last answer it got.
 type retryTransport struct {
 	next       http.RoundTripper
+	idle       interface{ CloseIdleConnections() } // the innermost transport, if it pools
 	maxRetries int
 	timeout    time.Duration
 	backoff    retry.Backoff
 	log        *slog.Logger
+	redact     func(string) string                        // for log lines
 	now        func() time.Time                           // test seam
 	sleep      func(context.Context, time.Duration) error // test seam
 }
 
+// CloseIdleConnections closes the innermost transport's idle connections,
+// so that http.Client.CloseIdleConnections reaches the pool through the
+// layers above it.
+func (t *retryTransport) CloseIdleConnections() {
+	if t.idle != nil {
+		t.idle.CloseIdleConnections()
+	}
+}
+
 func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	for attempt := 1; ; attempt++ {
-		r, err := rewind(req, attempt)
+	for n := 1; ; n++ {
+		a := t.begin(req.Context(), n, req.Method)
+		r, err := a.request(req)
 		if err != nil {
+			a.stop()
 			return nil, err
 		}
-		var wrote atomic.Bool // set on the transport's writing goroutine
-		ctx, a := t.attemptContext(r.Context(), attempt, r.Method, &wrote)
-		resp, err := t.next.RoundTrip(r.WithContext(ctx))
-		if err != nil && context.Cause(ctx) == errAttemptTimeout {
+		resp, err := t.next.RoundTrip(r)
+		if err != nil && a.timedOut() {
 			err = errAttemptTimeout
 		}
-		again, after := t.shouldRetry(req, resp, err, wrote.Load())
-		if !again || attempt > t.maxRetries || req.Context().Err() != nil {
-			return t.finish(resp, err, a, attempt)
+		again, after := t.shouldRetry(req, resp, err, a.wrote.Load())
+		if !again || n > t.maxRetries || req.Context().Err() != nil {
+			return t.finish(resp, err, a, n)
+		}
+		d := t.backoff.Delay(n, after)
+		if !t.fits(req.Context(), d) {
+			return t.finish(resp, err, a, n) // the last answer says more than a deadline error
 		}
 		if resp != nil {
 			drain(resp) // before stop: a cancelled read would cost the connection
 		}
 		a.stop()
-		d := t.backoff.Delay(attempt, after)
-		t.log.Warn("nitro: retrying", "method", req.Method, "path", req.URL.Path, "attempt", attempt, "retry_in", d, "status", statusOf(resp), "error", err)
+		t.log.Warn("nitro: retrying", "method", req.Method, "path", req.URL.Path, "attempt", n, "retry_in", d, "status", statusOf(resp), "error", t.errText(err))
 		if err := t.sleep(req.Context(), d); err != nil {
 			return nil, err
 		}
 	}
 }
 
+// fits reports whether waiting d still leaves time before ctx's deadline.
+func (t *retryTransport) fits(ctx context.Context, d time.Duration) bool {
+	deadline, ok := ctx.Deadline()
+	return !ok || t.now().Add(d).Before(deadline)
+}
+
+// errText is err's text for a log line, redacted; "" for none.
+func (t *retryTransport) errText(err error) string {
+	if err == nil {
+		return ""
+	}
+	return t.redact(err.Error())
+}
+
 // finish returns the last attempt's outcome, keeping its timeout alive until
-// the body is closed, and says how many attempts it took.
+// the body is closed (an attempt without a timer has nothing to keep), and
+// says how many attempts it took.
 func (t *retryTransport) finish(resp *http.Response, err error, a *attempt, n int) (*http.Response, error) {
 	if err != nil {
 		a.stop()
@@ -80,41 +120,118 @@ func (t *retryTransport) finish(resp *http.Response, err error, a *attempt, n in
 		}
 		return nil, err
 	}
-	resp.Body = &timedBody{ReadCloser: resp.Body, a: a}
+	if a.timer != nil {
+		a.body, resp.Body = resp.Body, a
+	}
 	return resp, nil
 }
 
-// attempt is one try's deadline: its timer cancels the try unless the
-// response, and then each piece of the body, arrives within the timeout.
+// attempt is one try of a request, built to cost few allocations, as every
+// call makes one. It is the try's context: the caller's, cancelled when its
+// timer fires, which it does unless the response, and then each piece of the
+// body, arrives within the timeout. The timer calls the context's cancel
+// function itself, so it needs no closure of its own; timedOut tells its
+// cancellation from the caller's. Its Value answers attemptKey with itself,
+// so layers below and the response can read the attempt number without a
+// context.WithValue. Once the try has answered, it is also the response
+// body, which re-arms the timer on each read and ends the try when closed.
 type attempt struct {
-	timer   *time.Timer
+	context.Context
+	parent  context.Context
+	n       int
 	timeout time.Duration
-	cancel  context.CancelCauseFunc
+	cancel  context.CancelFunc
+	timer   *time.Timer
+	wrote   atomic.Bool // the request went out; set on the transport's goroutine
+	stopped atomic.Bool // ended by stop, not by the timer
+	body    io.ReadCloser
 	once    sync.Once
-}
-
-func (a *attempt) touch() { a.timer.Reset(a.timeout) }
-
-func (a *attempt) stop() {
-	a.once.Do(func() {
-		a.timer.Stop()
-		a.cancel(nil)
-	})
 }
 
 // errAttemptTimeout is the cause of an attempt that went quiet too long.
 var errAttemptTimeout = errors.New("nitro: attempt timed out")
 
-func (t *retryTransport) attemptContext(parent context.Context, n int, method string, wrote *atomic.Bool) (context.Context, *attempt) {
-	ctx, cancel := context.WithCancelCause(context.WithValue(parent, attemptKey{}, n))
-	a := &attempt{timeout: t.timeout, cancel: cancel}
-	a.timer = time.AfterFunc(t.timeout, func() { cancel(errAttemptTimeout) })
+// begin starts attempt n of a request made under parent.
+//
+// When the caller's deadline comes within the timeout, the timer could never
+// fire first: however the time is spent, no wait can outlast what is left.
+// The attempt then runs on the caller's context as it is, without a timer or
+// a context of its own, which saves six allocations per call.
+func (t *retryTransport) begin(parent context.Context, n int, method string) *attempt {
+	a := &attempt{Context: parent, parent: parent, n: n, timeout: t.timeout}
+	if deadline, ok := parent.Deadline(); !ok || deadline.After(t.now().Add(t.timeout)) {
+		a.Context, a.cancel = context.WithCancel(parent)
+		a.timer = time.AfterFunc(t.timeout, a.cancel)
+	}
 	if !idempotent(method) {
 		// Only these need to know whether the request went out before an
 		// error; tracing costs every request a little, so the rest skip it.
-		ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{WroteHeaders: func() { wrote.Store(true) }})
+		a.Context = httptrace.WithClientTrace(a.Context, &httptrace.ClientTrace{WroteHeaders: a.markWrote})
 	}
-	return ctx, a
+	return a
+}
+
+// request returns req for this attempt: one shallow copy on the attempt's
+// context, with a fresh body after the first attempt. The header map is
+// shared with req, as Request.WithContext shares it: no layer below writes
+// to a request it was given (the auth layer copies the map to add its
+// header), so a deep Clone would be wasted.
+func (a *attempt) request(req *http.Request) (*http.Request, error) {
+	r := req.WithContext(a)
+	if a.n == 1 || req.Body == nil || req.Body == http.NoBody {
+		return r, nil
+	}
+	body, err := req.GetBody()
+	if err != nil {
+		return nil, err
+	}
+	r.Body = body
+	return r, nil
+}
+
+func (a *attempt) Value(key any) any {
+	if _, ok := key.(attemptKey); ok {
+		return a
+	}
+	return a.Context.Value(key)
+}
+
+func (a *attempt) markWrote() { a.wrote.Store(true) }
+
+// timedOut reports whether the timer ended the attempt: it is cancelled,
+// but neither by stop nor by the caller.
+func (a *attempt) timedOut() bool {
+	return a.timer != nil && a.Err() != nil && !a.stopped.Load() && a.parent.Err() == nil
+}
+
+func (a *attempt) stop() {
+	a.once.Do(func() {
+		a.stopped.Store(true)
+		if a.timer != nil {
+			a.timer.Stop()
+			a.cancel()
+		}
+	})
+}
+
+// Read reads the response body, re-arming the idle timer on progress. A
+// read the timer cut short fails with errAttemptTimeout.
+func (a *attempt) Read(p []byte) (int, error) {
+	n, err := a.body.Read(p)
+	if n > 0 && a.timer != nil {
+		a.timer.Reset(a.timeout)
+	}
+	if err != nil && err != io.EOF && a.timedOut() {
+		err = errAttemptTimeout
+	}
+	return n, err
+}
+
+// Close closes the response body and ends the attempt.
+func (a *attempt) Close() error {
+	err := a.body.Close()
+	a.stop()
+	return err
 }
 
 // idempotent reports whether sending a request twice is the same as once.
@@ -128,7 +245,7 @@ func (t *retryTransport) shouldRetry(req *http.Request, resp *http.Response, err
 	}
 	idem := idempotent(req.Method)
 	if err != nil {
-		return idem || !wrote, 0
+		return !finalAuthError(err) && (idem || !wrote), 0
 	}
 	switch code := resp.StatusCode; {
 	case code == http.StatusTooManyRequests:
@@ -141,23 +258,27 @@ func (t *retryTransport) shouldRetry(req *http.Request, resp *http.Response, err
 	return false, 0
 }
 
-func rewindable(req *http.Request) bool {
-	return req.Body == nil || req.Body == http.NoBody || req.GetBody != nil
+// finalAuthError reports whether err is the auth layer's and must end the
+// call: an insecure URL or a closed source, which no attempt can change, or
+// an *auth.Error unless it says it is temporary (a Temporary method that
+// returns true) and was one attempt only. The auth layer retries a token
+// fetch within its own budget; an error that already spent it (Attempts > 1)
+// is final here, so that budgets do not multiply: four API attempts of four
+// token requests each would be sixteen requests for one call.
+func finalAuthError(err error) bool {
+	if errors.Is(err, auth.ErrInsecureURL) || errors.Is(err, auth.ErrClosed) {
+		return true
+	}
+	var ae *auth.Error
+	if !errors.As(err, &ae) {
+		return false
+	}
+	tmp, ok := any(ae).(interface{ Temporary() bool })
+	return !ok || !tmp.Temporary() || ae.Attempts > 1
 }
 
-// rewind returns the request for an attempt, with a fresh body after the
-// first.
-func rewind(req *http.Request, attempt int) (*http.Request, error) {
-	if attempt == 1 || req.Body == nil || req.Body == http.NoBody {
-		return req, nil
-	}
-	body, err := req.GetBody()
-	if err != nil {
-		return nil, err
-	}
-	r := req.Clone(req.Context())
-	r.Body = body
-	return r, nil
+func rewindable(req *http.Request) bool {
+	return req.Body == nil || req.Body == http.NoBody || req.GetBody != nil
 }
 
 func drain(resp *http.Response) {
@@ -183,42 +304,41 @@ func (e *attemptsError) Error() string {
 }
 func (e *attemptsError) Unwrap() error { return e.err }
 
-// timedBody resets the attempt's idle timer on each read, and ends the
-// attempt when closed.
-type timedBody struct {
-	io.ReadCloser
-	a *attempt
-}
-
-func (b *timedBody) Read(p []byte) (int, error) {
-	n, err := b.ReadCloser.Read(p)
-	if n > 0 {
-		b.a.touch()
+// noteRefusal remembers the token of a request the API answered 401, for
+// the Client's redaction.
+func (t *logAttempts) noteRefusal(req *http.Request, resp *http.Response) {
+	if resp != nil && resp.StatusCode == http.StatusUnauthorized {
+		t.refused.add(req.Header.Get("Authorization"))
 	}
-	return n, err
-}
-
-func (b *timedBody) Close() error {
-	err := b.ReadCloser.Close()
-	b.a.stop()
-	return err
 }
 
 // logAttempts logs each attempt: method, path, status, duration. Never a
 // header: the Authorization header stays out of every log.
 type logAttempts struct {
-	next http.RoundTripper
-	log  *slog.Logger
+	next    http.RoundTripper
+	log     *slog.Logger
+	redact  func(string) string
+	refused *refusedTokens // told of each token the API answers 401 to
 }
 
 func (t *logAttempts) RoundTrip(req *http.Request) (*http.Response, error) {
 	if !t.log.Enabled(req.Context(), slog.LevelDebug) {
-		return t.next.RoundTrip(req)
+		resp, err := t.next.RoundTrip(req)
+		t.noteRefusal(req, resp)
+		return resp, err
 	}
 	start := time.Now()
 	resp, err := t.next.RoundTrip(req)
-	attempt, _ := req.Context().Value(attemptKey{}).(int)
-	t.log.DebugContext(req.Context(), "nitro: request", "method", req.Method, "path", req.URL.Path, "attempt", attempt,
-		"status", statusOf(resp), "duration", time.Since(start), "error", err)
+	t.noteRefusal(req, resp)
+	n := 0
+	if a := attemptOf(req.Context()); a != nil {
+		n = a.n
+	}
+	var errText string
+	if err != nil {
+		errText = t.redact(err.Error())
+	}
+	t.log.DebugContext(req.Context(), "nitro: request", "method", req.Method, "path", req.URL.Path, "attempt", n,
+		"status", statusOf(resp), "duration", time.Since(start), "error", errText)
 	return resp, err
 }

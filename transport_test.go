@@ -1,12 +1,21 @@
 package nitro
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"io"
+	"log/slog"
+	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
+
+	"github.com/nitrokit/nitro/auth"
+	"github.com/nitrokit/nitro/internal/retry"
 )
 
 func TestShouldRetry(t *testing.T) {
@@ -45,10 +54,141 @@ func TestShouldRetry(t *testing.T) {
 		{"GET 404", req(http.MethodGet), resp(404), nil, true, false},
 		{"unrewindable PUT 503", stream(), resp(503), nil, true, false},
 		{"unrewindable PUT 429", stream(), resp(429), nil, true, false},
+		{"GET wrong secret", req(http.MethodGet), nil, &auth.Error{StatusCode: 401, Code: "invalid_client"}, false, false},
+		{"GET token endpoint down, auth budget spent", req(http.MethodGet), nil, &auth.Error{Retryable: true, Attempts: 4, Err: connErr}, false, false},
+		{"GET insecure URL", req(http.MethodGet), nil, fmt.Errorf("wrapped: %w", auth.ErrInsecureURL), false, false},
+		{"GET source closed", req(http.MethodGet), nil, auth.ErrClosed, false, false},
 	}
 	for _, tt := range tests {
 		if got, _ := rt.shouldRetry(tt.req, tt.resp, tt.err, tt.wrote); got != tt.want {
 			t.Errorf("%s: shouldRetry = %v, want %v", tt.name, got, tt.want)
 		}
 	}
+}
+
+// pipeListener is a net.Listener of in-memory connections, so that an
+// http.Server and an http.Transport can talk real HTTP inside a synctest
+// bubble, where the clock is fake and a loopback socket is not allowed.
+type pipeListener struct {
+	conns chan net.Conn
+	done  chan struct{}
+	once  sync.Once
+}
+
+func (l *pipeListener) Accept() (net.Conn, error) {
+	select {
+	case c := <-l.conns:
+		return c, nil
+	case <-l.done:
+		return nil, net.ErrClosed
+	}
+}
+
+func (l *pipeListener) Close() error   { l.once.Do(func() { close(l.done) }); return nil }
+func (l *pipeListener) Addr() net.Addr { return &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1)} }
+
+func (l *pipeListener) dial(ctx context.Context, _, _ string) (net.Conn, error) {
+	client, server := net.Pipe()
+	select {
+	case l.conns <- server:
+		return client, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// pipeTransport serves h over in-memory connections until the test ends.
+func pipeTransport(t *testing.T, h http.HandlerFunc) *http.Transport {
+	l := &pipeListener{conns: make(chan net.Conn), done: make(chan struct{})}
+	srv := &http.Server{Handler: h}
+	go srv.Serve(l)
+	tr := &http.Transport{DialContext: l.dial}
+	t.Cleanup(func() {
+		tr.CloseIdleConnections()
+		srv.Close()
+	})
+	return tr
+}
+
+func newTestRetry(next http.RoundTripper, timeout time.Duration, retries int) *retryTransport {
+	return &retryTransport{
+		next: next, maxRetries: retries, timeout: timeout,
+		backoff: retry.Backoff{Base: time.Millisecond, Max: time.Millisecond},
+		log:     slog.New(slog.DiscardHandler), redact: func(s string) string { return s },
+		now: time.Now, sleep: retry.Sleep,
+	}
+}
+
+// TestIdleTimeout: an attempt ends when the answer, or the next piece of
+// its body, takes longer than the timeout, and not before; a body that keeps
+// flowing is never cut, however long it takes in all.
+func TestIdleTimeout(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		tr := pipeTransport(t, func(w http.ResponseWriter, r *http.Request) {
+			switch r.URL.Path {
+			case "/slow-headers":
+				time.Sleep(2 * time.Second)
+			case "/stall":
+				w.Write([]byte("abc"))
+				w.(http.Flusher).Flush()
+				<-r.Context().Done()
+			case "/trickle":
+				for range 10 {
+					w.Write([]byte("x"))
+					w.(http.Flusher).Flush()
+					time.Sleep(900 * time.Millisecond)
+				}
+			}
+		})
+		rt := newTestRetry(tr, time.Second, 1)
+		get := func(path string) (*http.Response, error) {
+			req, _ := http.NewRequest(http.MethodGet, "http://fake"+path, nil)
+			return rt.RoundTrip(req)
+		}
+
+		start := time.Now()
+		if _, err := get("/slow-headers"); !errors.Is(err, errAttemptTimeout) || !strings.Contains(err.Error(), "after 2 attempts") {
+			t.Errorf("slow headers: %v, want two timed-out attempts", err)
+		}
+		if d := time.Since(start); d < 2*time.Second || d > 2*time.Second+10*time.Millisecond {
+			t.Errorf("two timed-out attempts took %v, want 2s and the backoff", d)
+		}
+
+		resp, err := get("/stall")
+		if err != nil {
+			t.Fatal(err)
+		}
+		start = time.Now()
+		body, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if string(body) != "abc" || !errors.Is(err, errAttemptTimeout) || time.Since(start) != time.Second {
+			t.Errorf("stalled body: %q, %v after %v; want abc, then the attempt's timeout after 1s", body, err, time.Since(start))
+		}
+
+		// Under a caller's deadline within the timeout, the deadline rules;
+		// under a later one, the timeout still does.
+		for _, tt := range []struct {
+			deadline, took time.Duration
+			want           error
+		}{{500 * time.Millisecond, 500 * time.Millisecond, context.DeadlineExceeded}, {time.Hour, 2 * time.Second, errAttemptTimeout}} {
+			ctx, cancel := context.WithTimeout(context.Background(), tt.deadline)
+			req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://fake/slow-headers", nil)
+			start = time.Now()
+			_, err := rt.RoundTrip(req)
+			cancel()
+			if d := time.Since(start); !errors.Is(err, tt.want) || d < tt.took || d > tt.took+10*time.Millisecond {
+				t.Errorf("deadline %v: %v after %v, want %v after %v (and the backoff)", tt.deadline, err, d, tt.want, tt.took)
+			}
+		}
+
+		resp, err = get("/trickle")
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, err = io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if len(body) != 10 || err != nil {
+			t.Errorf("a body that keeps flowing for 9s was cut: %d bytes, %v", len(body), err)
+		}
+	})
 }

@@ -1,0 +1,38 @@
+package nitro
+
+import (
+	"net"
+	"net/http"
+	"time"
+)
+
+// Connection pool sizes of the default transport. net/http's default keeps 2
+// idle connections per host, so a service with more concurrent calls than
+// that opens (and over https, handshakes) a new connection for most calls
+// and closes it again: at 64 concurrent calls a pooled transport does twice
+// the calls per second. 256 idle connections per host cover the concurrency
+// of a busy backend; the total allows a few hosts (API and token endpoint).
+const (
+	maxIdleConnsPerHost = 256
+	maxIdleConns        = 4 * maxIdleConnsPerHost
+)
+
+// newPool returns the transport a Client uses when Config.HTTPClient is nil:
+// http.DefaultTransport's settings (proxy from the environment, HTTP/2 when
+// the server offers it, keep-alives) with a pool sized for concurrent calls
+// and bounded dial and TLS handshake times. It is built fresh, not cloned from
+// http.DefaultTransport, so that no program-wide change to that variable
+// (an InsecureSkipVerify in a test helper, say) reaches the Client.
+func newPool() *http.Transport {
+	dialer := &net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}
+	return &http.Transport{
+		Proxy:                 http.ProxyFromEnvironment,
+		DialContext:           dialer.DialContext,
+		ForceAttemptHTTP2:     true,
+		MaxIdleConns:          maxIdleConns,
+		MaxIdleConnsPerHost:   maxIdleConnsPerHost,
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   10 * time.Second,
+		ExpectContinueTimeout: time.Second,
+	}
+}

@@ -1,0 +1,334 @@
+package sign_test
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"golang.org/x/oauth2"
+
+	"github.com/nitrokit/nitro"
+	"github.com/nitrokit/nitro/gen/signapi"
+	"github.com/nitrokit/nitro/nitrotest"
+	"github.com/nitrokit/nitro/sign"
+)
+
+// The benchmarks in this file compare a call through nitro with the same
+// call made without it, against one fake served by a separate process
+// (this test binary, re-run as TestBenchFakeServer): so the allocation
+// counts are the client's alone, and the server's cost is the same for both
+// sides. The fake does not validate requests against the spec, for the same
+// reason.
+
+// fakeEnv names the helper process's mode.
+const fakeEnv = "NITRO_BENCH_FAKE"
+
+// fakeInfo is what the helper process tells its parent.
+type fakeInfo struct {
+	URL, ClientID, ClientSecret string
+}
+
+// TestBenchFakeServer is not a test: it is the fake's process for the
+// benchmarks below, serving until its stdin closes.
+func TestBenchFakeServer(t *testing.T) {
+	if os.Getenv(fakeEnv) != "1" {
+		t.Skip("the benchmarks' fake server process")
+	}
+	srv := nitrotest.NewServer(nitrotest.WithoutValidation())
+	defer srv.Close()
+	creds := srv.Credentials()
+	b, _ := json.Marshal(fakeInfo{srv.URL(), creds.ClientID, creds.ClientSecret})
+	fmt.Printf("%s\n", b)
+	_, _ = io.Copy(io.Discard, os.Stdin)
+}
+
+// startFake runs the fake in a child process until b ends.
+func startFake(b *testing.B) fakeInfo {
+	b.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestBenchFakeServer$", "-test.count=1")
+	cmd.Env = append(os.Environ(), fakeEnv+"=1")
+	cmd.Stderr = os.Stderr
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		b.Fatal(err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() {
+		stdin.Close()
+		_ = cmd.Wait()
+	})
+	sc := bufio.NewScanner(stdout)
+	for sc.Scan() {
+		if line := sc.Text(); strings.HasPrefix(line, "{") {
+			var info fakeInfo
+			if err := json.Unmarshal([]byte(line), &info); err != nil {
+				b.Fatal(err)
+			}
+			go func() { _, _ = io.Copy(io.Discard, stdout) }() // the rest of the child's output
+			return info
+		}
+	}
+	b.Fatalf("the fake process said nothing: %v", sc.Err())
+	return fakeInfo{}
+}
+
+// sides are the ways of making one GetEnvelope call, each with its own
+// connection pool on the same fake.
+type sides struct {
+	nitro, bare, anchor func() error
+	// nitroIn and anchorIn call under ctx; nitroIn's client has a 2h
+	// Timeout, so that a deadline within the hour falls within it.
+	nitroIn, anchorIn func(ctx context.Context) error
+}
+
+// newSides builds nitro's sign.Client (default transport), bare net/http
+// with a pool of the same size (256 idle connections per host) and a token
+// set by hand, and the anchor: the generated ClientWithResponses on an
+// x/oauth2 Transport with a ReuseTokenSource over a token from the fake.
+func newSides(b *testing.B, fake fakeInfo) sides {
+	b.Helper()
+	ctx := context.Background()
+	nc, err := nitro.NewClient(nitro.Config{ClientID: fake.ClientID, ClientSecret: fake.ClientSecret, BaseURL: fake.URL})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { nc.Close() })
+	sc := sign.New(nc)
+	env := newEnvelope(b, sc)
+	nc2, err := nitro.NewClient(nitro.Config{ClientID: fake.ClientID, ClientSecret: fake.ClientSecret, BaseURL: fake.URL, Timeout: 2 * time.Hour})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { nc2.Close() })
+	sc2 := sign.New(nc2)
+	tok, err := nc.Token(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	bare := pooledClient(b)
+	url := fake.URL + "/sign/envelopes/" + env.String()
+	header := "Bearer " + tok.AccessToken
+	ots := oauth2.ReuseTokenSource(nil, oauth2.StaticTokenSource(&oauth2.Token{AccessToken: tok.AccessToken, TokenType: "Bearer", Expiry: tok.Expiry}))
+	gen, err := signapi.NewClientWithResponses(fake.URL, signapi.WithHTTPClient(&http.Client{Transport: &oauth2.Transport{Source: ots, Base: pooledClient(b).Transport}}))
+	if err != nil {
+		b.Fatal(err)
+	}
+	anchorIn := func(ctx context.Context) error {
+		r, err := gen.GetEnvelopeWithResponse(ctx, env)
+		if err == nil && r.JSON200 == nil {
+			err = fmt.Errorf("status %d", r.StatusCode())
+		}
+		return err
+	}
+	return sides{
+		nitro:    func() error { _, err := sc.GetEnvelope(ctx, env); return err },
+		bare:     func() error { return bareGet(ctx, bare, url, header) },
+		anchor:   func() error { return anchorIn(ctx) },
+		nitroIn:  func(ctx context.Context) error { _, err := sc2.GetEnvelope(ctx, env); return err },
+		anchorIn: anchorIn,
+	}
+}
+
+func newEnvelope(b *testing.B, c *sign.Client) uuid.UUID {
+	b.Helper()
+	env, err := c.CreateEnvelope(context.Background(), sign.EnvelopeCreate{
+		Name: "bench", Mode: sign.EnvelopeModeSequential, Notification: sign.Notification{Subject: "s", Body: "b"}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return env.ID
+}
+
+// pooledClient is net/http with the pool size nitro's default transport has.
+func pooledClient(b *testing.B) *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConns, t.MaxIdleConnsPerHost = 1024, 256
+	b.Cleanup(t.CloseIdleConnections)
+	return &http.Client{Transport: t}
+}
+
+// bareGet is GetEnvelope by hand: the request, the token, the status check
+// and the decoding into the same generated type.
+func bareGet(ctx context.Context, hc *http.Client, url, header string) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Authorization", header)
+	resp, err := hc.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("status %d", resp.StatusCode)
+	}
+	var out signapi.ExtendedEnvelope
+	return json.Unmarshal(body, &out)
+}
+
+// run makes n calls of call from g goroutines and returns how long they took.
+func run(b *testing.B, g, n int, call func() error) time.Duration {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	start := time.Now()
+	for range g {
+		wg.Go(func() {
+			for next.Add(1) <= int64(n) {
+				if err := call(); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return time.Since(start)
+}
+
+// BenchmarkThroughput measures GetEnvelope calls per second through
+// sign.Client and through bare net/http with a pool of the same size, from
+// 1, 64 and 512 goroutines, and reports nitro/bare (goal: at least 0.9 at
+// every level). Each op is one call of each side. The sides run in short
+// alternating stints, each pair in the opposite order to the last, and
+// nitro/bare is the median of the pairs' ratios, so that a burst of load
+// from elsewhere on the machine skews one pair, not the figure.
+func BenchmarkThroughput(b *testing.B) {
+	s := newSides(b, startFake(b))
+	for _, g := range []int{1, 64, 512} {
+		b.Run(fmt.Sprintf("goroutines=%d", g), func(b *testing.B) {
+			run(b, g, 2*g, s.nitro) // fill both pools
+			run(b, g, 2*g, s.bare)
+			b.ResetTimer()
+			const pairs = 16
+			var tn, tb time.Duration
+			ratios := make([]float64, 0, pairs)
+			for p := range pairs {
+				n := b.N / pairs
+				if p < b.N%pairs {
+					n++
+				}
+				var dn, db time.Duration
+				if p%2 == 0 {
+					dn, db = run(b, g, n, s.nitro), run(b, g, n, s.bare)
+				} else {
+					db, dn = run(b, g, n, s.bare), run(b, g, n, s.nitro)
+				}
+				tn, tb = tn+dn, tb+db
+				if n > 0 {
+					ratios = append(ratios, db.Seconds()/dn.Seconds())
+				}
+			}
+			b.ReportMetric(float64(b.N)/tn.Seconds(), "nitro-calls/s")
+			b.ReportMetric(float64(b.N)/tb.Seconds(), "bare-calls/s")
+			b.ReportMetric(median(ratios), "nitro/bare")
+		})
+	}
+}
+
+func median(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	slices.Sort(xs)
+	return xs[len(xs)/2]
+}
+
+// cost is what one call allocates, and takes, on average.
+type cost struct{ allocs, bytes, ns float64 }
+
+// measure makes n serial calls and returns their average cost, counted
+// from the runtime's totals: the fake runs in another process, so all that
+// is counted here is the client's, its connections' goroutines included.
+func measure(b *testing.B, n int, call func() error) cost {
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	start := time.Now()
+	for range n {
+		if err := call(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	d := time.Since(start)
+	runtime.ReadMemStats(&after)
+	f := float64(n)
+	return cost{float64(after.Mallocs-before.Mallocs) / f, float64(after.TotalAlloc-before.TotalAlloc) / f, float64(d.Nanoseconds()) / f}
+}
+
+// BenchmarkAllocsPerCall measures one serial GetEnvelope through sign.Client
+// (allocs/op and B/op are its own), and then, in the same run, the
+// allocations and bytes per call of sign.Client, of the anchor (the
+// generated ClientWithResponses on x/oauth2's Transport) and of bare
+// net/http, reporting nitro/anchor (goal: at most 1.0) and bare/anchor.
+// The "deadline" pair calls under a context with a deadline within nitro's
+// Timeout, where nitro's attempts need no timer of their own.
+func BenchmarkAllocsPerCall(b *testing.B) {
+	s := newSides(b, startFake(b))
+	dctx, cancel := context.WithTimeout(context.Background(), time.Hour)
+	defer cancel()
+	nitroIn := func() error { return s.nitroIn(dctx) }
+	anchorIn := func() error { return s.anchorIn(dctx) }
+	for _, call := range []func() error{s.nitro, s.anchor, s.bare, nitroIn, anchorIn} {
+		measure(b, 200, call) // warm: connections, token, lazily built state
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := s.nitro(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	const n = 5000
+	var nitroCost, anchorCost, bareCost, nitroDl, anchorDl cost
+	for range 3 { // interleaved, keeping the least of each: noise only adds
+		nitroCost = least(nitroCost, measure(b, n, s.nitro))
+		anchorCost = least(anchorCost, measure(b, n, s.anchor))
+		bareCost = least(bareCost, measure(b, n, s.bare))
+		nitroDl = least(nitroDl, measure(b, n, nitroIn))
+		anchorDl = least(anchorDl, measure(b, n, anchorIn))
+	}
+	for _, m := range []struct {
+		name string
+		c    cost
+	}{{"nitro", nitroCost}, {"anchor", anchorCost}, {"bare", bareCost}, {"nitro-deadline", nitroDl}, {"anchor-deadline", anchorDl}} {
+		b.ReportMetric(m.c.allocs, m.name+"-allocs/call")
+		b.ReportMetric(m.c.bytes, m.name+"-B/call")
+	}
+	b.ReportMetric(nitroCost.allocs/anchorCost.allocs, "nitro/anchor-allocs")
+	b.ReportMetric(nitroCost.bytes/anchorCost.bytes, "nitro/anchor-B")
+	b.ReportMetric(bareCost.allocs/anchorCost.allocs, "bare/anchor-allocs")
+	b.ReportMetric(nitroCost.ns/anchorCost.ns, "nitro/anchor-ns")
+	b.ReportMetric(nitroDl.allocs/anchorDl.allocs, "deadline-nitro/anchor-allocs")
+	b.ReportMetric(nitroDl.bytes/anchorDl.bytes, "deadline-nitro/anchor-B")
+}
+
+func least(a, b cost) cost {
+	if a == (cost{}) {
+		return b
+	}
+	return cost{min(a.allocs, b.allocs), min(a.bytes, b.bytes), min(a.ns, b.ns)}
+}
