@@ -2,9 +2,11 @@ package nitro
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"runtime/debug"
 	"slices"
 	"strconv"
@@ -34,6 +36,7 @@ type Client struct {
 	ownsSrc  bool
 	pool     *http.Transport // the default transport, when Config.HTTPClient is nil
 	baseURL  string
+	base     *url.URL // baseURL parsed, for Do's host check
 	ua       []string // the User-Agent header value, built once
 	retrying *retryTransport
 	// redact scrubs the client secret and the source's tokens from text a
@@ -107,7 +110,11 @@ func NewClient(cfg Config, opts ...Option) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Client{src: st.src, baseURL: cfg.BaseURL, ua: []string{userAgentOf(cfg.UserAgent)}}
+	base, err := url.Parse(cfg.BaseURL) // validated by withDefaults
+	if err != nil {
+		return nil, &ConfigError{Field: "BaseURL", Reason: "is not a URL"}
+	}
+	c := &Client{src: st.src, baseURL: cfg.BaseURL, base: base, ua: []string{userAgentOf(cfg.UserAgent)}}
 	if cfg.HTTPClient == nil {
 		c.pool = newPool()
 		cfg.HTTPClient = &http.Client{Transport: c.pool}
@@ -211,14 +218,28 @@ func bearerToken(header string) (string, bool) {
 	return header[7:], true
 }
 
+// ErrForeignHost is Do's refusal of a request for another scheme or host
+// than Config.BaseURL's: the stack attaches the API token to every request,
+// and the token is for the API alone.
+var ErrForeignHost = errors.New("nitro: the request is not for the API's host")
+
 // Do sends req through the client's stack and returns the response if its
 // status is 2xx; any other answer is read (at most 64 KiB), closed and
 // returned as an *APIError, with no response. A 2xx response's body is the
-// caller's to close. Do sets the User-Agent header of req if it has none.
+// caller's to close. A request for another scheme or host than BaseURL's is
+// refused (ErrForeignHost) before anything is sent. Do sets the User-Agent
+// header of req if it has none (sharing one read-only value across
+// requests).
 //
 // The API packages' generated methods all call Do; use it directly only for
 // an endpoint they do not cover yet.
 func (c *Client) Do(req *http.Request) (*http.Response, error) {
+	if req.URL == nil || !strings.EqualFold(req.URL.Scheme, c.base.Scheme) || !strings.EqualFold(req.URL.Host, c.base.Host) {
+		return nil, fmt.Errorf("%w: %s", ErrForeignHost, c.redact(urlOf(req)))
+	}
+	if req.Header == nil {
+		req.Header = make(http.Header)
+	}
 	if _, ok := req.Header["User-Agent"]; !ok {
 		req.Header["User-Agent"] = c.ua
 	}
@@ -226,10 +247,21 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		return nil, err
 	}
+	if resp.Request == nil { // a caller's RoundTripper need not set it
+		resp.Request = req
+	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return nil, errorFromResponse(resp, c.redact)
 	}
 	return resp, nil
+}
+
+// urlOf is req's URL for an error message, without its query.
+func urlOf(req *http.Request) string {
+	if req.URL == nil {
+		return "(no URL)"
+	}
+	return req.URL.Scheme + "://" + req.URL.Host + req.URL.Path
 }
 
 // BaseURL is the API's base URL from Config, without a trailing slash.

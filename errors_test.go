@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -160,4 +162,25 @@ func TestDoReturnsAPIErrors(t *testing.T) {
 	if _, err := sign.New(c).Raw().GetEnvelope(context.Background(), uuid.New()); !nitro.IsNotFound(err) {
 		t.Errorf("raw client on an unknown envelope: %v, want a 404 APIError", err)
 	}
+}
+
+// TestDoGuardsTheToken: the stack attaches the API token to every request,
+// so Do sends nothing to another host; and requests a caller builds by hand
+// (no header map) or answers its own RoundTripper gives (no Request) work.
+func TestDoGuardsTheToken(t *testing.T) {
+	c, srv, _, _ := setup(t, nitro.Config{})
+	elsewhere := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		t.Errorf("a request reached another host, Authorization %q", r.Header.Get("Authorization"))
+	}))
+	defer elsewhere.Close()
+	req, _ := http.NewRequest(http.MethodGet, elsewhere.URL+"/sign/envelopes", nil)
+	if _, err := c.Do(req); !errors.Is(err, nitro.ErrForeignHost) {
+		t.Errorf("another host: %v, want ErrForeignHost", err)
+	}
+	u, _ := url.Parse(srv.URL() + "/sign/envelopes")
+	resp, err := c.Do(&http.Request{Method: http.MethodGet, URL: u})
+	if err != nil {
+		t.Fatalf("a hand-built request with no header map: %v", err)
+	}
+	resp.Body.Close()
 }

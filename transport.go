@@ -189,9 +189,16 @@ func (a *attempt) request(req *http.Request) (*http.Request, error) {
 	return r, nil
 }
 
+// Value answers attemptKey with the attempt, and auth.SingleAttemptKey with
+// true: this layer owns the call's retry budget, so a token fetch an attempt
+// starts makes one token request, and its failure is judged here with the
+// rest (shouldRetry); budgets do not multiply across layers.
 func (a *attempt) Value(key any) any {
 	if _, ok := key.(attemptKey); ok {
 		return a
+	}
+	if key == auth.SingleAttemptKey {
+		return true
 	}
 	return a.Context.Value(key)
 }
@@ -245,6 +252,12 @@ func (t *retryTransport) shouldRetry(req *http.Request, resp *http.Response, err
 	}
 	idem := idempotent(req.Method)
 	if err != nil {
+		var ae *auth.Error
+		if errors.As(err, &ae) {
+			// A token fetch failed before the request went out: safe to
+			// repeat whatever the method, after the delay it asked for.
+			return !finalAuthError(err), ae.RetryAfter
+		}
 		return !finalAuthError(err) && (idem || !wrote), 0
 	}
 	switch code := resp.StatusCode; {

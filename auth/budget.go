@@ -27,13 +27,20 @@ type singleAttemptKey struct{}
 //     marker, so a retry loop that ignores IsRetryable still cannot hammer
 //     the endpoint with a wrong secret.
 func SingleAttempt(ctx context.Context) context.Context {
-	return context.WithValue(ctx, singleAttemptKey{}, true)
+	return context.WithValue(ctx, SingleAttemptKey, true)
 }
+
+// SingleAttemptKey is the context key SingleAttempt sets, to true. A layer
+// that already builds a context.Context of its own per attempt (an API
+// client's retry loop) can answer it from its Value method instead of
+// wrapping the caller's context once more, which costs an allocation per
+// call.
+var SingleAttemptKey any = singleAttemptKey{}
 
 // attemptsFor is how many token requests a fetch under ctx may make. The
 // marker reaches the fetch because the detached context keeps values.
 func (s *Source) attemptsFor(ctx context.Context) int {
-	if one, _ := ctx.Value(singleAttemptKey{}).(bool); one {
+	if one, _ := ctx.Value(SingleAttemptKey).(bool); one {
 		return 1
 	}
 	return s.opts.maxAttempts

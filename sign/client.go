@@ -29,4 +29,8 @@ func New(nc *nitro.Client) *Client {
 // methods do not offer (such as the Platform forwarders, superseded by the
 // PDF Services client). It shares this client's stack: a non-2xx answer is
 // an *nitro.APIError, and a 2xx response's body is the caller's to close.
-func (c *Client) Raw() *signapi.Client { return c.raw }
+// It is a copy: changing it changes nothing for c.
+func (c *Client) Raw() *signapi.Client {
+	raw := *c.raw
+	return &raw
+}
