@@ -226,6 +226,11 @@ func (a api) resolve(ctx context.Context, src, mirror string, locked bool, out, 
 	if err := os.WriteFile(out, j, 0o644); err != nil {
 		return err
 	}
+	canon, err := spec.CanonicalSum(b)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("sha256: %s\ncanonical-sha256: %s\n", spec.Sum(b), canon)
 	printRedundant(rep)
 	return nil
 }
