@@ -44,7 +44,7 @@ GENERATED := gen nitrotest/internal/api sign/*.gen.go
 GENERATED_FILES = $(wildcard gen/*/*.gen.go nitrotest/internal/api/*.gen.go sign/*.gen.go)
 
 SPECTOOL := $(GO) run ./internal/cmd/spec
-ACTIONLINT := $(GO) run github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
+ACTIONLINT := $(GO) -C tools/actionlint tool actionlint
 
 .PHONY: spec spec-update generate verify drift test bench
 
@@ -86,7 +86,7 @@ test:
 	$(GO) test -race ./...
 	$(GO) -C tools/drift vet ./...
 	$(GO) -C tools/drift test -race ./...
-	$(ACTIONLINT) .github/workflows/*.yml
+	$(ACTIONLINT) $(CURDIR)/.github/workflows/*.yml
 
 ## bench: all benchmarks, with allocations
 bench:
