@@ -353,18 +353,23 @@ func compareGo(w io.Writer, repo, tmp, dir, candRaw string, pkgs []string) (int,
 // added (a rename) so both names are shown, and returns the number of
 // incompatible changes.
 func reportGo(w io.Writer, pkg string, r apidiff.Report) int {
-	var incompatible, compatible []string
+	var incompatible, compatible, implementers []string
 	for _, c := range r.Changes {
-		if c.Compatible {
+		switch {
+		case c.Compatible:
 			compatible = append(compatible, c.Message)
-		} else {
+		case isInterfaceAddition(c.Message):
+			implementers = append(implementers, c.Message)
+		default:
 			incompatible = append(incompatible, c.Message)
 		}
 	}
 	slices.Sort(incompatible)
 	slices.Sort(compatible)
-	fmt.Fprintf(w, "%s: %d incompatible, %d compatible change(s)\n\n", pkg, len(incompatible), len(compatible))
-	if len(incompatible)+len(compatible) == 0 {
+	slices.Sort(implementers)
+	fmt.Fprintf(w, "%s: %d incompatible, %d compatible change(s), %d method(s) added to generated interfaces\n\n",
+		pkg, len(incompatible), len(compatible), len(implementers))
+	if len(incompatible)+len(compatible)+len(implementers) == 0 {
 		return 0
 	}
 	removed, added := names(incompatible, ": removed"), names(compatible, ": added")
@@ -375,12 +380,31 @@ func reportGo(w io.Writer, pkg string, r apidiff.Report) int {
 	for _, m := range incompatible {
 		fmt.Fprintln(w, "  incompatible:", m)
 	}
+	for _, m := range implementers {
+		fmt.Fprintln(w, "  added to an interface (breaks only other implementations, e.g. mocks):", m)
+	}
 	for _, m := range compatible {
 		fmt.Fprintln(w, "  compatible:  ", m)
 	}
 	fmt.Fprintln(w, "```")
 	fmt.Fprintln(w)
 	return len(incompatible)
+}
+
+// isInterfaceAddition reports an apidiff message about a method added to a
+// generated *Interface type (ClientInterface.Ping: added). apidiff counts it
+// incompatible, rightly for code implementing the interface; but the
+// generated interfaces exist for the generated clients, which gain the
+// method in the same change, so callers are unaffected. Drift lists these
+// apart and does not count them as breaking: an added operation is a
+// compatible change.
+func isInterfaceAddition(msg string) bool {
+	name, ok := strings.CutSuffix(msg, ": added")
+	if !ok {
+		return false
+	}
+	typ, _, ok := strings.Cut(name, ".")
+	return ok && strings.HasSuffix(typ, "Interface") && !strings.Contains(typ, "(")
 }
 
 // names returns the top-level names of messages "Name: removed".

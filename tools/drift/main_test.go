@@ -148,6 +148,20 @@ func TestReportGoNamesRenames(t *testing.T) {
 	}
 }
 
+// TestInterfaceAdditionsAreNotBreaking: a new operation adds methods to the
+// generated client interfaces; callers are unaffected.
+func TestInterfaceAdditionsAreNotBreaking(t *testing.T) {
+	old := typecheck(t, "package p\ntype ClientInterface interface{ A() }\ntype Client struct{}\nfunc (*Client) A() {}\n")
+	cand := typecheck(t, "package p\ntype ClientInterface interface{ A(); Ping() }\ntype Client struct{}\nfunc (*Client) A() {}\nfunc (*Client) Ping() {}\n")
+	var out bytes.Buffer
+	if n := reportGo(&out, "./p", apidiff.Changes(old, cand)); n != 0 {
+		t.Errorf("%d incompatible changes, want 0:\n%s", n, &out)
+	}
+	if !strings.Contains(out.String(), "ClientInterface.Ping: added") {
+		t.Errorf("the addition is not listed:\n%s", &out)
+	}
+}
+
 func typecheck(t *testing.T, src string) *types.Package {
 	t.Helper()
 	fset := token.NewFileSet()
