@@ -337,7 +337,9 @@ func checkDiscriminators(root *yaml.Node, rep *Report) error {
 	if schemas == nil {
 		return nil
 	}
-	var errs []string
+	type key struct{ union, value string }
+	unmapped := map[key][]string{}
+	var keys []key
 	for i := 0; i+1 < len(schemas.Content); i += 2 {
 		name, s := schemas.Content[i].Value, schemas.Content[i+1]
 		prop := get(get(s, "discriminator"), "propertyName")
@@ -355,20 +357,33 @@ func checkDiscriminators(root *yaml.Node, rep *Report) error {
 				continue
 			}
 			for _, e := range enum.Content {
-				if !mapped[e.Value] {
-					ptr := "/components/schemas/" + escape(name) + "/discriminator/mapping"
-					errs = append(errs, fmt.Sprintf("%s allows %s %q (%s/properties/%s/enum), but the discriminator of %s does not map it (%s; %s): add it to the mapping",
-						strings.TrimPrefix(v, "#/components/schemas/"), prop.Value, e.Value, strings.TrimPrefix(v, "#"), prop.Value, name, ptr, rep.Touched(ptr)))
+				if mapped[e.Value] {
+					continue
 				}
+				k := key{name, prop.Value + "\x00" + e.Value}
+				if _, ok := unmapped[k]; !ok {
+					keys = append(keys, k)
+				}
+				unmapped[k] = append(unmapped[k], strings.TrimPrefix(v, "#"))
 			}
 		}
 	}
-	if len(errs) > 0 {
-		slices.Sort(errs)
-		errs = slices.Compact(errs)
-		return fmt.Errorf("discriminators out of step with upstream:\n  %s", strings.Join(errs, "\n  "))
+	if len(keys) == 0 {
+		return nil
 	}
-	return nil
+	var errs []string
+	for _, k := range keys {
+		prop, value, _ := strings.Cut(k.value, "\x00")
+		ptr := "/components/schemas/" + escape(k.union) + "/discriminator/mapping"
+		var where []string
+		for _, v := range unmapped[k] {
+			where = append(where, v+"/properties/"+prop+"/enum")
+		}
+		errs = append(errs, fmt.Sprintf("%s %q is allowed upstream (%s) but not mapped by the discriminator of %s (%s; %s): add it to the mapping and, if it is a new schema, to the oneOf",
+			prop, value, strings.Join(where, ", "), k.union, ptr, rep.Touched(ptr)))
+	}
+	slices.Sort(errs)
+	return fmt.Errorf("discriminators out of step with upstream:\n  %s", strings.Join(errs, "\n  "))
 }
 
 func diffSets(want, have []string) (missing []string) {

@@ -25,6 +25,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/nitrokit/nitro/internal/spec"
@@ -99,7 +100,7 @@ func (a api) check(ctx context.Context, src, mirror string) error {
 	if err != nil {
 		return err
 	}
-	rep, err := a.validateInto(ctx, f.Bytes, a.out)
+	rep, err := a.validateInto(ctx, f.From, f.Bytes, a.out)
 	if err != nil {
 		return err
 	}
@@ -136,7 +137,7 @@ func (a api) update(ctx context.Context, src string) error {
 	}
 	switch lock.Compare(b) {
 	case spec.Same:
-		if _, err := a.validateInto(ctx, b, a.out); err != nil {
+		if _, err := a.validateInto(ctx, src, b, a.out); err != nil {
 			return err
 		}
 		if lock.Canonical == "" { // a lock from before canonical sums
@@ -150,10 +151,10 @@ func (a api) update(ctx context.Context, src string) error {
 		return nil
 	case spec.Reformatted:
 		fmt.Printf("spec: %s is the locked spec reformatted (same canonical sha256 %s): nothing to accept; the lock is unchanged\n", src, lock.Canonical)
-		_, err := a.validateInto(ctx, b, a.out)
+		_, err := a.validateInto(ctx, src, b, a.out)
 		return err
 	}
-	rep, err := a.validateInto(ctx, b, a.out)
+	rep, err := a.validateInto(ctx, src, b, a.out)
 	if err != nil {
 		return err
 	}
@@ -217,7 +218,11 @@ func (a api) resolve(ctx context.Context, src, mirror string, locked bool, out, 
 	defer os.Remove(tmp)
 	doc, rep, err := spec.ValidateReport(ctx, tmp, a.overlay)
 	if err != nil {
-		return &codeError{exitRejected, err}
+		name := src
+		if locked {
+			name = "the locked spec"
+		}
+		return &codeError{exitRejected, named(err, tmp, name)}
 	}
 	j, err := json.Marshal(doc)
 	if err != nil {
@@ -237,7 +242,7 @@ func (a api) resolve(ctx context.Context, src, mirror string, locked bool, out, 
 
 // validateInto validates b with the overlay from a temporary copy, so that
 // a bad spec never replaces a good one, then moves it to dst.
-func (a api) validateInto(ctx context.Context, b []byte, dst string) (*spec.Report, error) {
+func (a api) validateInto(ctx context.Context, src string, b []byte, dst string) (*spec.Report, error) {
 	tmp := dst + ".tmp"
 	if err := os.WriteFile(tmp, b, 0o644); err != nil {
 		return nil, err
@@ -245,7 +250,7 @@ func (a api) validateInto(ctx context.Context, b []byte, dst string) (*spec.Repo
 	defer os.Remove(tmp)
 	_, rep, err := spec.ValidateReport(ctx, tmp, a.overlay)
 	if err != nil {
-		return rep, &codeError{exitRejected, err}
+		return rep, &codeError{exitRejected, named(err, tmp, src)}
 	}
 	return rep, os.Rename(tmp, dst)
 }
@@ -254,4 +259,10 @@ func printRedundant(rep *spec.Report) {
 	for _, line := range rep.Redundant() {
 		fmt.Println("overlay:", line)
 	}
+}
+
+// named replaces the temporary file in err's message with the source it
+// holds, so that the message names what the user gave.
+func named(err error, tmp, src string) error {
+	return errors.New(strings.ReplaceAll(err.Error(), tmp, src))
 }
