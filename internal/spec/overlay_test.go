@@ -126,28 +126,43 @@ func TestUpstreamDefectsNeedTheOverlay(t *testing.T) {
 	if err == nil {
 		t.Fatal("the raw upstream spec validated; is the overlay still needed?")
 	}
-	if !strings.Contains(err.Error(), `schema "Checkbox"`) && !strings.Contains(err.Error(), "/jobs/{jobID}") {
+	if e := err.Error(); !strings.Contains(e, `schema "`) && !strings.Contains(e, "/jobs/{jobID}") && !strings.Contains(e, "/components/schemas/") && !strings.Contains(e, "/paths/") {
 		t.Errorf("error does not name the defect's path or schema: %v", err)
 	}
 }
 
-// TestEveryActionApplies: on the locked spec every defect exists, so every
-// guarded action matches.
+// TestEveryActionApplies: every guarded action of the overlay matches the
+// locked spec; after an upstream fix it fails, naming the actions to delete.
 func TestEveryActionApplies(t *testing.T) {
 	_, rep, err := spec.ValidateReport(context.Background(), lockedSpecFile(t, nil), signOverlay)
 	if err != nil {
 		t.Fatal(err)
 	}
+	for _, line := range rep.Redundant() {
+		t.Error(line)
+	}
 	for _, a := range rep.Actions {
-		if a.Matches == 0 || a.Defect == 0 {
-			t.Errorf("action %d (defect %d, %s): %d matches", a.Index, a.Defect, a.Target, a.Matches)
+		if a.Defect == 0 {
+			t.Errorf("action %d (%s) is under no \"# Defect N:\" comment", a.Index, a.Target)
 		}
+	}
+}
+
+// requireAllDefects skips tests that fix defects in the locked spec by
+// hand once the locked spec no longer has them all (TestEveryActionApplies
+// then says which actions to delete).
+func requireAllDefects(t *testing.T) {
+	t.Helper()
+	_, rep, err := spec.ValidateReport(context.Background(), lockedSpecFile(t, nil), signOverlay)
+	if err != nil || len(rep.Redundant()) > 0 {
+		t.Skip("the locked spec no longer has every defect the overlay fixes; see TestEveryActionApplies")
 	}
 }
 
 // TestUpstreamFixes: when upstream fixes a defect the overlay fixes, the
 // spec still validates and the report names the redundant actions.
 func TestUpstreamFixes(t *testing.T) {
+	requireAllDefects(t)
 	jobID := map[string]any{"name": "jobID", "in": "path", "required": true, "schema": map[string]any{"type": "string"}}
 	fields := []string{"Checkbox", "Company", "Custom", "Date", "Initials", "Name", "Signature", "Title"}
 	for _, tt := range []struct {
@@ -186,6 +201,7 @@ func TestUpstreamFixes(t *testing.T) {
 // TestUpstreamAdditions: an upstream schema named like one the overlay adds,
 // and a new variant of a union the overlay names, fail loudly.
 func TestUpstreamAdditions(t *testing.T) {
+	requireAllDefects(t)
 	for _, tt := range []struct {
 		name string
 		edit func(doc map[string]any)
