@@ -146,22 +146,29 @@ func parseOverlay(path string) (*overlay.Overlay, []ActionResult, error) {
 			}
 		}
 	}
+	// The defect of an action is the last "# Defect N:" comment line above
+	// it (yaml.v3 attaches comments to varying nodes; lines are reliable).
+	type mark struct{ line, defect int }
+	var marks []mark
+	for i, l := range strings.Split(string(b), "\n") {
+		t := strings.TrimSpace(l)
+		if !strings.HasPrefix(t, "#") {
+			continue
+		}
+		if m := defectComment.FindStringSubmatch(t); m != nil && strings.HasPrefix(strings.ToLower(strings.TrimSpace(strings.TrimPrefix(t, "#"))), "defect") {
+			n, _ := strconv.Atoi(m[1])
+			marks = append(marks, mark{i + 1, n})
+		}
+	}
 	results := make([]ActionResult, len(o.Actions))
-	defect := 0
 	for i, a := range o.Actions {
+		defect := 0
 		if actions != nil && i < len(actions.Content) {
-			n := actions.Content[i]
-			c := n.HeadComment
-			if len(n.Content) > 0 {
-				c += "\n" + n.Content[0].HeadComment
-			}
-			if i > 0 {
-				c = actions.Content[i-1].FootComment + "\n" + c
-			} else {
-				c = actions.HeadComment + "\n" + c
-			}
-			if m := defectComment.FindAllStringSubmatch(c, -1); len(m) > 0 {
-				defect, _ = strconv.Atoi(m[len(m)-1][1])
+			line := actions.Content[i].Line
+			for _, mk := range marks {
+				if mk.line < line {
+					defect = mk.defect
+				}
 			}
 		}
 		results[i] = ActionResult{Index: i + 1, Defect: defect, Target: a.Target, Description: a.Description}
