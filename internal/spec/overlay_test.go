@@ -101,6 +101,10 @@ func TestMiniOverlayChecks(t *testing.T) {
 			s := m(doc, "paths", "/pets", "get", "responses", "200", "content", "application/json", "schema")
 			s["oneOf"] = s["oneOf"].([]any)[:1]
 		}, []string{"/components/schemas/Pet/oneOf/1/$ref", "written by overlay action 2 (defect 2)"}},
+		{"undeclared path parameter", func(doc map[string]any) {
+			paths := doc["paths"].(map[string]any)
+			paths["/pets/{petID}"] = map[string]any{"get": map[string]any{"operationId": "getPet", "responses": map[string]any{"200": map[string]any{"description": "OK"}}}}
+		}, []string{"must define exactly all path parameters", "at /paths/~1pets~1{petID}/get (upstream's own text"}},
 		{"invalid example", func(doc map[string]any) {
 			m(doc, "paths", "/pets", "get", "responses", "200", "content", "application/json")["example"] = map[string]any{"kind": "cow"}
 		}, []string{"/paths/~1pets/get/responses/200/content/application~1json/example", "invalid example"}},

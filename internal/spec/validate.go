@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -106,7 +107,7 @@ func ValidateReport(ctx context.Context, specPath, overlayPath string) (*Documen
 		where = specPath + " (no overlay)"
 	}
 	if err := doc.Validate(ctx, openapi3.DisableExamplesValidation()); err != nil {
-		return nil, rep, fmt.Errorf("%s is not a valid OpenAPI document: %w", where, err)
+		return nil, rep, fmt.Errorf("%s is not a valid OpenAPI document: %w%s", where, err, locations(err.Error(), rep))
 	}
 	if errs := validateExamples(doc, rep); len(errs) > 0 {
 		return nil, rep, fmt.Errorf("%s: %d invalid example(s):\n  %s", where, len(errs), strings.Join(errs, "\n  "))
@@ -213,4 +214,40 @@ func mapKeys[M ~map[K]V, K comparable, V any](m M) func(func(K) bool) {
 			}
 		}
 	}
+}
+
+var (
+	opInMsg     = regexp.MustCompile(`operation ([A-Z]+) (/[^\s:]*)`)
+	pathOpInMsg = regexp.MustCompile(`invalid path (/[^\s:]*): invalid operation ([A-Z]+)`)
+	schemaInMsg = regexp.MustCompile(`schema "([^"]+)"`)
+)
+
+// locations turns what kin-openapi's structural errors name (an operation,
+// a path, a schema) into JSON pointers, each saying whether the overlay
+// touched it.
+func locations(msg string, rep *Report) string {
+	var ptrs []string
+	for _, m := range opInMsg.FindAllStringSubmatch(msg, -1) {
+		ptrs = append(ptrs, "/paths/"+escape(m[2])+"/"+strings.ToLower(m[1]))
+	}
+	for _, m := range pathOpInMsg.FindAllStringSubmatch(msg, -1) {
+		ptrs = append(ptrs, "/paths/"+escape(m[1])+"/"+strings.ToLower(m[2]))
+	}
+	for _, m := range schemaInMsg.FindAllStringSubmatch(msg, -1) {
+		ptrs = append(ptrs, "/components/schemas/"+escape(m[1]))
+	}
+	slices.Sort(ptrs)
+	ptrs = slices.Compact(ptrs)
+	if len(ptrs) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	for _, p := range ptrs {
+		where := "upstream's own text; the overlay does not touch it"
+		if rep != nil {
+			where = rep.Touched(p)
+		}
+		fmt.Fprintf(&b, "\n  at %s (%s)", p, where)
+	}
+	return b.String()
 }
