@@ -1,6 +1,7 @@
 package spec_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -35,5 +36,20 @@ func TestCheckNamedEnums(t *testing.T) {
 	}
 	if err := spec.CheckNamedEnums(raw, raw); err != nil {
 		t.Errorf("no overlay: %v", err)
+	}
+}
+
+// TestValidateChecksNamedEnums: the sign overlay names the envelope status
+// enum once (EnvelopeStatus); a status upstream adds to its inline copies
+// makes Validate (make spec, make generate, make drift) fail, naming both
+// places, rather than vanish from the Go type.
+func TestValidateChecksNamedEnums(t *testing.T) {
+	path := lockedSpecFile(t, func(doc map[string]any) {
+		p := m(doc, "components", "schemas", "Envelope", "properties", "status")
+		p["enum"] = append(p["enum"].([]any), "archived")
+	})
+	_, err := spec.Validate(context.Background(), path, signOverlay)
+	if err == nil || !strings.Contains(err.Error(), "#/components/schemas/Envelope/properties/status") || !strings.Contains(err.Error(), "update EnvelopeStatus in the overlay") {
+		t.Errorf("a status upstream added: %v, want the named enum's drift", err)
 	}
 }

@@ -11,29 +11,36 @@ import (
 	"strings"
 )
 
-// Lock records which upstream spec gen/ was built from. It is committed as
-// api/openapi.lock; the spec itself never is.
+// Lock records which upstream spec the generated code was built from. It is
+// committed as api/<name>/openapi.lock; the spec itself never is.
 type Lock struct {
 	// URL is where the spec is published.
 	URL string
-	// SHA256 is the hex sha256 of the spec's bytes exactly as fetched.
+	// SHA256 is the hex sha256 of the spec's bytes exactly as fetched. It
+	// names the spec in the content-addressed cache.
 	SHA256 string
+	// Canonical is the hex sha256 of the spec's canonical form (see
+	// Canonical): key order, whitespace, string escapes and number spelling
+	// normalised. A reformatted upstream keeps it; any real change does not.
+	Canonical string
+	// Path is the file the lock was read from (not written to it).
+	Path string
 }
 
 // ErrMismatch reports that a fetched spec is not the locked one.
-var ErrMismatch = errors.New("spec does not match api/openapi.lock")
+var ErrMismatch = errors.New("spec does not match its lock")
 
 // MismatchError tells the locked and the fetched hash apart and says how to
 // accept the new spec. It matches ErrMismatch with errors.Is.
 type MismatchError struct {
-	Source, Locked, Fetched string
+	Source, LockPath, Locked, Fetched string
 }
 
 func (e *MismatchError) Error() string {
-	return fmt.Sprintf("%v\n  source:  %s\n  locked:  sha256 %s\n  fetched: sha256 %s\n"+
-		"The upstream spec changed. Review the change with `make drift SPEC_URL=%s`,\n"+
-		"then accept it with `make spec-update SPEC_URL=%[2]s` and `make generate`, and review the diff of gen/.",
-		ErrMismatch, e.Source, e.Locked, e.Fetched, e.Source)
+	return fmt.Sprintf("%v %s\n  source:  %s\n  locked:  sha256 %s\n  fetched: sha256 %s (a different spec, not a reformat)\n"+
+		"The upstream spec changed. Review the change with `make drift SPEC_URL=%[3]s`,\n"+
+		"then accept it with `make spec-update SPEC_URL=%[3]s` and `make generate` (see docs/regenerating.md).",
+		ErrMismatch, e.LockPath, e.Source, e.Locked, e.Fetched)
 }
 
 // Is reports whether target is ErrMismatch.
@@ -45,10 +52,38 @@ func Sum(b []byte) string {
 	return hex.EncodeToString(s[:])
 }
 
-// Check returns a *MismatchError unless b hashes to the locked sum.
+// Match says how b relates to the lock.
+type Match int
+
+const (
+	// Different: b is another spec.
+	Different Match = iota
+	// Same: b is byte for byte the locked spec.
+	Same
+	// Reformatted: b differs from the locked bytes only in formatting; its
+	// canonical form is the locked one.
+	Reformatted
+)
+
+// Compare reports whether b is the locked spec, byte for byte or reformatted.
+func (l Lock) Compare(b []byte) Match {
+	if Sum(b) == l.SHA256 {
+		return Same
+	}
+	if l.Canonical == "" {
+		return Different
+	}
+	if c, err := CanonicalSum(b); err == nil && c == l.Canonical {
+		return Reformatted
+	}
+	return Different
+}
+
+// Check returns a *MismatchError unless b is the locked spec, byte for byte
+// or reformatted.
 func (l Lock) Check(source string, b []byte) error {
-	if got := Sum(b); got != l.SHA256 {
-		return &MismatchError{Source: source, Locked: l.SHA256, Fetched: got}
+	if l.Compare(b) == Different {
+		return &MismatchError{Source: source, LockPath: l.Path, Locked: l.SHA256, Fetched: Sum(b)}
 	}
 	return nil
 }
@@ -59,7 +94,7 @@ func ReadLock(path string) (Lock, error) {
 	if err != nil {
 		return Lock{}, fmt.Errorf("read lock: %w", err)
 	}
-	var l Lock
+	l := Lock{Path: path}
 	sc := bufio.NewScanner(bytes.NewReader(b))
 	for n := 1; sc.Scan(); n++ {
 		line := strings.TrimSpace(sc.Text())
@@ -75,20 +110,30 @@ func ReadLock(path string) (Lock, error) {
 			l.URL = strings.TrimSpace(val)
 		case "sha256":
 			l.SHA256 = strings.TrimSpace(val)
+		case "canonical-sha256":
+			l.Canonical = strings.TrimSpace(val)
 		default:
 			return Lock{}, fmt.Errorf("%s:%d: unknown key %q", path, n, key)
 		}
 	}
-	if _, err := hex.DecodeString(l.SHA256); err != nil || len(l.SHA256) != 2*sha256.Size {
-		return Lock{}, fmt.Errorf("%s: sha256 %q is not a hex sha256", path, l.SHA256)
+	for key, sum := range map[string]string{"sha256": l.SHA256, "canonical-sha256": l.Canonical} {
+		if sum == "" && key == "canonical-sha256" {
+			continue // locks written before canonical sums
+		}
+		if _, err := hex.DecodeString(sum); err != nil || len(sum) != 2*sha256.Size {
+			return Lock{}, fmt.Errorf("%s: %s %q is not a hex sha256", path, key, sum)
+		}
 	}
 	return l, nil
 }
 
 // WriteLock writes l to path in the format ReadLock reads.
 func WriteLock(path string, l Lock) error {
-	body := fmt.Sprintf("# The upstream spec that gen/ was generated from. The spec itself is never\n"+
-		"# committed: `make spec` fetches it, checks this hash and validates it.\n"+
-		"# Accept a new upstream spec with `make spec-update`.\nurl: %s\nsha256: %s\n", l.URL, l.SHA256)
+	body := fmt.Sprintf("# The upstream spec the generated code was generated from. The spec itself is\n"+
+		"# never committed: `make spec` finds it by sha256 (cache, mirror, upstream),\n"+
+		"# checks it and validates it with the overlay. canonical-sha256 hashes its\n"+
+		"# canonical form, so a reformatted upstream is recognised as the same spec.\n"+
+		"# Accept a new upstream spec with `make spec-update` (docs/regenerating.md).\n"+
+		"url: %s\nsha256: %s\ncanonical-sha256: %s\n", l.URL, l.SHA256, l.Canonical)
 	return os.WriteFile(path, []byte(body), 0o644)
 }

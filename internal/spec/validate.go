@@ -1,41 +1,257 @@
 package spec
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/oapi-codegen/oapi-codegen/v2/pkg/util"
+	"gopkg.in/yaml.v3"
 )
 
+// Document is a loaded OpenAPI document.
+type Document = openapi3.T
+
 // Load reads the spec at specPath and applies the overlay at overlayPath
-// (none when empty) with the generator's own loader, in strict mode, so that
-// what is validated here is exactly what gen/ is generated from.
+// (none when empty) the way the generator does (kin-openapi load, overlay on
+// its YAML form, load again), so that what is checked here is exactly what
+// the generated code is generated from.
 func Load(specPath, overlayPath string) (*Document, error) {
+	doc, _, err := LoadReport(specPath, overlayPath)
+	return doc, err
+}
+
+// LoadReport is Load, also returning what each overlay action did.
+func LoadReport(specPath, overlayPath string) (*Document, *Report, error) {
+	raw, err := os.ReadFile(specPath)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := CheckOpenAPI(specPath, raw); err != nil {
+		return nil, nil, err
+	}
+	var rawNode yaml.Node
+	if err := yaml.Unmarshal(raw, &rawNode); err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", specPath, err)
+	}
+	if err := checkRefs(&rawNode, nil, specPath); err != nil {
+		return nil, nil, err
+	}
 	doc, err := util.LoadSwaggerWithOverlay(specPath, util.LoadSwaggerWithOverlayOpts{
-		Path:   overlayPath,
-		Strict: true,
 		// The spec is self-contained; refuse any remote $ref it might grow.
 		AllowRemoteRefsFrom: []string{},
 	})
 	if err != nil {
-		return nil, fmt.Errorf("load %s with overlay %s: %w", specPath, overlayPath, err)
+		return nil, nil, fmt.Errorf("load %s: %w", specPath, err)
 	}
-	return doc, nil
-}
-
-// Validate loads the spec with its overlay and validates it with kin-openapi,
-// examples included. Errors name the offending path or schema.
-func Validate(ctx context.Context, specPath, overlayPath string) (*Document, error) {
-	doc, err := Load(specPath, overlayPath)
+	if overlayPath == "" {
+		return doc, nil, nil
+	}
+	rawDoc := doc
+	// The generator's steps (oapi-codegen pkg/util.LoadSwaggerWithOverlay),
+	// with the overlay applied one action at a time and checked.
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(doc); err != nil {
+		return nil, nil, fmt.Errorf("%s as YAML: %w", specPath, err)
+	}
+	var node yaml.Node
+	if err := yaml.NewDecoder(&buf).Decode(&node); err != nil {
+		return nil, nil, err
+	}
+	rep, err := applyOverlay(&node, overlayPath)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	if err := doc.Validate(ctx); err != nil {
-		return nil, fmt.Errorf("%s (overlay %s) is not a valid OpenAPI document: %w", specPath, overlayPath, err)
+	if err := checkRefs(&node, rep, specPath+" with overlay "+overlayPath); err != nil {
+		return nil, rep, err
 	}
-	return doc, nil
+	b, err := yaml.Marshal(&node)
+	if err != nil {
+		return nil, rep, err
+	}
+	loader := openapi3.NewLoader()
+	loader.IsExternalRefsAllowed = false
+	doc, err = loader.LoadFromDataWithPath(b, &url.URL{Path: filepath.ToSlash(specPath)})
+	if err != nil {
+		return nil, rep, fmt.Errorf("load %s with overlay %s: %w", specPath, overlayPath, err)
+	}
+	if err := CheckNamedEnums(rawDoc, doc); err != nil {
+		return nil, rep, fmt.Errorf("%s with overlay %s: %w", specPath, overlayPath, err)
+	}
+	return doc, rep, nil
 }
 
-// Document is a loaded OpenAPI document.
-type Document = openapi3.T
+// Validate loads the spec with its overlay and validates it with
+// kin-openapi. Examples are validated here, one by one, so that each error
+// names the example's JSON pointer and whether the overlay touched it.
+func Validate(ctx context.Context, specPath, overlayPath string) (*Document, error) {
+	doc, _, err := ValidateReport(ctx, specPath, overlayPath)
+	return doc, err
+}
+
+// ValidateReport is Validate, also returning the overlay's report.
+func ValidateReport(ctx context.Context, specPath, overlayPath string) (*Document, *Report, error) {
+	doc, rep, err := LoadReport(specPath, overlayPath)
+	if err != nil {
+		return nil, rep, err
+	}
+	where := fmt.Sprintf("%s (overlay %s)", specPath, overlayPath)
+	if overlayPath == "" {
+		where = specPath + " (no overlay)"
+	}
+	if err := doc.Validate(ctx, openapi3.DisableExamplesValidation()); err != nil {
+		return nil, rep, fmt.Errorf("%s is not a valid OpenAPI document: %w%s", where, err, locations(err.Error(), rep))
+	}
+	if errs := validateExamples(doc, rep); len(errs) > 0 {
+		return nil, rep, fmt.Errorf("%s: %d invalid example(s):\n  %s", where, len(errs), strings.Join(errs, "\n  "))
+	}
+	return doc, rep, nil
+}
+
+func validateExamples(doc *openapi3.T, rep *Report) []string {
+	var errs []string
+	check := func(ptr string, schema *openapi3.SchemaRef, value any) {
+		if schema == nil || schema.Value == nil {
+			return
+		}
+		if err := schema.Value.VisitJSON(value, openapi3.MultiErrors()); err != nil {
+			var me openapi3.MultiError
+			msgs := []string{err.Error()}
+			if errors.As(err, &me) {
+				msgs = msgs[:0]
+				for _, e := range me {
+					msgs = append(msgs, schemaErr(e))
+				}
+			} else {
+				msgs = []string{schemaErr(err)}
+			}
+			where := "upstream's own text; the overlay does not touch it"
+			if rep != nil {
+				where = rep.Touched(ptr)
+			}
+			errs = append(errs, fmt.Sprintf("%s: %s (%s)", ptr, strings.Join(msgs, "; "), where))
+		}
+	}
+	media := func(ptr string, content openapi3.Content) {
+		for _, ct := range slices.Sorted(mapKeys(content)) {
+			mt := content[ct]
+			p := ptr + "/content/" + escape(ct)
+			if mt.Example != nil {
+				check(p+"/example", mt.Schema, mt.Example)
+			}
+			for _, name := range slices.Sorted(mapKeys(mt.Examples)) {
+				if ex := mt.Examples[name]; ex != nil && ex.Value != nil && ex.Value.Value != nil {
+					check(p+"/examples/"+escape(name)+"/value", mt.Schema, ex.Value.Value)
+				}
+			}
+		}
+	}
+	if doc.Paths != nil {
+		for _, path := range slices.Sorted(mapKeys(doc.Paths.Map())) {
+			item := doc.Paths.Value(path)
+			for _, method := range slices.Sorted(mapKeys(item.Operations())) {
+				op := item.Operations()[method]
+				p := "/paths/" + escape(path) + "/" + strings.ToLower(method)
+				for i, pr := range op.Parameters {
+					if pr.Value != nil && pr.Value.Example != nil {
+						check(p+"/parameters/"+strconv.Itoa(i)+"/example", pr.Value.Schema, pr.Value.Example)
+					}
+				}
+				if op.RequestBody != nil && op.RequestBody.Value != nil {
+					media(p+"/requestBody", op.RequestBody.Value.Content)
+				}
+				if op.Responses != nil {
+					for _, code := range slices.Sorted(mapKeys(op.Responses.Map())) {
+						if r := op.Responses.Value(code); r != nil && r.Value != nil {
+							media(p+"/responses/"+escape(code), r.Value.Content)
+						}
+					}
+				}
+			}
+		}
+	}
+	for _, name := range slices.Sorted(mapKeys(doc.Components.Schemas)) {
+		s := doc.Components.Schemas[name]
+		if s.Value == nil {
+			continue
+		}
+		p := "/components/schemas/" + escape(name)
+		if s.Value.Example != nil {
+			check(p+"/example", s, s.Value.Example)
+		}
+		for _, prop := range slices.Sorted(mapKeys(s.Value.Properties)) {
+			if ps := s.Value.Properties[prop]; ps != nil && ps.Value != nil && ps.Value.Example != nil {
+				check(p+"/properties/"+escape(prop)+"/example", ps, ps.Value.Example)
+			}
+		}
+	}
+	return errs
+}
+
+// schemaErr shortens a kin-openapi schema error to its reason and the path
+// inside the example.
+func schemaErr(err error) string {
+	var se *openapi3.SchemaError
+	if errors.As(err, &se) {
+		in := "/" + strings.Join(se.JSONPointer(), "/")
+		return fmt.Sprintf("at %s in the example: %s", in, se.Reason)
+	}
+	return strings.SplitN(err.Error(), "\n", 2)[0]
+}
+
+func mapKeys[M ~map[K]V, K comparable, V any](m M) func(func(K) bool) {
+	return func(yield func(K) bool) {
+		for k := range m {
+			if !yield(k) {
+				return
+			}
+		}
+	}
+}
+
+var (
+	opInMsg     = regexp.MustCompile(`operation ([A-Z]+) (/[^\s:]*)`)
+	pathOpInMsg = regexp.MustCompile(`invalid path (/[^\s:]*): invalid operation ([A-Z]+)`)
+	schemaInMsg = regexp.MustCompile(`schema "([^"]+)"`)
+)
+
+// locations turns what kin-openapi's structural errors name (an operation,
+// a path, a schema) into JSON pointers, each saying whether the overlay
+// touched it.
+func locations(msg string, rep *Report) string {
+	var ptrs []string
+	for _, m := range opInMsg.FindAllStringSubmatch(msg, -1) {
+		ptrs = append(ptrs, "/paths/"+escape(m[2])+"/"+strings.ToLower(m[1]))
+	}
+	for _, m := range pathOpInMsg.FindAllStringSubmatch(msg, -1) {
+		ptrs = append(ptrs, "/paths/"+escape(m[1])+"/"+strings.ToLower(m[2]))
+	}
+	for _, m := range schemaInMsg.FindAllStringSubmatch(msg, -1) {
+		ptrs = append(ptrs, "/components/schemas/"+escape(m[1]))
+	}
+	slices.Sort(ptrs)
+	ptrs = slices.Compact(ptrs)
+	if len(ptrs) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	for _, p := range ptrs {
+		where := "upstream's own text; the overlay does not touch it"
+		if rep != nil {
+			where = rep.Touched(p)
+		}
+		fmt.Fprintf(&b, "\n  at %s (%s)", p, where)
+	}
+	return b.String()
+}

@@ -3,30 +3,68 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"go/ast"
+	"go/importer"
+	"go/parser"
+	"go/token"
+	"go/types"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"golang.org/x/exp/apidiff"
 )
 
+// The tests are hermetic: a mini spec (internal/spec/testdata) is locked in
+// a temporary API directory and cache, and candidates are files.
 const (
-	base = "../../api/sign/openapi.json"
-	lock = "../../api/sign/openapi.lock"
+	repo     = "../.."
+	miniSpec = "../../internal/spec/testdata/mini.json"
+	miniOver = "../../internal/spec/testdata/mini-overlay.yaml"
 )
 
-// candidate writes a copy of the locked spec, changed by edit.
-func candidate(t *testing.T, edit func(paths map[string]any)) string {
+// miniAPI locks the mini spec in a temporary api/<name> directory.
+func miniAPI(t *testing.T) string {
 	t.Helper()
-	b, err := os.ReadFile(base)
-	if err != nil {
-		t.Fatalf("%v (run `make spec` first)", err)
-	}
-	var doc map[string]any
-	if err := json.Unmarshal(b, &doc); err != nil {
+	t.Setenv("NITRO_SPEC_CACHE", t.TempDir())
+	dir := filepath.Join(t.TempDir(), "mini")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	edit(doc["paths"].(map[string]any))
-	out, _ := json.Marshal(doc)
+	b, err := os.ReadFile(miniOver)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "overlay.yaml"), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	src, _ := filepath.Abs(miniSpec)
+	cmd := exec.Command("go", "run", "./internal/cmd/spec", "update", "-dir", dir, "-src", src)
+	cmd.Dir = repo
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("lock the mini spec: %v\n%s", err, out)
+	}
+	return dir
+}
+
+// candidate writes the mini spec changed by edit, or body when edit is nil.
+func candidate(t *testing.T, edit func(doc map[string]any), body string) string {
+	t.Helper()
+	out := []byte(body)
+	if edit != nil {
+		b, err := os.ReadFile(miniSpec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var doc map[string]any
+		if err := json.Unmarshal(b, &doc); err != nil {
+			t.Fatal(err)
+		}
+		edit(doc)
+		out, _ = json.MarshalIndent(doc, "", "\t")
+	}
 	path := filepath.Join(t.TempDir(), "candidate.json")
 	if err := os.WriteFile(path, out, 0o644); err != nil {
 		t.Fatal(err)
@@ -34,27 +72,46 @@ func candidate(t *testing.T, edit func(paths map[string]any)) string {
 	return path
 }
 
+func paths(doc map[string]any) map[string]any { return doc["paths"].(map[string]any) }
+
 func TestDriftExitCodes(t *testing.T) {
+	dir := miniAPI(t)
 	tests := []struct {
 		name string
 		edit func(map[string]any)
+		body string
 		code int
 		says []string
 	}{
-		{"identical", func(map[string]any) {}, identical, []string{"identical"}},
-		{"operation added", func(p map[string]any) {
-			p["/sign/ping"] = map[string]any{"get": map[string]any{"operationId": "ping", "responses": map[string]any{"200": map[string]any{"description": "OK"}}}}
-		}, differ, []string{"operations added: 1", "/sign/ping (ping)", "no breaking change"}},
-		{"operation removed", func(p map[string]any) {
-			delete(p, "/sign/envelopes/{envelopeID}:cancel")
-		}, breaking, []string{"operations removed: 1", "(cancelEnvelope)", "error", "breaking change"}},
+		{"reformat", func(map[string]any) {}, "", identical, []string{"same canonical form"}},
+		{"operation added", func(doc map[string]any) {
+			paths(doc)["/ping"] = map[string]any{"get": map[string]any{"operationId": "ping", "responses": map[string]any{"200": map[string]any{"description": "OK"}}}}
+		}, "", differ, []string{"operations added: 1", "/ping (ping)", "no breaking change"}},
+		{"operation removed", func(doc map[string]any) {
+			delete(paths(doc), "/pets")
+		}, "", breaking, []string{"operations removed: 1", "(listPets)", "breaking"}},
+		{"defect fixed upstream", func(doc map[string]any) {
+			paths(doc)["/jobs/{jobID}"].(map[string]any)["get"].(map[string]any)["parameters"] = []any{
+				map[string]any{"name": "jobID", "in": "path", "required": true, "schema": map[string]any{"type": "string"}}}
+		}, "", differ, []string{"upstream fixed defect 1: actions 1", "No change after the overlay"}},
+		{"dangling $ref", func(doc map[string]any) {
+			doc["components"].(map[string]any)["schemas"].(map[string]any)["Cat"].(map[string]any)["properties"].(map[string]any)["owner"] = map[string]any{"$ref": "#/components/schemas/User"}
+		}, "", breaking, []string{"cannot be accepted", "/components/schemas/Cat/properties/owner/$ref"}},
+		{"empty body", nil, "", failed, []string{"could not compare", "empty"}},
+		{"HTML", nil, "<!DOCTYPE html><html><body>Maintenance</body></html>", failed, []string{"could not compare", "HTML"}},
+		{"error object", nil, `{"message":"Forbidden"}`, failed, []string{"could not compare", "Forbidden"}},
+		{"missing file", nil, "", failed, []string{"could not compare"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			c := candidate(t, tt.edit, tt.body)
+			if tt.name == "missing file" {
+				c += ".missing"
+			}
 			var out bytes.Buffer
-			code, err := run(&out, base, lock, candidate(t, tt.edit))
-			if err != nil || code != tt.code {
-				t.Fatalf("run = %d, %v; want %d\n%s", code, err, tt.code, &out)
+			code := run(&out, options{repo: repo, dir: dir, candidate: c})
+			if code != tt.code {
+				t.Fatalf("run = %d; want %d\n%s", code, tt.code, &out)
 			}
 			for _, s := range tt.says {
 				if !strings.Contains(out.String(), s) {
@@ -65,9 +122,56 @@ func TestDriftExitCodes(t *testing.T) {
 	}
 }
 
-func TestDriftRefusesAnUnlockedBase(t *testing.T) {
-	other := candidate(t, func(p map[string]any) { delete(p, "/transformations") })
-	if code, err := run(&bytes.Buffer{}, other, lock, base); code != failed || err == nil {
-		t.Errorf("run with a base that is not the locked spec = %d, %v; want %d and an error", code, err, failed)
+func TestDriftWithoutTheLockedSpec(t *testing.T) {
+	dir := miniAPI(t)
+	t.Setenv("NITRO_SPEC_CACHE", t.TempDir()) // an empty cache, no mirror
+	var out bytes.Buffer
+	if code := run(&out, options{repo: repo, dir: dir, candidate: candidate(t, func(map[string]any) {}, "")}); code != failed {
+		t.Fatalf("run = %d, want %d\n%s", code, failed, &out)
 	}
+	if !strings.Contains(out.String(), "is not available") {
+		t.Errorf("output does not say the locked spec is unavailable:\n%s", &out)
+	}
+}
+
+// TestReportGoNamesRenames: a renamed type is incompatible, and the report
+// names the old and the new name.
+func TestReportGoNamesRenames(t *testing.T) {
+	old := typecheck(t, "package p\ntype Notification struct{ Subject string }\ntype EnvelopeCreate struct{ N Notification }\n")
+	cand := typecheck(t, "package p\ntype EnvelopeNotification struct{ Subject string }\ntype EnvelopeCreate struct{ N EnvelopeNotification }\n")
+	var out bytes.Buffer
+	if n := reportGo(&out, "./p", apidiff.Changes(old, cand)); n == 0 {
+		t.Errorf("no incompatible change:\n%s", &out)
+	}
+	if !strings.Contains(out.String(), "Notification → EnvelopeNotification") {
+		t.Errorf("the rename is not named:\n%s", &out)
+	}
+}
+
+// TestInterfaceAdditionsAreNotBreaking: a new operation adds methods to the
+// generated client interfaces; callers are unaffected.
+func TestInterfaceAdditionsAreNotBreaking(t *testing.T) {
+	old := typecheck(t, "package p\ntype ClientInterface interface{ A() }\ntype Client struct{}\nfunc (*Client) A() {}\n")
+	cand := typecheck(t, "package p\ntype ClientInterface interface{ A(); Ping() }\ntype Client struct{}\nfunc (*Client) A() {}\nfunc (*Client) Ping() {}\n")
+	var out bytes.Buffer
+	if n := reportGo(&out, "./p", apidiff.Changes(old, cand)); n != 0 {
+		t.Errorf("%d incompatible changes, want 0:\n%s", n, &out)
+	}
+	if !strings.Contains(out.String(), "ClientInterface.Ping: added") {
+		t.Errorf("the addition is not listed:\n%s", &out)
+	}
+}
+
+func typecheck(t *testing.T, src string) *types.Package {
+	t.Helper()
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "p.go", src, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := (&types.Config{Importer: importer.Default()}).Check("example.com/p", fset, []*ast.File{f}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }

@@ -259,14 +259,9 @@ func packageName(dir string) string {
 	return f.Name.Name
 }
 
-// write formats nothing (the renderer emits gofmt'd text) and replaces path
-// only when its content changes, so unchanged files keep their mtime.
-func write(path string, content []byte) error {
-	if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, content) {
-		return nil
-	}
-	return os.WriteFile(path, content, 0o644)
-}
+// write writes content to path, always: `make generate` tells stale
+// generated files by their not being written in its run.
+func write(path string, content []byte) error { return os.WriteFile(path, content, 0o644) }
 
 // onlyTypeValue is the constant a variant's Type field must hold when its
 // type has exactly one value (CreateSignatureFieldTypeSignature), or "".

@@ -1,0 +1,590 @@
+package spec
+
+import (
+	"bytes"
+	"cmp"
+	"fmt"
+	"os"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/speakeasy-api/openapi/overlay"
+	"gopkg.in/yaml.v3"
+)
+
+// Overlay guards. OpenAPI Overlay 1.0 has no conditionals, so every action
+// of api/<name>/overlay.yaml carries its guard in its target: a JSONPath
+// (RFC 9535) filter selector that matches only while the defect exists, or a
+// name that exists only while it does. An action whose target matches
+// nothing is therefore an upstream fix, not an error: applyOverlay counts
+// the matches of each action and the Report names the redundant ones, by
+// defect, for `make drift` and `make spec-update` to print. The generator's
+// own overlay loader must then run non-strict (strict mode fails on a
+// target that matches nothing); the checks strict mode stood for are here,
+// stronger: schema name collisions, unions checked against upstream, and a
+// JSON pointer in every error.
+
+// ActionResult is what one overlay action did to the spec.
+type ActionResult struct {
+	Index       int // 1-based, as in the file
+	Defect      int // from the "# Defect N:" comment above it; 0 when none
+	Target      string
+	Description string
+	Matches     int
+}
+
+// Report is what the overlay did, action by action.
+type Report struct {
+	Overlay string
+	Actions []ActionResult
+	// touched maps JSON pointers to the action that wrote or removed them.
+	touched []touch
+}
+
+type touch struct {
+	ptr    string
+	action ActionResult
+	remove bool
+}
+
+// Redundant describes the actions that matched nothing: upstream has fixed
+// their defect (or removed what they fixed). Empty when every action applied.
+func (r *Report) Redundant() []string {
+	if r == nil {
+		return nil
+	}
+	byDefect := map[int][]ActionResult{}
+	total := map[int]int{}
+	var order []int
+	for _, a := range r.Actions {
+		if _, ok := total[a.Defect]; !ok {
+			order = append(order, a.Defect)
+		}
+		total[a.Defect]++
+		if a.Matches == 0 {
+			byDefect[a.Defect] = append(byDefect[a.Defect], a)
+		}
+	}
+	var out []string
+	for _, d := range order {
+		as := byDefect[d]
+		if len(as) == 0 {
+			continue
+		}
+		var idx []string
+		for _, a := range as {
+			idx = append(idx, fmt.Sprintf("%d (%s)", a.Index, a.Target))
+		}
+		what := fmt.Sprintf("defect %d", d)
+		if d == 0 {
+			what = "an unnumbered defect"
+		}
+		if len(as) == total[d] {
+			out = append(out, fmt.Sprintf("upstream fixed %s: actions %s of %s are now redundant: delete them and the defect's comment",
+				what, strings.Join(idx, ", "), r.Overlay))
+		} else {
+			out = append(out, fmt.Sprintf("%s is partly fixed upstream: actions %s of %s no longer apply: check the defect and delete them",
+				what, strings.Join(idx, ", "), r.Overlay))
+		}
+	}
+	return out
+}
+
+// Touched says whether the overlay wrote or removed the node at ptr (or one
+// that contains it), for error messages.
+func (r *Report) Touched(ptr string) string {
+	if r == nil {
+		return ""
+	}
+	best := -1
+	for i, t := range r.touched {
+		if (ptr == t.ptr || strings.HasPrefix(ptr, t.ptr+"/")) && (best < 0 || len(t.ptr) > len(r.touched[best].ptr)) {
+			best = i
+		}
+	}
+	if best < 0 {
+		return "upstream's own text; the overlay does not touch it"
+	}
+	t := r.touched[best]
+	verb := "written by"
+	if t.remove {
+		verb = "replaced after removal by"
+	}
+	return fmt.Sprintf("%s overlay action %d (defect %d) at %s", verb, t.action.Index, t.action.Defect, t.ptr)
+}
+
+var defectComment = regexp.MustCompile(`(?i)defect\s+(\d+)`)
+
+// parseOverlay loads the overlay and numbers its actions' defects from the
+// "# Defect N:" comments; an action without one belongs to the defect above.
+func parseOverlay(path string) (*overlay.Overlay, []ActionResult, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("overlay: %w", err)
+	}
+	o, err := overlay.ParseReader(bytes.NewReader(b))
+	if err != nil {
+		return nil, nil, fmt.Errorf("overlay %s: %w", path, err)
+	}
+	if err := o.Validate(); err != nil {
+		return nil, nil, fmt.Errorf("overlay %s is not valid: %w", path, err)
+	}
+	if !o.UsesRFC9535() {
+		return nil, nil, fmt.Errorf("overlay %s: set `x-speakeasy-jsonpath: rfc9535` at its root: its targets are RFC 9535 JSONPath, not the deprecated dialect", path)
+	}
+	var root yaml.Node
+	if err := yaml.Unmarshal(b, &root); err != nil {
+		return nil, nil, fmt.Errorf("overlay %s: %w", path, err)
+	}
+	var actions *yaml.Node
+	if len(root.Content) == 1 {
+		m := root.Content[0]
+		for i := 0; i+1 < len(m.Content); i += 2 {
+			if m.Content[i].Value == "actions" {
+				actions = m.Content[i+1]
+			}
+		}
+	}
+	// The defect of an action is the last "# Defect N:" comment line above
+	// it (yaml.v3 attaches comments to varying nodes; lines are reliable).
+	type mark struct{ line, defect int }
+	var marks []mark
+	for i, l := range strings.Split(string(b), "\n") {
+		t := strings.TrimSpace(l)
+		if !strings.HasPrefix(t, "#") {
+			continue
+		}
+		if m := defectComment.FindStringSubmatch(t); m != nil && strings.HasPrefix(strings.ToLower(strings.TrimSpace(strings.TrimPrefix(t, "#"))), "defect") {
+			n, _ := strconv.Atoi(m[1])
+			marks = append(marks, mark{i + 1, n})
+		}
+	}
+	results := make([]ActionResult, len(o.Actions))
+	for i, a := range o.Actions {
+		defect := 0
+		if actions != nil && i < len(actions.Content) {
+			line := actions.Content[i].Line
+			for _, mk := range marks {
+				if mk.line < line {
+					defect = mk.defect
+				}
+			}
+		}
+		results[i] = ActionResult{Index: i + 1, Defect: defect, Target: a.Target, Description: a.Description}
+	}
+	return o, results, nil
+}
+
+// applyOverlay applies the overlay at path to root one action at a time,
+// exactly as the generator does (non-strict), and checks what it does.
+func applyOverlay(root *yaml.Node, path string) (*Report, error) {
+	o, results, err := parseOverlay(path)
+	if err != nil {
+		return nil, err
+	}
+	rep := &Report{Overlay: path, Actions: results}
+	var removedUnions []removedUnion
+	for i, a := range o.Actions {
+		res := &rep.Actions[i]
+		q, err := o.NewPath(a.Target, nil)
+		if err != nil {
+			return nil, fmt.Errorf("%s: action %d (defect %d): target %q is not RFC 9535 JSONPath: %w", path, res.Index, res.Defect, a.Target, err)
+		}
+		nodes := q.Query(root)
+		res.Matches = len(nodes)
+		ptrs := pointers(root)
+		for _, n := range nodes {
+			p := ptrs[n]
+			switch {
+			case a.Remove:
+				rep.touched = append(rep.touched, touch{ptr: p, action: *res, remove: true})
+				if vs := refVariants(n); vs != nil {
+					removedUnions = append(removedUnions, removedUnion{ptr: p, variants: vs, action: *res})
+				}
+			case !a.Update.IsZero():
+				if err := checkCollisions(p, n, &a.Update, *res, path); err != nil {
+					return nil, err
+				}
+				if a.Update.Kind == yaml.MappingNode && n.Kind == yaml.MappingNode {
+					for k := 0; k+1 < len(a.Update.Content); k += 2 {
+						rep.touched = append(rep.touched, touch{ptr: p + "/" + escape(a.Update.Content[k].Value), action: *res})
+					}
+				} else {
+					rep.touched = append(rep.touched, touch{ptr: p, action: *res})
+				}
+			}
+		}
+		one := &overlay.Overlay{Version: o.Version, JSONPathVersion: o.JSONPathVersion, Info: o.Info, Actions: []overlay.Action{a}}
+		if err := one.ApplyTo(root); err != nil {
+			return nil, fmt.Errorf("%s: action %d (defect %d, target %s): %w", path, res.Index, res.Defect, a.Target, err)
+		}
+	}
+	if err := checkUnions(root, removedUnions, path); err != nil {
+		return nil, err
+	}
+	if err := checkDiscriminators(root, rep); err != nil {
+		return nil, err
+	}
+	return rep, nil
+}
+
+// checkCollisions fails when an update adds a schema (or any member of
+// components) whose name upstream already defines: the overlay would merge
+// into upstream's schema and silently produce a hybrid type.
+func checkCollisions(ptr string, target, update *yaml.Node, a ActionResult, path string) error {
+	if !strings.HasPrefix(ptr, "/components/") || strings.Count(ptr, "/") != 2 || target.Kind != yaml.MappingNode || update.Kind != yaml.MappingNode {
+		return nil
+	}
+	for k := 0; k+1 < len(update.Content); k += 2 {
+		ours := update.Content[k].Value
+		for j := 0; j+1 < len(target.Content); j += 2 {
+			theirs := target.Content[j].Value
+			if goName(theirs) == goName(ours) {
+				return fmt.Errorf("%s: action %d (defect %d) adds %s/%s, but upstream now defines %s/%s (the same Go type name %q): "+
+					"the overlay would merge into upstream's schema and generate a hybrid type. Rename the overlay's %q "+
+					"(and its $refs) in %s, or, if upstream's %q is the fix, delete the action",
+					path, a.Index, a.Defect, ptr, ours, ptr, theirs, goName(ours), ours, path, theirs)
+			}
+		}
+	}
+	return nil
+}
+
+// goName approximates the Go identifier oapi-codegen derives from a name:
+// letters and digits, case-insensitive.
+func goName(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+type removedUnion struct {
+	ptr      string
+	variants []string
+	action   ActionResult
+}
+
+// refVariants returns the $refs of a schema that is a oneOf of $refs.
+func refVariants(n *yaml.Node) []string {
+	one := get(n, "oneOf")
+	if one == nil || one.Kind != yaml.SequenceNode {
+		return nil
+	}
+	var vs []string
+	for _, v := range one.Content {
+		if r := get(v, "$ref"); r != nil {
+			vs = append(vs, r.Value)
+		}
+	}
+	slices.Sort(vs)
+	return vs
+}
+
+// checkUnions checks each union the overlay wrote by hand against the
+// upstream union it replaced: a variant upstream adds (a new field type, a
+// new document status schema) must be added to the overlay's union, or the
+// generated code would fail to decode it ("unknown discriminator value").
+func checkUnions(root *yaml.Node, removed []removedUnion, path string) error {
+	var errs []string
+	for _, u := range removed {
+		n := at(root, u.ptr)
+		if n == nil {
+			continue
+		}
+		ref := get(n, "$ref")
+		if ref == nil {
+			continue
+		}
+		name, union := unionOf(root, ref.Value)
+		if union == nil {
+			// The overlay may merge a union's variants into one object
+			// (Document, Field): then every member and every enum value of
+			// each upstream variant must be in the object.
+			if mname, merged := mergedOf(root, ref.Value); merged != nil {
+				for _, l := range mergedLacks(root, merged, u.variants) {
+					errs = append(errs, fmt.Sprintf("upstream's union at %s (replaced by action %d, defect %d) has %s that the overlay's %s lacks: add it to %s in %s",
+						u.ptr, u.action.Index, u.action.Defect, l.what, mname, cmp.Or(l.where, mname), path))
+				}
+			}
+			continue
+		}
+		ours := refVariants(union)
+		// Only what upstream has and ours lacks is an error: a union of ours
+		// may be wider on purpose (updateDocument's upstream union names two
+		// statuses; a document in any status can be updated).
+		if missing := diffSets(u.variants, ours); len(missing) > 0 {
+			errs = append(errs, fmt.Sprintf("upstream's union at %s (replaced by action %d, defect %d) has variant(s) %s that the overlay's %s lacks: add them to its oneOf (and discriminator mapping) in %s",
+				u.ptr, u.action.Index, u.action.Defect, strings.Join(missing, ", "), name, path))
+		}
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("unions out of step with upstream:\n  %s", strings.Join(errs, "\n  "))
+	}
+	return nil
+}
+
+// unionOf resolves ref to a oneOf schema: the schema itself, or the items of
+// a list object {"items": [union]}.
+func unionOf(root *yaml.Node, ref string) (string, *yaml.Node) {
+	name := strings.TrimPrefix(ref, "#")
+	s := at(root, name)
+	if s == nil {
+		return name, nil
+	}
+	if get(s, "oneOf") != nil {
+		return name, s
+	}
+	if r := get(get(get(get(s, "properties"), "items"), "items"), "$ref"); r != nil {
+		return unionOf(root, r.Value)
+	}
+	return name, nil
+}
+
+// mergedOf resolves ref, through $ref chains and the items of a list object,
+// to an object schema with properties, or nil.
+func mergedOf(root *yaml.Node, ref string) (string, *yaml.Node) {
+	for range 8 { // chains are short; the bound only guards a cycle
+		name := strings.TrimPrefix(ref, "#")
+		s := at(root, name)
+		switch {
+		case s == nil:
+			return name, nil
+		case get(s, "$ref") != nil:
+			ref = get(s, "$ref").Value
+		case get(get(get(s, "properties"), "items"), "items") != nil && get(get(get(get(s, "properties"), "items"), "items"), "$ref") != nil:
+			ref = get(get(get(get(s, "properties"), "items"), "items"), "$ref").Value
+		case get(s, "properties") != nil:
+			return name, s
+		default:
+			return name, nil
+		}
+	}
+	return ref, nil
+}
+
+// mergedLacks lists what the upstream variants have that the merged object
+// lacks: members ("#/components/schemas/Stamp member stampImage"), and enum
+// values of members both have ("#/components/schemas/Stamp type value
+// \"stamp\"").
+func mergedLacks(root, merged *yaml.Node, variants []string) []lack {
+	var lacks []lack
+	have := get(merged, "properties")
+	for _, v := range variants {
+		props := get(at(root, strings.TrimPrefix(v, "#")), "properties")
+		if props == nil {
+			continue
+		}
+		for i := 0; i+1 < len(props.Content); i += 2 {
+			key := props.Content[i].Value
+			ours := get(have, key)
+			if ours == nil {
+				lacks = append(lacks, lack{what: fmt.Sprintf("%s member %q", v, key)})
+				continue
+			}
+			var where string // the named enum holding our values, if any
+			if r := get(ours, "$ref"); r != nil {
+				where = strings.TrimPrefix(r.Value, "#")
+			}
+			for _, val := range diffSets(enumOf(root, props.Content[i+1]), enumOf(root, ours)) {
+				lacks = append(lacks, lack{what: fmt.Sprintf("%s %s value %q", v, key, val), where: where})
+			}
+		}
+	}
+	return lacks
+}
+
+// lack is one thing a merged object lacks, and where to add it when that is
+// not the object itself (a named enum it refers to).
+type lack struct{ what, where string }
+
+// enumOf is a schema's enum values, following a $ref; nil for none.
+func enumOf(root, s *yaml.Node) []string {
+	if r := get(s, "$ref"); r != nil {
+		s = at(root, strings.TrimPrefix(r.Value, "#"))
+	}
+	e := get(s, "enum")
+	if e == nil || e.Kind != yaml.SequenceNode {
+		return nil
+	}
+	var out []string
+	for _, v := range e.Content {
+		out = append(out, v.Value)
+	}
+	return out
+}
+
+// checkDiscriminators checks every discriminated union: each value its
+// variants allow for the discriminating property must be mapped, so a new
+// enum value upstream (a new field type) fails here, not at decode time.
+func checkDiscriminators(root *yaml.Node, rep *Report) error {
+	schemas := get(get(root, "components"), "schemas")
+	if schemas == nil {
+		return nil
+	}
+	type key struct{ union, value string }
+	unmapped := map[key][]string{}
+	var keys []key
+	for i := 0; i+1 < len(schemas.Content); i += 2 {
+		name, s := schemas.Content[i].Value, schemas.Content[i+1]
+		prop := get(get(s, "discriminator"), "propertyName")
+		mapping := get(get(s, "discriminator"), "mapping")
+		if prop == nil || mapping == nil {
+			continue
+		}
+		mapped := map[string]bool{}
+		for j := 0; j+1 < len(mapping.Content); j += 2 {
+			mapped[mapping.Content[j].Value] = true
+		}
+		for _, v := range refVariants(s) {
+			enum := get(get(get(at(root, strings.TrimPrefix(v, "#")), "properties"), prop.Value), "enum")
+			if enum == nil {
+				continue
+			}
+			for _, e := range enum.Content {
+				if mapped[e.Value] {
+					continue
+				}
+				k := key{name, prop.Value + "\x00" + e.Value}
+				if _, ok := unmapped[k]; !ok {
+					keys = append(keys, k)
+				}
+				unmapped[k] = append(unmapped[k], strings.TrimPrefix(v, "#"))
+			}
+		}
+	}
+	if len(keys) == 0 {
+		return nil
+	}
+	var errs []string
+	for _, k := range keys {
+		prop, value, _ := strings.Cut(k.value, "\x00")
+		ptr := "/components/schemas/" + escape(k.union) + "/discriminator/mapping"
+		var where []string
+		for _, v := range unmapped[k] {
+			where = append(where, v+"/properties/"+prop+"/enum")
+		}
+		errs = append(errs, fmt.Sprintf("%s %q is allowed upstream (%s) but not mapped by the discriminator of %s (%s; %s): add it to the mapping and, if it is a new schema, to the oneOf",
+			prop, value, strings.Join(where, ", "), k.union, ptr, rep.Touched(ptr)))
+	}
+	slices.Sort(errs)
+	return fmt.Errorf("discriminators out of step with upstream:\n  %s", strings.Join(errs, "\n  "))
+}
+
+func diffSets(want, have []string) (missing []string) {
+	for _, w := range want {
+		if !slices.Contains(have, w) {
+			missing = append(missing, w)
+		}
+	}
+	return missing
+}
+
+// get returns the value of key in mapping n, or nil.
+func get(n *yaml.Node, key string) *yaml.Node {
+	if n == nil {
+		return nil
+	}
+	if n.Kind == yaml.DocumentNode && len(n.Content) == 1 {
+		n = n.Content[0]
+	}
+	if n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i+1]
+		}
+	}
+	return nil
+}
+
+// at resolves a JSON pointer ("/components/schemas/X") in root.
+func at(root *yaml.Node, ptr string) *yaml.Node {
+	n := root
+	if n.Kind == yaml.DocumentNode && len(n.Content) == 1 {
+		n = n.Content[0]
+	}
+	if ptr == "" || ptr == "/" {
+		return n
+	}
+	for _, tok := range strings.Split(strings.TrimPrefix(ptr, "/"), "/") {
+		tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
+		switch n.Kind {
+		case yaml.MappingNode:
+			n = get(n, tok)
+		case yaml.SequenceNode:
+			i, err := strconv.Atoi(tok)
+			if err != nil || i < 0 || i >= len(n.Content) {
+				return nil
+			}
+			n = n.Content[i]
+		default:
+			return nil
+		}
+		if n == nil {
+			return nil
+		}
+	}
+	return n
+}
+
+func escape(tok string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(tok, "~", "~0"), "/", "~1")
+}
+
+// pointers maps every node of root to its JSON pointer.
+func pointers(root *yaml.Node) map[*yaml.Node]string {
+	m := map[*yaml.Node]string{}
+	var walk func(n *yaml.Node, p string)
+	walk = func(n *yaml.Node, p string) {
+		m[n] = p
+		switch n.Kind {
+		case yaml.DocumentNode:
+			for _, c := range n.Content {
+				walk(c, p)
+			}
+		case yaml.MappingNode:
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				walk(n.Content[i+1], p+"/"+escape(n.Content[i].Value))
+			}
+		case yaml.SequenceNode:
+			for i, c := range n.Content {
+				walk(c, p+"/"+strconv.Itoa(i))
+			}
+		}
+	}
+	walk(root, "")
+	return m
+}
+
+// checkRefs fails on the first local $ref that resolves to nothing, naming
+// where the $ref is and whether the overlay wrote it.
+func checkRefs(root *yaml.Node, rep *Report, where string) error {
+	var errs []string
+	for n, p := range pointers(root) {
+		r := get(n, "$ref")
+		if r == nil || r.Kind != yaml.ScalarNode || !strings.HasPrefix(r.Value, "#") {
+			continue
+		}
+		if at(root, strings.TrimPrefix(r.Value, "#")) == nil {
+			msg := fmt.Sprintf("%s/$ref: %q resolves to nothing", p, r.Value)
+			if rep != nil {
+				msg += " (" + rep.Touched(p) + ")"
+			} else {
+				msg += " (upstream's own text, before the overlay)"
+			}
+			errs = append(errs, msg)
+		}
+	}
+	if len(errs) > 0 {
+		slices.Sort(errs)
+		return fmt.Errorf("%s: dangling $ref:\n  %s", where, strings.Join(errs, "\n  "))
+	}
+	return nil
+}
