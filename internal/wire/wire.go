@@ -37,11 +37,7 @@ func JSON[T any](resp *http.Response, err error) (T, error) {
 		return v, err
 	}
 	defer closeBody(resp)
-	raw, err := readJSON(resp)
-	if err == nil {
-		err = json.Unmarshal(raw, &v)
-	}
-	if err != nil {
+	if err := decodeOne(resp, &v); err != nil {
 		return v, fmt.Errorf("nitro: %s: decoding the answer: %w", where(resp), err)
 	}
 	return v, nil
@@ -50,26 +46,40 @@ func JSON[T any](resp *http.Response, err error) (T, error) {
 // errNoResult is a 2xx answer whose body holds no value.
 var errNoResult = errors.New("the answer holds no result")
 
+// decodeOne decodes one JSON value of at most MaxJSONBody bytes into v (a
+// pointer), in one pass, refusing null and anything after the value. A
+// pointer to v's pointer tells null apart: decoding null leaves it nil.
+func decodeOne[T any](resp *http.Response, v *T) error {
+	body := &io.LimitedReader{R: resp.Body, N: MaxJSONBody + 1}
+	dec := json.NewDecoder(body)
+	p := v
+	if err := dec.Decode(&p); err != nil {
+		switch {
+		case body.N == 0:
+			return fmt.Errorf("the answer is larger than %d bytes", MaxJSONBody)
+		case errors.Is(err, io.EOF):
+			return errNoResult
+		}
+		return err
+	}
+	if p == nil {
+		return errNoResult
+	}
+	if dec.More() {
+		return errors.New("the answer has data after its JSON value")
+	}
+	return nil
+}
+
 // readJSON reads one JSON value of at most MaxJSONBody bytes, refusing null
 // and anything after the value.
 func readJSON(resp *http.Response) (json.RawMessage, error) {
-	body := &io.LimitedReader{R: resp.Body, N: MaxJSONBody + 1}
-	dec := json.NewDecoder(body)
 	var raw json.RawMessage
-	if err := dec.Decode(&raw); err != nil {
-		switch {
-		case body.N == 0:
-			return nil, fmt.Errorf("the answer is larger than %d bytes", MaxJSONBody)
-		case errors.Is(err, io.EOF):
-			return nil, errNoResult
-		}
+	if err := decodeOne(resp, &raw); err != nil {
 		return nil, err
 	}
 	if bytes.Equal(raw, []byte("null")) {
 		return nil, errNoResult
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return nil, errors.New("the answer has data after its JSON value")
 	}
 	return raw, nil
 }
