@@ -125,14 +125,7 @@ func TestConfigNeverPrintsTheSecret(t *testing.T) {
 // TestWithTokenSourceNeedsNoSecret: the source holds the credentials, so
 // Config needs none.
 func TestWithTokenSourceNeedsNoSecret(t *testing.T) {
-	srv := nitrotest.NewServer()
-	defer srv.Close()
-	src, err := auth.NewSource(auth.NitroJSON(srv.TokenURL()), srv.Credentials())
-	must(t, err)
-	defer src.Close()
-	c, err := nitro.NewClient(nitro.Config{BaseURL: srv.URL()}, nitro.WithTokenSource(src))
-	must(t, err)
-	defer c.Close()
+	c := withOwnSource(t)
 	if _, err := sign.New(c).ListEnvelopes(context.Background(), sign.ListEnvelopesParams{}); err != nil {
 		t.Fatal(err)
 	}
@@ -202,14 +195,7 @@ func TestUserHTTPClientStaysInnermost(t *testing.T) {
 // Close drops the idle ones. The source is the test's, so that the client
 // can still call after Close and show that its next call dials anew.
 func TestCloseClosesThePool(t *testing.T) {
-	srv := nitrotest.NewServer()
-	defer srv.Close()
-	src, err := auth.NewSource(auth.NitroJSON(srv.TokenURL()), srv.Credentials())
-	must(t, err)
-	defer src.Close()
-	c, err := nitro.NewClient(nitro.Config{BaseURL: srv.URL()}, nitro.WithTokenSource(src))
-	must(t, err)
-	defer c.Close()
+	c := withOwnSource(t)
 	reused := func() bool {
 		var got bool
 		ctx := httptrace.WithClientTrace(context.Background(), &httptrace.ClientTrace{GotConn: func(i httptrace.GotConnInfo) { got = i.Reused }})
@@ -226,4 +212,20 @@ func TestCloseClosesThePool(t *testing.T) {
 	if reused() {
 		t.Error("after Close, a call reused an idle connection")
 	}
+}
+
+// withOwnSource is a Client on a fake whose token source the test made and
+// passed in (WithTokenSource): its Config has no credentials, and Close
+// leaves the source running. All stop when the test ends.
+func withOwnSource(t *testing.T) *nitro.Client {
+	t.Helper()
+	srv := nitrotest.NewServer()
+	t.Cleanup(srv.Close)
+	src, err := auth.NewSource(auth.NitroJSON(srv.TokenURL()), srv.Credentials())
+	must(t, err)
+	t.Cleanup(func() { src.Close() })
+	c, err := nitro.NewClient(nitro.Config{BaseURL: srv.URL()}, nitro.WithTokenSource(src))
+	must(t, err)
+	t.Cleanup(func() { c.Close() })
+	return c
 }
