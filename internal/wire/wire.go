@@ -17,6 +17,7 @@ import (
 	"maps"
 	"net/http"
 	"slices"
+	"sync"
 
 	"github.com/nitrokit/nitro"
 )
@@ -46,29 +47,56 @@ func JSON[T any](resp *http.Response, err error) (T, error) {
 // errNoResult is a 2xx answer whose body holds no value.
 var errNoResult = errors.New("the answer holds no result")
 
+// buffers holds the read buffers of answers: one per call in flight, reused,
+// so that reading an answer costs no allocation once warm.
+var buffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// maxPooled bounds the buffers kept for reuse: a rare huge answer's buffer
+// is left to the collector rather than pinned.
+const maxPooled = 1 << 20
+
 // decodeOne decodes one JSON value of at most MaxJSONBody bytes into v (a
-// pointer), in one pass, refusing null and anything after the value. A
-// pointer to v's pointer tells null apart: decoding null leaves it nil.
+// pointer), refusing null, an empty body, and anything after the value
+// (json.Unmarshal refuses trailing data). The body is read whole into a
+// pooled buffer: the value is small, and one Unmarshal of bytes allocates
+// less than a Decoder reading the stream.
 func decodeOne[T any](resp *http.Response, v *T) error {
-	body := &io.LimitedReader{R: resp.Body, N: MaxJSONBody + 1}
-	dec := json.NewDecoder(body)
-	p := v
-	if err := dec.Decode(&p); err != nil {
-		switch {
-		case body.N == 0:
-			return fmt.Errorf("the answer is larger than %d bytes", MaxJSONBody)
-		case errors.Is(err, io.EOF):
-			return errNoResult
+	buf := buffers.Get().(*bytes.Buffer)
+	defer func() {
+		if buf.Cap() <= maxPooled {
+			buf.Reset()
+			buffers.Put(buf)
 		}
+	}()
+	if err := readAll(buf, resp.Body, MaxJSONBody); err != nil {
 		return err
 	}
-	if p == nil {
+	b := bytes.TrimSpace(buf.Bytes())
+	if len(b) == 0 || bytes.Equal(b, []byte("null")) {
 		return errNoResult
 	}
-	if dec.More() {
-		return errors.New("the answer has data after its JSON value")
+	return json.Unmarshal(b, v)
+}
+
+// readAll reads r to its end into buf, failing past limit bytes, with no
+// allocation once buf has grown (io.ReadAll and io.LimitReader would each
+// allocate per call).
+func readAll(buf *bytes.Buffer, r io.Reader, limit int) error {
+	for {
+		if buf.Len() > limit {
+			return fmt.Errorf("the answer is larger than %d bytes", limit)
+		}
+		buf.Grow(512)
+		room := buf.AvailableBuffer()
+		n, err := r.Read(room[:cap(room)])
+		buf.Write(room[:n])
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
 	}
-	return nil
 }
 
 // readJSON reads one JSON value of at most MaxJSONBody bytes, refusing null
@@ -77,9 +105,6 @@ func readJSON(resp *http.Response) (json.RawMessage, error) {
 	var raw json.RawMessage
 	if err := decodeOne(resp, &raw); err != nil {
 		return nil, err
-	}
-	if bytes.Equal(raw, []byte("null")) {
-		return nil, errNoResult
 	}
 	return raw, nil
 }
@@ -123,9 +148,22 @@ func where(resp *http.Response) string {
 }
 
 // closeBody drains a little of what is left, so the connection can be
-// reused, and closes the body.
+// reused, and closes the body. An answer read to its end (the usual case)
+// has nothing left, and costs nothing here.
 func closeBody(resp *http.Response) {
-	_, _ = io.CopyN(io.Discard, resp.Body, drainLimit)
+	buf := buffers.Get().(*bytes.Buffer)
+	for drained := 0; drained < drainLimit; {
+		buf.Reset()
+		buf.Grow(512)
+		room := buf.AvailableBuffer()
+		n, err := resp.Body.Read(room[:cap(room)])
+		drained += n
+		if err != nil {
+			break
+		}
+	}
+	buf.Reset()
+	buffers.Put(buf)
 	_ = resp.Body.Close()
 }
 
