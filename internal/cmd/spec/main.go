@@ -57,7 +57,7 @@ func main() {
 	}
 	cmd := os.Args[1]
 	fs := flag.NewFlagSet("spec "+cmd, flag.ExitOnError)
-	dir := fs.String("dir", "api/sign", "the API's directory: openapi.lock, overlay.yaml, openapi.json")
+	dir := fs.String("dir", "api/sign", "the API's directory: openapi.lock, overlay.yaml, optional preload.yaml; openapi.json (and openapi.preloaded.json) written there")
 	src := fs.String("src", "", "spec source: an http(s) URL or a file path (SPEC_URL)")
 	mirror := fs.String("mirror", "", "a directory (or file) holding copies of upstream specs, found by sha256")
 	locked := fs.Bool("locked", false, "resolve: the locked spec rather than -src")
