@@ -218,13 +218,7 @@ func applyOverlay(root *yaml.Node, path string) (*Report, error) {
 				if err := checkCollisions(p, n, &a.Update, *res, path); err != nil {
 					return nil, err
 				}
-				if a.Update.Kind == yaml.MappingNode && n.Kind == yaml.MappingNode {
-					for k := 0; k+1 < len(a.Update.Content); k += 2 {
-						rep.touched = append(rep.touched, touch{ptr: p + "/" + escape(a.Update.Content[k].Value), action: *res})
-					}
-				} else {
-					rep.touched = append(rep.touched, touch{ptr: p, action: *res})
-				}
+				rep.recordUpdate(p, n, &a.Update, *res)
 			}
 		}
 		one := &overlay.Overlay{Version: o.Version, JSONPathVersion: o.JSONPathVersion, Info: o.Info, Actions: []overlay.Action{a}}
@@ -239,6 +233,18 @@ func applyOverlay(root *yaml.Node, path string) (*Report, error) {
 		return nil, err
 	}
 	return rep, nil
+}
+
+// recordUpdate records what an update of the node n at ptr writes: each
+// member it merges into a mapping, else the node itself.
+func (r *Report) recordUpdate(ptr string, n, update *yaml.Node, a ActionResult) {
+	if update.Kind == yaml.MappingNode && n.Kind == yaml.MappingNode {
+		for k := 0; k+1 < len(update.Content); k += 2 {
+			r.touched = append(r.touched, touch{ptr: ptr + "/" + escape(update.Content[k].Value), action: a})
+		}
+		return
+	}
+	r.touched = append(r.touched, touch{ptr: ptr, action: a})
 }
 
 // checkCollisions fails when an update adds a schema (or any member of

@@ -86,13 +86,7 @@ func Preload(b []byte, overlayPath string) ([]byte, *Report, error) {
 					"the preload would merge into upstream's own; if upstream fixed defect %d, delete the action, else rename or drop the member",
 					overlayPath, res.Index, res.Defect, c, res.Defect)
 			}
-			if a.Update.Kind == yaml.MappingNode && n.Kind == yaml.MappingNode {
-				for k := 0; k+1 < len(a.Update.Content); k += 2 {
-					rep.touched = append(rep.touched, touch{ptr: p + "/" + escape(a.Update.Content[k].Value), action: *res})
-				}
-			} else {
-				rep.touched = append(rep.touched, touch{ptr: p, action: *res})
-			}
+			rep.recordUpdate(p, n, &a.Update, *res)
 		}
 		one := &overlay.Overlay{Version: o.Version, JSONPathVersion: o.JSONPathVersion, Info: o.Info, Actions: []overlay.Action{a}}
 		if err := one.ApplyTo(&root); err != nil {
