@@ -10,10 +10,12 @@
 GO ?= go
 
 # The APIs generated from upstream specs, each in api/<name>/ (openapi.lock,
-# overlay.yaml; openapi.json is fetched, gitignored). Adding an API is one
-# word here (plus its go:generate lines and, on machines without internet,
-# its MIRROR_<name> line).
-SPECS := sign
+# overlay.yaml; openapi.json is fetched, gitignored; an optional
+# preload.yaml, for a spec that cannot be loaded as published, makes
+# openapi.preloaded.json, gitignored too, which is then what is validated and
+# generated from). Adding an API is one word here (plus its go:generate lines
+# and, on machines without internet, its MIRROR_<name> line).
+SPECS := sign pdf
 
 # Copies of upstream specs for machines without internet. The locked spec is
 # found there by sha256 (after the content-addressed cache, before upstream);
@@ -21,6 +23,7 @@ SPECS := sign
 # candidate of `make drift` and `make spec-update`.
 MIRROR := ../shared/upstream
 MIRROR_sign := $(MIRROR)/nitro-sign-openapi.json
+MIRROR_pdf := $(MIRROR)/nitro-pdf-services-openapi.json
 
 # SPEC picks the APIs a target acts on (default: all). SPEC_URL, a URL or a
 # file, is honoured by every target: the candidate of `drift` and
@@ -36,6 +39,9 @@ endif
 # candidate(name): SPEC_URL, else the mirror's stand-in when present, else
 # empty (the tools then use the lock's URL).
 candidate = $(or $(SPEC_URL),$(wildcard $(MIRROR_$(1))))
+# check(name): find, check and validate one API's locked spec and write the
+# generator's input; SPEC_URL is its source only for the APIs SPEC names.
+check = $(SPECTOOL) check -dir api/$(1) -src '$(if $(filter $(1),$(SPEC)),$(SPEC_URL))' -mirror '$(MIRROR)'
 
 # Everything the generator writes; `verify` fails if any of it differs from
 # what is committed, is uncommitted, or is a stale *.gen.go no generator
@@ -49,15 +55,18 @@ ACTIONLINT := $(GO) -C tools/actionlint tool actionlint
 .PHONY: spec spec-update generate verify drift test bench
 
 ## spec: find the locked spec (SPEC_URL, cache, mirror, upstream), validate it with the overlay, write api/<name>/openapi.json
+## (and, with a preload.yaml, api/<name>/openapi.preloaded.json)
 spec:
-	@$(foreach s,$(SPEC),$(SPECTOOL) check -dir api/$(s) -src '$(SPEC_URL)' -mirror '$(MIRROR)' &&) true
+	@$(foreach s,$(SPEC),$(call check,$(s)) &&) true
 
 ## spec-update: accept the spec at SPEC_URL (default: the mirror, else upstream) by rewriting api/<name>/openapi.lock
 spec-update:
 	@$(foreach s,$(SPEC),$(SPECTOOL) update -dir api/$(s) -src '$(call candidate,$(s))' &&) true
 
-## generate: check the locked spec, then regenerate every generated file (byte-for-byte reproducible)
-generate: spec
+## generate: check every locked spec, then regenerate every generated file (byte-for-byte reproducible).
+## go generate regenerates all APIs, so every API's input is checked, whatever SPEC says.
+generate:
+	@$(foreach s,$(SPECS),$(call check,$(s)) &&) true
 	@touch bin/.generate-start 2>/dev/null || { mkdir -p bin && touch bin/.generate-start; }
 	$(GO) generate ./...
 	@stale="$$(for f in $(GENERATED_FILES); do [ "$$f" -nt bin/.generate-start ] || echo "$$f"; done)"; \

@@ -1,8 +1,9 @@
 package nitro
 
 // The generator is pinned in go.mod through tools.go. It reads the spec that
-// `make spec` checked against api/sign/openapi.lock and applies api/sign/overlay.yaml
-// (see the config files). Run it with `make generate`, never by hand-editing.
+// `make spec` checked against api/<name>/openapi.lock and applies
+// api/<name>/overlay.yaml (see the config files). Run it with `make
+// generate`, never by hand-editing.
 //
 // The client and models users import:
 //go:generate go run github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen -config gen/signapi/config.yaml api/sign/openapi.json
@@ -12,3 +13,8 @@ package nitro
 //
 // The typed methods and model aliases of package sign, from the two above:
 //go:generate go run ./internal/cmd/opsgen -spec api/sign/openapi.json -overlay api/sign/overlay.yaml -gen gen/signapi -gen-import github.com/nitrokit/nitro/gen/signapi -pkg sign -tags Sign -raw-tags Platform,Authentication
+//
+// The PDF Services client and models, from the locked spec made loadable by
+// api/pdf/preload.yaml (`make spec` writes api/pdf/openapi.preloaded.json;
+// see gen/pdfapi/config.yaml):
+//go:generate go run github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen -config gen/pdfapi/config.yaml api/pdf/openapi.preloaded.json

@@ -27,7 +27,13 @@ const (
 // to get it; everything else is tested without it.
 func lockedSpec(t *testing.T) []byte {
 	t.Helper()
-	lock, err := spec.ReadLock(signLock)
+	return lockedSpecOf(t, signLock)
+}
+
+// lockedSpecOf is lockedSpec of the API whose lock is lockPath.
+func lockedSpecOf(t *testing.T, lockPath string) []byte {
+	t.Helper()
+	lock, err := spec.ReadLock(lockPath)
 	if err != nil {
 		t.Fatal(err)
 	}

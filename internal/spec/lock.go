@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 )
 
@@ -38,9 +39,19 @@ type MismatchError struct {
 
 func (e *MismatchError) Error() string {
 	return fmt.Sprintf("%v %s\n  source:  %s\n  locked:  sha256 %s\n  fetched: sha256 %s (a different spec, not a reformat)\n"+
-		"The upstream spec changed. Review the change with `make drift SPEC_URL=%[3]s`,\n"+
-		"then accept it with `make spec-update SPEC_URL=%[3]s` and `make generate` (see docs/regenerating.md).",
-		ErrMismatch, e.LockPath, e.Source, e.Locked, e.Fetched)
+		"The upstream spec changed. Review the change with `make drift SPEC_URL=%[3]s%[6]s`,\n"+
+		"then accept it with `make spec-update SPEC_URL=%[3]s%[6]s` and `make generate` (see docs/regenerating.md).",
+		ErrMismatch, e.LockPath, e.Source, e.Locked, e.Fetched, specArg(e.LockPath))
+}
+
+// specArg is the make argument naming the API whose lock is lockPath
+// (api/<name>/openapi.lock): with several APIs, SPEC_URL needs SPEC.
+func specArg(lockPath string) string {
+	name := filepath.Base(filepath.Dir(lockPath))
+	if lockPath == "" || name == "." || name == string(filepath.Separator) {
+		return ""
+	}
+	return " SPEC=" + name
 }
 
 // Is reports whether target is ErrMismatch.

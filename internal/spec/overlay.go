@@ -41,6 +41,11 @@ type Report struct {
 	Actions []ActionResult
 	// touched maps JSON pointers to the action that wrote or removed them.
 	touched []touch
+	// preload: this is the report of a preload overlay (see Preload).
+	preload bool
+	// pre is the report of the preload applied before this overlay, if any:
+	// Touched falls back on it.
+	pre *Report
 }
 
 type touch struct {
@@ -105,12 +110,18 @@ func (r *Report) Touched(ptr string) string {
 		}
 	}
 	if best < 0 {
+		if r.pre != nil {
+			return r.pre.Touched(ptr)
+		}
 		return "upstream's own text; the overlay does not touch it"
 	}
 	t := r.touched[best]
 	verb := "written by"
 	if t.remove {
 		verb = "replaced after removal by"
+	}
+	if r.preload {
+		return fmt.Sprintf("%s preload action %d (defect %d) of %s at %s", verb, t.action.Index, t.action.Defect, r.Overlay, t.ptr)
 	}
 	return fmt.Sprintf("%s overlay action %d (defect %d) at %s", verb, t.action.Index, t.action.Defect, t.ptr)
 }
@@ -207,13 +218,7 @@ func applyOverlay(root *yaml.Node, path string) (*Report, error) {
 				if err := checkCollisions(p, n, &a.Update, *res, path); err != nil {
 					return nil, err
 				}
-				if a.Update.Kind == yaml.MappingNode && n.Kind == yaml.MappingNode {
-					for k := 0; k+1 < len(a.Update.Content); k += 2 {
-						rep.touched = append(rep.touched, touch{ptr: p + "/" + escape(a.Update.Content[k].Value), action: *res})
-					}
-				} else {
-					rep.touched = append(rep.touched, touch{ptr: p, action: *res})
-				}
+				rep.recordUpdate(p, n, &a.Update, *res)
 			}
 		}
 		one := &overlay.Overlay{Version: o.Version, JSONPathVersion: o.JSONPathVersion, Info: o.Info, Actions: []overlay.Action{a}}
@@ -228,6 +233,18 @@ func applyOverlay(root *yaml.Node, path string) (*Report, error) {
 		return nil, err
 	}
 	return rep, nil
+}
+
+// recordUpdate records what an update of the node n at ptr writes: each
+// member it merges into a mapping, else the node itself.
+func (r *Report) recordUpdate(ptr string, n, update *yaml.Node, a ActionResult) {
+	if update.Kind == yaml.MappingNode && n.Kind == yaml.MappingNode {
+		for k := 0; k+1 < len(update.Content); k += 2 {
+			r.touched = append(r.touched, touch{ptr: ptr + "/" + escape(update.Content[k].Value), action: a})
+		}
+		return
+	}
+	r.touched = append(r.touched, touch{ptr: ptr, action: a})
 }
 
 // checkCollisions fails when an update adds a schema (or any member of
@@ -301,6 +318,16 @@ func checkUnions(root *yaml.Node, removed []removedUnion, path string) error {
 		if ref == nil {
 			continue
 		}
+		// A variant the overlay moved rather than dropped is accounted for:
+		// nested in a union inside the replacement (a result wrapped in
+		// {"result": oneOf(...)}), or answered by another response of the
+		// same operation (a job moved from the 200's oneOf to a 202). Only
+		// the others must be in the replacement itself.
+		moved := movedVariants(root, u.ptr, ref.Value)
+		u.variants = slices.DeleteFunc(slices.Clone(u.variants), func(v string) bool { return moved[v] })
+		if len(u.variants) == 0 {
+			continue
+		}
 		name, union := unionOf(root, ref.Value)
 		if union == nil {
 			// The overlay may merge a union's variants into one object
@@ -314,7 +341,7 @@ func checkUnions(root *yaml.Node, removed []removedUnion, path string) error {
 			}
 			continue
 		}
-		ours := refVariants(union)
+		ours := unionVariants(union)
 		// Only what upstream has and ours lacks is an error: a union of ours
 		// may be wider on purpose (updateDocument's upstream union names two
 		// statuses; a document in any status can be updated).
@@ -329,15 +356,94 @@ func checkUnions(root *yaml.Node, removed []removedUnion, path string) error {
 	return nil
 }
 
-// unionOf resolves ref to a oneOf schema: the schema itself, or the items of
-// a list object {"items": [union]}.
+// unionVariants returns the $refs of a schema's oneOf and anyOf.
+func unionVariants(n *yaml.Node) []string {
+	var vs []string
+	for _, k := range []string{"oneOf", "anyOf"} {
+		if l := get(n, k); l != nil && l.Kind == yaml.SequenceNode {
+			for _, v := range l.Content {
+				if r := get(v, "$ref"); r != nil {
+					vs = append(vs, r.Value)
+				}
+			}
+		}
+	}
+	slices.Sort(vs)
+	return vs
+}
+
+var responseSchemaPtr = regexp.MustCompile(`^(/paths/[^/]+/[^/]+)/responses/`)
+
+// movedVariants returns the $refs that, after the overlay, are variants of a
+// union nested in the schema ref names (through $refs, properties, items
+// and compositions), and, when ptr is a response's schema, the $refs the
+// operation's responses answer (as the schema or a variant of it).
+func movedVariants(root *yaml.Node, ptr, ref string) map[string]bool {
+	moved := map[string]bool{}
+	seen := map[string]bool{}
+	var walk func(s *yaml.Node, depth int)
+	walk = func(s *yaml.Node, depth int) {
+		if s == nil || depth > 16 {
+			return
+		}
+		if r := get(s, "$ref"); r != nil {
+			if seen[r.Value] {
+				return
+			}
+			seen[r.Value] = true
+			walk(at(root, strings.TrimPrefix(r.Value, "#")), depth+1)
+			return
+		}
+		for _, v := range unionVariants(s) {
+			moved[v] = true
+		}
+		if props := get(s, "properties"); props != nil && props.Kind == yaml.MappingNode {
+			for i := 1; i < len(props.Content); i += 2 {
+				walk(props.Content[i], depth+1)
+			}
+		}
+		walk(get(s, "items"), depth+1)
+		for _, k := range []string{"oneOf", "anyOf", "allOf"} {
+			if l := get(s, k); l != nil && l.Kind == yaml.SequenceNode {
+				for _, v := range l.Content {
+					walk(v, depth+1)
+				}
+			}
+		}
+	}
+	walk(at(root, strings.TrimPrefix(ref, "#")), 0)
+	if m := responseSchemaPtr.FindStringSubmatch(ptr); m != nil {
+		responses := get(at(root, m[1]), "responses")
+		if responses != nil && responses.Kind == yaml.MappingNode {
+			for i := 1; i < len(responses.Content); i += 2 {
+				content := get(responses.Content[i], "content")
+				if content == nil || content.Kind != yaml.MappingNode {
+					continue
+				}
+				for j := 1; j < len(content.Content); j += 2 {
+					schema := get(content.Content[j], "schema")
+					if r := get(schema, "$ref"); r != nil {
+						moved[r.Value] = true
+					}
+					for _, v := range unionVariants(schema) {
+						moved[v] = true
+					}
+				}
+			}
+		}
+	}
+	return moved
+}
+
+// unionOf resolves ref to a oneOf (or anyOf) schema: the schema itself, or
+// the items of a list object {"items": [union]}.
 func unionOf(root *yaml.Node, ref string) (string, *yaml.Node) {
 	name := strings.TrimPrefix(ref, "#")
 	s := at(root, name)
 	if s == nil {
 		return name, nil
 	}
-	if get(s, "oneOf") != nil {
+	if get(s, "oneOf") != nil || get(s, "anyOf") != nil {
 		return name, s
 	}
 	if r := get(get(get(get(s, "properties"), "items"), "items"), "$ref"); r != nil {

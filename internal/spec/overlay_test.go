@@ -277,3 +277,62 @@ func replaceText(doc map[string]any, old, new string) {
 		doc[k] = v
 	}
 }
+
+// TestMovedUnionVariants: an overlay that wraps a response's union in an
+// object ({"result": oneOf(...)}) and moves one variant to another response
+// (a job to a 202), as api/pdf/overlay.yaml does, keeps every upstream
+// variant; a variant upstream adds to the union it replaced is still named.
+func TestMovedUnionVariants(t *testing.T) {
+	const overlayText = `overlay: 1.0.0
+x-speakeasy-jsonpath: rfc9535
+info: {title: t, version: 1.0.0}
+actions:
+  # Defect 1: a result is wrapped in result, and a job is a 202.
+  - target: $.paths['/run'].post.responses['200'].content['application/json'].schema
+    remove: true
+  - target: $.paths['/run'].post.responses['200'].content['application/json']
+    update:
+      schema: {$ref: '#/components/schemas/Result'}
+  - target: $.paths['/run'].post.responses
+    update:
+      '202': {description: job, content: {application/json: {schema: {$ref: '#/components/schemas/Job'}}}}
+  - target: $.components.schemas
+    update:
+      Result: {type: object, required: [result], properties: {result: {oneOf: [{$ref: '#/components/schemas/File'}]}}}
+`
+	dir := t.TempDir()
+	overlayPath := filepath.Join(dir, "overlay.yaml")
+	if err := os.WriteFile(overlayPath, []byte(overlayText), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	object := func(member string) map[string]any {
+		return map[string]any{"type": "object", "required": []any{member}, "properties": map[string]any{member: map[string]any{"type": "string"}}}
+	}
+	write := func(variants ...string) string {
+		var oneOf []any
+		for _, v := range variants {
+			oneOf = append(oneOf, map[string]any{"$ref": "#/components/schemas/" + v})
+		}
+		doc := map[string]any{
+			"openapi": "3.0.3", "info": map[string]any{"title": "t", "version": "1"},
+			"paths": map[string]any{"/run": map[string]any{"post": map[string]any{"operationId": "run", "responses": map[string]any{
+				"200": map[string]any{"description": "OK", "content": map[string]any{"application/json": map[string]any{"schema": map[string]any{"oneOf": oneOf}}}}}}}},
+			"components": map[string]any{"schemas": map[string]any{"File": object("file"), "Files": object("files"), "Job": object("jobID")}},
+		}
+		b, _ := json.Marshal(doc)
+		p := filepath.Join(t.TempDir(), "openapi.json")
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	if _, err := spec.Validate(context.Background(), write("File", "Job"), overlayPath); err != nil {
+		t.Errorf("every variant wrapped or moved: %v", err)
+	}
+	_, err := spec.Validate(context.Background(), write("File", "Files", "Job"), overlayPath)
+	for _, w := range []string{`#/components/schemas/Files member "files"`, "/components/schemas/Result lacks", "action 1, defect 1"} {
+		if err == nil || !strings.Contains(err.Error(), w) {
+			t.Errorf("a variant upstream added: error does not say %q:\n%v", w, err)
+		}
+	}
+}

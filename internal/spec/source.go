@@ -74,9 +74,9 @@ func (e *NotAvailableError) Error() string {
 	return fmt.Sprintf("the spec locked by %s (sha256 %s) is not available:\n  - %s\n"+
 		"What to do:\n"+
 		"  - if you have a copy of it, put it at %s (the file's sha256 must be the locked one);\n"+
-		"  - if upstream has changed, accept the new spec instead: `make drift SPEC_URL=%[5]s`,\n"+
-		"    then `make spec-update SPEC_URL=%[5]s` and `make generate` (docs/regenerating.md).",
-		e.Lock.Path, e.Lock.SHA256, strings.Join(e.Tried, "\n  - "), cache, e.Lock.URL)
+		"  - if upstream has changed, accept the new spec instead: `make drift SPEC_URL=%[5]s%[6]s`,\n"+
+		"    then `make spec-update SPEC_URL=%[5]s%[6]s` and `make generate` (docs/regenerating.md).",
+		e.Lock.Path, e.Lock.SHA256, strings.Join(e.Tried, "\n  - "), cache, e.Lock.URL, specArg(e.Lock.Path))
 }
 
 // Locate finds the locked spec. With src set, src must hold it (byte for

@@ -120,7 +120,7 @@ func TestLocate(t *testing.T) {
 	if !errors.As(err, &na) {
 		t.Fatalf("nothing anywhere: %v, want NotAvailableError", err)
 	}
-	for _, s := range []string{"cache: no", "mirror: no file", "upstream:", "make spec-update SPEC_URL=" + lock.URL, lock.SHA256} {
+	for _, s := range []string{"cache: no", "mirror: no file", "upstream:", "make spec-update SPEC_URL=" + lock.URL + " SPEC=x", lock.SHA256} {
 		if !strings.Contains(err.Error(), s) {
 			t.Errorf("not-available error does not say %q:\n%v", s, err)
 		}

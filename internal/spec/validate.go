@@ -32,6 +32,12 @@ func Load(specPath, overlayPath string) (*Document, error) {
 
 // LoadReport is Load, also returning what each overlay action did.
 func LoadReport(specPath, overlayPath string) (*Document, *Report, error) {
+	return loadReport(specPath, overlayPath, nil)
+}
+
+// loadReport is LoadReport of a document a preload overlay (reported by
+// pre; nil for none) has written: error messages name what it wrote.
+func loadReport(specPath, overlayPath string, pre *Report) (*Document, *Report, error) {
 	raw, err := os.ReadFile(specPath)
 	if err != nil {
 		return nil, nil, err
@@ -43,7 +49,7 @@ func LoadReport(specPath, overlayPath string) (*Document, *Report, error) {
 	if err := yaml.Unmarshal(raw, &rawNode); err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", specPath, err)
 	}
-	if err := checkRefs(&rawNode, nil, specPath); err != nil {
+	if err := checkRefs(&rawNode, pre, specPath); err != nil {
 		return nil, nil, err
 	}
 	doc, err := util.LoadSwaggerWithOverlay(specPath, util.LoadSwaggerWithOverlayOpts{
@@ -73,6 +79,7 @@ func LoadReport(specPath, overlayPath string) (*Document, *Report, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	rep.pre = pre
 	if err := checkRefs(&node, rep, specPath+" with overlay "+overlayPath); err != nil {
 		return nil, rep, err
 	}
@@ -102,7 +109,14 @@ func Validate(ctx context.Context, specPath, overlayPath string) (*Document, err
 
 // ValidateReport is Validate, also returning the overlay's report.
 func ValidateReport(ctx context.Context, specPath, overlayPath string) (*Document, *Report, error) {
-	doc, rep, err := LoadReport(specPath, overlayPath)
+	return ValidatePreloaded(ctx, specPath, overlayPath, nil)
+}
+
+// ValidatePreloaded is ValidateReport of a document written by Preload,
+// whose report is pre: every check is the same, and a JSON pointer in an
+// error also says whether the preload wrote it.
+func ValidatePreloaded(ctx context.Context, specPath, overlayPath string, pre *Report) (*Document, *Report, error) {
+	doc, rep, err := loadReport(specPath, overlayPath, pre)
 	if err != nil {
 		return nil, rep, err
 	}

@@ -122,7 +122,10 @@ func run(w io.Writer, o options) int {
 		return failed
 	}
 	cand, candRaw := filepath.Join(tmp, "candidate.json"), filepath.Join(tmp, "candidate.raw.json")
-	args := []string{"-dir", o.dir, "-out", cand, "-raw-out", candRaw}
+	// For an API with a preload.yaml, the loader also writes the candidate
+	// made loadable (what the generator reads); for others it writes nothing.
+	candPre := filepath.Join(tmp, "candidate.preloaded.json")
+	args := []string{"-dir", o.dir, "-out", cand, "-raw-out", candRaw, "-preloaded-out", candPre}
 	if o.candidate != "" {
 		args = append(args, "-src", o.candidate)
 	} else {
@@ -171,7 +174,11 @@ func run(w io.Writer, o options) int {
 			}
 		}
 	}
-	goBreaking, err := compareGo(w, repo, tmp, o.dir, candRaw, pkgs)
+	mirror := o.mirror
+	if mirror != "" && !filepath.IsAbs(mirror) {
+		mirror = filepath.Join(repo, mirror) // as the loader, run in repo, reads it
+	}
+	goBreaking, err := compareGo(w, goInputs{repo: repo, tmp: tmp, dir: o.dir, raw: candRaw, preloaded: candPre, tool: tool, mirror: mirror}, pkgs)
 	if err != nil {
 		var ge *genError
 		if errors.As(err, &ge) {
@@ -309,10 +316,21 @@ type genError struct{ msg string }
 
 func (e *genError) Error() string { return e.msg }
 
+// goInputs is what compareGo needs to generate the candidate.
+type goInputs struct {
+	repo, tmp string
+	dir       string // api/<name>, relative to repo
+	raw       string // the candidate's raw bytes
+	preloaded string // the candidate made loadable, when the API has a preload.yaml
+	tool      string // internal/cmd/spec, built
+	mirror    string // absolute, or empty
+}
+
 // compareGo generates the candidate into a copy of the repository and
 // compares the exported API of pkgs there and here. It returns the number
 // of incompatible changes.
-func compareGo(w io.Writer, repo, tmp, dir, candRaw string, pkgs []string) (int, error) {
+func compareGo(w io.Writer, in goInputs, pkgs []string) (int, error) {
+	repo, tmp, dir := in.repo, in.tmp, in.dir
 	fmt.Fprintln(w, "### Go API (apidiff, of the generated and public packages)")
 	fmt.Fprintln(w)
 	if len(pkgs) == 0 {
@@ -324,11 +342,23 @@ func compareGo(w io.Writer, repo, tmp, dir, candRaw string, pkgs []string) (int,
 	if err := copyTree(repo, tree); err != nil {
 		return 0, fmt.Errorf("copy the repository: %w", err)
 	}
-	b, err := os.ReadFile(candRaw)
+	b, err := os.ReadFile(in.raw)
 	if err != nil {
 		return 0, err
 	}
 	if err := os.WriteFile(filepath.Join(tree, dir, "openapi.json"), b, 0o644); err != nil {
+		return 0, err
+	}
+	// The generator reads the preloaded document of an API with a preload.
+	if b, err := os.ReadFile(in.preloaded); err == nil {
+		if err := os.WriteFile(filepath.Join(tree, dir, "openapi.preloaded.json"), b, 0o644); err != nil {
+			return 0, err
+		}
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return 0, err
+	}
+	// go generate regenerates every API: the others get their locked specs.
+	if err := lockedInputs(tree, dir, in.tool, in.mirror); err != nil {
 		return 0, err
 	}
 	if err := nonStrictOverlays(tree); err != nil {
@@ -440,6 +470,31 @@ func loadPackage(dir, pattern string) (*types.Package, error) {
 		return nil, errors.New(strings.Join(errs, "\n"))
 	}
 	return ps[0].Types, nil
+}
+
+// lockedInputs writes the generator's inputs of every API in tree but dir
+// (each api/<name> with an openapi.lock) from its locked spec, found in the
+// cache or the mirror, as `make spec` does.
+func lockedInputs(tree, dir, tool, mirror string) error {
+	locks, err := filepath.Glob(filepath.Join(tree, "api", "*", "openapi.lock"))
+	if err != nil {
+		return err
+	}
+	for _, l := range locks {
+		d, err := filepath.Rel(tree, filepath.Dir(l))
+		if err != nil {
+			return err
+		}
+		if filepath.Clean(d) == filepath.Clean(dir) {
+			continue
+		}
+		cmd := exec.Command(tool, "check", "-dir", d, "-mirror", mirror)
+		cmd.Dir = tree
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return fmt.Errorf("the locked spec of %s, which go generate also reads: %v\n%s", d, err, out)
+		}
+	}
+	return nil
 }
 
 // nonStrictOverlays turns off the generator's strict overlay mode in the

@@ -28,6 +28,14 @@ const (
 // miniAPI locks the mini spec in a temporary api/<name> directory.
 func miniAPI(t *testing.T) string {
 	t.Helper()
+	src, _ := filepath.Abs(miniSpec)
+	return miniAPIWith(t, src, "")
+}
+
+// miniAPIWith locks the spec at src (absolute) with the mini overlay and,
+// unless empty, a preload.yaml.
+func miniAPIWith(t *testing.T, src, preload string) string {
+	t.Helper()
 	t.Setenv("NITRO_SPEC_CACHE", t.TempDir())
 	dir := filepath.Join(t.TempDir(), "mini")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -40,7 +48,11 @@ func miniAPI(t *testing.T) string {
 	if err := os.WriteFile(filepath.Join(dir, "overlay.yaml"), b, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	src, _ := filepath.Abs(miniSpec)
+	if preload != "" {
+		if err := os.WriteFile(filepath.Join(dir, "preload.yaml"), []byte(preload), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 	cmd := exec.Command("go", "run", "./internal/cmd/spec", "update", "-dir", dir, "-src", src)
 	cmd.Dir = repo
 	if out, err := cmd.CombinedOutput(); err != nil {
@@ -110,6 +122,58 @@ func TestDriftExitCodes(t *testing.T) {
 			}
 			var out bytes.Buffer
 			code := run(&out, options{repo: repo, dir: dir, candidate: c})
+			if code != tt.code {
+				t.Fatalf("run = %d; want %d\n%s", code, tt.code, &out)
+			}
+			for _, s := range tt.says {
+				if !strings.Contains(out.String(), s) {
+					t.Errorf("output lacks %q:\n%s", s, &out)
+				}
+			}
+		})
+	}
+}
+
+// miniPreload repairs what keeps the raw spec of TestDriftWithPreload from
+// loading: a $ref to a schema it never defines.
+const miniPreload = `overlay: 1.0.0
+x-speakeasy-jsonpath: rfc9535
+info: {title: mini preload, version: 1.0.0}
+actions:
+  # Defect 1: Cat's owner refers to an Owner schema the spec lacks.
+  - target: $.components.schemas
+    update:
+      Owner: {type: object, properties: {name: {type: string}}}
+`
+
+// TestDriftWithPreload: an API whose raw spec loads only after its
+// preload.yaml (as api/pdf) is compared like any other, and an upstream that
+// starts defining what the preload adds is named, not merged.
+func TestDriftWithPreload(t *testing.T) {
+	dangling := func(doc map[string]any) {
+		doc["components"].(map[string]any)["schemas"].(map[string]any)["Cat"].(map[string]any)["properties"].(map[string]any)["owner"] = map[string]any{"$ref": "#/components/schemas/Owner"}
+	}
+	locked := candidate(t, dangling, "")
+	dir := miniAPIWith(t, locked, miniPreload)
+	for _, tt := range []struct {
+		name string
+		edit func(doc map[string]any)
+		code int
+		says []string
+	}{
+		{"the locked spec", dangling, identical, []string{"same canonical form"}},
+		{"operation added", func(doc map[string]any) {
+			dangling(doc)
+			paths(doc)["/ping"] = map[string]any{"get": map[string]any{"operationId": "ping", "responses": map[string]any{"200": map[string]any{"description": "OK"}}}}
+		}, differ, []string{"operations added: 1", "/ping (ping)"}},
+		{"upstream defines what the preload adds", func(doc map[string]any) {
+			dangling(doc)
+			doc["components"].(map[string]any)["schemas"].(map[string]any)["Owner"] = map[string]any{"type": "object"}
+		}, breaking, []string{"preload", "adds /components/schemas/Owner, but upstream now defines it", "defect 1"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var out bytes.Buffer
+			code := run(&out, options{repo: repo, dir: dir, candidate: candidate(t, tt.edit, "")})
 			if code != tt.code {
 				t.Fatalf("run = %d; want %d\n%s", code, tt.code, &out)
 			}
