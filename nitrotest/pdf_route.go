@@ -58,7 +58,7 @@ func (s *Server) newPDFRouter() *pdfRouter {
 // PDF Services request has a multipart body, and every job ID the fake
 // issues is a UUID.
 func (pr *pdfRouter) route(s *Server, r *http.Request) (string, http.Handler) {
-	h, pattern := pr.mux.Handler(r)
+	_, pattern := pr.mux.Handler(r)
 	op := pr.ops[pattern]
 	switch {
 	case op == "":
@@ -72,7 +72,9 @@ func (pr *pdfRouter) route(s *Server, r *http.Request) (string, http.Handler) {
 			return "", nil
 		}
 	}
-	return op, h
+	// The mux serves it, not the handler Handler found: only ServeHTTP sets
+	// the path values (jobID, fileID).
+	return op, pr.mux
 }
 
 // needsToken reports whether an operation needs the Bearer token: all but
