@@ -31,11 +31,15 @@ func pdfFile(t *testing.T) []part {
 
 var toolCases = []toolCase{
 	{tool: "mstopdf", endpoint: "/conversions", method: "convert", params: `{"to":"pdf"}`, fileType: "application/pdf", magic: "%PDF-",
-		files: func(*testing.T) []part { return []part{filePart("file", "letter.docx", docxCT, []byte("PK\x03\x04 a docx"))} }},
+		files: func(*testing.T) []part {
+			return []part{filePart("file", "letter.docx", docxCT, []byte("PK\x03\x04 a docx"))}
+		}},
 	{tool: "imgtopdf", endpoint: "/conversions", method: "convert", params: `{"to":"pdf"}`, fileType: "application/pdf", magic: "%PDF-",
 		files: func(t *testing.T) []part { return []part{filePart("file", "scan.png", "image/png", inputPNG(t))} }},
 	{tool: "misctopdf", endpoint: "/conversions", method: "convert", params: `{"to":"pdf"}`, fileType: "application/pdf", magic: "%PDF-",
-		files: func(*testing.T) []part { return []part{filePart("file", "page.html", "text/html", []byte("<p>Hello</p>"))} }},
+		files: func(*testing.T) []part {
+			return []part{filePart("file", "page.html", "text/html", []byte("<p>Hello</p>"))}
+		}},
 	{tool: "pdfa", endpoint: "/conversions", method: "convert", params: `{"to":"pdfa","conformance":"2b"}`, fileType: "application/pdf", magic: "%PDF-"},
 	{tool: "pdftoms", endpoint: "/conversions", method: "convert", params: `{"to":"docx"}`, fileType: docxCT, magic: "PK\x03\x04"},
 	{tool: "pdftoimg", endpoint: "/conversions", method: "convert", params: `{"to":"png"}`, fileType: "image/png", magic: "\x89PNG", many: true},
