@@ -37,6 +37,11 @@ const deliveryLoop = 5 * time.Millisecond
 // with a delivery part as they end. It stops with the Server.
 func (s *Server) startDeliveries() {
 	s.pdf.loop.Do(func() {
+		s.pdf.mu.Lock()
+		defer s.pdf.mu.Unlock()
+		if s.pdf.closed {
+			return
+		}
 		s.pdf.wg.Add(1)
 		go func() {
 			defer s.pdf.wg.Done()
@@ -69,7 +74,7 @@ func (s *Server) settleJobs() {
 			continue
 		}
 		j.settled = true
-		if status == jobExpired {
+		if status == jobExpired || s.pdf.closed {
 			continue
 		}
 		s.pdf.wg.Add(1)

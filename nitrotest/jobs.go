@@ -35,7 +35,8 @@ type pdfState struct {
 	// ctx ends with the Server: status streams and deliveries stop.
 	ctx    context.Context
 	cancel context.CancelFunc
-	wg     sync.WaitGroup // the delivery loop and deliveries
+	wg     sync.WaitGroup // the delivery loop and deliveries; Add under mu, never once closed
+	closed bool
 	loop   sync.Once      // starts the delivery loop at the first delivery
 	wake   chan struct{}  // nudges the delivery loop after a hook
 }
@@ -68,6 +69,9 @@ func (ps *pdfState) init() {
 }
 
 func (ps *pdfState) close() {
+	ps.mu.Lock()
+	ps.closed = true
+	ps.mu.Unlock()
 	ps.cancel()
 	ps.wg.Wait()
 }
