@@ -222,7 +222,7 @@ func sniff(in *pdfInput, r io.Reader, limit int64) error {
 	switch in.kind {
 	case kindPDF:
 		in.text, in.pages = pdfText(head, tail)
-	case kindMisc:
+	case kindMisc, kindData:
 		in.text = strings.TrimSpace(string(head[:min(len(head), 4<<10)]))
 	default:
 		in.text = in.name
