@@ -14,9 +14,10 @@ import (
 // Delivery: a request's optional delivery part sends the result to the
 // caller's URLs instead of the fake's: uploadResultTo gets the one file,
 // uploadResultsTo[i] the i-th of several, each with its verb (default PUT),
-// headers and the file's Content-Type. A synchronous request uploads before
-// it answers (then the result's URLs are empty; a failed upload answers
-// 422). An asynchronous job uploads when it completes on the Server's clock
+// headers and the file's Content-Type (an extraction's JSON result is
+// uploaded as result.json). A synchronous request uploads before it answers
+// (then the result's URLs are empty; a failed upload answers 422) and makes
+// no callback: there is no job to call back about. An asynchronous job uploads when it completes on the Server's clock
 // (its result's URLs are empty; a failed upload fails the job), and then,
 // whatever its end (completed, failed, canceled), POSTs a JobCallback
 // {jobID, location: its status URL} with the callback's headers. (The
