@@ -37,8 +37,8 @@ type pdfState struct {
 	cancel context.CancelFunc
 	wg     sync.WaitGroup // the delivery loop and deliveries; Add under mu, never once closed
 	closed bool
-	loop   sync.Once      // starts the delivery loop at the first delivery
-	wake   chan struct{}  // nudges the delivery loop after a hook
+	loop   sync.Once     // starts the delivery loop at the first delivery
+	wake   chan struct{} // nudges the delivery loop after a hook
 }
 
 // pdfJob is an asynchronous request. Its status is computed from the
