@@ -1,4 +1,5 @@
-// Package nitrotest is a fake Nitro Sign server for tests, yours and ours:
+// Package nitrotest is a fake Nitro server (Sign and PDF Services) for
+// tests, yours and ours:
 // start one with NewServer, point your client at URL and TokenURL with
 // Credentials, and test without reaching Nitro.
 //
@@ -20,7 +21,36 @@
 //     pageBefore; see WithPageSize), and streamed downloads: sealed and
 //     original envelopes as ZIPs, audit trails and sealed documents as PDFs,
 //     generated as they are sent (see WithSealedSize: 300 MB costs no
-//     memory). The Platform operations answer the spec's empty 200.
+//     memory).
+//   - Nitro PDF Services, on the same token, faults and stats: POST
+//     /conversions, /transformations, /extractions and /generations run the
+//     30 tools of docs/pdf-services-tools.md (multipart: method, params,
+//     file or files, delivery), each in the three modes: synchronous JSON
+//     (a PlatformResponse whose file URLs, /files/{fileID}, are served
+//     without a token like Nitro's pre-signed ones, or the extraction's
+//     JSON), synchronous bytes (Accept: application/octet-stream: the file,
+//     several as a ZIP, an extraction's JSON as itself) and jobs (Prefer:
+//     respond-async: 202, Location /jobs/{jobID}/status, an
+//     AsyncJobResponse). Outputs are deterministic and read from the input:
+//     PDFs made by PDF (WithOutputSize: 200 MB costs no memory) showing the
+//     input's text (a PDF's Tj strings, a text file's content, another
+//     file's name), PNG and JPEG pages, minimal Office files, and
+//     extractions of that text (ExtractText answers it). GET
+//     /jobs/{jobID}/status answers a JobStatus, or with Accept:
+//     text/event-stream Server-Sent Events of JobEvents ending with a
+//     redirect; GET /jobs/{jobID} the result (JSON, or bytes by Accept).
+//     Jobs run WithJobDuration on the Server's clock, progress growing
+//     linearly, and expire WithJobExpiry after they end (then 410);
+//     CompleteJob, FailJob, CancelJob and ExpireJob end them at once.
+//     Delivery uploads results (verb, headers) and POSTs the JobCallback to
+//     loopback URLs only. The handlers check PDF requests, not the Sign
+//     spec (which knows these paths only as bodiless forwarders): a known
+//     method, params that decode into the tool's params type (400) and
+//     keep its rules (422), a file part, inputs of a type the tool takes
+//     (415), 100 MB per request and 500 pages (413). Requests in the Sign
+//     forwarders' shape (a POST without a body; a GET without Accept of an
+//     unknown job whose ID is no UUID) keep the Sign spec's empty 200 until
+//     the forwarders leave the Sign surface.
 //
 // Every API call needs a valid Bearer token: a missing, unknown, expired or
 // revoked (RevokeTokens) token gets the spec's 401 UnauthorizedProblemDetail

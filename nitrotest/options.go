@@ -33,6 +33,9 @@ type config struct {
 	noValidation  bool
 	sealedSize    int64
 	sealDelay     time.Duration
+	jobDuration   time.Duration // PDF jobs: see WithJobDuration
+	jobExpiry     time.Duration // PDF jobs: see WithJobExpiry
+	outputSize    int64         // PDF results: see WithOutputSize
 	// now is the Server's clock: a seam for tests, which set it before the
 	// server starts serving, so that no request can see it change.
 	now func() time.Time
@@ -44,6 +47,8 @@ func defaultConfig() config {
 		tokenLifetime: 24 * time.Hour, // Nitro documents 86400 s.
 		pageSize:      50,
 		sealDelay:     50 * time.Millisecond,
+		jobDuration:   50 * time.Millisecond,
+		jobExpiry:     24 * time.Hour,
 		now:           time.Now,
 	}
 }

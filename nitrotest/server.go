@@ -25,6 +25,8 @@ type Server struct {
 	faults faults
 	stats  stats
 	state  state
+	pdf    pdfState
+	pdfs   *pdfRouter
 
 	now func() time.Time // test seam
 }
@@ -42,6 +44,8 @@ func NewServer(opts ...Option) *Server {
 	_, _ = rand.Read(s.tokens.key)
 	s.tokens.issued = map[string]grant{}
 	s.state.init()
+	s.pdf.init()
+	s.pdfs = s.newPDFRouter()
 	s.valid = cfg.validator()
 	strict := api.NewStrictHandlerWithOptions(s, nil, api.StrictHTTPServerOptions{
 		RequestErrorHandlerFunc:  badRequest,
@@ -65,8 +69,9 @@ func (s *Server) Credentials() auth.Credentials { return s.cfg.creds }
 func (s *Server) Client() *http.Client { return s.srv.Client() }
 
 // Close shuts the server down, waiting for requests in flight, and stops
-// pending automatic seals.
+// pending automatic seals, PDF jobs, status streams and deliveries.
 func (s *Server) Close() {
+	s.pdf.close() // first: status streams in flight end, so srv.Close returns
 	s.srv.Close()
 	s.state.close()
 }
@@ -84,13 +89,25 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	routed, op := s.router.route(r)
+	pdfOp, pdf := s.pdfs.route(s, r)
+	if pdf != nil {
+		op = pdfOp
+	}
 	s.stats.api(op)
 	w, done := s.fault(w, r, op)
 	if done {
 		return
 	}
-	if p, ok := s.authorize(r); !ok {
-		writeProblem(w, p)
+	if pdf == nil || needsToken(op) {
+		if p, ok := s.authorize(r); !ok {
+			writeProblem(w, p)
+			return
+		}
+	}
+	if pdf != nil {
+		// PDF Services requests are checked by their handlers, not
+		// against the Sign spec, which knows these paths without a body.
+		pdf.ServeHTTP(w, r)
 		return
 	}
 	if op == "" {

@@ -1,0 +1,134 @@
+package nitrotest_test
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/nitrokit/nitro/gen/signapi"
+	"github.com/nitrokit/nitro/nitrotest"
+)
+
+// TestPDFRequestErrors: the handlers check PDF requests (the Sign spec's
+// validator does not see them) and answer problems like the rest of the
+// fake.
+func TestPDFRequestErrors(t *testing.T) {
+	srv := nitrotest.NewServer()
+	defer srv.Close()
+	c := newPDFClient(t, srv)
+	pdf := pdfFile(t)[0]
+	docx := filePart("file", "a.docx", docxCT, []byte("PK"))
+	for _, tc := range []struct {
+		name, endpoint string
+		parts          []part
+		status         int
+		want           string
+	}{
+		{"no method", "/transformations", []part{pdf}, 400, `"method":"is required"`},
+		{"unknown method", "/transformations", []part{text("method", "shred"), pdf}, 400, `not a method of /transformations`},
+		{"method of another endpoint", "/extractions", []part{text("method", "compress"), pdf}, 400, `not a method`},
+		{"no file", "/transformations", []part{text("method", "compress")}, 400, `"file":"is required"`},
+		{"params not JSON", "/transformations", []part{text("method", "compress"), jsonPart("params", "{"), pdf}, 400, `"params":"must be JSON"`},
+		{"params of another tool", "/transformations", []part{text("method", "rotate"), jsonPart("params", `{"profile":"web"}`), pdf}, 400, `unknown field`},
+		{"params breaking the rules", "/transformations", []part{text("method", "delete-pages"), jsonPart("params", `{"pageIndices":[7]}`), pdf}, 422, `not in the document's 3 pages`},
+		{"required param missing", "/transformations", []part{text("method", "optimize"), jsonPart("params", `{}`), pdf}, 422, `params.profile`},
+		{"conversion without to", "/conversions", []part{text("method", "convert"), jsonPart("params", `{}`), pdf}, 422, `"params.to":"is required"`},
+		{"PDF to PDF", "/conversions", []part{text("method", "convert"), jsonPart("params", `{"to":"pdf"}`), pdf}, 415, `Cannot convert`},
+		{"compress a docx", "/transformations", []part{text("method", "compress"), docx}, 415, `compress cannot take`},
+		{"merge one file", "/transformations", []part{text("method", "merge"), filePart("files", "a.pdf", "application/pdf", pagedPDF("A", 1))}, 400, `2 or more`},
+		{"501 pages", "/extractions", []part{text("method", "extract-text"), filePart("file", "big.pdf", "application/pdf", pagedPDF("x", 501))}, 413, `the limit is 500`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			resp := c.post(tc.endpoint, nil, tc.parts...)
+			b := read(t, resp, tc.status)
+			if ct := resp.Header.Get("Content-Type"); ct != "application/problem+json" || !strings.Contains(string(b), tc.want) {
+				t.Errorf("%s %s, want %s", ct, b, tc.want)
+			}
+		})
+	}
+
+	// Not multipart: 415. No token: 401.
+	resp, err := c.hc.Post(srv.URL()+"/extractions", "application/json", strings.NewReader(`{}`))
+	must(t, err)
+	read(t, resp, http.StatusUnsupportedMediaType)
+	resp, err = http.Post(srv.URL()+"/extractions", "application/json", strings.NewReader(`{}`))
+	must(t, err)
+	read(t, resp, http.StatusUnauthorized)
+}
+
+// TestPDFFaultsAndStats: InjectFault and Stats know the PDF operations by
+// their gen/pdfapi names.
+func TestPDFFaultsAndStats(t *testing.T) {
+	srv := nitrotest.NewServer(nitrotest.WithJobDuration(-1))
+	defer srv.Close()
+	c := newPDFClient(t, srv)
+	srv.InjectFault(nitrotest.Operation("TransformDocument"), 1, nitrotest.Fault{Status: http.StatusServiceUnavailable, RetryAfter: "1"})
+	resp := c.post("/transformations", nil, append([]part{text("method", "flatten")}, pdfFile(t)...)...)
+	if read(t, resp, http.StatusServiceUnavailable); resp.Header.Get("Retry-After") != "1" {
+		t.Errorf("Retry-After %q", resp.Header.Get("Retry-After"))
+	}
+	id := startJob(t, c) // the fault was used up
+	srv.InjectFault(nitrotest.Operation("GetJobResult"), 1, nitrotest.Fault{Status: http.StatusInternalServerError})
+	read(t, c.get(srv.URL()+"/jobs/"+id, "application/json"), http.StatusInternalServerError)
+	read(t, c.get(srv.URL()+"/jobs/"+id, "application/json"), http.StatusAccepted)
+	c.status(id)
+
+	ops := srv.Stats().Operations
+	for op, n := range map[string]int{"TransformDocument": 2, "GetJobResult": 2, "GetJobStatus": 1, "ForwardTransformationsRequest": 0} {
+		if ops[op] != n {
+			t.Errorf("Stats %s = %d, want %d (%v)", op, ops[op], n, ops)
+		}
+	}
+}
+
+// TestOneTokenForSignAndPDF: one auth.Source serves both APIs with one
+// token request.
+func TestOneTokenForSignAndPDF(t *testing.T) {
+	srv := nitrotest.NewServer()
+	defer srv.Close()
+	src := newSource(t, srv)
+	sign, err := signapi.NewClientWithResponses(srv.URL(), signapi.WithRequestEditorFn(src.RequestEditor))
+	must(t, err)
+	if r, err := sign.ListEnvelopesWithResponse(context.Background(), nil); err != nil || r.StatusCode() != http.StatusOK {
+		t.Fatalf("Sign: %v %v", r, err)
+	}
+	c := &pdfClient{t: t, srv: srv, hc: &http.Client{Transport: src.Transport(nil)}}
+	b := read(t, c.post("/extractions", nil, append([]part{text("method", "extract-text")}, pdfFile(t)...)...), http.StatusOK)
+	if !strings.Contains(string(b), docText) {
+		t.Errorf("ExtractText: %s", b)
+	}
+	if n := srv.Stats().TokenRequests; n != 1 {
+		t.Errorf("token requests = %d, want 1", n)
+	}
+}
+
+// TestLargeBinaryResultStreams: a 200 MB synchronous binary result is
+// generated as it is sent; the heap does not grow with it.
+func TestLargeBinaryResultStreams(t *testing.T) {
+	const size = 200 << 20
+	srv := nitrotest.NewServer(nitrotest.WithOutputSize(size))
+	defer srv.Close()
+	c := newPDFClient(t, srv)
+	var before runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	resp := c.post("/transformations", map[string]string{"Accept": "application/octet-stream"}, append([]part{text("method", "compress")}, pdfFile(t)...)...)
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || resp.ContentLength != size {
+		t.Fatalf("%d, %d bytes", resp.StatusCode, resp.ContentLength)
+	}
+	n, err := io.Copy(io.Discard, resp.Body)
+	must(t, err)
+	var after runtime.MemStats
+	runtime.ReadMemStats(&after)
+	if n != size {
+		t.Errorf("read %d bytes, want %d", n, size)
+	}
+	// TotalAlloc counts every allocation, freed or not: it bounds the peak.
+	if grown := after.TotalAlloc - before.TotalAlloc; grown > 16<<20 {
+		t.Errorf("allocated %d MB streaming %d MB", grown>>20, size>>20)
+	}
+}
