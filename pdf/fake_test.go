@@ -55,7 +55,7 @@ type posted struct {
 
 type job struct {
 	id, method, to, outcome string
-	reads, streams         int
+	reads, streams          int
 }
 
 func newFake(t testing.TB) *fake {
@@ -293,8 +293,11 @@ func (f *fake) status(w http.ResponseWriter, r *http.Request) {
 	var raw string
 	if ok {
 		j.streams++
-		if j.streams == 1 {
+		if j.streams == 1 && f.stream != "" {
 			raw = f.stream
+			if strings.Contains(raw, "redirect") && (strings.HasSuffix(raw, "\n\n") || strings.HasSuffix(raw, "\r\r")) {
+				j.reads = f.steps // the raw stream says the job is done
+			}
 		}
 	}
 	drop := f.drop && ok && j.streams == 1

@@ -124,7 +124,7 @@ func (j *Job[R]) follow(ctx context.Context, lastID string, progress func(float6
 			}
 			return true, end, nil
 		case progress != nil && (je.Event == pdfapi.JobEventEventProgressUpdate || je.Progress > 0):
-			progress(float64(je.Progress))
+			progress(float64of(je.Progress))
 		}
 	}
 }

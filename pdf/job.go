@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/nitrokit/nitro"
@@ -75,9 +76,16 @@ func (j *Job[R]) status(ctx context.Context) (state, error) {
 	}
 	out := state{status: s}
 	if r, err := st.AsJobRunning(); err == nil {
-		out.progress = float64(r.Progress)
+		out.progress = float64of(r.Progress)
 	}
 	return out, nil
+}
+
+// float64of is a wire float32 as the float64 of its shortest decimal form,
+// so the API's 0.1 reaches the caller as 0.1, not 0.10000000149011612.
+func float64of(f float32) float64 {
+	v, _ := strconv.ParseFloat(strconv.FormatFloat(float64(f), 'g', -1, 32), 64)
+	return v
 }
 
 // Wait polls the job's status, with jittered backoff from 250ms up to 10s,
