@@ -158,6 +158,11 @@ func (r Request[R]) send(ctx context.Context, accept string, async bool) (*http.
 	mw := multipart.NewWriter(pw)
 	written := make(chan error, 1)
 	go func() { written <- f.write(pw, mw) }()
+	// net/http waits for the body's writer before a canceled round trip
+	// returns, and that writer may be stuck reading the pipe while a Body
+	// is stuck in Read: ctx's end closes the pipe, so the round trip ends.
+	stop := context.AfterFunc(ctx, func() { pr.CloseWithError(context.Cause(ctx)) })
+	defer stop()
 	resp, err := r.t.endpoint.post(ctx, r.c.raw, async, mw.FormDataContentType(), pr, accept)
 	pr.CloseWithError(errUploadDone) // unblocks the writer if the request ended early
 	// A failure of the body itself (too long, or its own read error) says
