@@ -25,9 +25,6 @@ var (
 	ErrTooLarge    = errors.New("nitro: request exceeds the API's limits (100 MB, 500 pages)")
 )
 
-// errUploadDone tells the multipart writer the request no longer reads.
-var errUploadDone = errors.New("nitro: upload request finished")
-
 // File is one input of a tool: Body is streamed as it is read, never held in
 // memory whole.
 type File struct {
@@ -83,11 +80,10 @@ type form struct {
 	files    []File
 }
 
-// write writes the parts into the pipe, small ones first (method, params,
-// delivery), so a server streaming the body knows the tool before the files
-// arrive, then the files, their total bounded by MaxRequestSize.
-func (f *form) write(pw *io.PipeWriter, mw *multipart.Writer) (err error) {
-	defer func() { pw.CloseWithError(err) }()
+// write writes the parts, small ones first (method, params, delivery), so a
+// server streaming the body knows the tool before the files arrive, then
+// the files, their total bounded by MaxRequestSize.
+func (f *form) write(mw *multipart.Writer) error {
 	if err := mw.WriteField("method", f.method); err != nil {
 		return err
 	}
@@ -116,7 +112,7 @@ func (f *form) write(pw *io.PipeWriter, mw *multipart.Writer) (err error) {
 			return fmt.Errorf("%w: the files are longer than %d bytes", ErrTooLarge, MaxRequestSize)
 		}
 	}
-	return mw.Close()
+	return nil
 }
 
 func jsonPart(mw *multipart.Writer, name string, b []byte) error {

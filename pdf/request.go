@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"mime/multipart"
 	"net/http"
 
 	"github.com/nitrokit/nitro"
@@ -137,12 +136,12 @@ func (r Request[R]) Async(ctx context.Context) (*Job[R], error) {
 	return &Job[R]{ID: acc.JobID, Location: loc, c: r.c, t: r.t}, nil
 }
 
-// send streams the multipart request through a pipe, so no file is held in
-// memory whole. A streamed body cannot be sent twice, so it is never
-// retried; a token is fetched first if none is cached, so the upload does
-// not carry the first token fetch's failures. If ctx ends while a Body is
-// blocked in Read, send returns ctx's error at once; the goroutine reading
-// it ends when that Read returns.
+// send streams the multipart request through a pipe (wire.Upload), so no
+// file is held in memory whole. A streamed body cannot be sent twice, so it
+// is never retried; a token is fetched first if none is cached, so the
+// upload does not carry the first token fetch's failures. If ctx ends while
+// a Body is blocked in Read, send returns ctx's error at once; the
+// goroutine reading it ends when that Read returns.
 func (r Request[R]) send(ctx context.Context, accept string, async bool) (*http.Response, error) {
 	if r.c == nil || r.t == nil {
 		return nil, errors.New("nitro: a zero pdf.Request: make one with a Client's tool call")
@@ -154,38 +153,9 @@ func (r Request[R]) send(ctx context.Context, accept string, async bool) (*http.
 	if _, err := r.c.nc.Token(ctx); err != nil {
 		return nil, err
 	}
-	pr, pw := io.Pipe()
-	mw := multipart.NewWriter(pw)
-	written := make(chan error, 1)
-	go func() { written <- f.write(pw, mw) }()
-	// net/http waits for the body's writer before a canceled round trip
-	// returns, and that writer may be stuck reading the pipe while a Body
-	// is stuck in Read: ctx's end closes the pipe, so the round trip ends.
-	stop := context.AfterFunc(ctx, func() { pr.CloseWithError(context.Cause(ctx)) })
-	defer stop()
-	resp, err := r.t.endpoint.post(ctx, r.c.raw, async, mw.FormDataContentType(), pr, accept)
-	pr.CloseWithError(errUploadDone) // unblocks the writer if the request ended early
-	// A failure of the body itself (too long, or its own read error) says
-	// more than the request's failure it caused.
-	var werr error
-	select {
-	case werr = <-written: // ready whenever no Body is stuck in Read
-	default:
-		select {
-		case werr = <-written:
-		case <-ctx.Done():
-			if resp != nil {
-				_ = wire.Empty(resp, nil)
-			}
-			return nil, fmt.Errorf("nitro: %s: %w", r.t.call, ctx.Err())
-		}
-	}
-	if werr != nil && !errors.Is(werr, errUploadDone) {
-		if resp != nil {
-			_ = wire.Empty(resp, nil)
-		}
-		return nil, fmt.Errorf("nitro: %s: %w", r.t.call, werr)
-	}
+	resp, err := wire.Upload(ctx, f.write, func(contentType string, body io.Reader) (*http.Response, error) {
+		return r.t.endpoint.post(ctx, r.c.raw, async, contentType, body, accept)
+	})
 	if err != nil {
 		return nil, fmt.Errorf("nitro: %s: %w", r.t.call, tooLarge(err))
 	}
