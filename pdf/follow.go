@@ -24,7 +24,8 @@ const (
 // Follow follows the job's status stream (GET /jobs/{jobID}/status with
 // Accept: text/event-stream) until the job finishes, calling progress (if
 // not nil, from Follow's goroutine) with each progress value from 0.0 to
-// 1.0, then returns its result as Result does.
+// 1.0 (and 1 when the job completed), then returns its result as Result
+// does.
 //
 // A stream that ends before the job finished is reopened after the delay
 // the server's retry field asked for (1s if none), with Last-Event-ID when

@@ -57,26 +57,39 @@ type Job[R any] struct {
 	t *tool
 }
 
-// state is a job's status, read once.
-type state struct {
-	status   string
-	progress float64
+// JobState is a job's status, read once.
+type JobState struct {
+	// Status is running, completed, failed or canceled.
+	Status string
+	// Progress is from 0.0 to 1.0 while the job runs.
+	Progress float64
 }
 
-// status reads the job's status once (GET /jobs/{jobID}/status).
-func (j *Job[R]) status(ctx context.Context) (state, error) {
+// Done reports whether the job finished, however: Result says how. A
+// status the API adds later is taken as still running.
+func (s JobState) Done() bool {
+	switch s.Status {
+	case string(pdfapi.JobCompletedStatusCompleted), string(pdfapi.JobFailedStatusFailed), string(pdfapi.JobCanceledStatusCanceled):
+		return true
+	}
+	return false
+}
+
+// Status reads the job's status once (GET /jobs/{jobID}/status); an
+// expired job is ErrJobExpired.
+func (j *Job[R]) Status(ctx context.Context) (JobState, error) {
 	resp, err := j.c.raw.GetJobStatus(ctx, j.ID, accepting("application/json"))
 	st, err := wire.JSON[pdfapi.JobStatus](resp, j.expired(err))
 	if err != nil {
-		return state{}, err
+		return JobState{}, err
 	}
 	s, err := st.Discriminator()
 	if err != nil {
-		return state{}, fmt.Errorf("nitro: job %s: decoding its status: %w", j.ID, err)
+		return JobState{}, fmt.Errorf("nitro: job %s: decoding its status: %w", j.ID, err)
 	}
-	out := state{status: s}
+	out := JobState{Status: s}
 	if r, err := st.AsJobRunning(); err == nil {
-		out.progress = float64of(r.Progress)
+		out.Progress = float64of(r.Progress)
 	}
 	return out, nil
 }
@@ -89,15 +102,16 @@ func float64of(f float32) float64 {
 }
 
 // Wait polls the job's status, with jittered backoff from 250ms up to 10s,
-// until it finishes or ctx ends, then returns its result as Result does.
+// until it finishes or ctx ends, then returns its result as Result does. A
+// ctx that ends first is the error, wrapped with where the job stood.
 func (j *Job[R]) Wait(ctx context.Context) (R, error) {
 	err := retry.Poll(ctx, waitBackoff, j.c.sleep, func(ctx context.Context) (bool, string, error) {
-		st, err := j.status(ctx)
+		st, err := j.Status(ctx)
 		if err != nil {
 			return false, "", err
 		}
-		if st.status == string(pdfapi.JobRunningStatusRunning) {
-			return false, fmt.Sprintf("nitro: waiting for job %s (%.0f%%)", j.ID, 100*st.progress), nil
+		if !st.Done() {
+			return false, fmt.Sprintf("nitro: waiting for job %s (%s, %.0f%%)", j.ID, st.Status, 100*st.Progress), nil
 		}
 		return true, "", nil // finished, however: Result says how
 	})

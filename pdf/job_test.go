@@ -2,6 +2,7 @@ package pdf_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"slices"
@@ -237,5 +238,61 @@ func TestFollowGivesUp(t *testing.T) {
 	}
 	if len(*slept) != 4 {
 		t.Fatalf("slept %v", *slept)
+	}
+}
+
+// TestStatusAndUnknownStates: Status reads the status once; Wait waits
+// through a status it does not know (one the API may add) as running.
+func TestStatusAndUnknownStates(t *testing.T) {
+	f := newFake(t)
+	f.set(func(f *fake) { f.steps = 3 })
+	c, slept := f.client()
+	job := startJob(t, c)
+	st, err := job.Status(context.Background())
+	if err != nil || st.Status != "running" || float32(st.Progress) != float32(1.0/3) || st.Done() {
+		t.Fatalf("status %+v, %v", st, err)
+	}
+	f.set(func(f *fake) { f.jobs[job.ID].outcome = "queued-for-review" })
+	// The fake reports the unknown outcome once the steps are done: Wait
+	// must keep polling through it until ctx ends, never fetch a result.
+	ctx, cancel := context.WithCancel(context.Background())
+	pdf.SetSleep(c, func(ctx context.Context, d time.Duration) error {
+		*slept = append(*slept, d)
+		if len(*slept) == 5 {
+			cancel()
+		}
+		return ctx.Err()
+	})
+	_, err = job.Wait(ctx)
+	if !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "queued-for-review") {
+		t.Fatalf("err %v", err)
+	}
+}
+
+// TestResultFiles reads one file, several, and none.
+func TestResultFiles(t *testing.T) {
+	f := newFake(t)
+	c, _ := f.client()
+	ctx := context.Background()
+	one, err := c.Compress(pdfFile("a.pdf"), nil).JSON(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if files, err := pdf.ResultFiles(one); err != nil || len(files) != 1 || files[0].Metadata.PageCount != 1 || files[0].ContentType != "application/pdf" {
+		t.Fatalf("%+v, %v", files, err)
+	}
+	many, err := c.Split(pdfFile("a.pdf"), pdf.SplitParams{}).JSON(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if files, err := pdf.ResultFiles(many); err != nil || len(files) != 2 || files[1].URL != "https://files.example/2.pdf" {
+		t.Fatalf("%+v, %v", files, err)
+	}
+	var none pdf.FileResult
+	if err := json.Unmarshal([]byte(`{"result":{}}`), &none); err != nil {
+		t.Fatal(err)
+	}
+	if files, err := pdf.ResultFiles(none); err == nil {
+		t.Fatalf("%+v from an empty result", files)
 	}
 }

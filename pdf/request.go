@@ -54,6 +54,16 @@ func headers(h http.Header) []pdfapi.Header {
 	return out
 }
 
+func (u Upload) check(what string) error {
+	if u.URL == "" {
+		return fmt.Errorf("nitro: %s has no URL", what)
+	}
+	if u.Method != "" && !pdfapi.HTTPCallVerb(u.Method).Valid() {
+		return fmt.Errorf("nitro: %s: method %q is not one the API offers (PUT, POST, PATCH, GET, DELETE)", what, u.Method)
+	}
+	return nil
+}
+
 func (u Upload) wire() pdfapi.HTTPCall {
 	return pdfapi.HTTPCall{URL: u.URL, Verb: pdfapi.HTTPCallVerb(u.Method), Headers: headers(u.Header)}
 }
@@ -62,14 +72,14 @@ func (u Upload) wire() pdfapi.HTTPCall {
 func (d Delivery) encode() ([]byte, error) {
 	var out pdfapi.Delivery
 	if d.UploadResultTo != nil {
-		if d.UploadResultTo.URL == "" {
-			return nil, errors.New("nitro: Delivery.UploadResultTo has no URL")
+		if err := d.UploadResultTo.check("Delivery.UploadResultTo"); err != nil {
+			return nil, err
 		}
 		out.UploadResultTo = d.UploadResultTo.wire()
 	}
 	for i, u := range d.UploadResultsTo {
-		if u.URL == "" {
-			return nil, fmt.Errorf("nitro: Delivery.UploadResultsTo[%d] has no URL", i)
+		if err := u.check(fmt.Sprintf("Delivery.UploadResultsTo[%d]", i)); err != nil {
+			return nil, err
 		}
 		out.UploadResultsTo = append(out.UploadResultsTo, u.wire())
 	}

@@ -52,6 +52,10 @@ func TestRefusedBeforeSending(t *testing.T) {
 			_, err := c.Compress(pdfFile("a"), nil).WithDelivery(pdf.Delivery{Callback: &pdf.Callback{}}).Async(ctx)
 			return err
 		}, nil},
+		"delivery with a bad method": {func() error {
+			_, err := c.Compress(pdfFile("a"), nil).WithDelivery(pdf.Delivery{UploadResultTo: &pdf.Upload{URL: "https://x.example", Method: "put"}}).JSON(ctx)
+			return err
+		}, nil},
 		"zero request": {func() error { _, err := pdf.Request[pdf.FileResult]{}.JSON(ctx); return err }, nil},
 	} {
 		t.Run(name, func(t *testing.T) {
