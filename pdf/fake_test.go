@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -158,7 +159,9 @@ func (f *fake) post(w http.ResponseWriter, r *http.Request) {
 				problem(w, 400, err.Error())
 				return
 			}
-			p.parts = append(p.parts, fmt.Sprintf("%s:%s:%s:%d", name, part.FileName(), part.Header.Get("Content-Type"), n))
+			// The filename as sent: FileName() keeps only its base.
+			_, cd, _ := mime.ParseMediaType(part.Header.Get("Content-Disposition"))
+			p.parts = append(p.parts, fmt.Sprintf("%s:%s:%s:%d", name, cd["filename"], part.Header.Get("Content-Type"), n))
 		default:
 			problem(w, 400, "unknown part "+name)
 			return

@@ -1,12 +1,16 @@
 package pdf
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"mime/multipart"
 	"net/textproto"
 	"strings"
+
+	"github.com/nitrokit/nitro/gen/pdfapi"
 )
 
 // The limits the API documents. MaxRequestSize is checked before sending
@@ -130,4 +134,17 @@ func jsonPart(mw *multipart.Writer, name string, b []byte) error {
 func multipartFile(field, name string) string {
 	esc := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\r", "", "\n", "").Replace(name)
 	return fmt.Sprintf(`form-data; name=%q; filename="%s"`, field, esc)
+}
+
+// RemoteContentType is the Content-Type of a file part that names a remote
+// file for Nitro to fetch instead of carrying it.
+const RemoteContentType = "application/vnd.gonitro.url+json"
+
+// RemoteFile is an input Nitro fetches from url itself (a pre-signed URL,
+// say) instead of receiving it: a part of type RemoteContentType holding
+// a RemoteFile JSON object, named by the URL. contentType is the remote
+// file's own type, such as "application/pdf".
+func RemoteFile(url, contentType string) File {
+	b, _ := json.Marshal(pdfapi.RemoteFile{URL: url, ContentType: contentType}) // two strings: cannot fail
+	return File{Name: url, ContentType: RemoteContentType, Body: bytes.NewReader(b), Size: int64(len(b))}
 }

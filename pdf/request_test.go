@@ -6,6 +6,8 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -159,3 +161,18 @@ func TestBodyReadError(t *testing.T) {
 type iotestErr struct{}
 
 func (iotestErr) Read([]byte) (int, error) { return 0, errors.New("disk on fire") }
+
+// TestRemoteFile: a remote input is a part of the remote type holding the
+// RemoteFile JSON, named by its URL.
+func TestRemoteFile(t *testing.T) {
+	f := newFake(t)
+	c, _ := f.client()
+	url := "https://bucket.example/in.pdf?sig=1"
+	if _, err := c.Compress(pdf.RemoteFile(url, "application/pdf"), nil).JSON(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	body := `{"URL":"` + url + `","contentType":"application/pdf"}`
+	if got, want := f.last().parts, []string{"file:" + url + ":" + pdf.RemoteContentType + ":" + strconv.Itoa(len(body))}; !slices.Equal(got, want) {
+		t.Fatalf("parts %q, want %q", got, want)
+	}
+}
