@@ -119,9 +119,10 @@ func (r Request[R]) JSON(ctx context.Context) (R, error) {
 
 // Stream sends the request synchronously and copies the resulting file's
 // bytes to w as they arrive (Accept: application/octet-stream), in constant
-// memory whatever their size, returning how many were written. For the
-// tools whose result is JSON data rather than a file, the bytes are that
-// JSON (or, for ExtractFillableFormData, the XFDF, FDF or CSV asked for).
+// memory whatever their size, returning how many were written. It is the
+// way to read ExtractFillableFormData's XFDF, FDF or CSV; for the other
+// extractions, the bytes are what the API serves for them (JSON is the
+// typed way).
 func (r Request[R]) Stream(ctx context.Context, w io.Writer) (int64, error) {
 	return wire.Stream(w)(r.send(ctx, "application/octet-stream", false))
 }
