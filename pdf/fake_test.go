@@ -43,8 +43,9 @@ type fake struct {
 	// the generated stream end after its first event.
 	stream string
 	drop   bool
-	// status413 makes every POST answer 413.
-	status413 bool
+	// status413 makes every POST answer 413; status503 every POST and job
+	// read 503 (a retryable answer).
+	status413, status503 bool
 }
 
 // posted is what one POST carried.
@@ -172,6 +173,10 @@ func (f *fake) post(w http.ResponseWriter, r *http.Request) {
 	f.mu.Unlock()
 	if p.method == "" || p.params == nil || len(p.parts) == 0 {
 		problem(w, 422, "method, params and a file are required")
+		return
+	}
+	if f.status503 {
+		problem(w, 503, "busy")
 		return
 	}
 	if f.status413 {
