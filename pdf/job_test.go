@@ -296,3 +296,52 @@ func TestResultFiles(t *testing.T) {
 		t.Fatalf("%+v from an empty result", files)
 	}
 }
+
+// TestFollowEndsWithContext: ctx's end stops a stream that sends nothing
+// more, with ctx's error.
+func TestFollowEndsWithContext(t *testing.T) {
+	f := newFake(t)
+	c, _ := f.client()
+	job := startJob(t, c)
+	f.srv.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/event-stream")
+		_, _ = w.Write([]byte("data: {\"event\":\"progress-update\",\"status\":\"running\",\"progress\":0.5}\n\n"))
+		w.(http.Flusher).Flush()
+		<-r.Context().Done() // a job that never moves again
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	_, err := job.Follow(ctx, func(float64) { cancel() })
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err %v", err)
+	}
+}
+
+// TestConcurrentCalls: one Client, many calls at once, every mode.
+func TestConcurrentCalls(t *testing.T) {
+	f := newFake(t)
+	c, _ := f.client()
+	ctx := context.Background()
+	errs := make(chan error, 24)
+	for i := range 24 {
+		go func() {
+			var err error
+			switch i % 3 {
+			case 0:
+				_, err = c.ExtractText(pdfFile("a.pdf"), pdf.ExtractTextParams{}).JSON(ctx)
+			case 1:
+				_, err = c.Rotate(pdfFile("a.pdf"), pdf.Rotation{}).Stream(ctx, new(strings.Builder))
+			default:
+				var job *pdf.Job[pdf.FileResult]
+				if job, err = c.Flatten(pdfFile("a.pdf"), nil).Async(ctx); err == nil {
+					_, err = job.Follow(ctx, nil)
+				}
+			}
+			errs <- err
+		}()
+	}
+	for range 24 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}
