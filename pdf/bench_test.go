@@ -1,0 +1,98 @@
+package pdf_test
+
+import (
+	"context"
+	"io"
+	"runtime"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/nitrokit/nitro/pdf"
+)
+
+// heapPeak samples the live heap every millisecond until stop is called,
+// and returns the peak above the heap at its start.
+func heapPeak() (stop func() uint64) {
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	base, peak := ms.HeapAlloc, ms.HeapAlloc
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		t := time.NewTicker(time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				var m runtime.MemStats
+				runtime.ReadMemStats(&m)
+				peak = max(peak, m.HeapAlloc)
+			}
+		}
+	})
+	return func() uint64 {
+		close(done)
+		wg.Wait()
+		if peak < base {
+			return 0
+		}
+		return peak - base
+	}
+}
+
+// streamBig streams a size-byte synchronous binary result through Stream
+// and returns the bytes and the heap's peak growth while it did.
+func streamBig(tb testing.TB, c *pdf.Client, in int64) (int64, uint64) {
+	tb.Helper()
+	stop := heapPeak()
+	n, err := c.Compress(pdf.File{Name: "big.pdf", ContentType: "application/pdf", Body: &zeros{n: in}, Size: in}, nil).Stream(context.Background(), io.Discard)
+	peak := stop()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return n, peak
+}
+
+const bigResult = 200 << 20
+
+// BenchmarkStream200MB: a 200 MB synchronous binary result streams through
+// Request.Stream (after a 50 MB upload) with the heap growing by at most
+// 16 MB.
+func BenchmarkStream200MB(b *testing.B) {
+	f := newFake(b)
+	f.set(func(f *fake) { f.binSize = bigResult })
+	c, _ := f.client()
+	b.SetBytes(bigResult)
+	var peak uint64
+	for b.Loop() {
+		n, p := streamBig(b, c, 50<<20)
+		if n != bigResult {
+			b.Fatalf("%d bytes", n)
+		}
+		peak = max(peak, p)
+	}
+	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
+	if peak > 16<<20 {
+		b.Fatalf("heap grew by %d MB", peak>>20)
+	}
+}
+
+// TestStreamConstantMemory is the benchmark's bound as a test, so go test
+// enforces it too.
+func TestStreamConstantMemory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("streams 250 MB")
+	}
+	f := newFake(t)
+	f.set(func(f *fake) { f.binSize = bigResult })
+	c, _ := f.client()
+	n, peak := streamBig(t, c, 50<<20)
+	t.Logf("%d MB streamed, heap peak +%.1f MB", n>>20, float64(peak)/(1<<20))
+	if n != bigResult || peak > 16<<20 {
+		t.Fatalf("%d bytes, heap +%d bytes", n, peak)
+	}
+}

@@ -1,0 +1,62 @@
+package pdf
+
+import (
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+)
+
+// maxCallbackBody bounds a callback's body: a JobCallback is two strings.
+const maxCallbackBody = 64 << 10
+
+// CallbackHandler returns the handler for Delivery.Callback's URL: it
+// accepts Nitro's POST of a JobCallback ({jobID, location}) when header
+// carries value (compared in constant time; the header Delivery.Callback
+// was given), calls fn with it and answers 204. It answers 405 to another
+// method, 401 when the header is missing or wrong, 413 to a body over 64
+// KiB and 400 to a body that is not one JobCallback with a jobID. fn runs
+// on the request's goroutine, so it should return quickly (hand the job to
+// a worker). CallbackHandler panics if header or value is empty: a
+// callback nobody can authenticate would accept anyone's.
+func CallbackHandler(header, value string, fn func(JobCallback)) http.Handler {
+	if strings.TrimSpace(header) == "" || value == "" || fn == nil {
+		panic("pdf: CallbackHandler needs a header, its value and a func")
+	}
+	want := []byte(value)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost {
+			w.Header().Set("Allow", http.MethodPost)
+			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+			return
+		}
+		// Every value of the header is compared, so none is skipped by
+		// position; all must fail for a 401.
+		ok := 0
+		for _, got := range r.Header.Values(header) {
+			ok |= subtle.ConstantTimeCompare([]byte(got), want)
+		}
+		if ok != 1 {
+			http.Error(w, "unauthorized", http.StatusUnauthorized)
+			return
+		}
+		dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxCallbackBody))
+		var cb JobCallback
+		if err := dec.Decode(&cb); err != nil {
+			var tooBig *http.MaxBytesError
+			if errors.As(err, &tooBig) {
+				http.Error(w, "body too large", http.StatusRequestEntityTooLarge)
+				return
+			}
+			http.Error(w, "bad JSON", http.StatusBadRequest)
+			return
+		}
+		if dec.More() || strings.TrimSpace(cb.JobID) == "" {
+			http.Error(w, "not a job callback", http.StatusBadRequest)
+			return
+		}
+		fn(cb)
+		w.WriteHeader(http.StatusNoContent)
+	})
+}

@@ -1,0 +1,70 @@
+package pdf_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/nitrokit/nitro/pdf"
+)
+
+// TestCallbackHandler serves the handler over loopback and sends it what
+// Nitro (or anyone else) might.
+func TestCallbackHandler(t *testing.T) {
+	got := make(chan pdf.JobCallback, 1)
+	srv := httptest.NewServer(pdf.CallbackHandler("X-Callback-Secret", "s3cr3t", func(cb pdf.JobCallback) { got <- cb }))
+	defer srv.Close()
+	for name, tc := range map[string]struct {
+		method, body string
+		header       []string
+		want         int
+	}{
+		"ok":             {"POST", `{"jobID":"job-1","location":"/jobs/job-1/status"}`, []string{"s3cr3t"}, 204},
+		"one of several": {"POST", `{"jobID":"job-1","location":"/jobs/job-1/status"}`, []string{"nope", "s3cr3t"}, 204},
+		"no header":      {"POST", `{"jobID":"job-1"}`, nil, 401},
+		"wrong header":   {"POST", `{"jobID":"job-1"}`, []string{"s3cr3"}, 401},
+		"GET":            {"GET", "", []string{"s3cr3t"}, 405},
+		"bad JSON":       {"POST", `{"jobID":`, []string{"s3cr3t"}, 400},
+		"no jobID":       {"POST", `{"location":"x"}`, []string{"s3cr3t"}, 400},
+		"two values":     {"POST", `{"jobID":"a"}{"jobID":"b"}`, []string{"s3cr3t"}, 400},
+		"too large":      {"POST", `{"jobID":"a","location":"` + strings.Repeat("x", 70<<10) + `"}`, []string{"s3cr3t"}, 413},
+	} {
+		t.Run(name, func(t *testing.T) {
+			req, err := http.NewRequest(tc.method, srv.URL, strings.NewReader(tc.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, v := range tc.header {
+				req.Header.Add("X-Callback-Secret", v)
+			}
+			resp, err := srv.Client().Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != tc.want {
+				t.Fatalf("status %d, want %d", resp.StatusCode, tc.want)
+			}
+			select {
+			case cb := <-got:
+				if tc.want != 204 || cb.JobID != "job-1" || cb.Location != "/jobs/job-1/status" {
+					t.Fatalf("callback %+v on a %d", cb, tc.want)
+				}
+			default:
+				if tc.want == 204 {
+					t.Fatal("fn not called")
+				}
+			}
+		})
+	}
+}
+
+func TestCallbackHandlerNeedsASecret(t *testing.T) {
+	defer func() {
+		if recover() == nil {
+			t.Fatal("no panic for an empty value")
+		}
+	}()
+	pdf.CallbackHandler("X-Secret", "", func(pdf.JobCallback) {})
+}

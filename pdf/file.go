@@ -1,0 +1,150 @@
+package pdf
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/textproto"
+	"strings"
+
+	"github.com/nitrokit/nitro/gen/pdfapi"
+)
+
+// The limits the API documents. MaxRequestSize is checked before sending
+// when every File's Size is known, and while sending otherwise; MaxPages is
+// the server's to check (it needs the document parsed), and its 413 answer
+// is an ErrTooLarge too.
+const (
+	MaxRequestSize = 100 << 20 // bytes of input per request (100 MB)
+	MaxPages       = 500       // pages per document
+)
+
+// Errors found before anything is sent, or (ErrTooLarge) while sending or in
+// the server's 413 answer, which then also unwraps to its *nitro.APIError.
+var (
+	ErrInvalidFile = errors.New("nitro: invalid file")
+	ErrTooLarge    = errors.New("nitro: request exceeds the API's limits (100 MB, 500 pages)")
+)
+
+// File is one input of a tool: Body is streamed as it is read, never held in
+// memory whole.
+type File struct {
+	// Name is the file's name, sent as the part's filename. Required.
+	Name string
+	// ContentType is the file's media type, such as "application/pdf";
+	// the conversions choose their input format by it. Required.
+	ContentType string
+	// Body is the file's content. Required.
+	Body io.Reader
+	// Size is Body's length in bytes if known (> 0): a request whose files
+	// add up to more than MaxRequestSize is refused before anything is
+	// sent. Bodies that turn out longer are cut off with ErrTooLarge either
+	// way.
+	Size int64
+}
+
+func (f File) check() error {
+	switch {
+	case strings.TrimSpace(f.Name) == "":
+		return fmt.Errorf("%w: Name is required", ErrInvalidFile)
+	case f.ContentType == "":
+		return fmt.Errorf("%w: %q: ContentType is required", ErrInvalidFile, f.Name)
+	case f.Body == nil:
+		return fmt.Errorf("%w: %q: Body is required", ErrInvalidFile, f.Name)
+	case f.Size < 0:
+		return fmt.Errorf("%w: %q: negative Size", ErrInvalidFile, f.Name)
+	}
+	return nil
+}
+
+// checkFiles checks each file and the known total against MaxRequestSize.
+func checkFiles(files []File) error {
+	var total int64
+	for _, f := range files {
+		if err := f.check(); err != nil {
+			return err
+		}
+		total += f.Size
+	}
+	if total > MaxRequestSize {
+		return fmt.Errorf("%w: the files are %d bytes, the limit is %d", ErrTooLarge, total, MaxRequestSize)
+	}
+	return nil
+}
+
+// form is what one request's multipart body carries besides the files.
+type form struct {
+	method   string
+	params   []byte // JSON
+	delivery []byte // JSON, or nil
+	part     string // "file" or "files"
+	files    []File
+}
+
+// write writes the parts, small ones first (method, params, delivery), so a
+// server streaming the body knows the tool before the files arrive, then
+// the files, their total bounded by MaxRequestSize.
+func (f *form) write(mw *multipart.Writer) error {
+	if err := mw.WriteField("method", f.method); err != nil {
+		return err
+	}
+	if err := jsonPart(mw, "params", f.params); err != nil {
+		return err
+	}
+	if f.delivery != nil {
+		if err := jsonPart(mw, "delivery", f.delivery); err != nil {
+			return err
+		}
+	}
+	left := int64(MaxRequestSize)
+	for _, file := range f.files {
+		h := textproto.MIMEHeader{}
+		h.Set("Content-Disposition", multipartFile(f.part, file.Name))
+		h.Set("Content-Type", file.ContentType)
+		part, err := mw.CreatePart(h)
+		if err != nil {
+			return err
+		}
+		n, err := io.Copy(part, io.LimitReader(file.Body, left+1))
+		if err != nil {
+			return err
+		}
+		if left -= n; left < 0 {
+			return fmt.Errorf("%w: the files are longer than %d bytes", ErrTooLarge, MaxRequestSize)
+		}
+	}
+	return nil
+}
+
+func jsonPart(mw *multipart.Writer, name string, b []byte) error {
+	h := textproto.MIMEHeader{}
+	h.Set("Content-Disposition", fmt.Sprintf("form-data; name=%q", name))
+	h.Set("Content-Type", "application/json")
+	part, err := mw.CreatePart(h)
+	if err != nil {
+		return err
+	}
+	_, err = part.Write(b)
+	return err
+}
+
+func multipartFile(field, name string) string {
+	esc := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\r", "", "\n", "").Replace(name)
+	return fmt.Sprintf(`form-data; name=%q; filename="%s"`, field, esc)
+}
+
+// RemoteContentType is the Content-Type of a file part that names a remote
+// file for Nitro to fetch instead of carrying it.
+const RemoteContentType = "application/vnd.gonitro.url+json"
+
+// RemoteFile is an input Nitro fetches from url itself (a pre-signed URL,
+// say) instead of receiving it: a part of type RemoteContentType holding
+// a RemoteFile JSON object, named by the URL. contentType is the remote
+// file's own type, such as "application/pdf".
+func RemoteFile(url, contentType string) File {
+	b, _ := json.Marshal(pdfapi.RemoteFile{URL: url, ContentType: contentType}) // two strings: cannot fail
+	return File{Name: url, ContentType: RemoteContentType, Body: bytes.NewReader(b), Size: int64(len(b))}
+}

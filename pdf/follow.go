@@ -1,0 +1,131 @@
+package pdf
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"time"
+
+	"github.com/nitrokit/nitro/gen/pdfapi"
+	"github.com/nitrokit/nitro/internal/wire"
+)
+
+// reconnect paces Follow's reconnections when the server named no retry
+// delay, and maxReconnects bounds how many in a row bring no event.
+const (
+	reconnectDelay = time.Second
+	maxReconnects  = 5
+)
+
+// Follow follows the job's status stream (GET /jobs/{jobID}/status with
+// Accept: text/event-stream) until the job finishes, calling progress (if
+// not nil, from Follow's goroutine) with each progress value from 0.0 to
+// 1.0 (and 1 when the job completed), then returns its result as Result
+// does.
+//
+// A stream that ends before the job finished is reopened after the delay
+// the server's retry field asked for (1s if none), with Last-Event-ID when
+// events had IDs; after 5 such reconnections in a row without an event,
+// Follow gives up. A server that answers the status as JSON instead of a
+// stream is polled as Wait does.
+func (j *Job[R]) Follow(ctx context.Context, progress func(float64)) (R, error) {
+	var (
+		zero    R
+		lastID  string
+		delay   = reconnectDelay
+		quietly int
+	)
+	for {
+		done, stream, err := j.follow(ctx, lastID, progress)
+		if err != nil {
+			return zero, err
+		}
+		switch {
+		case done:
+			return j.Result(ctx)
+		case stream == nil: // not a stream: poll
+			return j.Wait(ctx)
+		}
+		lastID = stream.id
+		if stream.retry > 0 {
+			delay = stream.retry
+		}
+		if stream.events > 0 {
+			quietly = 0
+		} else if quietly++; quietly >= maxReconnects {
+			return zero, fmt.Errorf("nitro: job %s: the status stream ended %d times without an event: %w", j.ID, quietly, io.ErrUnexpectedEOF)
+		}
+		if err := j.c.sleep(ctx, delay); err != nil {
+			return zero, fmt.Errorf("nitro: job %s: following its status: %w", j.ID, err)
+		}
+	}
+}
+
+// streamEnd is what one connection of the status stream left.
+type streamEnd struct {
+	id     string
+	retry  time.Duration
+	events int
+}
+
+// follow reads one connection of the status stream. done: the job
+// finished; a nil end without done: the answer was not a stream.
+func (j *Job[R]) follow(ctx context.Context, lastID string, progress func(float64)) (done bool, end *streamEnd, err error) {
+	resp, err := j.c.raw.GetJobStatus(ctx, j.ID, func(_ context.Context, req *http.Request) error {
+		req.Header.Set("Accept", "text/event-stream")
+		req.Header.Set("Cache-Control", "no-cache")
+		if lastID != "" {
+			req.Header.Set("Last-Event-ID", lastID)
+		}
+		return nil
+	})
+	if err = j.expired(err); err != nil {
+		return false, nil, err
+	}
+	defer func() { _ = wire.Empty(resp, nil) }()
+	if mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type")); mt != "text/event-stream" {
+		return false, nil, nil
+	}
+	sr := newSSEReader(resp.Body)
+	sr.id = lastID
+	end = &streamEnd{}
+	for {
+		ev, err := sr.next()
+		end.id, end.retry = sr.id, sr.retry
+		switch {
+		case errors.Is(err, io.EOF):
+			return false, end, nil
+		case errors.Is(err, errEventTooLarge):
+			return false, nil, fmt.Errorf("nitro: job %s: %w", j.ID, err)
+		case err != nil:
+			if ctx.Err() != nil {
+				return false, nil, fmt.Errorf("nitro: job %s: following its status: %w", j.ID, ctx.Err())
+			}
+			return false, end, nil // a broken connection: reconnect
+		}
+		end.events++
+		var je pdfapi.JobEvent
+		if err := json.Unmarshal([]byte(ev.data), &je); err != nil {
+			return false, nil, fmt.Errorf("nitro: job %s: a status event's data is not a JobEvent: %w", j.ID, err)
+		}
+		if je.Event == "" && ev.typ != "message" {
+			je.Event = pdfapi.JobEventEvent(ev.typ)
+		}
+		switch {
+		case je.Event == pdfapi.JobEventEventRedirect,
+			je.Status == pdfapi.JobEventStatusCompleted,
+			je.Status == pdfapi.JobEventStatusFailed,
+			je.Status == pdfapi.JobEventStatusCanceled:
+			if progress != nil && je.Status == pdfapi.JobEventStatusCompleted {
+				progress(1)
+			}
+			return true, end, nil
+		case progress != nil && (je.Event == pdfapi.JobEventEventProgressUpdate || je.Progress > 0):
+			progress(float64of(je.Progress))
+		}
+	}
+}

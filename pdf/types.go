@@ -1,0 +1,70 @@
+package pdf
+
+import (
+	"fmt"
+
+	"github.com/nitrokit/nitro/gen/pdfapi"
+)
+
+// The tools' parameter types, from the generated package. Conversion
+// parameters' To may be left empty where the call implies it (ConvertOfficeToPDF
+// and its siblings send "pdf", ConvertToPDFA "pdfa").
+type (
+	ConversionParams              = pdfapi.ConversionParams
+	ConversionPDFAParams          = pdfapi.ConversionPDFAParams
+	ConversionMSOfficeParams      = pdfapi.ConversionMSOfficeParams
+	ConversionImageParams         = pdfapi.ConversionImageParams
+	PDFCompressParams             = pdfapi.PDFCompressParams
+	DeletePagesParams             = pdfapi.DeletePagesParams
+	EmptyParams                   = pdfapi.EmptyParams
+	PDFOCRParams                  = pdfapi.PDFOCRParams
+	PDFOptimizeParams             = pdfapi.PDFOptimizeParams
+	PDFPasswordProtectionParams   = pdfapi.PDFPasswordProtectionParams
+	RedactParams                  = pdfapi.RedactParams
+	Rotation                      = pdfapi.Rotation
+	SetPropertiesParams           = pdfapi.SetPropertiesParams
+	SplitParams                   = pdfapi.SplitParams
+	UnprotectParams               = pdfapi.UnprotectParams
+	WatermarkParams               = pdfapi.WatermarkParams
+	ExtractFillableFormDataParams = pdfapi.ExtractFillableFormDataParams
+	PIIBboxExtractionParams       = pdfapi.PIIBboxExtractionParams
+	ExtractTextParams             = pdfapi.ExtractTextParams
+	TextboxExtractionParams       = pdfapi.TextboxExtractionParams
+	CreateFillableFormsParams     = pdfapi.CreateFillableFormsParams
+	FormFillParams                = pdfapi.FormFillParams
+)
+
+// The tools' synchronous JSON results, from the generated package.
+type (
+	// FileResult is the result of every tool that makes a file (or files,
+	// for Split and ConvertPDFToImage): read it with ResultFiles.
+	FileResult                      = pdfapi.PlatformResponse
+	FileInfo                        = pdfapi.FileInfo
+	ExtractFillableFormDataResponse = pdfapi.ExtractFillableFormDataResponse
+	ExtractExpenseDataResponse      = pdfapi.ExtractExpenseDataResponse
+	ExtractFormsResponse            = pdfapi.ExtractFormsResponse
+	GetPropertiesResponse           = pdfapi.GetPropertiesResponse
+	PIIExtractionResult             = pdfapi.PIIExtractionResult
+	SmartDetectFormFieldsResponse   = pdfapi.SmartDetectFormFieldsResponse
+	ExtractTablesResponse           = pdfapi.ExtractTablesResponse
+	PlatformResponseText            = pdfapi.PlatformResponseText
+	ExtractTextBoxResponse          = pdfapi.ExtractTextBoxResponse
+	// JobCallback is what Nitro POSTs to Delivery.Callback when an
+	// asynchronous job starts; see CallbackHandler.
+	JobCallback = pdfapi.JobCallback
+)
+
+// ResultFiles returns the file or files a FileResult holds, in order: one for
+// most tools, one per part for Split, one or one per page for
+// ConvertPDFToImage. A FileInfo's URL is empty when a Delivery uploaded it.
+func ResultFiles(r FileResult) ([]FileInfo, error) {
+	// The two variants differ by their member: "files" (a list) or "file".
+	if many, err := r.Result.AsPlatformOperationFilesResult(); err == nil && many.Files != nil {
+		return many.Files, nil
+	}
+	one, err := r.Result.AsPlatformOperationFileResult()
+	if err != nil || one.File == (FileInfo{}) {
+		return nil, fmt.Errorf("nitro: the result holds no file (%v)", err)
+	}
+	return []FileInfo{one.File}, nil
+}
