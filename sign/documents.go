@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"mime/multipart"
+	"net/http"
 	"net/textproto"
 	"strings"
 
@@ -28,9 +29,6 @@ var (
 	ErrInvalidDocument  = errors.New("nitro: invalid document")
 	ErrDocumentTooLarge = errors.New("nitro: document exceeds 20 MB")
 )
-
-// errUploadDone tells the multipart writer the request no longer reads.
-var errUploadDone = errors.New("nitro: upload request finished")
 
 // DocumentUpload is a file to add to an envelope: either Body, streamed as it is
 // read and never held in memory, or NitroDocumentID, an existing Nitro
@@ -91,42 +89,19 @@ func (c *Client) CreateDocument(ctx context.Context, envelopeID uuid.UUID, doc D
 	if doc.NitroDocumentID != "" {
 		params.NitroDocumentID = &doc.NitroDocumentID
 	}
-	pr, pw := io.Pipe()
-	mw := multipart.NewWriter(pw)
-	written := make(chan error, 1)
-	go func() { written <- writeMultipart(pw, mw, doc) }()
-	resp, err := c.raw.CreateDocumentWithBody(ctx, envelopeID, &params, mw.FormDataContentType(), pr)
-	pr.CloseWithError(errUploadDone) // unblocks the writer if the request ended early
-	// A failure of the body itself (too long, or its own read error) says
-	// more than the request's failure it caused.
-	var werr error
-	select {
-	case werr = <-written: // ready whenever Body is not stuck in Read
-	default:
-		select {
-		case werr = <-written:
-		case <-ctx.Done():
-			if resp != nil {
-				_ = wire.Empty(resp, nil)
-			}
-			return out, fmt.Errorf("nitro: upload %q: %w", doc.Name, ctx.Err())
-		}
-	}
-	if werr != nil && !errors.Is(werr, errUploadDone) {
-		if resp != nil {
-			_ = wire.Empty(resp, nil)
-		}
-		return out, fmt.Errorf("nitro: upload %q: %w", doc.Name, werr)
-	}
+	resp, err := wire.Upload(ctx, func(mw *multipart.Writer) error { return writeMultipart(mw, doc) },
+		func(contentType string, body io.Reader) (*http.Response, error) {
+			return c.raw.CreateDocumentWithBody(ctx, envelopeID, &params, contentType, body)
+		})
 	if err != nil {
 		return out, fmt.Errorf("nitro: upload %q: %w", doc.Name, err)
 	}
 	return wire.JSON[PendingDocumentResponse](resp, nil)
 }
 
-// writeMultipart writes the metadata and payload parts into the pipe.
-func writeMultipart(pw *io.PipeWriter, mw *multipart.Writer, doc DocumentUpload) (err error) {
-	defer func() { pw.CloseWithError(err) }()
+// writeMultipart writes the metadata and payload parts; wire.Upload closes
+// the writer.
+func writeMultipart(mw *multipart.Writer, doc DocumentUpload) error {
 	h := textproto.MIMEHeader{}
 	h.Set("Content-Disposition", `form-data; name="metadata"`)
 	h.Set("Content-Type", "application/json")
@@ -153,7 +128,7 @@ func writeMultipart(pw *io.PipeWriter, mw *multipart.Writer, doc DocumentUpload)
 			return fmt.Errorf("%w: %q is longer than %d bytes", ErrDocumentTooLarge, doc.Name, MaxDocumentSize)
 		}
 	}
-	return mw.Close()
+	return nil
 }
 
 func multipartFile(field, name string) string {

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -300,7 +301,7 @@ func (r blockingReader) Read([]byte) (int, error) {
 }
 
 func TestUploadReturnsWhenCtxEndsWhileTheBodyBlocks(t *testing.T) {
-	c, _ := setup(t, nitro.Config{})
+	c, srv := setup(t, nitro.Config{})
 	env := flowtest.NewEnvelope(t, c, "x")
 	body := blockingReader{release: make(chan struct{})}
 	defer close(body.release) // lets the reading goroutine end before goleak looks
@@ -310,6 +311,11 @@ func TestUploadReturnsWhenCtxEndsWhileTheBodyBlocks(t *testing.T) {
 		_, err := c.CreateDocument(ctx, env, sign.DocumentUpload{Name: "stalled.pdf", ContentType: "application/pdf", Body: body})
 		done <- err
 	}()
+	// Cancel once the request is in flight (the fake has its headers), the
+	// case net/http alone would hang on: it waits for the body's writer.
+	for srv.Stats().Operations["CreateDocument"] == 0 {
+		runtime.Gosched()
+	}
 	cancel()
 	if err := <-done; !errors.Is(err, context.Canceled) {
 		t.Errorf("a stalled body after cancel: %v, want context.Canceled", err)
