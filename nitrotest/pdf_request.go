@@ -1,10 +1,13 @@
 package nitrotest
 
 import (
+	"archive/zip"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"html"
 	"io"
 	"mime"
 	"mime/multipart"
@@ -226,8 +229,41 @@ func sniff(in *pdfInput, r io.Reader, limit int64) error {
 		in.text = strings.TrimSpace(string(head[:min(len(head), 4<<10)]))
 	default:
 		in.text = in.name
+		if t := wordText(head, in.size); t != "" {
+			in.text = t
+		}
 	}
 	return nil
+}
+
+// wordRun is a run of text in a Word document's XML.
+var wordRun = regexp.MustCompile(`<w:t(?:\s[^>]*)?>([^<]*)</w:t>`)
+
+// wordText is the text of a .docx held whole in b (size bytes; a larger one
+// was not kept whole): its word/document.xml's runs, so that a conversion
+// of a small Word document shows the document's words, not its name.
+func wordText(b []byte, size int64) string {
+	if size != int64(len(b)) {
+		return ""
+	}
+	zr, err := zip.NewReader(bytes.NewReader(b), size)
+	if err != nil {
+		return ""
+	}
+	f, err := zr.Open("word/document.xml")
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	xml, err := io.ReadAll(io.LimitReader(f, 1<<20))
+	if err != nil {
+		return ""
+	}
+	var runs []string
+	for _, m := range wordRun.FindAllSubmatch(xml, -1) {
+		runs = append(runs, html.UnescapeString(string(m[1])))
+	}
+	return strings.TrimSpace(strings.Join(runs, ""))
 }
 
 var (

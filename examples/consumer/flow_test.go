@@ -11,12 +11,20 @@ import (
 	"example.com/consumer"
 	"github.com/nitrokit/nitro"
 	"github.com/nitrokit/nitro/nitrotest"
+	"github.com/nitrokit/nitro/pdf"
 	"github.com/nitrokit/nitro/sign"
 )
 
 // client is a sign.Client on a fresh fake, as a user's test sets one up:
 // no spec file, no path; the fake validates every request by itself.
 func client(t *testing.T) (*sign.Client, *nitrotest.Server) {
+	t.Helper()
+	nc, fake := nitroClient(t)
+	return sign.New(nc), fake
+}
+
+// nitroClient is the one nitro.Client every API client of a test shares.
+func nitroClient(t *testing.T) (*nitro.Client, *nitrotest.Server) {
 	t.Helper()
 	fake := nitrotest.NewServer()
 	t.Cleanup(fake.Close)
@@ -26,7 +34,29 @@ func client(t *testing.T) (*sign.Client, *nitrotest.Server) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { nc.Close() })
-	return sign.New(nc), fake
+	return nc, fake
+}
+
+// TestSignWordDocument uses both APIs on one client: PDF Services converts,
+// Sign signs, and the fake counts one token request for all of it.
+func TestSignWordDocument(t *testing.T) {
+	nc, fake := nitroClient(t)
+	var zip bytes.Buffer
+	n, err := consumer.SignWordDocument(context.Background(), pdf.New(nc), sign.New(nc), bytes.NewReader([]byte("PK\x03\x04 a docx")),
+		"signer@example.com", &zip, func(env uuid.UUID, _ []string) {
+			if err := fake.Sign(env.String()); err != nil {
+				t.Error(err)
+			}
+		})
+	if err != nil || n == 0 || !bytes.HasPrefix(zip.Bytes(), []byte("PK")) {
+		t.Fatalf("SignWordDocument: %d bytes, %v", n, err)
+	}
+	if got := fake.Stats().TokenRequests; got != 1 {
+		t.Errorf("%d token requests for both APIs, want 1", got)
+	}
+	if got := fake.Stats().Operations["ConvertDocument"]; got != 1 {
+		t.Errorf("%d conversions, want 1", got)
+	}
 }
 
 // TestSignPDF runs the whole flow while the API refuses once on the way: a
