@@ -12,6 +12,7 @@ import (
 	"github.com/nitrokit/nitro/auth"
 	"github.com/nitrokit/nitro/gen/signapi"
 	"github.com/nitrokit/nitro/internal/flowtest"
+	"github.com/nitrokit/nitro/internal/memtest"
 	"github.com/nitrokit/nitro/nitrotest"
 	"github.com/nitrokit/nitro/sign"
 )
@@ -105,7 +106,7 @@ func BenchmarkDownloadSealed300MB(b *testing.B) {
 		b.SetBytes(size)
 		var peak uint64
 		for b.Loop() {
-			stop := heapPeak()
+			stop := memtest.HeapPeak()
 			n, err := download()
 			peak = max(peak, stop())
 			if err != nil || n < size {

@@ -17,6 +17,7 @@ import (
 
 	"github.com/nitrokit/nitro"
 	"github.com/nitrokit/nitro/internal/flowtest"
+	"github.com/nitrokit/nitro/internal/memtest"
 	"github.com/nitrokit/nitro/nitrotest"
 	"github.com/nitrokit/nitro/sign"
 )
@@ -69,8 +70,8 @@ func TestUploadDocumentStreams(t *testing.T) {
 	c, srv := setup(t, nitro.Config{})
 	ctx := context.Background()
 	env := flowtest.NewEnvelope(t, c, "Upload")
-	stop := heapPeak()
-	d, err := c.CreateDocument(ctx, env, sign.DocumentUpload{Name: "big.pdf", ContentType: "application/pdf", Body: &zeros{n: sign.MaxDocumentSize}, Size: sign.MaxDocumentSize})
+	stop := memtest.HeapPeak()
+	d, err := c.CreateDocument(ctx, env, sign.DocumentUpload{Name: "big.pdf", ContentType: "application/pdf", Body: &memtest.Zeros{N: sign.MaxDocumentSize}, Size: sign.MaxDocumentSize})
 	peak := stop()
 	must(t, err)
 	t.Logf("uploading %d MiB: peak heap +%.1f MiB", sign.MaxDocumentSize>>20, float64(peak)/(1<<20))
@@ -88,11 +89,11 @@ func TestUploadDocumentStreams(t *testing.T) {
 		doc  sign.DocumentUpload
 		want error
 	}{
-		{"stated size over the limit", sign.DocumentUpload{Name: "a", ContentType: "application/pdf", Body: &zeros{1}, Size: sign.MaxDocumentSize + 1}, sign.ErrDocumentTooLarge},
-		{"no name", sign.DocumentUpload{ContentType: "application/pdf", Body: &zeros{1}}, sign.ErrInvalidDocument},
-		{"body and id", sign.DocumentUpload{Name: "a", ContentType: "application/pdf", Body: &zeros{1}, NitroDocumentID: uuid.NewString()}, sign.ErrInvalidDocument},
+		{"stated size over the limit", sign.DocumentUpload{Name: "a", ContentType: "application/pdf", Body: &memtest.Zeros{N: 1}, Size: sign.MaxDocumentSize + 1}, sign.ErrDocumentTooLarge},
+		{"no name", sign.DocumentUpload{ContentType: "application/pdf", Body: &memtest.Zeros{N: 1}}, sign.ErrInvalidDocument},
+		{"body and id", sign.DocumentUpload{Name: "a", ContentType: "application/pdf", Body: &memtest.Zeros{N: 1}, NitroDocumentID: uuid.NewString()}, sign.ErrInvalidDocument},
 		{"neither", sign.DocumentUpload{Name: "a"}, sign.ErrInvalidDocument},
-		{"no content type", sign.DocumentUpload{Name: "a", Body: &zeros{1}}, sign.ErrInvalidDocument},
+		{"no content type", sign.DocumentUpload{Name: "a", Body: &memtest.Zeros{N: 1}}, sign.ErrInvalidDocument},
 	}
 	for _, tt := range tests {
 		if _, err := c.CreateDocument(ctx, env, tt.doc); !errors.Is(err, tt.want) {
@@ -102,7 +103,7 @@ func TestUploadDocumentStreams(t *testing.T) {
 	if n := srv.Stats().Operations["CreateDocument"] - ct; n != 0 {
 		t.Errorf("bad documents reached the server %d times", n)
 	}
-	if _, err := c.CreateDocument(ctx, env, sign.DocumentUpload{Name: "long", ContentType: "application/pdf", Body: &zeros{sign.MaxDocumentSize + 1}}); !errors.Is(err, sign.ErrDocumentTooLarge) {
+	if _, err := c.CreateDocument(ctx, env, sign.DocumentUpload{Name: "long", ContentType: "application/pdf", Body: &memtest.Zeros{N: sign.MaxDocumentSize + 1}}); !errors.Is(err, sign.ErrDocumentTooLarge) {
 		t.Errorf("an unsized body over the limit: %v", err)
 	}
 	if _, err := c.CreateDocument(ctx, env, sign.DocumentUpload{Name: "existing", NitroDocumentID: uuid.NewString()}); err != nil {
@@ -115,7 +116,7 @@ func TestUploadDocumentStreams(t *testing.T) {
 		flowtest.UploadDoc(t, c, full, 1)
 	}
 	ct = srv.Stats().Operations["CreateDocument"]
-	if _, err := c.CreateDocument(ctx, full, sign.DocumentUpload{Name: "16th", ContentType: "application/pdf", Body: &zeros{10}}); !hasStatus(err, 400) && !hasStatus(err, 409) && !hasStatus(err, 422) {
+	if _, err := c.CreateDocument(ctx, full, sign.DocumentUpload{Name: "16th", ContentType: "application/pdf", Body: &memtest.Zeros{N: 10}}); !hasStatus(err, 400) && !hasStatus(err, 409) && !hasStatus(err, 422) {
 		t.Errorf("a 16th document: %v, want the server's refusal", err)
 	}
 	if n := srv.Stats().Operations["CreateDocument"] - ct; n != 1 {
@@ -124,7 +125,7 @@ func TestUploadDocumentStreams(t *testing.T) {
 	if n := srv.Stats().Operations["ListDocuments"]; n != 0 {
 		t.Errorf("uploads made %d hidden ListDocuments requests", n)
 	}
-	if _, err := c.CreateDocument(ctx, env, sign.DocumentUpload{Name: "x.exe", ContentType: "application/x-msdownload", Body: &zeros{10}}); !hasStatus(err, 415) {
+	if _, err := c.CreateDocument(ctx, env, sign.DocumentUpload{Name: "x.exe", ContentType: "application/x-msdownload", Body: &memtest.Zeros{N: 10}}); !hasStatus(err, 415) {
 		t.Errorf("an unsupported type: %v, want a 415 APIError", err)
 	}
 }
@@ -145,7 +146,7 @@ func TestDownloadsStream(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	stop := heapPeak()
+	stop := memtest.HeapPeak()
 	start := time.Now()
 	n, err := c.DownloadSealedEnvelope(ctx, env, io.Discard)
 	elapsed, peak := time.Since(start), stop()
