@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/google/uuid"
 	"io"
+	"net/url"
 
 	"github.com/nitrokit/nitro/internal/wire"
 )
@@ -14,7 +15,7 @@ import (
 //
 // It returns the decoded answer. Any non-2xx answer is an *nitro.APIError.
 func (c *Client) CancelEnvelope(ctx context.Context, envelopeID uuid.UUID) (ExtendedEnvelope, error) {
-	return wire.JSON[ExtendedEnvelope](c.raw.CancelEnvelope(ctx, envelopeID))
+	return wire.JSON[ExtendedEnvelope](wire.Call(ctx, c.raw.Client, "PUT", c.raw.Server+"sign/envelopes/"+envelopeID.String()+":cancel"))
 }
 
 // ConvertFile is convertFile: POST /sign/conversions. Convert File to PDF.
@@ -39,21 +40,21 @@ func (c *Client) CreateEnvelope(ctx context.Context, body EnvelopeCreate) (Exten
 //
 // It returns nil on success. Any non-2xx answer is an *nitro.APIError.
 func (c *Client) DeleteDocument(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID) error {
-	return wire.Empty(c.raw.DeleteDocument(ctx, envelopeID, documentID))
+	return wire.Empty(wire.Call(ctx, c.raw.Client, "DELETE", c.raw.Server+"sign/envelopes/"+envelopeID.String()+"/documents/"+documentID.String()))
 }
 
 // DeleteEnvelope is deleteEnvelope: DELETE /sign/envelopes/{envelopeID}. Delete Envelope by ID.
 //
 // It returns nil on success. Any non-2xx answer is an *nitro.APIError.
 func (c *Client) DeleteEnvelope(ctx context.Context, envelopeID uuid.UUID) error {
-	return wire.Empty(c.raw.DeleteEnvelope(ctx, envelopeID))
+	return wire.Empty(wire.Call(ctx, c.raw.Client, "DELETE", c.raw.Server+"sign/envelopes/"+envelopeID.String()))
 }
 
 // DeleteField is deleteField: DELETE /sign/envelopes/{envelopeID}/documents/{documentID}/fields/{fieldID}. Delete Field by ID.
 //
 // It returns nil on success. Any non-2xx answer is an *nitro.APIError.
 func (c *Client) DeleteField(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID, fieldID uuid.UUID) error {
-	return wire.Empty(c.raw.DeleteField(ctx, envelopeID, documentID, fieldID))
+	return wire.Empty(wire.Call(ctx, c.raw.Client, "DELETE", c.raw.Server+"sign/envelopes/"+envelopeID.String()+"/documents/"+documentID.String()+"/fields/"+fieldID.String()))
 }
 
 // DeleteFields is deleteFields: POST /sign/envelopes/{envelopeID}/documents/{documentID}/fields:batch-delete. Delete Fields by Field IDs.
@@ -70,7 +71,7 @@ func (c *Client) DeleteFields(ctx context.Context, envelopeID uuid.UUID, documen
 //
 // It returns nil on success. Any non-2xx answer is an *nitro.APIError.
 func (c *Client) DeleteParticipant(ctx context.Context, envelopeID uuid.UUID, participantID uuid.UUID) error {
-	return wire.Empty(c.raw.DeleteParticipant(ctx, envelopeID, participantID))
+	return wire.Empty(wire.Call(ctx, c.raw.Client, "DELETE", c.raw.Server+"sign/envelopes/"+envelopeID.String()+"/participants/"+participantID.String()))
 }
 
 // DeleteParticipants is deleteParticipants: POST /sign/envelopes/{envelopeID}/participants:batch-delete. Delete Participants by Participant IDs.
@@ -87,63 +88,63 @@ func (c *Client) DeleteParticipants(ctx context.Context, envelopeID uuid.UUID, b
 //
 // It copies the answer's body to w as it arrives, in constant memory, and returns the bytes written. Any non-2xx answer is an *nitro.APIError.
 func (c *Client) DownloadAuditTrailOfEnvelope(ctx context.Context, envelopeID uuid.UUID, w io.Writer) (int64, error) {
-	return wire.Stream(w)(c.raw.DownloadAuditTrailOfEnvelope(ctx, envelopeID))
+	return wire.Stream(w)(wire.Call(ctx, c.raw.Client, "GET", c.raw.Server+"sign/envelopes/"+envelopeID.String()+":download-audit-trail"))
 }
 
 // DownloadConvertedFile is downloadConvertedFile: GET /sign/conversions/{jobID}:download-converted. Get Converted File by Job ID.
 //
 // It copies the answer's body to w as it arrives, in constant memory, and returns the bytes written. Any non-2xx answer is an *nitro.APIError.
 func (c *Client) DownloadConvertedFile(ctx context.Context, jobID string, w io.Writer) (int64, error) {
-	return wire.Stream(w)(c.raw.DownloadConvertedFile(ctx, jobID))
+	return wire.Stream(w)(wire.Call(ctx, c.raw.Client, "GET", c.raw.Server+"sign/conversions/"+url.PathEscape(jobID)+":download-converted"))
 }
 
 // DownloadOriginalEnvelope is downloadOriginalEnvelope: GET /sign/envelopes/{envelopeID}:download-original. Download Original Envelope.
 //
 // It copies the answer's body to w as it arrives, in constant memory, and returns the bytes written. Any non-2xx answer is an *nitro.APIError.
 func (c *Client) DownloadOriginalEnvelope(ctx context.Context, envelopeID uuid.UUID, w io.Writer) (int64, error) {
-	return wire.Stream(w)(c.raw.DownloadOriginalEnvelope(ctx, envelopeID))
+	return wire.Stream(w)(wire.Call(ctx, c.raw.Client, "GET", c.raw.Server+"sign/envelopes/"+envelopeID.String()+":download-original"))
 }
 
 // DownloadSealedDocument is downloadSealedDocument: GET /sign/envelopes/{envelopeID}/documents/{documentID}:download-sealed. Download Sealed Document by ID.
 //
 // It copies the answer's body to w as it arrives, in constant memory, and returns the bytes written. Any non-2xx answer is an *nitro.APIError.
 func (c *Client) DownloadSealedDocument(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID, w io.Writer) (int64, error) {
-	return wire.Stream(w)(c.raw.DownloadSealedDocument(ctx, envelopeID, documentID))
+	return wire.Stream(w)(wire.Call(ctx, c.raw.Client, "GET", c.raw.Server+"sign/envelopes/"+envelopeID.String()+"/documents/"+documentID.String()+":download-sealed"))
 }
 
 // DownloadSealedEnvelope is downloadSealedEnvelope: GET /sign/envelopes/{envelopeID}:download-sealed. Download Sealed Envelope.
 //
 // It copies the answer's body to w as it arrives, in constant memory, and returns the bytes written. Any non-2xx answer is an *nitro.APIError.
 func (c *Client) DownloadSealedEnvelope(ctx context.Context, envelopeID uuid.UUID, w io.Writer) (int64, error) {
-	return wire.Stream(w)(c.raw.DownloadSealedEnvelope(ctx, envelopeID))
+	return wire.Stream(w)(wire.Call(ctx, c.raw.Client, "GET", c.raw.Server+"sign/envelopes/"+envelopeID.String()+":download-sealed"))
 }
 
 // GetDocument is getDocument: GET /sign/envelopes/{envelopeID}/documents/{documentID}. Get Document by ID.
 //
 // It returns the decoded answer. Any non-2xx answer is an *nitro.APIError.
 func (c *Client) GetDocument(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID) (Document, error) {
-	return wire.JSON[Document](c.raw.GetDocument(ctx, envelopeID, documentID))
+	return wire.JSON[Document](wire.Call(ctx, c.raw.Client, "GET", c.raw.Server+"sign/envelopes/"+envelopeID.String()+"/documents/"+documentID.String()))
 }
 
 // GetEnvelope is getEnvelope: GET /sign/envelopes/{envelopeID}. Get Envelope by ID.
 //
 // It returns the decoded answer. Any non-2xx answer is an *nitro.APIError.
 func (c *Client) GetEnvelope(ctx context.Context, envelopeID uuid.UUID) (ExtendedEnvelope, error) {
-	return wire.JSON[ExtendedEnvelope](c.raw.GetEnvelope(ctx, envelopeID))
+	return wire.JSON[ExtendedEnvelope](wire.Call(ctx, c.raw.Client, "GET", c.raw.Server+"sign/envelopes/"+envelopeID.String()))
 }
 
 // GetJobStatus is getJobStatus: GET /sign/conversions/{jobID}/status. Get Conversion Job Status.
 //
 // It returns the decoded answer. Any non-2xx answer is an *nitro.APIError.
 func (c *Client) GetJobStatus(ctx context.Context, jobID string) (JobStatusResponse, error) {
-	return wire.JSON[JobStatusResponse](c.raw.GetJobStatus(ctx, jobID))
+	return wire.JSON[JobStatusResponse](wire.Call(ctx, c.raw.Client, "GET", c.raw.Server+"sign/conversions/"+url.PathEscape(jobID)+"/status"))
 }
 
 // ListDocuments is listDocuments: GET /sign/envelopes/{envelopeID}/documents. List Documents by Envelope ID.
 //
 // It returns the decoded answer. Any non-2xx answer is an *nitro.APIError.
 func (c *Client) ListDocuments(ctx context.Context, envelopeID uuid.UUID) (DocumentList, error) {
-	return wire.JSON[DocumentList](c.raw.ListDocuments(ctx, envelopeID))
+	return wire.JSON[DocumentList](wire.Call(ctx, c.raw.Client, "GET", c.raw.Server+"sign/envelopes/"+envelopeID.String()+"/documents"))
 }
 
 // ListEnvelopes is listEnvelopes: GET /sign/envelopes. List Envelopes.
@@ -157,21 +158,21 @@ func (c *Client) ListEnvelopes(ctx context.Context, params ListEnvelopesParams) 
 //
 // It returns the decoded answer. Any non-2xx answer is an *nitro.APIError.
 func (c *Client) ListFields(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID) (FieldList, error) {
-	return wire.JSON[FieldList](c.raw.ListFields(ctx, envelopeID, documentID))
+	return wire.JSON[FieldList](wire.Call(ctx, c.raw.Client, "GET", c.raw.Server+"sign/envelopes/"+envelopeID.String()+"/documents/"+documentID.String()+"/fields"))
 }
 
 // ListParticipants is listParticipants: GET /sign/envelopes/{envelopeID}/participants. List Participants by Envelope ID.
 //
 // It returns the decoded answer. Any non-2xx answer is an *nitro.APIError.
 func (c *Client) ListParticipants(ctx context.Context, envelopeID uuid.UUID) (ParticipantList, error) {
-	return wire.JSON[ParticipantList](c.raw.ListParticipants(ctx, envelopeID))
+	return wire.JSON[ParticipantList](wire.Call(ctx, c.raw.Client, "GET", c.raw.Server+"sign/envelopes/"+envelopeID.String()+"/participants"))
 }
 
 // ListSignerSigningUrls is listSignerSigningUrls: GET /sign/envelopes/{envelopeID}/participants/signing-urls. List Signer Signing URLs by Envelope ID.
 //
 // It returns the decoded answer. Any non-2xx answer is an *nitro.APIError.
 func (c *Client) ListSignerSigningUrls(ctx context.Context, envelopeID uuid.UUID) (SignerSigningURLList, error) {
-	return wire.JSON[SignerSigningURLList](c.raw.ListSignerSigningUrls(ctx, envelopeID))
+	return wire.JSON[SignerSigningURLList](wire.Call(ctx, c.raw.Client, "GET", c.raw.Server+"sign/envelopes/"+envelopeID.String()+"/participants/signing-urls"))
 }
 
 // ReorderDocuments is reorderDocuments: PUT /sign/envelopes/{envelopeID}/documents:reorder. Reorder Documents by Envelope ID.
@@ -189,7 +190,7 @@ func (c *Client) ReorderDocuments(ctx context.Context, envelopeID uuid.UUID, bod
 //
 // It returns the decoded answer. Any non-2xx answer is an *nitro.APIError.
 func (c *Client) SendForSigning(ctx context.Context, envelopeID uuid.UUID) (Envelope, error) {
-	return wire.JSON[Envelope](c.raw.SendForSigning(ctx, envelopeID))
+	return wire.JSON[Envelope](wire.Call(ctx, c.raw.Client, "POST", c.raw.Server+"sign/envelopes/"+envelopeID.String()+":send-for-signing"))
 }
 
 // SendReminders is sendReminders: POST /sign/envelopes/{envelopeID}:send-reminders. Send Reminders for Envelope.

@@ -10,6 +10,7 @@ package wire
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -242,4 +243,17 @@ func OneOrList[T any](resp *http.Response, err error, want int) ([]T, error) {
 		return nil, fmt.Errorf("nitro: %s: decoding the answer: %w", where(resp), err)
 	}
 	return out, nil
+}
+
+// Call sends a request with no body to url through do (the nitro.Client,
+// which answers non-2xx with an *nitro.APIError), for the generated methods
+// of operations that need nothing but their path.
+func Call(ctx context.Context, do interface {
+	Do(*http.Request) (*http.Response, error)
+}, method, url string) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(ctx, method, url, nil)
+	if err != nil {
+		return nil, err
+	}
+	return do.Do(req)
 }

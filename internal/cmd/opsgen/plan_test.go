@@ -128,3 +128,33 @@ func TestUpstreamSurprisesFailGeneration(t *testing.T) {
 		t.Errorf("200 JSON and 204: %v, want a request for a handwritten GetEnvelope", err)
 	}
 }
+
+// TestDirectURLs: operations with path parameters only are built without
+// the raw client's builder; the rest keep it.
+func TestDirectURLs(t *testing.T) {
+	ops, g := signInputs(t)
+	methods, err := plan(ops, g, map[string]bool{"(*Client).CreateField": true, "(*Client).CreateParticipant": true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{
+		"getEnvelope":    `c.raw.Server + "sign/envelopes/" + envelopeID.String()`,
+		"cancelEnvelope": `c.raw.Server + "sign/envelopes/" + envelopeID.String() + ":cancel"`,
+		"getJobStatus":   `c.raw.Server + "sign/conversions/" + url.PathEscape(jobID) + "/status"`,
+		"listEnvelopes":  "", // a query
+		"createEnvelope": "", // a body
+	}
+	for _, m := range methods {
+		w, ok := want[m.op.id]
+		if !ok {
+			continue
+		}
+		got, direct := directURL(m)
+		if !direct {
+			got = ""
+		}
+		if got != w {
+			t.Errorf("%s: direct URL %q, want %q", m.op.id, got, w)
+		}
+	}
+}
