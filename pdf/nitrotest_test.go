@@ -1,0 +1,89 @@
+package pdf_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"image"
+	"image/png"
+	"io"
+	"net/http"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/nitrokit/nitro"
+	"github.com/nitrokit/nitro/nitrotest"
+	"github.com/nitrokit/nitro/pdf"
+)
+
+// onFake starts nitrotest's fake with opts and returns it with a pdf.Client
+// on a nitro.Client pointed at it. The client's poll and reconnect sleeps
+// return at once (the seam), so no test sleeps for real.
+func onFake(t testing.TB, opts ...nitrotest.Option) (*nitrotest.Server, *nitro.Client, *pdf.Client) {
+	t.Helper()
+	srv := nitrotest.NewServer(opts...)
+	t.Cleanup(srv.Close)
+	creds := srv.Credentials()
+	nc, err := nitro.NewClient(nitro.Config{ClientID: creds.ClientID, ClientSecret: creds.ClientSecret, BaseURL: srv.URL(), MaxRetries: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { nc.Close() })
+	c := pdf.New(nc)
+	pdf.SetSleep(c, func(ctx context.Context, _ time.Duration) error { return ctx.Err() })
+	return srv, nc, c
+}
+
+// pagedPDF is a PDF of pages pages (per its page tree) showing text: the
+// fake reads a PDF's page count and the strings it shows.
+func pagedPDF(text string, pages int) []byte {
+	var b bytes.Buffer
+	b.WriteString("%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n")
+	b.WriteString("2 0 obj\n<< /Type /Pages /Count " + strconv.Itoa(pages) + " >>\nendobj\n")
+	for i := range pages {
+		b.WriteString(strconv.Itoa(3+i) + " 0 obj\n<< /Type /Page /Parent 2 0 R >>\nendobj\n")
+	}
+	b.WriteString("9 0 obj\n<< /Length 1 >>\nstream\nBT (" + text + ") Tj ET\nendstream\nendobj\n%%EOF\n")
+	return b.Bytes()
+}
+
+// bytesFile is an input of body.
+func bytesFile(name, ct string, body []byte) pdf.File {
+	return pdf.File{Name: name, ContentType: ct, Body: bytes.NewReader(body), Size: int64(len(body))}
+}
+
+// textPDF is a one-page PDF made by nitrotest.PDF, showing text.
+func textPDF(name, text string) pdf.File {
+	r, n := nitrotest.PDF(text, 0)
+	return pdf.File{Name: name, ContentType: "application/pdf", Body: r, Size: n}
+}
+
+// fetch GETs a result file's URL (served by the fake without a token, as
+// Nitro's pre-signed URLs are).
+func fetch(t *testing.T, url string) []byte {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %d %.100s, %v", url, resp.StatusCode, b, err)
+	}
+	return b
+}
+
+func sameJSON(t *testing.T, a, b any) bool {
+	t.Helper()
+	x, err1 := json.Marshal(a)
+	y, err2 := json.Marshal(b)
+	if err1 != nil || err2 != nil {
+		t.Fatal(err1, err2)
+	}
+	return bytes.Equal(x, y)
+}
+
+// pngEncode writes a 2×2 gray PNG.
+func pngEncode(w io.Writer) error { return png.Encode(w, image.NewGray(image.Rect(0, 0, 2, 2))) }
