@@ -78,7 +78,7 @@ func TestWaitEndsWithContext(t *testing.T) {
 // clock until it completes: the progress grows, ends with 1, and the
 // result is the text of the input.
 func TestFollowToCompletion(t *testing.T) {
-	srv, _, c := onFake(t, nitrotest.WithJobDuration(100*time.Millisecond))
+	srv, _, c := onFake(t, nitrotest.WithJobDuration(300*time.Millisecond))
 	job := startText(t, c, "followed")
 	st, err := job.Status(context.Background())
 	if err != nil || st.Done() || st.Progress < 0 || st.Progress >= 1 {
@@ -120,9 +120,9 @@ func TestJobOutcomes(t *testing.T) {
 				continue // a status read of a failed or canceled job is no error
 			}
 			t.Run(how+"/"+outcome, func(t *testing.T) {
-				// A second on the fake's clock: the follower sees progress
-				// before the hook ends the job.
-				srv, _, c := onFake(t, nitrotest.WithJobDuration(time.Second))
+				// The job runs until the hook ends it: when the client has
+				// read its status (polled) or opened its stream (followed).
+				srv, _, c, streams := onFakeStreams(t, nitrotest.WithJobDuration(-1))
 				job := startText(t, c, "x")
 				var once sync.Once
 				end := func() {
@@ -139,7 +139,8 @@ func TestJobOutcomes(t *testing.T) {
 				case "wait":
 					_, err = job.Wait(ctx)
 				case "follow":
-					_, err = job.Follow(ctx, func(float64) { end() })
+					streams.set(func(string) { end() })
+					_, err = job.Follow(ctx, nil)
 				case "result":
 					end()
 					_, err = job.Result(ctx)

@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -23,17 +25,55 @@ import (
 // return at once (the seam), so no test sleeps for real.
 func onFake(t testing.TB, opts ...nitrotest.Option) (*nitrotest.Server, *nitro.Client, *pdf.Client) {
 	t.Helper()
+	srv, nc, c, _ := onFakeStreams(t, opts...)
+	return srv, nc, c
+}
+
+// onFakeStreams is onFake, with a hook called each time a job's status
+// stream has opened (its answer's headers arrived: the fake is streaming):
+// the place to end a job while the client follows it, without guessing
+// when with a sleep.
+func onFakeStreams(t testing.TB, opts ...nitrotest.Option) (*nitrotest.Server, *nitro.Client, *pdf.Client, *streamHook) {
+	t.Helper()
 	srv := nitrotest.NewServer(opts...)
 	t.Cleanup(srv.Close)
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	t.Cleanup(tr.CloseIdleConnections)
+	hook := &streamHook{base: tr}
 	creds := srv.Credentials()
-	nc, err := nitro.NewClient(nitro.Config{ClientID: creds.ClientID, ClientSecret: creds.ClientSecret, BaseURL: srv.URL(), MaxRetries: 1})
+	nc, err := nitro.NewClient(nitro.Config{ClientID: creds.ClientID, ClientSecret: creds.ClientSecret, BaseURL: srv.URL(), MaxRetries: 1,
+		HTTPClient: &http.Client{Transport: hook}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { nc.Close() })
 	c := pdf.New(nc)
 	pdf.SetSleep(c, func(ctx context.Context, _ time.Duration) error { return ctx.Err() })
-	return srv, nc, c
+	return srv, nc, c, hook
+}
+
+// streamHook is a RoundTripper calling fn with the job's ID when a status
+// stream answers.
+type streamHook struct {
+	base http.RoundTripper
+	mu   sync.Mutex
+	fn   func(jobID string)
+}
+
+func (h *streamHook) set(fn func(jobID string)) { h.mu.Lock(); h.fn = fn; h.mu.Unlock() }
+
+func (h *streamHook) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := h.base.RoundTrip(r)
+	if err != nil || r.Header.Get("Accept") != "text/event-stream" {
+		return resp, err
+	}
+	h.mu.Lock()
+	fn := h.fn
+	h.mu.Unlock()
+	if id, ok := strings.CutSuffix(strings.TrimPrefix(r.URL.Path, "/jobs/"), "/status"); ok && fn != nil && resp.StatusCode == http.StatusOK {
+		fn(id)
+	}
+	return resp, nil
 }
 
 // pagedPDF is a PDF of pages pages (per its page tree) showing text: the

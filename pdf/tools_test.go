@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"maps"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -49,8 +50,9 @@ type toolCase struct {
 
 // env is the fake and a client on it.
 type env struct {
-	srv *nitrotest.Server
-	c   *pdf.Client
+	srv  *nitrotest.Server
+	c    *pdf.Client
+	hook *streamHook
 }
 
 func doc() pdf.File { return bytesFile("doc.pdf", pdfType, pagedPDF(docText, 3)) }
@@ -137,25 +139,28 @@ func newCase[R any](tc toolCase, mk func(c *pdf.Client) pdf.Request[R], check fu
 		var got R
 		if follow {
 			var progress []float64
-			got, err = job.Follow(ctx, func(p float64) {
-				progress = append(progress, p)
-				if len(progress) == 1 {
-					_ = e.srv.CompleteJob(job.ID) // an error: it completed by itself
+			e.hook.set(func(id string) {
+				if err := e.srv.CompleteJob(id); err != nil {
+					t.Error(err)
 				}
 			})
-			if err == nil && (len(progress) < 2 || progress[len(progress)-1] != 1) {
-				t.Errorf("Follow: progress %v, want some, then 1", progress)
+			got, err = job.Follow(ctx, func(p float64) { progress = append(progress, p) })
+			e.hook.set(nil)
+			if err == nil && !slices.Equal(progress, []float64{1}) {
+				t.Errorf("Follow: progress %v, want [1]", progress)
 			}
 		} else {
 			polls := 0
 			pdf.SetSleep(e.c, func(ctx context.Context, _ time.Duration) error {
 				polls++
-				_ = e.srv.CompleteJob(job.ID)
+				if err := e.srv.CompleteJob(job.ID); err != nil {
+					t.Error(err)
+				}
 				return ctx.Err()
 			})
 			got, err = job.Wait(ctx)
-			if err == nil && polls == 0 {
-				t.Errorf("Wait: the job was done at the first look")
+			if err == nil && polls != 1 {
+				t.Errorf("Wait: %d polls, want 1", polls)
 			}
 		}
 		if err != nil {
@@ -374,10 +379,10 @@ func TestEveryToolInEveryMode(t *testing.T) {
 	if len(cases) != 31 {
 		t.Fatalf("%d calls, want 30 tools + FillFormsWithData", len(cases))
 	}
-	// Jobs run a second on the fake's clock unless a hook completes them
-	// first, which the tests do as soon as the client has seen them run.
-	srv, _, c := onFake(t, nitrotest.WithJobDuration(time.Second))
-	e := &env{srv: srv, c: c}
+	// Jobs run until the fake's hook completes them: once the client has
+	// read the status (polled) or opened the status stream (followed).
+	srv, _, c, hook := onFakeStreams(t, nitrotest.WithJobDuration(-1))
+	e := &env{srv: srv, c: c, hook: hook}
 	want := map[string]int{}
 	for i, tc := range cases {
 		follow := i%2 == 1
