@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nitrokit/nitro/nitrotest"
 	"github.com/nitrokit/nitro/pdf"
 )
 
@@ -63,9 +64,7 @@ const bigResult = 200 << 20
 // Request.Stream (after a 50 MB upload) with the heap growing by at most
 // 16 MB.
 func BenchmarkStream200MB(b *testing.B) {
-	f := newFake(b)
-	f.set(func(f *fake) { f.binSize = bigResult })
-	c, _ := f.client()
+	_, _, c := onFake(b, nitrotest.WithOutputSize(bigResult))
 	b.SetBytes(bigResult)
 	var peak uint64
 	for b.Loop() {
@@ -87,9 +86,7 @@ func TestStreamConstantMemory(t *testing.T) {
 	if testing.Short() {
 		t.Skip("streams 250 MB")
 	}
-	f := newFake(t)
-	f.set(func(f *fake) { f.binSize = bigResult })
-	c, _ := f.client()
+	_, _, c := onFake(t, nitrotest.WithOutputSize(bigResult))
 	n, peak := streamBig(t, c, 50<<20)
 	t.Logf("%d MB streamed, heap peak +%.1f MB", n>>20, float64(peak)/(1<<20))
 	if n != bigResult || peak > 16<<20 {

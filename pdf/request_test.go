@@ -6,13 +6,14 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"slices"
-	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/nitrokit/nitro"
+	"github.com/nitrokit/nitro/nitrotest"
 	"github.com/nitrokit/nitro/pdf"
 )
 
@@ -32,8 +33,7 @@ func (z *zeros) Read(p []byte) (int, error) {
 // TestRefusedBeforeSending: bad inputs and a known size over the limit are
 // refused before any request.
 func TestRefusedBeforeSending(t *testing.T) {
-	f := newFake(t)
-	c, _ := f.client()
+	srv, _, c := onFake(t)
 	ctx := context.Background()
 	big := pdf.File{Name: "big.pdf", ContentType: "application/pdf", Body: &zeros{}, Size: pdf.MaxRequestSize + 1}
 	half := pdf.File{Name: "half.pdf", ContentType: "application/pdf", Body: &zeros{}, Size: pdf.MaxRequestSize/2 + 1}
@@ -49,13 +49,13 @@ func TestRefusedBeforeSending(t *testing.T) {
 		}, pdf.ErrInvalidFile},
 		"no content type": {func() error { _, err := c.Compress(pdf.File{Name: "a", Body: &zeros{}}, nil).JSON(ctx); return err }, pdf.ErrInvalidFile},
 		"no body":         {func() error { _, err := c.Compress(pdf.File{Name: "a", ContentType: "a/b"}, nil).JSON(ctx); return err }, pdf.ErrInvalidFile},
-		"merge of one":    {func() error { _, err := c.Merge([]pdf.File{pdfFile("a")}, nil).JSON(ctx); return err }, pdf.ErrInvalidFile},
+		"merge of one":    {func() error { _, err := c.Merge([]pdf.File{textPDF("a", "a")}, nil).JSON(ctx); return err }, pdf.ErrInvalidFile},
 		"delivery without URL": {func() error {
-			_, err := c.Compress(pdfFile("a"), nil).WithDelivery(pdf.Delivery{Callback: &pdf.Callback{}}).Async(ctx)
+			_, err := c.Compress(textPDF("a", "a"), nil).WithDelivery(pdf.Delivery{Callback: &pdf.Callback{}}).Async(ctx)
 			return err
 		}, nil},
 		"delivery with a bad method": {func() error {
-			_, err := c.Compress(pdfFile("a"), nil).WithDelivery(pdf.Delivery{UploadResultTo: &pdf.Upload{URL: "https://x.example", Method: "put"}}).JSON(ctx)
+			_, err := c.Compress(textPDF("a", "a"), nil).WithDelivery(pdf.Delivery{UploadResultTo: &pdf.Upload{URL: "https://x.example", Method: "put"}}).JSON(ctx)
 			return err
 		}, nil},
 		"zero request": {func() error { _, err := pdf.Request[pdf.FileResult]{}.JSON(ctx); return err }, nil},
@@ -67,29 +67,26 @@ func TestRefusedBeforeSending(t *testing.T) {
 			}
 		})
 	}
-	if n := f.postCount(); n != 0 {
-		t.Fatalf("%d requests reached the server", n)
+	if st := srv.Stats(); len(st.Operations) != 0 || st.TokenRequests != 0 {
+		t.Fatalf("requests reached the fake: %+v", st)
 	}
 }
 
 // TestTooLongWhileSending: a body longer than the limit, its size unknown,
 // is cut off with ErrTooLarge.
 func TestTooLongWhileSending(t *testing.T) {
-	f := newFake(t)
-	c, _ := f.client()
+	_, _, c := onFake(t)
 	in := pdf.File{Name: "long.pdf", ContentType: "application/pdf", Body: &zeros{n: pdf.MaxRequestSize + 1}}
 	if _, err := c.Compress(in, nil).JSON(context.Background()); !errors.Is(err, pdf.ErrTooLarge) {
 		t.Fatalf("err %v", err)
 	}
 }
 
-// TestServer413: the API's 413 (500 pages, say) is ErrTooLarge and still
-// the *nitro.APIError.
+// TestServer413: the API's 413 (here the fake's, for more than 500 pages)
+// is ErrTooLarge and still the *nitro.APIError.
 func TestServer413(t *testing.T) {
-	f := newFake(t)
-	f.set(func(f *fake) { f.status413 = true })
-	c, _ := f.client()
-	_, err := c.Compress(pdfFile("a.pdf"), nil).JSON(context.Background())
+	_, _, c := onFake(t)
+	_, err := c.Compress(bytesFile("long.pdf", pdfType, pagedPDF("x", 501)), nil).JSON(context.Background())
 	var apiErr *nitro.APIError
 	if !errors.Is(err, pdf.ErrTooLarge) || !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusRequestEntityTooLarge {
 		t.Fatalf("err %v", err)
@@ -99,18 +96,17 @@ func TestServer413(t *testing.T) {
 // TestDelivery: the typed delivery block reaches the wire as the API's
 // Delivery JSON.
 func TestDelivery(t *testing.T) {
-	f := newFake(t)
-	c, _ := f.client()
+	c, last := recorder(t)
 	d := pdf.Delivery{
 		UploadResultTo:  &pdf.Upload{URL: "https://bucket.example/out.pdf?sig=1", Header: http.Header{"X-Amz-Acl": {"private"}}},
 		UploadResultsTo: []pdf.Upload{{URL: "https://up.example/1", Method: "POST"}},
 		Callback:        &pdf.Callback{URL: "https://me.example/cb", Header: http.Header{"X-Secret": {"s3cr3t"}}},
 	}
-	if _, err := c.Split(pdfFile("a.pdf"), pdf.SplitParams{}).WithDelivery(d).Async(context.Background()); err != nil {
+	if _, err := c.Split(textPDF("a.pdf", "a"), pdf.SplitParams{}).WithDelivery(d).Async(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	var got map[string]any
-	if err := json.Unmarshal(f.last().delivery, &got); err != nil {
+	if err := json.Unmarshal(last().delivery, &got); err != nil {
 		t.Fatal(err)
 	}
 	want := `{"callback":{"URL":"https://me.example/cb","headers":[{"name":"X-Secret","value":"s3cr3t"}]},"uploadResultTo":{"URL":"https://bucket.example/out.pdf?sig=1","headers":[{"name":"X-Amz-Acl","value":"private"}]},"uploadResultsTo":[{"URL":"https://up.example/1","verb":"POST"}]}`
@@ -118,8 +114,8 @@ func TestDelivery(t *testing.T) {
 		t.Fatalf("delivery\n%s\nwant\n%s", b, want)
 	}
 	// Without WithDelivery, no delivery part.
-	if _, err := c.Compress(pdfFile("a.pdf"), nil).JSON(context.Background()); err != nil || f.last().delivery != nil {
-		t.Fatalf("delivery %s, %v", f.last().delivery, err)
+	if _, err := c.Compress(textPDF("a.pdf", "a"), nil).JSON(context.Background()); err != nil || last().delivery != nil {
+		t.Fatalf("delivery %s, %v", last().delivery, err)
 	}
 }
 
@@ -134,8 +130,7 @@ func (b *blocked) Read(p []byte) (int, error) {
 // TestContextEndsBlockedUpload: ctx ending while a Body is stuck in Read
 // ends the call at once with ctx's error.
 func TestContextEndsBlockedUpload(t *testing.T) {
-	f := newFake(t)
-	c, _ := f.client()
+	_, _, c := onFake(t)
 	b := &blocked{release: make(chan struct{})}
 	defer close(b.release) // the reading goroutine ends with this Read
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
@@ -149,8 +144,7 @@ func TestContextEndsBlockedUpload(t *testing.T) {
 
 // TestBodyReadError: the Body's own error says more than the request's.
 func TestBodyReadError(t *testing.T) {
-	f := newFake(t)
-	c, _ := f.client()
+	_, _, c := onFake(t)
 	bad := io.MultiReader(strings.NewReader("%PDF"), iotestErr{})
 	_, err := c.Compress(pdf.File{Name: "bad.pdf", ContentType: "application/pdf", Body: bad}, nil).JSON(context.Background())
 	if err == nil || !strings.Contains(err.Error(), "disk on fire") {
@@ -163,16 +157,75 @@ type iotestErr struct{}
 func (iotestErr) Read([]byte) (int, error) { return 0, errors.New("disk on fire") }
 
 // TestRemoteFile: a remote input is a part of the remote type holding the
-// RemoteFile JSON, named by its URL.
+// RemoteFile JSON; the fake fetches it (from a loopback server of the
+// test's) and extracts the text the PDF there shows.
 func TestRemoteFile(t *testing.T) {
-	f := newFake(t)
-	c, _ := f.client()
-	url := "https://bucket.example/in.pdf?sig=1"
-	if _, err := c.Compress(pdf.RemoteFile(url, "application/pdf"), nil).JSON(context.Background()); err != nil {
+	srv, _, c := onFake(t)
+	var fetched atomic.Int32
+	bucket := newLoopback(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fetched.Add(1)
+		body, _ := nitrotest.PDF("far away", 0)
+		w.Header().Set("Content-Type", "application/pdf")
+		_, _ = io.Copy(w, body)
+	}))
+	res, err := c.ExtractText(pdf.RemoteFile(bucket+"/in.pdf?sig=1", "application/pdf"), pdf.ExtractTextParams{}).JSON(context.Background())
+	if err != nil || res.Result != "far away" || fetched.Load() != 1 {
+		t.Fatalf("%+v, %v (fetched %d times)", res, err, fetched.Load())
+	}
+	if n := srv.Stats().Operations["ExtractFromDocument"]; n != 1 {
+		t.Fatalf("%d extractions", n)
+	}
+}
+
+// recorded is what one POST carried, as recorder parsed it.
+type recorded struct{ delivery json.RawMessage }
+
+// recorder is a loopback server that answers every PDF Services POST with
+// a file result and records its delivery part as sent: the fake checks
+// deliveries but does not hand back their JSON.
+func recorder(t *testing.T) (*pdf.Client, func() recorded) {
+	t.Helper()
+	var mu sync.Mutex
+	var last recorded
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/oauth/token" {
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write([]byte(`{"access_token":"tok","token_type":"Bearer","expires_in":3600}`))
+			return
+		}
+		var rec recorded
+		mr, err := r.MultipartReader()
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusUnsupportedMediaType)
+			return
+		}
+		for {
+			part, err := mr.NextPart()
+			if err != nil {
+				break
+			}
+			b, _ := io.ReadAll(part)
+			if part.FormName() == "delivery" {
+				rec.delivery = b
+			}
+		}
+		mu.Lock()
+		last = rec
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		if r.Header.Get("Prefer") == "respond-async" {
+			w.Header().Set("Location", "/jobs/job-1/status")
+			w.WriteHeader(http.StatusAccepted)
+			_, _ = w.Write([]byte(`{"jobID":"job-1","status":"running"}`))
+			return
+		}
+		_, _ = w.Write([]byte(`{"result":{"file":{"URL":"https://f.example/1.pdf","contentType":"application/pdf"}}}`))
+	})
+	url := newLoopback(t, h)
+	nc, err := nitro.NewClient(nitro.Config{ClientID: "id", ClientSecret: "secret", BaseURL: url, MaxRetries: 1})
+	if err != nil {
 		t.Fatal(err)
 	}
-	body := `{"URL":"` + url + `","contentType":"application/pdf"}`
-	if got, want := f.last().parts, []string{"file:" + url + ":" + pdf.RemoteContentType + ":" + strconv.Itoa(len(body))}; !slices.Equal(got, want) {
-		t.Fatalf("parts %q, want %q", got, want)
-	}
+	t.Cleanup(func() { nc.Close() })
+	return pdf.New(nc), func() recorded { mu.Lock(); defer mu.Unlock(); return last }
 }

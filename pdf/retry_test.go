@@ -11,21 +11,21 @@ import (
 	"testing"
 
 	"github.com/nitrokit/nitro"
+	"github.com/nitrokit/nitro/nitrotest"
 )
 
 // TestUploadIsNeverRetried: a 503, which the stack retries for a
 // rewindable request, reaches the caller of a streamed upload after one
 // attempt.
 func TestUploadIsNeverRetried(t *testing.T) {
-	f := newFake(t)
-	f.set(func(f *fake) { f.status503 = true })
-	c, _ := f.client() // MaxRetries 1
-	_, err := c.Compress(pdfFile("a.pdf"), nil).JSON(context.Background())
+	srv, _, c := onFake(t) // MaxRetries 1
+	srv.InjectFault(nitrotest.Operation("TransformDocument"), 2, nitrotest.Fault{Status: http.StatusServiceUnavailable, RetryAfter: "0"})
+	_, err := c.Compress(textPDF("a.pdf", "a"), nil).JSON(context.Background())
 	var apiErr *nitro.APIError
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusServiceUnavailable {
 		t.Fatalf("err %v", err)
 	}
-	if n := f.postCount(); n != 1 {
+	if n := srv.Stats().Operations["TransformDocument"]; n != 1 {
 		t.Fatalf("%d attempts of a streamed upload", n)
 	}
 }
