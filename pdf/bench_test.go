@@ -3,54 +3,19 @@ package pdf_test
 import (
 	"context"
 	"io"
-	"runtime"
-	"sync"
 	"testing"
-	"time"
 
+	"github.com/nitrokit/nitro/internal/memtest"
 	"github.com/nitrokit/nitro/nitrotest"
 	"github.com/nitrokit/nitro/pdf"
 )
-
-// heapPeak samples the live heap every millisecond until stop is called,
-// and returns the peak above the heap at its start.
-func heapPeak() (stop func() uint64) {
-	runtime.GC()
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	base, peak := ms.HeapAlloc, ms.HeapAlloc
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		t := time.NewTicker(time.Millisecond)
-		defer t.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-t.C:
-				var m runtime.MemStats
-				runtime.ReadMemStats(&m)
-				peak = max(peak, m.HeapAlloc)
-			}
-		}
-	})
-	return func() uint64 {
-		close(done)
-		wg.Wait()
-		if peak < base {
-			return 0
-		}
-		return peak - base
-	}
-}
 
 // streamBig streams a size-byte synchronous binary result through Stream
 // and returns the bytes and the heap's peak growth while it did.
 func streamBig(tb testing.TB, c *pdf.Client, in int64) (int64, uint64) {
 	tb.Helper()
-	stop := heapPeak()
-	n, err := c.Compress(pdf.File{Name: "big.pdf", ContentType: "application/pdf", Body: &zeros{n: in}, Size: in}, nil).Stream(context.Background(), io.Discard)
+	stop := memtest.HeapPeak()
+	n, err := c.Compress(pdf.File{Name: "big.pdf", ContentType: "application/pdf", Body: &memtest.Zeros{N: in}, Size: in}, nil).Stream(context.Background(), io.Discard)
 	peak := stop()
 	if err != nil {
 		tb.Fatal(err)

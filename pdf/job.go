@@ -1,11 +1,13 @@
 package pdf
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"strconv"
 	"time"
@@ -18,11 +20,14 @@ import (
 
 // A job's outcomes other than a result. A failed job's error is a *JobError
 // (errors.Is(err, ErrJobFailed), errors.As for the details); an expired one
-// also unwraps to the API's 410 *nitro.APIError.
+// also unwraps to the API's 410 *nitro.APIError. ErrJobRunning is Result's
+// and Download's answer for a job that has not finished: Wait or Follow
+// first.
 var (
 	ErrJobFailed   = errors.New("nitro: the job failed")
 	ErrJobCanceled = errors.New("nitro: the job was canceled")
 	ErrJobExpired  = errors.New("nitro: the job expired")
+	ErrJobRunning  = errors.New("nitro: the job has not finished")
 )
 
 // JobError is a failed job's error, as the API reports it. It matches
@@ -127,12 +132,19 @@ func (j *Job[R]) Wait(ctx context.Context) (R, error) {
 // or ErrJobExpired. A job still running is the API's error (an
 // *nitro.APIError).
 func (j *Job[R]) Result(ctx context.Context) (R, error) {
-	var zero R
 	resp, err := j.c.raw.GetJobResult(ctx, j.ID, accepting("application/json"))
 	res, err := wire.JSON[pdfapi.JobResult](resp, j.expired(err))
 	if err != nil {
+		var zero R
 		return zero, err
 	}
+	return j.outcome(res)
+}
+
+// outcome is a job's result as its final state says: the decoded result, a
+// *JobError, ErrJobCanceled, or ErrJobRunning.
+func (j *Job[R]) outcome(res pdfapi.JobResult) (R, error) {
+	var zero R
 	s, err := res.Discriminator()
 	if err != nil {
 		return zero, fmt.Errorf("nitro: job %s: decoding its result: %w", j.ID, err)
@@ -152,6 +164,8 @@ func (j *Job[R]) Result(ctx context.Context) (R, error) {
 		return zero, &JobError{JobID: j.ID, Type: string(failed.Error.Type), Title: failed.Error.Title}
 	case string(pdfapi.JobCanceledStatusCanceled):
 		return zero, fmt.Errorf("%w: job %s", ErrJobCanceled, j.ID)
+	case string(pdfapi.JobRunningStatusRunning):
+		return zero, fmt.Errorf("%w: job %s is running", ErrJobRunning, j.ID)
 	}
 	return zero, fmt.Errorf("nitro: job %s: unknown status %q", j.ID, s)
 }
@@ -184,7 +198,49 @@ func (j *Job[R]) decode(raw json.RawMessage) (R, error) {
 // bytes written. An expired job is ErrJobExpired.
 func (j *Job[R]) Download(ctx context.Context, w io.Writer) (int64, error) {
 	resp, err := j.c.raw.GetJobResult(ctx, j.ID, accepting("application/octet-stream"))
+	if err == nil && !isFile(resp) {
+		// The job's state came instead of its file: it is running (202),
+		// failed or canceled. Nothing reaches w.
+		res, err := wire.JSON[pdfapi.JobResult](resp, nil)
+		if err == nil {
+			_, err = j.outcome(res)
+		}
+		if err == nil {
+			err = fmt.Errorf("nitro: job %s: answered its state, not its file", j.ID)
+		}
+		return 0, err
+	}
 	return wire.Stream(w)(resp, j.expired(err))
+}
+
+// isFile tells a job's file from its state, which comes as JSON: a 202
+// (running), or a 200 JSON body whose status says failed or canceled. An
+// extraction's file is JSON too, so only the status member decides, read
+// from the body's first bytes without consuming them.
+func isFile(resp *http.Response) bool {
+	if resp.StatusCode == http.StatusAccepted {
+		return false
+	}
+	if ct, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type")); ct != "application/json" {
+		return true
+	}
+	br := bufio.NewReaderSize(resp.Body, 4096)
+	head, _ := br.Peek(4096)
+	resp.Body = struct {
+		io.Reader
+		io.Closer
+	}{br, resp.Body}
+	var state struct {
+		Status string `json:"status"`
+	}
+	if json.Unmarshal(head, &state) != nil { // a larger JSON file: not a state
+		return true
+	}
+	switch state.Status {
+	case string(pdfapi.JobFailedStatusFailed), string(pdfapi.JobCanceledStatusCanceled), string(pdfapi.JobRunningStatusRunning):
+		return false
+	}
+	return true
 }
 
 // expired makes the API's 410 an ErrJobExpired that still unwraps to the

@@ -154,12 +154,12 @@ func TestJobOutcomes(t *testing.T) {
 				var apiErr *nitro.APIError
 				var jobErr *pdf.JobError
 				switch {
-				case how == "download" && outcome != "expired":
+				case how == "download" && outcome == "canceled":
 					// A failed or canceled job has no bytes: the fake answers
 					// its JSON status (200, application/json), which Download
 					// must not pass off as them.
-					if err == nil {
-						t.Skipf("KNOWN BUG in pdf (job.go Download, not a test file): Download of a %s job returns no error and writes its JSON status to w", outcome)
+					if !errors.Is(err, pdf.ErrJobCanceled) {
+						t.Fatalf("download of a canceled job: %v", err)
 					}
 				case outcome == "failed":
 					if !errors.Is(err, pdf.ErrJobFailed) || !errors.As(err, &jobErr) || jobErr.Type != "ConversionFailed" || jobErr.Title != "the PDF is damaged" || jobErr.JobID != job.ID {
@@ -196,8 +196,8 @@ func TestJobExpiresOnTheFakesClock(t *testing.T) {
 func TestResultOfARunningJob(t *testing.T) {
 	_, _, c := onFake(t, nitrotest.WithJobDuration(-1))
 	res, err := startText(t, c, "x").Result(context.Background())
-	if err == nil || !strings.Contains(err.Error(), "running") {
-		t.Fatalf("%+v, err %v", res, err)
+	if !errors.Is(err, pdf.ErrJobRunning) {
+		t.Fatalf("%+v, err %v, want ErrJobRunning", res, err)
 	}
 }
 
@@ -206,8 +206,8 @@ func TestResultOfARunningJob(t *testing.T) {
 func TestDownloadOfARunningJob(t *testing.T) {
 	_, _, c := onFake(t, nitrotest.WithJobDuration(-1))
 	var b strings.Builder
-	if _, err := startText(t, c, "x").Download(context.Background(), &b); err == nil {
-		t.Skipf("KNOWN BUG in pdf (job.go Download, not a test file): Download of a running job returns no error and writes %q", b.String())
+	if n, err := startText(t, c, "x").Download(context.Background(), &b); !errors.Is(err, pdf.ErrJobRunning) || n != 0 || b.Len() != 0 {
+		t.Errorf("download of a running job: %d bytes (%q), %v; want nothing and ErrJobRunning", n, b.String(), err)
 	}
 }
 

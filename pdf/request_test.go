@@ -13,30 +13,18 @@ import (
 	"time"
 
 	"github.com/nitrokit/nitro"
+	"github.com/nitrokit/nitro/internal/memtest"
 	"github.com/nitrokit/nitro/nitrotest"
 	"github.com/nitrokit/nitro/pdf"
 )
-
-// zeros is an n-byte reader of zeros that holds no buffer.
-type zeros struct{ n int64 }
-
-func (z *zeros) Read(p []byte) (int, error) {
-	if z.n <= 0 {
-		return 0, io.EOF
-	}
-	k := int(min(int64(len(p)), z.n))
-	clear(p[:k])
-	z.n -= int64(k)
-	return k, nil
-}
 
 // TestRefusedBeforeSending: bad inputs and a known size over the limit are
 // refused before any request.
 func TestRefusedBeforeSending(t *testing.T) {
 	srv, _, c := onFake(t)
 	ctx := context.Background()
-	big := pdf.File{Name: "big.pdf", ContentType: "application/pdf", Body: &zeros{}, Size: pdf.MaxRequestSize + 1}
-	half := pdf.File{Name: "half.pdf", ContentType: "application/pdf", Body: &zeros{}, Size: pdf.MaxRequestSize/2 + 1}
+	big := pdf.File{Name: "big.pdf", ContentType: "application/pdf", Body: &memtest.Zeros{}, Size: pdf.MaxRequestSize + 1}
+	half := pdf.File{Name: "half.pdf", ContentType: "application/pdf", Body: &memtest.Zeros{}, Size: pdf.MaxRequestSize/2 + 1}
 	for name, tc := range map[string]struct {
 		send func() error
 		want error
@@ -44,12 +32,15 @@ func TestRefusedBeforeSending(t *testing.T) {
 		"too large":          {func() error { _, err := c.Compress(big, nil).JSON(ctx); return err }, pdf.ErrTooLarge},
 		"too large together": {func() error { _, err := c.Merge([]pdf.File{half, half}, nil).Async(ctx); return err }, pdf.ErrTooLarge},
 		"no name": {func() error {
-			_, err := c.Compress(pdf.File{ContentType: "a/b", Body: &zeros{}}, nil).JSON(ctx)
+			_, err := c.Compress(pdf.File{ContentType: "a/b", Body: &memtest.Zeros{}}, nil).JSON(ctx)
 			return err
 		}, pdf.ErrInvalidFile},
-		"no content type": {func() error { _, err := c.Compress(pdf.File{Name: "a", Body: &zeros{}}, nil).JSON(ctx); return err }, pdf.ErrInvalidFile},
-		"no body":         {func() error { _, err := c.Compress(pdf.File{Name: "a", ContentType: "a/b"}, nil).JSON(ctx); return err }, pdf.ErrInvalidFile},
-		"merge of one":    {func() error { _, err := c.Merge([]pdf.File{textPDF("a", "a")}, nil).JSON(ctx); return err }, pdf.ErrInvalidFile},
+		"no content type": {func() error {
+			_, err := c.Compress(pdf.File{Name: "a", Body: &memtest.Zeros{}}, nil).JSON(ctx)
+			return err
+		}, pdf.ErrInvalidFile},
+		"no body":      {func() error { _, err := c.Compress(pdf.File{Name: "a", ContentType: "a/b"}, nil).JSON(ctx); return err }, pdf.ErrInvalidFile},
+		"merge of one": {func() error { _, err := c.Merge([]pdf.File{textPDF("a", "a")}, nil).JSON(ctx); return err }, pdf.ErrInvalidFile},
 		"delivery without URL": {func() error {
 			_, err := c.Compress(textPDF("a", "a"), nil).WithDelivery(pdf.Delivery{Callback: &pdf.Callback{}}).Async(ctx)
 			return err
@@ -76,7 +67,7 @@ func TestRefusedBeforeSending(t *testing.T) {
 // is cut off with ErrTooLarge.
 func TestTooLongWhileSending(t *testing.T) {
 	_, _, c := onFake(t)
-	in := pdf.File{Name: "long.pdf", ContentType: "application/pdf", Body: &zeros{n: pdf.MaxRequestSize + 1}}
+	in := pdf.File{Name: "long.pdf", ContentType: "application/pdf", Body: &memtest.Zeros{N: pdf.MaxRequestSize + 1}}
 	if _, err := c.Compress(in, nil).JSON(context.Background()); !errors.Is(err, pdf.ErrTooLarge) {
 		t.Fatalf("err %v", err)
 	}
