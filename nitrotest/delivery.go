@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -132,9 +134,35 @@ func (s *Server) upload(ctx context.Context, d pdfapi.Delivery, out pdfOutput) e
 	return nil
 }
 
-// deliveryClient makes the fake's calls; they are on loopback, so a short
-// timeout only stops a test server that hangs.
-var deliveryClient = &http.Client{Timeout: 30 * time.Second}
+// deliveryClient makes every call the fake makes to a caller's URL
+// (uploads, callbacks, RemoteFile fetches). It dials loopback addresses
+// only, whatever a URL's name resolves to, and follows no redirect: the
+// fake runs in users' tests, and a URL must not lead it, or the headers a
+// test configured, anywhere else. Its short timeout only stops a test
+// server that hangs.
+var deliveryClient = &http.Client{
+	Timeout:       30 * time.Second,
+	CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	Transport: &http.Transport{
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			host, _, err := net.SplitHostPort(addr)
+			if err != nil {
+				return nil, err
+			}
+			ips, err := net.DefaultResolver.LookupIPAddr(ctx, host)
+			if err != nil {
+				return nil, err
+			}
+			for _, ip := range ips {
+				if !ip.IP.IsLoopback() {
+					return nil, fmt.Errorf("nitrotest: %s is not a loopback address", host)
+				}
+			}
+			var d net.Dialer
+			return d.DialContext(ctx, network, addr)
+		},
+	},
+}
 
 // send makes one call and wants a 2xx answer.
 func send(ctx context.Context, c pdfapi.HTTPCall, contentType string, size int64, body io.Reader) error {
@@ -161,7 +189,18 @@ func send(ctx context.Context, c pdfapi.HTTPCall, contentType string, size int64
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
 	resp.Body.Close()
 	if resp.StatusCode/100 != 2 {
-		return fmt.Errorf("%s %s: %s", verb, c.URL, resp.Status)
+		return fmt.Errorf("%s %s: %s", verb, withoutQuery(c.URL), resp.Status)
 	}
 	return nil
+}
+
+// withoutQuery is a URL for an error message: a pre-signed URL's query is
+// its credential.
+func withoutQuery(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(a URL)"
+	}
+	u.RawQuery, u.Fragment, u.User = "", "", nil
+	return u.String()
 }

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -105,6 +106,26 @@ func TestDeliveryOnlyToLoopback(t *testing.T) {
 		`{"uploadResultTo":{"URL":"http://127.0.0.1:1/x","verb":"BREW"}}`,
 	} {
 		read(t, c.post("/transformations", nil, append([]part{text("method", "flatten"), jsonPart("delivery", d)}, pdfFile(t)...)...), http.StatusBadRequest)
+	}
+}
+
+// TestDeliveryFollowsNoRedirect: a loopback URL that redirects elsewhere
+// does not lead the fake, or the headers a test configured, off loopback:
+// the redirect is the answer, and a delivery that was not made fails.
+func TestDeliveryFollowsNoRedirect(t *testing.T) {
+	var hits atomic.Int32
+	rs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		http.Redirect(w, r, "http://192.0.2.1/steal?sig=secret", http.StatusTemporaryRedirect)
+	}))
+	defer rs.Close()
+	srv := nitrotest.NewServer()
+	defer srv.Close()
+	c := newPDFClient(t, srv)
+	d := `{"uploadResultTo":{"URL":"` + rs.URL + `/upload?sig=secret","headers":[{"name":"X-Api-Key","value":"k"}]}}`
+	body := read(t, c.post("/transformations", nil, append([]part{text("method", "flatten"), jsonPart("delivery", d)}, pdfFile(t)...)...), http.StatusUnprocessableEntity)
+	if hits.Load() != 1 || strings.Contains(string(body), "secret") {
+		t.Errorf("%d calls to the redirector; answer %s: want 1 call, the 307 a failure, no query in the message", hits.Load(), body)
 	}
 }
 

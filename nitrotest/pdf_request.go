@@ -178,7 +178,7 @@ func readRemote(ctx context.Context, part io.Reader, limit int64) (pdfInput, err
 	if err != nil {
 		return pdfInput{}, err
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := deliveryClient.Do(req)
 	if err != nil {
 		return pdfInput{}, fmt.Errorf("RemoteFile %s: %v", rf.URL, err)
 	}
