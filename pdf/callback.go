@@ -1,6 +1,7 @@
 package pdf
 
 import (
+	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
@@ -18,13 +19,16 @@ const maxCallbackBody = 64 << 10
 // method, 401 when the header is missing or wrong, 413 to a body over 64
 // KiB and 400 to a body that is not one JobCallback with a jobID. fn runs
 // on the request's goroutine, so it should return quickly (hand the job to
-// a worker). CallbackHandler panics if header or value is empty: a
+// a worker). CallbackHandler panics if header or value is empty or blank
+// (net/http trims header values, so a blank one could never match): a
 // callback nobody can authenticate would accept anyone's.
 func CallbackHandler(header, value string, fn func(JobCallback)) http.Handler {
-	if strings.TrimSpace(header) == "" || value == "" || fn == nil {
+	if strings.TrimSpace(header) == "" || strings.TrimSpace(value) == "" || fn == nil {
 		panic("pdf: CallbackHandler needs a header, its value and a func")
 	}
-	want := []byte(value)
+	// Digests are compared, not the values: ConstantTimeCompare returns at
+	// once on a length mismatch, which would tell the value's length.
+	want := sha256.Sum256([]byte(value))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
 			w.Header().Set("Allow", http.MethodPost)
@@ -35,7 +39,8 @@ func CallbackHandler(header, value string, fn func(JobCallback)) http.Handler {
 		// position; all must fail for a 401.
 		ok := 0
 		for _, got := range r.Header.Values(header) {
-			ok |= subtle.ConstantTimeCompare([]byte(got), want)
+			sum := sha256.Sum256([]byte(got))
+			ok |= subtle.ConstantTimeCompare(sum[:], want[:])
 		}
 		if ok != 1 {
 			http.Error(w, "unauthorized", http.StatusUnauthorized)

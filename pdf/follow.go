@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/nitrokit/nitro/gen/pdfapi"
-	"github.com/nitrokit/nitro/internal/wire"
 )
 
 // reconnect paces Follow's reconnections when the server named no retry
@@ -19,6 +18,7 @@ import (
 const (
 	reconnectDelay = time.Second
 	maxReconnects  = 5
+	minReconnect   = 250 * time.Millisecond
 )
 
 // Follow follows the job's status stream (GET /jobs/{jobID}/status with
@@ -28,7 +28,8 @@ const (
 // does.
 //
 // A stream that ends before the job finished is reopened after the delay
-// the server's retry field asked for (1s if none), with Last-Event-ID when
+// the server's retry field asked for (1s if none, 250ms at least), with
+// Last-Event-ID when
 // events had IDs; after 5 such reconnections in a row without an event,
 // Follow gives up. A server that answers the status as JSON instead of a
 // stream is polled as Wait does.
@@ -52,7 +53,10 @@ func (j *Job[R]) Follow(ctx context.Context, progress func(float64)) (R, error) 
 		}
 		lastID = stream.id
 		if stream.retry > 0 {
-			delay = stream.retry
+			// A server's retry is honoured, but never below minReconnect: a
+			// stream that ends after each event must not become a storm of
+			// connections.
+			delay = max(stream.retry, minReconnect)
 		}
 		if stream.events > 0 {
 			quietly = 0
@@ -86,7 +90,9 @@ func (j *Job[R]) follow(ctx context.Context, lastID string, progress func(float6
 	if err = j.expired(err); err != nil {
 		return false, nil, err
 	}
-	defer func() { _ = wire.Empty(resp, nil) }()
+	// Closed, never drained: an event stream may stay open after its last
+	// event, and draining would wait on it.
+	defer resp.Body.Close()
 	if mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type")); mt != "text/event-stream" {
 		return false, nil, nil
 	}

@@ -1,7 +1,6 @@
 package pdf
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -129,8 +128,8 @@ func (j *Job[R]) Wait(ctx context.Context) (R, error) {
 
 // Result fetches the finished job's result (GET /jobs/{jobID}): R for a
 // completed job, a *JobError (ErrJobFailed) for a failed one, ErrJobCanceled
-// or ErrJobExpired. A job still running is the API's error (an
-// *nitro.APIError).
+// or ErrJobExpired. A job still running is ErrJobRunning: Wait or Follow
+// first.
 func (j *Job[R]) Result(ctx context.Context) (R, error) {
 	resp, err := j.c.raw.GetJobResult(ctx, j.ID, accepting("application/json"))
 	res, err := wire.JSON[pdfapi.JobResult](resp, j.expired(err))
@@ -198,49 +197,40 @@ func (j *Job[R]) decode(raw json.RawMessage) (R, error) {
 // bytes written. An expired job is ErrJobExpired.
 func (j *Job[R]) Download(ctx context.Context, w io.Writer) (int64, error) {
 	resp, err := j.c.raw.GetJobResult(ctx, j.ID, accepting("application/octet-stream"))
-	if err == nil && !isFile(resp) {
-		// The job's state came instead of its file: it is running (202),
-		// failed or canceled. Nothing reaches w.
-		res, err := wire.JSON[pdfapi.JobResult](resp, nil)
-		if err == nil {
-			_, err = j.outcome(res)
-		}
-		if err == nil {
-			err = fmt.Errorf("nitro: job %s: answered its state, not its file", j.ID)
-		}
+	if err = j.expired(err); err != nil {
 		return 0, err
 	}
-	return wire.Stream(w)(resp, j.expired(err))
-}
-
-// isFile tells a job's file from its state, which comes as JSON: a 202
-// (running), or a 200 JSON body whose status says failed or canceled. An
-// extraction's file is JSON too, so only the status member decides, read
-// from the body's first bytes without consuming them.
-func isFile(resp *http.Response) bool {
-	if resp.StatusCode == http.StatusAccepted {
-		return false
+	mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
+	if resp.StatusCode == http.StatusOK && mt != "application/json" {
+		return wire.Stream(w)(resp, nil)
 	}
-	if ct, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type")); ct != "application/json" {
-		return true
+	// JSON, or a 202: the job's state (running, failed, canceled), or an
+	// extraction's data, which is JSON too. Read whole (bounded) to tell
+	// them apart; a state never reaches w.
+	raw, err := wire.JSON[json.RawMessage](resp, nil)
+	if err != nil {
+		return 0, err
 	}
-	br := bufio.NewReaderSize(resp.Body, 4096)
-	head, _ := br.Peek(4096)
-	resp.Body = struct {
-		io.Reader
-		io.Closer
-	}{br, resp.Body}
 	var state struct {
 		Status string `json:"status"`
 	}
-	if json.Unmarshal(head, &state) != nil { // a larger JSON file: not a state
-		return true
-	}
+	_ = json.Unmarshal(raw, &state)
 	switch state.Status {
 	case string(pdfapi.JobFailedStatusFailed), string(pdfapi.JobCanceledStatusCanceled), string(pdfapi.JobRunningStatusRunning):
-		return false
+		var res pdfapi.JobResult
+		if err := json.Unmarshal(raw, &res); err != nil {
+			return 0, fmt.Errorf("nitro: job %s: decoding its state: %w", j.ID, err)
+		}
+		_, err := j.outcome(res)
+		return 0, err
+	case string(pdfapi.JobCompletedStatusCompleted):
+		return 0, fmt.Errorf("%w: job %s answered its result as JSON, not its file", ErrUnexpectedAnswer, j.ID)
 	}
-	return true
+	if resp.StatusCode != http.StatusOK || j.t.endpoint != extractions {
+		return 0, fmt.Errorf("%w: job %s answered HTTP %d %q, not its file", ErrUnexpectedAnswer, j.ID, resp.StatusCode, mt)
+	}
+	n, err := w.Write(raw)
+	return int64(n), err
 }
 
 // expired makes the API's 410 an ErrJobExpired that still unwraps to the

@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
+	"strings"
 
 	"github.com/nitrokit/nitro"
 	"github.com/nitrokit/nitro/gen/pdfapi"
@@ -112,9 +114,11 @@ func (r Request[R]) WithDelivery(d Delivery) Request[R] {
 }
 
 // JSON sends the request synchronously and decodes the tool's result
-// (Accept: application/json).
+// (Accept: application/json). An answer that is not the result (a 202: the
+// API chose to run a job; a body that is not JSON) is ErrUnexpectedAnswer.
 func (r Request[R]) JSON(ctx context.Context) (R, error) {
-	return wire.JSON[R](r.send(ctx, "application/json", false))
+	resp, err := r.send(ctx, "application/json", false)
+	return wire.JSON[R](r.synchronous(resp, err, true))
 }
 
 // Stream sends the request synchronously and copies the resulting file's
@@ -124,7 +128,39 @@ func (r Request[R]) JSON(ctx context.Context) (R, error) {
 // extractions, the bytes are what the API serves for them (JSON is the
 // typed way).
 func (r Request[R]) Stream(ctx context.Context, w io.Writer) (int64, error) {
-	return wire.Stream(w)(r.send(ctx, "application/octet-stream", false))
+	resp, err := r.send(ctx, "application/octet-stream", false)
+	return wire.Stream(w)(r.synchronous(resp, err, false))
+}
+
+// ErrUnexpectedAnswer is a synchronous call's 2xx answer that is not the
+// result asked for: a 202 (the API chose to run a job), or a body of
+// another kind (a page, a problem, a job's state where a file was asked
+// for). Nothing of it reaches the caller's writer.
+var ErrUnexpectedAnswer = errors.New("nitro: the API answered something other than the result")
+
+// synchronous passes resp on if it is the synchronous result asked for:
+// 200, with a JSON body when json, else a file (JSON only for an
+// extraction, whose data is its file).
+func (r Request[R]) synchronous(resp *http.Response, err error, json bool) (*http.Response, error) {
+	if err != nil {
+		return nil, err
+	}
+	mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
+	var why string
+	switch {
+	case resp.StatusCode != http.StatusOK:
+		why = fmt.Sprintf("HTTP %d", resp.StatusCode)
+	case json && mt != "application/json":
+		why = fmt.Sprintf("a %q body", mt)
+	case !json && (mt == "text/html" || strings.HasSuffix(mt, "problem+json") ||
+		(mt == "application/json" && r.t.endpoint != extractions)):
+		why = fmt.Sprintf("a %q body, not a file", mt)
+	}
+	if why != "" {
+		_ = wire.Empty(resp, nil)
+		return nil, fmt.Errorf("%w: %s answered %s", ErrUnexpectedAnswer, r.t.call, why)
+	}
+	return resp, nil
 }
 
 // Async sends the request with Prefer: respond-async and returns the job

@@ -1,6 +1,7 @@
 package pdf
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/nitrokit/nitro/gen/pdfapi"
@@ -59,12 +60,15 @@ type (
 // ConvertPDFToImage. A FileInfo's URL is empty when a Delivery uploaded it.
 func ResultFiles(r FileResult) ([]FileInfo, error) {
 	// The two variants differ by their member: "files" (a list) or "file".
-	if many, err := r.Result.AsPlatformOperationFilesResult(); err == nil && many.Files != nil {
+	if many, err := r.Result.AsPlatformOperationFilesResult(); err == nil && len(many.Files) > 0 {
 		return many.Files, nil
 	}
 	one, err := r.Result.AsPlatformOperationFileResult()
-	if err != nil || one.File == (FileInfo{}) {
-		return nil, fmt.Errorf("nitro: the result holds no file (%v)", err)
+	if err != nil {
+		return nil, fmt.Errorf("nitro: the result holds no file: %w", err)
+	}
+	if one.File == (FileInfo{}) {
+		return nil, errors.New("nitro: the result holds no file")
 	}
 	return []FileInfo{one.File}, nil
 }

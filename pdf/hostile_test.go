@@ -1,0 +1,140 @@
+package pdf_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/nitrokit/nitro"
+	"github.com/nitrokit/nitro/pdf"
+)
+
+// hostile is a client on a server that answers the token, and every tool
+// call with answer: a server that does not keep the contract.
+func hostile(t *testing.T, answer http.HandlerFunc) *pdf.Client {
+	t.Helper()
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /oauth/token", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"access_token":"tok","token_type":"Bearer","expires_in":3600}`))
+	})
+	mux.HandleFunc("/", answer)
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	nc, err := nitro.NewClient(nitro.Config{ClientID: "id", ClientSecret: "secret", BaseURL: srv.URL, MaxRetries: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { nc.Close() })
+	return pdf.New(nc)
+}
+
+func answering(status int, contentType, body string) http.HandlerFunc {
+	return func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", contentType)
+		w.WriteHeader(status)
+		_, _ = w.Write([]byte(body))
+	}
+}
+
+// TestSynchronousAnswersThatAreNotResults: a 202 (the API went async), a
+// login page, a problem with 200: none reads as a result, and nothing of
+// them reaches the caller's writer.
+func TestSynchronousAnswersThatAreNotResults(t *testing.T) {
+	ctx := context.Background()
+	for name, h := range map[string]http.HandlerFunc{
+		"async":   answering(http.StatusAccepted, "application/json", `{"jobID":"job-1","status":"running"}`),
+		"html":    answering(http.StatusOK, "text/html", `<html>login page</html>`),
+		"problem": answering(http.StatusOK, "application/problem+json", `{"title":"no"}`),
+	} {
+		c := hostile(t, h)
+		if _, err := c.ExtractTables(textPDF("a.pdf", "x"), nil).JSON(ctx); !errors.Is(err, pdf.ErrUnexpectedAnswer) {
+			t.Errorf("%s, JSON: %v, want ErrUnexpectedAnswer", name, err)
+		}
+		var out bytes.Buffer
+		if n, err := c.Compress(textPDF("a.pdf", "x"), nil).Stream(ctx, &out); !errors.Is(err, pdf.ErrUnexpectedAnswer) || n != 0 || out.Len() != 0 {
+			t.Errorf("%s, Stream: %d bytes %q, %v; want nothing and ErrUnexpectedAnswer", name, n, out.String(), err)
+		}
+	}
+}
+
+// TestDownloadOfALargeState: a failed job's state larger than any peek is
+// still its state, never the caller's file.
+func TestDownloadOfALargeState(t *testing.T) {
+	long := strings.Repeat("x", 8<<10)
+	failed := `{"jobID":"job-1","status":"failed","error":{"type":"ConversionFailed","title":"` + long + `"}}`
+	var out bytes.Buffer
+	dl := hostileJob(t, answering(http.StatusOK, "application/json", failed))
+	n, err := dl.Download(context.Background(), &out)
+	var je *pdf.JobError
+	if !errors.As(err, &je) || n != 0 || out.Len() != 0 {
+		t.Errorf("a large failed state: %d bytes, %v; want nothing and a *JobError", n, err)
+	}
+}
+
+// hostileJob is a job whose result endpoint answers result.
+func hostileJob(t *testing.T, result http.HandlerFunc) *pdf.Job[pdf.FileResult] {
+	t.Helper()
+	c := hostile(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			w.Header().Set("Location", "/jobs/job-1/status")
+			answering(http.StatusAccepted, "application/json", `{"jobID":"job-1","status":"running"}`)(w, r)
+			return
+		}
+		result(w, r)
+	})
+	job, err := c.Compress(textPDF("in.pdf", "x"), nil).Async(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return job
+}
+
+// TestFollowReturnsOnTheLastEvent: a stream the server keeps open after
+// the job's final event does not hold Follow.
+func TestFollowReturnsOnTheLastEvent(t *testing.T) {
+	release := make(chan struct{})
+	defer close(release)
+	job := hostileJob(t, func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/status") {
+			w.Header().Set("Content-Type", "text/event-stream")
+			_, _ = w.Write([]byte("event: status-update\ndata: {\"jobID\":\"job-1\",\"status\":\"completed\"}\n\n"))
+			w.(http.Flusher).Flush()
+			select { // keep the stream open, as a server may
+			case <-release:
+			case <-r.Context().Done():
+			}
+			return
+		}
+		answering(http.StatusOK, "application/json", `{"jobID":"job-1","status":"completed","result":{"file":{"URL":"https://files.example/1.pdf","contentType":"application/pdf"}}}`)(w, r)
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute) // a bound, not a wait: Follow returns at once
+	defer cancel()
+	if _, err := job.Follow(ctx, nil); err != nil {
+		t.Errorf("Follow after the final event: %v", err)
+	}
+}
+
+// TestFollowClampsTheRetryDelay: a server asking for a 1 ms retry after
+// every event gets 250 ms: no storm of connections.
+func TestFollowClampsTheRetryDelay(t *testing.T) {
+	var conns connections
+	_, job, slept := wireJob(t, func(w http.ResponseWriter, r *http.Request) {
+		if conns.next() == 1 {
+			sse(w, "retry: 1\n\nevent: progress-update\ndata: {\"status\":\"running\",\"progress\":0.5}\n\n")
+			return
+		}
+		sse(w, "event: status-update\ndata: {\"status\":\"completed\"}\n\n")
+	})
+	if _, err := job.Follow(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := slept(); len(got) != 1 || got[0] != 250*time.Millisecond {
+		t.Errorf("slept %v, want one 250ms delay", got)
+	}
+}
