@@ -8,6 +8,7 @@ import (
 	"io"
 	"mime/multipart"
 	"net/textproto"
+	"path"
 	"strings"
 
 	"github.com/nitrokit/nitro/gen/pdfapi"
@@ -146,5 +147,8 @@ const RemoteContentType = "application/vnd.gonitro.url+json"
 // file's own type, such as "application/pdf".
 func RemoteFile(url, contentType string) File {
 	b, _ := json.Marshal(pdfapi.RemoteFile{URL: url, ContentType: contentType}) // two strings: cannot fail
-	return File{Name: url, ContentType: RemoteContentType, Body: bytes.NewReader(b), Size: int64(len(b))}
+	// The part's name is the URL's last path segment: the whole URL (a
+	// pre-signed one's signature included) would reach logs as a filename.
+	name := path.Base(withoutQuery(url))
+	return File{Name: name, ContentType: RemoteContentType, Body: bytes.NewReader(b), Size: int64(len(b))}
 }

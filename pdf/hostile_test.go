@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -136,5 +138,27 @@ func TestFollowClampsTheRetryDelay(t *testing.T) {
 	}
 	if got := slept(); len(got) != 1 || got[0] != 250*time.Millisecond {
 		t.Errorf("slept %v, want one 250ms delay", got)
+	}
+}
+
+// TestDeliveryPrintsNoCredentials: an upload's and a callback's header
+// values and a pre-signed URL's query never show in a printed form.
+func TestDeliveryPrintsNoCredentials(t *testing.T) {
+	d := pdf.Delivery{
+		UploadResultTo: &pdf.Upload{URL: "https://bucket.example/out.pdf?X-Amz-Signature=sig-secret", Header: http.Header{"Authorization": {"Bearer upload-secret"}}},
+		Callback:       &pdf.Callback{URL: "https://app.example/cb", Header: http.Header{"X-Callback-Secret": {"cb-secret"}}},
+	}
+	var out strings.Builder
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x"} {
+		fmt.Fprintf(&out, verb+"\n", d)
+		fmt.Fprintf(&out, verb+"\n", *d.UploadResultTo)
+		fmt.Fprintf(&out, verb+"\n", d.Callback)
+	}
+	slog.New(slog.NewJSONHandler(&out, nil)).Info("delivery", "d", d)
+	if s := out.String(); strings.Contains(s, "secret") || !strings.Contains(s, "X-Callback-Secret") {
+		t.Errorf("printed forms:\n%s", s)
+	}
+	if f := pdf.RemoteFile("https://bucket.example/in.pdf?X-Amz-Signature=sig-secret", "application/pdf"); strings.Contains(f.Name, "secret") {
+		t.Errorf("a RemoteFile's part name %q shows the URL's query", f.Name)
 	}
 }

@@ -1,0 +1,84 @@
+package pdf
+
+import (
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+)
+
+// An Upload's and a Callback's header values (an Authorization, a callback
+// secret) and URL queries (a pre-signed URL's signature) are credentials:
+// their printed forms, under every fmt verb and in slog, show the header
+// names and the URL without its query, never the values.
+
+func (u Upload) String() string {
+	return fmt.Sprintf("pdf.Upload{URL: %q, Method: %q, Header: %s}", withoutQuery(u.URL), u.Method, headerNames(u.Header))
+}
+
+// GoString is String: %#v must not reveal the credentials either.
+func (u Upload) GoString() string { return u.String() }
+
+// Format prints String for every verb.
+func (u Upload) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(u.String())) }
+
+// LogValue makes slog print String.
+func (u Upload) LogValue() slog.Value { return slog.StringValue(u.String()) }
+
+func (c Callback) String() string {
+	return fmt.Sprintf("pdf.Callback{URL: %q, Header: %s}", withoutQuery(c.URL), headerNames(c.Header))
+}
+
+// GoString is String: %#v must not reveal the credentials either.
+func (c Callback) GoString() string { return c.String() }
+
+// Format prints String for every verb.
+func (c Callback) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(c.String())) }
+
+// LogValue makes slog print String.
+func (c Callback) LogValue() slog.Value { return slog.StringValue(c.String()) }
+
+func (d Delivery) String() string {
+	var parts []string
+	if d.UploadResultTo != nil {
+		parts = append(parts, "UploadResultTo: "+d.UploadResultTo.String())
+	}
+	for _, u := range d.UploadResultsTo {
+		parts = append(parts, "UploadResultsTo: "+u.String())
+	}
+	if d.Callback != nil {
+		parts = append(parts, "Callback: "+d.Callback.String())
+	}
+	return "pdf.Delivery{" + strings.Join(parts, ", ") + "}"
+}
+
+// GoString is String: %#v must not reveal the credentials either.
+func (d Delivery) GoString() string { return d.String() }
+
+// Format prints String for every verb.
+func (d Delivery) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(d.String())) }
+
+// LogValue makes slog print String.
+func (d Delivery) LogValue() slog.Value { return slog.StringValue(d.String()) }
+
+// withoutQuery is raw without its query, fragment and user info.
+func withoutQuery(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(a URL)"
+	}
+	u.RawQuery, u.Fragment, u.User = "", "", nil
+	return u.String()
+}
+
+// headerNames lists h's names, with their values left out.
+func headerNames(h http.Header) string {
+	names := make([]string, 0, len(h))
+	for name := range h {
+		names = append(names, name+": [REDACTED]")
+	}
+	slices.Sort(names)
+	return "{" + strings.Join(names, ", ") + "}"
+}
