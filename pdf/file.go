@@ -116,6 +116,11 @@ func (f *form) write(mw *multipart.Writer) error {
 		if left -= n; left < 0 {
 			return fmt.Errorf("%w: the files are longer than %d bytes", ErrTooLarge, MaxRequestSize)
 		}
+		// A stated size that the body does not match (a Body read before,
+		// a Request sent twice) would send another file than meant.
+		if file.Size > 0 && n != file.Size {
+			return fmt.Errorf("%w: %q is %d bytes, not the %d its Size says (a Body can be read once)", ErrInvalidFile, file.Name, n, file.Size)
+		}
 	}
 	return nil
 }

@@ -162,3 +162,16 @@ func TestDeliveryPrintsNoCredentials(t *testing.T) {
 		t.Errorf("a RemoteFile's part name %q shows the URL's query", f.Name)
 	}
 }
+
+// TestARequestIsSentOnce: a second send of a Request whose file was read
+// is refused with ErrInvalidFile, not sent with an empty file.
+func TestARequestIsSentOnce(t *testing.T) {
+	_, _, c := onFake(t)
+	req := c.ExtractText(textPDF("a.pdf", "hello"), pdf.ExtractTextParams{})
+	if _, err := req.JSON(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if res, err := req.JSON(context.Background()); !errors.Is(err, pdf.ErrInvalidFile) {
+		t.Errorf("a second send: %+v, %v; want ErrInvalidFile", res, err)
+	}
+}
