@@ -228,17 +228,22 @@ func (s *Server) jobProblem(w http.ResponseWriter, r *http.Request, j *pdfJob, s
 	return true
 }
 
+// jobFor is the request's job, its status and body as of now; ok is false
+// when a problem (404, 410) was answered instead.
+func (s *Server) jobFor(w http.ResponseWriter, r *http.Request) (j *pdfJob, status string, body any, ok bool) {
+	j = s.pdfJob(r.PathValue("jobID"))
+	if j != nil {
+		status, body = s.snapshot(j)
+	}
+	return j, status, body, !s.jobProblem(w, r, j, status)
+}
+
 // serveJobStatus answers GET /jobs/{jobID}/status: the JobStatus, or with
 // Accept: text/event-stream its Server-Sent Events until the job ends; 404
 // for an unknown job, 410 for an expired one.
 func (s *Server) serveJobStatus(w http.ResponseWriter, r *http.Request) {
-	j := s.pdfJob(r.PathValue("jobID"))
-	var status string
-	var body any
-	if j != nil {
-		status, body = s.snapshot(j)
-	}
-	if s.jobProblem(w, r, j, status) {
+	j, _, body, ok := s.jobFor(w, r)
+	if !ok {
 		return
 	}
 	if acceptsEvents(r) {
@@ -254,13 +259,8 @@ func (s *Server) serveJobStatus(w http.ResponseWriter, r *http.Request) {
 // running job's JobRunning with 202 and the status URL in Location; 404
 // for an unknown job, 410 for an expired one.
 func (s *Server) serveJobResult(w http.ResponseWriter, r *http.Request) {
-	j := s.pdfJob(r.PathValue("jobID"))
-	var status string
-	var body any
-	if j != nil {
-		status, body = s.snapshot(j)
-	}
-	if s.jobProblem(w, r, j, status) {
+	j, status, body, ok := s.jobFor(w, r)
+	if !ok {
 		return
 	}
 	switch {
