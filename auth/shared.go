@@ -130,11 +130,22 @@ func (st *storeRun) saveStored(ctx context.Context, e *entry) error {
 
 // lease takes the refresh lease if it is free. Like loadStored, it reads
 // what the call wrote only after a nil error: a call abandoned on timeout
-// may still be writing.
-func (st *storeRun) lease(ctx context.Context) (release func(context.Context) error, got bool, err error) {
+// may still be writing, so it writes locals, never lease's results. An
+// abandoned call that took the lease releases it itself: nobody else will,
+// and every other replica would wait out its TTL.
+func (st *storeRun) lease(ctx context.Context) (func(context.Context) error, bool, error) {
 	s := st.s
-	err = st.call(ctx, func(ctx context.Context) (err error) {
-		release, got, err = s.opts.store.Lease(ctx, s.key, s.opts.leaseTTL)
+	var release func(context.Context) error
+	var got bool
+	err := st.call(ctx, func(ctx context.Context) error {
+		r, g, err := s.opts.store.Lease(ctx, s.key, s.opts.leaseTTL)
+		if err == nil && g && ctx.Err() != nil {
+			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.opts.storeTimeout)
+			defer cancel()
+			_ = r(rctx)
+			return ctx.Err()
+		}
+		release, got = r, g
 		return err
 	})
 	if err != nil {
