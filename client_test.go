@@ -35,6 +35,8 @@ func TestNewClientValidatesConfig(t *testing.T) {
 		{"negative timeout", func(c *nitro.Config) { c.Timeout = -time.Second }, "Timeout"},
 		{"absurd retries", func(c *nitro.Config) { c.MaxRetries = 1000 }, "MaxRetries"},
 		{"header injection", func(c *nitro.Config) { c.UserAgent = "x\r\nEvil: 1" }, "UserAgent"},
+		{"base URL with a query", func(c *nitro.Config) { c.BaseURL = "https://api.gonitro.dev/api?tenant=1" }, "BaseURL"},
+		{"base URL with a fragment", func(c *nitro.Config) { c.BaseURL = "https://api.gonitro.dev/api#frag" }, "BaseURL"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

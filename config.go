@@ -72,6 +72,10 @@ func (c Config) withDefaults(needCreds, insecure bool) (Config, error) {
 	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
 	if err := checkURL("BaseURL", c.BaseURL, c.ClientSecret, insecure); err != nil {
 		errs = append(errs, err)
+	} else if u, _ := url.Parse(c.BaseURL); u.RawQuery != "" || u.Fragment != "" || strings.HasSuffix(c.BaseURL, "?") || strings.HasSuffix(c.BaseURL, "#") {
+		// Operations' paths are appended to it: a query or fragment would
+		// swallow them.
+		errs = append(errs, &ConfigError{"BaseURL", "must have no query or fragment: operations' paths are appended to it"})
 	}
 	if c.TokenURL == "" {
 		c.TokenURL = c.BaseURL + "/oauth/token"

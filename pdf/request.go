@@ -177,8 +177,10 @@ func (r Request[R]) Async(ctx context.Context) (*Job[R], error) {
 		return nil, err
 	case status != http.StatusAccepted:
 		return nil, fmt.Errorf("nitro: %s: asked for a job, the API answered %d", r.t.call, status)
-	case acc.JobID == "":
-		return nil, fmt.Errorf("nitro: %s: the API's job has no ID", r.t.call)
+	case strings.Trim(acc.JobID, ".") == "":
+		// "", "." or "..": the raw client resolves dot segments on the
+		// client side, so such an ID would reach another route.
+		return nil, fmt.Errorf("nitro: %s: the API's job has no usable ID (%q)", r.t.call, acc.JobID)
 	}
 	return &Job[R]{ID: acc.JobID, Location: loc, c: r.c, t: r.t}, nil
 }

@@ -6,7 +6,6 @@ import (
 	"context"
 	"github.com/google/uuid"
 	"io"
-	"net/url"
 
 	"github.com/nitrokit/nitro/internal/wire"
 )
@@ -95,7 +94,7 @@ func (c *Client) DownloadAuditTrailOfEnvelope(ctx context.Context, envelopeID uu
 //
 // It copies the answer's body to w as it arrives, in constant memory, and returns the bytes written. Any non-2xx answer is an *nitro.APIError.
 func (c *Client) DownloadConvertedFile(ctx context.Context, jobID string, w io.Writer) (int64, error) {
-	return wire.Stream(w)(wire.Call(ctx, c.raw.Client, "GET", c.raw.Server+"sign/conversions/"+url.PathEscape(jobID)+":download-converted"))
+	return wire.Stream(w)(wire.Call(ctx, c.raw.Client, "GET", c.raw.Server+"sign/conversions/"+wire.PathSegment(jobID)+":download-converted"))
 }
 
 // DownloadOriginalEnvelope is downloadOriginalEnvelope: GET /sign/envelopes/{envelopeID}:download-original. Download Original Envelope.
@@ -137,7 +136,7 @@ func (c *Client) GetEnvelope(ctx context.Context, envelopeID uuid.UUID) (Extende
 //
 // It returns the decoded answer. Any non-2xx answer is an *nitro.APIError.
 func (c *Client) GetJobStatus(ctx context.Context, jobID string) (JobStatusResponse, error) {
-	return wire.JSON[JobStatusResponse](wire.Call(ctx, c.raw.Client, "GET", c.raw.Server+"sign/conversions/"+url.PathEscape(jobID)+"/status"))
+	return wire.JSON[JobStatusResponse](wire.Call(ctx, c.raw.Client, "GET", c.raw.Server+"sign/conversions/"+wire.PathSegment(jobID)+"/status"))
 }
 
 // ListDocuments is listDocuments: GET /sign/envelopes/{envelopeID}/documents. List Documents by Envelope ID.

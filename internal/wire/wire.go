@@ -17,7 +17,9 @@ import (
 	"io"
 	"maps"
 	"net/http"
+	"net/url"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/nitrokit/nitro"
@@ -256,4 +258,15 @@ func Call(ctx context.Context, do interface {
 		return nil, err
 	}
 	return do.Do(req)
+}
+
+// PathSegment is s escaped as one path segment: url.PathEscape, and a
+// segment of dots (".", "..") escaped too, which PathEscape leaves as it
+// is and a server or proxy would resolve as a step up the path.
+func PathSegment(s string) string {
+	e := url.PathEscape(s)
+	if strings.Trim(e, ".") == "" && e != "" {
+		return strings.ReplaceAll(e, ".", "%2E")
+	}
+	return e
 }

@@ -114,3 +114,11 @@ func (b neverEnding) Read(p []byte) (int, error) {
 	}
 	return len(p), nil
 }
+
+func TestPathSegment(t *testing.T) {
+	for in, want := range map[string]string{"job-1": "job-1", "a/b": "a%2Fb", ".": "%2E", "..": "%2E%2E", "a..b": "a..b", "": ""} {
+		if got := wire.PathSegment(in); got != want {
+			t.Errorf("PathSegment(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

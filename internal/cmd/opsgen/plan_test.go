@@ -140,7 +140,7 @@ func TestDirectURLs(t *testing.T) {
 	want := map[string]string{
 		"getEnvelope":    `c.raw.Server + "sign/envelopes/" + envelopeID.String()`,
 		"cancelEnvelope": `c.raw.Server + "sign/envelopes/" + envelopeID.String() + ":cancel"`,
-		"getJobStatus":   `c.raw.Server + "sign/conversions/" + url.PathEscape(jobID) + "/status"`,
+		"getJobStatus":   `c.raw.Server + "sign/conversions/" + wire.PathSegment(jobID) + "/status"`,
 		"listEnvelopes":  "", // a query
 		"createEnvelope": "", // a body
 	}

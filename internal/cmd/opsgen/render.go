@@ -30,9 +30,7 @@ var qualifierRE = regexp.MustCompile(`([a-z_][a-z0-9_]*)\.`)
 func renderOperations(pkg string, methods []method) ([]byte, error) {
 	used := map[string]bool{"context": true}
 	for _, m := range methods {
-		if u, ok := directURL(m); ok && strings.Contains(u, "url.PathEscape") {
-			used["url"] = true
-		}
+
 		if m.op.success == successStream {
 			used["io"] = true
 		}
@@ -200,7 +198,7 @@ func gofmt(src []byte) ([]byte, error) {
 
 // directURL is the Go expression of m's URL under the raw client's Server
 // (which ends in "/"), when every parameter is a path parameter of a type
-// it can spell (a UUID, or a string, escaped as the raw client does).
+// it can spell (a UUID, or a string escaped as one path segment, dots too).
 func directURL(m method) (string, bool) {
 	path := strings.TrimPrefix(m.op.path, "/")
 	expr := "c.raw.Server"
@@ -225,7 +223,7 @@ func directURL(m method) (string, bool) {
 		case "uuid.UUID":
 			expr += " + " + p.name + ".String()"
 		case "string":
-			expr += " + url.PathEscape(" + p.name + ")"
+			expr += " + wire.PathSegment(" + p.name + ")"
 		default:
 			return "", false
 		}
