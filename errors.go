@@ -92,7 +92,7 @@ func hasStatus(err error, status int) bool {
 // Authorization header in its problem.
 func newAPIError(resp *http.Response, body []byte, redact func(string) string) *APIError {
 	redact = withSentToken(redact, resp.Request)
-	e := &APIError{StatusCode: resp.StatusCode, Attempts: attemptsOf(resp), RetryAfter: resp.Header.Get("Retry-After")}
+	e := &APIError{StatusCode: resp.StatusCode, Attempts: attemptsOf(resp), RetryAfter: redact(resp.Header.Get("Retry-After"))}
 	if resp.Request != nil {
 		e.Method, e.Path = resp.Request.Method, resp.Request.URL.Path
 	}

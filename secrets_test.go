@@ -94,7 +94,7 @@ func TestHostileUnauthorizedNeverEchoesTheToken(t *testing.T) {
 		"instance": "/i/" + tok.AccessToken, "extensions": map[string]any{"token": echo, "nested": []any{echo, map[string]any{echo: echo}}},
 		"validation_errors": map[string]string{"authorization": echo},
 	})
-	srv.InjectFault(nitrotest.Operation("GetEnvelope"), 2, nitrotest.Fault{Status: 401, Body: string(body), ContentType: "application/problem+json"})
+	srv.InjectFault(nitrotest.Operation("GetEnvelope"), 2, nitrotest.Fault{Status: 401, Body: string(body), ContentType: "application/problem+json", RetryAfter: echo})
 	_, err = sign.New(c).GetEnvelope(context.Background(), env)
 	var ae *nitro.APIError
 	if !errors.As(err, &ae) || ae.StatusCode != 401 {
