@@ -17,13 +17,14 @@ import (
 // (an empty union, a nil bounding box) is refused before sending
 // (nitro.ErrEmptyUnion). Any non-2xx answer is an *nitro.APIError.
 func (c *Client) CreateField(ctx context.Context, envelopeID, documentID uuid.UUID, body CreateFieldRequest) ([]CreatedField, error) {
-	if err := wire.CheckBody("createField", body); err != nil {
+	encoded, err := wire.EncodeBody("createField", body)
+	if err != nil {
 		return nil, err
 	}
 	want := 1
 	if bulk, err := body.AsBulkFieldRequest(); err == nil && len(bulk.Items) > 0 {
 		want = len(bulk.Items)
 	}
-	resp, err := c.raw.CreateField(ctx, envelopeID, documentID, body)
+	resp, err := c.raw.CreateFieldWithBody(ctx, envelopeID, documentID, "application/json", encoded)
 	return wire.OneOrList[CreatedField](resp, err, want)
 }

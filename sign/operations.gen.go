@@ -28,11 +28,12 @@ func (c *Client) ConvertFile(ctx context.Context, contentType string, body io.Re
 //
 // It returns the decoded answer; a body holding null (an empty union, a nil required list) is refused before sending (nitro.ErrEmptyUnion). Any non-2xx answer is an *nitro.APIError.
 func (c *Client) CreateEnvelope(ctx context.Context, body EnvelopeCreate) (ExtendedEnvelope, error) {
-	if err := wire.CheckBody("createEnvelope", body); err != nil {
+	encoded, err := wire.EncodeBody("createEnvelope", body)
+	if err != nil {
 		var zero ExtendedEnvelope
 		return zero, err
 	}
-	return wire.JSON[ExtendedEnvelope](c.raw.CreateEnvelope(ctx, body))
+	return wire.JSON[ExtendedEnvelope](c.raw.CreateEnvelopeWithBody(ctx, "application/json", encoded))
 }
 
 // DeleteDocument is deleteDocument: DELETE /sign/envelopes/{envelopeID}/documents/{documentID}. Delete Document by ID.
@@ -60,10 +61,11 @@ func (c *Client) DeleteField(ctx context.Context, envelopeID uuid.UUID, document
 //
 // It returns nil on success; a body holding null (an empty union, a nil required list) is refused before sending (nitro.ErrEmptyUnion). Any non-2xx answer is an *nitro.APIError.
 func (c *Client) DeleteFields(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID, body DeleteFieldsRequest) error {
-	if err := wire.CheckBody("deleteFields", body); err != nil {
+	encoded, err := wire.EncodeBody("deleteFields", body)
+	if err != nil {
 		return err
 	}
-	return wire.Empty(c.raw.DeleteFields(ctx, envelopeID, documentID, body))
+	return wire.Empty(c.raw.DeleteFieldsWithBody(ctx, envelopeID, documentID, "application/json", encoded))
 }
 
 // DeleteParticipant is deleteParticipant: DELETE /sign/envelopes/{envelopeID}/participants/{participantID}. Delete Participant by ID.
@@ -77,10 +79,11 @@ func (c *Client) DeleteParticipant(ctx context.Context, envelopeID uuid.UUID, pa
 //
 // It returns nil on success; a body holding null (an empty union, a nil required list) is refused before sending (nitro.ErrEmptyUnion). Any non-2xx answer is an *nitro.APIError.
 func (c *Client) DeleteParticipants(ctx context.Context, envelopeID uuid.UUID, body DeleteParticipantsRequest) error {
-	if err := wire.CheckBody("deleteParticipants", body); err != nil {
+	encoded, err := wire.EncodeBody("deleteParticipants", body)
+	if err != nil {
 		return err
 	}
-	return wire.Empty(c.raw.DeleteParticipants(ctx, envelopeID, body))
+	return wire.Empty(c.raw.DeleteParticipantsWithBody(ctx, envelopeID, "application/json", encoded))
 }
 
 // DownloadAuditTrailOfEnvelope is downloadAuditTrailOfEnvelope: GET /sign/envelopes/{envelopeID}:download-audit-trail. Download Audit Trail of Envelope.
@@ -178,11 +181,12 @@ func (c *Client) ListSignerSigningUrls(ctx context.Context, envelopeID uuid.UUID
 //
 // It returns the decoded answer; a body holding null (an empty union, a nil required list) is refused before sending (nitro.ErrEmptyUnion). Any non-2xx answer is an *nitro.APIError.
 func (c *Client) ReorderDocuments(ctx context.Context, envelopeID uuid.UUID, body ReorderDocumentsRequest) (DocumentList, error) {
-	if err := wire.CheckBody("reorderDocuments", body); err != nil {
+	encoded, err := wire.EncodeBody("reorderDocuments", body)
+	if err != nil {
 		var zero DocumentList
 		return zero, err
 	}
-	return wire.JSON[DocumentList](c.raw.ReorderDocuments(ctx, envelopeID, body))
+	return wire.JSON[DocumentList](c.raw.ReorderDocumentsWithBody(ctx, envelopeID, "application/json", encoded))
 }
 
 // SendForSigning is sendForSigning: POST /sign/envelopes/{envelopeID}:send-for-signing. Send Envelope for Signing.
@@ -196,52 +200,57 @@ func (c *Client) SendForSigning(ctx context.Context, envelopeID uuid.UUID) (Enve
 //
 // It returns nil on success; a body holding null (an empty union, a nil required list) is refused before sending (nitro.ErrEmptyUnion). Any non-2xx answer is an *nitro.APIError.
 func (c *Client) SendReminders(ctx context.Context, envelopeID uuid.UUID, body SendReminders) error {
-	if err := wire.CheckBody("sendReminders", body); err != nil {
+	encoded, err := wire.EncodeBody("sendReminders", body)
+	if err != nil {
 		return err
 	}
-	return wire.Empty(c.raw.SendReminders(ctx, envelopeID, body))
+	return wire.Empty(c.raw.SendRemindersWithBody(ctx, envelopeID, "application/json", encoded))
 }
 
 // UpdateDocument is updateDocument: PATCH /sign/envelopes/{envelopeID}/documents/{documentID}. Update Document by ID.
 //
 // It returns the decoded answer; a body holding null (an empty union, a nil required list) is refused before sending (nitro.ErrEmptyUnion). Any non-2xx answer is an *nitro.APIError.
 func (c *Client) UpdateDocument(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID, body RenameDocumentRequest) (Document, error) {
-	if err := wire.CheckBody("updateDocument", body); err != nil {
+	encoded, err := wire.EncodeBody("updateDocument", body)
+	if err != nil {
 		var zero Document
 		return zero, err
 	}
-	return wire.JSON[Document](c.raw.UpdateDocument(ctx, envelopeID, documentID, body))
+	return wire.JSON[Document](c.raw.UpdateDocumentWithBody(ctx, envelopeID, documentID, "application/json", encoded))
 }
 
 // UpdateEnvelope is updateEnvelope: PATCH /sign/envelopes/{envelopeID}. Update Envelope.
 //
 // It returns the decoded answer; a body holding null (an empty union, a nil required list) is refused before sending (nitro.ErrEmptyUnion). Any non-2xx answer is an *nitro.APIError.
 func (c *Client) UpdateEnvelope(ctx context.Context, envelopeID uuid.UUID, body EnvelopeUpdate) (Envelope, error) {
-	if err := wire.CheckBody("updateEnvelope", body); err != nil {
+	encoded, err := wire.EncodeBody("updateEnvelope", body)
+	if err != nil {
 		var zero Envelope
 		return zero, err
 	}
-	return wire.JSON[Envelope](c.raw.UpdateEnvelope(ctx, envelopeID, body))
+	return wire.JSON[Envelope](c.raw.UpdateEnvelopeWithBody(ctx, envelopeID, "application/json", encoded))
 }
 
 // UpdateField is updateField: PATCH /sign/envelopes/{envelopeID}/documents/{documentID}/fields/{fieldID}. Update Field by ID.
 //
 // It returns the decoded answer; a body holding null (an empty union, a nil required list) is refused before sending (nitro.ErrEmptyUnion). Any non-2xx answer is an *nitro.APIError.
 func (c *Client) UpdateField(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID, fieldID uuid.UUID, body FieldUpdate) (Field, error) {
-	if err := wire.CheckBody("updateField", body); err != nil {
+	encoded, err := wire.EncodeBody("updateField", body)
+	if err != nil {
 		var zero Field
 		return zero, err
 	}
-	return wire.JSON[Field](c.raw.UpdateField(ctx, envelopeID, documentID, fieldID, body))
+	return wire.JSON[Field](c.raw.UpdateFieldWithBody(ctx, envelopeID, documentID, fieldID, "application/json", encoded))
 }
 
 // UpdateParticipant is updateParticipant: PATCH /sign/envelopes/{envelopeID}/participants/{participantID}. Update Participant by ID.
 //
 // It returns the decoded answer; a body holding null (an empty union, a nil required list) is refused before sending (nitro.ErrEmptyUnion). Any non-2xx answer is an *nitro.APIError.
 func (c *Client) UpdateParticipant(ctx context.Context, envelopeID uuid.UUID, participantID uuid.UUID, body ParticipantUpdate) (Participant, error) {
-	if err := wire.CheckBody("updateParticipant", body); err != nil {
+	encoded, err := wire.EncodeBody("updateParticipant", body)
+	if err != nil {
 		var zero Participant
 		return zero, err
 	}
-	return wire.JSON[Participant](c.raw.UpdateParticipant(ctx, envelopeID, participantID, body))
+	return wire.JSON[Participant](c.raw.UpdateParticipantWithBody(ctx, envelopeID, participantID, "application/json", encoded))
 }

@@ -18,13 +18,14 @@ import (
 // distinction.) A body holding null (an empty union) is refused before
 // sending (nitro.ErrEmptyUnion). Any non-2xx answer is an *nitro.APIError.
 func (c *Client) CreateParticipant(ctx context.Context, envelopeID uuid.UUID, body CreateParticipantRequest) ([]Participant, error) {
-	if err := wire.CheckBody("createParticipant", body); err != nil {
+	encoded, err := wire.EncodeBody("createParticipant", body)
+	if err != nil {
 		return nil, err
 	}
 	want := 1
 	if bulk, err := body.AsBulkParticipantRequest(); err == nil && len(bulk.Items) > 0 {
 		want = len(bulk.Items)
 	}
-	resp, err := c.raw.CreateParticipant(ctx, envelopeID, body)
+	resp, err := c.raw.CreateParticipantWithBody(ctx, envelopeID, "application/json", encoded)
 	return wire.OneOrList[Participant](resp, err, want)
 }

@@ -170,25 +170,26 @@ func closeBody(resp *http.Response) {
 	_ = resp.Body.Close()
 }
 
-// CheckBody refuses, before anything is sent, a request body that would
-// reach the wire holding null anywhere: a union with no variant set (a
-// oneOf such as CreateFieldRequest, at the top or nested in a list or a
-// field), or a required list left nil. Optional members are omitted when
-// unset, so a null can only be a mistake. The error wraps
-// nitro.ErrEmptyUnion and names the member.
-func CheckBody(op string, body any) error {
+// EncodeBody encodes a JSON request body, once, for the raw client's
+// WithBody calls, refusing before anything is sent a body that would reach
+// the wire holding null anywhere: a union with no variant set (a oneOf such
+// as CreateFieldRequest, at the top or nested in a list or a field), or a
+// required list left nil. Optional members are omitted when unset, so a
+// null can only be a mistake. The error wraps nitro.ErrEmptyUnion and names
+// the member. The reader is a *bytes.Reader, so a retry can rewind it.
+func EncodeBody(op string, body any) (*bytes.Reader, error) {
 	b, err := json.Marshal(body)
 	if err != nil {
-		return fmt.Errorf("nitro: %s: encoding the body: %w", op, err)
+		return nil, fmt.Errorf("nitro: %s: encoding the body: %w", op, err)
 	}
 	var v any
 	if err := json.Unmarshal(b, &v); err != nil {
-		return fmt.Errorf("nitro: %s: encoding the body: %w", op, err)
+		return nil, fmt.Errorf("nitro: %s: encoding the body: %w", op, err)
 	}
 	if path := nullAt(v, "body"); path != "" {
-		return fmt.Errorf("%w: %s: %s is null (a union with no variant, or a required list left nil)", nitro.ErrEmptyUnion, op, path)
+		return nil, fmt.Errorf("%w: %s: %s is null (a union with no variant, or a required list left nil)", nitro.ErrEmptyUnion, op, path)
 	}
-	return nil
+	return bytes.NewReader(b), nil
 }
 
 // nullAt is the path of the first null in v, or "".

@@ -94,14 +94,18 @@ func TestCheckBodyFindsNullsAtAnyDepth(t *testing.T) {
 			Box []float32 `json:"boundingBox"`
 		}{},
 	} {
-		err := wire.CheckBody("op", body)
+		_, err := wire.EncodeBody("op", body)
 		if !errors.Is(err, nitro.ErrEmptyUnion) || !strings.Contains(err.Error(), "op: body") {
 			t.Errorf("%s: %v, want ErrEmptyUnion naming the member", name, err)
 		}
 	}
 
-	if err := wire.CheckBody("op", map[string]any{"a": []int{1}, "b": "x"}); err != nil {
-		t.Errorf("a complete body: %v", err)
+	r, err := wire.EncodeBody("op", map[string]any{"a": []int{1}, "b": "x"})
+	if err != nil {
+		t.Fatalf("a complete body: %v", err)
+	}
+	if b, _ := io.ReadAll(r); string(b) != `{"a":[1],"b":"x"}` {
+		t.Errorf("a complete body encodes as %s", b)
 	}
 }
 

@@ -76,6 +76,12 @@ func renderMethod(b *bytes.Buffer, m method) {
 		args = append(args, arg)
 	}
 	call := fmt.Sprintf("c.raw.%s(%s)", m.raw.name, strings.Join(append([]string{"ctx"}, args...), ", "))
+	if m.bodyArg != "" {
+		// The body, last, is sent as wire.EncodeBody encoded and checked
+		// it: through the raw WithBody variant, so it is encoded once.
+		args[len(args)-1] = `"application/json", encoded`
+		call = fmt.Sprintf("c.raw.%sWithBody(%s)", m.raw.name, strings.Join(append([]string{"ctx"}, args...), ", "))
+	}
 	if url, ok := directURL(m); ok {
 		// No query and no body: build the request directly; the raw
 		// client's builder parses the server URL and reflects over each
@@ -99,7 +105,7 @@ func renderMethod(b *bytes.Buffer, m method) {
 	b.WriteString(resultDoc(m))
 	fmt.Fprintf(b, "\nfunc (c *Client) %s(%s) %s {\n", name, strings.Join(append([]string{"ctx context.Context"}, decl...), ", "), results)
 	if m.bodyArg != "" {
-		fmt.Fprintf(b, "\tif err := wire.CheckBody(%q, %s); err != nil {\n", m.op.id, m.bodyArg)
+		fmt.Fprintf(b, "\tencoded, err := wire.EncodeBody(%q, %s)\n\tif err != nil {\n", m.op.id, m.bodyArg)
 		if m.op.success == successJSON {
 			fmt.Fprintf(b, "\t\tvar zero %s\n", m.result)
 		}
