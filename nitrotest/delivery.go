@@ -6,11 +6,11 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
 	"github.com/nitrokit/nitro/gen/pdfapi"
+	"github.com/nitrokit/nitro/internal/wire"
 )
 
 // Delivery: a request's optional delivery part sends the result to the
@@ -189,18 +189,7 @@ func send(ctx context.Context, c pdfapi.HTTPCall, contentType string, size int64
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
 	resp.Body.Close()
 	if resp.StatusCode/100 != 2 {
-		return fmt.Errorf("%s %s: %s", verb, withoutQuery(c.URL), resp.Status)
+		return fmt.Errorf("%s %s: %s", verb, wire.URLWithoutQuery(c.URL), resp.Status)
 	}
 	return nil
-}
-
-// withoutQuery is a URL for an error message: a pre-signed URL's query is
-// its credential.
-func withoutQuery(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "(a URL)"
-	}
-	u.RawQuery, u.Fragment, u.User = "", "", nil
-	return u.String()
 }

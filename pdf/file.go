@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/nitrokit/nitro/gen/pdfapi"
+	"github.com/nitrokit/nitro/internal/wire"
 )
 
 // The limits the API documents. MaxRequestSize is checked before sending
@@ -103,7 +104,7 @@ func (f *form) write(mw *multipart.Writer) error {
 	left := int64(MaxRequestSize)
 	for _, file := range f.files {
 		h := textproto.MIMEHeader{}
-		h.Set("Content-Disposition", multipartFile(f.part, file.Name))
+		h.Set("Content-Disposition", wire.FileDisposition(f.part, file.Name))
 		h.Set("Content-Type", file.ContentType)
 		part, err := mw.CreatePart(h)
 		if err != nil {
@@ -137,11 +138,6 @@ func jsonPart(mw *multipart.Writer, name string, b []byte) error {
 	return err
 }
 
-func multipartFile(field, name string) string {
-	esc := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\r", "", "\n", "").Replace(name)
-	return fmt.Sprintf(`form-data; name=%q; filename="%s"`, field, esc)
-}
-
 // RemoteContentType is the Content-Type of a file part that names a remote
 // file for Nitro to fetch instead of carrying it.
 const RemoteContentType = "application/vnd.gonitro.url+json"
@@ -154,6 +150,6 @@ func RemoteFile(url, contentType string) File {
 	b, _ := json.Marshal(pdfapi.RemoteFile{URL: url, ContentType: contentType}) // two strings: cannot fail
 	// The part's name is the URL's last path segment: the whole URL (a
 	// pre-signed one's signature included) would reach logs as a filename.
-	name := path.Base(withoutQuery(url))
+	name := path.Base(wire.URLWithoutQuery(url))
 	return File{Name: name, ContentType: RemoteContentType, Body: bytes.NewReader(b), Size: int64(len(b))}
 }

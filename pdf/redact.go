@@ -4,9 +4,10 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"slices"
 	"strings"
+
+	"github.com/nitrokit/nitro/internal/wire"
 )
 
 // An Upload's and a Callback's header values (an Authorization, a callback
@@ -15,7 +16,7 @@ import (
 // names and the URL without its query, never the values.
 
 func (u Upload) String() string {
-	return fmt.Sprintf("pdf.Upload{URL: %q, Method: %q, Header: %s}", withoutQuery(u.URL), u.Method, headerNames(u.Header))
+	return fmt.Sprintf("pdf.Upload{URL: %q, Method: %q, Header: %s}", wire.URLWithoutQuery(u.URL), u.Method, headerNames(u.Header))
 }
 
 // GoString is String: %#v must not reveal the credentials either.
@@ -28,7 +29,7 @@ func (u Upload) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(u.String()))
 func (u Upload) LogValue() slog.Value { return slog.StringValue(u.String()) }
 
 func (c Callback) String() string {
-	return fmt.Sprintf("pdf.Callback{URL: %q, Header: %s}", withoutQuery(c.URL), headerNames(c.Header))
+	return fmt.Sprintf("pdf.Callback{URL: %q, Header: %s}", wire.URLWithoutQuery(c.URL), headerNames(c.Header))
 }
 
 // GoString is String: %#v must not reveal the credentials either.
@@ -62,16 +63,6 @@ func (d Delivery) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(d.String()
 
 // LogValue makes slog print String.
 func (d Delivery) LogValue() slog.Value { return slog.StringValue(d.String()) }
-
-// withoutQuery is raw without its query, fragment and user info.
-func withoutQuery(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "(a URL)"
-	}
-	u.RawQuery, u.Fragment, u.User = "", "", nil
-	return u.String()
-}
 
 // headerNames lists h's names, with their values left out.
 func headerNames(h http.Header) string {

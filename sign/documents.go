@@ -115,7 +115,7 @@ func writeMultipart(mw *multipart.Writer, doc DocumentUpload) error {
 	}
 	if doc.Body != nil {
 		h := textproto.MIMEHeader{}
-		h.Set("Content-Disposition", multipartFile("payload", doc.Name))
+		h.Set("Content-Disposition", wire.FileDisposition("payload", doc.Name))
 		h.Set("Content-Type", doc.ContentType)
 		if part, err = mw.CreatePart(h); err != nil {
 			return err
@@ -129,9 +129,4 @@ func writeMultipart(mw *multipart.Writer, doc DocumentUpload) error {
 		}
 	}
 	return nil
-}
-
-func multipartFile(field, name string) string {
-	esc := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\r", "", "\n", "").Replace(name)
-	return fmt.Sprintf(`form-data; name=%q; filename="%s"`, field, esc)
 }

@@ -26,14 +26,7 @@ const (
 func pdfSpec(t *testing.T) (*spec.Document, *spec.Report, *spec.Report) {
 	t.Helper()
 	raw := lockedSpecOf(t, pdfLock)
-	b, pre, err := spec.Preload(raw, pdfPreload)
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "openapi.preloaded.json")
-	if err := os.WriteFile(path, b, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	path, pre := preloadedFile(t, raw)
 	doc, rep, err := spec.ValidatePreloaded(context.Background(), path, pdfOverlay, pre)
 	if err != nil {
 		t.Fatal(err)
@@ -91,15 +84,8 @@ func TestPDFPreloadErrorsNameIt(t *testing.T) {
 	}
 	delete(m(doc, "components", "schemas"), "NotFoundProblemDetail")
 	raw, _ := json.Marshal(doc)
-	b, pre, err := spec.Preload(raw, pdfPreload)
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "openapi.preloaded.json")
-	if err := os.WriteFile(path, b, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	_, _, err = spec.ValidatePreloaded(context.Background(), path, pdfOverlay, pre)
+	path, pre := preloadedFile(t, raw)
+	_, _, err := spec.ValidatePreloaded(context.Background(), path, pdfOverlay, pre)
 	for _, w := range []string{"/components/responses/NotFound/content/application~1problem+json/schema/$ref", "written by preload action 1 (defect 1)"} {
 		if err == nil || !strings.Contains(err.Error(), w) {
 			t.Errorf("error does not say %q:\n%v", w, err)
@@ -198,4 +184,19 @@ func toolsOf(s *openapi3.Schema) []string {
 		}
 	}
 	return out
+}
+
+// preloadedFile applies the pdf preload to raw and writes the result where
+// a test can load it, returning its path and the preload's report.
+func preloadedFile(t *testing.T, raw []byte) (string, *spec.Report) {
+	t.Helper()
+	b, pre, err := spec.Preload(raw, pdfPreload)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "openapi.preloaded.json")
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path, pre
 }
