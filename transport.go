@@ -6,10 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptrace"
 	"strconv"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/nitrokit/nitro/auth"
@@ -37,7 +34,7 @@ func attemptsOf(resp *http.Response) int {
 }
 
 // retryTransport retries what is safe to retry, giving each attempt its own
-// idle timeout. Nitro has no idempotency keys, so a POST or PATCH is sent
+// idle timeout (see idleWatch). Nitro has no idempotency keys, so a POST or PATCH is sent
 // again only when the server cannot have processed it: a 429, or a
 // connection error before the request was written. An error the auth layer
 // calls final (see finalAuthError) ends the call at once, and so does a
@@ -48,6 +45,7 @@ type retryTransport struct {
 	idle       interface{ CloseIdleConnections() } // the innermost transport, if it pools
 	maxRetries int
 	timeout    time.Duration
+	watch      *idleWatch // ends attempts quiet for longer than timeout
 	backoff    retry.Backoff
 	log        *slog.Logger
 	redact     func(string) string                        // for log lines
@@ -109,9 +107,9 @@ func (t *retryTransport) errText(err error) string {
 	return t.redact(err.Error())
 }
 
-// finish returns the last attempt's outcome, keeping its timeout alive until
-// the body is closed (an attempt without a timer has nothing to keep), and
-// says how many attempts it took.
+// finish returns the last attempt's outcome, keeping it watched until the
+// body is closed (an unwatched attempt has nothing to keep), and says how
+// many attempts it took.
 func (t *retryTransport) finish(resp *http.Response, err error, a *attempt, n int) (*http.Response, error) {
 	if err != nil {
 		a.stop()
@@ -120,125 +118,10 @@ func (t *retryTransport) finish(resp *http.Response, err error, a *attempt, n in
 		}
 		return nil, err
 	}
-	if a.timer != nil {
+	if a.watch != nil {
 		a.body, resp.Body = resp.Body, a
 	}
 	return resp, nil
-}
-
-// attempt is one try of a request, built to cost few allocations, as every
-// call makes one. It is the try's context: the caller's, cancelled when its
-// timer fires, which it does unless the response, and then each piece of the
-// body, arrives within the timeout. The timer calls the context's cancel
-// function itself, so it needs no closure of its own; timedOut tells its
-// cancellation from the caller's. Its Value answers attemptKey with itself,
-// so layers below and the response can read the attempt number without a
-// context.WithValue. Once the try has answered, it is also the response
-// body, which re-arms the timer on each read and ends the try when closed.
-type attempt struct {
-	context.Context
-	parent  context.Context
-	n       int
-	timeout time.Duration
-	cancel  context.CancelFunc
-	timer   *time.Timer
-	wrote   atomic.Bool // the request went out; set on the transport's goroutine
-	stopped atomic.Bool // ended by stop, not by the timer
-	body    io.ReadCloser
-	once    sync.Once
-}
-
-// errAttemptTimeout is the cause of an attempt that went quiet too long.
-var errAttemptTimeout = errors.New("nitro: attempt timed out")
-
-// begin starts attempt n of a request made under parent.
-//
-// When the caller's deadline comes within the timeout, the timer could never
-// fire first: however the time is spent, no wait can outlast what is left.
-// The attempt then runs on the caller's context as it is, without a timer or
-// a context of its own, which saves six allocations per call.
-func (t *retryTransport) begin(parent context.Context, n int, method string) *attempt {
-	a := &attempt{Context: parent, parent: parent, n: n, timeout: t.timeout}
-	if deadline, ok := parent.Deadline(); !ok || deadline.After(t.now().Add(t.timeout)) {
-		a.Context, a.cancel = context.WithCancel(parent)
-		a.timer = time.AfterFunc(t.timeout, a.cancel)
-	}
-	if !idempotent(method) {
-		// Only these need to know whether the request went out before an
-		// error; tracing costs every request a little, so the rest skip it.
-		a.Context = httptrace.WithClientTrace(a.Context, &httptrace.ClientTrace{WroteHeaders: a.markWrote})
-	}
-	return a
-}
-
-// request returns req for this attempt: one shallow copy on the attempt's
-// context, with a fresh body after the first attempt. The header map is
-// shared with req, as Request.WithContext shares it: no layer below writes
-// to a request it was given (the auth layer copies the map to add its
-// header), so a deep Clone would be wasted.
-func (a *attempt) request(req *http.Request) (*http.Request, error) {
-	r := req.WithContext(a)
-	if a.n == 1 || req.Body == nil || req.Body == http.NoBody {
-		return r, nil
-	}
-	body, err := req.GetBody()
-	if err != nil {
-		return nil, err
-	}
-	r.Body = body
-	return r, nil
-}
-
-// Value answers attemptKey with the attempt, and auth.SingleAttemptKey with
-// true: this layer owns the call's retry budget, so a token fetch an attempt
-// starts makes one token request, and its failure is judged here with the
-// rest (shouldRetry); budgets do not multiply across layers.
-func (a *attempt) Value(key any) any {
-	if _, ok := key.(attemptKey); ok {
-		return a
-	}
-	if key == auth.SingleAttemptKey {
-		return true
-	}
-	return a.Context.Value(key)
-}
-
-func (a *attempt) markWrote() { a.wrote.Store(true) }
-
-// timedOut reports whether the timer ended the attempt: it is cancelled,
-// but neither by stop nor by the caller.
-func (a *attempt) timedOut() bool {
-	return a.timer != nil && a.Err() != nil && !a.stopped.Load() && a.parent.Err() == nil
-}
-
-func (a *attempt) stop() {
-	a.once.Do(func() {
-		a.stopped.Store(true)
-		if a.timer != nil {
-			a.timer.Stop()
-			a.cancel()
-		}
-	})
-}
-
-// Read reads the response body, re-arming the idle timer on progress. A
-// read the timer cut short fails with errAttemptTimeout.
-func (a *attempt) Read(p []byte) (int, error) {
-	n, err := a.body.Read(p)
-	if n > 0 && a.timer != nil {
-		a.timer.Reset(a.timeout)
-	}
-	if err != nil && err != io.EOF && a.timedOut() {
-		err = errAttemptTimeout
-	}
-	return n, err
-}
-
-// Close closes the response body and ends the attempt.
-func (a *attempt) Close() error {
-	err := a.body.Close()
-	a.stop()
-	return err
 }
 
 // idempotent reports whether sending a request twice is the same as once.

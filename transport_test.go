@@ -112,7 +112,7 @@ func pipeTransport(t *testing.T, h http.HandlerFunc) *http.Transport {
 
 func newTestRetry(next http.RoundTripper, timeout time.Duration, retries int) *retryTransport {
 	return &retryTransport{
-		next: next, maxRetries: retries, timeout: timeout,
+		next: next, maxRetries: retries, timeout: timeout, watch: newIdleWatch(timeout),
 		backoff: retry.Backoff{Base: time.Millisecond, Max: time.Millisecond},
 		log:     slog.New(slog.DiscardHandler), redact: func(s string) string { return s },
 		now: time.Now, sleep: retry.Sleep,

@@ -1,0 +1,140 @@
+package nitro
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptrace"
+	"sync"
+	"sync/atomic"
+
+	"github.com/nitrokit/nitro/auth"
+)
+
+// attempt is one try of a request, built to cost few allocations, as every
+// call makes one. It is the try's context: the caller's, cancelled when the
+// retryTransport's idleWatch finds it quiet for the whole timeout (no
+// answer, or no more of the body). Its Value answers attemptKey with
+// itself, so layers below and the response can read the attempt number
+// without a context.WithValue. Once the try has answered, it is also the
+// response body, which records progress on each read and ends the try when
+// closed.
+type attempt struct {
+	context.Context
+	parent  context.Context
+	n       int
+	watch   *idleWatch // nil when the caller's deadline comes first
+	cancel  context.CancelFunc
+	seen    atomic.Int64 // the last progress, as a duration since watch.epoch
+	expired atomic.Bool  // ended by the watch
+	wrote   atomic.Bool  // the request went out; set on the transport's goroutine
+	body    io.ReadCloser
+	once    sync.Once
+
+	// The watch's list, guarded by its mutex.
+	next, prev *attempt
+	watched    bool
+}
+
+// errAttemptTimeout is the cause of an attempt that went quiet too long.
+var errAttemptTimeout = errors.New("nitro: attempt timed out")
+
+// begin starts attempt n of a request made under parent.
+//
+// When the caller's deadline comes within the timeout, the timeout could
+// never end the attempt first: however the time is spent, no wait can
+// outlast what is left. The attempt then runs on the caller's context as it
+// is, unwatched and without a context of its own, which saves five
+// allocations per call.
+func (t *retryTransport) begin(parent context.Context, n int, method string) *attempt {
+	a := &attempt{Context: parent, parent: parent, n: n}
+	if deadline, ok := parent.Deadline(); !ok || deadline.After(t.now().Add(t.timeout)) {
+		a.Context, a.cancel = context.WithCancel(parent)
+		a.watch = t.watch
+		t.watch.add(a)
+	}
+	if !idempotent(method) {
+		// Only these need to know whether the request went out before an
+		// error; tracing costs every request a little, so the rest skip it.
+		a.Context = httptrace.WithClientTrace(a.Context, &httptrace.ClientTrace{WroteHeaders: a.markWrote})
+	}
+	return a
+}
+
+// request returns req for this attempt: one shallow copy on the attempt's
+// context, with a fresh body after the first attempt. The header map is
+// shared with req, as Request.WithContext shares it: no layer below writes
+// to a request it was given (the auth layer copies the map to add its
+// header), so a deep Clone would be wasted.
+func (a *attempt) request(req *http.Request) (*http.Request, error) {
+	r := req.WithContext(a)
+	if a.n == 1 || req.Body == nil || req.Body == http.NoBody {
+		return r, nil
+	}
+	body, err := req.GetBody()
+	if err != nil {
+		return nil, err
+	}
+	r.Body = body
+	return r, nil
+}
+
+// Value answers attemptKey with the attempt, and auth.SingleAttemptKey with
+// true: this layer owns the call's retry budget, so a token fetch an attempt
+// starts makes one token request, and its failure is judged here with the
+// rest (shouldRetry); budgets do not multiply across layers.
+func (a *attempt) Value(key any) any {
+	if _, ok := key.(attemptKey); ok {
+		return a
+	}
+	if key == auth.SingleAttemptKey {
+		return true
+	}
+	return a.Context.Value(key)
+}
+
+func (a *attempt) markWrote() { a.wrote.Store(true) }
+
+// timedOut reports whether the watch ended the attempt, and the caller had
+// not ended it already.
+func (a *attempt) timedOut() bool {
+	return a.expired.Load() && a.parent.Err() == nil
+}
+
+// expire ends the attempt for its silence; the watch calls it.
+func (a *attempt) expire() {
+	a.expired.Store(true)
+	a.cancel()
+}
+
+// stop ends the attempt, and its watching.
+func (a *attempt) stop() {
+	a.once.Do(func() {
+		if a.watch != nil {
+			a.watch.remove(a)
+			a.cancel()
+		}
+	})
+}
+
+// Read reads the response body, recording progress for the watch. A read
+// the watch cut short fails with errAttemptTimeout. A read that ends the
+// body records nothing: there is no more to wait for.
+func (a *attempt) Read(p []byte) (int, error) {
+	n, err := a.body.Read(p)
+	if n > 0 && err == nil {
+		a.seen.Store(int64(a.watch.since()))
+	}
+	if err != nil && err != io.EOF && a.timedOut() {
+		err = errAttemptTimeout
+	}
+	return n, err
+}
+
+// Close closes the response body and ends the attempt.
+func (a *attempt) Close() error {
+	err := a.body.Close()
+	a.stop()
+	return err
+}
