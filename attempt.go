@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptrace"
 	"sync"
 	"sync/atomic"
 
 	"github.com/nitrokit/nitro/auth"
+	"github.com/nitrokit/nitro/internal/owned"
 )
 
 // attempt is one try of a request, built to cost few allocations, as every
@@ -63,12 +65,21 @@ func (t *retryTransport) begin(parent context.Context, n int, method string) *at
 }
 
 // request returns req for this attempt: one shallow copy on the attempt's
-// context, with a fresh body after the first attempt. The header map is
-// shared with req, as Request.WithContext shares it: no layer below writes
-// to a request it was given (the auth layer copies the map to add its
-// header), so a deep Clone would be wasted.
+// context, with a header map of its own and a fresh body after the first
+// attempt. The auth layer, told by Value (auth.HeaderOwnedKey) that the map
+// is this attempt's, adds its field to it in place rather than copying the
+// request once more.
+//
+// The first attempt of a request this module built (owned.Context) keeps
+// req's own map, which no caller holds; any other gets a copy, sharing the
+// values, which no layer below changes. A retry never writes to a map an
+// earlier attempt's transport may still read.
 func (a *attempt) request(req *http.Request) (*http.Request, error) {
 	r := req.WithContext(a)
+	if a.n > 1 || !owned.Is(a.parent) {
+		r.Header = make(http.Header, len(req.Header)+1)
+		maps.Copy(r.Header, req.Header)
+	}
 	if a.n == 1 || req.Body == nil || req.Body == http.NoBody {
 		return r, nil
 	}
@@ -80,15 +91,17 @@ func (a *attempt) request(req *http.Request) (*http.Request, error) {
 	return r, nil
 }
 
-// Value answers attemptKey with the attempt, and auth.SingleAttemptKey with
+// Value answers attemptKey with the attempt; auth.SingleAttemptKey with
 // true: this layer owns the call's retry budget, so a token fetch an attempt
 // starts makes one token request, and its failure is judged here with the
-// rest (shouldRetry); budgets do not multiply across layers.
+// rest (shouldRetry); budgets do not multiply across layers; and
+// auth.HeaderOwnedKey with true: the attempt's request has a header map of
+// its own (see request).
 func (a *attempt) Value(key any) any {
 	if _, ok := key.(attemptKey); ok {
 		return a
 	}
-	if key == auth.SingleAttemptKey {
+	if key == auth.SingleAttemptKey || key == auth.HeaderOwnedKey {
 		return true
 	}
 	return a.Context.Value(key)

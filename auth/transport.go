@@ -44,7 +44,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		closeBody(req)
 		return nil, err
 	}
-	resp, err := t.base.RoundTrip(withAuth(req, e.header))
+	resp, err := t.base.RoundTrip(attach(req, e.header))
 	if err != nil || resp.StatusCode != http.StatusUnauthorized {
 		return resp, err
 	}
@@ -75,6 +75,31 @@ func (t *transport) replay(req *http.Request, unauthorized *http.Response) (*htt
 	unauthorized.Body.Close()
 	r.Header.Set("Authorization", e.header)
 	return t.base.RoundTrip(r)
+}
+
+// HeaderOwnedKey is a context key. A request whose context answers it
+// with true has a Header map of its own, which nothing else reads or writes
+// while the Transport sends it: the Transport then sets its Authorization
+// field in place instead of copying the request and its header map. A layer
+// above the Transport that already makes a fresh copy of each request it
+// sends (nitro's retry layer does, for each attempt) gives that copy its own
+// map and answers the key, so that a request is copied once, not twice.
+//
+// The replay after a 401 copies the request all the same: the Transport may
+// still be reading the first request's map.
+var HeaderOwnedKey any = headerOwnedKey{}
+
+type headerOwnedKey struct{}
+
+// attach returns req carrying header as its Authorization: req itself if
+// its context says its header map is the Transport's to write
+// (HeaderOwnedKey), else a copy (withAuth).
+func attach(req *http.Request, header string) *http.Request {
+	if owned, _ := req.Context().Value(HeaderOwnedKey).(bool); owned && req.Header != nil {
+		req.Header["Authorization"] = []string{header}
+		return req
+	}
+	return withAuth(req, header)
 }
 
 // withAuth returns a copy of req with its own header map, as the

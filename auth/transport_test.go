@@ -209,3 +209,37 @@ func TestNewSourceValidatesInput(t *testing.T) {
 		})
 	}
 }
+
+// TestTransportWritesAnOwnedHeaderInPlace: a request whose context answers
+// HeaderOwnedKey gets its token in its own header map, with no copy; the
+// replay after a 401 is a copy all the same, so the first map, which the
+// first send may still be reading, is written once only.
+func TestTransportWritesAnOwnedHeaderInPlace(t *testing.T) {
+	src, _, _ := setup(t, NitroJSON, nil)
+	api, apiHits := apiServer(t, func(a string) bool { return a == "Bearer tok-1" })
+	var sent []*http.Request
+	rt := src.Transport(roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		sent = append(sent, r)
+		return http.DefaultTransport.RoundTrip(r)
+	}))
+	ctx := context.WithValue(context.Background(), HeaderOwnedKey, true)
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, api.URL+"/x", nil)
+	resp, err := rt.RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 || apiHits.Load() != 2 || len(sent) != 2 {
+		t.Fatalf("status %d after %d API requests; want 200 after 2 (a 401, then the replay)", resp.StatusCode, apiHits.Load())
+	}
+	if sent[0] != req || req.Header.Get("Authorization") != "Bearer tok-1" {
+		t.Errorf("first send: same request %v, header %q; want the owned request itself, with tok-1", sent[0] == req, req.Header.Get("Authorization"))
+	}
+	if sent[1] == req || sent[1].Header.Get("Authorization") != "Bearer tok-2" {
+		t.Errorf("replay: same request %v, header %q; want a copy with tok-2", sent[1] == req, sent[1].Header.Get("Authorization"))
+	}
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }

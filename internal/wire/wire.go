@@ -23,6 +23,7 @@ import (
 	"sync"
 
 	"github.com/nitrokit/nitro"
+	"github.com/nitrokit/nitro/internal/owned"
 )
 
 // MaxJSONBody bounds a decoded answer: a page of results is far smaller, and
@@ -250,11 +251,13 @@ func OneOrList[T any](resp *http.Response, err error, want int) ([]T, error) {
 
 // Call sends a request with no body to url through do (the nitro.Client,
 // which answers non-2xx with an *nitro.APIError), for the generated methods
-// of operations that need nothing but their path.
+// of operations that need nothing but their path. The request is marked as
+// the module's own (owned.Context): nothing else holds it, so the transport
+// stack adds its token to its header map instead of copying it.
 func Call(ctx context.Context, do interface {
 	Do(*http.Request) (*http.Response, error)
 }, method, url string) (*http.Response, error) {
-	req, err := http.NewRequestWithContext(ctx, method, url, nil)
+	req, err := http.NewRequestWithContext(owned.Context(ctx), method, url, nil)
 	if err != nil {
 		return nil, err
 	}
