@@ -68,6 +68,11 @@ func (s *Server) Credentials() auth.Credentials { return s.cfg.creds }
 // Client returns an http.Client for the server, as httptest's does.
 func (s *Server) Client() *http.Client { return s.srv.Client() }
 
+// CloseClientConnections closes every connection a client holds open to
+// the server, idle or busy, as a server restart or a load balancer would:
+// for testing how a client reconnects.
+func (s *Server) CloseClientConnections() { s.srv.CloseClientConnections() }
+
 // Close shuts the server down, waiting for requests in flight, and stops
 // pending automatic seals, PDF jobs, status streams and deliveries.
 func (s *Server) Close() {
