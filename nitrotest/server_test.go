@@ -1,8 +1,10 @@
 package nitrotest
 
 import (
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httptrace"
 	"testing"
 	"time"
 
@@ -52,5 +54,34 @@ func BenchmarkNewServer(b *testing.B) {
 			}
 			b.ReportMetric(float64(timed)/float64(anchored), "x-httptest")
 		})
+	}
+}
+
+// TestCloseClientConnections: a client's kept-alive connection is closed,
+// and its next request goes out on a new one.
+func TestCloseClientConnections(t *testing.T) {
+	srv := NewServer()
+	defer srv.Close()
+	hc := srv.Client()
+	reused := func() bool {
+		t.Helper()
+		var got bool
+		ctx := httptrace.WithClientTrace(t.Context(), &httptrace.ClientTrace{GotConn: func(i httptrace.GotConnInfo) { got = i.Reused }})
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL()+"/nowhere", nil)
+		resp, err := hc.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		return got
+	}
+	reused()
+	if !reused() {
+		t.Fatal("the second request did not reuse the connection; the test cannot tell a closed one")
+	}
+	srv.CloseClientConnections()
+	if reused() {
+		t.Error("after CloseClientConnections, a request reused the old connection")
 	}
 }
