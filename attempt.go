@@ -26,11 +26,12 @@ type attempt struct {
 	context.Context
 	parent  context.Context
 	n       int
-	watch   *idleWatch // nil when the caller's deadline comes first
-	cancel  context.CancelFunc
-	seen    atomic.Int64 // the last progress, as a duration since watch.epoch
-	expired atomic.Bool  // ended by the watch
-	wrote   atomic.Bool  // the request went out; set on the transport's goroutine
+	watch   *idleWatch         // nil when the caller's deadline comes first
+	cancel  context.CancelFunc // when watched under a parent that can end
+	own     ownCancel          // when watched under a parent that cannot
+	seen    atomic.Int64       // the last progress, as a duration since watch.epoch
+	expired atomic.Bool        // ended by the watch
+	wrote   atomic.Bool        // the request went out; set on the transport's goroutine
 	body    io.ReadCloser
 	once    sync.Once
 
@@ -48,11 +49,17 @@ var errAttemptTimeout = errors.New("nitro: attempt timed out")
 // never end the attempt first: however the time is spent, no wait can
 // outlast what is left. The attempt then runs on the caller's context as it
 // is, unwatched and without a context of its own, which saves five
-// allocations per call.
+// allocations per call. Otherwise it can be ended: by context.WithCancel
+// under a parent that can end, or by its own cancellation (ownCancel) under
+// one that cannot, such as context.Background.
 func (t *retryTransport) begin(parent context.Context, n int, method string) *attempt {
 	a := &attempt{Context: parent, parent: parent, n: n}
 	if deadline, ok := parent.Deadline(); !ok || deadline.After(t.now().Add(t.timeout)) {
-		a.Context, a.cancel = context.WithCancel(parent)
+		if parent.Done() == nil {
+			a.own.init()
+		} else {
+			a.Context, a.cancel = context.WithCancel(parent)
+		}
 		a.watch = t.watch
 		t.watch.add(a)
 	}
@@ -118,7 +125,7 @@ func (a *attempt) timedOut() bool {
 // expire ends the attempt for its silence; the watch calls it.
 func (a *attempt) expire() {
 	a.expired.Store(true)
-	a.cancel()
+	a.end()
 }
 
 // stop ends the attempt, and its watching.
@@ -126,7 +133,7 @@ func (a *attempt) stop() {
 	a.once.Do(func() {
 		if a.watch != nil {
 			a.watch.remove(a)
-			a.cancel()
+			a.end()
 		}
 	})
 }
