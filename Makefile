@@ -99,6 +99,8 @@ test:
 	$(GO) -C tools/drift test -race ./...
 	$(ACTIONLINT) $(CURDIR)/.github/workflows/*.yml
 
-## bench: all benchmarks, with allocations
+## bench: all benchmarks, with allocations, one package at a time: go test
+## runs packages in parallel by default, and two packages' benchmarks on the
+## same cores would skew each other's figures.
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+	$(GO) test -p 1 -run '^$$' -bench . -benchmem ./...
