@@ -35,7 +35,8 @@ type attempt struct {
 	body    io.ReadCloser
 	once    sync.Once
 
-	// The watch's list, guarded by its mutex.
+	// The watch's list, guarded by its shard's mutex.
+	shard      *watchShard
 	next, prev *attempt
 	watched    bool
 }

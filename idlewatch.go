@@ -1,6 +1,8 @@
 package nitro
 
 import (
+	"math/rand/v2"
+	"runtime"
 	"sync"
 	"time"
 )
@@ -8,69 +10,92 @@ import (
 // idleWatch ends the attempts of one retryTransport that have gone quiet
 // for longer than its timeout: no answer yet, or no more of the body.
 //
-// It keeps one timer for all of them rather than one per attempt. A
-// runtime timer per call (made, reset on every body read, stopped) cost
-// about 6% of a whole GetEnvelope against the in-process fake: timers live in
-// the scheduler's heaps, which every scheduling decision consults. Here an
-// attempt that begins or makes progress only records the time.
+// It keeps one timer per shard for all of them rather than one per attempt.
+// A runtime timer per call (made, reset on every body read, stopped) cost
+// about 6% of a whole GetEnvelope against the in-process fake: timers live
+// in the scheduler's heaps, which every scheduling decision consults. Here
+// an attempt that begins or makes progress only records the time.
 //
 // One timeout serves every attempt, so an attempt that begins or reads can
-// only move its own deadline later than the earliest one: the timer, set for
-// the earliest deadline, never has to be moved earlier. It fires, ends the
-// attempts whose deadline has passed, and is set again for the earliest of
-// the rest, if any. No goroutine waits between firings, so an idle Client
-// holds none.
+// only move its own deadline later than the earliest one: a shard's timer,
+// set for its earliest deadline, never has to be moved earlier. It fires,
+// ends the attempts whose deadline has passed, and is set again for the
+// earliest of the rest, if any. No goroutine waits between firings, so an
+// idle Client holds none.
+//
+// Attempts are spread over shards at random, one per P at least, each with
+// its own lock, list and timer: a runtime timer is a P's own, and one lock
+// per Client would serialise every call's start and end across all cores.
+// With one lock, 512 goroutines calling at once on 2 cores already spent a
+// fifth of their lock waits on it.
 //
 // An idleWatch is safe for concurrent use.
 type idleWatch struct {
 	timeout time.Duration
 	epoch   time.Time // progress times are durations since epoch
+	shards  []watchShard
+}
 
+// minWatchShards is the fewest shards a watch has, whatever GOMAXPROCS.
+const minWatchShards = 4
+
+// watchShard is one lock's share of a watch's attempts.
+type watchShard struct {
+	w     *idleWatch
 	mu    sync.Mutex
 	head  *attempt    // the watched attempts, a doubly linked list
 	timer *time.Timer // made when first needed
 	armed bool        // the timer is set to fire
+	_     [64]byte    // a cache line between shards' locks
 }
 
 func newIdleWatch(timeout time.Duration) *idleWatch {
-	return &idleWatch{timeout: timeout, epoch: time.Now()}
+	w := &idleWatch{timeout: timeout, epoch: time.Now()}
+	w.shards = make([]watchShard, max(minWatchShards, runtime.GOMAXPROCS(0)))
+	for i := range w.shards {
+		w.shards[i].w = w
+	}
+	return w
 }
 
 // since is the time now, as a duration since the epoch: a monotonic clock
 // read, cheaper than a wall clock one.
 func (w *idleWatch) since() time.Duration { return time.Since(w.epoch) }
 
-// add watches a, from now.
+// add watches a, from now, on a shard chosen at random.
 func (w *idleWatch) add(a *attempt) {
 	a.seen.Store(int64(w.since()))
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	a.next, a.prev, a.watched = w.head, nil, true
-	if w.head != nil {
-		w.head.prev = a
+	s := &w.shards[rand.N(len(w.shards))]
+	a.shard = s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a.next, a.prev, a.watched = s.head, nil, true
+	if s.head != nil {
+		s.head.prev = a
 	}
-	w.head = a
-	if !w.armed {
-		w.arm(w.timeout)
+	s.head = a
+	if !s.armed {
+		s.arm(w.timeout)
 	}
 }
 
 // remove stops watching a; it may already have been dropped by fire.
 func (w *idleWatch) remove(a *attempt) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	w.unlink(a)
+	s := a.shard
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.unlink(a)
 }
 
-// unlink takes a off the list, if it is on it. w.mu is held.
-func (w *idleWatch) unlink(a *attempt) {
+// unlink takes a off the list, if it is on it. s.mu is held.
+func (s *watchShard) unlink(a *attempt) {
 	if !a.watched {
 		return
 	}
 	if a.prev != nil {
 		a.prev.next = a.next
 	} else {
-		w.head = a.next
+		s.head = a.next
 	}
 	if a.next != nil {
 		a.next.prev = a.prev
@@ -78,41 +103,41 @@ func (w *idleWatch) unlink(a *attempt) {
 	a.next, a.prev, a.watched = nil, nil, false
 }
 
-// arm sets the timer to fire after d. w.mu is held.
-func (w *idleWatch) arm(d time.Duration) {
-	w.armed = true
-	if w.timer == nil {
-		w.timer = time.AfterFunc(d, w.fire)
+// arm sets the timer to fire after d. s.mu is held.
+func (s *watchShard) arm(d time.Duration) {
+	s.armed = true
+	if s.timer == nil {
+		s.timer = time.AfterFunc(d, s.fire)
 		return
 	}
-	w.timer.Reset(d)
+	s.timer.Reset(d)
 }
 
 // fire ends every attempt quiet for the whole timeout and sets the timer
-// for the earliest deadline of the rest. The attempts are cancelled after
-// the lock is released: a cancel runs the context's children, which may
-// call back into this attempt.
-func (w *idleWatch) fire() {
+// for the earliest deadline of the rest. The attempts are ended after the
+// lock is released: ending one runs its derived contexts' cancellation,
+// which may call back into the attempt.
+func (s *watchShard) fire() {
 	var expired []*attempt
-	w.mu.Lock()
-	now := w.since()
+	s.mu.Lock()
+	now := s.w.since()
 	next := time.Duration(-1)
-	for a := w.head; a != nil; {
+	for a := s.head; a != nil; {
 		after := a.next
-		switch left := time.Duration(a.seen.Load()) + w.timeout - now; {
+		switch left := time.Duration(a.seen.Load()) + s.w.timeout - now; {
 		case left <= 0:
-			w.unlink(a)
+			s.unlink(a)
 			expired = append(expired, a)
 		case next < 0 || left < next:
 			next = left
 		}
 		a = after
 	}
-	w.armed = false
+	s.armed = false
 	if next >= 0 {
-		w.arm(next)
+		s.arm(next)
 	}
-	w.mu.Unlock()
+	s.mu.Unlock()
 	for _, a := range expired {
 		a.expire()
 	}

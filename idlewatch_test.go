@@ -45,10 +45,13 @@ func TestIdleWatchEndsEachAttemptOnItsOwnDeadline(t *testing.T) {
 				t.Errorf("%s ended at %v, want %v", name, ended[name], at)
 			}
 		}
-		w.mu.Lock()
-		defer w.mu.Unlock()
-		if w.armed || w.head != nil {
-			t.Errorf("with nothing to watch: armed=%v, list=%v; want the timer off and the list empty", w.armed, w.head != nil)
+		for i := range w.shards {
+			s := &w.shards[i]
+			s.mu.Lock()
+			if s.armed || s.head != nil {
+				t.Errorf("with nothing to watch, shard %d: armed=%v, list=%v; want the timer off and the list empty", i, s.armed, s.head != nil)
+			}
+			s.mu.Unlock()
 		}
 	})
 }
