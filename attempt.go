@@ -26,10 +26,11 @@ type attempt struct {
 	context.Context
 	parent  context.Context
 	n       int
+	req     *http.Request      // this attempt's copy of the request
 	watch   *idleWatch         // nil when the caller's deadline comes first
-	cancel  context.CancelFunc // when watched under a parent that can end
-	own     ownCancel          // when watched under a parent that cannot
-	seen    atomic.Int64       // the last progress, as a duration since watch.epoch
+	cancel  context.CancelFunc // when watched, unless own is used
+	own     ownCancel          // when watched under Background or TODO
+	seen    atomic.Int64       // the last progress, as since() reads it
 	expired atomic.Bool        // ended by the watch
 	wrote   atomic.Bool        // the request went out; set on the transport's goroutine
 	body    io.ReadCloser
@@ -50,13 +51,14 @@ var errAttemptTimeout = errors.New("nitro: attempt timed out")
 // never end the attempt first: however the time is spent, no wait can
 // outlast what is left. The attempt then runs on the caller's context as it
 // is, unwatched and without a context of its own, which saves five
-// allocations per call. Otherwise it can be ended: by context.WithCancel
-// under a parent that can end, or by its own cancellation (ownCancel) under
-// one that cannot, such as context.Background.
+// allocations per call. Otherwise it can be ended: by its own cancellation
+// (ownCancel) under context.Background or context.TODO, else by
+// context.WithCancel (see ownCancel for why not under any parent whose Done
+// is nil).
 func (t *retryTransport) begin(parent context.Context, n int, method string) *attempt {
 	a := &attempt{Context: parent, parent: parent, n: n}
-	if deadline, ok := parent.Deadline(); !ok || deadline.After(t.now().Add(t.timeout)) {
-		if parent.Done() == nil {
+	if deadline, ok := parent.Deadline(); t.watch != nil && (!ok || deadline.After(t.now().Add(t.timeout))) {
+		if p := owned.Parent(parent); p == context.Background() || p == context.TODO() {
 			a.own.init()
 		} else {
 			a.Context, a.cancel = context.WithCancel(parent)
@@ -75,19 +77,21 @@ func (t *retryTransport) begin(parent context.Context, n int, method string) *at
 // request returns req for this attempt: one shallow copy on the attempt's
 // context, with a header map of its own and a fresh body after the first
 // attempt. The auth layer, told by Value (auth.HeaderOwnedKey) that the map
-// is this attempt's, adds its field to it in place rather than copying the
+// is this request's, adds its field to it in place rather than copying the
 // request once more.
 //
-// The first attempt of a request this module built (owned.Context) keeps
-// req's own map, which no caller holds; any other gets a copy, sharing the
-// values, which no layer below changes. A retry never writes to a map an
-// earlier attempt's transport may still read.
-func (a *attempt) request(req *http.Request) (*http.Request, error) {
+// When keep is true and this is the first attempt of a request the module
+// built (owned.NewRequest), the copy keeps req's map, which no caller holds;
+// any other gets a map of its own, sharing the values, which no layer below
+// changes. A retry never writes to a map an earlier attempt's transport may
+// still read.
+func (a *attempt) request(req *http.Request, keep bool) (*http.Request, error) {
 	r := req.WithContext(a)
-	if a.n > 1 || !owned.Is(a.parent) {
+	if !keep || a.n > 1 || !owned.Owns(req) {
 		r.Header = make(http.Header, len(req.Header)+1)
 		maps.Copy(r.Header, req.Header)
 	}
+	a.req = r
 	if a.n == 1 || req.Body == nil || req.Body == http.NoBody {
 		return r, nil
 	}
@@ -103,22 +107,25 @@ func (a *attempt) request(req *http.Request) (*http.Request, error) {
 // true: this layer owns the call's retry budget, so a token fetch an attempt
 // starts makes one token request, and its failure is judged here with the
 // rest (shouldRetry); budgets do not multiply across layers; and
-// auth.HeaderOwnedKey with true: the attempt's request has a header map of
-// its own (see request).
+// auth.HeaderOwnedKey with the attempt's request, whose header map is its
+// own (see request).
 func (a *attempt) Value(key any) any {
+	switch key {
+	case auth.SingleAttemptKey:
+		return true
+	case auth.HeaderOwnedKey:
+		return a.req
+	}
 	if _, ok := key.(attemptKey); ok {
 		return a
-	}
-	if key == auth.SingleAttemptKey || key == auth.HeaderOwnedKey {
-		return true
 	}
 	return a.Context.Value(key)
 }
 
 func (a *attempt) markWrote() { a.wrote.Store(true) }
 
-// timedOut reports whether the watch ended the attempt, and the caller had
-// not ended it already.
+// timedOut reports whether the watch ended the attempt and the caller's
+// context has not ended: when both have, the caller's reason comes first.
 func (a *attempt) timedOut() bool {
 	return a.expired.Load() && a.parent.Err() == nil
 }
@@ -145,7 +152,7 @@ func (a *attempt) stop() {
 func (a *attempt) Read(p []byte) (int, error) {
 	n, err := a.body.Read(p)
 	if n > 0 && err == nil {
-		a.seen.Store(int64(a.watch.since()))
+		a.progress()
 	}
 	if err != nil && err != io.EOF && a.timedOut() {
 		err = errAttemptTimeout

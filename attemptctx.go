@@ -6,8 +6,9 @@ import (
 	"sync"
 )
 
-// ownCancel is the cancellation of an attempt whose parent context can
-// never end (its Done is nil, as context.Background's is).
+// ownCancel is the cancellation of an attempt under context.Background or
+// context.TODO (the caller's own, under the mark owned.NewRequest puts on
+// it).
 //
 // It replaces a context.WithCancel, which for every call cost a cancelCtx,
 // and a children map with an insert and a delete when the transport derives
@@ -17,11 +18,14 @@ import (
 // AfterFunc, the hook the context package offers to contexts that are not
 // its own.
 //
-// Under a parent that can end, the attempt uses context.WithCancel all the
-// same: context.Cause finds a cause through a key only the context
-// package's own types answer, so a context of ours there would hide the
-// parent's cause. Under a parent that cannot end, there is no such cause,
-// and Cause falls back to Err, which ownCancel answers.
+// Under any other parent the attempt uses context.WithCancel all the same:
+// context.Cause finds a cause through a key only the context package's own
+// types answer, and which Value passes on to the parent. Under a parent
+// that can end, a context of ours would hide the parent's cause; and a
+// parent whose Done is nil may still lead there through its values (a
+// detached context does), so that Cause would report a cause from outside
+// the attempt. Background and TODO lead nowhere: Cause falls back to Err,
+// which ownCancel answers.
 //
 // It lives inside the attempt, and holds one registration (the transport's)
 // without an allocation of its own. Its zero value is unused: done is nil.

@@ -77,3 +77,43 @@ func testAttemptUnderAParentThatEnds(t *testing.T) {
 		t.Errorf("Err %v, Cause %v; want Canceled and the parent's cause", a.Err(), context.Cause(a))
 	}
 }
+
+// detached is a context with its parent's values and none of its
+// cancellation, as x/tools' xcontext.Detach makes: its Done is nil, yet its
+// Value reaches a context that can end.
+type detached struct{ parent context.Context }
+
+func (detached) Deadline() (time.Time, bool) { return time.Time{}, false }
+func (detached) Done() <-chan struct{}       { return nil }
+func (detached) Err() error                  { return nil }
+func (d detached) Value(k any) any           { return d.parent.Value(k) }
+
+// TestAttemptUnderADetachedParent: Cause of an ended attempt, and of what
+// derives from it, is its own, not that of a context its parent's values
+// lead to; so only Background and TODO get the attempt's own cancellation.
+func TestAttemptUnderADetachedParent(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		inbound, cancel := context.WithCancelCause(context.Background())
+		cancel(errors.New("the inbound request finished"))
+		rt := newTestRetry(nil, time.Hour, 0)
+		a := rt.begin(detached{inbound}, 1, "GET")
+		child, stop := context.WithCancel(a)
+		defer stop()
+		a.stop()
+		<-child.Done()
+		if !errors.Is(context.Cause(a), context.Canceled) || !errors.Is(context.Cause(child), context.Canceled) {
+			t.Errorf("Cause: attempt %v, child %v; want Canceled", context.Cause(a), context.Cause(child))
+		}
+	})
+}
+
+// TestAttemptWithoutAWatch: a retryTransport built without its watch sends
+// attempts with no timeout of their own, and does not panic.
+func TestAttemptWithoutAWatch(t *testing.T) {
+	rt := &retryTransport{now: time.Now, timeout: time.Hour}
+	a := rt.begin(context.Background(), 1, "GET")
+	if a.watch != nil || a.Context != context.Background() {
+		t.Error("an attempt without a watch got one, or a context of its own")
+	}
+	a.stop()
+}

@@ -29,11 +29,19 @@ import (
 // With one lock, 512 goroutines calling at once on 2 cores already spent a
 // fifth of their lock waits on it.
 //
+// An attempt made inside a testing/synctest bubble gets a shard of its own,
+// made on its goroutine: its timer then runs on the bubble's clock, and no
+// shared shard's timer belongs to a bubble, whose timers must not be touched
+// from outside it, nor stop when the bubble ends. A test may share a Client
+// between bubbles and the world outside them.
+//
 // An idleWatch is safe for concurrent use.
 type idleWatch struct {
 	timeout time.Duration
-	epoch   time.Time // progress times are durations since epoch
 	shards  []watchShard
+	// sharedInBubble makes attempts in a bubble use the shared shards: a
+	// seam for tests of the shared shards' timing, on the bubble's clock.
+	sharedInBubble bool
 }
 
 // minWatchShards is the fewest shards a watch has, whatever GOMAXPROCS.
@@ -41,7 +49,9 @@ const minWatchShards = 4
 
 // watchShard is one lock's share of a watch's attempts.
 type watchShard struct {
-	w     *idleWatch
+	w       *idleWatch
+	private bool // one bubbled attempt's own
+
 	mu    sync.Mutex
 	head  *attempt    // the watched attempts, a doubly linked list
 	timer *time.Timer // made when first needed
@@ -50,7 +60,7 @@ type watchShard struct {
 }
 
 func newIdleWatch(timeout time.Duration) *idleWatch {
-	w := &idleWatch{timeout: timeout, epoch: time.Now()}
+	w := &idleWatch{timeout: timeout}
 	w.shards = make([]watchShard, max(minWatchShards, runtime.GOMAXPROCS(0)))
 	for i := range w.shards {
 		w.shards[i].w = w
@@ -58,15 +68,27 @@ func newIdleWatch(timeout time.Duration) *idleWatch {
 	return w
 }
 
-// since is the time now, as a duration since the epoch: a monotonic clock
-// read, cheaper than a wall clock one.
-func (w *idleWatch) since() time.Duration { return time.Since(w.epoch) }
+// processStart is the time progress is measured from. Package variables
+// are set outside any synctest bubble, so it has a monotonic reading.
+var processStart = time.Now()
 
-// add watches a, from now, on a shard chosen at random.
+// since is the time now, as a duration since processStart: outside a
+// bubble, a monotonic clock read, cheaper than a wall clock one. Inside
+// one, time starts at midnight UTC 2000-01-01, so it is negative: that is
+// how add tells a bubble.
+func since() time.Duration { return time.Since(processStart) }
+
+// add watches a, from now.
 func (w *idleWatch) add(a *attempt) {
-	a.seen.Store(int64(w.since()))
-	s := &w.shards[rand.N(len(w.shards))]
+	now := since()
+	var s *watchShard
+	if now < 0 && !w.sharedInBubble {
+		s = &watchShard{w: w, private: true}
+	} else {
+		s = &w.shards[rand.N(len(w.shards))]
+	}
 	a.shard = s
+	a.seen.Store(int64(now))
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	a.next, a.prev, a.watched = s.head, nil, true
@@ -79,13 +101,22 @@ func (w *idleWatch) add(a *attempt) {
 	}
 }
 
-// remove stops watching a; it may already have been dropped by fire.
+// remove stops watching a; it may already have been dropped by fire. A
+// private shard's timer stops with its attempt, so that a bubble is not
+// left with a timer of ours.
 func (w *idleWatch) remove(a *attempt) {
 	s := a.shard
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.unlink(a)
+	if s.private && s.timer != nil {
+		s.timer.Stop()
+		s.armed = false
+	}
 }
+
+// progress records that a made progress now.
+func (a *attempt) progress() { a.seen.Store(int64(since())) }
 
 // unlink takes a off the list, if it is on it. s.mu is held.
 func (s *watchShard) unlink(a *attempt) {
@@ -120,7 +151,7 @@ func (s *watchShard) arm(d time.Duration) {
 func (s *watchShard) fire() {
 	var expired []*attempt
 	s.mu.Lock()
-	now := s.w.since()
+	now := since()
 	next := time.Duration(-1)
 	for a := s.head; a != nil; {
 		after := a.next

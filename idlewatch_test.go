@@ -1,6 +1,8 @@
 package nitro
 
 import (
+	"errors"
+	"net/http"
 	"sync"
 	"testing"
 	"testing/synctest"
@@ -14,6 +16,7 @@ import (
 func TestIdleWatchEndsEachAttemptOnItsOwnDeadline(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		w := newIdleWatch(time.Second)
+		w.sharedInBubble = true
 		start := time.Now()
 		var mu sync.Mutex
 		ended := map[string]time.Duration{}
@@ -32,7 +35,7 @@ func TestIdleWatchEndsEachAttemptOnItsOwnDeadline(t *testing.T) {
 		b := watch("b")
 		stopped := watch("stopped")
 		time.Sleep(300 * time.Millisecond)
-		b.seen.Store(int64(w.since())) // progress at 0.8s
+		b.progress() // at 0.8s
 		stopped.stop()
 		time.Sleep(5 * time.Second)
 		synctest.Wait()
@@ -56,6 +59,69 @@ func TestIdleWatchEndsEachAttemptOnItsOwnDeadline(t *testing.T) {
 	})
 }
 
+// hangOrAnswer answers at once, but holds a request for /hang until its
+// attempt ends.
+var hangOrAnswer = roundTripFunc(func(r *http.Request) (*http.Response, error) {
+	if r.URL.Path == "/hang" {
+		<-r.Context().Done()
+		return nil, r.Context().Err()
+	}
+	return &http.Response{StatusCode: http.StatusOK, Header: http.Header{}, Body: http.NoBody, Request: r}, nil
+})
+
+func roundTrip(t *testing.T, rt *retryTransport, path string) error {
+	req, _ := http.NewRequest(http.MethodGet, "https://api.example"+path, nil)
+	resp, err := rt.RoundTrip(req)
+	if err == nil {
+		resp.Body.Close()
+	}
+	return err
+}
+
+// TestIdleWatchAcrossBubbles: a transport shared between the world outside
+// testing/synctest bubbles and bubbles, in either order, times each attempt
+// out on its own goroutine's clock. No shared shard's timer comes from a
+// bubble: such a timer would stop when its bubble ends, and touching it
+// from outside is a fatal error.
+func TestIdleWatchAcrossBubbles(t *testing.T) {
+	bubble := func(rt *retryTransport) {
+		synctest.Test(t, func(t *testing.T) {
+			start := time.Now()
+			if err := roundTrip(t, rt, "/hang"); !errors.Is(err, errAttemptTimeout) || time.Since(start) != time.Hour {
+				t.Errorf("in a bubble: %v after %v, want the attempt's timeout after 1h", err, time.Since(start))
+			}
+			for range 50 {
+				if err := roundTrip(t, rt, "/ok"); err != nil {
+					t.Fatal(err)
+				}
+			}
+		})
+	}
+	outside := func(rt *retryTransport) {
+		for range 50 {
+			if err := roundTrip(t, rt, "/ok"); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	t.Run("bubble first", func(t *testing.T) {
+		rt := newTestRetry(hangOrAnswer, time.Hour, 0)
+		bubble(rt)
+		for i := range rt.watch.shards {
+			if s := &rt.watch.shards[i]; s.timer != nil || s.head != nil {
+				t.Errorf("shard %d was used in a bubble", i)
+			}
+		}
+		outside(rt)
+	})
+	t.Run("outside first", func(t *testing.T) {
+		rt := newTestRetry(hangOrAnswer, time.Hour, 0)
+		outside(rt)
+		bubble(rt)
+		outside(rt)
+	})
+}
+
 // TestIdleWatchExpiredIsTimedOut: only the watch's ending is a timeout,
 // and not when the caller ended the attempt first.
 func TestIdleWatchExpiredIsTimedOut(t *testing.T) {
@@ -73,3 +139,7 @@ func TestIdleWatchExpiredIsTimedOut(t *testing.T) {
 		a.stop()
 	})
 }
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }

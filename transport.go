@@ -46,11 +46,15 @@ type retryTransport struct {
 	maxRetries int
 	timeout    time.Duration
 	watch      *idleWatch // ends attempts quiet for longer than timeout
-	backoff    retry.Backoff
-	log        *slog.Logger
-	redact     func(string) string                        // for log lines
-	now        func() time.Time                           // test seam
-	sleep      func(context.Context, time.Duration) error // test seam
+	// keepOwned lets a request the module built keep its header map (see
+	// attempt.request): false when the caller's CheckRedirect would be
+	// handed that request, token and all, as via[0].
+	keepOwned bool
+	backoff   retry.Backoff
+	log       *slog.Logger
+	redact    func(string) string                        // for log lines
+	now       func() time.Time                           // test seam
+	sleep     func(context.Context, time.Duration) error // test seam
 }
 
 // CloseIdleConnections closes the innermost transport's idle connections,
@@ -65,7 +69,7 @@ func (t *retryTransport) CloseIdleConnections() {
 func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	for n := 1; ; n++ {
 		a := t.begin(req.Context(), n, req.Method)
-		r, err := a.request(req)
+		r, err := a.request(req, t.keepOwned)
 		if err != nil {
 			a.stop()
 			return nil, err
@@ -119,6 +123,7 @@ func (t *retryTransport) finish(resp *http.Response, err error, a *attempt, n in
 		return nil, err
 	}
 	if a.watch != nil {
+		a.progress() // the answer came: each wait for the body counts from now
 		a.body, resp.Body = resp.Body, a
 	}
 	return resp, nil

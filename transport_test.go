@@ -192,3 +192,28 @@ func TestIdleTimeout(t *testing.T) {
 		}
 	})
 }
+
+// TestFirstBodyWaitCountsFromTheAnswer: each wait for the body, the first
+// included, counts from the last sign of life: here the answer at 0.9s,
+// then the body 0.2s later, under a 1s timeout.
+func TestFirstBodyWaitCountsFromTheAnswer(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		tr := pipeTransport(t, func(w http.ResponseWriter, r *http.Request) {
+			time.Sleep(900 * time.Millisecond)
+			w.WriteHeader(http.StatusOK)
+			w.(http.Flusher).Flush()
+			time.Sleep(200 * time.Millisecond)
+			w.Write([]byte("body"))
+		})
+		rt := newTestRetry(tr, time.Second, 0)
+		req, _ := http.NewRequest(http.MethodGet, "http://fake/", nil)
+		resp, err := rt.RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		if body, err := io.ReadAll(resp.Body); string(body) != "body" || err != nil {
+			t.Errorf("body %q, %v; want it whole: no wait was longer than 0.9s", body, err)
+		}
+	})
+}

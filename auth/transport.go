@@ -77,25 +77,28 @@ func (t *transport) replay(req *http.Request, unauthorized *http.Response) (*htt
 	return t.base.RoundTrip(r)
 }
 
-// HeaderOwnedKey is a context key. A request whose context answers it
-// with true has a Header map of its own, which nothing else reads or writes
-// while the Transport sends it: the Transport then sets its Authorization
-// field in place instead of copying the request and its header map. A layer
-// above the Transport that already makes a fresh copy of each request it
-// sends (nitro's retry layer does, for each attempt) gives that copy its own
-// map and answers the key, so that a request is copied once, not twice.
+// HeaderOwnedKey is a context key. A request's context answers it with
+// that very request, as an *http.Request, when the request has a Header map
+// of its own, which nothing else reads or writes while the Transport sends
+// it: the Transport then sets its Authorization field in place instead of
+// copying the request and its header map. A layer above the Transport that
+// already makes a fresh copy of each request it sends (nitro's retry layer
+// does, for each attempt) gives that copy its own map and answers the key
+// with the copy, so that a request is copied once, not twice.
 //
-// The replay after a 401 copies the request all the same: the Transport may
-// still be reading the first request's map.
+// The answer names one request, not a context: a request built from the
+// same context (a side request a caller's transport makes on it, say) is
+// not that request, and is copied. The replay after a 401 is a copy all the
+// same: the Transport may still be reading the first request's map.
 var HeaderOwnedKey any = headerOwnedKey{}
 
 type headerOwnedKey struct{}
 
 // attach returns req carrying header as its Authorization: req itself if
-// its context says its header map is the Transport's to write
-// (HeaderOwnedKey), else a copy (withAuth).
+// its context names it as owning its header map (HeaderOwnedKey), else a
+// copy (withAuth).
 func attach(req *http.Request, header string) *http.Request {
-	if owned, _ := req.Context().Value(HeaderOwnedKey).(bool); owned && req.Header != nil {
+	if owner, _ := req.Context().Value(HeaderOwnedKey).(*http.Request); owner == req && req.Header != nil {
 		req.Header["Authorization"] = []string{header}
 		return req
 	}

@@ -210,8 +210,8 @@ func TestNewSourceValidatesInput(t *testing.T) {
 	}
 }
 
-// TestTransportWritesAnOwnedHeaderInPlace: a request whose context answers
-// HeaderOwnedKey gets its token in its own header map, with no copy; the
+// TestTransportWritesAnOwnedHeaderInPlace: a request whose context names it
+// under HeaderOwnedKey gets its token in its own header map, with no copy; the
 // replay after a 401 is a copy all the same, so the first map, which the
 // first send may still be reading, is written once only.
 func TestTransportWritesAnOwnedHeaderInPlace(t *testing.T) {
@@ -222,8 +222,14 @@ func TestTransportWritesAnOwnedHeaderInPlace(t *testing.T) {
 		sent = append(sent, r)
 		return http.DefaultTransport.RoundTrip(r)
 	}))
-	ctx := context.WithValue(context.Background(), HeaderOwnedKey, true)
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, api.URL+"/x", nil)
+	owner := &ownerCtx{Context: context.Background()}
+	req, _ := http.NewRequestWithContext(owner, http.MethodGet, api.URL+"/x", nil)
+	owner.req = req
+	// A request built on the same context is not the one it names.
+	side, _ := http.NewRequestWithContext(req.Context(), http.MethodGet, api.URL+"/x", nil)
+	if sent := attach(side, "Bearer x"); sent == side || side.Header.Get("Authorization") != "" {
+		t.Error("a side request on an owned request's context was written in place")
+	}
 	resp, err := rt.RoundTrip(req)
 	if err != nil {
 		t.Fatal(err)
@@ -238,6 +244,19 @@ func TestTransportWritesAnOwnedHeaderInPlace(t *testing.T) {
 	if sent[1] == req || sent[1].Header.Get("Authorization") != "Bearer tok-2" {
 		t.Errorf("replay: same request %v, header %q; want a copy with tok-2", sent[1] == req, sent[1].Header.Get("Authorization"))
 	}
+}
+
+// ownerCtx answers HeaderOwnedKey with req, as nitro's retry layer does.
+type ownerCtx struct {
+	context.Context
+	req *http.Request
+}
+
+func (c *ownerCtx) Value(key any) any {
+	if key == HeaderOwnedKey {
+		return c.req
+	}
+	return c.Context.Value(key)
 }
 
 type roundTripFunc func(*http.Request) (*http.Response, error)

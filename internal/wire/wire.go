@@ -252,12 +252,13 @@ func OneOrList[T any](resp *http.Response, err error, want int) ([]T, error) {
 // Call sends a request with no body to url through do (the nitro.Client,
 // which answers non-2xx with an *nitro.APIError), for the generated methods
 // of operations that need nothing but their path. The request is marked as
-// the module's own (owned.Context): nothing else holds it, so the transport
-// stack adds its token to its header map instead of copying it.
+// the module's own (owned.NewRequest): until it is sent nothing else holds
+// it, so the transport stack may add its token to its header map instead of
+// copying it.
 func Call(ctx context.Context, do interface {
 	Do(*http.Request) (*http.Response, error)
 }, method, url string) (*http.Response, error) {
-	req, err := http.NewRequestWithContext(owned.Context(ctx), method, url, nil)
+	req, err := owned.NewRequest(ctx, method, url, nil)
 	if err != nil {
 		return nil, err
 	}
