@@ -36,9 +36,9 @@ func attemptsOf(resp *http.Response) int {
 // retryTransport retries what is safe to retry, giving each attempt its own
 // idle timeout (see idleWatch). Nitro has no idempotency keys, so a POST or
 // PATCH is sent again only when the server cannot have processed it: a 429,
-// or a connection error before the request was written. An error the auth layer
-// calls final (see finalAuthError) ends the call at once, and so does a
-// delay that the caller's deadline cannot fit: the call then returns the
+// or a connection error before the request was written. An error the auth
+// layer calls final (see finalAuthError) ends the call at once, and so does
+// a delay that the caller's deadline cannot fit: the call then returns the
 // last answer it got.
 type retryTransport struct {
 	next       http.RoundTripper
