@@ -27,7 +27,6 @@ type attempt struct {
 	parent  context.Context
 	n       int
 	req     *http.Request      // this attempt's copy of the request
-	watch   *idleWatch         // nil when the caller's deadline comes first
 	cancel  context.CancelFunc // when watched, unless own is used
 	own     ownCancel          // when watched under Background or TODO
 	seen    atomic.Int64       // the last progress, as since() reads it
@@ -36,7 +35,8 @@ type attempt struct {
 	body    io.ReadCloser
 	once    sync.Once
 
-	// The watch's list, guarded by its shard's mutex.
+	// The shard watching the attempt: nil when the caller's deadline comes
+	// first. Its list links and on-list flag are guarded by its mutex.
 	shard      *watchShard
 	next, prev *attempt
 	watched    bool
@@ -63,7 +63,6 @@ func (t *retryTransport) begin(parent context.Context, n int, method string) *at
 		} else {
 			a.Context, a.cancel = context.WithCancel(parent)
 		}
-		a.watch = t.watch
 		t.watch.add(a)
 	}
 	if !idempotent(method) {
@@ -139,8 +138,8 @@ func (a *attempt) expire() {
 // stop ends the attempt, and its watching.
 func (a *attempt) stop() {
 	a.once.Do(func() {
-		if a.watch != nil {
-			a.watch.remove(a)
+		if a.shard != nil {
+			a.shard.remove(a)
 			a.end()
 		}
 	})

@@ -112,7 +112,7 @@ func TestAttemptUnderADetachedParent(t *testing.T) {
 func TestAttemptWithoutAWatch(t *testing.T) {
 	rt := &retryTransport{now: time.Now, timeout: time.Hour}
 	a := rt.begin(context.Background(), 1, "GET")
-	if a.watch != nil || a.Context != context.Background() {
+	if a.shard != nil || a.Context != context.Background() {
 		t.Error("an attempt without a watch got one, or a context of its own")
 	}
 	a.stop()

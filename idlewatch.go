@@ -104,8 +104,7 @@ func (w *idleWatch) add(a *attempt) {
 // remove stops watching a; it may already have been dropped by fire. A
 // private shard's timer stops with its attempt, so that a bubble is not
 // left with a timer of ours.
-func (w *idleWatch) remove(a *attempt) {
-	s := a.shard
+func (s *watchShard) remove(a *attempt) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.unlink(a)

@@ -21,7 +21,7 @@ func TestIdleWatchEndsEachAttemptOnItsOwnDeadline(t *testing.T) {
 		var mu sync.Mutex
 		ended := map[string]time.Duration{}
 		watch := func(name string) *attempt {
-			a := &attempt{watch: w, cancel: func() {
+			a := &attempt{cancel: func() {
 				mu.Lock()
 				defer mu.Unlock()
 				ended[name] = time.Since(start)

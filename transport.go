@@ -122,7 +122,7 @@ func (t *retryTransport) finish(resp *http.Response, err error, a *attempt, n in
 		}
 		return nil, err
 	}
-	if a.watch != nil {
+	if a.shard != nil {
 		a.progress() // the answer came: each wait for the body counts from now
 		a.body, resp.Body = resp.Body, a
 	}
