@@ -84,7 +84,9 @@ func TestBackgroundRefreshKeepsItsBudget(t *testing.T) {
 		t.Fatal(err)
 	}
 	ts.setAnswer(status(503, ""))
-	clock.Advance(241 * time.Second)
+	// Exactly to the refresh time: the failed refresh's own retry comes at
+	// least 125ms later and must not run inside this Advance.
+	clock.Advance(240 * time.Second)
 	waitFor(t, func() bool { return ts.hits.Load() == 4 && !src.cur.Load().trying.Load() })
 	if tok, err := src.Token(SingleAttempt(context.Background())); err != nil || tok.AccessToken != "tok-1" {
 		t.Errorf("the failed refresh cost the caller its token: %v, %v", tok, err)

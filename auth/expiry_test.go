@@ -20,7 +20,10 @@ func TestLateExpiryTimerNeverLetsAnExpiredTokenOut(t *testing.T) {
 		t.Fatal(err)
 	}
 	ts.setAnswer(func(_ int64, w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusServiceUnavailable) })
-	clock.Advance(241 * time.Second) // the refresh timer fires; the refresh fails
+	// Exactly to the refresh time (300s token, 60s window): the failed
+	// refresh schedules its retry at least 125ms later, so this Advance can
+	// never also run the retry, however the refresh and Advance interleave.
+	clock.Advance(240 * time.Second) // the refresh timer fires; the refresh fails
 	waitFor(t, func() bool { return ts.hits.Load() == 2 && !src.cur.Load().trying.Load() })
 	if tok, err := src.Token(context.Background()); err != nil || tok != first {
 		t.Fatalf("inside the window the valid token must be served: %v, %v", tok, err)
