@@ -33,10 +33,16 @@ func TestReplicasShareOneTokenPerLifetime(t *testing.T) {
 		}
 	}
 	got := fake.Stats().TokenRequests
-	want := int(elapsed/refreshEvery) + 1 // one per refresh interval, plus the first
-	t.Logf("8 replicas, %d Token calls over %v: %d token requests (one process alone: %d)", calls, elapsed.Round(time.Millisecond), got, want)
-	if got > want || got < want-2 {
-		t.Errorf("%d token requests over %v, want one per %v: about %d", got, elapsed, refreshEvery, want)
+	// At most one per refresh interval over the whole run, plus the first:
+	// what one process would fetch. Sharing must never multiply it.
+	most := int(elapsed/refreshEvery) + 1
+	// At least one per lifetime over a child's run: fewer could not have
+	// kept every call supplied. Refreshes that come later than the refresh
+	// interval, as they do under load, must not fail the test.
+	least := int(spec.runFor / lifetime)
+	t.Logf("8 replicas, %d Token calls over %v: %d token requests (one process alone: at most %d)", calls, elapsed.Round(time.Millisecond), got, most)
+	if got > most || got < least {
+		t.Errorf("%d token requests over %v, want between %d (one per %v lifetime) and %d (one per %v refresh interval)", got, elapsed, least, lifetime, most, refreshEvery)
 	}
 }
 
