@@ -60,6 +60,11 @@ func truncated(_ int64, w http.ResponseWriter, _ *http.Request) {
 	c.Close()
 }
 
+// retryAfterNow is the Source's clock in the Retry-After date case, on a
+// whole second: an HTTP date has no fractions, so against the real clock the
+// delay it names is short by up to a second, and by the answer's delay.
+var retryAfterNow = time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)
+
 var faults = []fault{
 	{"400 invalid_request", status(400, `{"error":"invalid_request","error_description":"missing grant_type"}`), outcome{status: 400, code: "invalid_request", requests: 1}},
 	{"401 invalid_client", status(401, `{"error":"invalid_client","error_description":"bad secret s3cr3t-VALUE/with:odd&chars"}`), outcome{status: 401, code: "invalid_client", requests: 1, errHas: "bad secret [REDACTED]"}},
@@ -75,7 +80,7 @@ var faults = []fault{
 	{"503 then ok", thenOK(status(503, "")), outcome{ok: true, requests: 2}},
 	{"429 Retry-After seconds then ok", thenOK(status(429, "", "Retry-After", "1")), outcome{ok: true, requests: 2}},
 	{"429 Retry-After date then ok", thenOK(func(n int64, w http.ResponseWriter, r *http.Request) {
-		status(429, "", "Retry-After", time.Now().Add(3*time.Second).UTC().Format(http.TimeFormat))(n, w, r)
+		status(429, "", "Retry-After", retryAfterNow.Add(3*time.Second).Format(http.TimeFormat))(n, w, r)
 	}), outcome{ok: true, requests: 2}},
 	{"429 always", status(429, `{"error":"slow_down"}`), outcome{status: 429, code: "slow_down", retryable: true, requests: 3}},
 	{"connection dropped then ok", thenOK(hijackClose), outcome{ok: true, requests: 2}},
@@ -113,6 +118,9 @@ func TestFaultMatrix(t *testing.T) {
 		}{{"nitro", NitroJSON}, {"rfc6749", rfc6749}} {
 			t.Run(f.name+"/"+flow.name, func(t *testing.T) {
 				src, ts, logs := setup(t, flow.new, f.answer, WithRetryBudget(3))
+				if strings.HasPrefix(f.name, "429 Retry-After date") {
+					src.now = func() time.Time { return retryAfterNow }
+				}
 				var slept []time.Duration
 				src.sleep = func(_ context.Context, d time.Duration) error { slept = append(slept, d); return nil }
 				tok, err := src.Token(context.Background())
@@ -198,7 +206,7 @@ func checkRetryAfter(t *testing.T, name string, slept []time.Duration) {
 	switch {
 	case strings.HasPrefix(name, "429 Retry-After seconds"):
 	case strings.HasPrefix(name, "429 Retry-After date"):
-		lo, hi = 2*time.Second, 3*time.Second
+		lo, hi = 3*time.Second, 3*time.Second
 	default:
 		return
 	}
