@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -50,5 +51,38 @@ func TestLateExpiryTimerNeverLetsAnExpiredTokenOut(t *testing.T) {
 	tok, err := src.Token(context.Background())
 	if err != nil || tok.AccessToken == first.AccessToken || !tok.Expiry.After(clock.Now()) {
 		t.Errorf("after recovery: %v, %v", tok, err)
+	}
+}
+
+// TestRefreshRetryDueAtOnceIsNotDropped: a failed early refresh schedules
+// its retry, and the retry's timer fires before the refreshing goroutine
+// has finished (as a real timer does when that goroutine is descheduled).
+// The retry must start a refresh, not find the old one still running and
+// be dropped, which left no refresh before expiry.
+func TestRefreshRetryDueAtOnceIsNotDropped(t *testing.T) {
+	clock := newFakeClock()
+	src, ts, _ := setup(t, NitroJSON, okAnswer(300), WithRetryBudget(1))
+	clock.attach(src)
+	if _, err := src.Token(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	ts.setAnswer(func(_ int64, w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusServiceUnavailable) })
+	var first sync.Once
+	fired := make(chan struct{})
+	src.afterFunc = func(d time.Duration, f func()) func() bool {
+		now := false
+		first.Do(func() { now = true }) // the first timer set from here on: the retry
+		if !now {
+			return clock.AfterFunc(d, f)
+		}
+		f()
+		close(fired)
+		return func() bool { return false }
+	}
+	clock.Advance(240 * time.Second) // the refresh timer fires; the refresh fails
+	<-fired
+	waitFor(t, func() bool { return !src.cur.Load().trying.Load() })
+	if n := ts.hits.Load(); n != 3 {
+		t.Errorf("token requests = %d, want 3: the first fetch, the failed refresh, and its retry", n)
 	}
 }

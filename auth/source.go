@@ -239,10 +239,13 @@ func (s *Source) refreshAhead(e *entry) {
 }
 
 // refresh fetches e's successor. On failure e stays in use, and another
-// attempt is scheduled with backoff while e has time left.
+// attempt is scheduled with backoff while e has time left. This refresh
+// counts as over before that retry is scheduled: a retry timer that fired
+// while it was still finishing would otherwise find it running and be
+// dropped, and no refresh would come again before expiry.
 func (s *Source) refresh(e *entry) {
-	defer e.trying.Store(false)
 	r := <-s.group.DoChan(flightKey, s.fetchFunc(context.Background(), e))
+	e.trying.Store(false)
 	if r.Err == nil {
 		return
 	}
