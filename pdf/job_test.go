@@ -76,9 +76,12 @@ func TestWaitEndsWithContext(t *testing.T) {
 
 // TestFollowToCompletion follows a job's status stream on the fake's own
 // clock until it completes: the progress grows, ends with 1, and the
-// result is the text of the input.
+// result is the text of the input. The job lasts a second, so that even on
+// a machine at load 10 it is still running at the first read: a job the
+// fake holds would grow no progress to follow, and the fake's clock seam is
+// not exported.
 func TestFollowToCompletion(t *testing.T) {
-	srv, _, c := onFake(t, nitrotest.WithJobDuration(300*time.Millisecond))
+	srv, _, c := onFake(t, nitrotest.WithJobDuration(time.Second))
 	job := startText(t, c, "followed")
 	st, err := job.Status(context.Background())
 	if err != nil || st.Done() || st.Progress < 0 || st.Progress >= 1 {
