@@ -27,12 +27,13 @@ func (d *deafStore) Lease(context.Context, string, time.Duration) (func(context.
 // TestAbandonedLeaseIsReleased: a Lease call that outlives the store
 // timeout is abandoned, and when it does take the lease it gives it back
 // itself, so other replicas do not wait out its TTL; under -race, nothing
-// it writes is read by the caller that left.
+// it writes is read by the caller that left. The timeout leaves the Load
+// before it room to run on a loaded machine: only Lease must outlive it.
 func TestAbandonedLeaseIsReleased(t *testing.T) {
 	ts := newTokenServer(t, nil)
 	st := &deafStore{unblock: make(chan struct{})}
 	src, err := NewSource(ClientCredentials(ts.URL+"/token"), Credentials{ClientID: "id", ClientSecret: "secret"},
-		WithStore(st), WithStoreTimeout(time.Millisecond), WithInsecureHTTP())
+		WithStore(st), WithStoreTimeout(100*time.Millisecond), WithInsecureHTTP())
 	if err != nil {
 		t.Fatal(err)
 	}

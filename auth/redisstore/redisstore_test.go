@@ -85,8 +85,9 @@ func newSource(t *testing.T, fake *nitrotest.Server, st auth.Store, secret strin
 	t.Helper()
 	// The store timeout is real (the Source enforces it whatever go-redis
 	// does), and these tests are about sharing, not about slow stores: give
-	// calls room under load rather than let a slow one fall back locally.
-	opts := []auth.Option{auth.WithLeaseTTL(time.Second), auth.WithStoreTimeout(5 * time.Second)}
+	// calls room under load rather than let a slow one fall back locally;
+	// likewise a lease that no stalled holder outlives.
+	opts := []auth.Option{auth.WithLeaseTTL(10 * time.Second), auth.WithStoreTimeout(5 * time.Second)}
 	if st != nil {
 		opts = append(opts, auth.WithStore(st))
 	}
