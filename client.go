@@ -266,6 +266,18 @@ func urlOf(req *http.Request) string {
 	return req.URL.Scheme + "://" + req.URL.Host + req.URL.Path
 }
 
+// Redact returns s with the client secret and every token the Client's
+// source has held (or the API lately refused) replaced by "[REDACTED]".
+// Every string a server sent that reaches an error or a log line of this
+// module passes through it; use it for text of your own that may quote a
+// server's answer. A nil Client returns s unchanged.
+func (c *Client) Redact(s string) string {
+	if c == nil || c.redact == nil {
+		return s
+	}
+	return c.redact(s)
+}
+
 // BaseURL is the API's base URL from Config, without a trailing slash.
 func (c *Client) BaseURL() string { return c.baseURL }
 

@@ -112,3 +112,20 @@ func TestHostileUnauthorizedNeverEchoesTheToken(t *testing.T) {
 		t.Errorf("the problem's members were dropped rather than redacted: %+v", ae)
 	}
 }
+
+// TestRedactScrubsTheSecretAndTokens: Client.Redact, the redactor the API
+// packages pass server text through, removes the secret and the token; a nil
+// Client passes text through.
+func TestRedactScrubsTheSecretAndTokens(t *testing.T) {
+	c, srv, _, _ := setup(t, nitro.Config{})
+	tok, err := c.Token(context.Background())
+	must(t, err)
+	secret := srv.Credentials().ClientSecret
+	got := c.Redact("secret " + secret + " token " + tok.AccessToken)
+	if strings.Contains(got, secret) || strings.Contains(got, tok.AccessToken) || !strings.Contains(got, "[REDACTED]") {
+		t.Fatalf("Redact left %q", got)
+	}
+	if got := (*nitro.Client)(nil).Redact("x"); got != "x" {
+		t.Fatalf("nil Client: %q", got)
+	}
+}

@@ -181,6 +181,20 @@ func newCase[R any](tc toolCase, mk func(c *pdf.Client) pdf.Request[R], check fu
 			t.Errorf("Download: %d bytes (%v), want the %d streamed", downloaded.Len(), err, streamed.Len())
 		}
 
+		// The same job, picked up by its ID alone (as another replica
+		// would): ResumeJob knows every tool's result type.
+		resumed, err := pdf.ResumeJob[R](e.c, job.ID)
+		if err != nil {
+			t.Fatalf("ResumeJob: %v", err)
+		}
+		if again, err := resumed.Result(ctx); err != nil || !sameJSON(t, again, got) {
+			t.Errorf("resumed Result: %+v, %v; want %+v", again, err, got)
+		}
+		downloaded.Reset()
+		if _, err := resumed.Download(ctx, &downloaded); err != nil || !bytes.Equal(downloaded.Bytes(), streamed.Bytes()) {
+			t.Errorf("resumed Download: %d bytes (%v), want the %d streamed", downloaded.Len(), err, streamed.Len())
+		}
+
 		if after := e.srv.Stats().Operations[opOf[tc.path]]; after-before != 3 {
 			t.Errorf("the fake saw %d %s requests, want 3 (JSON, Stream, Async)", after-before, opOf[tc.path])
 		}
