@@ -254,7 +254,7 @@ func TestDeliveryAndCallback(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	job, err := c.Compress(textPDF("in.pdf", "delivered"), nil).WithDelivery(d).Async(ctx)
+	job, err := c.Compress(textPDF("in.pdf", "delivered"), pdf.PDFCompressParams{}).WithDelivery(d).Async(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -336,12 +336,12 @@ func TestConcurrentCalls(t *testing.T) {
 				}
 			case 1:
 				var b strings.Builder
-				if _, err = c.Flatten(textPDF("a.pdf", "x"), nil).Stream(ctx, &b); err == nil && !strings.HasPrefix(b.String(), "%PDF-") {
+				if _, err = c.Flatten(textPDF("a.pdf", "x"), pdf.EmptyParams{}).Stream(ctx, &b); err == nil && !strings.HasPrefix(b.String(), "%PDF-") {
 					err = errors.New("not a PDF")
 				}
 			default:
 				var job *pdf.Job[pdf.FileResult]
-				if job, err = c.Flatten(textPDF("a.pdf", "x"), nil).Async(ctx); err == nil {
+				if job, err = c.Flatten(textPDF("a.pdf", "x"), pdf.EmptyParams{}).Async(ctx); err == nil {
 					_, err = job.Follow(ctx, nil)
 				}
 			}
