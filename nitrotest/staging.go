@@ -216,8 +216,10 @@ func (s *Server) serveStagedDownload(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, newProblem(http.StatusNotFound, r.URL.Path, "Nothing was uploaded to this pre-signed URL"))
 		return
 	}
-	defer os.Remove(path)
+	// Removed before it is served (an open file stays readable): it is
+	// gone once the single use began, whenever the handler returns.
 	fh, err := os.Open(path)
+	_ = os.Remove(path)
 	if err != nil {
 		writeProblem(w, newProblem(http.StatusNotFound, r.URL.Path, "The staged file is gone"))
 		return

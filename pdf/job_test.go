@@ -1,6 +1,7 @@
 package pdf_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"net/http"
@@ -352,5 +353,26 @@ func TestConcurrentCalls(t *testing.T) {
 		if err := <-errs; err != nil {
 			t.Error(err)
 		}
+	}
+}
+
+// TestFollowDownloadFetchesOnce: following a job to its bytes is the
+// stream and one request for them (Nitro's MCP server's way), where Follow
+// then Download fetch the result twice, JSON then bytes.
+func TestFollowDownloadFetchesOnce(t *testing.T) {
+	srv, _, c := onFake(t, nitrotest.WithJobDuration(10*time.Millisecond))
+	ctx := context.Background()
+	job, err := c.Flatten(textPDF("in.pdf", "once"), pdf.EmptyParams{}).Async(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	n, err := job.FollowDownload(ctx, &b, nil)
+	if err != nil || n == 0 || !strings.HasPrefix(b.String(), "%PDF-") || !strings.Contains(b.String(), "once") {
+		t.Fatalf("%d bytes %.30q, %v", n, b.String(), err)
+	}
+	ops := srv.Stats().Operations
+	if ops["GetJobResult"] != 1 || ops["GetJobStatus"] != 1 {
+		t.Errorf("FollowDownload made %d result and %d status requests, want 1 and 1 (the stream)", ops["GetJobResult"], ops["GetJobStatus"])
 	}
 }
