@@ -2,7 +2,9 @@ package nitrotest_test
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -145,4 +147,25 @@ func TestStatusEventsCarryWhatNitrosClientsRead(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestPDFPages: a PDF of several pages is read back by the fake with its
+// page count and every page's text (split keeps a part per page group).
+func TestPDFPages(t *testing.T) {
+	srv := nitrotest.NewServer()
+	defer srv.Close()
+	c := newPDFClient(t, srv)
+	r, n := nitrotest.PDFPages("first page", "second page")
+	b, err := io.ReadAll(r)
+	must(t, err)
+	if int64(len(b)) != n || !bytes.HasPrefix(b, []byte("%PDF-1.4")) {
+		t.Fatalf("%d bytes, said %d", len(b), n)
+	}
+	got := read(t, c.post("/extractions", nil, text("method", "extract-text"), filePart("file", "two.pdf", "application/pdf", b)), http.StatusOK)
+	if !strings.Contains(string(got), `first page\nsecond page`) {
+		t.Errorf("text %s", got)
+	}
+	// Page 1 (0-based) exists, page 2 does not.
+	read(t, c.post("/transformations", nil, text("method", "delete-pages"), text("params", `{"pageIndices":[1]}`), filePart("file", "two.pdf", "application/pdf", b)), http.StatusOK)
+	read(t, c.post("/transformations", nil, text("method", "delete-pages"), text("params", `{"pageIndices":[2]}`), filePart("file", "two.pdf", "application/pdf", b)), http.StatusUnprocessableEntity)
 }

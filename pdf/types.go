@@ -39,8 +39,11 @@ type (
 	PIIBboxExtractionParams       = pdfapi.PIIBboxExtractionParams
 	ExtractTextParams             = pdfapi.ExtractTextParams
 	TextboxExtractionParams       = pdfapi.TextboxExtractionParams
+	TextBoxQuery                  = pdfapi.TextBoxQuery
 	CreateFillableFormsParams     = pdfapi.CreateFillableFormsParams
+	FormFieldDetection            = pdfapi.FormFieldDetection
 	FormFillParams                = pdfapi.FormFillParams
+	FormFieldValue                = pdfapi.FormFieldValue
 )
 
 // The tools' synchronous JSON results, from the generated package.
