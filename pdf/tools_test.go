@@ -314,7 +314,7 @@ func allTools() []toolCase {
 				t.Errorf("form fields %+v", r.FormFields)
 			}
 		}),
-		newCase(ext("ExtractExpenseData", "extract-expense-data", docText), func(c *pdf.Client) pdf.Request[pdf.ExtractExpenseDataResponse] {
+		newCase(ext("ExtractExpenseData", "extract-invoices", docText), func(c *pdf.Client) pdf.Request[pdf.ExtractExpenseDataResponse] {
 			return c.ExtractExpenseData(doc(), pdf.EmptyParams{})
 		}, func(t *testing.T, r pdf.ExtractExpenseDataResponse) {
 			if r.Result.VendorName != docText || r.Result.InvoiceNumber != "doc" {
