@@ -15,6 +15,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/nitrokit/nitro"
+	"github.com/nitrokit/nitro/internal/retry"
 	"github.com/nitrokit/nitro/sign"
 )
 
@@ -350,7 +351,7 @@ func (r *runner) signConversion(ctx context.Context) error {
 		if time.Now().After(deadline) {
 			return fmt.Errorf("the conversion still %s after %s", st.Status, r.cfg.JobWait)
 		}
-		if err := sleep(ctx, r.pollEvery()); err != nil {
+		if err := retry.Sleep(ctx, r.pollEvery()); err != nil {
 			return err
 		}
 	}
@@ -418,17 +419,5 @@ func errorScenarios() []scenario {
 			}
 			return nil
 		}},
-	}
-}
-
-// sleep waits d or until ctx ends.
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
 	}
 }

@@ -20,6 +20,7 @@ import (
 	"strings"
 
 	"github.com/nitrokit/nitro/gen/pdfapi"
+	"github.com/nitrokit/nitro/internal/wire"
 )
 
 // Limits Nitro documents for PDF Services: 100 MB per request (files
@@ -197,11 +198,11 @@ func readRemote(ctx context.Context, part io.Reader, name string, limit int64) (
 	}
 	resp, err := deliveryClient.Do(req)
 	if err != nil {
-		return pdfInput{}, fmt.Errorf("RemoteFile %s: could not be fetched", withoutQuery(rf.URL))
+		return pdfInput{}, fmt.Errorf("RemoteFile %s: could not be fetched", wire.URLWithoutQuery(rf.URL))
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return pdfInput{}, fmt.Errorf("RemoteFile %s: %s", withoutQuery(rf.URL), resp.Status)
+		return pdfInput{}, fmt.Errorf("RemoteFile %s: %s", wire.URLWithoutQuery(rf.URL), resp.Status)
 	}
 	if name == "" {
 		u, _ := url.Parse(rf.URL)
@@ -332,23 +333,12 @@ func strictJSON(b []byte, v any) error {
 	return nil
 }
 
-// withoutQuery is raw without its query, which for a pre-signed URL is a
-// credential: no answer quotes it.
-func withoutQuery(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "(a URL)"
-	}
-	u.RawQuery, u.Fragment, u.User = "", "", nil
-	return u.String()
-}
-
 // loopbackURL refuses URLs off loopback: the fake calls out only to its
 // test's own servers.
 func loopbackURL(raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("%q is not an http(s) URL", withoutQuery(raw))
+		return fmt.Errorf("%q is not an http(s) URL", wire.URLWithoutQuery(raw))
 	}
 	host := u.Hostname()
 	if host == "localhost" {
@@ -357,7 +347,7 @@ func loopbackURL(raw string) error {
 	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
 		return nil
 	}
-	return fmt.Errorf("%q is not on loopback: the fake calls only loopback URLs", withoutQuery(raw))
+	return fmt.Errorf("%q is not on loopback: the fake calls only loopback URLs", wire.URLWithoutQuery(raw))
 }
 
 // checkDelivery checks a delivery's URLs and verbs.
