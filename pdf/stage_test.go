@@ -130,6 +130,7 @@ func TestOverTheLimitIsStaged(t *testing.T) {
 		if st.put["/up/1"] != size || len(st.puts) > 0 {
 			t.Errorf("uploads %v, problems %v", st.put, st.puts)
 		}
+		t.Logf("staging %d bytes: heap peak %d bytes", size, peak)
 		if peak > 16<<20 {
 			t.Errorf("staging %d bytes peaked at %d bytes of heap", size, peak)
 		}
