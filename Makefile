@@ -52,7 +52,7 @@ GENERATED_FILES = $(wildcard gen/*/*.gen.go nitrotest/internal/api/*.gen.go sign
 SPECTOOL := $(GO) run ./internal/cmd/spec
 ACTIONLINT := $(GO) -C tools/actionlint tool actionlint
 
-.PHONY: spec spec-update generate verify drift test bench
+.PHONY: spec spec-update generate verify drift test bench conformance
 
 ## spec: find the locked spec (SPEC_URL, cache, mirror, upstream), validate it with the overlay, write api/<name>/openapi.json
 ## (and, with a preload.yaml, api/<name>/openapi.preloaded.json)
@@ -98,6 +98,14 @@ test:
 	$(GO) -C tools/drift vet ./...
 	$(GO) -C tools/drift test -race ./...
 	$(ACTIONLINT) $(CURDIR)/.github/workflows/*.yml
+
+## conformance: the conformance suite (package conformance) against the real API, with
+## NITRO_CLIENT_ID and NITRO_CLIENT_SECRET (NITRO_BASE_URL, NITRO_TOKEN_URL, NITRO_SIGNER_EMAIL,
+## NITRO_SEAL_WAIT optional); without them, one skip line and exit 0. It writes transcript.txt and
+## summary.txt to CONFORMANCE_OUT. `make test` runs the same scenarios against nitrotest.
+CONFORMANCE_OUT ?= bin/conformance
+conformance:
+	@$(GO) run ./internal/cmd/conformance -out '$(CONFORMANCE_OUT)'
 
 ## bench: all benchmarks, with allocations, one package at a time: go test
 ## runs packages in parallel by default, and two packages' benchmarks on the

@@ -12,15 +12,32 @@ import (
 // is generated as it is read: the bulk is a comment block between the header
 // and the objects, so a 300 MB file costs no memory. The fake serves its
 // documents this way; tests can upload one.
-func PDF(text string, size int64) (io.Reader, int64) {
+func PDF(text string, size int64) (io.Reader, int64) { return pdfPages(size, text) }
+
+// PDFPages returns a valid PDF of one page per text, each page showing its
+// text, as small as it can be, and its length: for tools that need several
+// pages (split, delete-pages).
+func PDFPages(texts ...string) (io.Reader, int64) { return pdfPages(0, texts...) }
+
+// pdfPages is a PDF of a page per text, of at least size bytes.
+func pdfPages(size int64, texts ...string) (io.Reader, int64) {
 	const header = "%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"
-	stream := fmt.Sprintf("BT /F1 12 Tf 72 720 Td (%s) Tj ET", pdfEscape(text))
+	// Objects: 1 the catalog, 2 the page tree, 3 the font, then a page and
+	// its content per text.
+	kids := make([]string, len(texts))
+	for i := range texts {
+		kids[i] = fmt.Sprintf("%d 0 R", 4+2*i)
+	}
 	objs := []string{
 		"<< /Type /Catalog /Pages 2 0 R >>",
-		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
-		fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(stream), stream),
+		fmt.Sprintf("<< /Type /Pages /Kids [%s] /Count %d >>", strings.Join(kids, " "), len(texts)),
 		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+	}
+	for i, text := range texts {
+		stream := fmt.Sprintf("BT /F1 12 Tf 72 720 Td (%s) Tj ET", pdfEscape(text))
+		objs = append(objs,
+			fmt.Sprintf("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents %d 0 R /Resources << /Font << /F1 3 0 R >> >> >>", 5+2*i),
+			fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(stream), stream))
 	}
 	body := func(pad int64) string {
 		var b strings.Builder

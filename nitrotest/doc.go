@@ -24,8 +24,10 @@
 //     memory).
 //   - Nitro PDF Services, on the same token, faults and stats: POST
 //     /conversions, /transformations, /extractions and /generations run the
-//     30 tools of docs/pdf-services-tools.md (multipart: method, params,
-//     file or files, delivery), each in the three modes: synchronous JSON
+//     30 tools of docs/pdf-services-tools.md (multipart: method, which
+//     /conversions may leave out; params and delivery, JSON whatever their
+//     part's Content-Type, none as Nitro's clients send them; file or
+//     files), each in the three modes: synchronous JSON
 //     (a PlatformResponse whose file URLs, /files/{fileID}, are served
 //     without a token like Nitro's pre-signed ones, or the extraction's
 //     JSON), synchronous bytes (Accept: application/octet-stream: the file,
@@ -37,17 +39,25 @@
 //     file's name), PNG and JPEG pages, minimal Office files, and
 //     extractions of that text (ExtractText answers it). GET
 //     /jobs/{jobID}/status answers a JobStatus, or with Accept:
-//     text/event-stream Server-Sent Events of JobEvents ending with a
-//     redirect; GET /jobs/{jobID} the result (JSON, or bytes by Accept).
+//     text/event-stream Server-Sent Events read by both of Nitro's
+//     clients' parsers (each names its event, carries the jobID, progress
+//     while running and the result's location once final) ending with a
+//     redirect; GET /jobs/{jobID} the result (JSON, or bytes by Accept), or
+//     404 while the job runs, as Nitro documents.
 //     Jobs run WithJobDuration on the Server's clock, progress growing
 //     linearly, and expire WithJobExpiry after they end (then 410);
 //     CompleteJob, FailJob, CancelJob and ExpireJob end them at once.
 //     Delivery uploads results (verb, headers) and POSTs the JobCallback to
-//     loopback URLs only. The handlers check PDF requests, not the Sign
-//     spec (which knows these paths only as bodiless forwarders): a known
-//     method, params that decode into the tool's params type (400) and
-//     keep its rules (422), a file part, inputs of a type the tool takes
-//     (415), 100 MB per request and 500 pages (413). Requests in the Sign
+//     loopback URLs only. POST /presigned-file-urls hands out pre-signed
+//     URL pairs of the fake's own (single use, 15 minutes on its clock, no
+//     token to use them) for staging an input, fetched as a RemoteFile.
+//     The handlers check PDF requests, not the Sign spec (which knows these
+//     paths only as bodiless forwarders): a known method (extract-invoices
+//     also as the older extract-expense-data), params that decode into the
+//     tool's params type (400; keys it does not know are ignored, for every
+//     tool) and keep its rules (422; rotate's page as pageIndex or
+//     page_index), a file part, inputs of a type the tool takes (415), 100
+//     MB per request and 500 pages (413). Requests in the Sign
 //     forwarders' shape (a POST without a body; a GET without Accept of an
 //     unknown job whose ID is no UUID) keep the Sign spec's empty 200 until
 //     the forwarders leave the Sign surface.

@@ -255,9 +255,10 @@ func (s *Server) serveJobStatus(w http.ResponseWriter, r *http.Request) {
 
 // serveJobResult answers GET /jobs/{jobID}: a completed job's JobCompleted,
 // or its output's bytes with Accept: application/octet-stream; a failed or
-// canceled job's JobFailed or JobCanceled (JSON whatever Accept says); a
-// running job's JobRunning with 202 and the status URL in Location; 404
-// for an unknown job, 410 for an expired one.
+// canceled job's JobFailed or JobCanceled (JSON whatever Accept says); 404
+// for a running job, as Nitro's jobs/result page says ("If the job is still
+// running, the endpoint returns a 404 Not Found response"), and for an
+// unknown one (the job's status tells them apart); 410 for an expired one.
 func (s *Server) serveJobResult(w http.ResponseWriter, r *http.Request) {
 	j, status, body, ok := s.jobFor(w, r)
 	if !ok {
@@ -265,8 +266,7 @@ func (s *Server) serveJobResult(w http.ResponseWriter, r *http.Request) {
 	}
 	switch {
 	case status == jobRunning:
-		w.Header().Set("Location", s.URL()+"/jobs/"+j.id+"/status")
-		writeJSON(w, http.StatusAccepted, body)
+		writeProblem(w, newProblem(http.StatusNotFound, r.URL.Path, "Job '%s' is still running: its result is not available yet", j.id))
 	case status == jobCompleted && wantsBinary(r):
 		s.writeOutput(w, j.out())
 	default:

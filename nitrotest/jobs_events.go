@@ -28,26 +28,44 @@ func acceptsEvents(r *http.Request) bool {
 	return false
 }
 
+// jobEvent is the data of one status-stream event, in the shape both of
+// Nitro's clients read: its event name (Nitro's samples discriminate by it,
+// samples/python/api/platform_api.py@2713a9f, JobEvent), the job's ID in
+// every event, progress in every running one, and the result's location in
+// every final one (Nitro's MCP server requires those,
+// node-version/src/client/platformClient.ts@a4df724, _sseEventSchema).
+type jobEvent struct {
+	Event    string   `json:"event"`
+	JobID    string   `json:"jobID"`
+	Status   string   `json:"status"`
+	Progress *float32 `json:"progress,omitempty"`
+	Location string   `json:"location,omitempty"`
+}
+
 // streamJob follows a job as Server-Sent Events, each "event: <name>" with
-// a JobEvent as its data: first a status-update with the status (and
+// a jobEvent as its data: first a status-update with the status (and
 // progress while running), a progress-update each time the progress
 // changes (by 0.01 or more), and when the job ends a status-update with its
-// final status, then a redirect with the location of its result
-// (/jobs/{jobID}), which ends the stream. A job that expires meanwhile ends
-// the stream without a redirect; so does the Server's Close.
+// final status and the location of its result (/jobs/{jobID}), then a
+// redirect with the same, which ends the stream. A job that expires
+// meanwhile ends the stream without a redirect; so does the Server's Close.
 func (s *Server) streamJob(w http.ResponseWriter, r *http.Request, j *pdfJob) {
 	rc := http.NewResponseController(w)
 	h := w.Header()
 	h.Set("Content-Type", "text/event-stream; charset=utf-8")
 	h.Set("Cache-Control", "no-store")
 	w.WriteHeader(http.StatusOK)
-	send := func(e pdfapi.JobEvent) bool {
+	send := func(e jobEvent) bool {
+		e.JobID = j.id
 		b, _ := json.Marshal(e)
 		if _, err := fmt.Fprintf(w, "event: %s\ndata: %s\n\n", e.Event, b); err != nil {
 			return false
 		}
 		_ = rc.Flush()
 		return true
+	}
+	running := func(event string, progress float32) jobEvent {
+		return jobEvent{Event: event, Status: jobRunning, Progress: &progress}
 	}
 	tick := time.NewTicker(eventPoll)
 	defer tick.Stop()
@@ -62,19 +80,19 @@ func (s *Server) streamJob(w http.ResponseWriter, r *http.Request, j *pdfJob) {
 		case status == jobExpired:
 			return
 		case status != jobRunning:
-			ev := pdfapi.JobEventStatus(status)
-			if !send(pdfapi.JobEvent{Event: pdfapi.JobEventEventStatusUpdate, Status: ev}) {
+			loc := s.URL() + "/jobs/" + j.id
+			if !send(jobEvent{Event: string(pdfapi.JobEventEventStatusUpdate), Status: status, Location: loc}) {
 				return
 			}
-			send(pdfapi.JobEvent{Event: pdfapi.JobEventEventRedirect, Status: ev, Location: s.URL() + "/jobs/" + j.id})
+			send(jobEvent{Event: string(pdfapi.JobEventEventRedirect), Status: status, Location: loc})
 			return
 		case first:
-			if !send(pdfapi.JobEvent{Event: pdfapi.JobEventEventStatusUpdate, Status: pdfapi.JobEventStatusRunning, Progress: progress}) {
+			if !send(running(string(pdfapi.JobEventEventStatusUpdate), progress)) {
 				return
 			}
 			first, last = false, progress
 		case progress != last:
-			if !send(pdfapi.JobEvent{Event: pdfapi.JobEventEventProgressUpdate, Status: pdfapi.JobEventStatusRunning, Progress: progress}) {
+			if !send(running(string(pdfapi.JobEventEventProgressUpdate), progress)) {
 				return
 			}
 			last = progress

@@ -39,8 +39,10 @@ func TestJobProgressOnTheClock(t *testing.T) {
 	if r := decode[pdfapi.JobRunning](t, c.status(id)); r.Status != pdfapi.JobRunningStatusRunning || r.Progress != 0.25 {
 		t.Errorf("after 2.5s of 10s: %+v", r)
 	}
-	// Not done yet: the result is the running status, 202.
-	read(t, c.get(srv.URL()+"/jobs/"+id, "application/json"), http.StatusAccepted)
+	// Not done yet: the result is a 404, as Nitro's jobs/result page says.
+	if b := read(t, c.get(srv.URL()+"/jobs/"+id, "application/json"), http.StatusNotFound); !strings.Contains(string(b), "still running") {
+		t.Errorf("the result of a running job: %s", b)
+	}
 	clock.Advance(7500 * time.Millisecond)
 	done := decode[pdfapi.JobCompleted](t, c.status(id))
 	f := decode[pdfapi.PlatformOperationFileResult](t, done.Result)

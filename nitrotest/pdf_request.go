@@ -20,6 +20,7 @@ import (
 	"strings"
 
 	"github.com/nitrokit/nitro/gen/pdfapi"
+	"github.com/nitrokit/nitro/internal/wire"
 )
 
 // Limits Nitro documents for PDF Services: 100 MB per request (files
@@ -35,6 +36,7 @@ const (
 type pdfInput struct {
 	name, contentType string
 	kind              inputKind
+	remote            bool // a RemoteFile the service fetched
 	size              int64
 	text              string
 	pages             int // 0: unknown (not a PDF the fake can read)
@@ -64,8 +66,11 @@ func statusError(status int, endpoint, format string, args ...any) error {
 }
 
 // readPDFRequest reads the multipart body: method (text), params and
-// delivery (JSON), file or files (bytes, or a RemoteFile JSON typed
-// application/vnd.gonitro.url+json, fetched from its loopback URL).
+// delivery (JSON text, whatever the part's Content-Type: none, as every
+// Nitro client sends them, text/plain or application/json), file or files
+// (bytes, or a RemoteFile JSON typed application/vnd.gonitro.url+json,
+// fetched from its loopback URL). method may be left out on /conversions,
+// as Nitro's MCP server does (params.to picks the conversion).
 func readPDFRequest(ctx context.Context, r *http.Request, endpoint string) (*pdfRequest, error) {
 	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if ct != "multipart/form-data" {
@@ -114,6 +119,11 @@ func readPDFRequest(ctx context.Context, r *http.Request, endpoint string) (*pdf
 			req.delivery = &d
 		case "file", "files":
 			in, err := readInput(ctx, part, maxPDFRequestBytes-total)
+			if in.remote {
+				// A remote file is fetched by the service: the request
+				// carried only its reference.
+				in.size = 0
+			}
 			if err != nil {
 				if errors.Is(err, errTooLarge) {
 					return nil, statusError(http.StatusRequestEntityTooLarge, endpoint, "The request exceeds the limit of 100 MB")
@@ -136,7 +146,7 @@ func readPDFRequest(ctx context.Context, r *http.Request, endpoint string) (*pdf
 		part.Close()
 	}
 	switch {
-	case req.method == "":
+	case req.method == "" && endpoint != "/conversions":
 		return nil, badPart(endpoint, "method", "is required")
 	case file != nil && files != nil:
 		return nil, badPart(endpoint, "file", "send file or files, not both")
@@ -153,19 +163,27 @@ var errTooLarge = errors.New("too large")
 // remoteFileType is the part type of a RemoteFile reference.
 const remoteFileType = "application/vnd.gonitro.url+json"
 
+// maxRemoteBytes bounds a remote file the fake fetches. Nitro documents its
+// 100 MB for a request; a remote file (a staged one, say) is not carried by
+// the request, and no limit of its own is documented: the fake takes up to
+// 1 GiB, streamed, and the 500 pages.
+const maxRemoteBytes = 1 << 30
+
 // readInput reads one file part, at most limit bytes (errTooLarge beyond).
 func readInput(ctx context.Context, part *multipart.Part, limit int64) (pdfInput, error) {
 	h := part.Header.Get("Content-Type")
 	if ct, _, _ := mime.ParseMediaType(h); ct == remoteFileType {
-		return readRemote(ctx, part, limit)
+		in, err := readRemote(ctx, part, part.FileName(), maxRemoteBytes)
+		in.remote = true
+		return in, err
 	}
 	in := pdfInput{name: part.FileName(), contentType: h}
 	return in, sniff(&in, part, limit)
 }
 
 // readRemote fetches a RemoteFile, which must be on loopback as every URL the
-// fake calls.
-func readRemote(ctx context.Context, part io.Reader, limit int64) (pdfInput, error) {
+// fake calls. Its name is the part's filename, else the URL's last segment.
+func readRemote(ctx context.Context, part io.Reader, name string, limit int64) (pdfInput, error) {
 	b, err := io.ReadAll(io.LimitReader(part, 64<<10))
 	var rf pdfapi.RemoteFile
 	if err != nil || strictJSON(b, &rf) != nil || rf.URL == "" {
@@ -180,14 +198,17 @@ func readRemote(ctx context.Context, part io.Reader, limit int64) (pdfInput, err
 	}
 	resp, err := deliveryClient.Do(req)
 	if err != nil {
-		return pdfInput{}, fmt.Errorf("RemoteFile %s: %v", rf.URL, err)
+		return pdfInput{}, fmt.Errorf("RemoteFile %s: could not be fetched", wire.URLWithoutQuery(rf.URL))
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return pdfInput{}, fmt.Errorf("RemoteFile %s: %s", rf.URL, resp.Status)
+		return pdfInput{}, fmt.Errorf("RemoteFile %s: %s", wire.URLWithoutQuery(rf.URL), resp.Status)
 	}
-	u, _ := url.Parse(rf.URL)
-	in := pdfInput{name: path.Base(u.Path), contentType: rf.ContentType}
+	if name == "" {
+		u, _ := url.Parse(rf.URL)
+		name = path.Base(u.Path)
+	}
+	in := pdfInput{name: name, contentType: rf.ContentType}
 	return in, sniff(&in, resp.Body, limit)
 }
 
@@ -317,7 +338,7 @@ func strictJSON(b []byte, v any) error {
 func loopbackURL(raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("%q is not an http(s) URL", raw)
+		return fmt.Errorf("%q is not an http(s) URL", wire.URLWithoutQuery(raw))
 	}
 	host := u.Hostname()
 	if host == "localhost" {
@@ -326,7 +347,7 @@ func loopbackURL(raw string) error {
 	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
 		return nil
 	}
-	return fmt.Errorf("%q is not on loopback: the fake calls only loopback URLs", raw)
+	return fmt.Errorf("%q is not on loopback: the fake calls only loopback URLs", wire.URLWithoutQuery(raw))
 }
 
 // checkDelivery checks a delivery's URLs and verbs.

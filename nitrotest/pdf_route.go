@@ -12,7 +12,10 @@ import (
 // name of the Sign conversion status (/sign/conversions/{jobID}/status), so
 // Operation("GetJobStatus") targets both, and Stats counts both under it.
 // DownloadResultFile is the fake's own: the URL of a result file (a
-// pre-signed URL at Nitro) is served by the fake, without a token.
+// pre-signed URL at Nitro) is served by the fake, without a token; so are
+// UploadStagedFile and DownloadStagedFile, its pre-signed staging URLs
+// (staging.go), while CreatePresignedFileURLs, which hands them out, is
+// Nitro's POST /presigned-file-urls.
 const (
 	opConvertDocument     = "ConvertDocument"
 	opTransformDocument   = "TransformDocument"
@@ -45,6 +48,9 @@ func (s *Server) newPDFRouter() *pdfRouter {
 	handle("GET /jobs/{jobID}/status", opGetJobStatus, s.serveJobStatus)
 	handle("GET /jobs/{jobID}", opGetJobResult, s.serveJobResult)
 	handle("GET /files/{fileID}", opDownloadResultFile, s.serveResultFile)
+	handle("POST /presigned-file-urls", opCreatePresignedFileURLs, s.servePresign)
+	handle("PUT /staged/{fileID}/upload", opUploadStagedFile, s.serveStagedUpload)
+	handle("GET /staged/{fileID}/download", opDownloadStagedFile, s.serveStagedDownload)
 	return pr
 }
 
@@ -63,7 +69,7 @@ func (pr *pdfRouter) route(s *Server, r *http.Request) (string, http.Handler) {
 	switch {
 	case op == "":
 		return "", nil
-	case r.Method == http.MethodPost && r.ContentLength == 0 && r.Header.Get("Content-Type") == "":
+	case r.Method == http.MethodPost && r.ContentLength == 0 && r.Header.Get("Content-Type") == "" && op != opCreatePresignedFileURLs:
 		return "", nil
 	case strings.HasPrefix(pattern, "GET /jobs/"):
 		id := strings.TrimPrefix(r.URL.Path, "/jobs/")
@@ -78,5 +84,8 @@ func (pr *pdfRouter) route(s *Server, r *http.Request) (string, http.Handler) {
 }
 
 // needsToken reports whether an operation needs the Bearer token: all but
-// the result files, whose URLs stand for Nitro's pre-signed ones.
-func needsToken(op string) bool { return op != opDownloadResultFile }
+// the result files and the staged files, whose URLs stand for Nitro's
+// pre-signed ones.
+func needsToken(op string) bool {
+	return op != opDownloadResultFile && op != opUploadStagedFile && op != opDownloadStagedFile
+}

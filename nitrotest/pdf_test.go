@@ -55,7 +55,7 @@ var toolCases = []toolCase{
 	{tool: "optimize", endpoint: "/transformations", method: "optimize", params: `{"profile":"web"}`, fileType: "application/pdf", magic: "%PDF-"},
 	{tool: "protect", endpoint: "/transformations", method: "protect", params: `{"userPassword":"u"}`, fileType: "application/pdf", magic: "%PDF-"},
 	{tool: "redact", endpoint: "/transformations", method: "redact", params: `{"redactions":[{"pageIndex":0,"boundingBox":[0,0,10,10]}]}`, fileType: "application/pdf", magic: "%PDF-"},
-	{tool: "rotate", endpoint: "/transformations", method: "rotate", params: `{"rotations":[{"page_index":2,"amount":90}]}`, fileType: "application/pdf", magic: "%PDF-"},
+	{tool: "rotate", endpoint: "/transformations", method: "rotate", params: `{"rotations":[{"pageIndex":2,"amount":90}]}`, fileType: "application/pdf", magic: "%PDF-"},
 	{tool: "set-properties", endpoint: "/transformations", method: "set-properties", params: `{"title":"T"}`, fileType: "application/pdf", magic: "%PDF-"},
 	{tool: "split", endpoint: "/transformations", method: "split", params: `{"pageIndices":[[0],[1,2]]}`, fileType: "application/pdf", magic: "%PDF-", many: true},
 	{tool: "unprotect", endpoint: "/transformations", method: "unprotect", params: `{"userPassword":"u"}`, fileType: "application/pdf", magic: "%PDF-"},
@@ -65,7 +65,7 @@ var toolCases = []toolCase{
 		}},
 
 	{tool: "extract-fillable-form-data", endpoint: "/extractions", method: "extract-fillable-form-data", want: `"value":"` + docText + `"`},
-	{tool: "extract-invoices", endpoint: "/extractions", method: "extract-expense-data", want: `"vendor_name":"` + docText + `"`},
+	{tool: "extract-invoices", endpoint: "/extractions", method: "extract-invoices", want: `"vendor_name":"` + docText + `"`},
 	{tool: "forms", endpoint: "/extractions", method: "extract-forms", want: `"value":"` + docText + `"`},
 	{tool: "get-properties", endpoint: "/extractions", method: "get-properties", want: `"title":"doc"`},
 	{tool: "pii", endpoint: "/extractions", method: "extract-pii-bounding-boxes", params: `{}`, want: `"text":"alice@example.com"`},

@@ -1,6 +1,8 @@
 package nitrotest
 
 import (
+	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -34,16 +36,23 @@ type pdfCall struct {
 	in   pdfInput // the first input
 }
 
-// defineTool makes a tool whose params decode (strictly) into P.
+// defineTool makes a tool whose params decode into P. Keys P does not have
+// are ignored, the same way for every tool: Nitro documents no rejection of
+// unknown keys, and its own samples send keys newer servers dropped
+// ({"level": 2} to compress), so code written from them runs here. A key of
+// the wrong type, or params that are not a JSON object, is a 400.
 func defineTool[P any](name, endpoint, method string, input inputKind, files int, check func(*pdfCall, P) map[string]string, run func(*Server, *pdfCall, P) pdfOutput) *pdfTool {
 	t := &pdfTool{name: name, endpoint: endpoint, method: method, input: input, files: files}
 	t.prepare = func(c *pdfCall) (func(*Server) pdfOutput, map[string]string, error) {
 		var p P
-		raw := c.req.params
+		raw := bytes.TrimSpace(c.req.params)
 		if len(raw) == 0 || string(raw) == "null" {
 			raw = []byte("{}")
 		}
-		if err := strictJSON(raw, &p); err != nil {
+		if raw[0] != '{' {
+			return nil, nil, fmt.Errorf("not valid for %s: params must be a JSON object", name)
+		}
+		if err := json.Unmarshal(raw, &p); err != nil {
 			return nil, nil, fmt.Errorf("not valid for %s: %v", name, err)
 		}
 		if check != nil {
@@ -58,6 +67,10 @@ func defineTool[P any](name, endpoint, method string, input inputKind, files int
 
 // pdfTools are the tools by endpoint and method; conversions share method
 // convert and are picked by params.to and the input's kind (pickConversion).
+// extract-expense-data, the invoice method an older reference page sends
+// (.../extractions/extract-expense-data), reaches extract-invoices, the
+// method Nitro's MCP server sends (node-version/src/handlers/
+// platformHandler.ts@c1422ac).
 var pdfTools = func() map[string]*pdfTool {
 	m := map[string]*pdfTool{}
 	for _, t := range allTools() {
@@ -67,6 +80,7 @@ var pdfTools = func() map[string]*pdfTool {
 			m[t.endpoint+" "+t.name] = t
 		}
 	}
+	m["/extractions extract-expense-data"] = m["/extractions extract-invoices"]
 	return m
 }()
 
@@ -116,9 +130,16 @@ func allTools() []*pdfTool {
 			},
 			samePDFOf[pdfapi.DeletePagesParams](samePDF)),
 		defineTool("flatten", tr, "flatten", kindPDF, 0, nil, samePDFOf[pdfapi.EmptyParams](samePDF)),
+		// With tableOfContents.enabled (what Nitro's MCP server sends by
+		// default), the output starts with a line per input: its contents.
 		defineTool("merge", tr, "merge", kindPDF, 2, nil,
-			func(s *Server, c *pdfCall, _ pdfapi.EmptyParams) pdfOutput {
+			func(s *Server, c *pdfCall, p pdfapi.MergeParams) pdfOutput {
 				var texts []string
+				if p.TableOfContents != nil && p.TableOfContents.Enabled {
+					for i, in := range c.req.inputs {
+						texts = append(texts, fmt.Sprintf("[contents %d: %s]", i+1, in.name))
+					}
+				}
 				for _, in := range c.req.inputs {
 					texts = append(texts, in.text)
 				}
@@ -159,7 +180,7 @@ func allTools() []*pdfTool {
 			// The redacted text is gone: what the output shows says so.
 			func(s *Server, c *pdfCall, _ pdfapi.RedactParams) pdfOutput { return s.pdfResult(c.in, "[redacted]") }),
 		defineTool("rotate", tr, "rotate", kindPDF, 0,
-			func(c *pdfCall, p pdfapi.Rotation) map[string]string {
+			func(c *pdfCall, p rotation) map[string]string {
 				if len(p.Rotations) == 0 {
 					return map[string]string{"params.rotations": "is required"}
 				}
@@ -168,11 +189,15 @@ func allTools() []*pdfTool {
 					if !r.Amount.Valid() {
 						return map[string]string{"params.rotations[].amount": fmt.Sprintf("%d is not a multiple of 90 in -270..270", r.Amount)}
 					}
-					pages = append(pages, r.PageIndex)
+					page := cmp.Or(r.PageIndex, r.PageIndexSnake)
+					if page == nil {
+						return map[string]string{"params.rotations[].pageIndex": "is required"}
+					}
+					pages = append(pages, *page)
 				}
-				return pagesIn("params.rotations[].page_index", c.in.pages, pages...)
+				return pagesIn("params.rotations[].pageIndex", c.in.pages, pages...)
 			},
-			samePDFOf[pdfapi.Rotation](samePDF)),
+			samePDFOf[rotation](samePDF)),
 		defineTool("set-properties", tr, "set-properties", kindPDF, 0, nil, samePDFOf[pdfapi.SetPropertiesParams](samePDF)),
 		defineTool("split", tr, "split", kindPDF, 0,
 			func(c *pdfCall, p pdfapi.SplitParams) map[string]string {
@@ -219,7 +244,7 @@ func allTools() []*pdfTool {
 				ct, b := formData(string(p.Format), c.in.text)
 				return pdfOutput{files: []pdfFile{bytesFile(baseName(c.in.name)+"."+string(p.Format), ct, 0, b)}}
 			}),
-		defineTool("extract-invoices", ex, "extract-expense-data", kindPDF, 0, nil,
+		defineTool("extract-invoices", ex, "extract-invoices", kindPDF, 0, nil,
 			func(_ *Server, c *pdfCall, _ pdfapi.EmptyParams) pdfOutput {
 				vendor, _, _ := strings.Cut(c.in.text, "\n")
 				return pdfOutput{json: pdfapi.ExtractExpenseDataResponse{Result: pdfapi.ExpenseData{
@@ -227,7 +252,7 @@ func allTools() []*pdfTool {
 				}}}
 			}),
 		defineTool("forms", ex, "extract-forms", kindPDF, 0, nil,
-			func(_ *Server, c *pdfCall, _ pdfapi.EmptyParams) pdfOutput {
+			func(_ *Server, c *pdfCall, _ pdfapi.ExtractFormsParams) pdfOutput {
 				return pdfOutput{json: pdfapi.ExtractFormsResponse{Result: pdfapi.FormResultType{
 					AverageConfidence: 100, Fields: []pdfapi.FormField{{Name: "text", Value: c.in.text, Confidence: 100}},
 				}}}
@@ -254,8 +279,11 @@ func allTools() []*pdfTool {
 					Name: "text", FieldType: pdfapi.FormFieldDetectionFieldTypeTextBox, PageIndex: 0, BoundingBox: textBox,
 				}}}}
 			}),
-		defineTool("tables", ex, "extract-tables", kindPDF, 0, nil,
-			func(_ *Server, c *pdfCall, _ pdfapi.EmptyParams) pdfOutput {
+		defineTool("tables", ex, "extract-tables", kindPDF, 0,
+			func(c *pdfCall, p pdfapi.ExtractTablesParams) map[string]string {
+				return pagesIn("params.pageIndices", c.in.pages, p.PageIndices...)
+			},
+			func(_ *Server, c *pdfCall, _ pdfapi.ExtractTablesParams) pdfOutput {
 				return pdfOutput{json: pdfapi.ExtractTablesResponse{Result: pdfapi.TablesResultType{Tables: []pdfapi.ExtractedTable{textTable(c.in.text)}}}}
 			}),
 		defineTool("text", ex, "extract-text", kindPDF, 0,
@@ -318,6 +346,18 @@ func allTools() []*pdfTool {
 	}
 }
 
+// rotation is rotate's params as the fake reads them: each page index as
+// pageIndex, what Nitro's MCP server sends and its unit test pins
+// (node-version/tests/platformHandler.test.ts@2add94d, "rotatePdf"), or as
+// page_index, what the assembled reference schema says.
+type rotation struct {
+	Rotations []struct {
+		PageIndex      *int                      `json:"pageIndex"`
+		PageIndexSnake *int                      `json:"page_index"`
+		Amount         pdfapi.PageRotationAmount `json:"amount"`
+	} `json:"rotations"`
+}
+
 // samePDFOf adapts a run that ignores its params to a tool's params type.
 func samePDFOf[P any](run func(*Server, *pdfCall, any) pdfOutput) func(*Server, *pdfCall, P) pdfOutput {
 	return func(s *Server, c *pdfCall, p P) pdfOutput { return run(s, c, p) }
@@ -343,8 +383,8 @@ func pickTool(req *pdfRequest) (*pdfTool, error) {
 		}
 		return t, nil
 	}
-	if req.method != "convert" {
-		return nil, badPart(req.endpoint, "method", fmt.Sprintf("%q is not a method of /conversions (convert)", req.method))
+	if req.method != "convert" && req.method != "" {
+		return nil, badPart(req.endpoint, "method", fmt.Sprintf("%q is not a method of /conversions (convert, or none)", req.method))
 	}
 	var p struct {
 		To string `json:"to"`

@@ -26,6 +26,7 @@ type Server struct {
 	stats  stats
 	state  state
 	pdf    pdfState
+	staged staging
 	pdfs   *pdfRouter
 
 	now func() time.Time // test seam
@@ -79,6 +80,7 @@ func (s *Server) Close() {
 	s.pdf.close() // first: status streams in flight end, so srv.Close returns
 	s.srv.Close()
 	s.state.close()
+	s.staged.close()
 }
 
 // serveHTTP is the pipeline every request goes through: count, fault,

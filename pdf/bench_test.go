@@ -15,7 +15,7 @@ import (
 func streamBig(tb testing.TB, c *pdf.Client, in int64) (int64, uint64) {
 	tb.Helper()
 	stop := memtest.HeapPeak()
-	n, err := c.Compress(pdf.File{Name: "big.pdf", ContentType: "application/pdf", Body: &memtest.Zeros{N: in}, Size: in}, nil).Stream(context.Background(), io.Discard)
+	n, err := c.Compress(pdf.File{Name: "big.pdf", ContentType: "application/pdf", Body: &memtest.Zeros{N: in}, Size: in}, pdf.PDFCompressParams{}).Stream(context.Background(), io.Discard)
 	peak := stop()
 	if err != nil {
 		tb.Fatal(err)

@@ -42,7 +42,8 @@ func (c *Client) ConvertPDFToImage(f File, p ConversionImageParams) Request[File
 	return newRequest[FileResult](c, toolConvertPDFToImage, p, f)
 }
 
-// Compress compresses a PDF to the smallest file size. p may be nil.
+// Compress compresses a PDF to the smallest file size. It has no options:
+// p is PDFCompressParams{}.
 func (c *Client) Compress(f File, p PDFCompressParams) Request[FileResult] {
 	return newRequest[FileResult](c, toolCompress, p, f)
 }
@@ -52,15 +53,16 @@ func (c *Client) DeletePages(f File, p DeletePagesParams) Request[FileResult] {
 	return newRequest[FileResult](c, toolDeletePages, p, f)
 }
 
-// Flatten flattens a PDF's form fields and annotations into its content. p
-// may be nil.
+// Flatten flattens a PDF's form fields and annotations into its content. It
+// has no options: p is EmptyParams{}.
 func (c *Client) Flatten(f File, p EmptyParams) Request[FileResult] {
 	return newRequest[FileResult](c, toolFlatten, p, f)
 }
 
-// Merge merges PDFs, in order, into one. It takes at least two files; p may
-// be nil.
-func (c *Client) Merge(files []File, p EmptyParams) Request[FileResult] {
+// Merge merges PDFs, in order, into one. It takes at least two files.
+// p.TableOfContents, if set, asks for a table of contents of the inputs or
+// none; nil leaves it to the API.
+func (c *Client) Merge(files []File, p MergeParams) Request[FileResult] {
 	return newRequest[FileResult](c, toolMerge, p, files...)
 }
 
@@ -115,18 +117,20 @@ func (c *Client) ExtractFillableFormData(f File, p ExtractFillableFormDataParams
 	return newRequest[ExtractFillableFormDataResponse](c, toolExtractFillableFormData, p, f)
 }
 
-// ExtractExpenseData reads an invoice's or receipt's data. p may be nil.
+// ExtractExpenseData reads an invoice's or receipt's data (the
+// extract-invoices method). It has no options: p is EmptyParams{}.
 func (c *Client) ExtractExpenseData(f File, p EmptyParams) Request[ExtractExpenseDataResponse] {
 	return newRequest[ExtractExpenseDataResponse](c, toolExtractExpenseData, p, f)
 }
 
-// ExtractForms extracts form field names and values, with confidences. p may
-// be nil.
-func (c *Client) ExtractForms(f File, p EmptyParams) Request[ExtractFormsResponse] {
+// ExtractForms extracts form field names and values, with confidences, in
+// p.Language if set.
+func (c *Client) ExtractForms(f File, p ExtractFormsParams) Request[ExtractFormsResponse] {
 	return newRequest[ExtractFormsResponse](c, toolExtractForms, p, f)
 }
 
-// GetProperties reads a PDF's document properties. p may be nil.
+// GetProperties reads a PDF's document properties. It has no options: p is
+// EmptyParams{}.
 func (c *Client) GetProperties(f File, p EmptyParams) Request[GetPropertiesResponse] {
 	return newRequest[GetPropertiesResponse](c, toolGetProperties, p, f)
 }
@@ -136,13 +140,15 @@ func (c *Client) ExtractPII(f File, p PIIBboxExtractionParams) Request[PIIExtrac
 	return newRequest[PIIExtractionResult](c, toolExtractPII, p, f)
 }
 
-// SmartDetectFormFields detects where a PDF's form fields could be. p may be nil.
+// SmartDetectFormFields detects where a PDF's form fields could be. It has no
+// options: p is EmptyParams{}.
 func (c *Client) SmartDetectFormFields(f File, p EmptyParams) Request[SmartDetectFormFieldsResponse] {
 	return newRequest[SmartDetectFormFieldsResponse](c, toolSmartDetectFormFields, p, f)
 }
 
-// ExtractTables extracts tables, with cell confidences. p may be nil.
-func (c *Client) ExtractTables(f File, p EmptyParams) Request[ExtractTablesResponse] {
+// ExtractTables extracts tables, with cell confidences, from the pages in
+// p.PageIndices (all when empty).
+func (c *Client) ExtractTables(f File, p ExtractTablesParams) Request[ExtractTablesResponse] {
 	return newRequest[ExtractTablesResponse](c, toolExtractTables, p, f)
 }
 

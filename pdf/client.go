@@ -2,6 +2,8 @@ package pdf
 
 import (
 	"context"
+	"errors"
+	"net/http"
 	"time"
 
 	"github.com/nitrokit/nitro"
@@ -17,21 +19,82 @@ type Client struct {
 	nc    *nitro.Client
 	raw   *pdfapi.Client
 	sleep func(context.Context, time.Duration) error // between polls and reconnects; a test seam
+	// upload PUTs staged inputs to the pre-signed URLs Nitro hands out
+	// (Stage): another host, so never the nitro.Client, which carries the
+	// token and refuses other hosts.
+	upload *http.Client
 }
 
-// New returns the PDF Services client on nc's connection, token and retries.
-func New(nc *nitro.Client) *Client {
-	// nc is the raw client's doer, so even the raw calls return an
-	// *nitro.APIError for any non-2xx answer, and nothing leaves for another
-	// host with the token.
-	return &Client{nc: nc, raw: &pdfapi.Client{Server: nc.BaseURL() + "/", Client: nc}, sleep: retry.Sleep}
+// Option configures a Client at New.
+type Option func(*Client)
+
+// WithUploadClient sets the http.Client that uploads staged inputs (Stage)
+// to the pre-signed URLs Nitro hands out, for a proxy or TLS settings of
+// the caller's: it is sent no token. The default is a plain http.Client on
+// http.DefaultTransport. A nil hc keeps the default.
+func WithUploadClient(hc *http.Client) Option {
+	return func(c *Client) {
+		if hc != nil {
+			c.upload = hc
+		}
+	}
+}
+
+// ErrNoClient is the answer of every call on a Client that New did not make
+// from a nitro.Client (a nil *Client, a zero Client, New(nil)), and of a Job
+// or Request no Client's call made (a zero Job, a zero Request): nothing is
+// sent.
+var ErrNoClient = errors.New("nitro: no pdf.Client behind this call: make one with pdf.New(nc), nc from nitro.NewClient")
+
+// New returns the PDF Services client on nc's connection, token and
+// retries. New(nil) returns a Client whose every call is ErrNoClient.
+func New(nc *nitro.Client, opts ...Option) *Client {
+	c := &Client{nc: nc, sleep: retry.Sleep, upload: &http.Client{}}
+	if nc != nil {
+		// nc is the raw client's doer, so even the raw calls return an
+		// *nitro.APIError for any non-2xx answer, and nothing leaves for
+		// another host with the token.
+		c.raw = &pdfapi.Client{Server: nc.BaseURL() + "/", Client: nc}
+	}
+	for _, opt := range opts {
+		opt(c)
+	}
+	return c
+}
+
+// ready reports ErrNoClient for a Client New did not make from a
+// nitro.Client.
+func (c *Client) ready() error {
+	if c == nil || c.nc == nil || c.raw == nil || c.sleep == nil || c.upload == nil {
+		return ErrNoClient
+	}
+	return nil
+}
+
+// redact removes the credentials c's nitro.Client knows (the client secret,
+// its tokens) from s: every string the server chose passes through it
+// before it reaches an error.
+func (c *Client) redact(s string) string {
+	if c == nil {
+		return s
+	}
+	return c.nc.Redact(s) // a nil nitro.Client returns s
 }
 
 // Raw returns the client oapi-codegen generated, for what the typed calls
 // do not offer. It shares this client's stack: a non-2xx answer is an
 // *nitro.APIError, and a 2xx response's body is the caller's to close. It is
-// a copy: changing it changes nothing for c.
+// a copy: changing it changes nothing for c. On a Client New did not make
+// from a nitro.Client, its every call is ErrNoClient.
 func (c *Client) Raw() *pdfapi.Client {
+	if c.ready() != nil {
+		return &pdfapi.Client{Client: noClient{}}
+	}
 	raw := *c.raw
 	return &raw
 }
+
+// noClient is the doer of Raw's copy on a Client without a nitro.Client.
+type noClient struct{}
+
+func (noClient) Do(*http.Request) (*http.Response, error) { return nil, ErrNoClient }

@@ -12,13 +12,19 @@
 //     constant memory;
 //   - Async: a Job, followed with Wait (polling with backoff) or Follow (the
 //     Server-Sent Events status stream, with progress), then Result or
-//     Download.
+//     Download; or FollowDownload, the stream then the bytes in one request.
 //
-// Files are streamed as multipart parts, never held in memory whole, and a
-// request over the API's 100 MB limit is refused before it is sent when the
-// files' sizes are known. A request with a file body is never retried (it
-// cannot be sent twice). WithDelivery uploads results to the caller's URLs
-// and asks for a callback, which CallbackHandler receives.
+// Files are streamed as multipart parts, never held in memory whole. Files
+// whose known sizes add up to more than the API's 100 MB request limit are
+// staged first (Stage: uploaded to a pre-signed URL Nitro hands out, and
+// sent as a RemoteFile). A Request is sent once (ErrRequestSent after) and,
+// having a file body, never retried. WithDelivery uploads results to the
+// caller's URLs and asks for a callback, which CallbackHandler receives.
+//
+// The wire is what Nitro's own clients send where its documents disagree
+// (extract-invoices, rotate's pageIndex, params as a plain form field), and
+// every answer shape they document is read: docs/wire-sources.md says which
+// source each choice follows and what a live run has confirmed.
 //
 //	nc, err := nitro.NewClient(nitro.Config{ClientID: id, ClientSecret: secret})
 //	if err != nil { … }
@@ -31,5 +37,9 @@
 //	_, err = job.Download(ctx, out)
 //
 // Any non-2xx answer is an *nitro.APIError (errors.As); a 413 is also
-// ErrTooLarge, and a job's 410 ErrJobExpired.
+// ErrTooLarge, and a job's 410 ErrJobExpired. Every string the server chose
+// that reaches an error (a failed job's type and title, a status, a job's
+// ID) passes through the nitro.Client's redactor. A Client, Job or Request
+// not made by New, Request.Async, ResumeJob or a tool call answers
+// ErrNoClient, never a panic.
 package pdf

@@ -15,10 +15,11 @@ import (
 	"github.com/nitrokit/nitro/internal/wire"
 )
 
-// The limits the API documents. MaxRequestSize is checked before sending
-// when every File's Size is known, and while sending otherwise; MaxPages is
-// the server's to check (it needs the document parsed), and its 413 answer
-// is an ErrTooLarge too.
+// The limits the API documents. MaxRequestSize bounds what one request
+// carries: files whose known sizes add up to more are staged (Stage) until
+// the rest fits, and a body whose size was not known is cut off past it
+// while sending (ErrTooLarge); MaxPages is the server's to check (it needs
+// the document parsed), and its 413 answer is an ErrTooLarge too.
 const (
 	MaxRequestSize = 100 << 20 // bytes of input per request (100 MB)
 	MaxPages       = 500       // pages per document
@@ -41,10 +42,11 @@ type File struct {
 	ContentType string
 	// Body is the file's content. Required.
 	Body io.Reader
-	// Size is Body's length in bytes if known (> 0): a request whose files
-	// add up to more than MaxRequestSize is refused before anything is
-	// sent. Bodies that turn out longer are cut off with ErrTooLarge either
-	// way.
+	// Size is Body's length in bytes if known (> 0): files whose sizes
+	// add up to more than MaxRequestSize are staged (Stage, which needs
+	// it) instead of carried in the request. A Body of unknown size that
+	// turns out longer than the limit is cut off with ErrTooLarge; one that
+	// does not match its Size is ErrInvalidFile.
 	Size int64
 }
 
@@ -89,15 +91,21 @@ type form struct {
 // write writes the parts, small ones first (method, params, delivery), so a
 // server streaming the body knows the tool before the files arrive, then
 // the files, their total bounded by MaxRequestSize.
+//
+// method, params and delivery are plain form fields, with no Content-Type:
+// what every Nitro client sends (the reference pages' curl --form
+// 'params={…}'; Nitro's MCP server form.append('params',
+// JSON.stringify(…)), node-version/src/client/platformClient.ts@a4df724;
+// samples/python/api/platform_api.py@2713a9f data={"params": json.dumps(…)}).
 func (f *form) write(mw *multipart.Writer) error {
 	if err := mw.WriteField("method", f.method); err != nil {
 		return err
 	}
-	if err := jsonPart(mw, "params", f.params); err != nil {
+	if err := mw.WriteField("params", string(f.params)); err != nil {
 		return err
 	}
 	if f.delivery != nil {
-		if err := jsonPart(mw, "delivery", f.delivery); err != nil {
+		if err := mw.WriteField("delivery", string(f.delivery)); err != nil {
 			return err
 		}
 	}
@@ -117,25 +125,13 @@ func (f *form) write(mw *multipart.Writer) error {
 		if left -= n; left < 0 {
 			return fmt.Errorf("%w: the files are longer than %d bytes", ErrTooLarge, MaxRequestSize)
 		}
-		// A stated size that the body does not match (a Body read before,
-		// a Request sent twice) would send another file than meant.
+		// A stated size that the body does not match (a Body read before)
+		// would send another file than meant.
 		if file.Size > 0 && n != file.Size {
 			return fmt.Errorf("%w: %q is %d bytes, not the %d its Size says (a Body can be read once)", ErrInvalidFile, file.Name, n, file.Size)
 		}
 	}
 	return nil
-}
-
-func jsonPart(mw *multipart.Writer, name string, b []byte) error {
-	h := textproto.MIMEHeader{}
-	h.Set("Content-Disposition", fmt.Sprintf("form-data; name=%q", name))
-	h.Set("Content-Type", "application/json")
-	part, err := mw.CreatePart(h)
-	if err != nil {
-		return err
-	}
-	_, err = part.Write(b)
-	return err
 }
 
 // RemoteContentType is the Content-Type of a file part that names a remote

@@ -8,6 +8,8 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/nitrokit/nitro/gen/pdfapi"
@@ -29,13 +31,42 @@ const (
 //
 // A stream that ends before the job finished is reopened after the delay
 // the server's retry field asked for (1s if none, 250ms at least), with
-// Last-Event-ID when
-// events had IDs; after 5 such reconnections in a row without an event,
-// Follow gives up. A server that answers the status as JSON instead of a
-// stream is polled as Wait does.
+// Last-Event-ID when events had IDs; after 5 such reconnections in a row
+// without an event, Follow gives up. A server that answers the status as
+// JSON instead of a stream is polled as Wait does. The events are read in
+// both shapes Nitro's clients read: named events (progress-update,
+// status-update, and redirect, which ends the stream: Nitro's samples) and
+// unnamed ones told apart by their status, the last with the result's
+// location (Nitro's MCP server). A location on the API's host is where
+// Result and Download then fetch the result.
 func (j *Job[R]) Follow(ctx context.Context, progress func(float64)) (R, error) {
+	if err := j.await(ctx, progress); err != nil {
+		var zero R
+		return zero, err
+	}
+	return j.Result(ctx)
+}
+
+// FollowDownload follows the job as Follow does, calling progress, then
+// streams its file to w as Download does, without fetching its JSON result
+// first: once the stream ends, the bytes are one request (to the location
+// the last event named, as Nitro's MCP server fetches a result). A job that
+// did not complete is its error, as Result's (a *JobError, ErrJobCanceled,
+// ErrJobExpired).
+func (j *Job[R]) FollowDownload(ctx context.Context, w io.Writer, progress func(float64)) (int64, error) {
+	if err := j.await(ctx, progress); err != nil {
+		return 0, err
+	}
+	return j.Download(ctx, w)
+}
+
+// await follows the job until it finished (nil), however: Result and
+// Download say how.
+func (j *Job[R]) await(ctx context.Context, progress func(float64)) error {
+	if err := j.check(); err != nil {
+		return err
+	}
 	var (
-		zero    R
 		lastID  string
 		delay   = reconnectDelay
 		quietly int
@@ -43,13 +74,13 @@ func (j *Job[R]) Follow(ctx context.Context, progress func(float64)) (R, error) 
 	for {
 		done, stream, err := j.follow(ctx, lastID, progress)
 		if err != nil {
-			return zero, err
+			return err
 		}
 		switch {
 		case done:
-			return j.Result(ctx)
+			return nil
 		case stream == nil: // not a stream: poll
-			return j.Wait(ctx)
+			return j.poll(ctx)
 		}
 		lastID = stream.id
 		if stream.retry > 0 {
@@ -61,10 +92,10 @@ func (j *Job[R]) Follow(ctx context.Context, progress func(float64)) (R, error) 
 		if stream.events > 0 {
 			quietly = 0
 		} else if quietly++; quietly >= maxReconnects {
-			return zero, fmt.Errorf("nitro: job %s: the status stream ended %d times without an event: %w", j.ID, quietly, io.ErrUnexpectedEOF)
+			return fmt.Errorf("nitro: job %s: the status stream ended %d times without an event: %w", j.name(), quietly, io.ErrUnexpectedEOF)
 		}
 		if err := j.c.sleep(ctx, delay); err != nil {
-			return zero, fmt.Errorf("nitro: job %s: following its status: %w", j.ID, err)
+			return fmt.Errorf("nitro: job %s: following its status: %w", j.name(), err)
 		}
 	}
 }
@@ -106,17 +137,17 @@ func (j *Job[R]) follow(ctx context.Context, lastID string, progress func(float6
 		case errors.Is(err, io.EOF):
 			return false, end, nil
 		case errors.Is(err, errEventTooLarge):
-			return false, nil, fmt.Errorf("nitro: job %s: %w", j.ID, err)
+			return false, nil, fmt.Errorf("nitro: job %s: %w", j.name(), err)
 		case err != nil:
 			if ctx.Err() != nil {
-				return false, nil, fmt.Errorf("nitro: job %s: following its status: %w", j.ID, ctx.Err())
+				return false, nil, fmt.Errorf("nitro: job %s: following its status: %w", j.name(), ctx.Err())
 			}
 			return false, end, nil // a broken connection: reconnect
 		}
 		end.events++
 		var je pdfapi.JobEvent
 		if err := json.Unmarshal([]byte(ev.data), &je); err != nil {
-			return false, nil, fmt.Errorf("nitro: job %s: a status event's data is not a JobEvent: %w", j.ID, err)
+			return false, nil, fmt.Errorf("nitro: job %s: a status event's data is not a JobEvent: %w", j.name(), err)
 		}
 		if je.Event == "" && ev.typ != "message" {
 			je.Event = pdfapi.JobEventEvent(ev.typ)
@@ -129,9 +160,29 @@ func (j *Job[R]) follow(ctx context.Context, lastID string, progress func(float6
 			if progress != nil && je.Status == pdfapi.JobEventStatusCompleted {
 				progress(1)
 			}
+			if u := j.onAPIHost(je.Location); u != "" {
+				j.at.set(u)
+			}
 			return true, end, nil
 		case progress != nil && (je.Event == pdfapi.JobEventEventProgressUpdate || je.Progress > 0):
 			progress(float64of(je.Progress))
 		}
 	}
+}
+
+// onAPIHost is location resolved against the API's base URL if it is on the
+// API's scheme and host (where the nitro.Client sends its token), else "".
+func (j *Job[R]) onAPIHost(location string) string {
+	if location == "" {
+		return ""
+	}
+	base, err := url.Parse(j.c.nc.BaseURL() + "/")
+	if err != nil {
+		return ""
+	}
+	u, err := base.Parse(location)
+	if err != nil || !strings.EqualFold(u.Scheme, base.Scheme) || !strings.EqualFold(u.Host, base.Host) {
+		return ""
+	}
+	return u.String()
 }

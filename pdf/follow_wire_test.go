@@ -57,7 +57,7 @@ func wireJob(t *testing.T, status http.HandlerFunc) (*pdf.Client, *pdf.Job[pdf.F
 		mu.Unlock()
 		return ctx.Err()
 	})
-	job, err := c.Compress(textPDF("in.pdf", "x"), nil).Async(context.Background())
+	job, err := c.Compress(textPDF("in.pdf", "x"), pdf.PDFCompressParams{}).Async(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -55,11 +56,11 @@ func TestSynchronousAnswersThatAreNotResults(t *testing.T) {
 		"problem": answering(http.StatusOK, "application/problem+json", `{"title":"no"}`),
 	} {
 		c := hostile(t, h)
-		if _, err := c.ExtractTables(textPDF("a.pdf", "x"), nil).JSON(ctx); !errors.Is(err, pdf.ErrUnexpectedAnswer) {
+		if _, err := c.ExtractTables(textPDF("a.pdf", "x"), pdf.ExtractTablesParams{}).JSON(ctx); !errors.Is(err, pdf.ErrUnexpectedAnswer) {
 			t.Errorf("%s, JSON: %v, want ErrUnexpectedAnswer", name, err)
 		}
 		var out bytes.Buffer
-		if n, err := c.Compress(textPDF("a.pdf", "x"), nil).Stream(ctx, &out); !errors.Is(err, pdf.ErrUnexpectedAnswer) || n != 0 || out.Len() != 0 {
+		if n, err := c.Compress(textPDF("a.pdf", "x"), pdf.PDFCompressParams{}).Stream(ctx, &out); !errors.Is(err, pdf.ErrUnexpectedAnswer) || n != 0 || out.Len() != 0 {
 			t.Errorf("%s, Stream: %d bytes %q, %v; want nothing and ErrUnexpectedAnswer", name, n, out.String(), err)
 		}
 	}
@@ -90,7 +91,7 @@ func hostileJob(t *testing.T, result http.HandlerFunc) *pdf.Job[pdf.FileResult] 
 		}
 		result(w, r)
 	})
-	job, err := c.Compress(textPDF("in.pdf", "x"), nil).Async(context.Background())
+	job, err := c.Compress(textPDF("in.pdf", "x"), pdf.PDFCompressParams{}).Async(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,15 +164,38 @@ func TestDeliveryPrintsNoCredentials(t *testing.T) {
 	}
 }
 
-// TestARequestIsSentOnce: a second send of a Request whose file was read
-// is refused with ErrInvalidFile, not sent with an empty file.
+// TestARequestIsSentOnce: a second send of a Request, whichever modes and
+// on whichever copy, is ErrRequestSent, even when nothing could tell its
+// file was read (no Size): it is never sent with an empty file.
 func TestARequestIsSentOnce(t *testing.T) {
-	_, _, c := onFake(t)
-	req := c.ExtractText(textPDF("a.pdf", "hello"), pdf.ExtractTextParams{})
-	if _, err := req.JSON(context.Background()); err != nil {
-		t.Fatal(err)
+	srv, _, c := onFake(t)
+	ctx := context.Background()
+	unsized := func() pdf.File {
+		f := textPDF("a.pdf", "hello")
+		f.Size = 0
+		return f
 	}
-	if res, err := req.JSON(context.Background()); !errors.Is(err, pdf.ErrInvalidFile) {
-		t.Errorf("a second send: %+v, %v; want ErrInvalidFile", res, err)
+	for name, second := range map[string]func(pdf.Request[pdf.PlatformResponseText]) error{
+		"JSON twice":       func(r pdf.Request[pdf.PlatformResponseText]) error { _, err := r.JSON(ctx); return err },
+		"JSON then Stream": func(r pdf.Request[pdf.PlatformResponseText]) error { _, err := r.Stream(ctx, io.Discard); return err },
+		"JSON then Async":  func(r pdf.Request[pdf.PlatformResponseText]) error { _, err := r.Async(ctx); return err },
+		"a copy with a delivery": func(r pdf.Request[pdf.PlatformResponseText]) error {
+			_, err := r.WithDelivery(pdf.Delivery{}).JSON(ctx)
+			return err
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			before := srv.Stats().Operations["ExtractFromDocument"]
+			req := c.ExtractText(unsized(), pdf.ExtractTextParams{})
+			if res, err := req.JSON(ctx); err != nil || res.Result != "hello" {
+				t.Fatalf("the first send: %+v, %v", res, err)
+			}
+			if err := second(req); !errors.Is(err, pdf.ErrRequestSent) {
+				t.Errorf("a second send: %v; want ErrRequestSent", err)
+			}
+			if n := srv.Stats().Operations["ExtractFromDocument"] - before; n != 1 {
+				t.Errorf("%d requests reached the fake, want 1", n)
+			}
+		})
 	}
 }

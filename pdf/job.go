@@ -9,6 +9,7 @@ import (
 	"mime"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/nitrokit/nitro"
@@ -30,7 +31,8 @@ var (
 )
 
 // JobError is a failed job's error, as the API reports it. It matches
-// ErrJobFailed with errors.Is.
+// ErrJobFailed with errors.Is. Its strings are the server's, with every
+// credential the nitro.Client knows (its secret, its tokens) redacted.
 type JobError struct {
 	JobID string
 	// Type names the failure, such as "PDFIsPasswordProtected".
@@ -50,20 +52,63 @@ func (e *JobError) Is(target error) bool { return target == ErrJobFailed }
 var waitBackoff = retry.Backoff{Base: 250 * time.Millisecond, Max: 10 * time.Second}
 
 // Job is an asynchronous tool call the API accepted. Its methods are safe
-// for concurrent use; R is the tool's synchronous JSON result.
+// for concurrent use; R is the tool's synchronous JSON result. A zero Job
+// (not from Request.Async or ResumeJob) answers ErrNoClient.
 type Job[R any] struct {
 	// ID is the job's ID, the {jobID} of /jobs/{jobID}.
 	ID string
 	// Location is the job's status URL, as the API answered it.
 	Location string
 
-	c *Client
-	t *tool
+	c  *Client
+	t  *tool
+	at *resultAt
 }
+
+// resultAt is where a job's result is fetched: the location its status
+// stream's last event named, once it did. Shared by a Job's copies.
+type resultAt struct {
+	mu  sync.Mutex
+	url string
+}
+
+func (r *resultAt) get() string {
+	if r == nil {
+		return ""
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.url
+}
+
+func (r *resultAt) set(u string) {
+	if r == nil {
+		return
+	}
+	r.mu.Lock()
+	r.url = u
+	r.mu.Unlock()
+}
+
+func newJob[R any](c *Client, t *tool, id, location string) *Job[R] {
+	return &Job[R]{ID: id, Location: location, c: c, t: t, at: &resultAt{}}
+}
+
+// check is ErrNoClient for a Job no Client made.
+func (j *Job[R]) check() error {
+	if j == nil || j.t == nil || j.c.ready() != nil {
+		return fmt.Errorf("%w: a nil or zero pdf.Job: get one from Request.Async or pdf.ResumeJob", ErrNoClient)
+	}
+	return nil
+}
+
+// name is the job's ID for an error: chosen by the server, so redacted.
+func (j *Job[R]) name() string { return j.c.redact(j.ID) }
 
 // JobState is a job's status, read once.
 type JobState struct {
-	// Status is running, completed, failed or canceled.
+	// Status is running, completed, failed or canceled, or a status the
+	// API added later, kept as it came (and redacted).
 	Status string
 	// Progress is from 0.0 to 1.0 while the job runs.
 	Progress float64
@@ -82,6 +127,9 @@ func (s JobState) Done() bool {
 // Status reads the job's status once (GET /jobs/{jobID}/status); an
 // expired job is ErrJobExpired.
 func (j *Job[R]) Status(ctx context.Context) (JobState, error) {
+	if err := j.check(); err != nil {
+		return JobState{}, err
+	}
 	resp, err := j.c.raw.GetJobStatus(ctx, j.ID, accepting("application/json"))
 	st, err := wire.JSON[pdfapi.JobStatus](resp, j.expired(err))
 	if err != nil {
@@ -89,9 +137,9 @@ func (j *Job[R]) Status(ctx context.Context) (JobState, error) {
 	}
 	s, err := st.Discriminator()
 	if err != nil {
-		return JobState{}, fmt.Errorf("nitro: job %s: decoding its status: %w", j.ID, err)
+		return JobState{}, fmt.Errorf("nitro: job %s: decoding its status: %w", j.name(), err)
 	}
-	out := JobState{Status: s}
+	out := JobState{Status: j.c.redact(s)}
 	if r, err := st.AsJobRunning(); err == nil {
 		out.Progress = float64of(r.Progress)
 	}
@@ -109,95 +157,153 @@ func float64of(f float32) float64 {
 // until it finishes or ctx ends, then returns its result as Result does. A
 // ctx that ends first is the error, wrapped with where the job stood.
 func (j *Job[R]) Wait(ctx context.Context) (R, error) {
-	err := retry.Poll(ctx, waitBackoff, j.c.sleep, func(ctx context.Context) (bool, string, error) {
-		st, err := j.Status(ctx)
-		if err != nil {
-			return false, "", err
-		}
-		if !st.Done() {
-			return false, fmt.Sprintf("nitro: waiting for job %s (%s, %.0f%%)", j.ID, st.Status, 100*st.Progress), nil
-		}
-		return true, "", nil // finished, however: Result says how
-	})
-	if err != nil {
+	if err := j.poll(ctx); err != nil {
 		var zero R
 		return zero, err
 	}
 	return j.Result(ctx)
 }
 
-// Result fetches the finished job's result (GET /jobs/{jobID}): R for a
-// completed job, a *JobError (ErrJobFailed) for a failed one, ErrJobCanceled
-// or ErrJobExpired. A job still running is ErrJobRunning: Wait or Follow
-// first.
+// poll is Wait without the result: it returns when the job finished.
+func (j *Job[R]) poll(ctx context.Context) error {
+	if err := j.check(); err != nil {
+		return err
+	}
+	return retry.Poll(ctx, waitBackoff, j.c.sleep, func(ctx context.Context) (bool, string, error) {
+		st, err := j.Status(ctx)
+		if err != nil {
+			return false, "", err
+		}
+		if !st.Done() {
+			return false, fmt.Sprintf("nitro: waiting for job %s (%s, %.0f%%)", j.name(), st.Status, 100*st.Progress), nil
+		}
+		return true, "", nil // finished, however: Result says how
+	})
+}
+
+// Result fetches the finished job's result (GET /jobs/{jobID}, or the
+// location its status stream named): R for a completed job, a *JobError
+// (ErrJobFailed) for a failed one, ErrJobCanceled or ErrJobExpired. A job
+// still running is ErrJobRunning, whether the API says so with a 404 (its
+// jobs/result page: "If the job is still running, the endpoint returns a 404
+// Not Found response") or with a running status: Wait or Follow first. A
+// 404 is told from an unknown job's by the job's status, which is a 404 too
+// for an unknown job.
 func (j *Job[R]) Result(ctx context.Context) (R, error) {
-	resp, err := j.c.raw.GetJobResult(ctx, j.ID, accepting("application/json"))
-	res, err := wire.JSON[pdfapi.JobResult](resp, j.expired(err))
+	var zero R
+	if err := j.check(); err != nil {
+		return zero, err
+	}
+	resp, err := j.fetch(ctx, "application/json")
+	res, err := wire.JSON[pdfapi.JobResult](resp, err)
 	if err != nil {
-		var zero R
 		return zero, err
 	}
 	return j.outcome(res)
 }
 
+// fetch GETs the job's result with accept: from the location its status
+// stream named if it named one on the API's host, else GET /jobs/{jobID}.
+// A 404 is asked about (notFound); a job that finished meanwhile is
+// fetched once more.
+func (j *Job[R]) fetch(ctx context.Context, accept string) (*http.Response, error) {
+	for try := 0; ; try++ {
+		resp, err := j.get(ctx, accept)
+		var apiErr *nitro.APIError
+		if err == nil || !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusNotFound || try > 0 {
+			return resp, j.expired(err)
+		}
+		if err := j.notFound(ctx, err); err != nil {
+			return nil, err
+		}
+	}
+}
+
+func (j *Job[R]) get(ctx context.Context, accept string) (*http.Response, error) {
+	if u := j.at.get(); u != "" {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+		if err != nil {
+			return nil, err
+		}
+		req.Header.Set("Accept", accept)
+		return j.c.nc.Do(req)
+	}
+	return j.c.raw.GetJobResult(ctx, j.ID, accepting(accept))
+}
+
+// notFound tells a running job's 404 from an unknown one's: it returns
+// ErrJobRunning (wrapping the 404) for a job whose status is not final, the
+// status's own error for a job the status endpoint does not know either
+// (its 404, or a 410), and nil for a job that has finished since.
+func (j *Job[R]) notFound(ctx context.Context, notFound error) error {
+	st, err := j.Status(ctx)
+	switch {
+	case err != nil:
+		return err
+	case !st.Done():
+		return fmt.Errorf("%w: job %s is %s: %w", ErrJobRunning, j.name(), st.Status, notFound)
+	}
+	return nil
+}
+
 // outcome is a job's result as its final state says: the decoded result, a
-// *JobError, ErrJobCanceled, or ErrJobRunning.
+// *JobError, ErrJobCanceled, or ErrJobRunning (for running, and for a status
+// the API added later, which JobState.Done takes as running too).
 func (j *Job[R]) outcome(res pdfapi.JobResult) (R, error) {
 	var zero R
 	s, err := res.Discriminator()
 	if err != nil {
-		return zero, fmt.Errorf("nitro: job %s: decoding its result: %w", j.ID, err)
+		return zero, fmt.Errorf("nitro: job %s: decoding its result: %w", j.name(), err)
 	}
 	switch s {
 	case string(pdfapi.JobCompletedStatusCompleted):
 		done, err := res.AsJobCompleted()
 		if err != nil {
-			return zero, fmt.Errorf("nitro: job %s: decoding its result: %w", j.ID, err)
+			return zero, fmt.Errorf("nitro: job %s: decoding its result: %w", j.name(), err)
 		}
 		return j.decode(done.Result)
 	case string(pdfapi.JobFailedStatusFailed):
 		failed, err := res.AsJobFailed()
 		if err != nil {
-			return zero, fmt.Errorf("nitro: job %s: decoding its error: %w", j.ID, err)
+			return zero, fmt.Errorf("nitro: job %s: decoding its error: %w", j.name(), err)
 		}
-		return zero, &JobError{JobID: j.ID, Type: string(failed.Error.Type), Title: failed.Error.Title}
+		return zero, &JobError{JobID: j.name(), Type: j.c.redact(string(failed.Error.Type)), Title: j.c.redact(failed.Error.Title)}
 	case string(pdfapi.JobCanceledStatusCanceled):
-		return zero, fmt.Errorf("%w: job %s", ErrJobCanceled, j.ID)
+		return zero, fmt.Errorf("%w: job %s", ErrJobCanceled, j.name())
 	case string(pdfapi.JobRunningStatusRunning):
-		return zero, fmt.Errorf("%w: job %s is running", ErrJobRunning, j.ID)
+		return zero, fmt.Errorf("%w: job %s is running", ErrJobRunning, j.name())
 	}
-	return zero, fmt.Errorf("nitro: job %s: unknown status %q", j.ID, s)
+	return zero, fmt.Errorf("%w: job %s is %q, a status this client does not know (taken as running)", ErrJobRunning, j.name(), j.c.redact(s))
 }
 
 // decode turns a completed job's result, the `result` member of the tool's
-// synchronous JSON, into R (the whole synchronous JSON).
+// synchronous JSON, into R (the whole synchronous JSON), as JSON does.
 func (j *Job[R]) decode(raw json.RawMessage) (R, error) {
 	var out R
 	if len(raw) == 0 || string(raw) == "null" {
-		return out, fmt.Errorf("nitro: job %s: the completed job has no result", j.ID)
+		return out, fmt.Errorf("nitro: job %s: the completed job has no result", j.name())
 	}
-	v := any(raw)
+	v := raw
 	if !j.t.unwrapped {
-		v = struct {
-			Result json.RawMessage `json:"result"`
-		}{raw}
+		v, _ = json.Marshal(map[string]json.RawMessage{"result": raw})
 	}
-	b, err := json.Marshal(v)
-	if err == nil {
-		err = json.Unmarshal(b, &out)
-	}
+	out, err := decodeResult[R](j.t, v)
 	if err != nil {
-		return out, fmt.Errorf("nitro: job %s: decoding its result: %w", j.ID, err)
+		return out, fmt.Errorf("nitro: job %s: decoding its result: %w", j.name(), err)
 	}
 	return out, nil
 }
 
-// Download streams the completed job's file to w (GET /jobs/{jobID} with
-// Accept: application/octet-stream), in constant memory, and returns the
-// bytes written. An expired job is ErrJobExpired.
+// Download streams the completed job's file to w (GET /jobs/{jobID}, or the
+// location its status stream named, with Accept: application/octet-stream)
+// in constant memory, and returns the bytes written: one request. A job
+// still running is ErrJobRunning, an expired one ErrJobExpired.
 func (j *Job[R]) Download(ctx context.Context, w io.Writer) (int64, error) {
-	resp, err := j.c.raw.GetJobResult(ctx, j.ID, accepting("application/octet-stream"))
-	if err = j.expired(err); err != nil {
+	if err := j.check(); err != nil {
+		return 0, err
+	}
+	resp, err := j.fetch(ctx, "application/octet-stream")
+	if err != nil {
 		return 0, err
 	}
 	mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
@@ -219,15 +325,15 @@ func (j *Job[R]) Download(ctx context.Context, w io.Writer) (int64, error) {
 	case string(pdfapi.JobFailedStatusFailed), string(pdfapi.JobCanceledStatusCanceled), string(pdfapi.JobRunningStatusRunning):
 		var res pdfapi.JobResult
 		if err := json.Unmarshal(raw, &res); err != nil {
-			return 0, fmt.Errorf("nitro: job %s: decoding its state: %w", j.ID, err)
+			return 0, fmt.Errorf("nitro: job %s: decoding its state: %w", j.name(), err)
 		}
 		_, err := j.outcome(res)
 		return 0, err
 	case string(pdfapi.JobCompletedStatusCompleted):
-		return 0, fmt.Errorf("%w: job %s answered its result as JSON, not its file", ErrUnexpectedAnswer, j.ID)
+		return 0, fmt.Errorf("%w: job %s answered its result as JSON, not its file", ErrUnexpectedAnswer, j.name())
 	}
 	if resp.StatusCode != http.StatusOK || j.t.endpoint != extractions {
-		return 0, fmt.Errorf("%w: job %s answered HTTP %d %q, not its file", ErrUnexpectedAnswer, j.ID, resp.StatusCode, mt)
+		return 0, fmt.Errorf("%w: job %s answered HTTP %d %q, not its file", ErrUnexpectedAnswer, j.name(), resp.StatusCode, j.c.redact(mt))
 	}
 	n, err := w.Write(raw)
 	return int64(n), err
@@ -238,7 +344,7 @@ func (j *Job[R]) Download(ctx context.Context, w io.Writer) (int64, error) {
 func (j *Job[R]) expired(err error) error {
 	var apiErr *nitro.APIError
 	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusGone {
-		return fmt.Errorf("%w: job %s: %w", ErrJobExpired, j.ID, err)
+		return fmt.Errorf("%w: job %s: %w", ErrJobExpired, j.name(), err)
 	}
 	return err
 }

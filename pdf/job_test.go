@@ -1,6 +1,7 @@
 package pdf_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"net/http"
@@ -254,7 +255,7 @@ func TestDeliveryAndCallback(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	job, err := c.Compress(textPDF("in.pdf", "delivered"), nil).WithDelivery(d).Async(ctx)
+	job, err := c.Compress(textPDF("in.pdf", "delivered"), pdf.PDFCompressParams{}).WithDelivery(d).Async(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -336,12 +337,12 @@ func TestConcurrentCalls(t *testing.T) {
 				}
 			case 1:
 				var b strings.Builder
-				if _, err = c.Flatten(textPDF("a.pdf", "x"), nil).Stream(ctx, &b); err == nil && !strings.HasPrefix(b.String(), "%PDF-") {
+				if _, err = c.Flatten(textPDF("a.pdf", "x"), pdf.EmptyParams{}).Stream(ctx, &b); err == nil && !strings.HasPrefix(b.String(), "%PDF-") {
 					err = errors.New("not a PDF")
 				}
 			default:
 				var job *pdf.Job[pdf.FileResult]
-				if job, err = c.Flatten(textPDF("a.pdf", "x"), nil).Async(ctx); err == nil {
+				if job, err = c.Flatten(textPDF("a.pdf", "x"), pdf.EmptyParams{}).Async(ctx); err == nil {
 					_, err = job.Follow(ctx, nil)
 				}
 			}
@@ -352,5 +353,26 @@ func TestConcurrentCalls(t *testing.T) {
 		if err := <-errs; err != nil {
 			t.Error(err)
 		}
+	}
+}
+
+// TestFollowDownloadFetchesOnce: following a job to its bytes is the
+// stream and one request for them (Nitro's MCP server's way), where Follow
+// then Download fetch the result twice, JSON then bytes.
+func TestFollowDownloadFetchesOnce(t *testing.T) {
+	srv, _, c := onFake(t, nitrotest.WithJobDuration(10*time.Millisecond))
+	ctx := context.Background()
+	job, err := c.Flatten(textPDF("in.pdf", "once"), pdf.EmptyParams{}).Async(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	n, err := job.FollowDownload(ctx, &b, nil)
+	if err != nil || n == 0 || !strings.HasPrefix(b.String(), "%PDF-") || !strings.Contains(b.String(), "once") {
+		t.Fatalf("%d bytes %.30q, %v", n, b.String(), err)
+	}
+	ops := srv.Stats().Operations
+	if ops["GetJobResult"] != 1 || ops["GetJobStatus"] != 1 {
+		t.Errorf("FollowDownload made %d result and %d status requests, want 1 and 1 (the stream)", ops["GetJobResult"], ops["GetJobStatus"])
 	}
 }

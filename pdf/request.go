@@ -1,6 +1,7 @@
 package pdf
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -8,7 +9,9 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
 	"strings"
+	"sync/atomic"
 
 	"github.com/nitrokit/nitro"
 	"github.com/nitrokit/nitro/gen/pdfapi"
@@ -95,17 +98,25 @@ func (d Delivery) encode() ([]byte, error) {
 }
 
 // Request is one tool call, not sent yet: choose how the result comes back
-// with JSON, Stream or Async, each of which sends it once. R is the tool's
-// synchronous JSON result. A Request is a value: WithDelivery returns a
-// changed copy. The files' Bodies are read by the one mode called; a Request
-// whose files were read cannot be sent again.
+// with JSON, Stream or Async. R is the tool's synchronous JSON result. A
+// Request is a value: WithDelivery returns a changed copy. A Request is sent
+// once, by the one mode called on it or on any copy of it: the files'
+// Bodies are read then, and a second send is ErrRequestSent, whatever the
+// Bodies are. A Request refused before anything was read (a bad file, no
+// token) can be sent again.
 type Request[R any] struct {
 	c        *Client
 	t        *tool
 	params   any
 	files    []File
 	delivery *Delivery
+	sent     *atomic.Bool // shared by the copies: the files are theirs too
 }
+
+// ErrRequestSent is the answer to a second send of a Request (its JSON,
+// Stream or Async called again, on it or on a copy): its files' Bodies were
+// read by the first. Make another Request with the Client's call.
+var ErrRequestSent = errors.New("nitro: this pdf.Request was sent already: a Request is sent once")
 
 // WithDelivery returns r with the delivery block d.
 func (r Request[R]) WithDelivery(d Delivery) Request[R] {
@@ -114,11 +125,24 @@ func (r Request[R]) WithDelivery(d Delivery) Request[R] {
 }
 
 // JSON sends the request synchronously and decodes the tool's result
-// (Accept: application/json). An answer that is not the result (a 202: the
-// API chose to run a job; a body that is not JSON) is ErrUnexpectedAnswer.
+// (Accept: application/json). A file result is read whether the API wraps
+// it in result ({"result": {"file": …}}, as Nitro's samples read it) or not
+// ({"file": …}, as the reference pages' examples show), and the two
+// extractions answering {"formFields": …} either way too. An answer that is
+// not the result (a 202: the API chose to run a job; a body that is not
+// JSON) is ErrUnexpectedAnswer.
 func (r Request[R]) JSON(ctx context.Context) (R, error) {
+	var zero R
 	resp, err := r.send(ctx, "application/json", false)
-	return wire.JSON[R](r.synchronous(resp, err, true))
+	raw, err := wire.JSON[json.RawMessage](r.synchronous(resp, err, true))
+	if err != nil {
+		return zero, err
+	}
+	out, err := decodeResult[R](r.t, raw)
+	if err != nil {
+		return zero, fmt.Errorf("nitro: %s: decoding the answer: %w", r.t.call, err)
+	}
+	return out, nil
 }
 
 // Stream sends the request synchronously and copies the resulting file's
@@ -158,48 +182,101 @@ func (r Request[R]) synchronous(resp *http.Response, err error, json bool) (*htt
 	}
 	if why != "" {
 		_ = wire.Empty(resp, nil)
-		return nil, fmt.Errorf("%w: %s answered %s", ErrUnexpectedAnswer, r.t.call, why)
+		return nil, fmt.Errorf("%w: %s answered %s", ErrUnexpectedAnswer, r.t.call, r.c.redact(why))
 	}
 	return resp, nil
 }
 
 // Async sends the request with Prefer: respond-async and returns the job
-// the API created (202 Accepted). Follow it with Job.Wait or Job.Follow.
+// the API created. Follow it with Job.Wait, Job.Follow or
+// Job.FollowDownload. The job is read from each answer Nitro documents: 202
+// Accepted with the job in its body (and its status URL in Location), 202
+// with no body and the status URL in Location (what Nitro's own clients
+// read), or the job in a 200 (the reference pages' schema). Anything else,
+// a synchronous result included, is ErrUnexpectedAnswer.
 func (r Request[R]) Async(ctx context.Context) (*Job[R], error) {
 	resp, err := r.send(ctx, "application/json", true)
 	if err != nil {
 		return nil, err
 	}
+	defer resp.Body.Close()
 	status, loc := resp.StatusCode, resp.Header.Get("Location")
-	acc, err := wire.JSON[pdfapi.AsyncJobResponse](resp, nil)
-	switch {
-	case err != nil:
-		return nil, err
-	case status != http.StatusAccepted:
-		return nil, fmt.Errorf("nitro: %s: asked for a job, the API answered %d", r.t.call, status)
-	case strings.Trim(acc.JobID, ".") == "":
-		// "", "." or "..": the raw client resolves dot segments on the
-		// client side, so such an ID would reach another route.
-		return nil, fmt.Errorf("nitro: %s: the API's job has no usable ID (%q)", r.t.call, acc.JobID)
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxJobAnswer+1))
+	if err != nil {
+		return nil, fmt.Errorf("nitro: %s: reading the job: %w", r.t.call, err)
 	}
-	return &Job[R]{ID: acc.JobID, Location: loc, c: r.c, t: r.t}, nil
+	var acc pdfapi.AsyncJobResponse
+	if len(bytes.TrimSpace(body)) > 0 && (len(body) > maxJobAnswer || json.Unmarshal(body, &acc) != nil) {
+		return nil, fmt.Errorf("%w: %s: asked for a job, the API answered %d with a body that is no job", ErrUnexpectedAnswer, r.t.call, status)
+	}
+	id := acc.JobID
+	if id == "" && status == http.StatusAccepted {
+		id = jobIDIn(loc)
+	}
+	switch {
+	case status != http.StatusAccepted && (status != http.StatusOK || acc.JobID == ""):
+		return nil, fmt.Errorf("%w: %s: asked for a job, the API answered %d", ErrUnexpectedAnswer, r.t.call, status)
+	case !usableID(id):
+		return nil, fmt.Errorf("nitro: %s: the API's job has no usable ID (%q)", r.t.call, r.c.redact(id))
+	}
+	return newJob[R](r.c, r.t, id, loc), nil
+}
+
+// maxJobAnswer bounds the answer that creates a job: {jobID, status}.
+const maxJobAnswer = 64 << 10
+
+// usableID reports whether id can be a job's path segment: "", "." or ".."
+// would reach another route (the raw client resolves dot segments on the
+// client side), and a slash, query or fragment another resource.
+func usableID(id string) bool {
+	return strings.Trim(id, ".") != "" && !strings.ContainsAny(id, "/?#")
+}
+
+// jobIDIn is the job ID in a job's status URL, …/jobs/{jobID}/status (or
+// …/jobs/{jobID}), "" if loc is not one.
+func jobIDIn(loc string) string {
+	u, err := url.Parse(loc)
+	if err != nil {
+		return ""
+	}
+	segs := strings.Split(strings.TrimSuffix(u.Path, "/"), "/")
+	for i := len(segs) - 2; i >= 0; i-- {
+		if segs[i] == "jobs" && (i+2 == len(segs) || (i+3 == len(segs) && segs[i+2] == "status")) {
+			return segs[i+1]
+		}
+	}
+	return ""
 }
 
 // send streams the multipart request through a pipe (wire.Upload), so no
 // file is held in memory whole. A streamed body cannot be sent twice, so it
 // is never retried; a token is fetched first if none is cached, so the
-// upload does not carry the first token fetch's failures. If ctx ends while
-// a Body is blocked in Read, send returns ctx's error at once; the
-// goroutine reading it ends when that Read returns.
+// upload does not carry the first token fetch's failures. Files whose known
+// sizes add up to more than MaxRequestSize are staged first (stage.go). If
+// ctx ends while a Body is blocked in Read, send returns ctx's error at
+// once; the goroutine reading it ends when that Read returns.
 func (r Request[R]) send(ctx context.Context, accept string, async bool) (*http.Response, error) {
-	if r.c == nil || r.t == nil {
-		return nil, errors.New("nitro: a zero pdf.Request: make one with a Client's tool call")
+	switch {
+	case r.t == nil || r.sent == nil:
+		return nil, fmt.Errorf("%w: a zero pdf.Request: make one with a Client's tool call", ErrNoClient)
+	case r.c.ready() != nil:
+		return nil, fmt.Errorf("%w (%s)", ErrNoClient, r.t.call)
 	}
-	f, err := r.form()
-	if err != nil {
+	if err := r.check(); err != nil {
 		return nil, err
 	}
 	if _, err := r.c.nc.Token(ctx); err != nil {
+		return nil, err
+	}
+	if !r.sent.CompareAndSwap(false, true) {
+		return nil, fmt.Errorf("%w: %s", ErrRequestSent, r.t.call)
+	}
+	files, err := r.c.stageOver(ctx, r.files, MaxRequestSize)
+	if err != nil {
+		return nil, fmt.Errorf("nitro: %s: %w", r.t.call, err)
+	}
+	f, err := r.form(files)
+	if err != nil {
 		return nil, err
 	}
 	resp, err := wire.Upload(ctx, f.write, func(contentType string, body io.Reader) (*http.Response, error) {
@@ -211,22 +288,35 @@ func (r Request[R]) send(ctx context.Context, accept string, async bool) (*http.
 	return resp, nil
 }
 
-// form checks the request and encodes its small parts.
-func (r Request[R]) form() (*form, error) {
+// check checks the request before anything is read: the files (their
+// count, names, types, Bodies) and the delivery.
+func (r Request[R]) check() error {
 	if err := r.t.count(len(r.files)); err != nil {
-		return nil, err
+		return err
 	}
-	if err := checkFiles(r.files); err != nil {
+	for _, f := range r.files {
+		if err := f.check(); err != nil {
+			return fmt.Errorf("nitro: %s: %w", r.t.call, err)
+		}
+	}
+	if r.delivery != nil {
+		if _, err := r.delivery.encode(); err != nil {
+			return fmt.Errorf("nitro: %s: %w", r.t.call, err)
+		}
+	}
+	return nil
+}
+
+// form encodes the request's small parts beside files (r's, some staged).
+func (r Request[R]) form(files []File) (*form, error) {
+	if err := checkFiles(files); err != nil {
 		return nil, fmt.Errorf("nitro: %s: %w", r.t.call, err)
 	}
 	params, err := json.Marshal(r.params)
 	if err != nil {
 		return nil, fmt.Errorf("nitro: %s: encoding params: %w", r.t.call, err)
 	}
-	if string(params) == "null" { // an EmptyParams left nil
-		params = []byte("{}")
-	}
-	f := &form{method: r.t.method, params: params, part: r.t.part, files: r.files}
+	f := &form{method: r.t.method, params: params, part: r.t.part, files: files}
 	if r.delivery != nil {
 		if f.delivery, err = r.delivery.encode(); err != nil {
 			return nil, fmt.Errorf("nitro: %s: %w", r.t.call, err)

@@ -18,35 +18,37 @@ import (
 	"github.com/nitrokit/nitro/pdf"
 )
 
-// TestRefusedBeforeSending: bad inputs and a known size over the limit are
-// refused before any request.
+// TestRefusedBeforeSending: bad inputs are refused before any request.
+// (Inputs over the size limit are staged: stage_test.go.)
 func TestRefusedBeforeSending(t *testing.T) {
 	srv, _, c := onFake(t)
 	ctx := context.Background()
-	big := pdf.File{Name: "big.pdf", ContentType: "application/pdf", Body: &memtest.Zeros{}, Size: pdf.MaxRequestSize + 1}
-	half := pdf.File{Name: "half.pdf", ContentType: "application/pdf", Body: &memtest.Zeros{}, Size: pdf.MaxRequestSize/2 + 1}
 	for name, tc := range map[string]struct {
 		send func() error
 		want error
 	}{
-		"too large":          {func() error { _, err := c.Compress(big, nil).JSON(ctx); return err }, pdf.ErrTooLarge},
-		"too large together": {func() error { _, err := c.Merge([]pdf.File{half, half}, nil).Async(ctx); return err }, pdf.ErrTooLarge},
 		"no name": {func() error {
-			_, err := c.Compress(pdf.File{ContentType: "a/b", Body: &memtest.Zeros{}}, nil).JSON(ctx)
+			_, err := c.Compress(pdf.File{ContentType: "a/b", Body: &memtest.Zeros{}}, pdf.PDFCompressParams{}).JSON(ctx)
 			return err
 		}, pdf.ErrInvalidFile},
 		"no content type": {func() error {
-			_, err := c.Compress(pdf.File{Name: "a", Body: &memtest.Zeros{}}, nil).JSON(ctx)
+			_, err := c.Compress(pdf.File{Name: "a", Body: &memtest.Zeros{}}, pdf.PDFCompressParams{}).JSON(ctx)
 			return err
 		}, pdf.ErrInvalidFile},
-		"no body":      {func() error { _, err := c.Compress(pdf.File{Name: "a", ContentType: "a/b"}, nil).JSON(ctx); return err }, pdf.ErrInvalidFile},
-		"merge of one": {func() error { _, err := c.Merge([]pdf.File{textPDF("a", "a")}, nil).JSON(ctx); return err }, pdf.ErrInvalidFile},
+		"no body": {func() error {
+			_, err := c.Compress(pdf.File{Name: "a", ContentType: "a/b"}, pdf.PDFCompressParams{}).JSON(ctx)
+			return err
+		}, pdf.ErrInvalidFile},
+		"merge of one": {func() error {
+			_, err := c.Merge([]pdf.File{textPDF("a", "a")}, pdf.MergeParams{}).JSON(ctx)
+			return err
+		}, pdf.ErrInvalidFile},
 		"delivery without URL": {func() error {
-			_, err := c.Compress(textPDF("a", "a"), nil).WithDelivery(pdf.Delivery{Callback: &pdf.Callback{}}).Async(ctx)
+			_, err := c.Compress(textPDF("a", "a"), pdf.PDFCompressParams{}).WithDelivery(pdf.Delivery{Callback: &pdf.Callback{}}).Async(ctx)
 			return err
 		}, nil},
 		"delivery with a bad method": {func() error {
-			_, err := c.Compress(textPDF("a", "a"), nil).WithDelivery(pdf.Delivery{UploadResultTo: &pdf.Upload{URL: "https://x.example", Method: "put"}}).JSON(ctx)
+			_, err := c.Compress(textPDF("a", "a"), pdf.PDFCompressParams{}).WithDelivery(pdf.Delivery{UploadResultTo: &pdf.Upload{URL: "https://x.example", Method: "put"}}).JSON(ctx)
 			return err
 		}, nil},
 		"zero request": {func() error { _, err := pdf.Request[pdf.FileResult]{}.JSON(ctx); return err }, nil},
@@ -68,7 +70,7 @@ func TestRefusedBeforeSending(t *testing.T) {
 func TestTooLongWhileSending(t *testing.T) {
 	_, _, c := onFake(t)
 	in := pdf.File{Name: "long.pdf", ContentType: "application/pdf", Body: &memtest.Zeros{N: pdf.MaxRequestSize + 1}}
-	if _, err := c.Compress(in, nil).JSON(context.Background()); !errors.Is(err, pdf.ErrTooLarge) {
+	if _, err := c.Compress(in, pdf.PDFCompressParams{}).JSON(context.Background()); !errors.Is(err, pdf.ErrTooLarge) {
 		t.Fatalf("err %v", err)
 	}
 }
@@ -77,7 +79,7 @@ func TestTooLongWhileSending(t *testing.T) {
 // is ErrTooLarge and still the *nitro.APIError.
 func TestServer413(t *testing.T) {
 	_, _, c := onFake(t)
-	_, err := c.Compress(bytesFile("long.pdf", pdfType, pagedPDF("x", 501)), nil).JSON(context.Background())
+	_, err := c.Compress(bytesFile("long.pdf", pdfType, pagedPDF("x", 501)), pdf.PDFCompressParams{}).JSON(context.Background())
 	var apiErr *nitro.APIError
 	if !errors.Is(err, pdf.ErrTooLarge) || !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusRequestEntityTooLarge {
 		t.Fatalf("err %v", err)
@@ -105,7 +107,7 @@ func TestDelivery(t *testing.T) {
 		t.Fatalf("delivery\n%s\nwant\n%s", b, want)
 	}
 	// Without WithDelivery, no delivery part.
-	if _, err := c.Compress(textPDF("a.pdf", "a"), nil).JSON(context.Background()); err != nil || last().delivery != nil {
+	if _, err := c.Compress(textPDF("a.pdf", "a"), pdf.PDFCompressParams{}).JSON(context.Background()); err != nil || last().delivery != nil {
 		t.Fatalf("delivery %s, %v", last().delivery, err)
 	}
 }
@@ -127,7 +129,7 @@ func TestContextEndsBlockedUpload(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
 	start := time.Now()
-	_, err := c.Compress(pdf.File{Name: "slow.pdf", ContentType: "application/pdf", Body: b}, nil).JSON(ctx)
+	_, err := c.Compress(pdf.File{Name: "slow.pdf", ContentType: "application/pdf", Body: b}, pdf.PDFCompressParams{}).JSON(ctx)
 	if !errors.Is(err, context.DeadlineExceeded) || time.Since(start) > 5*time.Second {
 		t.Fatalf("err %v after %v", err, time.Since(start))
 	}
@@ -137,7 +139,7 @@ func TestContextEndsBlockedUpload(t *testing.T) {
 func TestBodyReadError(t *testing.T) {
 	_, _, c := onFake(t)
 	bad := io.MultiReader(strings.NewReader("%PDF"), iotestErr{})
-	_, err := c.Compress(pdf.File{Name: "bad.pdf", ContentType: "application/pdf", Body: bad}, nil).JSON(context.Background())
+	_, err := c.Compress(pdf.File{Name: "bad.pdf", ContentType: "application/pdf", Body: bad}, pdf.PDFCompressParams{}).JSON(context.Background())
 	if err == nil || !strings.Contains(err.Error(), "disk on fire") {
 		t.Fatalf("err %v", err)
 	}

@@ -3,7 +3,6 @@ package pdf
 import (
 	"errors"
 	"fmt"
-	"strings"
 )
 
 // ErrUnknownResult is ResumeJob's refusal of a result type that no tool
@@ -23,19 +22,17 @@ var ErrUnknownResult = errors.New("nitro: no PDF Services tool answers this resu
 //
 //	job, err := pdf.ResumeJob[pdf.FileResult](p, id)
 func ResumeJob[R any](c *Client, id string) (*Job[R], error) {
-	if c == nil || c.nc == nil {
-		return nil, errors.New("nitro: pdf.ResumeJob: a nil or zero pdf.Client; make one with pdf.New")
+	if err := c.ready(); err != nil {
+		return nil, fmt.Errorf("nitro: pdf.ResumeJob: %w", err)
 	}
-	// "", "." or "..": the raw client resolves dot segments on the client
-	// side, so such an ID would reach another route (as in Request.Async).
-	if strings.Trim(id, ".") == "" || strings.ContainsAny(id, "/?#") {
-		return nil, fmt.Errorf("nitro: pdf.ResumeJob: %q is not a job ID", id)
+	if !usableID(id) {
+		return nil, fmt.Errorf("nitro: pdf.ResumeJob: %q is not a job ID", c.redact(id))
 	}
 	t, err := toolFor[R]()
 	if err != nil {
 		return nil, err
 	}
-	return &Job[R]{ID: id, c: c, t: t}, nil
+	return newJob[R](c, t, id, ""), nil
 }
 
 // toolFor is a tool whose answer decodes as R: what decoding a job's result

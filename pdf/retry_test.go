@@ -12,6 +12,7 @@ import (
 
 	"github.com/nitrokit/nitro"
 	"github.com/nitrokit/nitro/nitrotest"
+	"github.com/nitrokit/nitro/pdf"
 )
 
 // TestUploadIsNeverRetried: a 503, which the stack retries for a
@@ -20,7 +21,7 @@ import (
 func TestUploadIsNeverRetried(t *testing.T) {
 	srv, _, c := onFake(t) // MaxRetries 1
 	srv.InjectFault(nitrotest.Operation("TransformDocument"), 2, nitrotest.Fault{Status: http.StatusServiceUnavailable, RetryAfter: "0"})
-	_, err := c.Compress(textPDF("a.pdf", "a"), nil).JSON(context.Background())
+	_, err := c.Compress(textPDF("a.pdf", "a"), pdf.PDFCompressParams{}).JSON(context.Background())
 	var apiErr *nitro.APIError
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusServiceUnavailable {
 		t.Fatalf("err %v", err)

@@ -1,10 +1,13 @@
 package pdf
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
+	"sync/atomic"
 
 	"github.com/nitrokit/nitro/gen/pdfapi"
 )
@@ -94,7 +97,7 @@ var (
 	toolWatermark     = two("Watermark", transformations, string(pdfapi.WatermarkRequestMethodWatermark))
 
 	toolExtractFillableFormData = &tool{call: "ExtractFillableFormData", endpoint: extractions, method: string(pdfapi.ExtractFillableFormDataRequestMethodExtractFillableFormData), part: "file", min: 1, max: 1, unwrapped: true}
-	toolExtractExpenseData      = one("ExtractExpenseData", extractions, string(pdfapi.ExtractExpenseDataRequestMethodExtractExpenseData))
+	toolExtractExpenseData      = one("ExtractExpenseData", extractions, string(pdfapi.ExtractExpenseDataRequestMethodExtractInvoices))
 	toolExtractForms            = one("ExtractForms", extractions, string(pdfapi.ExtractFormsRequestMethodExtractForms))
 	toolGetProperties           = one("GetProperties", extractions, string(pdfapi.GetPropertiesRequestMethodGetProperties))
 	toolExtractPII              = one("ExtractPII", extractions, string(pdfapi.ExtractPIIRequestMethodExtractPiiBoundingBoxes))
@@ -110,7 +113,31 @@ var (
 
 // newRequest binds a tool to its inputs; nothing is sent or read yet.
 func newRequest[R, P any](c *Client, t *tool, p P, files ...File) Request[R] {
-	return Request[R]{c: c, t: t, params: p, files: files}
+	return Request[R]{c: c, t: t, params: p, files: files, sent: new(atomic.Bool)}
+}
+
+// decodeResult decodes a tool's synchronous JSON into R, in either shape
+// Nitro's sources document for it (docs/wire-sources.md, "sync JSON
+// wrapper"): a file result wrapped, {"result": {"file": …}} (Nitro's
+// samples read result.result.file.URL: samples/python/api/
+// platform_api.py@2713a9f, _request_bytes), or bare, {"file": …} (the
+// reference pages' examples); the two unwrapped extractions bare,
+// {"formFields": …} (their reference pages), or wrapped like the others.
+// Every other extraction is wrapped in all sources.
+func decodeResult[R any](t *tool, raw json.RawMessage) (R, error) {
+	var out R
+	var top map[string]json.RawMessage
+	if json.Unmarshal(raw, &top) == nil {
+		inner, wrapped := top["result"]
+		switch {
+		case t.unwrapped && wrapped && len(top) == 1 && bytes.HasPrefix(bytes.TrimSpace(inner), []byte("{")):
+			raw = inner
+		case !t.unwrapped && t.endpoint != extractions && !wrapped && (top["file"] != nil || top["files"] != nil):
+			raw, _ = json.Marshal(map[string]json.RawMessage{"result": raw})
+		}
+	}
+	err := json.Unmarshal(raw, &out)
+	return out, err
 }
 
 // pdfTo fills in the conversion target a ConvertXToPDF call implies.

@@ -265,17 +265,17 @@ func allTools() []toolCase {
 			}, wants[pdf.FileResult]("image/png")),
 
 		newCase(file("Compress", "/transformations", "compress", ""), func(c *pdf.Client) pdf.Request[pdf.FileResult] {
-			return c.Compress(doc(), nil)
+			return c.Compress(doc(), pdf.PDFCompressParams{})
 		}, nil),
 		newCase(file("DeletePages", "/transformations", "delete-pages", ""), func(c *pdf.Client) pdf.Request[pdf.FileResult] {
 			return c.DeletePages(doc(), pdf.DeletePagesParams{PageIndices: []int{0}})
 		}, nil),
 		newCase(file("Flatten", "/transformations", "flatten", ""), func(c *pdf.Client) pdf.Request[pdf.FileResult] {
-			return c.Flatten(doc(), nil)
+			return c.Flatten(doc(), pdf.EmptyParams{})
 		}, nil),
 		newCase(with(file("Merge", "/transformations", "merge", ""), func(tc *toolCase) { tc.shows = "(A\nB\nC)" }),
 			func(c *pdf.Client) pdf.Request[pdf.FileResult] {
-				return c.Merge([]pdf.File{textPDF("a.pdf", "A"), textPDF("b.pdf", "B"), textPDF("c.pdf", "C")}, nil)
+				return c.Merge([]pdf.File{textPDF("a.pdf", "A"), textPDF("b.pdf", "B"), textPDF("c.pdf", "C")}, pdf.MergeParams{})
 			}, nil),
 		newCase(file("OCR", "/transformations", "ocr", ""), func(c *pdf.Client) pdf.Request[pdf.FileResult] {
 			return c.OCR(doc(), pdf.PDFOCRParams{PageIndices: []int{0, 2}})
@@ -314,22 +314,22 @@ func allTools() []toolCase {
 				t.Errorf("form fields %+v", r.FormFields)
 			}
 		}),
-		newCase(ext("ExtractExpenseData", "extract-expense-data", docText), func(c *pdf.Client) pdf.Request[pdf.ExtractExpenseDataResponse] {
-			return c.ExtractExpenseData(doc(), nil)
+		newCase(ext("ExtractExpenseData", "extract-invoices", docText), func(c *pdf.Client) pdf.Request[pdf.ExtractExpenseDataResponse] {
+			return c.ExtractExpenseData(doc(), pdf.EmptyParams{})
 		}, func(t *testing.T, r pdf.ExtractExpenseDataResponse) {
 			if r.Result.VendorName != docText || r.Result.InvoiceNumber != "doc" {
 				t.Errorf("expense data %+v", r.Result)
 			}
 		}),
 		newCase(ext("ExtractForms", "extract-forms", docText), func(c *pdf.Client) pdf.Request[pdf.ExtractFormsResponse] {
-			return c.ExtractForms(doc(), nil)
+			return c.ExtractForms(doc(), pdf.ExtractFormsParams{})
 		}, func(t *testing.T, r pdf.ExtractFormsResponse) {
 			if len(r.Result.Fields) != 1 || r.Result.Fields[0].Value != docText {
 				t.Errorf("forms %+v", r.Result)
 			}
 		}),
 		newCase(ext("GetProperties", "get-properties", `"title":"doc"`), func(c *pdf.Client) pdf.Request[pdf.GetPropertiesResponse] {
-			return c.GetProperties(doc(), nil)
+			return c.GetProperties(doc(), pdf.EmptyParams{})
 		}, func(t *testing.T, r pdf.GetPropertiesResponse) {
 			if r.Result.Title != "doc" {
 				t.Errorf("properties %+v", r.Result)
@@ -343,10 +343,10 @@ func allTools() []toolCase {
 			}
 		}),
 		newCase(ext("SmartDetectFormFields", "smart-detect-form-fields", `"formFields":[{`), func(c *pdf.Client) pdf.Request[pdf.SmartDetectFormFieldsResponse] {
-			return c.SmartDetectFormFields(doc(), nil)
+			return c.SmartDetectFormFields(doc(), pdf.EmptyParams{})
 		}, nil),
 		newCase(ext("ExtractTables", "extract-tables", "Invoice"), func(c *pdf.Client) pdf.Request[pdf.ExtractTablesResponse] {
-			return c.ExtractTables(doc(), nil)
+			return c.ExtractTables(doc(), pdf.ExtractTablesParams{})
 		}, func(t *testing.T, r pdf.ExtractTablesResponse) {
 			if len(r.Result.Tables) != 1 {
 				t.Errorf("tables %+v", r.Result)

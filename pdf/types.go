@@ -7,9 +7,11 @@ import (
 	"github.com/nitrokit/nitro/gen/pdfapi"
 )
 
-// The tools' parameter types, from the generated package. Conversion
-// parameters' To may be left empty where the call implies it (ConvertOfficeToPDF
-// and its siblings send "pdf", ConvertToPDFA "pdfa").
+// The tools' parameter types, from the generated package: every one a
+// struct, so only documented options compile (EmptyParams and
+// PDFCompressParams, for tools without options, are empty structs).
+// Conversion parameters' To may be left empty where the call implies it
+// (ConvertOfficeToPDF and its siblings send "pdf", ConvertToPDFA "pdfa").
 type (
 	ConversionParams              = pdfapi.ConversionParams
 	ConversionPDFAParams          = pdfapi.ConversionPDFAParams
@@ -18,11 +20,17 @@ type (
 	PDFCompressParams             = pdfapi.PDFCompressParams
 	DeletePagesParams             = pdfapi.DeletePagesParams
 	EmptyParams                   = pdfapi.EmptyParams
+	MergeParams                   = pdfapi.MergeParams
+	TableOfContents               = pdfapi.TableOfContents
+	ExtractFormsParams            = pdfapi.ExtractFormsParams
+	ExtractTablesParams           = pdfapi.ExtractTablesParams
 	PDFOCRParams                  = pdfapi.PDFOCRParams
 	PDFOptimizeParams             = pdfapi.PDFOptimizeParams
 	PDFPasswordProtectionParams   = pdfapi.PDFPasswordProtectionParams
 	RedactParams                  = pdfapi.RedactParams
+	Redaction                     = pdfapi.Redaction
 	Rotation                      = pdfapi.Rotation
+	PageRotation                  = pdfapi.PageRotation
 	SetPropertiesParams           = pdfapi.SetPropertiesParams
 	SplitParams                   = pdfapi.SplitParams
 	UnprotectParams               = pdfapi.UnprotectParams
@@ -31,8 +39,11 @@ type (
 	PIIBboxExtractionParams       = pdfapi.PIIBboxExtractionParams
 	ExtractTextParams             = pdfapi.ExtractTextParams
 	TextboxExtractionParams       = pdfapi.TextboxExtractionParams
+	TextBoxQuery                  = pdfapi.TextBoxQuery
 	CreateFillableFormsParams     = pdfapi.CreateFillableFormsParams
+	FormFieldDetection            = pdfapi.FormFieldDetection
 	FormFillParams                = pdfapi.FormFillParams
+	FormFieldValue                = pdfapi.FormFieldValue
 )
 
 // The tools' synchronous JSON results, from the generated package.

@@ -262,13 +262,13 @@ func (e DeletePagesRequestMethod) Valid() bool {
 
 // Defines values for ExtractExpenseDataRequestMethod.
 const (
-	ExtractExpenseDataRequestMethodExtractExpenseData ExtractExpenseDataRequestMethod = "extract-expense-data"
+	ExtractExpenseDataRequestMethodExtractInvoices ExtractExpenseDataRequestMethod = "extract-invoices"
 )
 
 // Valid indicates whether the value is a known member of the ExtractExpenseDataRequestMethod enum.
 func (e ExtractExpenseDataRequestMethod) Valid() bool {
 	switch e {
-	case ExtractExpenseDataRequestMethodExtractExpenseData:
+	case ExtractExpenseDataRequestMethodExtractInvoices:
 		return true
 	default:
 		return false
@@ -391,9 +391,9 @@ func (e ExtractTextRequestMethod) Valid() bool {
 
 // Defines values for ExtractionRequestMethod.
 const (
-	ExtractionRequestMethodExtractExpenseData       ExtractionRequestMethod = "extract-expense-data"
 	ExtractionRequestMethodExtractFillableFormData  ExtractionRequestMethod = "extract-fillable-form-data"
 	ExtractionRequestMethodExtractForms             ExtractionRequestMethod = "extract-forms"
+	ExtractionRequestMethodExtractInvoices          ExtractionRequestMethod = "extract-invoices"
 	ExtractionRequestMethodExtractPiiBoundingBoxes  ExtractionRequestMethod = "extract-pii-bounding-boxes"
 	ExtractionRequestMethodExtractTables            ExtractionRequestMethod = "extract-tables"
 	ExtractionRequestMethodExtractText              ExtractionRequestMethod = "extract-text"
@@ -405,11 +405,11 @@ const (
 // Valid indicates whether the value is a known member of the ExtractionRequestMethod enum.
 func (e ExtractionRequestMethod) Valid() bool {
 	switch e {
-	case ExtractionRequestMethodExtractExpenseData:
-		return true
 	case ExtractionRequestMethodExtractFillableFormData:
 		return true
 	case ExtractionRequestMethodExtractForms:
+		return true
+	case ExtractionRequestMethodExtractInvoices:
 		return true
 	case ExtractionRequestMethodExtractPiiBoundingBoxes:
 		return true
@@ -1633,7 +1633,7 @@ type Delivery struct {
 }
 
 // EmptyParams The tool takes no parameters; params is sent as {}.
-type EmptyParams = map[string]interface{}
+type EmptyParams = struct{}
 
 // ErrorResponse defines model for ErrorResponse.
 type ErrorResponse struct {
@@ -1762,6 +1762,14 @@ type ExtractFillableFormDataResponse struct {
 	FormFields []FillableFormField `json:"formFields"`
 }
 
+// ExtractFormsParams Extract-forms' options.
+type ExtractFormsParams struct {
+	// Language The document's language code (Nitro's MCP server defaults to en).
+	//
+	// Example: en
+	Language string `json:"language,omitempty,omitzero"`
+}
+
 // ExtractFormsRequest Extract form field names and values, with confidences.
 type ExtractFormsRequest struct {
 	// Delivery Where the result goes instead of a download URL (the result's URL is then null): uploadResultTo for a single file, uploadResultsTo for several (split), each to a custom endpoint or a pre-signed URL; and a callback POSTed (a JobCallback) when an asynchronous job starts.
@@ -1771,8 +1779,8 @@ type ExtractFormsRequest struct {
 	File   FilePart                  `json:"file"`
 	Method ExtractFormsRequestMethod `json:"method"`
 
-	// Params The tool takes no parameters; params is sent as {}.
-	Params EmptyParams `json:"params,omitempty,omitzero"`
+	// Params Extract-forms' options.
+	Params ExtractFormsParams `json:"params,omitempty,omitzero"`
 }
 
 // ExtractFormsRequestMethod defines model for ExtractFormsRequest.Method.
@@ -1797,6 +1805,12 @@ type ExtractPIIRequest struct {
 // ExtractPIIRequestMethod defines model for ExtractPIIRequest.Method.
 type ExtractPIIRequestMethod string
 
+// ExtractTablesParams Extract-tables' options.
+type ExtractTablesParams struct {
+	// PageIndices The pages to extract tables from (0-based); all when empty.
+	PageIndices []int `json:"pageIndices,omitempty,omitzero"`
+}
+
 // ExtractTablesRequest Extract tables, with cell confidences.
 type ExtractTablesRequest struct {
 	// Delivery Where the result goes instead of a download URL (the result's URL is then null): uploadResultTo for a single file, uploadResultsTo for several (split), each to a custom endpoint or a pre-signed URL; and a callback POSTed (a JobCallback) when an asynchronous job starts.
@@ -1806,8 +1820,8 @@ type ExtractTablesRequest struct {
 	File   FilePart                   `json:"file"`
 	Method ExtractTablesRequestMethod `json:"method"`
 
-	// Params The tool takes no parameters; params is sent as {}.
-	Params EmptyParams `json:"params,omitempty,omitzero"`
+	// Params Extract-tables' options.
+	Params ExtractTablesParams `json:"params,omitempty,omitzero"`
 }
 
 // ExtractTablesRequestMethod defines model for ExtractTablesRequest.Method.
@@ -2170,6 +2184,9 @@ type JobEvent struct {
 	// Event progress-update: the job is running, progress changed. status-update: the status changed. redirect: the job finished; fetch location.
 	Event JobEventEvent `json:"event"`
 
+	// JobID The job's ID.
+	JobID string `json:"jobID,omitempty,omitzero"`
+
 	// Location On redirect, where the result (or the failed job's error) is fetched, /jobs/{jobID}.
 	Location string `json:"location,omitempty,omitzero"`
 
@@ -2222,6 +2239,11 @@ type JobRunning struct {
 // JobRunningStatus defines model for JobStatusRunning.status.
 type JobRunningStatus string
 
+// MergeParams Merge's options.
+type MergeParams struct {
+	TableOfContents *TableOfContents `json:"tableOfContents,omitempty"`
+}
+
 // MergeRequest Merge PDFs, in the order of the files parts, into one.
 type MergeRequest struct {
 	// Delivery Where the result goes instead of a download URL (the result's URL is then null): uploadResultTo for a single file, uploadResultsTo for several (split), each to a custom endpoint or a pre-signed URL; and a callback POSTed (a JobCallback) when an asynchronous job starts.
@@ -2231,8 +2253,8 @@ type MergeRequest struct {
 	Files  []FilePart         `json:"files"`
 	Method MergeRequestMethod `json:"method"`
 
-	// Params The tool takes no parameters; params is sent as {}.
-	Params EmptyParams `json:"params,omitempty,omitzero"`
+	// Params Merge's options.
+	Params MergeParams `json:"params,omitempty,omitzero"`
 }
 
 // MergeRequestMethod defines model for MergeRequest.Method.
@@ -2270,7 +2292,7 @@ type OptimizeRequest struct {
 type OptimizeRequestMethod string
 
 // PDFCompressParams Compress has no parameters; it always targets the smallest file size. For control over the size/quality trade-off, use the Optimize operation and its `profile`.
-type PDFCompressParams = map[string]interface{}
+type PDFCompressParams = struct{}
 
 // PDFOCRParams defines model for PDFOCRParams.
 type PDFOCRParams struct {
@@ -2419,7 +2441,7 @@ type PageRotation struct {
 	Amount PageRotationAmount `json:"amount"`
 
 	// PageIndex Page index to rotate (0-based).
-	PageIndex int `json:"page_index"`
+	PageIndex int `json:"pageIndex"`
 }
 
 // PageRotationAmount Rotation amount in degrees.
@@ -2544,6 +2566,9 @@ type Redaction struct {
 	// BoundingBox [x, y, w, h] in points: the top-left corner, the width and the height.
 	BoundingBox []float32 `json:"boundingBox"`
 
+	// Label A label for the redaction (passed through as Nitro's MCP server does).
+	Label string `json:"label,omitempty,omitzero"`
+
 	// PageIndex Zero-based page index of the redaction box.
 	PageIndex int `json:"pageIndex"`
 }
@@ -2577,7 +2602,7 @@ type RotateRequestMethod string
 type Rotation struct {
 	// Rotations Array of page rotations to apply
 	//
-	// Example: [{"amount":90,"page_index":0}]
+	// Example: [{"amount":90,"pageIndex":0}]
 	Rotations []PageRotation `json:"rotations"`
 }
 
@@ -2588,6 +2613,11 @@ type SetPropertiesParams struct {
 	// Example: John Doe
 	Author string `json:"author,omitempty,omitzero"`
 
+	// CreationDate The creation date, in PDF date format (D:YYYYMMDDhhmmss).
+	//
+	// Example: D:20240101120000
+	CreationDate string `json:"creation_date,omitempty,omitzero"`
+
 	// Creator The document's creator
 	//
 	// Example: Doe John
@@ -2597,6 +2627,11 @@ type SetPropertiesParams struct {
 	//
 	// Example: example, pdf, metadata
 	Keywords string `json:"keywords,omitempty,omitzero"`
+
+	// ModDate The modification date, in PDF date format (D:YYYYMMDDhhmmss).
+	//
+	// Example: D:20240101120000
+	ModDate string `json:"mod_date,omitempty,omitzero"`
 
 	// Producer PDF document's producer or the encoding software
 	//
@@ -2612,6 +2647,9 @@ type SetPropertiesParams struct {
 	//
 	// Example: My Document Title
 	Title string `json:"title,omitempty,omitzero"`
+
+	// Trapped The trapping status (True, False or Unknown).
+	Trapped string `json:"trapped,omitempty,omitzero"`
 }
 
 // SetPropertiesRequest Set a PDF's document properties (title, author, ...).
@@ -2719,6 +2757,12 @@ type TableDataCells1 = float32
 // TableData_Cells_Item defines model for TableData.cells.Item.
 type TableData_Cells_Item struct {
 	union json.RawMessage
+}
+
+// TableOfContents defines model for TableOfContents.
+type TableOfContents struct {
+	// Enabled Whether the merged PDF gets a table of contents (bookmarks) of its inputs.
+	Enabled bool `json:"enabled"`
 }
 
 // TablesResultType defines model for TablesResultType.
@@ -3227,24 +3271,24 @@ func (t ExtractionRequest) AsExtractExpenseDataRequest() (ExtractExpenseDataRequ
 
 // FromExtractExpenseDataRequest overwrites any union data inside the ExtractionRequest as the provided ExtractExpenseDataRequest
 func (t *ExtractionRequest) FromExtractExpenseDataRequest(v ExtractExpenseDataRequest) error {
-	t.Method = "extract-expense-data"
+	t.Method = "extract-invoices"
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
 	}
-	b, err = runtime.JSONMerge(b, []byte(`{"method":"extract-expense-data"}`))
+	b, err = runtime.JSONMerge(b, []byte(`{"method":"extract-invoices"}`))
 	t.union = b
 	return err
 }
 
 // MergeExtractExpenseDataRequest performs a merge with any union data inside the ExtractionRequest, using the provided ExtractExpenseDataRequest
 func (t *ExtractionRequest) MergeExtractExpenseDataRequest(v ExtractExpenseDataRequest) error {
-	t.Method = "extract-expense-data"
+	t.Method = "extract-invoices"
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
 	}
-	b, err = runtime.JSONMerge(b, []byte(`{"method":"extract-expense-data"}`))
+	b, err = runtime.JSONMerge(b, []byte(`{"method":"extract-invoices"}`))
 	if err != nil {
 		return err
 	}
@@ -3520,12 +3564,12 @@ func (t ExtractionRequest) ValueByDiscriminator() (interface{}, error) {
 		return nil, err
 	}
 	switch discriminator {
-	case "extract-expense-data":
-		return t.AsExtractExpenseDataRequest()
 	case "extract-fillable-form-data":
 		return t.AsExtractFillableFormDataRequest()
 	case "extract-forms":
 		return t.AsExtractFormsRequest()
+	case "extract-invoices":
+		return t.AsExtractExpenseDataRequest()
 	case "extract-pii-bounding-boxes":
 		return t.AsExtractPIIRequest()
 	case "extract-tables":

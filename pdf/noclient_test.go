@@ -1,0 +1,68 @@
+package pdf_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"testing"
+
+	"github.com/nitrokit/nitro/pdf"
+)
+
+// TestNoClientIsAnErrorNotAPanic: pdf.New(nil), a zero or nil Client, a
+// zero or nil Job and a zero Request answer ErrNoClient on first use, and
+// send nothing.
+func TestNoClientIsAnErrorNotAPanic(t *testing.T) {
+	ctx := context.Background()
+	var nilClient *pdf.Client
+	var nilJob *pdf.Job[pdf.FileResult]
+	for name, c := range map[string]*pdf.Client{"New(nil)": pdf.New(nil), "a zero Client": {}, "a nil Client": nilClient} {
+		t.Run(name, func(t *testing.T) {
+			calls := map[string]func() error{
+				"JSON": func() error {
+					_, err := c.Compress(textPDF("a.pdf", "a"), pdf.PDFCompressParams{}).JSON(ctx)
+					return err
+				},
+				"Stream": func() error {
+					_, err := c.Flatten(textPDF("a.pdf", "a"), pdf.EmptyParams{}).Stream(ctx, io.Discard)
+					return err
+				},
+				"Async": func() error {
+					_, err := c.ExtractText(textPDF("a.pdf", "a"), pdf.ExtractTextParams{}).Async(ctx)
+					return err
+				},
+				"Stage": func() error { _, err := c.Stage(ctx, textPDF("a.pdf", "a")); return err },
+				"Raw":   func() error { _, err := c.Raw().GetJobStatus(ctx, "id"); return err },
+				"ResumeJob": func() error {
+					_, err := pdf.ResumeJob[pdf.FileResult](c, "id")
+					return err
+				},
+			}
+			for what, call := range calls {
+				if err := call(); !errors.Is(err, pdf.ErrNoClient) {
+					t.Errorf("%s: %v, want ErrNoClient", what, err)
+				}
+			}
+		})
+	}
+	for name, j := range map[string]*pdf.Job[pdf.FileResult]{"a zero Job": {ID: "id"}, "a nil Job": nilJob} {
+		t.Run(name, func(t *testing.T) {
+			calls := map[string]func() error{
+				"Status":         func() error { _, err := j.Status(ctx); return err },
+				"Wait":           func() error { _, err := j.Wait(ctx); return err },
+				"Follow":         func() error { _, err := j.Follow(ctx, nil); return err },
+				"Result":         func() error { _, err := j.Result(ctx); return err },
+				"Download":       func() error { _, err := j.Download(ctx, io.Discard); return err },
+				"FollowDownload": func() error { _, err := j.FollowDownload(ctx, io.Discard, nil); return err },
+			}
+			for what, call := range calls {
+				if err := call(); !errors.Is(err, pdf.ErrNoClient) {
+					t.Errorf("%s: %v, want ErrNoClient", what, err)
+				}
+			}
+		})
+	}
+	if _, err := (pdf.Request[pdf.FileResult]{}).JSON(ctx); !errors.Is(err, pdf.ErrNoClient) {
+		t.Errorf("a zero Request: %v, want ErrNoClient", err)
+	}
+}

@@ -1,0 +1,211 @@
+package pdf_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/nitrokit/nitro"
+	"github.com/nitrokit/nitro/internal/memtest"
+	"github.com/nitrokit/nitro/pdf"
+)
+
+// TestStageOnTheFake: a staged input is uploaded to the fake's pre-signed
+// URL, fetched by the fake from it, and processed like a sent one.
+func TestStageOnTheFake(t *testing.T) {
+	srv, _, c := onFake(t)
+	ctx := context.Background()
+	staged, err := c.Stage(ctx, textPDF("letter.pdf", "staged hello"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if staged.Name != "letter.pdf" || staged.ContentType != pdf.RemoteContentType {
+		t.Errorf("staged %q %q", staged.Name, staged.ContentType)
+	}
+	res, err := c.ExtractText(staged, pdf.ExtractTextParams{}).JSON(ctx)
+	if err != nil || res.Result != "staged hello" {
+		t.Fatalf("%+v, %v", res, err)
+	}
+	ops := srv.Stats().Operations
+	for op, n := range map[string]int{"CreatePresignedFileURLs": 1, "UploadStagedFile": 1, "DownloadStagedFile": 1, "ExtractFromDocument": 1} {
+		if ops[op] != n {
+			t.Errorf("%s %d times, want %d (%v)", op, ops[op], n, ops)
+		}
+	}
+}
+
+// stagingStub is a server for a request over the size limit: it hands out
+// pre-signed pairs on itself, counts what is PUT to them (with no token),
+// and keeps the tool call's file parts.
+type stagingStub struct {
+	mu       sync.Mutex
+	put      map[string]int64 // bytes per upload path
+	puts     []string         // problems with an upload
+	filePart []string         // the call's file parts: content type, then body
+}
+
+func (st *stagingStub) handler(base func() string) http.HandlerFunc {
+	n := 0
+	return func(w http.ResponseWriter, r *http.Request) {
+		st.mu.Lock()
+		defer st.mu.Unlock()
+		switch {
+		case r.URL.Path == "/oauth/token":
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write([]byte(`{"access_token":"tok","token_type":"Bearer","expires_in":3600}`))
+		case r.Method == http.MethodPost && r.URL.Path == "/presigned-file-urls":
+			if r.URL.Query().Get("n") != "1" || r.Header.Get("Authorization") == "" {
+				st.puts = append(st.puts, "presign without n=1 or a token")
+			}
+			n++
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = fmt.Fprintf(w, `{"urls":[{"uploadURL":"%s/up/%d?signature=sig-secret","downloadURL":"%s/down/%d?signature=sig-secret"}]}`, base(), n, base(), n)
+		case r.Method == http.MethodPut && strings.HasPrefix(r.URL.Path, "/up/"):
+			if r.Header.Get("Authorization") != "" || r.ContentLength <= 0 {
+				st.puts = append(st.puts, fmt.Sprintf("PUT with Authorization %q, Content-Length %d", r.Header.Get("Authorization"), r.ContentLength))
+			}
+			st.mu.Unlock()
+			got, _ := io.Copy(io.Discard, r.Body)
+			st.mu.Lock()
+			st.put[r.URL.Path] = got
+		default:
+			mr, err := r.MultipartReader()
+			if err != nil {
+				http.Error(w, err.Error(), http.StatusBadRequest)
+				return
+			}
+			for {
+				p, err := mr.NextPart()
+				if err != nil {
+					break
+				}
+				if p.FormName() == "file" || p.FormName() == "files" {
+					b, _ := io.ReadAll(io.LimitReader(p, 4<<10))
+					st.filePart = append(st.filePart, p.Header.Get("Content-Type"), string(b))
+				}
+			}
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write([]byte(`{"result":{"file":{"URL":"https://f.example/1.pdf","contentType":"application/pdf"}}}`))
+		}
+	}
+}
+
+func newStagingStub(t *testing.T) (*stagingStub, *pdf.Client) {
+	t.Helper()
+	st := &stagingStub{put: map[string]int64{}}
+	var srv *httptest.Server
+	srv = httptest.NewServer(st.handler(func() string { return srv.URL }))
+	t.Cleanup(srv.Close)
+	nc, err := nitro.NewClient(nitro.Config{ClientID: "id", ClientSecret: "secret", BaseURL: srv.URL, MaxRetries: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { nc.Close() })
+	return st, pdf.New(nc)
+}
+
+// TestOverTheLimitIsStaged: files whose known sizes add up to more than a
+// request allows are staged, the largest first until the rest fits, in
+// constant memory, uploaded with their Content-Length and no token, and
+// sent as RemoteFiles naming the download URL.
+func TestOverTheLimitIsStaged(t *testing.T) {
+	ctx := context.Background()
+	t.Run("one file over the limit", func(t *testing.T) {
+		st, c := newStagingStub(t)
+		const size = pdf.MaxRequestSize + 1
+		stop := memtest.HeapPeak()
+		_, err := c.Compress(pdf.File{Name: "big.pdf", ContentType: "application/pdf", Body: &memtest.Zeros{N: size}, Size: size}, pdf.PDFCompressParams{}).JSON(ctx)
+		peak := stop()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.put["/up/1"] != size || len(st.puts) > 0 {
+			t.Errorf("uploads %v, problems %v", st.put, st.puts)
+		}
+		t.Logf("staging %d bytes: heap peak %d bytes", size, peak)
+		if peak > 16<<20 {
+			t.Errorf("staging %d bytes peaked at %d bytes of heap", size, peak)
+		}
+		wantRemote(t, st.filePart, "/down/1")
+	})
+	t.Run("two files together over the limit", func(t *testing.T) {
+		st, c := newStagingStub(t)
+		small := textPDF("small.pdf", "s")
+		const half = pdf.MaxRequestSize/2 + 1
+		_, err := c.Merge([]pdf.File{small, {Name: "half.pdf", ContentType: "application/pdf", Body: &memtest.Zeros{N: half}, Size: half},
+			{Name: "other.pdf", ContentType: "application/pdf", Body: &memtest.Zeros{N: half - 1}, Size: half - 1}}, pdf.MergeParams{}).JSON(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(st.put) != 1 || st.put["/up/1"] != half {
+			t.Errorf("uploads %v: want the largest file only", st.put)
+		}
+		if len(st.filePart) != 6 || st.filePart[0] != "application/pdf" || st.filePart[4] != "application/pdf" {
+			t.Fatalf("parts %q", st.filePart)
+		}
+		wantRemote(t, st.filePart[2:4], "/down/1")
+	})
+}
+
+// wantRemote checks a file part is a RemoteFile naming the download path.
+func wantRemote(t *testing.T, part []string, path string) {
+	t.Helper()
+	if len(part) < 2 || part[0] != pdf.RemoteContentType {
+		t.Fatalf("file part %q, want a RemoteFile", part)
+	}
+	var rf struct{ URL, ContentType string }
+	if err := json.Unmarshal([]byte(part[1]), &rf); err != nil || !strings.Contains(rf.URL, path+"?signature=") || rf.ContentType != "application/pdf" {
+		t.Errorf("RemoteFile %s, %v", part[1], err)
+	}
+}
+
+// TestStagingRefusesAndHidesItsURLs: a staged file needs its exact Size,
+// and no error of a failed upload shows a pre-signed URL's signature.
+func TestStagingRefusesAndHidesItsURLs(t *testing.T) {
+	ctx := context.Background()
+	_, c := newStagingStub(t)
+	for name, f := range map[string]pdf.File{
+		"no Size":            {Name: "a.pdf", ContentType: "application/pdf", Body: strings.NewReader("abc")},
+		"shorter than Size":  {Name: "a.pdf", ContentType: "application/pdf", Body: strings.NewReader("abc"), Size: 4},
+		"longer than Size":   {Name: "a.pdf", ContentType: "application/pdf", Body: strings.NewReader("abcde"), Size: 4},
+		"read before, Sized": {Name: "a.pdf", ContentType: "application/pdf", Body: bytes.NewReader(nil), Size: 4},
+	} {
+		if _, err := c.Stage(ctx, f); !errors.Is(err, pdf.ErrInvalidFile) {
+			t.Errorf("%s: %v, want ErrInvalidFile", name, err)
+		}
+	}
+
+	// Pre-signed URLs whose host refuses or rejects the upload.
+	closed := httptest.NewServer(http.NotFoundHandler())
+	closed.Close()
+	for name, upload := range map[string]string{
+		"unreachable": closed.URL + "/up?signature=sig-secret",
+		"403":         newLoopback(t, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusForbidden) })) + "/up?signature=sig-secret",
+	} {
+		api := newLoopback(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			if r.URL.Path == "/oauth/token" {
+				_, _ = w.Write([]byte(`{"access_token":"tok","token_type":"Bearer","expires_in":3600}`))
+				return
+			}
+			_, _ = fmt.Fprintf(w, `{"urls":[{"uploadURL":%q,"downloadURL":"https://files.example/down?signature=sig-secret"}]}`, upload)
+		}))
+		nc, err := nitro.NewClient(nitro.Config{ClientID: "id", ClientSecret: "secret", BaseURL: api, MaxRetries: -1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer nc.Close()
+		_, err = pdf.New(nc).Stage(ctx, textPDF("a.pdf", "a"))
+		if err == nil || strings.Contains(err.Error(), "sig-secret") || strings.Contains(fmt.Sprintf("%#v", err), "sig-secret") {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
