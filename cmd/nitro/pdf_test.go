@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -172,4 +174,52 @@ func TestAPIErrorShown(t *testing.T) {
 			t.Errorf("no %q in:\n%s", want, stderr)
 		}
 	}
+}
+
+// TestStreamsInConstantMemory: an 80 MB input and a 128 MB result pass
+// through the command without it ever holding either whole (its peak
+// resident memory stays under 96 MB, race detector included).
+func TestStreamsInConstantMemory(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("reads the peak resident size as Linux reports it")
+	}
+	t.Parallel()
+	const in, out, limit = 80 << 20, 128 << 20, 96 << 20
+	fake, err := startFake("--output-size", strconv.Itoa(out), "--client-id", "test-client", "--client-secret", testSecret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := fake.stop(); err != nil {
+			t.Error(err)
+		}
+	})
+	dir := t.TempDir()
+	big := filepath.Join(dir, "big.pdf")
+	if err := os.Truncate(createEmpty(t, big), in); err != nil { // sparse: no disk written
+		t.Fatal(err)
+	}
+	p := start(t, runOpts{dir: dir, env: fake.env()}, "pdf", "compress", big, "--sync", "-o", "out.pdf")
+	if code := p.wait(t); code != exitOK {
+		t.Fatalf("exit code %d; stderr:\n%s", code, p.stderr)
+	}
+	if st, err := os.Stat(filepath.Join(dir, "out.pdf")); err != nil || st.Size() != out {
+		t.Fatalf("the output: %v, %v bytes, want %d", err, st, out)
+	}
+	peak := p.cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss << 10 // KiB on Linux
+	t.Logf("peak resident memory: %d MiB for %d MiB in, %d MiB out", peak>>20, in>>20, out>>20)
+	if peak > limit {
+		t.Errorf("the command's peak resident memory was %d MiB, over %d MiB: it held a file whole", peak>>20, limit>>20)
+	}
+}
+
+// createEmpty creates an empty file at path and returns path.
+func createEmpty(t *testing.T, path string) string {
+	t.Helper()
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	return path
 }
