@@ -274,9 +274,12 @@ func (a *app) send(ctx context.Context, path string, sf sendFlags) error {
 	if err != nil {
 		return err
 	}
-	a.note("nitro: envelope %s sent for signature\n", res.Envelope.ID)
-	if !a.flags.json {
-		a.printf("envelope %s %q sent to %s\n", res.Envelope.ID, res.Envelope.Name, strings.Join(sf.signers, ", "))
+	if a.flags.json {
+		// The JSON comes at the end; a script waiting to act on the
+		// envelope (or a test playing its signers) needs its ID now.
+		a.note("nitro: envelope %s sent for signature\n", res.Envelope.ID)
+	} else {
+		a.printf("envelope %s sent for signature to %s (%q)\n", res.Envelope.ID, strings.Join(sf.signers, ", "), res.Envelope.Name)
 		for _, u := range res.SigningURLs {
 			a.printf("  sign at %s (until %s)\n", u.SigningURL, u.ExpiresAt.Format(time.RFC3339))
 		}
