@@ -256,6 +256,19 @@ func noPartFiles(t *testing.T, dir string) {
 	}
 }
 
+// fakeAdmin posts to a fake's admin endpoint and returns the answer's
+// status.
+func fakeAdmin(t *testing.T, f *fakeProc, path string) int {
+	t.Helper()
+	resp, err := http.Post(f.info.AdminURL+path, "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
 // adminJSON posts body to the shared fake's admin endpoint and returns the
 // answer's status.
 func adminJSON(t *testing.T, path, body string) int {

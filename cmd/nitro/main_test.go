@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"os"
 	"os/exec"
@@ -14,7 +15,7 @@ import (
 )
 
 // The command's tests run the built binary, as a person or a script would:
-// built once here, with a fake (`nitro fake`, the same binary) in another
+// built once here (-command-race builds it with the race detector), with a fake (`nitro fake`, the same binary) in another
 // process that most tests share, its jobs and seals left to the tests to
 // end through its admin endpoint, so that no test waits on a clock.
 var (
@@ -30,7 +31,16 @@ const testSecret = "s3cret-0f-the-test-fake"
 // however loaded the machine.
 const deadline = 2 * time.Minute
 
-func TestMain(m *testing.M) { os.Exit(testMain(m)) }
+// commandRace builds the command with the race detector. Off by default:
+// an instrumented binary costs about five times the CPU per run, and the
+// tests run it some eighty times; the library's own goroutines are raced
+// by its tests.
+var commandRace = flag.Bool("command-race", false, "build the command under test with -race")
+
+func TestMain(m *testing.M) {
+	flag.Parse()
+	os.Exit(testMain(m))
+}
 
 func testMain(m *testing.M) int {
 	dir, err := os.MkdirTemp("", "nitro-command-test-")
@@ -41,7 +51,7 @@ func testMain(m *testing.M) int {
 	defer os.RemoveAll(dir)
 	binary = filepath.Join(dir, "nitro")
 	args := []string{"build", "-o", binary}
-	if raceEnabled {
+	if *commandRace {
 		args = append(args, "-race")
 	}
 	build := exec.Command("go", append(args, ".")...)

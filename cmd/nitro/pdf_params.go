@@ -26,7 +26,7 @@ type kind int
 
 const (
 	text      kind = iota // a string
-	flag                  // a bool flag: true when given
+	toggle                // a bool flag: true when given
 	number                // a float
 	ints                  // "0,2,4-6": zero-based page indices
 	intGroups             // "0,2;1,3-4": a list of page lists (split)
@@ -39,7 +39,7 @@ const (
 // register adds p's flag to fs.
 func (p param) register(fs *pflag.FlagSet) {
 	switch p.kind {
-	case flag:
+	case toggle:
 		fs.Bool(p.flag, false, p.usage)
 	case pairs:
 		fs.StringArray(p.flag, nil, p.usage)
@@ -50,7 +50,7 @@ func (p param) register(fs *pflag.FlagSet) {
 
 // value is p's flag value as the JSON the API takes.
 func (p param) value(fs *pflag.FlagSet) (any, error) {
-	if p.kind == flag {
+	if p.kind == toggle {
 		return fs.GetBool(p.flag)
 	}
 	if p.kind == pairs {

@@ -34,7 +34,7 @@ var pdfTools = []pdfTool{
 		{"language", "language", text, "the document's language, such as english or french", nil},
 		{"quality", "quality", text, "low (fastest), medium or high (most accurate)", []string{"low", "medium", "high"}},
 		{"compression", "compressionLevel", text, "low, medium or high", []string{"low", "medium", "high"}},
-		{"editable", "isOutputPDFEditable", flag, "render the recognised text over the page image, editable", nil},
+		{"editable", "isOutputPDFEditable", toggle, "render the recognised text over the page image, editable", nil},
 		pagesParam("the pages to process, zero-based (default all): 0,2,5-7"),
 	}, one((*pdf.Client).OCR)},
 	{"optimize", "Optimize a PDF for a use: web, print, archive, …", "PDF", []param{
@@ -83,13 +83,13 @@ var pdfTools = []pdfTool{
 	{"extract-tables", "Extract tables, with cell confidences", "PDF", nil, one((*pdf.Client).ExtractTables)},
 	{"extract-text", "Extract a PDF's text", "PDF", []param{
 		pagesParam("the pages to read, zero-based (default all): 0,2,5-7"),
-		{"reading-order", "readingOrder", flag, "in reading order", nil},
+		{"reading-order", "readingOrder", toggle, "in reading order", nil},
 	}, one((*pdf.Client).ExtractText)},
 	{"extract-text-boxes", "Find texts or patterns and where they are (--params '{\"queries\":[…]}')", "PDF", nil, one((*pdf.Client).ExtractTextBoxes)},
 	{"create-fillable-forms", "Add fillable form fields to a PDF (--params '{\"formFields\":[…]}')", "PDF", nil, one((*pdf.Client).CreateFillableForms)},
 	{"fill-forms", "Fill a PDF's form fields, from --field flags or a data file (CSV, JSON, XFDF, FDF)", "PDF [DATA]", []param{
 		{"field", "fields", pairs, "a field's value, NAME=VALUE (repeat it)", nil},
-		{"strict", "strict", flag, "fail on unknown or missing fields", nil},
+		{"strict", "strict", toggle, "fail on unknown or missing fields", nil},
 	}, fillFormsCall},
 }
 
