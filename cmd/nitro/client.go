@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"log/slog"
 	"time"
 
@@ -28,7 +27,7 @@ func (a *app) client() (*nitro.Client, error) {
 	}
 	cfg.UserAgent = "nitro-cli/" + version()
 	if a.flags.verbose {
-		cfg.Logger = slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+		cfg.Logger = slog.New(slog.NewTextHandler(redacting{a}, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
 	nc, err := nitro.NewClient(cfg)
 	if err != nil {
@@ -76,7 +75,7 @@ func (a *app) signClient() (*sign.Client, error) {
 
 // signedByFake signs envelopeID as its signers would when the command runs
 // on --fake's fake, where no person can: it reports whether it did.
-func (a *app) signedByFake(_ context.Context, envelopeID string) (bool, error) {
+func (a *app) signedByFake(envelopeID string) (bool, error) {
 	if a.fake == nil {
 		return false, nil
 	}

@@ -54,20 +54,20 @@ func (a *app) explain(ctx context.Context, cmd *cobra.Command, err error) (int, 
 	)
 	switch {
 	case errors.As(err, &intr):
-		return exitInterrupted, "nitro: " + intr.msg
+		return exitInterrupted, prefixed(intr.msg)
 	case ctx.Err() != nil:
 		return exitInterrupted, "nitro: interrupted"
 	case errors.As(err, &usage), !a.ran:
 		// Before a command's own run, every error is cobra's: the
 		// command line was wrong.
-		return exitUsage, fmt.Sprintf("nitro: %v\nRun '%s --help' for usage.", err, cmd.CommandPath())
+		return exitUsage, fmt.Sprintf("%s\nRun '%s --help' for usage.", prefixed(err.Error()), cmd.CommandPath())
 	case errors.As(err, &creds):
-		return exitAuth, "nitro: " + creds.msg
+		return exitAuth, prefixed(creds.msg)
 	case errors.As(err, &cfg):
 		if cfg.Field == "ClientID" || cfg.Field == "ClientSecret" {
-			return exitAuth, "nitro: " + cfg.Error()
+			return exitAuth, prefixed(cfg.Error())
 		}
-		return exitUsage, fmt.Sprintf("nitro: %v (check %s)", err, a.sourceOf(cfg.Field))
+		return exitUsage, fmt.Sprintf("%s (check %s)", prefixed(err.Error()), a.sourceOf(cfg.Field))
 	case refusedCredentials(err):
 		return exitAuth, a.refusal(err)
 	}
@@ -119,7 +119,7 @@ func describe(err error) string {
 		if errors.As(err, &je) {
 			return fmt.Sprintf("nitro: job %s failed: %s (%s)", je.JobID, je.Title, je.Type)
 		}
-		return "nitro: " + strings.TrimPrefix(err.Error(), "nitro: ")
+		return prefixed(err.Error())
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "nitro: %s %s: the API answered %d %s", ae.Method, ae.Path, ae.StatusCode, http.StatusText(ae.StatusCode))
@@ -139,4 +139,10 @@ func describe(err error) string {
 		b.WriteString("\n  request ID: " + ae.RequestID + " (quote it to Nitro support)")
 	}
 	return b.String()
+}
+
+// prefixed is msg after "nitro: ", once: the library's errors start with it
+// already.
+func prefixed(msg string) string {
+	return "nitro: " + strings.TrimPrefix(msg, "nitro: ")
 }

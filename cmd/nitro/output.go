@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"slices"
 
@@ -40,6 +41,19 @@ func (a *app) printJSONInline(v any) error {
 	}
 	_, err = fmt.Fprint(a.stdout, a.redact(string(b)))
 	return err
+}
+
+// redacting writes to stderr through a.redact: the library already keeps
+// secrets out of its log lines, and this keeps them out should one slip.
+// A log handler writes one whole record per call, so no secret straddles
+// two writes.
+type redacting struct{ a *app }
+
+func (r redacting) Write(p []byte) (int, error) {
+	if _, err := io.WriteString(r.a.stderr, r.a.redact(string(p))); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }
 
 // terminal reports whether stderr, where progress goes, is a terminal that

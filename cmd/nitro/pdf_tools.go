@@ -31,19 +31,21 @@ var pdfTools = []pdfTool{
 	{"flatten", "Flatten a PDF's form fields and annotations into its content", "PDF", nil, one((*pdf.Client).Flatten)},
 	{"merge", "Merge PDFs, in order, into one", "PDF PDF...", nil, many((*pdf.Client).Merge)},
 	{"ocr", "Make a scanned PDF's text searchable", "PDF", []param{
-		{"language", "language", text, "the document's language, such as english or french", nil},
+		{"language", "language", text, "the document's language, such as english or french", []string{
+			"brazilian", "danish", "dutch", "english", "finnish", "french", "german", "italian", "norwegian", "portuguese", "spanish", "swedish"}},
 		{"quality", "quality", text, "low (fastest), medium or high (most accurate)", []string{"low", "medium", "high"}},
 		{"compression", "compressionLevel", text, "low, medium or high", []string{"low", "medium", "high"}},
 		{"editable", "isOutputPDFEditable", toggle, "render the recognised text over the page image, editable", nil},
 		pagesParam("the pages to process, zero-based (default all): 0,2,5-7"),
 	}, one((*pdf.Client).OCR)},
 	{"optimize", "Optimize a PDF for a use: web, print, archive, …", "PDF", []param{
-		{"profile", "profile", text, "the optimization profile, such as web or print", nil},
+		{"profile", "profile", text, "web, print, archive, minimal-file-size or mixed-raster-content", []string{
+			"web", "print", "archive", "minimal-file-size", "mixed-raster-content"}},
 	}, one((*pdf.Client).Optimize)},
 	{"protect", "Protect a PDF with passwords and permissions", "PDF", []param{
 		{"user-password", "userPassword", text, "the password to open it", nil},
 		{"owner-password", "ownerPassword", text, "the password to change its permissions", nil},
-		{"permissions", "permissions", texts, "what readers may do, such as print,copy", nil},
+		{"permissions", "permissions", texts, "what readers may do, of print, print-hq, copy, modify, annotate, form, assemble: print,copy", nil},
 	}, one((*pdf.Client).Protect)},
 	{"redact", "Black out regions of a PDF's pages (--params '{\"redactions\":[…]}')", "PDF", nil, one((*pdf.Client).Redact)},
 	{"rotate", "Rotate pages of a PDF", "PDF", []param{
@@ -77,7 +79,7 @@ var pdfTools = []pdfTool{
 	{"extract-forms", "Extract form field names and values, with confidences", "PDF", nil, one((*pdf.Client).ExtractForms)},
 	{"get-properties", "Read a PDF's document properties", "PDF", nil, one((*pdf.Client).GetProperties)},
 	{"extract-pii", "Find personal information and where it is", "PDF", []param{
-		{"language", "language", text, "the language code for detection", nil},
+		{"language", "language", text, "the language to detect in: en or es", []string{"en", "es"}},
 	}, one((*pdf.Client).ExtractPII)},
 	{"detect-form-fields", "Detect where a PDF's form fields could be", "PDF", nil, one((*pdf.Client).SmartDetectFormFields)},
 	{"extract-tables", "Extract tables, with cell confidences", "PDF", nil, one((*pdf.Client).ExtractTables)},

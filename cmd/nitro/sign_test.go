@@ -111,3 +111,42 @@ func TestSignWaitOnTerminal(t *testing.T) {
 		t.Errorf("no download command for envelope %s:\n%s", id, p.stdout)
 	}
 }
+
+// TestEnvelopesListPages: the listing follows every page (a fake of one
+// envelope per page), and --limit and --status cut it.
+func TestEnvelopesListPages(t *testing.T) {
+	t.Parallel()
+	fake, err := startFake("--page-size", "1", "--client-id", "test-client", "--client-secret", testSecret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := fake.stop(); err != nil {
+			t.Error(err)
+		}
+	})
+	o := runOpts{env: fake.env()}
+	for range 3 {
+		expect(t, exitOK, o, "sign", "send", testdata(t, "contract.pdf"), "--signer", "ada@example.com")
+	}
+	for _, tc := range []struct {
+		args []string
+		want int
+	}{
+		{nil, 3},
+		{[]string{"--limit", "2"}, 2},
+		{[]string{"--status", "sent,drafted"}, 3},
+		{[]string{"--status", "sealed"}, 0},
+	} {
+		stdout, _ := expect(t, exitOK, o, append([]string{"--json", "sign", "envelopes", "list"}, tc.args...)...)
+		var envs []struct{ ID string }
+		decode(t, stdout, &envs)
+		if len(envs) != tc.want {
+			t.Errorf("envelopes list %v: %d envelopes, want %d:\n%s", tc.args, len(envs), tc.want, stdout)
+		}
+	}
+	stdout, _ := expect(t, exitOK, o, "sign", "envelopes", "list")
+	if n := strings.Count(stdout, "\n"); n != 4 {
+		t.Errorf("the table has %d lines, want a header and 3 envelopes:\n%s", n, stdout)
+	}
+}
