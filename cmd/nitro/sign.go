@@ -78,7 +78,9 @@ func (a *app) envelopeCommand(name, short string, do func(context.Context, *sign
 			if a.flags.json {
 				return a.printJSON(v)
 			}
-			a.printf("%s\n", line)
+			if line != "" {
+				a.printf("%s\n", line)
+			}
 			return nil
 		},
 	}
@@ -191,21 +193,8 @@ func (a *app) signDownloadCommand() *cobra.Command {
 		out               string
 		original, auditTr bool
 	)
-	cmd := &cobra.Command{
-		Use:               "download ENVELOPE-ID -o OUT",
-		Short:             "Download a sealed envelope (a ZIP), its original documents, or its audit trail",
-		Args:              oneID("envelope ID"),
-		ValidArgsFunction: a.completeEnvelopes,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := envelopeID(args[0])
-			if err != nil {
-				return err
-			}
-			s, err := a.signClient()
-			if err != nil {
-				return err
-			}
-			ctx := cmd.Context()
+	cmd := a.envelopeCommand("download", "Download a sealed envelope (a ZIP), its original documents, or its audit trail",
+		func(ctx context.Context, s *sign.Client, id uuid.UUID) (any, string, error) {
 			get := func(w io.Writer) (int64, error) { return s.DownloadSealedEnvelope(ctx, id, w) }
 			switch {
 			case original:
@@ -214,18 +203,13 @@ func (a *app) signDownloadCommand() *cobra.Command {
 				get = func(w io.Writer) (int64, error) { return s.DownloadAuditTrailOfEnvelope(ctx, id, w) }
 			}
 			n, err := a.writeTo(out, get)
-			if err != nil {
-				return err
+			line := fmt.Sprintf("wrote %s (%d bytes)", out, n)
+			if out == "-" {
+				line = "" // the bytes are the output
 			}
-			if a.flags.json {
-				return a.printJSON(download{Output: out, Bytes: n})
-			}
-			if out != "-" {
-				a.printf("wrote %s (%d bytes)\n", out, n)
-			}
-			return nil
-		},
-	}
+			return download{Output: out, Bytes: n}, line, err
+		})
+	cmd.Use = "download ENVELOPE-ID -o OUT"
 	cmd.Flags().StringVarP(&out, "output", "o", "", "the file to write (- for stdout)")
 	cmd.Flags().BoolVar(&original, "original", false, "the original documents (a ZIP), not the sealed ones")
 	cmd.Flags().BoolVar(&auditTr, "audit-trail", false, "the audit trail (a PDF)")
