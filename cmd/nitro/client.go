@@ -12,7 +12,7 @@ import (
 
 // fakeJobDuration is how long a PDF job runs on --fake's fake: long enough
 // to watch its progress, short enough to wait for.
-const fakeJobDuration = 2 * time.Second
+const fakeJobDuration = time.Second
 
 // client returns the run's nitro.Client, made on first use from the
 // settings, or for the in-process fake with --fake. Every API call of the

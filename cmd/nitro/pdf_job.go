@@ -2,15 +2,20 @@ package main
 
 import (
 	"context"
+	"errors"
+	"fmt"
 
 	"github.com/spf13/cobra"
+
+	"github.com/nitrokit/nitro/pdf"
 )
 
 // jobFlags are `nitro pdf job`'s flags.
 type jobFlags struct {
-	wait bool
-	out  string
-	tool string
+	wait        bool
+	out         string
+	tool        string
+	toolDefault bool // --tool was not given
 }
 
 func (a *app) pdfJobCommand() *cobra.Command {
@@ -28,7 +33,10 @@ when its result is data, not a file (extract-text, extract-tables, …).`,
 			}
 			return nil
 		},
-		RunE: func(cmd *cobra.Command, args []string) error { return a.runJobCommand(cmd.Context(), args[0], jf) },
+		RunE: func(cmd *cobra.Command, args []string) error {
+			jf.toolDefault = !cmd.Flags().Changed("tool")
+			return a.runJobCommand(cmd.Context(), args[0], jf)
+		},
 	}
 	f := cmd.Flags()
 	f.BoolVar(&jf.wait, "wait", false, "wait for the job to end, then fetch its result")
@@ -44,11 +52,12 @@ when its result is data, not a file (extract-text, extract-tables, …).`,
 	return cmd
 }
 
-// jobStatus is what `nitro pdf job ID` prints with --json.
+// jobStatus is what `nitro pdf job ID` prints with --json. Progress is
+// there while the job runs.
 type jobStatus struct {
-	JobID    string  `json:"job_id"`
-	Status   string  `json:"status"`
-	Progress float64 `json:"progress"`
+	JobID    string   `json:"job_id"`
+	Status   string   `json:"status"`
+	Progress *float64 `json:"progress,omitempty"`
 }
 
 func (a *app) runJobCommand(ctx context.Context, id string, jf jobFlags) error {
@@ -73,15 +82,27 @@ func (a *app) runJobCommand(ctx context.Context, id string, jf jobFlags) error {
 		return err
 	}
 	if jf.wait {
-		return a.awaitJob(ctx, t, j, jf.out, toolResult{Tool: t.name, Mode: "async", JobID: id})
+		err := a.awaitJob(ctx, t, j, jf.out, toolResult{Tool: t.name, Mode: "async", JobID: id})
+		if errors.Is(err, pdf.ErrUnexpectedAnswer) && jf.toolDefault {
+			err = fmt.Errorf("%w\n(a job of a tool whose result is data, not a file, needs that tool named: --tool extract-text, say)", err)
+		}
+		return err
 	}
 	st, err := j.Status(ctx)
 	if err != nil {
 		return err
 	}
-	if a.flags.json {
-		return a.printJSON(jobStatus{JobID: id, Status: st.Status, Progress: st.Progress})
+	out := jobStatus{JobID: id, Status: st.Status}
+	if !st.Done() {
+		out.Progress = &st.Progress
 	}
-	a.printf("job %s: %s, %.0f%%\n", id, st.Status, 100*st.Progress)
+	if a.flags.json {
+		return a.printJSON(out)
+	}
+	if out.Progress != nil {
+		a.printf("job %s: %s, %.0f%%\n", id, st.Status, 100*st.Progress)
+	} else {
+		a.printf("job %s: %s\n", id, st.Status)
+	}
 	return nil
 }
