@@ -70,9 +70,11 @@ func (a *app) redact(s string) string {
 	return a.nc.Redact(s) // a nil Client returns s unchanged
 }
 
-// version is the command's module version as it was built.
+// version is the command's module version as it was built: a tag for `go
+// install …@vX.Y.Z`, else "devel" (not Go's "(devel)", which a User-Agent
+// product version cannot hold).
 func version() string {
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
 		return bi.Main.Version
 	}
 	return "devel"
