@@ -45,7 +45,8 @@ as the credentials to accept.
 
 Tests drive what a person or the service would do through its admin
 endpoint, beside the API (plain HTTP, no credentials needed), or the
-subcommands below, which call it with the usual settings:
+subcommands below, which call it at the base URL (--base-url or
+NITRO_BASE_URL; default the fake's own default address):
 ` + adminRoutes() + `
 A fault, at start (--fault, repeatable) or with 'nitro fake inject', is:
   ` + faultSyntax
@@ -193,8 +194,11 @@ func (a *app) adminCommand(h adminHook) *cobra.Command {
 			return nil
 		},
 	}
-	if h.command == "fail-job" {
+	switch h.command {
+	case "fail-job":
 		cmd.Flags().StringVar(&reason, "reason", "", "why it failed, as the job's error title")
+	case "inject":
+		cmd.Long = cmd.Short + ". FAULT is\n  " + faultSyntax
 	}
 	return cmd
 }

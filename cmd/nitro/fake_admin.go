@@ -24,17 +24,18 @@ type adminHook struct {
 	arg     string // its argument, the route's {id}; "" for none
 	path    string // after adminPrefix, with {id}
 	short   string
+	body    string // the JSON body the route takes, if any
 	do      func(s *nitrotest.Server, id string, r *http.Request) error
 }
 
 var adminHooks = []adminHook{
-	{"sign", "ENVELOPE-ID", "envelopes/{id}/sign", "sign a sent envelope as its signers would (it seals after the seal delay)",
+	{"sign", "ENVELOPE-ID", "envelopes/{id}/sign", "sign a sent envelope as its signers would (it seals after the seal delay)", "",
 		func(s *nitrotest.Server, id string, _ *http.Request) error { return s.Sign(id) }},
-	{"seal", "ENVELOPE-ID", "envelopes/{id}/seal", "seal a signed envelope now",
+	{"seal", "ENVELOPE-ID", "envelopes/{id}/seal", "seal a signed envelope now", "",
 		func(s *nitrotest.Server, id string, _ *http.Request) error { return s.Seal(id) }},
-	{"complete-job", "JOB-ID", "jobs/{id}/complete", "complete a running PDF job now",
+	{"complete-job", "JOB-ID", "jobs/{id}/complete", "complete a running PDF job now", "",
 		func(s *nitrotest.Server, id string, _ *http.Request) error { return s.CompleteJob(id) }},
-	{"fail-job", "JOB-ID", "jobs/{id}/fail", `fail a running PDF job now; the body may be {"reason": "…"}`,
+	{"fail-job", "JOB-ID", "jobs/{id}/fail", "fail a running PDF job now, with a reason", `{"reason": "…"}`,
 		func(s *nitrotest.Server, id string, r *http.Request) error {
 			var body struct {
 				Reason string `json:"reason"`
@@ -44,11 +45,12 @@ var adminHooks = []adminHook{
 			}
 			return s.FailJob(id, cmp.Or(body.Reason, "failed by nitro fake"))
 		}},
-	{"cancel-job", "JOB-ID", "jobs/{id}/cancel", "cancel a running PDF job now",
+	{"cancel-job", "JOB-ID", "jobs/{id}/cancel", "cancel a running PDF job now", "",
 		func(s *nitrotest.Server, id string, _ *http.Request) error { return s.CancelJob(id) }},
-	{"expire-job", "JOB-ID", "jobs/{id}/expire", "make a PDF job expire now (410 from then on)",
+	{"expire-job", "JOB-ID", "jobs/{id}/expire", "make a PDF job expire now (410 from then on)", "",
 		func(s *nitrotest.Server, id string, _ *http.Request) error { return s.ExpireJob(id) }},
-	{"inject", "FAULT", "faults", `inject a fault: {"target": "token"|"api"|"op:NAME", "times": N, "status": CODE, "retry_after", "delay", "drop", "truncate_after", "body", "content_type"}`,
+	{"inject", "FAULT", "faults", "inject a fault for the next requests",
+		`{"target": "token"|"api"|"op:NAME", "times": N, "status": CODE, "retry_after", "delay", "drop", "truncate_after", "body", "content_type"}`,
 		func(s *nitrotest.Server, _ string, r *http.Request) error {
 			var f faultSpec
 			if err := decodeOptional(r, &f); err != nil {
@@ -61,7 +63,7 @@ var adminHooks = []adminHook{
 			s.InjectFault(target, n, fault)
 			return nil
 		}},
-	{"revoke-tokens", "", "tokens/revoke", "revoke every token issued so far (401 from then on)",
+	{"revoke-tokens", "", "tokens/revoke", "revoke every token issued so far (401 from then on)", "",
 		func(s *nitrotest.Server, _ string, _ *http.Request) error { s.RevokeTokens(); return nil }},
 }
 
@@ -114,6 +116,9 @@ func adminRoutes() string {
 	var b strings.Builder
 	for _, h := range adminHooks {
 		fmt.Fprintf(&b, "  POST %s%s: %s\n", adminPrefix, h.path, h.short)
+		if h.body != "" {
+			fmt.Fprintf(&b, "       body: %s\n", h.body)
+		}
 	}
 	fmt.Fprintf(&b, "  GET  %sstats: the requests the fake has counted\n", adminPrefix)
 	return b.String()
