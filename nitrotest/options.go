@@ -1,6 +1,8 @@
 package nitrotest
 
 import (
+	"net"
+	"net/http"
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -39,6 +41,10 @@ type config struct {
 	// now is the Server's clock: a seam for tests, which set it before the
 	// server starts serving, so that no request can see it change.
 	now func() time.Time
+
+	// Where and how it serves: see WithListener and WithMiddleware.
+	listener   net.Listener
+	middleware func(http.Handler) http.Handler
 }
 
 func defaultConfig() config {
@@ -109,3 +115,17 @@ func WithSealedSize(n int64) Option { return func(o *config) { o.sealedSize = n 
 // WithSealDelay sets how long after Sign an envelope seals by itself
 // (default 50ms); a negative delay leaves sealing to Seal.
 func WithSealDelay(d time.Duration) Option { return func(o *config) { o.sealDelay = d } }
+
+// WithListener serves on l instead of a new listener on a loopback port: a
+// port chosen in advance, or an address other processes reach (the nitro
+// command's `nitro fake` serves this way). URL is then "http://" + l's
+// address. The Server closes l when it closes.
+func WithListener(l net.Listener) Option { return func(o *config) { o.listener = l } }
+
+// WithMiddleware wraps the Server's handler in mw, which sees every request
+// first: for routes of the caller's own beside the fake API on the same
+// address (the nitro command's admin endpoint), or to watch the traffic.
+// Requests mw passes on reach the fake unchanged.
+func WithMiddleware(mw func(http.Handler) http.Handler) Option {
+	return func(o *config) { o.middleware = mw }
+}

@@ -34,7 +34,8 @@ type Server struct {
 
 var _ api.StrictServerInterface = (*Server)(nil)
 
-// NewServer starts a fake Nitro server on loopback. Close it when done.
+// NewServer starts a fake Nitro server on loopback (or on WithListener's
+// listener). Close it when done.
 func NewServer(opts ...Option) *Server {
 	cfg := defaultConfig()
 	for _, opt := range opts {
@@ -53,7 +54,16 @@ func NewServer(opts ...Option) *Server {
 		ResponseErrorHandlerFunc: internalError,
 	})
 	api.HandlerWithOptions(strict, api.StdHTTPServerOptions{BaseRouter: s.router, ErrorHandlerFunc: badRequest})
-	s.srv = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
+	var h http.Handler = http.HandlerFunc(s.serveHTTP)
+	if cfg.middleware != nil {
+		h = cfg.middleware(h)
+	}
+	s.srv = httptest.NewUnstartedServer(h)
+	if cfg.listener != nil {
+		s.srv.Listener.Close()
+		s.srv.Listener = cfg.listener
+	}
+	s.srv.Start()
 	return s
 }
 

@@ -2,9 +2,11 @@ package nitrotest
 
 import (
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httptrace"
+	"strings"
 	"testing"
 	"time"
 
@@ -83,5 +85,68 @@ func TestCloseClientConnections(t *testing.T) {
 	srv.CloseClientConnections()
 	if reused() {
 		t.Error("after CloseClientConnections, a request reused the old connection")
+	}
+}
+
+// TestWithListener: the Server serves on the listener it is given, says so in
+// URL, and closes it on Close.
+func TestWithListener(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := NewServer(WithListener(l))
+	if want := "http://" + l.Addr().String(); srv.URL() != want {
+		t.Errorf("URL() = %q, want the listener's %q", srv.URL(), want)
+	}
+	resp, err := http.Post(srv.TokenURL(), "application/json",
+		strings.NewReader(`{"clientID":"nitrotest-client","clientSecret":"nitrotest-secret"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("token request on the given listener: %d, want 200", resp.StatusCode)
+	}
+	http.DefaultClient.CloseIdleConnections()
+	srv.Close()
+	if c, err := net.Dial("tcp", l.Addr().String()); err == nil {
+		c.Close()
+		t.Error("the listener still accepts connections after Close")
+	}
+}
+
+// TestWithMiddleware: the middleware answers its own route, and what it
+// passes on reaches the fake, which still needs its token.
+func TestWithMiddleware(t *testing.T) {
+	srv := NewServer(WithMiddleware(func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/_mine" {
+				io.WriteString(w, "mine")
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}))
+	defer srv.Close()
+	get := func(path string) (int, string) {
+		t.Helper()
+		resp, err := srv.Client().Get(srv.URL() + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if code, body := get("/_mine"); code != http.StatusOK || body != "mine" {
+		t.Errorf("the middleware's route answered %d %q, want 200 \"mine\"", code, body)
+	}
+	if code, _ := get("/sign/envelopes"); code != http.StatusUnauthorized {
+		t.Errorf("an API call without a token answered %d, want the fake's 401", code)
+	}
+	if n := srv.Stats().Operations["ListEnvelopes"]; n != 1 {
+		t.Errorf("the fake counted %d ListEnvelopes, want 1: the middleware's own route must not reach it", n)
 	}
 }

@@ -1,0 +1,183 @@
+package main
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/nitrokit/nitro/pdf"
+)
+
+// family is what kind of input a file is: a conversion to PDF picks its
+// tool by it.
+type family string
+
+const (
+	familyPDF    family = "pdf"
+	familyOffice family = "office"
+	familyImage  family = "image"
+	familyMisc   family = "misc" // html, json, csv, xml, eps
+	familyData   family = "data" // fill-forms data: xfdf, fdf (and csv, json)
+)
+
+// mediaTypes are the inputs Nitro documents, by extension: their media
+// type and family (docs/pdf-services-tools.md, "Inputs"). The standard
+// library's table depends on the machine's mime.types, and knows few of
+// these.
+var mediaTypes = map[string]struct {
+	mediaType string
+	family    family
+}{
+	".pdf":  {"application/pdf", familyPDF},
+	".doc":  {"application/msword", familyOffice},
+	".docx": {"application/vnd.openxmlformats-officedocument.wordprocessingml.document", familyOffice},
+	".docm": {"application/vnd.ms-word.document.macroenabled.12", familyOffice},
+	".dotx": {"application/vnd.openxmlformats-officedocument.wordprocessingml.template", familyOffice},
+	".dotm": {"application/vnd.ms-word.template.macroenabled.12", familyOffice},
+	".xls":  {"application/vnd.ms-excel", familyOffice},
+	".xlsx": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", familyOffice},
+	".xlsm": {"application/vnd.ms-excel.sheet.macroenabled.12", familyOffice},
+	".xltx": {"application/vnd.openxmlformats-officedocument.spreadsheetml.template", familyOffice},
+	".xltm": {"application/vnd.ms-excel.template.macroenabled.12", familyOffice},
+	".ppt":  {"application/vnd.ms-powerpoint", familyOffice},
+	".pptx": {"application/vnd.openxmlformats-officedocument.presentationml.presentation", familyOffice},
+	".png":  {"image/png", familyImage},
+	".jpg":  {"image/jpeg", familyImage},
+	".jpeg": {"image/jpeg", familyImage},
+	".html": {"text/html", familyMisc},
+	".htm":  {"text/html", familyMisc},
+	".json": {"application/json", familyMisc},
+	".csv":  {"text/csv", familyMisc},
+	".xml":  {"application/xml", familyMisc},
+	".eps":  {"application/postscript", familyMisc},
+	".xfdf": {"application/vnd.adobe.xfdf", familyData},
+	".fdf":  {"application/vnd.fdf", familyData},
+}
+
+// familyOf is the family of a file named name ("" if unknown).
+func familyOf(name string) family {
+	return mediaTypes[strings.ToLower(filepath.Ext(name))].family
+}
+
+// inputs are the opened input files of one call, streamed as they are
+// sent: never read whole.
+type inputs struct {
+	files  []pdf.File
+	closes []io.Closer
+	total  int64 // their sizes added up
+}
+
+// openInputs opens paths, each with its media type told by its extension.
+func openInputs(paths []string) (*inputs, error) {
+	in := &inputs{}
+	for _, p := range paths {
+		mt, ok := mediaTypes[strings.ToLower(filepath.Ext(p))]
+		if !ok {
+			in.close()
+			return nil, usagef("%s: cannot tell its type from its extension; known: %s", p, strings.Join(sortedKeys(mediaTypes), " "))
+		}
+		f, err := os.Open(p)
+		if err != nil {
+			in.close()
+			return nil, err
+		}
+		in.closes = append(in.closes, f)
+		st, err := f.Stat()
+		if err != nil {
+			in.close()
+			return nil, err
+		}
+		if !st.Mode().IsRegular() {
+			in.close()
+			return nil, usagef("%s is not a regular file", p)
+		}
+		in.files = append(in.files, pdf.File{Name: filepath.Base(p), ContentType: mt.mediaType, Body: f, Size: st.Size()})
+		in.total += st.Size()
+	}
+	return in, nil
+}
+
+func (in *inputs) close() {
+	for _, c := range in.closes {
+		c.Close()
+	}
+}
+
+// output is where a result's bytes go: stdout for "-", else a temporary
+// file beside the path, renamed over it only once the whole result is in,
+// so a failed or interrupted download never leaves half a file, nor
+// destroys an older one.
+type output struct {
+	path string
+	f    *os.File
+	w    io.Writer
+}
+
+func (a *app) createOutput(path string) (*output, error) {
+	if path == "-" {
+		return &output{path: path, w: a.stdout}, nil
+	}
+	var rnd [6]byte
+	_, _ = rand.Read(rnd[:])
+	tmp := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+"."+hex.EncodeToString(rnd[:])+".part")
+	// 0666 less the umask, as any file a command creates.
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o666)
+	if err != nil {
+		return nil, err
+	}
+	return &output{path: path, f: f, w: f}, nil
+}
+
+// commit puts the written result in place.
+func (o *output) commit() error {
+	if o.f == nil {
+		return nil
+	}
+	if err := o.f.Close(); err != nil {
+		os.Remove(o.f.Name())
+		return err
+	}
+	if err := os.Rename(o.f.Name(), o.path); err != nil {
+		os.Remove(o.f.Name())
+		return err
+	}
+	return nil
+}
+
+// abort drops what was written; after commit it does nothing.
+func (o *output) abort() {
+	if o.f != nil && o.f.Close() == nil {
+		os.Remove(o.f.Name())
+	}
+}
+
+// writeTo writes a result to path through an output: write's bytes, all or
+// none.
+func (a *app) writeTo(path string, write func(io.Writer) (int64, error)) (int64, error) {
+	out, err := a.createOutput(path)
+	if err != nil {
+		return 0, err
+	}
+	defer out.abort()
+	n, err := write(out.w)
+	if err != nil {
+		return n, err
+	}
+	return n, out.commit()
+}
+
+// knownExtensions lists the extensions of a family, for help texts.
+func knownExtensions(fs ...family) string {
+	var exts []string
+	for _, ext := range sortedKeys(mediaTypes) {
+		if slices.Contains(fs, mediaTypes[ext].family) {
+			exts = append(exts, strings.TrimPrefix(ext, "."))
+		}
+	}
+	return fmt.Sprint(strings.Join(exts, ", "))
+}

@@ -1,0 +1,152 @@
+package main
+
+import (
+	"archive/zip"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+)
+
+// envelopeSent matches the line `sign send` prints once it has sent, the
+// envelope's ID the group.
+const envelopeSent = `envelope ([0-9a-f-]{36}) sent for signature`
+
+// TestSignFlow drives a signing flow against `nitro fake` in another
+// process: send with --wait, the signer signs and the envelope seals
+// (through the fake's admin endpoint, as the service would), the sealed
+// ZIP is downloaded; then the envelope is listed, read, downloaded again
+// and deleted, and a second one cancelled.
+func TestSignFlow(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	p := start(t, runOpts{dir: dir}, "--json", "sign", "send", testdata(t, "contract.pdf"),
+		"--signer", "ada@example.com", "--cc", "grace@example.com", "--name", "Contract 7", "--wait", "-o", "sealed.zip")
+	id := p.stderr.waitFor(t, envelopeSent, p.done)[1]
+	admin(t, "envelopes/"+id+"/sign")
+	admin(t, "envelopes/"+id+"/seal")
+	if code := p.wait(t); code != exitOK {
+		t.Fatalf("exit code %d; stderr:\n%s", code, p.stderr)
+	}
+	var sent struct {
+		Envelope     struct{ ID, Name, Status string }
+		Participants []struct{ Email, Role string }
+		SigningURLs  []struct{ SigningURL string } `json:"signing_urls"`
+		Sealed       struct {
+			Output string
+			Bytes  int64
+		}
+	}
+	decode(t, p.stdout.String(), &sent)
+	if sent.Envelope.ID != id || sent.Envelope.Name != "Contract 7" || len(sent.Participants) != 2 ||
+		len(sent.SigningURLs) != 1 || sent.Sealed.Output != "sealed.zip" {
+		t.Errorf("sign send printed %+v", sent)
+	}
+	zipHolds(t, filepath.Join(dir, "sealed.zip"), "sealed/contract.pdf")
+
+	list, _ := expect(t, exitOK, runOpts{}, "--json", "sign", "envelopes", "list", "--status", "sealed")
+	var envs []struct{ ID, Status string }
+	decode(t, list, &envs)
+	if !hasEnvelope(envs, id, "sealed") {
+		t.Errorf("envelopes list --status sealed misses %s:\n%s", id, list)
+	}
+	got, _ := expect(t, exitOK, runOpts{}, "sign", "envelope", "get", id)
+	if !strings.Contains(got, id) || !strings.Contains(got, "sealed") {
+		t.Errorf("envelope get printed:\n%s", got)
+	}
+	expect(t, exitOK, runOpts{dir: dir}, "sign", "download", id, "--audit-trail", "-o", "audit.pdf")
+	fileStarts(t, filepath.Join(dir, "audit.pdf"), "%PDF-")
+	expect(t, exitOK, runOpts{}, "sign", "envelope", "delete", id)
+
+	out, _ := expect(t, exitOK, runOpts{}, "sign", "send", testdata(t, "contract.pdf"), "--signer", "ada@example.com")
+	second := regexp.MustCompile(`envelope ([0-9a-f-]{36})`).FindStringSubmatch(out)
+	if second == nil || !strings.Contains(out, "sign at http") {
+		t.Fatalf("sign send printed no envelope and signing URL:\n%s", out)
+	}
+	got, _ = expect(t, exitOK, runOpts{}, "sign", "envelope", "cancel", second[1])
+	if !strings.Contains(got, "cancelled") {
+		t.Errorf("envelope cancel printed:\n%s", got)
+	}
+}
+
+func hasEnvelope(envs []struct{ ID, Status string }, id, status string) bool {
+	for _, e := range envs {
+		if e.ID == id && e.Status == status {
+			return true
+		}
+	}
+	return false
+}
+
+// zipHolds fails the test unless the ZIP at path holds an entry named name.
+func zipHolds(t *testing.T, path, name string) {
+	t.Helper()
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	for _, f := range zr.File {
+		if f.Name == name {
+			return
+		}
+	}
+	t.Errorf("%s holds no %s", path, name)
+}
+
+// TestSignWaitOnTerminal: on a terminal the wait for signatures is a
+// spinner with the time elapsed; SIGINT ends the wait with 130 and the
+// command that downloads the envelope once it is sealed.
+func TestSignWaitOnTerminal(t *testing.T) {
+	t.Parallel()
+	p := start(t, runOpts{terminal: true}, "sign", "send", testdata(t, "contract.pdf"), "--signer", "ada@example.com", "--wait", "-o", "sealed.zip")
+	id := p.stdout.waitFor(t, envelopeSent, p.done)[1]
+	p.stdout.waitFor(t, `waiting for the signatures and the seal +\[\d+s\]`, p.done)
+	p.signal(t, syscall.SIGINT)
+	if code := p.wait(t); code != exitInterrupted {
+		t.Fatalf("exit code %d, want %d; the terminal showed:\n%s", code, exitInterrupted, p.stdout)
+	}
+	if !strings.Contains(p.stdout.String(), "nitro sign download "+id+" -o sealed.zip") {
+		t.Errorf("no download command for envelope %s:\n%s", id, p.stdout)
+	}
+}
+
+// TestEnvelopesListPages: the listing follows every page (a fake of one
+// envelope per page), and --limit and --status cut it.
+func TestEnvelopesListPages(t *testing.T) {
+	t.Parallel()
+	fake, err := startFake("--page-size", "1", "--client-id", "test-client", "--client-secret", testSecret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := fake.stop(); err != nil {
+			t.Error(err)
+		}
+	})
+	o := runOpts{env: fake.env()}
+	for range 3 {
+		expect(t, exitOK, o, "sign", "send", testdata(t, "contract.pdf"), "--signer", "ada@example.com")
+	}
+	for _, tc := range []struct {
+		args []string
+		want int
+	}{
+		{nil, 3},
+		{[]string{"--limit", "2"}, 2},
+		{[]string{"--status", "sent,drafted"}, 3},
+		{[]string{"--status", "sealed"}, 0},
+	} {
+		stdout, _ := expect(t, exitOK, o, append([]string{"--json", "sign", "envelopes", "list"}, tc.args...)...)
+		var envs []struct{ ID string }
+		decode(t, stdout, &envs)
+		if len(envs) != tc.want {
+			t.Errorf("envelopes list %v: %d envelopes, want %d:\n%s", tc.args, len(envs), tc.want, stdout)
+		}
+	}
+	stdout, _ := expect(t, exitOK, o, "sign", "envelopes", "list")
+	if n := strings.Count(stdout, "\n"); n != 4 {
+		t.Errorf("the table has %d lines, want a header and 3 envelopes:\n%s", n, stdout)
+	}
+}
