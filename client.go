@@ -70,7 +70,7 @@ func WithAuthOptions(opts ...auth.Option) Option {
 func WithTokenSource(src *auth.Source) Option {
 	return func(s *settings) error {
 		if src == nil {
-			return &ConfigError{"WithTokenSource", "nil source"}
+			return &ConfigError{Field: "WithTokenSource", Reason: "nil source"}
 		}
 		s.src = src
 		return nil

@@ -66,6 +66,10 @@ func TestNewClientValidatesConfig(t *testing.T) {
 			if !errors.As(err, &ce) || !strings.Contains(ce.Reason, "plain http") {
 				t.Errorf("%v: got %v, want a ConfigError: tokens would travel over plain http", cfg, err)
 			}
+			// The one error that names the condition is that condition too.
+			if !errors.Is(err, auth.ErrInsecureURL) {
+				t.Errorf("%v: errors.Is(%v, auth.ErrInsecureURL) is false", cfg, err)
+			}
 		}
 	})
 	t.Run("plain http to a remote host, allowed", func(t *testing.T) {
