@@ -247,7 +247,7 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return nil, err
+		return nil, c.redactURLError(err)
 	}
 	if resp.Request == nil { // a caller's RoundTripper need not set it
 		resp.Request = req
@@ -256,6 +256,16 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 		return nil, errorFromResponse(resp, c.redact)
 	}
 	return resp, nil
+}
+
+// redactURLError redacts the URL a *url.Error quotes (http.Client wraps
+// every transport failure in one): its path may hold an ID the server chose.
+func (c *Client) redactURLError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		ue.URL = c.redact(ue.URL)
+	}
+	return err
 }
 
 // urlOf is req's URL for an error message, without its query.

@@ -21,7 +21,8 @@ const maxErrorBody = 64 << 10
 type APIError struct {
 	// StatusCode is the HTTP status.
 	StatusCode int
-	// Method and Path say which request failed.
+	// Method and Path say which request failed. Path is redacted like the
+	// rest: it may hold an ID the server chose.
 	Method, Path string
 	// Type, Title, Detail and Instance are the RFC 9457 members.
 	Type, Title, Detail, Instance string
@@ -94,7 +95,8 @@ func newAPIError(resp *http.Response, body []byte, redact func(string) string) *
 	redact = withSentToken(redact, resp.Request)
 	e := &APIError{StatusCode: resp.StatusCode, Attempts: attemptsOf(resp), RetryAfter: redact(resp.Header.Get("Retry-After"))}
 	if resp.Request != nil {
-		e.Method, e.Path = resp.Request.Method, resp.Request.URL.Path
+		// The path may hold what a server chose (a PDF job's ID).
+		e.Method, e.Path = resp.Request.Method, redact(resp.Request.URL.Path)
 	}
 	for _, h := range []string{"X-Request-Id", "Request-Id", "X-Correlation-Id", "X-Amzn-Requestid", "Traceparent"} {
 		if v := resp.Header.Get(h); v != "" {

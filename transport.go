@@ -90,7 +90,7 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			drain(resp) // before stop: a cancelled read would cost the connection
 		}
 		a.stop()
-		t.log.Warn("nitro: retrying", "method", req.Method, "path", req.URL.Path, "attempt", n, "retry_in", d, "status", statusOf(resp), "error", t.errText(err))
+		t.log.Warn("nitro: retrying", "method", req.Method, "path", t.redact(req.URL.Path), "attempt", n, "retry_in", d, "status", statusOf(resp), "error", t.errText(err))
 		if err := t.sleep(req.Context(), d); err != nil {
 			return nil, err
 		}
@@ -239,7 +239,7 @@ func (t *logAttempts) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		errText = t.redact(err.Error())
 	}
-	t.log.DebugContext(req.Context(), "nitro: request", "method", req.Method, "path", req.URL.Path, "attempt", n,
+	t.log.DebugContext(req.Context(), "nitro: request", "method", req.Method, "path", t.redact(req.URL.Path), "attempt", n,
 		"status", statusOf(resp), "duration", time.Since(start), "error", errText)
 	return resp, err
 }
