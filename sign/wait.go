@@ -51,10 +51,11 @@ func (c *Client) WaitForEnvelopeStatus(ctx context.Context, envelopeID uuid.UUID
 		if slices.Contains(statuses, env.Status) {
 			return true, "", nil
 		}
+		// The status is the server's text: it reaches the error redacted.
 		if finalStatus[env.Status] {
-			return false, "", fmt.Errorf("%w: %s, waiting for %v", ErrFinalStatus, env.Status, statuses)
+			return false, "", fmt.Errorf("%w: %s, waiting for %v", ErrFinalStatus, c.nc.Redact(string(env.Status)), statuses)
 		}
-		return false, fmt.Sprintf("nitro: waiting for envelope %s to be %v (it is %s)", envelopeID, statuses, env.Status), nil
+		return false, fmt.Sprintf("nitro: waiting for envelope %s to be %v (it is %s)", envelopeID, statuses, c.nc.Redact(string(env.Status))), nil
 	})
 	return env, err
 }
