@@ -120,7 +120,7 @@ func NewClient(cfg Config, opts ...Option) (*Client, error) {
 		cfg.HTTPClient = &http.Client{Transport: c.pool}
 	}
 	if c.src == nil {
-		authOpts := append([]auth.Option{auth.WithHTTPClient(cfg.HTTPClient), auth.WithLogger(cfg.Logger)}, st.authOpts...)
+		authOpts := append([]auth.Option{auth.WithHTTPClient(cfg.HTTPClient), auth.WithLogger(cfg.Logger), auth.WithUserAgent(c.ua[0])}, st.authOpts...)
 		if c.src, err = auth.NewSource(auth.NitroJSON(cfg.TokenURL), auth.Credentials{ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret}, authOpts...); err != nil {
 			return nil, fmt.Errorf("nitro: %w", err)
 		}

@@ -42,7 +42,9 @@ type Config struct {
 	// Logger receives one debug line per attempt and warnings for retries;
 	// default none. No line holds a token or the secret.
 	Logger *slog.Logger
-	// UserAgent is prepended to this library's User-Agent.
+	// UserAgent is prepended to this library's User-Agent, which every
+	// request carries, token requests included (when NewClient builds the
+	// token source; a WithTokenSource source sends its own).
 	UserAgent string
 }
 

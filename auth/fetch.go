@@ -48,6 +48,9 @@ func (s *Source) fetchOnce(ctx context.Context) (*entry, time.Duration, *Error) 
 	if err != nil {
 		return nil, 0, &Error{Err: err}
 	}
+	if s.opts.userAgent != "" {
+		req.Header.Set("User-Agent", s.opts.userAgent)
+	}
 	sent := s.now()
 	resp, err := s.client.Do(req)
 	if err != nil {

@@ -195,6 +195,7 @@ func TestNewSourceValidatesInput(t *testing.T) {
 		{"zero default TTL", flow, testCreds, []Option{WithDefaultTTL(0)}},
 		{"reserved param", ClientCredentials("https://h/t"), testCreds, []Option{WithEndpointParams(url.Values{"grant_type": {"x"}})}},
 		{"params on the JSON flow", flow, testCreds, []Option{WithEndpointParams(url.Values{"audience": {"x"}})}},
+		{"header injection in the User-Agent", flow, testCreds, []Option{WithUserAgent("app\r\nEvil: 1")}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
