@@ -44,7 +44,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		closeBody(req)
 		return nil, err
 	}
-	resp, err := t.base.RoundTrip(attach(req, e.header))
+	resp, err := t.base.RoundTrip(attach(req, e.values))
 	if err != nil || resp.StatusCode != http.StatusUnauthorized {
 		return resp, err
 	}
@@ -58,7 +58,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 // replay resends req once with a fresh token, returning the original 401 if
 // a replay cannot be built.
 func (t *transport) replay(req *http.Request, unauthorized *http.Response) (*http.Response, error) {
-	r := withAuth(req, "")
+	r := withAuth(req, nil)
 	if req.GetBody != nil {
 		body, err := req.GetBody()
 		if err != nil {
@@ -73,7 +73,7 @@ func (t *transport) replay(req *http.Request, unauthorized *http.Response) (*htt
 	}
 	_, _ = io.Copy(io.Discard, io.LimitReader(unauthorized.Body, 64<<10))
 	unauthorized.Body.Close()
-	r.Header.Set("Authorization", e.header)
+	r.Header["Authorization"] = e.values
 	return t.base.RoundTrip(r)
 }
 
@@ -94,30 +94,31 @@ var HeaderOwnedKey any = headerOwnedKey{}
 
 type headerOwnedKey struct{}
 
-// attach returns req carrying header as its Authorization: req itself if
-// its context names it as owning its header map (HeaderOwnedKey), else a
-// copy (withAuth).
-func attach(req *http.Request, header string) *http.Request {
+// attach returns req carrying values as its Authorization field (the
+// entry's shared slice, which nothing writes into): req itself if its
+// context names it as owning its header map (HeaderOwnedKey), else a copy
+// (withAuth).
+func attach(req *http.Request, values []string) *http.Request {
 	if owner, _ := req.Context().Value(HeaderOwnedKey).(*http.Request); owner == req && req.Header != nil {
-		req.Header["Authorization"] = []string{header}
+		req.Header["Authorization"] = values
 		return req
 	}
-	return withAuth(req, header)
+	return withAuth(req, values)
 }
 
 // withAuth returns a copy of req with its own header map, as the
 // RoundTripper contract forbids modifying the caller's request. Only the
 // header map is new: the rest is shared, as Request.WithContext shares it,
 // which costs a third of a full Request.Clone.
-func withAuth(req *http.Request, header string) *http.Request {
+func withAuth(req *http.Request, values []string) *http.Request {
 	r := new(http.Request)
 	*r = *req
 	r.Header = req.Header.Clone()
 	if r.Header == nil {
 		r.Header = make(http.Header, 1)
 	}
-	if header != "" {
-		r.Header["Authorization"] = []string{header}
+	if values != nil {
+		r.Header["Authorization"] = values
 	}
 	return r
 }

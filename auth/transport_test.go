@@ -228,7 +228,7 @@ func TestTransportWritesAnOwnedHeaderInPlace(t *testing.T) {
 	owner.req = req
 	// A request built on the same context is not the one it names.
 	side, _ := http.NewRequestWithContext(req.Context(), http.MethodGet, api.URL+"/x", nil)
-	if sent := attach(side, "Bearer x"); sent == side || side.Header.Get("Authorization") != "" {
+	if sent := attach(side, []string{"Bearer x"}); sent == side || side.Header.Get("Authorization") != "" {
 		t.Error("a side request on an owned request's context was written in place")
 	}
 	resp, err := rt.RoundTrip(req)

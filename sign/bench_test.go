@@ -14,6 +14,7 @@ import (
 
 	"github.com/nitrokit/nitro/auth"
 	"github.com/nitrokit/nitro/gen/signapi"
+	"github.com/nitrokit/nitro/internal/cputest"
 	"github.com/nitrokit/nitro/internal/flowtest"
 	"github.com/nitrokit/nitro/internal/memtest"
 	"github.com/nitrokit/nitro/nitrotest"
@@ -31,8 +32,8 @@ func benchClient(b *testing.B, srv *nitrotest.Server) *sign.Client {
 // per op: the client's and the in-process fake's, which is the same work on
 // every side of a comparison, so the ratio of two sides is the client's.
 func reportCPU(b *testing.B) func() {
-	start := cpuTime()
-	return func() { b.ReportMetric(float64(cpuTime()-start)/float64(b.N), "cpu-ns/op") }
+	start := cputest.Used()
+	return func() { b.ReportMetric(float64(cputest.Used()-start)/float64(b.N), "cpu-ns/op") }
 }
 
 // BenchmarkGetEnvelope compares one getEnvelope through nitro.Client (the
@@ -159,13 +160,13 @@ func turns(b *testing.B, reset func(), call, anchor func() error) (cpu, wall flo
 	const block, rounds = 500, 200
 	sides := []func() error{call, anchor}
 	measure := func(f func() error) (cpu, wall time.Duration) {
-		c0, w0 := cpuTime(), time.Now()
+		c0, w0 := cputest.Used(), time.Now()
 		for range block {
 			if err := f(); err != nil {
 				b.Fatal(err)
 			}
 		}
-		return cpuTime() - c0, time.Since(w0)
+		return cputest.Used() - c0, time.Since(w0)
 	}
 	for _, f := range sides { // warm
 		measure(f)
