@@ -13,6 +13,7 @@ import (
 // if it is still the cached one) and the request is replayed once with a new
 // token, provided its body can be replayed (no body, or GetBody set, as
 // http.NewRequest does for in-memory bodies); otherwise the 401 is returned.
+// If the new token cannot be had, its *Error is returned instead of the 401.
 // Redirects to another host are sent without the token.
 func (s *Source) Transport(base http.RoundTripper) http.RoundTripper {
 	if base == nil {
@@ -56,7 +57,10 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 }
 
 // replay resends req once with a fresh token, returning the original 401 if
-// a replay cannot be built.
+// a replay cannot be built. If the fresh token cannot be had, that failure
+// is the answer: it says whether another attempt is worth it (the endpoint
+// unavailable, say), where the 401 would say only that the credentials are
+// wrong, and the caller's retry layer judges it like any token failure.
 func (t *transport) replay(req *http.Request, unauthorized *http.Response) (*http.Response, error) {
 	r := withAuth(req, nil)
 	if req.GetBody != nil {
@@ -67,12 +71,12 @@ func (t *transport) replay(req *http.Request, unauthorized *http.Response) (*htt
 		r.Body = body
 	}
 	e, err := t.src.get(req.Context())
-	if err != nil {
-		closeBody(r)
-		return unauthorized, nil
-	}
 	_, _ = io.Copy(io.Discard, io.LimitReader(unauthorized.Body, 64<<10))
 	unauthorized.Body.Close()
+	if err != nil {
+		closeBody(r)
+		return nil, err
+	}
 	r.Header["Authorization"] = e.values
 	return t.base.RoundTrip(r)
 }

@@ -92,6 +92,40 @@ func TestTransportGivesUpAfterOneReplay(t *testing.T) {
 	}
 }
 
+// TestReplaysTokenFailureIsTheError: the API refuses the token (401) and
+// fetching the next one fails: the caller gets the token endpoint's error,
+// which says whether it is worth retrying, not the 401, which says the
+// credentials are wrong. The 401's body is closed, its connection kept.
+func TestReplaysTokenFailureIsTheError(t *testing.T) {
+	for _, tt := range []struct {
+		name      string
+		status    int
+		retryable bool
+	}{{"endpoint unavailable", 503, true}, {"rate limited", 429, true}, {"credentials revoked", 401, false}} {
+		t.Run(tt.name, func(t *testing.T) {
+			src, _, _ := setup(t, NitroJSON, func(n int64, w http.ResponseWriter, r *http.Request) {
+				if n == 1 {
+					okAnswer(3600)(n, w, r)
+					return
+				}
+				writeJSON(w, tt.status, map[string]any{"error": "unavailable"})
+			}, WithRetryBudget(1))
+			api, apiHits := apiServer(t, func(a string) bool { return a == "Bearer tok-1" })
+			resp, err := (&http.Client{Transport: src.Transport(nil)}).Get(api.URL)
+			if resp != nil {
+				resp.Body.Close()
+			}
+			var ae *Error
+			if !errors.As(err, &ae) || ae.StatusCode != tt.status || ae.Retryable != tt.retryable || resp != nil {
+				t.Fatalf("got %v, %v; want the token endpoint's %d (retryable: %v), no response", resp, err, tt.status, tt.retryable)
+			}
+			if apiHits.Load() != 1 {
+				t.Errorf("%d API requests, want 1: no replay without a token", apiHits.Load())
+			}
+		})
+	}
+}
+
 func TestTokenNeverFollowsARedirectToAnotherHost(t *testing.T) {
 	src, _, _ := setup(t, NitroJSON, nil)
 	var leaked atomic.Value
