@@ -220,6 +220,10 @@ func bearerToken(header string) (string, bool) {
 	return header[7:], true
 }
 
+// ErrNilClient is the error of every call through a nil *Client, such as
+// those of sign.New(nil): a Client comes from NewClient.
+var ErrNilClient = errors.New("nitro: nil *nitro.Client: make one with nitro.NewClient and pass it to the API's New")
+
 // ErrForeignHost is Do's refusal of a request for another scheme or host
 // than Config.BaseURL's: the stack attaches the API token to every request,
 // and the token is for the API alone.
@@ -234,8 +238,12 @@ var ErrForeignHost = errors.New("nitro: the request is not for the API's host")
 // requests).
 //
 // The API packages' generated methods all call Do; use it directly only for
-// an endpoint they do not cover yet.
+// an endpoint they do not cover yet. Through a nil Client it returns
+// ErrNilClient.
 func (c *Client) Do(req *http.Request) (*http.Response, error) {
+	if c == nil {
+		return nil, ErrNilClient
+	}
 	if req.URL == nil || !strings.EqualFold(req.URL.Scheme, c.base.Scheme) || !strings.EqualFold(req.URL.Host, c.base.Host) {
 		return nil, fmt.Errorf("%w: %s", ErrForeignHost, c.redact(urlOf(req)))
 	}
@@ -288,13 +296,22 @@ func (c *Client) Redact(s string) string {
 	return c.redact(s)
 }
 
-// BaseURL is the API's base URL from Config, without a trailing slash.
-func (c *Client) BaseURL() string { return c.baseURL }
+// BaseURL is the API's base URL from Config, without a trailing slash; ""
+// for a nil Client.
+func (c *Client) BaseURL() string {
+	if c == nil {
+		return ""
+	}
+	return c.baseURL
+}
 
 // Close stops the token source's background work (unless it was passed in
 // with WithTokenSource) and closes idle connections: the Client's own pool's,
-// or Config.HTTPClient's transport's. It returns nil.
+// or Config.HTTPClient's transport's. It returns nil, for a nil Client too.
 func (c *Client) Close() error {
+	if c == nil {
+		return nil
+	}
 	if c.ownsSrc {
 		c.src.Close()
 	}
@@ -354,4 +371,9 @@ func userAgentOf(prefix string) string {
 
 // Token returns the current access token, fetching one if needed: a way to
 // check credentials at startup. Its printed form never shows the token.
-func (c *Client) Token(ctx context.Context) (auth.Token, error) { return c.src.Token(ctx) }
+func (c *Client) Token(ctx context.Context) (auth.Token, error) {
+	if c == nil {
+		return auth.Token{}, ErrNilClient
+	}
+	return c.src.Token(ctx)
+}

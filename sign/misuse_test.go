@@ -1,0 +1,94 @@
+package sign_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"iter"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/nitrokit/nitro"
+	"github.com/nitrokit/nitro/internal/flowtest"
+	"github.com/nitrokit/nitro/sign"
+)
+
+// TestNewNilFailsEveryCallClearly: sign.New(nil) is a plausible mistake (a
+// NewClient error ignored). Every method, called with zero arguments,
+// returns nitro.ErrNilClient (or nothing to fail), and none panics.
+func TestNewNilFailsEveryCallClearly(t *testing.T) {
+	c := sign.New(nil)
+	v := reflect.ValueOf(c)
+	ctxType := reflect.TypeFor[context.Context]()
+	errType := reflect.TypeFor[error]()
+	for i := range v.NumMethod() {
+		m, name := v.Method(i), v.Type().Method(i).Name
+		args := make([]reflect.Value, m.Type().NumIn())
+		for j := range args {
+			if in := m.Type().In(j); in == ctxType {
+				args[j] = reflect.ValueOf(context.Background())
+			} else {
+				args[j] = reflect.Zero(in)
+			}
+		}
+		if m.Type().IsVariadic() {
+			args[len(args)-1] = reflect.ValueOf([]sign.EnvelopeStatus{sign.EnvelopeStatusSealed})
+		}
+		var out []reflect.Value
+		func() {
+			defer func() {
+				if p := recover(); p != nil {
+					t.Errorf("%s panics: %v", name, p)
+				}
+			}()
+			if m.Type().IsVariadic() {
+				out = m.CallSlice(args)
+			} else {
+				out = m.Call(args)
+			}
+		}()
+		if len(out) == 0 {
+			continue
+		}
+		if seq, ok := out[0].Interface().(iter.Seq2[sign.Envelope, error]); ok {
+			for _, err := range seq {
+				if !errors.Is(err, nitro.ErrNilClient) {
+					t.Errorf("%s yields %v, want nitro.ErrNilClient", name, err)
+				}
+			}
+			continue
+		}
+		last := out[len(out)-1]
+		if last.Type() != errType {
+			continue
+		}
+		// Input checks may come first (an empty union, an empty name): any
+		// clear error is fine, as long as nothing panicked or succeeded.
+		if err, _ := last.Interface().(error); err == nil {
+			t.Errorf("%s through a nil nitro.Client succeeded", name)
+		}
+	}
+	if _, err := c.GetEnvelope(context.Background(), [16]byte{1}); !errors.Is(err, nitro.ErrNilClient) {
+		t.Errorf("GetEnvelope: %v, want nitro.ErrNilClient", err)
+	}
+	if _, err := c.Raw().GetEnvelope(context.Background(), [16]byte{1}); !errors.Is(err, nitro.ErrNilClient) {
+		t.Errorf("Raw().GetEnvelope: %v, want nitro.ErrNilClient", err)
+	}
+}
+
+// TestTypedNilDocumentBodyIsRefused: a typed nil Body, such as a nil
+// *bytes.Reader, is refused before sending with ErrInvalidDocument; it used
+// to panic in the upload's goroutine and kill the process.
+func TestTypedNilDocumentBodyIsRefused(t *testing.T) {
+	c, srv := setup(t, nitro.Config{})
+	env := flowtest.NewEnvelope(t, c, "x")
+	before := srv.Stats().Operations["CreateDocument"]
+	_, err := c.CreateDocument(context.Background(), env, sign.DocumentUpload{Name: "a.pdf", ContentType: "application/pdf", Body: (*bytes.Reader)(nil)})
+	if !errors.Is(err, sign.ErrInvalidDocument) || !strings.Contains(err.Error(), "*bytes.Reader") {
+		t.Errorf("got %v, want ErrInvalidDocument naming the nil type", err)
+	}
+	if n := srv.Stats().Operations["CreateDocument"] - before; n != 0 {
+		t.Errorf("%d requests sent", n)
+	}
+}
