@@ -92,3 +92,42 @@ func TestTypedNilDocumentBodyIsRefused(t *testing.T) {
 		t.Errorf("%d requests sent", n)
 	}
 }
+
+// TestEmptyBulkListSendsNothing: a bulk participant or field request with
+// no items (nil or empty) has nothing to create: it returns an empty list,
+// with no error and no request, where the server's valid empty answer used
+// to read as "0 results for the 1 asked for".
+func TestEmptyBulkListSendsNothing(t *testing.T) {
+	c, srv := setup(t, nitro.Config{})
+	ctx := context.Background()
+	env := flowtest.NewEnvelope(t, c, "x")
+	doc := flowtest.UploadDoc(t, c, env, 1)
+	before := srv.Stats().Operations
+	for name, items := range map[string][]sign.ParticipantCreate{"nil": nil, "empty": {}} {
+		ps, err := c.CreateParticipant(ctx, env, sign.NewCreateParticipantRequest(sign.BulkParticipantRequest{Items: items}))
+		if err != nil || ps == nil || len(ps) != 0 {
+			t.Errorf("%s participants: %v, %v; want an empty list", name, ps, err)
+		}
+	}
+	for name, items := range map[string][]sign.BulkFieldRequest_Items_Item{"nil": nil, "empty": {}} {
+		fs, err := c.CreateField(ctx, env, doc, sign.NewCreateFieldRequest(sign.BulkFieldRequest{Items: items}))
+		if err != nil || fs == nil || len(fs) != 0 {
+			t.Errorf("%s fields: %v, %v; want an empty list", name, fs, err)
+		}
+	}
+	after := srv.Stats().Operations
+	for _, op := range []string{"CreateParticipant", "CreateField"} {
+		if after[op] != before[op] {
+			t.Errorf("%s: %d requests sent for nothing", op, after[op]-before[op])
+		}
+	}
+	// One item is still one, and a single participant is not a bulk of 0.
+	if ps, err := c.CreateParticipant(ctx, env, sign.NewCreateParticipantRequest(sign.BulkParticipantRequest{
+		Items: []sign.ParticipantCreate{{Email: "b@example.com", Role: sign.ParticipantRoleSigner}}})); err != nil || len(ps) != 1 {
+		t.Errorf("a bulk of one: %v, %v", ps, err)
+	}
+	if ps, err := c.CreateParticipant(ctx, env, sign.NewCreateParticipantRequest(
+		sign.SingleParticipantRequest{Email: "c@example.com", Role: sign.ParticipantRoleSigner})); err != nil || len(ps) != 1 {
+		t.Errorf("a single participant: %v, %v", ps, err)
+	}
+}
