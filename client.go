@@ -231,7 +231,10 @@ var ErrForeignHost = errors.New("nitro: the request is not for the API's host")
 
 // Do sends req through the client's stack and returns the response if its
 // status is 2xx; any other answer is read (at most 64 KiB), closed and
-// returned as an *APIError, with no response. A 2xx response's body is the
+// returned as an *APIError, with no response. One answer is not an error:
+// a retried DELETE told that its resource is gone, after an earlier
+// attempt that may have deleted it (see goneAfterRun), is the delete's
+// success, a 204. A 2xx response's body is the
 // caller's to close. A request for another scheme or host than BaseURL's is
 // refused (ErrForeignHost) before anything is sent. Do sets the User-Agent
 // header of req if it has none (sharing one read-only value across
@@ -261,7 +264,12 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 		resp.Request = req
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return nil, errorFromResponse(resp, c.redact)
+		e := errorFromResponse(resp, c.redact)
+		if goneAfterRun(e, resp) {
+			c.retrying.log.Info("nitro: the retried DELETE found the resource gone: an earlier attempt deleted it", "path", e.Path, "status", e.StatusCode, "attempts", e.Attempts)
+			return deleted(resp), nil
+		}
+		return nil, e
 	}
 	return resp, nil
 }

@@ -58,7 +58,21 @@ func (e *APIError) Error() string {
 	if e.RequestID != "" {
 		b.WriteString(" (request id " + e.RequestID + ")")
 	}
+	if e.Outcome() == OutcomeUnknown {
+		b.WriteString(" (outcome unknown: the request may have been carried out)")
+	}
 	return b.String()
+}
+
+// Outcome is what the answer says about the operation (see Outcome): a 429
+// is retryable; a 408 or a 5xx is retryable for an idempotent method (GET,
+// PUT, DELETE) and unknown for POST and PATCH, which the server may have
+// carried out before failing; anything else is not done.
+func (e *APIError) Outcome() Outcome { return outcomeOfAnswer(e.Method, e.StatusCode) }
+
+// Is makes an answer of unknown outcome ErrOutcomeUnknown.
+func (e *APIError) Is(target error) bool {
+	return target == ErrOutcomeUnknown && e.Outcome() == OutcomeUnknown
 }
 
 // IsNotFound reports whether err is an APIError with status 404.
@@ -182,7 +196,7 @@ func redactAny(v any, redact func(string) string) any {
 
 // errorFromResponse drains and closes a failed response into an APIError,
 // redacted.
-func errorFromResponse(resp *http.Response, redact func(string) string) error {
+func errorFromResponse(resp *http.Response, redact func(string) string) *APIError {
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 	return newAPIError(resp, body, redact)

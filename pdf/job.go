@@ -109,7 +109,7 @@ func float64of(f float32) float64 {
 // until it finishes or ctx ends, then returns its result as Result does. A
 // ctx that ends first is the error, wrapped with where the job stood.
 func (j *Job[R]) Wait(ctx context.Context) (R, error) {
-	err := retry.Poll(ctx, waitBackoff, j.c.sleep, func(ctx context.Context) (bool, string, error) {
+	err := retry.Poll(ctx, waitBackoff, j.c.sleep, wire.Transient, func(ctx context.Context) (bool, string, error) {
 		st, err := j.Status(ctx)
 		if err != nil {
 			return false, "", err
