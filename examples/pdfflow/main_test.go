@@ -3,7 +3,11 @@ package main
 import (
 	"strings"
 	"testing"
+
+	"go.uber.org/goleak"
 )
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 // TestSizeChangeSaysWhatCompressingDid: the "compressed" line shows the
 // size before and after and what changed, never two equal sizes bare.
