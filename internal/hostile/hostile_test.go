@@ -139,10 +139,12 @@ func calls(c *sign.Client) map[string]func(context.Context) error {
 	create := sign.EnvelopeCreate{Name: "x", Mode: sign.EnvelopeModeParallel, Notification: sign.Notification{Subject: "s", Body: "b"}}
 	v := func(_ any, err error) error { return err }
 	return map[string]func(context.Context) error{
-		"CancelEnvelope":    func(ctx context.Context) error { return v(c.CancelEnvelope(ctx, env)) },
-		"ConvertFile":       func(ctx context.Context) error { return v(c.ConvertFile(ctx, "text/plain", strings.NewReader("x"))) },
-		"CreateEnvelope":    func(ctx context.Context) error { return v(c.CreateEnvelope(ctx, create)) },
-		"CreateDocument":    func(ctx context.Context) error { return v(c.CreateDocument(ctx, env, sign.DocumentUpload{Name: "a.pdf", ContentType: "application/pdf", Body: strings.NewReader("%PDF-")})) },
+		"CancelEnvelope": func(ctx context.Context) error { return v(c.CancelEnvelope(ctx, env)) },
+		"ConvertFile":    func(ctx context.Context) error { return v(c.ConvertFile(ctx, "text/plain", strings.NewReader("x"))) },
+		"CreateEnvelope": func(ctx context.Context) error { return v(c.CreateEnvelope(ctx, create)) },
+		"CreateDocument": func(ctx context.Context) error {
+			return v(c.CreateDocument(ctx, env, sign.DocumentUpload{Name: "a.pdf", ContentType: "application/pdf", Body: strings.NewReader("%PDF-")}))
+		},
 		"CreateField":       func(ctx context.Context) error { return v(c.CreateField(ctx, env, doc, field)) },
 		"CreateParticipant": func(ctx context.Context) error { return v(c.CreateParticipant(ctx, env, participant)) },
 		"DeleteDocument":    func(ctx context.Context) error { return c.DeleteDocument(ctx, env, doc) },
