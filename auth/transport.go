@@ -78,7 +78,13 @@ func (t *transport) replay(req *http.Request, unauthorized *http.Response) (*htt
 		return nil, err
 	}
 	r.Header["Authorization"] = e.values
-	return t.base.RoundTrip(r)
+	resp, err := t.base.RoundTrip(r)
+	if err == nil && resp.StatusCode == http.StatusUnauthorized {
+		// Refused too (revoked along with the first, say): the next request
+		// fetches a new one rather than be refused with it first.
+		t.src.drop(e)
+	}
+	return resp, err
 }
 
 // HeaderOwnedKey is a context key. A request's context answers it with

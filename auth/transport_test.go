@@ -126,6 +126,28 @@ func TestReplaysTokenFailureIsTheError(t *testing.T) {
 	}
 }
 
+// TestReplaysRefusedTokenIsDroppedToo: the replay's token is refused as
+// well (revoked with the first); the call gets the 401, and the next call
+// fetches a new token at once instead of being refused with that one first.
+func TestReplaysRefusedTokenIsDroppedToo(t *testing.T) {
+	src, ts, _ := setup(t, NitroJSON, nil)
+	api, apiHits := apiServer(t, func(a string) bool { return a == "Bearer tok-1" || a == "Bearer tok-2" })
+	c := &http.Client{Transport: src.Transport(nil)}
+	for i, want := range []int{401, 200} {
+		resp, err := c.Get(api.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("call %d: %d, want %d", i+1, resp.StatusCode, want)
+		}
+	}
+	if ts.hits.Load() != 3 || apiHits.Load() != 3 {
+		t.Errorf("token requests %d, API requests %d; want 3 and 3: tok-3 used at once by the second call", ts.hits.Load(), apiHits.Load())
+	}
+}
+
 func TestTokenNeverFollowsARedirectToAnotherHost(t *testing.T) {
 	src, _, _ := setup(t, NitroJSON, nil)
 	var leaked atomic.Value
