@@ -9,6 +9,7 @@ package lossy
 import (
 	"bytes"
 	"io"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -57,6 +58,7 @@ func New(target string) *Proxy {
 		panic(err)
 	}
 	p := &Proxy{target: u, fwd: httputil.NewSingleHostReverseProxy(u), client: &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}}
+	p.fwd.ErrorLog = log.New(io.Discard, "", 0) // a client that gave up is no news
 	p.srv = httptest.NewServer(http.HandlerFunc(p.serve))
 	return p
 }
