@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"runtime"
-	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -82,12 +81,10 @@ func oauth2Editor(b *testing.B, ts *tokenServer) func(*http.Request) error {
 	}
 }
 
-// editorTurns runs anchor and edit in turns, a block of calls from
-// GOMAXPROCS goroutines each per round, the first of each round
-// alternating, and returns the medians over rounds of anchor's CPU time
-// over edit's and of its wall time over edit's. A median, not a sum: a
-// burst of load from elsewhere on the machine skews one round, not the
-// figure.
+// editorTurns runs edit and anchor in turns (cputest.Turns), a block of
+// calls from GOMAXPROCS goroutines each per round, and returns the medians
+// over rounds of anchor's CPU time over edit's and of its wall time over
+// edit's: how many times faster edit is.
 func editorTurns(b *testing.B, edit, anchor func(*http.Request) error) (cpu, wall float64) {
 	const block, rounds = 20000, 101
 	procs := runtime.GOMAXPROCS(0)
@@ -95,42 +92,23 @@ func editorTurns(b *testing.B, edit, anchor func(*http.Request) error) (cpu, wal
 	for i := range reqs {
 		reqs[i], _ = http.NewRequest(http.MethodGet, "https://api.gonitro.dev/sign/envelopes", nil)
 	}
-	measure := func(f func(*http.Request) error) (cpu, wall time.Duration) {
-		c0, w0 := cputest.Used(), time.Now()
-		var wg sync.WaitGroup
-		for _, req := range reqs {
-			wg.Go(func() {
-				for range block {
-					if err := f(req); err != nil {
-						b.Error(err)
-						return
+	blockOf := func(f func(*http.Request) error) func() {
+		return func() {
+			var wg sync.WaitGroup
+			for _, req := range reqs {
+				wg.Go(func() {
+					for range block {
+						if err := f(req); err != nil {
+							b.Error(err)
+							return
+						}
 					}
-				}
-			})
-		}
-		wg.Wait()
-		return cputest.Used() - c0, time.Since(w0)
-	}
-	sides := []func(*http.Request) error{edit, anchor}
-	for _, f := range sides { // warm
-		measure(f)
-	}
-	var cpus, walls []float64
-	for b.Loop() {
-		cpus, walls = cpus[:0], walls[:0]
-		for round := range rounds {
-			var c, w [2]time.Duration
-			for k := range sides {
-				i := (k + round) % 2
-				c[i], w[i] = measure(sides[i])
+				})
 			}
-			cpus = append(cpus, float64(c[1])/float64(c[0]))
-			walls = append(walls, float64(w[1])/float64(w[0]))
+			wg.Wait()
 		}
 	}
-	slices.Sort(cpus)
-	slices.Sort(walls)
-	return cpus[len(cpus)/2], walls[len(walls)/2]
+	return cputest.Turns(b, rounds, nil, blockOf(anchor), blockOf(edit))
 }
 
 func httptestTokenServer(b *testing.B) *tokenServer {

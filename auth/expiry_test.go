@@ -96,13 +96,7 @@ func TestRefreshRetryDueAtOnceIsNotDropped(t *testing.T) {
 // the clock.
 func TestFrozenPastExpiryNeverServesTheExpiredToken(t *testing.T) {
 	for _, frozen := range []time.Duration{300 * time.Second, 301 * time.Second, time.Hour} {
-		clock := newFakeClock()
-		src, ts, _ := setup(t, NitroJSON, okAnswer(300))
-		clock.attach(src)
-		first, err := src.Token(context.Background())
-		if err != nil {
-			t.Fatal(err)
-		}
+		src, ts, clock, first := clocked(t)
 		clock.Skip(frozen) // past expiry; neither the refresh nor the expiry timer has run
 
 		tok, err := src.Token(context.Background())
@@ -135,13 +129,7 @@ func TestFrozenPastExpiryNeverServesTheExpiredToken(t *testing.T) {
 // read starts the early refresh if the refresh timer has not, so a token is
 // replaced before it expires even when timers run late.
 func TestLateRefreshTimerStillRefreshesAhead(t *testing.T) {
-	clock := newFakeClock()
-	src, ts, _ := setup(t, NitroJSON, okAnswer(300))
-	clock.attach(src)
-	first, err := src.Token(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
+	src, ts, clock, first := clocked(t)
 	clock.Skip(250 * time.Second) // inside the 60s window; no timer has run
 	for range 10 {
 		if tok, err := src.Token(context.Background()); err != nil || (tok != first && tok.AccessToken != "tok-2") {
@@ -149,4 +137,17 @@ func TestLateRefreshTimerStillRefreshesAhead(t *testing.T) {
 		}
 	}
 	waitFor(t, func() bool { return ts.hits.Load() == 2 && src.cur.Load().tok.AccessToken == "tok-2" })
+}
+
+// clocked is a Source of 300s tokens on a fake clock, with its first token.
+func clocked(t *testing.T) (*Source, *tokenServer, *fakeClock, Token) {
+	t.Helper()
+	clock := newFakeClock()
+	src, ts, _ := setup(t, NitroJSON, okAnswer(300))
+	clock.attach(src)
+	first, err := src.Token(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return src, ts, clock, first
 }

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"runtime"
 	"testing"
-	"time"
 
 	"github.com/google/uuid"
 
@@ -158,34 +157,16 @@ func bareGetEnvelope(b *testing.B, srv *nitrotest.Server, env uuid.UUID) func() 
 // decided the ratio, and runs fell into two groups (1.03-1.07, 1.10-1.15).
 func turns(b *testing.B, reset func(), call, anchor func() error) (cpu, wall float64) {
 	const block, rounds = 500, 200
-	sides := []func() error{call, anchor}
-	measure := func(f func() error) (cpu, wall time.Duration) {
-		c0, w0 := cputest.Used(), time.Now()
-		for range block {
-			if err := f(); err != nil {
-				b.Fatal(err)
+	blockOf := func(f func() error) func() {
+		return func() {
+			for range block {
+				if err := f(); err != nil {
+					b.Fatal(err)
+				}
 			}
 		}
-		return cputest.Used() - c0, time.Since(w0)
 	}
-	for _, f := range sides { // warm
-		measure(f)
-	}
-	var cpus, walls []float64
-	for b.Loop() {
-		cpus, walls = cpus[:0], walls[:0]
-		for round := range rounds {
-			reset()
-			var c, w [2]time.Duration
-			for k := range sides {
-				i := (k + round) % 2
-				c[i], w[i] = measure(sides[i])
-			}
-			cpus = append(cpus, float64(c[0])/float64(c[1]))
-			walls = append(walls, float64(w[0])/float64(w[1]))
-		}
-	}
-	return median(cpus), median(walls)
+	return cputest.Turns(b, rounds, reset, blockOf(call), blockOf(anchor))
 }
 
 // BenchmarkDownloadSealed300MB compares DownloadSealedEnvelope, which streams

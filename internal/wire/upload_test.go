@@ -121,14 +121,7 @@ func TestUploadCutOffReportsTheTransportsError(t *testing.T) {
 		}
 	}))
 	defer srv.Close()
-	_, err := wire.Upload(context.Background(), func(mw *multipart.Writer) error {
-		part, err := mw.CreateFormFile("file", "a.pdf")
-		if err != nil {
-			return err
-		}
-		_, err = io.Copy(part, io.LimitReader(zeros{}, 64<<20))
-		return err
-	}, post(srv.Client(), srv.URL))
+	_, err := wire.Upload(context.Background(), writeZeros(64<<20), post(srv.Client(), srv.URL))
 	var ue *url.Error
 	if err == nil || errors.Is(err, io.ErrClosedPipe) || !errors.As(err, &ue) {
 		t.Fatalf("got %v, want the transport's error", err)
@@ -138,6 +131,18 @@ func TestUploadCutOffReportsTheTransportsError(t *testing.T) {
 type zeros struct{}
 
 func (zeros) Read(p []byte) (int, error) { clear(p); return len(p), nil }
+
+// writeZeros writes a file part of n zero bytes.
+func writeZeros(n int64) func(*multipart.Writer) error {
+	return func(mw *multipart.Writer) error {
+		part, err := mw.CreateFormFile("file", "a.pdf")
+		if err != nil {
+			return err
+		}
+		_, err = io.Copy(part, io.LimitReader(zeros{}, n))
+		return err
+	}
+}
 
 // TestUploadEarlyAnswerIsTheAnswer: a server that answers before reading the
 // whole upload (a 413 for a file over its limit) is heard: the call returns
@@ -149,14 +154,7 @@ func TestUploadEarlyAnswerIsTheAnswer(t *testing.T) {
 		w.WriteHeader(http.StatusRequestEntityTooLarge)
 	}))
 	defer srv.Close()
-	resp, err := wire.Upload(context.Background(), func(mw *multipart.Writer) error {
-		part, err := mw.CreateFormFile("file", "a.pdf")
-		if err != nil {
-			return err
-		}
-		_, err = io.Copy(part, io.LimitReader(zeros{}, 64<<20))
-		return err
-	}, post(srv.Client(), srv.URL))
+	resp, err := wire.Upload(context.Background(), writeZeros(64<<20), post(srv.Client(), srv.URL))
 	if resp != nil {
 		resp.Body.Close()
 	}
