@@ -64,14 +64,14 @@ func TestSignflow(t *testing.T) {
 	defer srv.Close()
 	creds := srv.Credentials()
 	out, errOut, _, err = runFlow(t, bin, "NITRO_CLIENT_ID="+creds.ClientID, "NITRO_CLIENT_SECRET="+creds.ClientSecret,
-		"NITRO_BASE_URL="+srv.URL(), "NITRO_SIGN_WAIT=2s")
+		"NITRO_BASE_URL="+srv.URL(), "NITRO_SIGN_WAIT=1s")
 	if err == nil {
 		t.Fatalf("nobody signed, yet the flow succeeded:\n%s", out)
 	}
-	if !strings.Contains(out, "waiting for a signature at the signing URL above: 0s so far, giving up after 2s") {
+	if !strings.Contains(out, "waiting for a signature at the signing URL above: 0s so far, giving up after 1s") {
 		t.Errorf("the flow did not say it was waiting for a signature:\n%s", out)
 	}
-	if !strings.Contains(errOut, "nobody signed within 2s") || !strings.Contains(errOut, "NITRO_SIGN_WAIT") {
+	if !strings.Contains(errOut, "nobody signed within 1s") || !strings.Contains(errOut, "NITRO_SIGN_WAIT") {
 		t.Errorf("giving up did not say why and what to do:\n%s", errOut)
 	}
 	if strings.Contains(out+errOut, creds.ClientSecret) {
