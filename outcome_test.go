@@ -94,7 +94,7 @@ func TestEveryFailureSaysItsOutcome(t *testing.T) {
 		created int // envelopes of the call's name afterwards, for creates
 		check   func(*testing.T, error)
 	}{
-		{name: "POST timed out after the server created it", cfg: nitro.Config{Timeout: 300 * time.Millisecond, MaxRetries: -1},
+		{name: "POST timed out after the server created it", cfg: nitro.Config{Timeout: time.Second, MaxRetries: -1},
 			prepare: func(e env) { e.proxy.LoseNext(1, postEnvelopes, lossy.Stall) }, call: create, want: nitro.OutcomeUnknown, created: 1,
 			check: func(t *testing.T, err error) {
 				var ne net.Error

@@ -8,6 +8,7 @@ package lossy
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"log"
 	"net/http"
@@ -151,7 +152,8 @@ func (p *Proxy) forward(r *http.Request) (*http.Response, []byte, error) {
 	}
 	u := *p.target
 	u.Path, u.RawPath, u.RawQuery = r.URL.Path, r.URL.RawPath, r.URL.RawQuery
-	out, err := http.NewRequestWithContext(r.Context(), r.Method, u.String(), bytes.NewReader(body))
+	// The server acts whether or not the client is still there to hear.
+	out, err := http.NewRequestWithContext(context.WithoutCancel(r.Context()), r.Method, u.String(), bytes.NewReader(body))
 	if err != nil {
 		return nil, nil, err
 	}
