@@ -1,8 +1,13 @@
 # nitro: the spec pipeline, code generation, tests and benchmarks.
 #
 # `make test` is hermetic: vet, every test, tools/drift's tests and actionlint,
-# with no upstream spec and no network (the fake validates against the spec
-# embedded in generated code). The upstream checks are their own targets:
+# with no upstream spec (the fake validates against the spec embedded in
+# generated code) and no network once the Go module cache holds the modules
+# the go.sum files pin. On a fresh machine the first run downloads them from
+# the Go module proxy, as any go build does: the library's, examples/
+# consumer's, tools/drift's and tools/actionlint's (actionlint is built from
+# source); `make deps` downloads them ahead. The upstream checks are their
+# own targets:
 # `make verify` (committed generated code is what the locked spec + overlay
 # generate) and `make drift`. .ci/run runs `make test` and `make verify`.
 # Regenerating after an upstream change: docs/regenerating.md.
@@ -52,7 +57,7 @@ GENERATED_FILES = $(wildcard gen/*/*.gen.go nitrotest/internal/api/*.gen.go sign
 SPECTOOL := $(GO) run ./internal/cmd/spec
 ACTIONLINT := $(GO) -C tools/actionlint tool actionlint
 
-.PHONY: spec spec-update generate verify drift test bench conformance
+.PHONY: spec spec-update generate verify drift deps test bench conformance
 
 ## spec: find the locked spec (SPEC_URL, cache, mirror, upstream), validate it with the overlay, write api/<name>/openapi.json
 ## (and, with a preload.yaml, api/<name>/openapi.preloaded.json)
@@ -89,7 +94,18 @@ drift:
 	echo "$$code" > bin/drift-$(s).code; echo "drift: api/$(s): exit code $$code (0 identical, 1 compatible, 2 breaking, 3 could not compare)"; \
 	[ $$code -gt $$worst ] && worst=$$code;) [ $$worst -lt 3 ]
 
+## deps: download every module `make test` builds into the Go module cache, the one
+## network access `make test` needs (and only on a fresh machine)
+deps:
+	$(GO) mod download
+	$(GO) -C examples/consumer mod download
+	$(GO) -C tools/drift mod download
+	$(GO) -C tools/actionlint mod download
+	$(GO) -C cmd/nitro mod download
+
 ## test: vet, every test with the race detector, tools/drift's tests, actionlint; hermetic
+## (no network once the module cache is filled: see deps). The fault soak runs briefly here;
+## NITRO_SOAK=3m make test (or go test ./internal/soak -soak 3m) runs it longer.
 test:
 	$(GO) vet ./...
 	$(GO) test -race ./...

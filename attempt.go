@@ -2,7 +2,6 @@ package nitro
 
 import (
 	"context"
-	"errors"
 	"io"
 	"maps"
 	"net/http"
@@ -11,6 +10,7 @@ import (
 	"sync/atomic"
 
 	"github.com/nitrokit/nitro/auth"
+	"github.com/nitrokit/nitro/internal/callctx"
 	"github.com/nitrokit/nitro/internal/owned"
 )
 
@@ -26,6 +26,8 @@ type attempt struct {
 	context.Context
 	parent  context.Context
 	n       int
+	t       *retryTransport    // the call's, for Resend
+	orig    *http.Request      // the request the retry layer was given
 	req     *http.Request      // this attempt's copy of the request
 	cancel  context.CancelFunc // when watched, unless own is used
 	own     ownCancel          // when watched under Background or TODO
@@ -34,6 +36,10 @@ type attempt struct {
 	wrote   atomic.Bool        // the request went out; set on the transport's goroutine
 	body    io.ReadCloser
 	once    sync.Once
+	// afterRun: an earlier attempt of the call may have been carried out
+	// (see mayHaveRun), so an answer that the resource is gone may be that
+	// attempt's doing (see goneAfterRun).
+	afterRun bool
 
 	// The shard watching the attempt: nil when the caller's deadline comes
 	// first. Its list links and on-list flag are guarded by its mutex.
@@ -43,7 +49,7 @@ type attempt struct {
 }
 
 // errAttemptTimeout is the cause of an attempt that went quiet too long.
-var errAttemptTimeout = errors.New("nitro: attempt timed out")
+var errAttemptTimeout error = attemptTimeout{}
 
 // begin starts attempt n of a request made under parent.
 //
@@ -56,7 +62,7 @@ var errAttemptTimeout = errors.New("nitro: attempt timed out")
 // context.WithCancel (see ownCancel for why not under any parent whose Done
 // is nil).
 func (t *retryTransport) begin(parent context.Context, n int, method string) *attempt {
-	a := &attempt{Context: parent, parent: parent, n: n}
+	a := &attempt{Context: parent, parent: parent, n: n, t: t}
 	if deadline, ok := parent.Deadline(); t.watch != nil && (!ok || deadline.After(t.now().Add(t.timeout))) {
 		if p := owned.Parent(parent); p == context.Background() || p == context.TODO() {
 			a.own.init()
@@ -65,9 +71,11 @@ func (t *retryTransport) begin(parent context.Context, n int, method string) *at
 		}
 		t.watch.add(a)
 	}
-	if !idempotent(method) {
+	if !idempotent(method) || method == http.MethodDelete {
 		// Only these need to know whether the request went out before an
-		// error; tracing costs every request a little, so the rest skip it.
+		// error (for a DELETE, whether it may have been carried out before
+		// a retry found the resource gone); tracing costs every request a
+		// little, so the rest skip it.
 		a.Context = httptrace.WithClientTrace(a.Context, &httptrace.ClientTrace{WroteHeaders: a.markWrote})
 	}
 	return a
@@ -105,15 +113,18 @@ func (a *attempt) request(req *http.Request, keep bool) (*http.Request, error) {
 // Value answers attemptKey with the attempt; auth.SingleAttemptKey with
 // true: this layer owns the call's retry budget, so a token fetch an attempt
 // starts makes one token request, and its failure is judged here with the
-// rest (shouldRetry); budgets do not multiply across layers; and
+// rest (shouldRetry); budgets do not multiply across layers;
 // auth.HeaderOwnedKey with the attempt's request, whose header map is its
-// own (see request).
+// own (see request); and callctx.Key with the attempt, which the code
+// reading the answer asks to redact or to resend (see Resend).
 func (a *attempt) Value(key any) any {
 	switch key {
 	case auth.SingleAttemptKey:
 		return true
 	case auth.HeaderOwnedKey:
 		return a.req
+	case callctx.Key:
+		return a
 	}
 	if _, ok := key.(attemptKey); ok {
 		return a

@@ -70,7 +70,7 @@ func WithAuthOptions(opts ...auth.Option) Option {
 func WithTokenSource(src *auth.Source) Option {
 	return func(s *settings) error {
 		if src == nil {
-			return &ConfigError{"WithTokenSource", "nil source"}
+			return &ConfigError{Field: "WithTokenSource", Reason: "nil source"}
 		}
 		s.src = src
 		return nil
@@ -120,7 +120,7 @@ func NewClient(cfg Config, opts ...Option) (*Client, error) {
 		cfg.HTTPClient = &http.Client{Transport: c.pool}
 	}
 	if c.src == nil {
-		authOpts := append([]auth.Option{auth.WithHTTPClient(cfg.HTTPClient), auth.WithLogger(cfg.Logger)}, st.authOpts...)
+		authOpts := append([]auth.Option{auth.WithHTTPClient(cfg.HTTPClient), auth.WithLogger(cfg.Logger), auth.WithUserAgent(c.ua[0])}, st.authOpts...)
 		if c.src, err = auth.NewSource(auth.NitroJSON(cfg.TokenURL), auth.Credentials{ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret}, authOpts...); err != nil {
 			return nil, fmt.Errorf("nitro: %w", err)
 		}
@@ -220,6 +220,10 @@ func bearerToken(header string) (string, bool) {
 	return header[7:], true
 }
 
+// ErrNilClient is the error of every call through a nil *Client, such as
+// those of sign.New(nil): a Client comes from NewClient.
+var ErrNilClient = errors.New("nitro: nil *nitro.Client: make one with nitro.NewClient and pass it to the API's New")
+
 // ErrForeignHost is Do's refusal of a request for another scheme or host
 // than Config.BaseURL's: the stack attaches the API token to every request,
 // and the token is for the API alone.
@@ -227,15 +231,22 @@ var ErrForeignHost = errors.New("nitro: the request is not for the API's host")
 
 // Do sends req through the client's stack and returns the response if its
 // status is 2xx; any other answer is read (at most 64 KiB), closed and
-// returned as an *APIError, with no response. A 2xx response's body is the
+// returned as an *APIError, with no response. One answer is not an error:
+// a retried DELETE told that its resource is gone, after an earlier
+// attempt that may have deleted it (see goneAfterRun), is the delete's
+// success, a 204. A 2xx response's body is the
 // caller's to close. A request for another scheme or host than BaseURL's is
 // refused (ErrForeignHost) before anything is sent. Do sets the User-Agent
 // header of req if it has none (sharing one read-only value across
 // requests).
 //
 // The API packages' generated methods all call Do; use it directly only for
-// an endpoint they do not cover yet.
+// an endpoint they do not cover yet. Through a nil Client it returns
+// ErrNilClient.
 func (c *Client) Do(req *http.Request) (*http.Response, error) {
+	if c == nil {
+		return nil, ErrNilClient
+	}
 	if req.URL == nil || !strings.EqualFold(req.URL.Scheme, c.base.Scheme) || !strings.EqualFold(req.URL.Host, c.base.Host) {
 		return nil, fmt.Errorf("%w: %s", ErrForeignHost, c.redact(urlOf(req)))
 	}
@@ -247,15 +258,30 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return nil, err
+		return nil, c.redactURLError(err)
 	}
 	if resp.Request == nil { // a caller's RoundTripper need not set it
 		resp.Request = req
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return nil, errorFromResponse(resp, c.redact)
+		e := errorFromResponse(resp, c.redact)
+		if goneAfterRun(e, resp) {
+			c.retrying.log.Info("nitro: the retried DELETE found the resource gone: an earlier attempt deleted it", "path", e.Path, "status", e.StatusCode, "attempts", e.Attempts)
+			return deleted(resp), nil
+		}
+		return nil, e
 	}
 	return resp, nil
+}
+
+// redactURLError redacts the URL a *url.Error quotes (http.Client wraps
+// every transport failure in one): its path may hold an ID the server chose.
+func (c *Client) redactURLError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		ue.URL = c.redact(ue.URL)
+	}
+	return err
 }
 
 // urlOf is req's URL for an error message, without its query.
@@ -278,13 +304,22 @@ func (c *Client) Redact(s string) string {
 	return c.redact(s)
 }
 
-// BaseURL is the API's base URL from Config, without a trailing slash.
-func (c *Client) BaseURL() string { return c.baseURL }
+// BaseURL is the API's base URL from Config, without a trailing slash; ""
+// for a nil Client.
+func (c *Client) BaseURL() string {
+	if c == nil {
+		return ""
+	}
+	return c.baseURL
+}
 
 // Close stops the token source's background work (unless it was passed in
 // with WithTokenSource) and closes idle connections: the Client's own pool's,
-// or Config.HTTPClient's transport's. It returns nil.
+// or Config.HTTPClient's transport's. It returns nil, for a nil Client too.
 func (c *Client) Close() error {
+	if c == nil {
+		return nil
+	}
 	if c.ownsSrc {
 		c.src.Close()
 	}
@@ -344,4 +379,9 @@ func userAgentOf(prefix string) string {
 
 // Token returns the current access token, fetching one if needed: a way to
 // check credentials at startup. Its printed form never shows the token.
-func (c *Client) Token(ctx context.Context) (auth.Token, error) { return c.src.Token(ctx) }
+func (c *Client) Token(ctx context.Context) (auth.Token, error) {
+	if c == nil {
+		return auth.Token{}, ErrNilClient
+	}
+	return c.src.Token(ctx)
+}

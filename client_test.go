@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"net/http/httptrace"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -65,6 +67,10 @@ func TestNewClientValidatesConfig(t *testing.T) {
 			var ce *nitro.ConfigError
 			if !errors.As(err, &ce) || !strings.Contains(ce.Reason, "plain http") {
 				t.Errorf("%v: got %v, want a ConfigError: tokens would travel over plain http", cfg, err)
+			}
+			// The one error that names the condition is that condition too.
+			if !errors.Is(err, auth.ErrInsecureURL) {
+				t.Errorf("%v: errors.Is(%v, auth.ErrInsecureURL) is false", cfg, err)
 			}
 		}
 	})
@@ -230,4 +236,36 @@ func withOwnSource(t *testing.T) *nitro.Client {
 	must(t, err)
 	t.Cleanup(func() { c.Close() })
 	return c
+}
+
+// TestEveryRequestCarriesTheUserAgent: the token request as well as the API
+// requests go out with the library's User-Agent, after the caller's, so the
+// token endpoint sees the same client as the API.
+func TestEveryRequestCarriesTheUserAgent(t *testing.T) {
+	var mu sync.Mutex
+	seen := map[string]string{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		seen[r.URL.Path] = r.Header.Get("User-Agent")
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		if r.URL.Path == "/oauth/token" {
+			_, _ = w.Write([]byte(`{"access_token":"tok","token_type":"Bearer","expires_in":3600}`))
+			return
+		}
+		_, _ = w.Write([]byte(`{"items":[]}`))
+	}))
+	defer srv.Close()
+	c, err := nitro.NewClient(nitro.Config{ClientID: "id", ClientSecret: "secret", BaseURL: srv.URL, UserAgent: "my-app/2"})
+	must(t, err)
+	defer c.Close()
+	_, err = sign.New(c).ListEnvelopes(context.Background(), sign.ListEnvelopesParams{})
+	must(t, err)
+	mu.Lock()
+	defer mu.Unlock()
+	for _, path := range []string{"/oauth/token", "/sign/envelopes"} {
+		if ua := seen[path]; !strings.HasPrefix(ua, "my-app/2 nitro-go/") {
+			t.Errorf("%s went out with User-Agent %q, want the caller's then the library's", path, ua)
+		}
+	}
 }

@@ -10,6 +10,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/nitrokit/nitro/auth"
 )
 
 // DefaultBaseURL is the Nitro Sign API.
@@ -40,19 +42,29 @@ type Config struct {
 	// Logger receives one debug line per attempt and warnings for retries;
 	// default none. No line holds a token or the secret.
 	Logger *slog.Logger
-	// UserAgent is prepended to this library's User-Agent.
+	// UserAgent is prepended to this library's User-Agent, which every
+	// request carries, token requests included (when NewClient builds the
+	// token source; a WithTokenSource source sends its own).
 	UserAgent string
 }
 
 // ConfigError reports an invalid Config field. NewClient returns it, so bad
 // configuration fails at construction, never on the first call. Its Reason
 // never holds the client secret, even when the field was pasted over with it.
+//
+// Err, when set, is the condition the field breaks, for errors.Is: a plain
+// http URL to a host that is not loopback is auth.ErrInsecureURL, the same
+// error a token source or a request returns for it.
 type ConfigError struct {
 	Field  string
 	Reason string
+	Err    error
 }
 
 func (e *ConfigError) Error() string { return "nitro: Config." + e.Field + ": " + e.Reason }
+
+// Unwrap returns Err.
+func (e *ConfigError) Unwrap() error { return e.Err }
 
 // withDefaults validates c and fills in its defaults. needCreds is false
 // when the caller brings its own token source (WithTokenSource), which
@@ -61,10 +73,10 @@ func (e *ConfigError) Error() string { return "nitro: Config." + e.Field + ": " 
 func (c Config) withDefaults(needCreds, insecure bool) (Config, error) {
 	var errs []error
 	if needCreds && strings.TrimSpace(c.ClientID) == "" {
-		errs = append(errs, &ConfigError{"ClientID", "is required"})
+		errs = append(errs, &ConfigError{Field: "ClientID", Reason: "is required"})
 	}
 	if needCreds && c.ClientSecret == "" {
-		errs = append(errs, &ConfigError{"ClientSecret", "is required"})
+		errs = append(errs, &ConfigError{Field: "ClientSecret", Reason: "is required"})
 	}
 	if c.BaseURL == "" {
 		c.BaseURL = DefaultBaseURL
@@ -75,7 +87,7 @@ func (c Config) withDefaults(needCreds, insecure bool) (Config, error) {
 	} else if u, _ := url.Parse(c.BaseURL); u.RawQuery != "" || u.Fragment != "" || strings.HasSuffix(c.BaseURL, "?") || strings.HasSuffix(c.BaseURL, "#") {
 		// Operations' paths are appended to it: a query or fragment would
 		// swallow them.
-		errs = append(errs, &ConfigError{"BaseURL", "must have no query or fragment: operations' paths are appended to it"})
+		errs = append(errs, &ConfigError{Field: "BaseURL", Reason: "must have no query or fragment: operations' paths are appended to it"})
 	}
 	if c.TokenURL == "" {
 		c.TokenURL = c.BaseURL + "/oauth/token"
@@ -84,13 +96,13 @@ func (c Config) withDefaults(needCreds, insecure bool) (Config, error) {
 	}
 	switch {
 	case c.Timeout < 0:
-		errs = append(errs, &ConfigError{"Timeout", fmt.Sprintf("%v is negative", c.Timeout)})
+		errs = append(errs, &ConfigError{Field: "Timeout", Reason: fmt.Sprintf("%v is negative", c.Timeout)})
 	case c.Timeout == 0:
 		c.Timeout = 60 * time.Second
 	}
 	switch {
 	case c.MaxRetries < -1 || c.MaxRetries > 20:
-		errs = append(errs, &ConfigError{"MaxRetries", fmt.Sprintf("%d is outside -1 (none) to 20", c.MaxRetries)})
+		errs = append(errs, &ConfigError{Field: "MaxRetries", Reason: fmt.Sprintf("%d is outside -1 (none) to 20", c.MaxRetries)})
 	case c.MaxRetries == 0:
 		c.MaxRetries = 3
 	case c.MaxRetries == -1:
@@ -100,7 +112,7 @@ func (c Config) withDefaults(needCreds, insecure bool) (Config, error) {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
 	if strings.ContainsAny(c.UserAgent, "\r\n") {
-		errs = append(errs, &ConfigError{"UserAgent", "contains a line break"})
+		errs = append(errs, &ConfigError{Field: "UserAgent", Reason: "contains a line break"})
 	}
 	return c, errors.Join(errs...)
 }
@@ -114,16 +126,17 @@ func (c Config) withDefaults(needCreds, insecure bool) (Config, error) {
 func checkURL(field, raw, secret string, insecure bool) error {
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return &ConfigError{field, fmt.Sprintf("%q is not an absolute http(s) URL", scrubSecret(raw, secret))}
+		return &ConfigError{Field: field, Reason: fmt.Sprintf("%q is not an absolute http(s) URL", scrubSecret(raw, secret))}
 	}
 	if u.User != nil {
-		return &ConfigError{field, "must not carry credentials; use ClientID and ClientSecret"}
+		return &ConfigError{Field: field, Reason: "must not carry credentials; use ClientID and ClientSecret"}
 	}
 	if scrubSecret(raw, secret) != raw {
-		return &ConfigError{field, "contains the client secret; set it in ClientSecret only"}
+		return &ConfigError{Field: field, Reason: "contains the client secret; set it in ClientSecret only"}
 	}
 	if u.Scheme == "http" && !insecure && !isLoopback(u.Hostname()) {
-		return &ConfigError{field, fmt.Sprintf("plain http to %q, which is not loopback, would send tokens in clear; use https (or WithInsecureHTTP)", u.Hostname())}
+		return &ConfigError{Field: field, Reason: fmt.Sprintf("plain http to %q, which is not loopback, would send tokens in clear; use https (or WithInsecureHTTP)", u.Hostname()),
+			Err: auth.ErrInsecureURL}
 	}
 	return nil
 }

@@ -21,7 +21,8 @@ const maxErrorBody = 64 << 10
 type APIError struct {
 	// StatusCode is the HTTP status.
 	StatusCode int
-	// Method and Path say which request failed.
+	// Method and Path say which request failed. Path is redacted like the
+	// rest: it may hold an ID the server chose.
 	Method, Path string
 	// Type, Title, Detail and Instance are the RFC 9457 members.
 	Type, Title, Detail, Instance string
@@ -57,7 +58,21 @@ func (e *APIError) Error() string {
 	if e.RequestID != "" {
 		b.WriteString(" (request id " + e.RequestID + ")")
 	}
+	if e.Outcome() == OutcomeUnknown {
+		b.WriteString(" (outcome unknown: the request may have been carried out)")
+	}
 	return b.String()
+}
+
+// Outcome is what the answer says about the operation (see Outcome): a 429
+// is retryable; a 408 or a 5xx is retryable for an idempotent method (GET,
+// PUT, DELETE) and unknown for POST and PATCH, which the server may have
+// carried out before failing; anything else is not done.
+func (e *APIError) Outcome() Outcome { return outcomeOfAnswer(e.Method, e.StatusCode) }
+
+// Is makes an answer of unknown outcome ErrOutcomeUnknown.
+func (e *APIError) Is(target error) bool {
+	return target == ErrOutcomeUnknown && e.Outcome() == OutcomeUnknown
 }
 
 // IsNotFound reports whether err is an APIError with status 404.
@@ -94,7 +109,8 @@ func newAPIError(resp *http.Response, body []byte, redact func(string) string) *
 	redact = withSentToken(redact, resp.Request)
 	e := &APIError{StatusCode: resp.StatusCode, Attempts: attemptsOf(resp), RetryAfter: redact(resp.Header.Get("Retry-After"))}
 	if resp.Request != nil {
-		e.Method, e.Path = resp.Request.Method, resp.Request.URL.Path
+		// The path may hold what a server chose (a PDF job's ID).
+		e.Method, e.Path = resp.Request.Method, redact(resp.Request.URL.Path)
 	}
 	for _, h := range []string{"X-Request-Id", "Request-Id", "X-Correlation-Id", "X-Amzn-Requestid", "Traceparent"} {
 		if v := resp.Header.Get(h); v != "" {
@@ -180,7 +196,7 @@ func redactAny(v any, redact func(string) string) any {
 
 // errorFromResponse drains and closes a failed response into an APIError,
 // redacted.
-func errorFromResponse(resp *http.Response, redact func(string) string) error {
+func errorFromResponse(resp *http.Response, redact func(string) string) *APIError {
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 	return newAPIError(resp, body, redact)

@@ -256,3 +256,45 @@ func hasStatus(err error, status int) bool {
 	var ae *nitro.APIError
 	return errors.As(err, &ae) && ae.StatusCode == status
 }
+
+// TestRevokedTokenDuringATokenEndpointBlip: the API refuses the token (401)
+// and the token endpoint fails the next fetch with a retryable error. The
+// call retries within its budget like any token failure, and succeeds once
+// the endpoint is back, a POST included (a refused request did nothing);
+// with the endpoint down for the whole budget the caller gets its error,
+// not the API's 401, which would say the credentials are wrong.
+func TestRevokedTokenDuringATokenEndpointBlip(t *testing.T) {
+	ctx := context.Background()
+	for _, tt := range []struct {
+		name  string
+		fault nitrotest.Fault
+		call  func(*sign.Client, uuid.UUID) error
+	}{
+		{"GET, 503", nitrotest.Fault{Status: 503}, func(c *sign.Client, env uuid.UUID) error { _, err := c.GetEnvelope(ctx, env); return err }},
+		{"GET, dropped", nitrotest.Fault{Drop: true}, func(c *sign.Client, env uuid.UUID) error { _, err := c.GetEnvelope(ctx, env); return err }},
+		{"POST, 429", nitrotest.Fault{Status: 429, RetryAfter: "1"}, func(c *sign.Client, _ uuid.UUID) error { _, err := c.CreateEnvelope(ctx, createBody()); return err }},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			c, srv, _, _ := setup(t, nitro.Config{})
+			s := sign.New(c)
+			env := flowtest.NewEnvelope(t, s, "x")
+			srv.RevokeTokens()
+			srv.InjectFault(nitrotest.TokenEndpoint, 1, tt.fault)
+			if err := tt.call(s, env); err != nil {
+				t.Fatalf("one failed token fetch ended the call: %v", err)
+			}
+
+			srv.RevokeTokens()
+			srv.InjectFault(nitrotest.TokenEndpoint, 100, tt.fault)
+			before := srv.Stats().TokenRequests
+			err := tt.call(s, env)
+			var ae *auth.Error
+			if !errors.As(err, &ae) || !ae.Retryable || nitro.IsUnauthorized(err) {
+				t.Errorf("the endpoint down: got %v, want the token endpoint's retryable error", err)
+			}
+			if n := srv.Stats().TokenRequests - before; n != 4 {
+				t.Errorf("%d token requests, want 4: one per attempt of the call's budget", n)
+			}
+		})
+	}
+}

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -127,5 +129,55 @@ func TestRedactScrubsTheSecretAndTokens(t *testing.T) {
 	}
 	if got := (*nitro.Client)(nil).Redact("x"); got != "x" {
 		t.Fatalf("nil Client: %q", got)
+	}
+}
+
+// TestServerChosenPathIsRedacted: a path holds what a server chose (a PDF
+// job's ID), so a hostile server can make it the token or the secret. The
+// APIError's Path, its text, and every log line's path are redacted; here
+// the API answers a 404 and then a 503 (retried), so that both the debug
+// line of each attempt and the retry warning are written.
+func TestServerChosenPathIsRedacted(t *testing.T) {
+	c, srv, _, logs := setup(t, nitro.Config{})
+	tok, err := c.Token(context.Background())
+	must(t, err)
+	secret := srv.Credentials().ClientSecret
+	id := tok.AccessToken + "-" + secret
+	for _, tt := range []struct{ status, attempts int }{{404, 1}, {503, 4}} {
+		status := tt.status
+		srv.InjectFault(nitrotest.AnyOperation, tt.attempts, nitrotest.Fault{Status: status})
+		req, err := http.NewRequest(http.MethodGet, srv.URL()+"/jobs/"+url.PathEscape(id), nil)
+		must(t, err)
+		_, err = c.Do(req)
+		var ae *nitro.APIError
+		if !errors.As(err, &ae) || ae.StatusCode != status {
+			t.Fatalf("got %v, want a %d APIError", err, status)
+		}
+		printed := fmt.Sprintf("%v\n%+v\n%s\n%s", err, ae, ae.Path, logs)
+		for _, s := range []string{tok.AccessToken, secret} {
+			if strings.Contains(printed, s) {
+				t.Errorf("%d: the APIError or the log holds %q:\n%s", status, s, printed)
+			}
+		}
+		if !strings.Contains(ae.Path, "/jobs/[REDACTED]") {
+			t.Errorf("%d: Path = %q, want the job's ID redacted, the rest kept", status, ae.Path)
+		}
+	}
+	// A failure with no answer is a *url.Error, whose text quotes the URL.
+	srv.InjectFault(nitrotest.AnyOperation, 20, nitrotest.Fault{Drop: true}) // net/http may resend on a reused connection
+	req, err := http.NewRequest(http.MethodGet, srv.URL()+"/jobs/"+url.PathEscape(id), nil)
+	must(t, err)
+	_, err = c.Do(req)
+	var ue *url.Error
+	if !errors.As(err, &ue) {
+		t.Fatalf("a dropped connection: got %v, want a *url.Error", err)
+	}
+	for _, s := range []string{tok.AccessToken, secret} {
+		if printed := fmt.Sprintf("%v\n%+v\n%s", err, ue, logs); strings.Contains(printed, s) {
+			t.Errorf("the transport error or the log holds %q:\n%s", s, printed)
+		}
+	}
+	if !strings.Contains(logs.String(), "nitro: retrying") {
+		t.Errorf("no retry was logged:\n%s", logs)
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/nitrokit/nitro/auth"
@@ -36,10 +35,12 @@ func attemptsOf(resp *http.Response) int {
 // retryTransport retries what is safe to retry, giving each attempt its own
 // idle timeout (see idleWatch). Nitro has no idempotency keys, so a POST or
 // PATCH is sent again only when the server cannot have processed it: a 429,
-// or a connection error before the request was written. An error the auth
-// layer calls final (see finalAuthError) ends the call at once, and so does
-// a delay that the caller's deadline cannot fit: the call then returns the
-// last answer it got.
+// or a connection error before the request was written. What is retried is
+// what the rule of outcomeOfAnswer and outcomeOfFailure calls retryable
+// (the mechanism here, the policy there). An error the auth layer calls
+// final (see finalAuthError) ends the call at once, and so does a delay that
+// the caller's deadline cannot fit: the call then returns the last answer it
+// got.
 type retryTransport struct {
 	next       http.RoundTripper
 	idle       interface{ CloseIdleConnections() } // the innermost transport, if it pools
@@ -52,7 +53,7 @@ type retryTransport struct {
 	keepOwned bool
 	backoff   retry.Backoff
 	log       *slog.Logger
-	redact    func(string) string                        // for log lines
+	redact    func(string) string                        // for log lines and errors
 	now       func() time.Time                           // test seam
 	sleep     func(context.Context, time.Duration) error // test seam
 }
@@ -67,32 +68,42 @@ func (t *retryTransport) CloseIdleConnections() {
 }
 
 func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	for n := 1; ; n++ {
+	return t.send(req, 1, false)
+}
+
+// send makes attempts first, first+1, … of req until one's outcome may not
+// be retried or the budget is spent. ran says an attempt before first may
+// have been carried out (see attempt.afterRun).
+func (t *retryTransport) send(req *http.Request, first int, ran bool) (*http.Response, error) {
+	for n := first; ; n++ {
 		a := t.begin(req.Context(), n, req.Method)
+		a.orig, a.afterRun = req, ran
 		r, err := a.request(req, t.keepOwned)
-		if err != nil {
+		if err != nil { // a retry's body could not be made: the last attempt stands
 			a.stop()
-			return nil, err
+			return nil, &callError{attempts: n - 1, outcome: OutcomeRetryable, err: err}
 		}
 		resp, err := t.next.RoundTrip(r)
 		if err != nil && a.timedOut() {
 			err = errAttemptTimeout
 		}
-		again, after := t.shouldRetry(req, resp, err, a.wrote.Load())
-		if !again || n > t.maxRetries || req.Context().Err() != nil {
-			return t.finish(resp, err, a, n)
+		wrote := a.wrote.Load()
+		o, after := t.judge(req.Method, resp, err, wrote)
+		if !t.retries(req, o, err) || n > t.maxRetries || req.Context().Err() != nil {
+			return t.finish(resp, err, a, n, o)
 		}
 		d := t.backoff.Delay(n, after)
 		if !t.fits(req.Context(), d) {
-			return t.finish(resp, err, a, n) // the last answer says more than a deadline error
+			return t.finish(resp, err, a, n, o) // the last answer says more than a deadline error
 		}
+		ran = ran || mayHaveRun(resp, err, wrote)
 		if resp != nil {
 			drain(resp) // before stop: a cancelled read would cost the connection
 		}
 		a.stop()
-		t.log.Warn("nitro: retrying", "method", req.Method, "path", req.URL.Path, "attempt", n, "retry_in", d, "status", statusOf(resp), "error", t.errText(err))
+		t.log.Warn("nitro: retrying", "method", req.Method, "path", t.redact(req.URL.Path), "attempt", n, "retry_in", d, "status", statusOf(resp), "error", t.errText(err))
 		if err := t.sleep(req.Context(), d); err != nil {
-			return nil, err
+			return nil, &callError{attempts: n, outcome: OutcomeRetryable, err: err}
 		}
 	}
 }
@@ -111,16 +122,18 @@ func (t *retryTransport) errText(err error) string {
 	return t.redact(err.Error())
 }
 
-// finish returns the last attempt's outcome, keeping it watched until the
-// body is closed (an unwatched attempt has nothing to keep), and says how
-// many attempts it took.
-func (t *retryTransport) finish(resp *http.Response, err error, a *attempt, n int) (*http.Response, error) {
+// finish returns the last attempt's result, keeping it watched until the
+// body is closed (an unwatched attempt has nothing to keep). A failure is a
+// *callError, which says how many attempts it took and its outcome o. An
+// answer names its request, so that the code reading it finds the attempt
+// (a caller's RoundTripper need not set it).
+func (t *retryTransport) finish(resp *http.Response, err error, a *attempt, n int, o Outcome) (*http.Response, error) {
 	if err != nil {
 		a.stop()
-		if n > 1 {
-			err = &attemptsError{attempts: n, err: err}
-		}
-		return nil, err
+		return nil, &callError{attempts: n, outcome: o, err: err}
+	}
+	if resp.Request == nil {
+		resp.Request = a.req
 	}
 	if a.shard != nil {
 		a.progress() // the answer came: each wait for the body counts from now
@@ -129,34 +142,47 @@ func (t *retryTransport) finish(resp *http.Response, err error, a *attempt, n in
 	return resp, nil
 }
 
-// idempotent reports whether sending a request twice is the same as once.
-func idempotent(method string) bool { return method != http.MethodPost && method != http.MethodPatch }
+// judge is an attempt's outcome (see outcomeOfAnswer, outcomeOfFailure)
+// and the delay its answer asked for before another.
+func (t *retryTransport) judge(method string, resp *http.Response, err error, wrote bool) (Outcome, time.Duration) {
+	if err != nil {
+		var ae *auth.Error
+		if errors.As(err, &ae) {
+			return outcomeOfFailure(method, err, wrote), ae.RetryAfter
+		}
+		return outcomeOfFailure(method, err, wrote), 0
+	}
+	o := outcomeOfAnswer(method, resp.StatusCode)
+	if o != OutcomeRetryable && o != OutcomeUnknown {
+		return o, 0
+	}
+	after, _ := retry.RetryAfter(resp.Header, t.now())
+	return o, after
+}
+
+// retries reports whether an attempt of outcome o (and error err) is sent
+// again: a retryable one, if its body can be made again, unless the auth
+// layer already spent its budget on it (see finalAuthError).
+func (t *retryTransport) retries(req *http.Request, o Outcome, err error) bool {
+	return o == OutcomeRetryable && rewindable(req) && !finalAuthError(err)
+}
 
 // shouldRetry decides whether an attempt may be repeated, and any delay the
 // server asked for.
 func (t *retryTransport) shouldRetry(req *http.Request, resp *http.Response, err error, wrote bool) (bool, time.Duration) {
-	if !rewindable(req) {
-		return false, 0
-	}
-	idem := idempotent(req.Method)
+	o, after := t.judge(req.Method, resp, err, wrote)
+	return t.retries(req, o, err), after
+}
+
+// mayHaveRun reports whether an attempt may have been carried out by the
+// server: it failed after its request was written, or was answered 408 or
+// 5xx. (Whether a request was written is known where an attempt traces it:
+// POST, PATCH and DELETE; see begin.)
+func mayHaveRun(resp *http.Response, err error, wrote bool) bool {
 	if err != nil {
-		var ae *auth.Error
-		if errors.As(err, &ae) {
-			// A token fetch failed before the request went out: safe to
-			// repeat whatever the method, after the delay it asked for.
-			return !finalAuthError(err), ae.RetryAfter
-		}
-		return !finalAuthError(err) && (idem || !wrote), 0
+		return wrote
 	}
-	switch code := resp.StatusCode; {
-	case code == http.StatusTooManyRequests:
-		after, _ := retry.RetryAfter(resp.Header, t.now())
-		return true, after
-	case code == http.StatusRequestTimeout || code >= 500:
-		after, _ := retry.RetryAfter(resp.Header, t.now())
-		return idem, after
-	}
-	return false, 0
+	return resp.StatusCode == http.StatusRequestTimeout || resp.StatusCode >= 500
 }
 
 // finalAuthError reports whether err is the auth layer's and must end the
@@ -194,17 +220,6 @@ func statusOf(resp *http.Response) int {
 	return resp.StatusCode
 }
 
-// attemptsError says how much of the retry budget a failure used.
-type attemptsError struct {
-	attempts int
-	err      error
-}
-
-func (e *attemptsError) Error() string {
-	return "after " + strconv.Itoa(e.attempts) + " attempts: " + e.err.Error()
-}
-func (e *attemptsError) Unwrap() error { return e.err }
-
 // noteRefusal remembers the token of a request the API answered 401, for
 // the Client's redaction.
 func (t *logAttempts) noteRefusal(req *http.Request, resp *http.Response) {
@@ -239,7 +254,7 @@ func (t *logAttempts) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		errText = t.redact(err.Error())
 	}
-	t.log.DebugContext(req.Context(), "nitro: request", "method", req.Method, "path", req.URL.Path, "attempt", n,
+	t.log.DebugContext(req.Context(), "nitro: request", "method", req.Method, "path", t.redact(req.URL.Path), "attempt", n,
 		"status", statusOf(resp), "duration", time.Since(start), "error", errText)
 	return resp, err
 }

@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -85,4 +86,68 @@ func TestRefreshRetryDueAtOnceIsNotDropped(t *testing.T) {
 	if n := ts.hits.Load(); n != 3 {
 		t.Errorf("token requests = %d, want 3: the first fetch, the failed refresh, and its retry", n)
 	}
+}
+
+// TestFrozenPastExpiryNeverServesTheExpiredToken: the process is frozen
+// (a paused container, SIGSTOP) from just after the first fetch until past
+// the token's expiry; on thaw no timer has run yet, the refresh timer
+// included. Token, the request editor and the transport must each get a
+// fresh token, never the expired one: every read compares the expiry with
+// the clock.
+func TestFrozenPastExpiryNeverServesTheExpiredToken(t *testing.T) {
+	for _, frozen := range []time.Duration{300 * time.Second, 301 * time.Second, time.Hour} {
+		src, ts, clock, first := clocked(t)
+		clock.Skip(frozen) // past expiry; neither the refresh nor the expiry timer has run
+
+		tok, err := src.Token(context.Background())
+		if err != nil || tok.AccessToken == first.AccessToken || !tok.Expiry.After(clock.Now()) {
+			t.Errorf("frozen %v: Token = %v, %v; want a fresh token", frozen, tok, err)
+		}
+		clock.Skip(frozen)
+		req, _ := http.NewRequest(http.MethodGet, "https://api.gonitro.dev/x", nil)
+		if err := src.RequestEditor(context.Background(), req); err != nil || req.Header.Get("Authorization") == "Bearer "+tok.AccessToken {
+			t.Errorf("frozen %v again: RequestEditor sent %q, %v; want a fresh token", frozen, req.Header.Get("Authorization"), err)
+		}
+		clock.Skip(frozen)
+		var sent []string
+		api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			sent = append(sent, r.Header.Get("Authorization"))
+		}))
+		resp, err := (&http.Client{Transport: src.Transport(nil)}).Get(api.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		api.Close()
+		if n := ts.hits.Load(); n != 4 || len(sent) != 1 || sent[0] != "Bearer tok-4" {
+			t.Errorf("frozen %v thrice: %d token requests, the API got %q; want 4 requests and tok-4", frozen, n, sent)
+		}
+	}
+}
+
+// TestLateRefreshTimerStillRefreshesAhead: past the refresh time, the first
+// read starts the early refresh if the refresh timer has not, so a token is
+// replaced before it expires even when timers run late.
+func TestLateRefreshTimerStillRefreshesAhead(t *testing.T) {
+	src, ts, clock, first := clocked(t)
+	clock.Skip(250 * time.Second) // inside the 60s window; no timer has run
+	for range 10 {
+		if tok, err := src.Token(context.Background()); err != nil || (tok != first && tok.AccessToken != "tok-2") {
+			t.Fatalf("inside the window: %v, %v", tok, err)
+		}
+	}
+	waitFor(t, func() bool { return ts.hits.Load() == 2 && src.cur.Load().tok.AccessToken == "tok-2" })
+}
+
+// clocked is a Source of 300s tokens on a fake clock, with its first token.
+func clocked(t *testing.T) (*Source, *tokenServer, *fakeClock, Token) {
+	t.Helper()
+	clock := newFakeClock()
+	src, ts, _ := setup(t, NitroJSON, okAnswer(300))
+	clock.attach(src)
+	first, err := src.Token(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return src, ts, clock, first
 }

@@ -48,6 +48,9 @@ func (s *Source) fetchOnce(ctx context.Context) (*entry, time.Duration, *Error) 
 	if err != nil {
 		return nil, 0, &Error{Err: err}
 	}
+	if s.opts.userAgent != "" {
+		req.Header.Set("User-Agent", s.opts.userAgent)
+	}
 	sent := s.now()
 	resp, err := s.client.Do(req)
 	if err != nil {
@@ -112,14 +115,20 @@ func (s *Source) entryFrom(body []byte, sent time.Time) (*entry, *Error) {
 	return s.newEntry(Token{AccessToken: p.accessToken, TokenType: "Bearer", Expiry: exp}, sent), nil
 }
 
-// newEntry precomputes the header and the refresh time: fraction of the
+// newEntry precomputes the header (and the one-value slice every request's
+// header map shares, which costs a request no allocation) and the refresh
+// time: fraction of the
 // lifetime before expiry, at least minWindow, at most half the lifetime.
 func (s *Source) newEntry(tok Token, sent time.Time) *entry {
 	life := tok.Expiry.Sub(sent)
 	window := max(time.Duration(float64(life)*s.opts.fraction), s.opts.minWindow)
 	window = min(window, life/2)
 	s.red.add(tok.AccessToken)
-	return &entry{tok: tok, header: "Bearer " + tok.AccessToken, sent: sent, refreshAt: tok.Expiry.Add(-window)}
+	header := "Bearer " + tok.AccessToken
+	e := &entry{tok: tok, header: header, values: []string{header}, sent: sent, refreshAt: tok.Expiry.Add(-window)}
+	now, mono := s.now(), s.since()
+	e.refreshes, e.expires = mono+e.refreshAt.Sub(now), mono+tok.Expiry.Sub(now)
+	return e
 }
 
 // clean redacts everything in e that a token endpoint could have echoed or

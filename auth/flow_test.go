@@ -80,3 +80,22 @@ func TestSeedBasicExample(t *testing.T) {
 		t.Errorf("basicCredentials = %s", got)
 	}
 }
+
+// TestWithUserAgentNamesTheTokenRequest: both flows' token requests carry
+// the User-Agent WithUserAgent sets.
+func TestWithUserAgentNamesTheTokenRequest(t *testing.T) {
+	for _, flow := range []func(string) Flow{NitroJSON, rfc6749} {
+		ts := newTokenServer(t, nil)
+		src, err := NewSource(flow(ts.URL+"/oauth/token"), testCreds, WithUserAgent("app/1 nitro-go/devel"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := src.Token(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		src.Close()
+		if req, _ := ts.last(); req.Header.Get("User-Agent") != "app/1 nitro-go/devel" {
+			t.Errorf("%T: the token request's User-Agent is %q", flow(""), req.Header.Get("User-Agent"))
+		}
+	}
+}

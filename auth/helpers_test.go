@@ -97,13 +97,19 @@ type fakeTimer struct {
 	stopped bool
 }
 
-func newFakeClock() *fakeClock { return &fakeClock{t: time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)} }
+func newFakeClock() *fakeClock { return &fakeClock{t: fakeStart} }
 
 // attach makes c src's clock; call it before src's first fetch.
 func (c *fakeClock) attach(src *Source) {
 	src.now = c.Now
+	src.since = c.Since
 	src.afterFunc = c.AfterFunc
 }
+
+// Since is the time since the clock's start: the Source's monotonic clock.
+func (c *fakeClock) Since() time.Duration { return c.Now().Sub(fakeStart) }
+
+var fakeStart = time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)
 
 func (c *fakeClock) Now() time.Time {
 	c.mu.Lock()

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/nitrokit/nitro/internal/retry"
@@ -30,6 +31,7 @@ type options struct {
 	storeTimeout time.Duration
 	leaseTTL     time.Duration
 	pollEvery    time.Duration
+	userAgent    string // set on token requests when not empty
 }
 
 func defaultOptions() options {
@@ -120,6 +122,19 @@ func WithDefaultTTL(d time.Duration) Option {
 			return fmt.Errorf("auth: WithDefaultTTL(%v): want a positive duration up to a year", d)
 		}
 		o.defaultTTL = d
+		return nil
+	}
+}
+
+// WithUserAgent sets the User-Agent header of every token request, so that
+// the token endpoint sees the same client as the API (nitro.NewClient
+// passes the Client's). Without it, net/http's default is sent.
+func WithUserAgent(ua string) Option {
+	return func(o *options) error {
+		if strings.ContainsAny(ua, "\r\n") {
+			return errors.New("auth: WithUserAgent: the value contains a line break")
+		}
+		o.userAgent = ua
 		return nil
 	}
 }

@@ -21,20 +21,26 @@ import (
 // concurrent use and is meant to live as long as the program: create one per
 // client pair and token endpoint, and Close it when done.
 //
-// Reading the cached token is lock-free and, while the token is young, reads
-// no clock: atomic loads of an entry holding the precomputed "Bearer <token>"
-// header. Timers, not callers, move an entry through its life: at its
-// refresh time one background refresh starts while every caller keeps the
-// still-valid token; a failed early refresh is retried with jittered backoff
-// until the token expires; at expiry the entry is dropped. From the refresh
-// time on, every read also checks the expiry against the clock, so a late
-// expiry timer never lets an expired token out. (The one remaining trust in
-// timers: the refresh timer must fire before expiry, which it does unless it
-// is late by the whole refresh window, at least WithRefreshWindow's min.)
+// Reading the cached token is lock-free: an atomic load of an entry holding
+// the precomputed "Bearer <token>" header, and one read of the monotonic
+// clock, compared with the entry's refresh time and expiry. Every read
+// compares, so no token is handed out past its expiry whatever the timers
+// do: a process frozen and thawed (a paused container, SIGSTOP, a
+// serverless runtime between invocations) or starved of CPU wakes with its
+// timers overdue, and its first reads see the clock, not the timers. At
+// the refresh time one background refresh starts while every caller keeps
+// the still-valid token (started by its timer, or by the first read past
+// that time if the timer is late); a failed early refresh is retried with
+// jittered backoff until the token expires; at expiry the entry is dropped.
 // Only a missing or expired token makes callers wait, and at most one token
 // request is in flight per Source however many wait for it. That request
 // runs detached from their contexts under its own timeout, so a caller that
 // gives up ends only its own wait.
+//
+// The clock is Go's monotonic one, which timers use too. On Linux it stops
+// while the machine is suspended (a laptop asleep): a token that expired
+// during the sleep is sent once, the API answers 401, and the Transport
+// replays the request with a new token.
 type Source struct {
 	flow   Flow
 	creds  Credentials
@@ -51,8 +57,10 @@ type Source struct {
 	closed atomic.Bool
 	wg     sync.WaitGroup
 
-	// Test seams: the clock, its timers, and the retry sleep.
+	// Test seams: the clock (wall and monotonic), its timers, and the retry
+	// sleep.
 	now       func() time.Time
+	since     func() time.Duration // monotonic time since a fixed start: get's clock
 	afterFunc func(time.Duration, func()) (stop func() bool)
 	sleep     func(context.Context, time.Duration) error
 
@@ -69,14 +77,18 @@ type Source struct {
 // refresh and expire it.
 type entry struct {
 	tok       Token
-	header    string // "Bearer " + tok.AccessToken
+	header    string   // "Bearer " + tok.AccessToken
+	values    []string // {header}: the Authorization field every request shares
 	sent      time.Time
 	refreshAt time.Time
+	// refreshes and expires are refreshAt and tok.Expiry on the Source's
+	// monotonic clock (since), which get compares them with.
+	refreshes, expires time.Duration
 
 	trying atomic.Bool // a refresh of this entry is running
-	// due is set by the refresh timer: from then on, get reads the clock on
-	// every call and never hands e out past its expiry, however late the
-	// expiry timer runs. Before it, e is young and get reads no clock.
+	// due is set once e's refresh time has come (by its timer, or by get if
+	// the timer is late): its first refresh has started. Later ones are the
+	// failed refresh's retries, paced by backoff.
 	due atomic.Bool
 
 	mu       sync.Mutex // guards the fields below
@@ -146,7 +158,7 @@ func NewSource(flow Flow, creds Credentials, opts ...Option) (*Source, error) {
 	if err := checkScheme(u, o.insecure); err != nil {
 		return nil, fmt.Errorf("%w: token URL %s", err, u.Redacted())
 	}
-	s := &Source{flow: flow, creds: creds, opts: o, now: time.Now, afterFunc: afterFunc, sleep: retry.Sleep}
+	s := &Source{flow: flow, creds: creds, opts: o, now: time.Now, since: sinceStart, afterFunc: afterFunc, sleep: retry.Sleep}
 	s.red = newRedactor(creds)
 	s.log = slog.New(redactHandler{next: o.logger.Handler(), r: s.red})
 	s.client = sameHostRedirects(o.client, o.insecure)
@@ -170,19 +182,36 @@ func (s *Source) Token(ctx context.Context) (Token, error) {
 	return e.tok, nil
 }
 
-// get is the hot path: two atomic loads while a token is young; once its
-// refresh window has begun, a clock read too, so that an expired token is
-// never handed out even if the expiry timer fires late: it is dropped and
-// treated as missing.
+// get is the hot path: an atomic load and a monotonic clock read while a
+// token is young. In its refresh window it also makes sure a refresh has
+// started, in case the refresh timer is late; past its expiry, whatever
+// the timers did, it is dropped and treated as missing.
 func (s *Source) get(ctx context.Context) (*entry, error) {
 	if e := s.cur.Load(); e != nil {
-		if !e.due.Load() || s.now().Before(e.tok.Expiry) {
+		now := s.since()
+		if now < e.refreshes {
+			return e, nil
+		}
+		if now < e.expires {
+			if !e.due.Load() {
+				s.refreshDue(e)
+			}
 			return e, nil
 		}
 		s.drop(e)
 	}
 	return s.wait(ctx)
 }
+
+// processStart is the start of the monotonic clock get reads. A package
+// variable is set outside any testing/synctest bubble, so it holds a
+// monotonic reading.
+var processStart = time.Now()
+
+// sinceStart reads the monotonic clock alone (time.Since of a time that has
+// a monotonic reading): half the cost of time.Now, which reads the wall
+// clock too.
+func sinceStart() time.Duration { return time.Since(processStart) }
 
 // wait joins (or starts) the shared fetch and waits for it, for ctx, or for
 // Close, whichever comes first.
@@ -212,7 +241,7 @@ func (s *Source) wait(ctx context.Context) (*entry, error) {
 // expiry, and retires the entry it replaces.
 func (s *Source) publish(e *entry) {
 	now := s.now()
-	e.schedule(s.afterFunc, e.refreshAt.Sub(now), func() { s.refreshAhead(e) })
+	e.schedule(s.afterFunc, e.refreshAt.Sub(now), func() { s.refreshDue(e) })
 	e.schedule(s.afterFunc, e.tok.Expiry.Sub(now), func() { s.drop(e) })
 	if old := s.cur.Swap(e); old != nil {
 		old.retire()
@@ -226,10 +255,17 @@ func (s *Source) drop(e *entry) {
 	}
 }
 
-// refreshAhead marks e due and starts one background refresh of e unless
-// one is running.
+// refreshDue starts e's first refresh, once, whichever comes first: its
+// refresh timer, or a read past its refresh time.
+func (s *Source) refreshDue(e *entry) {
+	if e.due.Swap(true) {
+		return
+	}
+	s.refreshAhead(e)
+}
+
+// refreshAhead starts one background refresh of e unless one is running.
 func (s *Source) refreshAhead(e *entry) {
-	e.due.Store(true)
 	if !e.trying.CompareAndSwap(false, true) {
 		return
 	}

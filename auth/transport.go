@@ -13,6 +13,7 @@ import (
 // if it is still the cached one) and the request is replayed once with a new
 // token, provided its body can be replayed (no body, or GetBody set, as
 // http.NewRequest does for in-memory bodies); otherwise the 401 is returned.
+// If the new token cannot be had, its *Error is returned instead of the 401.
 // Redirects to another host are sent without the token.
 func (s *Source) Transport(base http.RoundTripper) http.RoundTripper {
 	if base == nil {
@@ -44,7 +45,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		closeBody(req)
 		return nil, err
 	}
-	resp, err := t.base.RoundTrip(attach(req, e.header))
+	resp, err := t.base.RoundTrip(attach(req, e.values))
 	if err != nil || resp.StatusCode != http.StatusUnauthorized {
 		return resp, err
 	}
@@ -56,9 +57,12 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 }
 
 // replay resends req once with a fresh token, returning the original 401 if
-// a replay cannot be built.
+// a replay cannot be built. If the fresh token cannot be had, that failure
+// is the answer: it says whether another attempt is worth it (the endpoint
+// unavailable, say), where the 401 would say only that the credentials are
+// wrong, and the caller's retry layer judges it like any token failure.
 func (t *transport) replay(req *http.Request, unauthorized *http.Response) (*http.Response, error) {
-	r := withAuth(req, "")
+	r := withAuth(req, nil)
 	if req.GetBody != nil {
 		body, err := req.GetBody()
 		if err != nil {
@@ -67,14 +71,20 @@ func (t *transport) replay(req *http.Request, unauthorized *http.Response) (*htt
 		r.Body = body
 	}
 	e, err := t.src.get(req.Context())
-	if err != nil {
-		closeBody(r)
-		return unauthorized, nil
-	}
 	_, _ = io.Copy(io.Discard, io.LimitReader(unauthorized.Body, 64<<10))
 	unauthorized.Body.Close()
-	r.Header.Set("Authorization", e.header)
-	return t.base.RoundTrip(r)
+	if err != nil {
+		closeBody(r)
+		return nil, err
+	}
+	r.Header["Authorization"] = e.values
+	resp, err := t.base.RoundTrip(r)
+	if err == nil && resp.StatusCode == http.StatusUnauthorized {
+		// Refused too (revoked along with the first, say): the next request
+		// fetches a new one rather than be refused with it first.
+		t.src.drop(e)
+	}
+	return resp, err
 }
 
 // HeaderOwnedKey is a context key. A request's context answers it with
@@ -94,30 +104,31 @@ var HeaderOwnedKey any = headerOwnedKey{}
 
 type headerOwnedKey struct{}
 
-// attach returns req carrying header as its Authorization: req itself if
-// its context names it as owning its header map (HeaderOwnedKey), else a
-// copy (withAuth).
-func attach(req *http.Request, header string) *http.Request {
+// attach returns req carrying values as its Authorization field (the
+// entry's shared slice, which nothing writes into): req itself if its
+// context names it as owning its header map (HeaderOwnedKey), else a copy
+// (withAuth).
+func attach(req *http.Request, values []string) *http.Request {
 	if owner, _ := req.Context().Value(HeaderOwnedKey).(*http.Request); owner == req && req.Header != nil {
-		req.Header["Authorization"] = []string{header}
+		req.Header["Authorization"] = values
 		return req
 	}
-	return withAuth(req, header)
+	return withAuth(req, values)
 }
 
 // withAuth returns a copy of req with its own header map, as the
 // RoundTripper contract forbids modifying the caller's request. Only the
 // header map is new: the rest is shared, as Request.WithContext shares it,
 // which costs a third of a full Request.Clone.
-func withAuth(req *http.Request, header string) *http.Request {
+func withAuth(req *http.Request, values []string) *http.Request {
 	r := new(http.Request)
 	*r = *req
 	r.Header = req.Header.Clone()
 	if r.Header == nil {
 		r.Header = make(http.Header, 1)
 	}
-	if header != "" {
-		r.Header["Authorization"] = []string{header}
+	if values != nil {
+		r.Header["Authorization"] = values
 	}
 	return r
 }

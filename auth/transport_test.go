@@ -92,6 +92,62 @@ func TestTransportGivesUpAfterOneReplay(t *testing.T) {
 	}
 }
 
+// TestReplaysTokenFailureIsTheError: the API refuses the token (401) and
+// fetching the next one fails: the caller gets the token endpoint's error,
+// which says whether it is worth retrying, not the 401, which says the
+// credentials are wrong. The 401's body is closed, its connection kept.
+func TestReplaysTokenFailureIsTheError(t *testing.T) {
+	for _, tt := range []struct {
+		name      string
+		status    int
+		retryable bool
+	}{{"endpoint unavailable", 503, true}, {"rate limited", 429, true}, {"credentials revoked", 401, false}} {
+		t.Run(tt.name, func(t *testing.T) {
+			src, _, _ := setup(t, NitroJSON, func(n int64, w http.ResponseWriter, r *http.Request) {
+				if n == 1 {
+					okAnswer(3600)(n, w, r)
+					return
+				}
+				writeJSON(w, tt.status, map[string]any{"error": "unavailable"})
+			}, WithRetryBudget(1))
+			api, apiHits := apiServer(t, func(a string) bool { return a == "Bearer tok-1" })
+			resp, err := (&http.Client{Transport: src.Transport(nil)}).Get(api.URL)
+			if resp != nil {
+				resp.Body.Close()
+			}
+			var ae *Error
+			if !errors.As(err, &ae) || ae.StatusCode != tt.status || ae.Retryable != tt.retryable || resp != nil {
+				t.Fatalf("got %v, %v; want the token endpoint's %d (retryable: %v), no response", resp, err, tt.status, tt.retryable)
+			}
+			if apiHits.Load() != 1 {
+				t.Errorf("%d API requests, want 1: no replay without a token", apiHits.Load())
+			}
+		})
+	}
+}
+
+// TestReplaysRefusedTokenIsDroppedToo: the replay's token is refused as
+// well (revoked with the first); the call gets the 401, and the next call
+// fetches a new token at once instead of being refused with that one first.
+func TestReplaysRefusedTokenIsDroppedToo(t *testing.T) {
+	src, ts, _ := setup(t, NitroJSON, nil)
+	api, apiHits := apiServer(t, func(a string) bool { return a == "Bearer tok-1" || a == "Bearer tok-2" })
+	c := &http.Client{Transport: src.Transport(nil)}
+	for i, want := range []int{401, 200} {
+		resp, err := c.Get(api.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("call %d: %d, want %d", i+1, resp.StatusCode, want)
+		}
+	}
+	if ts.hits.Load() != 3 || apiHits.Load() != 3 {
+		t.Errorf("token requests %d, API requests %d; want 3 and 3: tok-3 used at once by the second call", ts.hits.Load(), apiHits.Load())
+	}
+}
+
 func TestTokenNeverFollowsARedirectToAnotherHost(t *testing.T) {
 	src, _, _ := setup(t, NitroJSON, nil)
 	var leaked atomic.Value
@@ -195,6 +251,7 @@ func TestNewSourceValidatesInput(t *testing.T) {
 		{"zero default TTL", flow, testCreds, []Option{WithDefaultTTL(0)}},
 		{"reserved param", ClientCredentials("https://h/t"), testCreds, []Option{WithEndpointParams(url.Values{"grant_type": {"x"}})}},
 		{"params on the JSON flow", flow, testCreds, []Option{WithEndpointParams(url.Values{"audience": {"x"}})}},
+		{"header injection in the User-Agent", flow, testCreds, []Option{WithUserAgent("app\r\nEvil: 1")}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -227,7 +284,7 @@ func TestTransportWritesAnOwnedHeaderInPlace(t *testing.T) {
 	owner.req = req
 	// A request built on the same context is not the one it names.
 	side, _ := http.NewRequestWithContext(req.Context(), http.MethodGet, api.URL+"/x", nil)
-	if sent := attach(side, "Bearer x"); sent == side || side.Header.Get("Authorization") != "" {
+	if sent := attach(side, []string{"Bearer x"}); sent == side || side.Header.Get("Authorization") != "" {
 		t.Error("a side request on an owned request's context was written in place")
 	}
 	resp, err := rt.RoundTrip(req)

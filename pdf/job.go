@@ -169,7 +169,7 @@ func (j *Job[R]) poll(ctx context.Context) error {
 	if err := j.check(); err != nil {
 		return err
 	}
-	return retry.Poll(ctx, waitBackoff, j.c.sleep, func(ctx context.Context) (bool, string, error) {
+	return retry.Poll(ctx, waitBackoff, j.c.sleep, wire.Transient, func(ctx context.Context) (bool, string, error) {
 		st, err := j.Status(ctx)
 		if err != nil {
 			return false, "", err

@@ -8,12 +8,12 @@ import (
 	"net/http"
 	"runtime"
 	"testing"
-	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/nitrokit/nitro/auth"
 	"github.com/nitrokit/nitro/gen/signapi"
+	"github.com/nitrokit/nitro/internal/cputest"
 	"github.com/nitrokit/nitro/internal/flowtest"
 	"github.com/nitrokit/nitro/internal/memtest"
 	"github.com/nitrokit/nitro/nitrotest"
@@ -31,8 +31,8 @@ func benchClient(b *testing.B, srv *nitrotest.Server) *sign.Client {
 // per op: the client's and the in-process fake's, which is the same work on
 // every side of a comparison, so the ratio of two sides is the client's.
 func reportCPU(b *testing.B) func() {
-	start := cpuTime()
-	return func() { b.ReportMetric(float64(cpuTime()-start)/float64(b.N), "cpu-ns/op") }
+	start := cputest.Used()
+	return func() { b.ReportMetric(float64(cputest.Used()-start)/float64(b.N), "cpu-ns/op") }
 }
 
 // BenchmarkGetEnvelope compares one getEnvelope through nitro.Client (the
@@ -157,34 +157,16 @@ func bareGetEnvelope(b *testing.B, srv *nitrotest.Server, env uuid.UUID) func() 
 // decided the ratio, and runs fell into two groups (1.03-1.07, 1.10-1.15).
 func turns(b *testing.B, reset func(), call, anchor func() error) (cpu, wall float64) {
 	const block, rounds = 500, 200
-	sides := []func() error{call, anchor}
-	measure := func(f func() error) (cpu, wall time.Duration) {
-		c0, w0 := cpuTime(), time.Now()
-		for range block {
-			if err := f(); err != nil {
-				b.Fatal(err)
+	blockOf := func(f func() error) func() {
+		return func() {
+			for range block {
+				if err := f(); err != nil {
+					b.Fatal(err)
+				}
 			}
 		}
-		return cpuTime() - c0, time.Since(w0)
 	}
-	for _, f := range sides { // warm
-		measure(f)
-	}
-	var cpus, walls []float64
-	for b.Loop() {
-		cpus, walls = cpus[:0], walls[:0]
-		for round := range rounds {
-			reset()
-			var c, w [2]time.Duration
-			for k := range sides {
-				i := (k + round) % 2
-				c[i], w[i] = measure(sides[i])
-			}
-			cpus = append(cpus, float64(c[0])/float64(c[1]))
-			walls = append(walls, float64(w[0])/float64(w[1]))
-		}
-	}
-	return median(cpus), median(walls)
+	return cputest.Turns(b, rounds, reset, blockOf(call), blockOf(anchor))
 }
 
 // BenchmarkDownloadSealed300MB compares DownloadSealedEnvelope, which streams

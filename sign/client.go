@@ -19,6 +19,7 @@ type Client struct {
 }
 
 // New returns the Sign API client on nc's connection, token and retries.
+// New(nil) returns a Client whose every call fails with nitro.ErrNilClient.
 func New(nc *nitro.Client) *Client {
 	// Do is the raw client's doer, so even the raw calls return an
 	// *nitro.APIError for any non-2xx answer.

@@ -39,7 +39,8 @@ type DocumentUpload struct {
 	// ContentType is the file's media type, such as "application/pdf".
 	// Required with Body.
 	ContentType string
-	// Body is the file's content.
+	// Body is the file's content. A typed nil (a nil *bytes.Reader) is
+	// refused like a nil Body would be with no NitroDocumentID.
 	Body io.Reader
 	// Size is Body's length in bytes if known (> 0): a file over the limit
 	// is refused before anything is sent. A Body that turns out longer than
@@ -51,6 +52,8 @@ type DocumentUpload struct {
 
 func (d DocumentUpload) check() error {
 	switch {
+	case d.Body != nil && wire.IsNil(d.Body):
+		return fmt.Errorf("%w: Body is a nil %T", ErrInvalidDocument, d.Body)
 	case strings.TrimSpace(d.Name) == "":
 		return fmt.Errorf("%w: Name is required", ErrInvalidDocument)
 	case d.Body != nil && d.NitroDocumentID != "":

@@ -322,3 +322,34 @@ func TestUploadReturnsWhenCtxEndsWhileTheBodyBlocks(t *testing.T) {
 		t.Errorf("a stalled body after cancel: %v, want context.Canceled", err)
 	}
 }
+
+// TestWaitForStatusToleratesFailedPolls: a poll whose call fails with a
+// retryable error (here, with no retries, one 503) is polled again, up to
+// three in a row; a fourth in a row, or a failure that is not retryable,
+// ends the wait with it.
+func TestWaitForStatusToleratesFailedPolls(t *testing.T) {
+	c, srv := setup(t, nitro.Config{MaxRetries: -1}, nitrotest.WithSealDelay(-1))
+	ctx := context.Background()
+	env, _, _ := flowtest.SentEnvelope(t, c)
+	must(t, srv.Sign(env.String()))
+	polls := 0
+	sign.SetPollSleep(c, func(ctx context.Context, d time.Duration) error {
+		if polls++; polls == 4 {
+			must(t, srv.Seal(env.String()))
+		}
+		return ctx.Err()
+	})
+	srv.InjectFault(nitrotest.Operation("GetEnvelope"), 3, nitrotest.Fault{Status: 503})
+	if got, err := c.WaitForEnvelopeStatus(ctx, env, sign.EnvelopeStatusSealed); err != nil || got.Status != sign.EnvelopeStatusSealed {
+		t.Fatalf("three failed polls in a row: %v, %v; want the wait to carry on to sealed", got.Status, err)
+	}
+	other, _, _ := flowtest.SentEnvelope(t, c)
+	srv.InjectFault(nitrotest.Operation("GetEnvelope"), 4, nitrotest.Fault{Status: 503})
+	if _, err := c.WaitForEnvelopeStatus(ctx, other, sign.EnvelopeStatusSealed); !hasStatus(err, 503) {
+		t.Errorf("four failed polls in a row: %v, want the 503", err)
+	}
+	srv.InjectFault(nitrotest.Operation("GetEnvelope"), 1, nitrotest.Fault{Status: 404})
+	if _, err := c.WaitForEnvelopeStatus(ctx, other, sign.EnvelopeStatusSealed); !nitro.IsNotFound(err) {
+		t.Errorf("a 404: %v, want it at once", err)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/nitrokit/nitro/internal/retry"
+	"github.com/nitrokit/nitro/internal/wire"
 )
 
 // ErrFinalStatus is returned by WaitForEnvelopeStatus when the envelope
@@ -36,14 +37,16 @@ var waitBackoff = retry.Backoff{Base: 250 * time.Millisecond, Max: 10 * time.Sec
 
 // WaitForEnvelopeStatus polls getEnvelope, with jittered backoff from 250ms
 // up to 10s, until the envelope's status is one of statuses, ctx ends, or it
-// reaches a final status it was not waited for (ErrFinalStatus). It returns
-// the envelope as last read.
+// reaches a final status it was not waited for (ErrFinalStatus). A poll that
+// fails with a retryable error (nitro.OutcomeRetryable: the API unavailable
+// for the whole of one call's retry budget) is polled again, up to three in
+// a row. It returns the envelope as last read.
 func (c *Client) WaitForEnvelopeStatus(ctx context.Context, envelopeID uuid.UUID, statuses ...EnvelopeStatus) (ExtendedEnvelope, error) {
 	var env ExtendedEnvelope
 	if len(statuses) == 0 {
 		return env, errors.New("nitro: WaitForEnvelopeStatus: no status to wait for")
 	}
-	err := retry.Poll(ctx, waitBackoff, c.sleep, func(ctx context.Context) (bool, string, error) {
+	err := retry.Poll(ctx, waitBackoff, c.sleep, wire.Transient, func(ctx context.Context) (bool, string, error) {
 		var err error
 		if env, err = c.GetEnvelope(ctx, envelopeID); err != nil {
 			return false, "", err
@@ -51,10 +54,11 @@ func (c *Client) WaitForEnvelopeStatus(ctx context.Context, envelopeID uuid.UUID
 		if slices.Contains(statuses, env.Status) {
 			return true, "", nil
 		}
+		// The status is the server's text: it reaches the error redacted.
 		if finalStatus[env.Status] {
-			return false, "", fmt.Errorf("%w: %s, waiting for %v", ErrFinalStatus, env.Status, statuses)
+			return false, "", fmt.Errorf("%w: %s, waiting for %v", ErrFinalStatus, c.nc.Redact(string(env.Status)), statuses)
 		}
-		return false, fmt.Sprintf("nitro: waiting for envelope %s to be %v (it is %s)", envelopeID, statuses, env.Status), nil
+		return false, fmt.Sprintf("nitro: waiting for envelope %s to be %v (it is %s)", envelopeID, statuses, c.nc.Redact(string(env.Status))), nil
 	})
 	return env, err
 }

@@ -1,7 +1,8 @@
 // Command pdfflow runs a Nitro PDF Services flow and prints each step: it
 // converts a generated Word document to PDF as an asynchronous job, showing
-// the job's progress from its status stream, then compresses the PDF and
-// extracts its text, on one client and one token.
+// the job's progress from its status stream, then compresses the PDF
+// (showing its size before and after) and extracts its text, on one client
+// and one token.
 //
 // With no credentials set it runs against an embedded fake (nitrotest).
 // With NITRO_CLIENT_ID and NITRO_CLIENT_SECRET (and optionally
@@ -83,7 +84,7 @@ func run(ctx context.Context) error {
 	if _, err := p.Compress(pdfFile("report.pdf", converted.Bytes()), pdf.PDFCompressParams{}).Stream(ctx, &compressed); err != nil {
 		return fmt.Errorf("compress: %w", err)
 	}
-	fmt.Printf("4. compressed: %d bytes\n", compressed.Len())
+	fmt.Printf("4. compressed: %s\n", sizeChange(converted.Len(), compressed.Len(), fake != nil))
 
 	text, err := p.ExtractText(pdfFile("report.pdf", compressed.Bytes()), pdf.ExtractTextParams{}).JSON(ctx)
 	if err != nil {
@@ -94,6 +95,21 @@ func run(ctx context.Context) error {
 		fmt.Printf("token requests for all of it: %d\n", fake.Stats().TokenRequests)
 	}
 	return nil
+}
+
+// sizeChange says what compressing did to a file of in bytes: its size
+// before and after, and by how much it changed. The fake returns its input
+// as it is, so there it says so rather than show two equal sizes bare.
+func sizeChange(in, out int, fake bool) string {
+	switch {
+	case out < in:
+		return fmt.Sprintf("%d -> %d bytes, %.0f%% smaller", in, out, 100*float64(in-out)/float64(in))
+	case out > in:
+		return fmt.Sprintf("%d -> %d bytes, %.0f%% larger: nothing in it to compress", in, out, 100*float64(out-in)/float64(in))
+	case fake:
+		return fmt.Sprintf("%d -> %d bytes, unchanged: the fake's compress returns its input as it is", in, out)
+	}
+	return fmt.Sprintf("%d -> %d bytes, unchanged: nothing in it to compress", in, out)
 }
 
 func pdfFile(name string, b []byte) pdf.File {

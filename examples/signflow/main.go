@@ -5,8 +5,11 @@
 //
 // With no credentials set it runs against an embedded fake (nitrotest).
 // With NITRO_CLIENT_ID and NITRO_CLIENT_SECRET (and optionally
-// NITRO_BASE_URL) set it runs against the real API, where signing is done by
-// a person at the signing URL, so the wait for the seal may take a while.
+// NITRO_BASE_URL and NITRO_SIGNER_EMAIL) set it runs against the real API,
+// where signing is done by a person at the signing URL it prints: it then
+// says that it is waiting for the signature, with the time waited so far,
+// and gives up after NITRO_SIGN_WAIT (a duration, default 15m), leaving the
+// envelope sent. The sealed ZIP goes to a temporary file, removed at exit.
 //
 //	go run ./examples/signflow
 package main
@@ -14,6 +17,7 @@ package main
 import (
 	"archive/zip"
 	"context"
+	"errors"
 	"fmt"
 	"log"
 	"net/http"
@@ -45,7 +49,11 @@ type flow struct {
 	env, doc uuid.UUID
 	signer   uuid.UUID
 	zipPath  string
+	signWait time.Duration // how long a person has to sign, against the real API
 }
+
+// envSignWait bounds the wait for a signature against the real API.
+const envSignWait = "NITRO_SIGN_WAIT"
 
 func run(ctx context.Context) error {
 	f, cleanup, err := newFlow()
@@ -85,7 +93,14 @@ func run(ctx context.Context) error {
 // newFlow builds a client for the real API when credentials are set, or for
 // an embedded fake.
 func newFlow() (*flow, func(), error) {
-	f := &flow{tokens: &atomic.Int64{}}
+	f := &flow{tokens: &atomic.Int64{}, signWait: 15 * time.Minute}
+	if v := os.Getenv(envSignWait); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return nil, nil, fmt.Errorf("%s=%q: want a positive duration, such as 30m", envSignWait, v)
+		}
+		f.signWait = d
+	}
 	cfg := nitro.Config{
 		ClientID:     os.Getenv("NITRO_CLIENT_ID"),
 		ClientSecret: os.Getenv("NITRO_CLIENT_SECRET"),
@@ -109,6 +124,9 @@ func newFlow() (*flow, func(), error) {
 		c.Close()
 		if f.fake != nil {
 			f.fake.Close()
+		}
+		if f.zipPath != "" {
+			os.Remove(f.zipPath)
 		}
 	}, nil
 }
@@ -187,11 +205,52 @@ func (f *flow) sign(context.Context) (string, error) {
 	return "by the fake's Sign hook", f.fake.Sign(f.env.String())
 }
 
+// waitSealed waits for the envelope to be signed and sealed. Against the
+// real API a person signs, so it says that it waits, with the time waited
+// so far, and gives up after f.signWait with what to do next.
 func (f *flow) waitSealed(ctx context.Context) (string, error) {
-	ctx, cancel := context.WithTimeout(ctx, 30*time.Minute)
+	wait := f.signWait
+	if f.fake != nil {
+		wait = time.Minute // the fake seals by itself, at once
+	}
+	ctx, cancel := context.WithTimeout(ctx, wait)
 	defer cancel()
+	if f.fake == nil {
+		defer f.sayWaiting(wait)()
+	}
 	env, err := f.c.WaitForEnvelopeStatus(ctx, f.env, sign.EnvelopeStatusSealed)
+	if errors.Is(err, context.DeadlineExceeded) && f.fake == nil {
+		return "", fmt.Errorf("nobody signed within %v: envelope %s stays sent. Sign it at the URL above and download it later, cancel it in Nitro, or run again with a longer %s", wait, f.env, envSignWait)
+	}
 	return "status " + string(env.Status), err
+}
+
+// sayWaiting prints, now and then every so often until the returned stop is
+// called, that the flow is waiting for a signature and for how long.
+func (f *flow) sayWaiting(limit time.Duration) (stop func()) {
+	start := time.Now()
+	every := min(30*time.Second, max(limit/10, time.Second))
+	say := func() {
+		fmt.Printf("    waiting for a signature at the signing URL above: %s so far, giving up after %s\n",
+			time.Since(start).Round(time.Second), limit)
+	}
+	say()
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		tick := time.NewTicker(every)
+		defer tick.Stop()
+		for {
+			select {
+			case <-tick.C:
+				say()
+			case <-done:
+				return
+			}
+		}
+	}()
+	return func() { close(done); <-finished }
 }
 
 func (f *flow) download(ctx context.Context) (string, error) {
@@ -200,12 +259,12 @@ func (f *flow) download(ctx context.Context) (string, error) {
 		return "", err
 	}
 	defer out.Close()
+	f.zipPath = out.Name() // removed at exit, whatever happens
 	n, err := f.c.DownloadSealedEnvelope(ctx, f.env, out)
 	if err != nil {
 		return "", err
 	}
-	f.zipPath = out.Name()
-	return fmt.Sprintf("%d bytes to %s", n, f.zipPath), out.Close()
+	return fmt.Sprintf("%d bytes to %s (removed at exit)", n, f.zipPath), out.Close()
 }
 
 func (f *flow) inspect(context.Context) (string, error) {

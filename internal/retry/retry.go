@@ -84,14 +84,37 @@ func Sleep(ctx context.Context, d time.Duration) error {
 // returns early with ctx's error when ctx ends. It returns check's error, or
 // sleep's wrapped with what the last check said (last), so a caller that
 // gives up knows where things stood.
-func Poll(ctx context.Context, b Backoff, sleep func(context.Context, time.Duration) error, check func(context.Context) (done bool, last string, err error)) error {
+//
+// A check that fails with an error transient calls worth another try (the
+// API unavailable for the whole of one call's retry budget, say) does not
+// end the poll: it is polled again after the backoff, up to
+// MaxPollFailures times in a row; the next such failure is the error. A
+// transient nil treats every failure as final.
+func Poll(ctx context.Context, b Backoff, sleep func(context.Context, time.Duration) error, transient func(error) bool, check func(context.Context) (done bool, last string, err error)) error {
+	last := "nitro: polling"
+	var failed error // the failures in a row so far, the last of them
+	failures := 0
 	for n := 1; ; n++ {
-		done, last, err := check(ctx)
-		if err != nil || done {
+		done, now, err := check(ctx)
+		switch {
+		case err == nil && done:
+			return nil
+		case err == nil:
+			last, failed, failures = now, nil, 0
+		case ctx.Err() == nil && transient != nil && transient(err) && failures < MaxPollFailures:
+			failed = err
+			failures++
+		default:
 			return err
 		}
 		if err := sleep(ctx, b.Delay(n, 0)); err != nil {
+			if failed != nil {
+				return fmt.Errorf("%s (the last poll failed: %v): %w", last, failed, err)
+			}
 			return fmt.Errorf("%s: %w", last, err)
 		}
 	}
 }
+
+// MaxPollFailures is how many polls in a row Poll lets fail transiently.
+const MaxPollFailures = 3

@@ -3,7 +3,9 @@ package retry
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 )
@@ -64,5 +66,56 @@ func TestSleepHonoursContext(t *testing.T) {
 	}
 	if err := Sleep(context.Background(), time.Millisecond); err != nil {
 		t.Errorf("Sleep = %v", err)
+	}
+}
+
+// TestPollToleratesTransientFailures: a poll that fails transiently is
+// polled again, up to MaxPollFailures in a row (a success in between starts
+// the count again); a final failure ends the poll at once; a ctx that ends
+// names where things stood and the last failure.
+func TestPollToleratesTransientFailures(t *testing.T) {
+	blip, bad := errors.New("503"), errors.New("404")
+	transient := func(err error) bool { return err == blip }
+	noSleep := func(ctx context.Context, _ time.Duration) error { return ctx.Err() }
+	b := Backoff{Base: time.Millisecond, Max: time.Millisecond}
+	run := func(ctx context.Context, script ...error) (int, error) {
+		n := 0
+		err := Poll(ctx, b, noSleep, transient, func(context.Context) (bool, string, error) {
+			n++
+			if n > len(script) {
+				return true, "", nil
+			}
+			return false, fmt.Sprintf("at %d", n), script[n-1]
+		})
+		return n, err
+	}
+	if n, err := run(context.Background(), nil, blip, blip, nil, blip, blip, blip); err != nil || n != 8 {
+		t.Errorf("blips between successes: %v after %d checks, want done after 8", err, n)
+	}
+	if n, err := run(context.Background(), blip, blip, blip, blip); err != blip || n != 4 {
+		t.Errorf("four blips in a row: %v after %d checks, want the fourth blip", err, n)
+	}
+	if n, err := run(context.Background(), nil, bad); err != bad || n != 2 {
+		t.Errorf("a final failure: %v after %d checks, want it at once", err, n)
+	}
+	if err := Poll(context.Background(), b, noSleep, nil, func(context.Context) (bool, string, error) { return false, "", blip }); err != blip {
+		t.Errorf("no transient func: %v, want the first failure", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	n := 0
+	err := Poll(ctx, b, func(ctx context.Context, _ time.Duration) error {
+		if n == 2 {
+			cancel()
+		}
+		return ctx.Err()
+	}, transient, func(context.Context) (bool, string, error) {
+		n++
+		if n == 1 {
+			return false, "status sent", nil
+		}
+		return false, "", blip
+	})
+	if !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "status sent") || !strings.Contains(err.Error(), "503") {
+		t.Errorf("ctx ended after a blip: %v, want the cancellation, the last status and the last failure", err)
 	}
 }

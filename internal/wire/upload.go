@@ -3,9 +3,11 @@ package wire
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"mime/multipart"
 	"net/http"
+	"reflect"
 )
 
 // errUploadDone tells the multipart writer the request no longer reads.
@@ -16,7 +18,11 @@ var errUploadDone = errors.New("nitro: upload request finished")
 // it), send makes the request with the body's Content-Type. It returns
 // send's response, or the first failure that explains the others: the
 // body's own (write's error, such as a file over a limit or its Read
-// failing), then ctx's, then send's.
+// failing, or a panic in its Read, which becomes the error rather than
+// killing the process from a goroutine no caller can recover), then ctx's,
+// then send's. A write that failed only because the request stopped
+// reading (the server answered early, or cut the connection) explains
+// nothing: send's answer or the transport's error is the result.
 //
 // If ctx ends while write is blocked in a file's Read, Upload returns ctx's
 // error at once; write's goroutine ends when that Read returns. (net/http
@@ -27,7 +33,7 @@ func Upload(ctx context.Context, write func(*multipart.Writer) error, send func(
 	mw := multipart.NewWriter(pw)
 	written := make(chan error, 1)
 	go func() {
-		err := write(mw)
+		err := writeSafely(write, mw)
 		if err == nil {
 			err = mw.Close()
 		}
@@ -48,7 +54,7 @@ func Upload(ctx context.Context, write func(*multipart.Writer) error, send func(
 			werr = ctx.Err()
 		}
 	}
-	if werr != nil && !errors.Is(werr, errUploadDone) {
+	if werr != nil && !errors.Is(werr, errUploadDone) && !errors.Is(werr, io.ErrClosedPipe) {
 		if resp != nil {
 			closeBody(resp)
 		}
@@ -58,4 +64,33 @@ func Upload(ctx context.Context, write func(*multipart.Writer) error, send func(
 		return nil, werr
 	}
 	return resp, err
+}
+
+// errBodyPanicked wraps a panic in writing an upload's body: a Read of the
+// caller's reader that panicked (a typed nil *bytes.Reader, say).
+var errBodyPanicked = errors.New("nitro: reading the upload's body panicked")
+
+// writeSafely runs write, turning a panic into its error.
+func writeSafely(write func(*multipart.Writer) error, mw *multipart.Writer) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("%w: %v", errBodyPanicked, p)
+		}
+	}()
+	return write(mw)
+}
+
+// IsNil reports whether r is nil, or an interface holding a nil pointer,
+// map, slice, func or channel (a typed nil such as (*bytes.Reader)(nil)),
+// which a plain r == nil does not catch and whose Read would panic: an
+// upload's body is checked with it before anything is sent.
+func IsNil(r io.Reader) bool {
+	if r == nil {
+		return true
+	}
+	switch v := reflect.ValueOf(r); v.Kind() {
+	case reflect.Pointer, reflect.Map, reflect.Slice, reflect.Func, reflect.Chan, reflect.Interface:
+		return v.IsNil()
+	}
+	return false
 }

@@ -1,12 +1,15 @@
 package wire_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"os"
 	"testing"
 	"time"
 
@@ -65,5 +68,115 @@ func TestUploadBodyErrorFirst(t *testing.T) {
 	})
 	if !errors.Is(err, tooBig) {
 		t.Fatalf("err %v", err)
+	}
+}
+
+// post sends an upload's body to url with a plain http.Client.
+func post(c *http.Client, url string) func(string, io.Reader) (*http.Response, error) {
+	return func(ct string, body io.Reader) (*http.Response, error) { return c.Post(url, ct, body) }
+}
+
+// TestUploadBodyPanicIsTheError: a body whose Read panics (a typed nil
+// *bytes.Reader, say) fails the call with that panic as its error; the
+// panic does not escape into the upload's goroutine, where no caller could
+// recover it and the process would die.
+func TestUploadBodyPanicIsTheError(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+	}))
+	defer srv.Close()
+	for name, body := range map[string]io.Reader{
+		"typed nil *bytes.Reader": (*bytes.Reader)(nil),
+		"typed nil *os.File":      (*os.File)(nil), // returns os.ErrInvalid, no panic
+		"a Read that panics":      panicky{},
+	} {
+		_, err := wire.Upload(context.Background(), func(mw *multipart.Writer) error {
+			part, err := mw.CreateFormFile("file", "a.pdf")
+			if err != nil {
+				return err
+			}
+			_, err = io.Copy(part, body)
+			return err
+		}, post(srv.Client(), srv.URL))
+		if err == nil {
+			t.Errorf("%s: no error", name)
+		}
+	}
+}
+
+type panicky struct{}
+
+func (panicky) Read([]byte) (int, error) { panic("the body broke") }
+
+// TestUploadCutOffReportsTheTransportsError: the server reads part of the
+// upload and closes the connection. The call's error is the transport's
+// (the connection reset or closed), not the pipe's "read/write on closed
+// pipe", which says only that the request stopped reading.
+func TestUploadCutOffReportsTheTransportsError(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.CopyN(io.Discard, r.Body, 1<<10)
+		conn, _, err := w.(http.Hijacker).Hijack()
+		if err == nil {
+			conn.Close()
+		}
+	}))
+	defer srv.Close()
+	_, err := wire.Upload(context.Background(), writeZeros(64<<20), post(srv.Client(), srv.URL))
+	var ue *url.Error
+	if err == nil || errors.Is(err, io.ErrClosedPipe) || !errors.As(err, &ue) {
+		t.Fatalf("got %v, want the transport's error", err)
+	}
+}
+
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) { clear(p); return len(p), nil }
+
+// writeZeros writes a file part of n zero bytes.
+func writeZeros(n int64) func(*multipart.Writer) error {
+	return func(mw *multipart.Writer) error {
+		part, err := mw.CreateFormFile("file", "a.pdf")
+		if err != nil {
+			return err
+		}
+		_, err = io.Copy(part, io.LimitReader(zeros{}, n))
+		return err
+	}
+}
+
+// TestUploadEarlyAnswerIsTheAnswer: a server that answers before reading the
+// whole upload (a 413 for a file over its limit) is heard: the call returns
+// its answer, not the pipe's error.
+func TestUploadEarlyAnswerIsTheAnswer(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.CopyN(io.Discard, r.Body, 1<<10)
+		w.Header().Set("Connection", "close")
+		w.WriteHeader(http.StatusRequestEntityTooLarge)
+	}))
+	defer srv.Close()
+	resp, err := wire.Upload(context.Background(), writeZeros(64<<20), post(srv.Client(), srv.URL))
+	if resp != nil {
+		resp.Body.Close()
+	}
+	if err != nil && errors.Is(err, io.ErrClosedPipe) {
+		t.Fatalf("got %v, want the server's answer or the transport's error", err)
+	}
+	if err == nil && resp.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Fatalf("got %d, want the 413", resp.StatusCode)
+	}
+}
+
+func TestIsNil(t *testing.T) {
+	var iface io.Reader
+	for _, tt := range []struct {
+		r    io.Reader
+		want bool
+	}{
+		{nil, true}, {iface, true}, {(*bytes.Reader)(nil), true}, {(*os.File)(nil), true},
+		{bytes.NewReader(nil), false}, {zeros{}, false}, {panicky{}, false},
+	} {
+		if got := wire.IsNil(tt.r); got != tt.want {
+			t.Errorf("IsNil(%T) = %v, want %v", tt.r, got, tt.want)
+		}
 	}
 }

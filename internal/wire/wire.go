@@ -23,6 +23,7 @@ import (
 	"sync"
 
 	"github.com/nitrokit/nitro"
+	"github.com/nitrokit/nitro/internal/callctx"
 	"github.com/nitrokit/nitro/internal/owned"
 )
 
@@ -36,14 +37,17 @@ const drainLimit = 64 << 10
 // JSON decodes a successful answer's body into a T. A body that is not one
 // JSON value (empty, null, trailing data) or is larger than MaxJSONBody is
 // an error: a 2xx that carries no result must not read as a zero result.
+//
+// A body cut short (the connection broke, the attempt timed out) of an
+// idempotent request is fetched again within the call's retry budget (see
+// callctx.Call.Resend); every failure says its outcome (nitro.OutcomeOf).
 func JSON[T any](resp *http.Response, err error) (T, error) {
 	var v T
 	if err != nil {
 		return v, err
 	}
-	defer closeBody(resp)
-	if err := decodeOne(resp, &v); err != nil {
-		return v, fmt.Errorf("nitro: %s: decoding the answer: %w", where(resp), err)
+	if resp, err = decodeOne(resp, &v); err != nil {
+		return v, answerError(resp, "decoding the answer", err)
 	}
 	return v, nil
 }
@@ -61,10 +65,11 @@ const maxPooled = 1 << 20
 
 // decodeOne decodes one JSON value of at most MaxJSONBody bytes into v (a
 // pointer), refusing null, an empty body, and anything after the value
-// (json.Unmarshal refuses trailing data). The body is read whole into a
-// pooled buffer: the value is small, and one Unmarshal of bytes allocates
-// less than a Decoder reading the stream.
-func decodeOne[T any](resp *http.Response, v *T) error {
+// (json.Unmarshal refuses trailing data), and closes the body. The body is
+// read whole into a pooled buffer: the value is small, and one Unmarshal of
+// bytes allocates less than a Decoder reading the stream. It returns the
+// response it read last: resp, or the one a resend got (see readAnswer).
+func decodeOne[T any](resp *http.Response, v *T) (*http.Response, error) {
 	buf := buffers.Get().(*bytes.Buffer)
 	defer func() {
 		if buf.Cap() <= maxPooled {
@@ -72,15 +77,45 @@ func decodeOne[T any](resp *http.Response, v *T) error {
 			buffers.Put(buf)
 		}
 	}()
-	if err := readAll(buf, resp.Body, MaxJSONBody); err != nil {
-		return err
+	resp, err := readAnswer(resp, buf)
+	if err != nil {
+		return resp, err
 	}
 	b := bytes.TrimSpace(buf.Bytes())
 	if len(b) == 0 || bytes.Equal(b, []byte("null")) {
-		return errNoResult
+		return resp, errNoResult
 	}
-	return json.Unmarshal(b, v)
+	return resp, json.Unmarshal(b, v)
 }
+
+// readAnswer reads resp's body whole into buf and closes it. A body cut
+// short (any read error but the size limit's) is the call's to fetch
+// again: its Resend sends an idempotent request once more within the
+// call's budget, and that answer is read instead, until one is whole or
+// the call refuses. It returns the response it read last. On success, it
+// costs nothing beyond the read: the call is asked only after a failure.
+func readAnswer(resp *http.Response, buf *bytes.Buffer) (*http.Response, error) {
+	for {
+		err := readAll(buf, resp.Body, MaxJSONBody)
+		closeBody(resp)
+		if err == nil || errors.Is(err, errTooLarge) {
+			return resp, err
+		}
+		call := callctx.Of(resp)
+		if call == nil {
+			return resp, err
+		}
+		next, rerr := call.Resend(err)
+		if rerr != nil {
+			return resp, rerr
+		}
+		buf.Reset()
+		resp = next
+	}
+}
+
+// errTooLarge is an answer over MaxJSONBody.
+var errTooLarge = fmt.Errorf("the answer is larger than %d bytes", MaxJSONBody)
 
 // readAll reads r to its end into buf, failing past limit bytes, with no
 // allocation once buf has grown (io.ReadAll and io.LimitReader would each
@@ -88,7 +123,7 @@ func decodeOne[T any](resp *http.Response, v *T) error {
 func readAll(buf *bytes.Buffer, r io.Reader, limit int) error {
 	for {
 		if buf.Len() > limit {
-			return fmt.Errorf("the answer is larger than %d bytes", limit)
+			return errTooLarge
 		}
 		buf.Grow(512)
 		room := buf.AvailableBuffer()
@@ -104,13 +139,15 @@ func readAll(buf *bytes.Buffer, r io.Reader, limit int) error {
 }
 
 // readJSON reads one JSON value of at most MaxJSONBody bytes, refusing null
-// and anything after the value.
-func readJSON(resp *http.Response) (json.RawMessage, error) {
+// and anything after the value, and closes the body; it returns the
+// response it read last (see decodeOne).
+func readJSON(resp *http.Response) (*http.Response, json.RawMessage, error) {
 	var raw json.RawMessage
-	if err := decodeOne(resp, &raw); err != nil {
-		return nil, err
+	resp, err := decodeOne(resp, &raw)
+	if err != nil {
+		return resp, nil, err
 	}
-	return raw, nil
+	return resp, raw, nil
 }
 
 // Empty ends a successful answer that carries nothing the caller needs.
@@ -125,30 +162,70 @@ func Empty(resp *http.Response, err error) error {
 // Stream returns a function that copies a successful answer's body to w as
 // it arrives, so memory does not grow with its size, and returns the bytes
 // written. A body shorter than its Content-Length is io.ErrUnexpectedEOF.
+// A body that breaks before its first byte reached w is fetched again like
+// a JSON answer (see readAnswer); one that breaks later is the error, as w
+// holds part of it.
 func Stream(w io.Writer) func(*http.Response, error) (int64, error) {
 	return func(resp *http.Response, err error) (int64, error) {
 		if err != nil {
 			return 0, err
 		}
-		defer closeBody(resp)
-		n, err := io.Copy(w, resp.Body)
-		if err != nil {
-			return n, fmt.Errorf("nitro: download %s: after %d bytes: %w", where(resp), n, err)
+		for {
+			body := &readErr{r: resp.Body}
+			n, err := io.Copy(w, body)
+			closeBody(resp)
+			if err == nil && resp.ContentLength >= 0 && n != resp.ContentLength {
+				err = fmt.Errorf("got %d of %d bytes: %w", n, resp.ContentLength, io.ErrUnexpectedEOF)
+			}
+			if err == nil {
+				return n, nil
+			}
+			if n == 0 && body.err != nil {
+				if call := callctx.Of(resp); call != nil {
+					next, rerr := call.Resend(err)
+					if rerr == nil {
+						resp = next
+						continue
+					}
+					err = rerr
+				}
+			}
+			if body.err == nil {
+				// The caller's writer failed: the answer was fine.
+				err = &outcomeError{nitro.OutcomeNotDone, err}
+			}
+			return n, answerError(resp, fmt.Sprintf("download: after %d bytes", n), err)
 		}
-		if resp.ContentLength >= 0 && n != resp.ContentLength {
-			return n, fmt.Errorf("nitro: download %s: got %d of %d bytes: %w", where(resp), n, resp.ContentLength, io.ErrUnexpectedEOF)
-		}
-		return n, nil
 	}
 }
 
-// where names the request an answer is for, for errors; a response from a
-// caller's own RoundTripper may not say.
+// readErr remembers the error its reader returned, to tell a broken body
+// from a writer that failed.
+type readErr struct {
+	r   io.Reader
+	err error
+}
+
+func (r *readErr) Read(p []byte) (int, error) {
+	n, err := r.r.Read(p)
+	if err != nil && err != io.EOF {
+		r.err = err
+	}
+	return n, err
+}
+
+// where names the request an answer is for, for errors, its path redacted
+// (it may hold an ID the server chose); a response from a caller's own
+// RoundTripper may not say.
 func where(resp *http.Response) string {
 	if resp.Request == nil || resp.Request.URL == nil {
 		return "request"
 	}
-	return resp.Request.Method + " " + resp.Request.URL.Path
+	path := resp.Request.URL.Path
+	if call := callctx.Of(resp); call != nil {
+		path = call.Redact(path)
+	}
+	return resp.Request.Method + " " + path
 }
 
 // closeBody drains a little of what is left, so the connection can be
@@ -222,8 +299,7 @@ func OneOrList[T any](resp *http.Response, err error, want int) ([]T, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer closeBody(resp)
-	raw, err := readJSON(resp)
+	resp, raw, err := readJSON(resp)
 	var list struct {
 		Items *[]T `json:"items"`
 	}
@@ -244,7 +320,7 @@ func OneOrList[T any](resp *http.Response, err error, want int) ([]T, error) {
 		err = fmt.Errorf("%d results for the %d asked for", len(out), want)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("nitro: %s: decoding the answer: %w", where(resp), err)
+		return nil, answerError(resp, "decoding the answer", err)
 	}
 	return out, nil
 }

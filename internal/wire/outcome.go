@@ -1,0 +1,74 @@
+package wire
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/nitrokit/nitro"
+)
+
+// answerError is a failure reading a successful answer (what failed, such
+// as "decoding the answer"), naming the request, with its outcome (see
+// nitro.Outcome) unless err already says one (an *nitro.APIError or a
+// failure of the call's resend): for an idempotent request, a body cut
+// short is retryable (the call already fetched it again within its
+// budget) and an answer that does not decode is not done (another try
+// gets the same); for POST and PATCH, the operation was carried out (the
+// answer was 2xx) but its result is lost: unknown, to reconcile.
+func answerError(resp *http.Response, what string, err error) error {
+	err = fmt.Errorf("nitro: %s: %s: %w", where(resp), what, err)
+	var says interface{ Outcome() nitro.Outcome }
+	if errors.As(err, &says) {
+		return err
+	}
+	cut := !errors.Is(err, errNoResult) && !errors.Is(err, errTooLarge) && !isSyntax(err)
+	switch {
+	case resp.Request != nil && !idempotent(resp.Request.Method):
+		return &outcomeError{nitro.OutcomeUnknown, err}
+	case cut:
+		return &outcomeError{nitro.OutcomeRetryable, err}
+	}
+	return &outcomeError{nitro.OutcomeNotDone, err}
+}
+
+// isSyntax reports whether err is JSON's: the answer came whole and does
+// not decode.
+func isSyntax(err error) bool {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	return errors.As(err, &se) || errors.As(err, &te)
+}
+
+// idempotent reports whether sending a request twice is the same as once,
+// as nitro's retry rule says.
+func idempotent(method string) bool { return method != http.MethodPost && method != http.MethodPatch }
+
+// outcomeError is err with what it says about the operation (see
+// nitro.OutcomeOf).
+type outcomeError struct {
+	outcome nitro.Outcome
+	err     error
+}
+
+func (e *outcomeError) Error() string {
+	if e.outcome == nitro.OutcomeUnknown {
+		return e.err.Error() + " (outcome unknown: the request was carried out but its answer was lost)"
+	}
+	return e.err.Error()
+}
+
+func (e *outcomeError) Unwrap() error { return e.err }
+
+// Outcome says what the failure means for the operation.
+func (e *outcomeError) Outcome() nitro.Outcome { return e.outcome }
+
+// Is makes an unknown outcome nitro.ErrOutcomeUnknown.
+func (e *outcomeError) Is(target error) bool {
+	return target == nitro.ErrOutcomeUnknown && e.outcome == nitro.OutcomeUnknown
+}
+
+// Transient reports whether err, a call's, is worth another try later
+// (nitro.OutcomeRetryable): a poller keeps polling through one.
+func Transient(err error) bool { return nitro.OutcomeOf(err) == nitro.OutcomeRetryable }

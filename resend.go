@@ -1,0 +1,45 @@
+package nitro
+
+import (
+	"net/http"
+)
+
+// Resend sends the call's request again as its next attempt, for a reader
+// (package wire) that found this attempt's answer cut short: see
+// callctx.Call. An answer a GET was reading when its connection broke is
+// retried like a GET that got no answer at all: within the call's budget,
+// after the usual backoff, never beyond the caller's deadline.
+func (a *attempt) Resend(cause error) (*http.Response, error) {
+	t, req := a.t, a.orig
+	if t == nil || req == nil || !idempotent(req.Method) || !rewindable(req) {
+		return nil, cause
+	}
+	ctx := req.Context()
+	if a.n > t.maxRetries || ctx.Err() != nil {
+		return nil, &callError{attempts: a.n, outcome: OutcomeRetryable, err: cause}
+	}
+	d := t.backoff.Delay(a.n, 0)
+	if !t.fits(ctx, d) {
+		return nil, &callError{attempts: a.n, outcome: OutcomeRetryable, err: cause}
+	}
+	t.log.Warn("nitro: retrying", "method", req.Method, "path", t.redact(req.URL.Path), "attempt", a.n, "retry_in", d, "error", t.errText(cause))
+	if err := t.sleep(ctx, d); err != nil {
+		return nil, &callError{attempts: a.n, outcome: OutcomeRetryable, err: err}
+	}
+	resp, err := t.send(req, a.n+1, a.afterRun)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return nil, errorFromResponse(resp, t.redact)
+	}
+	return resp, nil
+}
+
+// Redact is the Client's redaction (see callctx.Call).
+func (a *attempt) Redact(s string) string {
+	if a.t == nil {
+		return s
+	}
+	return a.t.redact(s)
+}

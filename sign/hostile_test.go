@@ -1,0 +1,77 @@
+package sign_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/nitrokit/nitro"
+	"github.com/nitrokit/nitro/sign"
+)
+
+// The secrets a hostile server knows and echoes: the client secret it was
+// given and the token it issued.
+const (
+	hostileSecret = "hostile-secret-Q9xZ"
+	hostileToken  = "hostile-token-7Kp2wV"
+)
+
+// hostile is a sign.Client on a server that issues hostileToken for
+// hostileSecret and answers every API request with answer: a server that
+// does not keep the contract.
+func hostile(t *testing.T, answer http.HandlerFunc) *sign.Client {
+	t.Helper()
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /oauth/token", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = fmt.Fprintf(w, `{"access_token":%q,"token_type":"Bearer","expires_in":3600}`, hostileToken)
+	})
+	mux.HandleFunc("/", answer)
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	nc, err := nitro.NewClient(nitro.Config{ClientID: "id", ClientSecret: hostileSecret, BaseURL: srv.URL, MaxRetries: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { nc.Close() })
+	return sign.New(nc)
+}
+
+// echoing answers every request with a 200 JSON envelope whose status is
+// both secrets.
+func echoing(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(map[string]any{"id": uuid.New(), "status": hostileToken + " " + hostileSecret, "name": "x"})
+}
+
+// holdsSecret fails t if text holds either secret.
+func holdsSecret(t *testing.T, what, text string) {
+	t.Helper()
+	for _, s := range []string{hostileToken, hostileSecret} {
+		if strings.Contains(text, s) {
+			t.Errorf("%s holds %q: %s", what, s, text)
+		}
+	}
+}
+
+// TestWaitErrorNeverQuotesASecret: the error WaitForEnvelopeStatus returns
+// when its ctx ends quotes the last status the server sent, redacted.
+func TestWaitErrorNeverQuotesASecret(t *testing.T) {
+	c := hostile(t, echoing)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	sign.SetPollSleep(c, func(ctx context.Context, _ time.Duration) error { cancel(); return ctx.Err() })
+	_, err := c.WaitForEnvelopeStatus(ctx, uuid.New(), sign.EnvelopeStatusSealed)
+	if !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "[REDACTED]") {
+		t.Fatalf("got %v, want the cancellation with the last status, redacted", err)
+	}
+	holdsSecret(t, "the wait's error", fmt.Sprintf("%v %+v", err, err))
+}

@@ -1,0 +1,133 @@
+package sign_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"iter"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/nitrokit/nitro"
+	"github.com/nitrokit/nitro/internal/flowtest"
+	"github.com/nitrokit/nitro/sign"
+)
+
+// TestNewNilFailsEveryCallClearly: sign.New(nil) is a plausible mistake (a
+// NewClient error ignored). Every method, called with zero arguments,
+// returns nitro.ErrNilClient (or nothing to fail), and none panics.
+func TestNewNilFailsEveryCallClearly(t *testing.T) {
+	c := sign.New(nil)
+	v := reflect.ValueOf(c)
+	ctxType := reflect.TypeFor[context.Context]()
+	errType := reflect.TypeFor[error]()
+	for i := range v.NumMethod() {
+		m, name := v.Method(i), v.Type().Method(i).Name
+		args := make([]reflect.Value, m.Type().NumIn())
+		for j := range args {
+			if in := m.Type().In(j); in == ctxType {
+				args[j] = reflect.ValueOf(context.Background())
+			} else {
+				args[j] = reflect.Zero(in)
+			}
+		}
+		if m.Type().IsVariadic() {
+			args[len(args)-1] = reflect.ValueOf([]sign.EnvelopeStatus{sign.EnvelopeStatusSealed})
+		}
+		var out []reflect.Value
+		func() {
+			defer func() {
+				if p := recover(); p != nil {
+					t.Errorf("%s panics: %v", name, p)
+				}
+			}()
+			if m.Type().IsVariadic() {
+				out = m.CallSlice(args)
+			} else {
+				out = m.Call(args)
+			}
+		}()
+		if len(out) == 0 {
+			continue
+		}
+		if seq, ok := out[0].Interface().(iter.Seq2[sign.Envelope, error]); ok {
+			for _, err := range seq {
+				if !errors.Is(err, nitro.ErrNilClient) {
+					t.Errorf("%s yields %v, want nitro.ErrNilClient", name, err)
+				}
+			}
+			continue
+		}
+		last := out[len(out)-1]
+		if last.Type() != errType {
+			continue
+		}
+		// Input checks may come first (an empty union, an empty name): any
+		// clear error is fine, as long as nothing panicked or succeeded.
+		if err, _ := last.Interface().(error); err == nil {
+			t.Errorf("%s through a nil nitro.Client succeeded", name)
+		}
+	}
+	if _, err := c.GetEnvelope(context.Background(), [16]byte{1}); !errors.Is(err, nitro.ErrNilClient) {
+		t.Errorf("GetEnvelope: %v, want nitro.ErrNilClient", err)
+	}
+	if _, err := c.Raw().GetEnvelope(context.Background(), [16]byte{1}); !errors.Is(err, nitro.ErrNilClient) {
+		t.Errorf("Raw().GetEnvelope: %v, want nitro.ErrNilClient", err)
+	}
+}
+
+// TestTypedNilDocumentBodyIsRefused: a typed nil Body, such as a nil
+// *bytes.Reader, is refused before sending with ErrInvalidDocument; it used
+// to panic in the upload's goroutine and kill the process.
+func TestTypedNilDocumentBodyIsRefused(t *testing.T) {
+	c, srv := setup(t, nitro.Config{})
+	env := flowtest.NewEnvelope(t, c, "x")
+	before := srv.Stats().Operations["CreateDocument"]
+	_, err := c.CreateDocument(context.Background(), env, sign.DocumentUpload{Name: "a.pdf", ContentType: "application/pdf", Body: (*bytes.Reader)(nil)})
+	if !errors.Is(err, sign.ErrInvalidDocument) || !strings.Contains(err.Error(), "*bytes.Reader") {
+		t.Errorf("got %v, want ErrInvalidDocument naming the nil type", err)
+	}
+	if n := srv.Stats().Operations["CreateDocument"] - before; n != 0 {
+		t.Errorf("%d requests sent", n)
+	}
+}
+
+// TestEmptyBulkListSendsNothing: a bulk participant or field request with
+// no items (nil or empty) has nothing to create: it returns an empty list,
+// with no error and no request, where the server's valid empty answer used
+// to read as "0 results for the 1 asked for".
+func TestEmptyBulkListSendsNothing(t *testing.T) {
+	c, srv := setup(t, nitro.Config{})
+	ctx := context.Background()
+	env := flowtest.NewEnvelope(t, c, "x")
+	doc := flowtest.UploadDoc(t, c, env, 1)
+	before := srv.Stats().Operations
+	for name, items := range map[string][]sign.ParticipantCreate{"nil": nil, "empty": {}} {
+		ps, err := c.CreateParticipant(ctx, env, sign.NewCreateParticipantRequest(sign.BulkParticipantRequest{Items: items}))
+		if err != nil || ps == nil || len(ps) != 0 {
+			t.Errorf("%s participants: %v, %v; want an empty list", name, ps, err)
+		}
+	}
+	for name, items := range map[string][]sign.BulkFieldRequest_Items_Item{"nil": nil, "empty": {}} {
+		fs, err := c.CreateField(ctx, env, doc, sign.NewCreateFieldRequest(sign.BulkFieldRequest{Items: items}))
+		if err != nil || fs == nil || len(fs) != 0 {
+			t.Errorf("%s fields: %v, %v; want an empty list", name, fs, err)
+		}
+	}
+	after := srv.Stats().Operations
+	for _, op := range []string{"CreateParticipant", "CreateField"} {
+		if after[op] != before[op] {
+			t.Errorf("%s: %d requests sent for nothing", op, after[op]-before[op])
+		}
+	}
+	// One item is still one, and a single participant is not a bulk of 0.
+	if ps, err := c.CreateParticipant(ctx, env, sign.NewCreateParticipantRequest(sign.BulkParticipantRequest{
+		Items: []sign.ParticipantCreate{{Email: "b@example.com", Role: sign.ParticipantRoleSigner}}})); err != nil || len(ps) != 1 {
+		t.Errorf("a bulk of one: %v, %v", ps, err)
+	}
+	if ps, err := c.CreateParticipant(ctx, env, sign.NewCreateParticipantRequest(
+		sign.SingleParticipantRequest{Email: "c@example.com", Role: sign.ParticipantRoleSigner})); err != nil || len(ps) != 1 {
+		t.Errorf("a single participant: %v, %v", ps, err)
+	}
+}
