@@ -96,7 +96,7 @@ func TestNewClientValidatesConfig(t *testing.T) {
 		t.Fatalf("defaults: %v", err)
 	}
 	defer c.Close()
-	if retries, timeout := nitro.RetryPolicy(c); retries != 3 || timeout != 60*time.Second {
+	if retries, timeout := nitro.RetryBudget(c); retries != 3 || timeout != 60*time.Second {
 		t.Errorf("defaults: retries %d, timeout %v", retries, timeout)
 	}
 }

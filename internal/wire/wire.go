@@ -24,6 +24,7 @@ import (
 
 	"github.com/nitrokit/nitro"
 	"github.com/nitrokit/nitro/internal/callctx"
+	"github.com/nitrokit/nitro/internal/engine"
 	"github.com/nitrokit/nitro/internal/owned"
 )
 
@@ -82,10 +83,26 @@ func decodeOne[T any](resp *http.Response, v *T) (*http.Response, error) {
 		return resp, err
 	}
 	b := bytes.TrimSpace(buf.Bytes())
+	capture(resp, b)
 	if len(b) == 0 || bytes.Equal(b, []byte("null")) {
 		return resp, errNoResult
 	}
 	return resp, json.Unmarshal(b, v)
+}
+
+// capture hands a JSON answer's body, redacted, to the call's
+// nitro.WithResponse, if it has one; it costs a call without one a context
+// lookup.
+func capture(resp *http.Response, b []byte) {
+	c := engine.CallOfResponse(resp)
+	if c == nil || c.OnBody == nil {
+		return
+	}
+	if call := callctx.Of(resp); call != nil {
+		c.OnBody([]byte(call.Redact(string(b))))
+		return
+	}
+	c.OnBody(bytes.Clone(b))
 }
 
 // readAnswer reads resp's body whole into buf and closes it. A body cut
@@ -108,6 +125,9 @@ func readAnswer(resp *http.Response, buf *bytes.Buffer) (*http.Response, error) 
 		next, rerr := call.Resend(err)
 		if rerr != nil {
 			return resp, rerr
+		}
+		if c := engine.CallOfResponse(next); c != nil && c.OnResponse != nil {
+			c.OnResponse(next, engine.AttemptsOf(next)) // the answer the call now ends with
 		}
 		buf.Reset()
 		resp = next

@@ -1,4 +1,4 @@
-package nitro
+package engine
 
 import (
 	"net"
@@ -17,13 +17,13 @@ const (
 	maxIdleConns        = 4 * maxIdleConnsPerHost
 )
 
-// newPool returns the transport a Client uses when Config.HTTPClient is nil:
+// NewPool returns the transport a Client uses when Config.HTTPClient is nil:
 // http.DefaultTransport's settings (proxy from the environment, HTTP/2 when
 // the server offers it, keep-alives) with a pool sized for concurrent calls
 // and bounded dial and TLS handshake times. It is built fresh, not cloned from
 // http.DefaultTransport, so that no program-wide change to that variable
 // (an InsecureSkipVerify in a test helper, say) reaches the Client.
-func newPool() *http.Transport {
+func NewPool() *http.Transport {
 	dialer := &net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}
 	return &http.Transport{
 		Proxy:                 http.ProxyFromEnvironment,
