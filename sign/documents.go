@@ -13,6 +13,8 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/nitrokit/nitro"
+
 	"github.com/nitrokit/nitro/gen/signapi"
 	"github.com/nitrokit/nitro/internal/wire"
 )
@@ -80,8 +82,12 @@ func (d DocumentUpload) check() error {
 // doc.Body is blocked in Read, CreateDocument returns ctx's error at once;
 // the goroutine reading Body ends when that Read returns. Any non-2xx answer
 // is an *nitro.APIError.
-func (c *Client) CreateDocument(ctx context.Context, envelopeID uuid.UUID, doc DocumentUpload) (PendingDocumentResponse, error) {
+func (c *Client) CreateDocument(ctx context.Context, envelopeID uuid.UUID, doc DocumentUpload, opts ...nitro.CallOption) (PendingDocumentResponse, error) {
 	var out PendingDocumentResponse
+	if err := c.ready(); err != nil {
+		return out, err
+	}
+	ctx = nitro.CallContext(ctx, opts...)
 	if err := doc.check(); err != nil {
 		return out, err
 	}

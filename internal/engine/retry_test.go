@@ -192,3 +192,41 @@ func TestFirstBodyWaitCountsFromTheAnswer(t *testing.T) {
 		}
 	})
 }
+
+// TestCallTimeoutOverridesTheClients: a call with a timeout of its own
+// (nitro.WithAttemptTimeout) is watched on that timeout, shorter or longer
+// than the Client's, on a watch shared by the calls with that timeout.
+func TestCallTimeoutOverridesTheClients(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		tr := pipeTransport(t, func(w http.ResponseWriter, r *http.Request) {
+			time.Sleep(2 * time.Second)
+		})
+		rt := newTestRetry(tr, time.Hour, 0)
+		get := func(timeout time.Duration) (time.Duration, error) {
+			c := NewCall()
+			c.Timeout = timeout
+			req, _ := http.NewRequestWithContext(WithCall(context.Background(), c), http.MethodGet, "http://fake/", nil)
+			start := time.Now()
+			resp, err := rt.RoundTrip(req)
+			if err == nil {
+				resp.Body.Close()
+			}
+			return time.Since(start), err
+		}
+		if d, err := get(time.Second); !errors.Is(err, ErrAttemptTimeout) || d != time.Second {
+			t.Errorf("a 1s call timeout under a 1h Client's: %v after %v", err, d)
+		}
+		if d, err := get(3 * time.Second); err != nil || d != 2*time.Second {
+			t.Errorf("a 3s call timeout: %v after %v, want the answer after 2s", err, d)
+		}
+		if _, err := get(time.Second); !errors.Is(err, ErrAttemptTimeout) {
+			t.Errorf("a second 1s call: %v", err)
+		}
+		n := 0
+		rt.watches.Range(func(_, _ any) bool { n++; return true })
+		if n != 2 {
+			t.Errorf("%d watches for two timeouts", n)
+		}
+		time.Sleep(2 * time.Second) // the last handler's sleep ends (on the bubble's clock)
+	})
+}

@@ -57,7 +57,7 @@ func renderOperations(pkg string, methods []method) ([]byte, error) {
 			fmt.Fprintf(&b, "\t%q\n", path)
 		}
 	}
-	b.WriteString("\n\t\"github.com/nitrokit/nitro/internal/wire\"\n)\n")
+	b.WriteString("\n\t\"github.com/nitrokit/nitro\"\n\t\"github.com/nitrokit/nitro/internal/wire\"\n)\n")
 	for _, m := range methods {
 		renderMethod(&b, m)
 	}
@@ -103,7 +103,16 @@ func renderMethod(b *bytes.Buffer, m method) {
 		fmt.Fprintf(b, " %s.", strings.TrimSuffix(m.op.summary, "."))
 	}
 	b.WriteString(resultDoc(m))
+	decl = append(decl, "opts ...nitro.CallOption")
 	fmt.Fprintf(b, "\nfunc (c *Client) %s(%s) %s {\n", name, strings.Join(append([]string{"ctx context.Context"}, decl...), ", "), results)
+	// A nil or zero Client answers every call with an error, never a
+	// panic; the package declares ready (see checkContract).
+	b.WriteString("\tif err := c.ready(); err != nil {\n")
+	if m.op.success == successJSON {
+		fmt.Fprintf(b, "\t\tvar zero %s\n", m.result)
+	}
+	fmt.Fprintf(b, "\t\treturn %serr\n\t}\n", zero)
+	b.WriteString("\tctx = nitro.CallContext(ctx, opts...)\n")
 	if m.bodyArg != "" {
 		fmt.Fprintf(b, "\tencoded, err := wire.EncodeBody(%q, %s)\n\tif err != nil {\n", m.op.id, m.bodyArg)
 		if m.op.success == successJSON {
@@ -128,7 +137,7 @@ func resultDoc(m method) string {
 	if m.bodyArg != "" {
 		s += "; a body holding null (an empty union, a nil required list) is refused before sending (nitro.ErrEmptyUnion)"
 	}
-	return s + ". Any non-2xx answer is an *nitro.APIError."
+	return s + ". Any non-2xx answer is an *nitro.APIError. The options (nitro.CallOption) apply to this call alone."
 }
 
 // rawType is the raw method's type for the parameter name.
