@@ -38,6 +38,8 @@ type Client struct {
 	base    *url.URL // baseURL parsed, for Do's host check
 	ua      []string // the User-Agent header value, built once
 	engine  *engine.Retry
+	// observer, if any, is told of each call (see Observer).
+	observer Observer
 	// redact scrubs the client secret and the source's tokens from text a
 	// server sent or an error carries: every string an APIError keeps and
 	// every error in a log line passes through it.
@@ -68,10 +70,14 @@ func NewClient(cfg Config, opts ...Option) (*Client, error) {
 	if err != nil {
 		return nil, &ConfigError{Field: "BaseURL", Reason: "is not a URL"}
 	}
-	c := &Client{src: st.src, baseURL: cfg.BaseURL, base: base, ua: []string{userAgentOf(cfg.UserAgent)}}
+	c := &Client{src: st.src, baseURL: cfg.BaseURL, base: base, ua: []string{userAgentOf(cfg.UserAgent)}, observer: st.observer}
 	if cfg.HTTPClient == nil {
 		c.pool = engine.NewPool()
 		cfg.HTTPClient = &http.Client{Transport: c.pool}
+	}
+	var redact func(string) string // the Client's, once it has one (the observer's layer needs it first)
+	if c.observer != nil {
+		cfg.HTTPClient = observing(cfg.HTTPClient, c.observer, cfg.TokenURL, func(s string) string { return redact(s) })
 	}
 	if c.src == nil {
 		authOpts := append([]auth.Option{auth.WithHTTPClient(cfg.HTTPClient), auth.WithLogger(cfg.Logger), auth.WithUserAgent(c.ua[0])}, st.authOpts...)
@@ -82,6 +88,7 @@ func NewClient(cfg Config, opts ...Option) (*Client, error) {
 	}
 	refused := &refusedTokens{}
 	c.redact = redactorFor(c.src, cfg.ClientSecret, refused)
+	redact = c.redact
 	c.engine = newStack(cfg, c.src, c.redact, refused)
 	hc := *cfg.HTTPClient
 	hc.Transport = c.engine
@@ -147,6 +154,15 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 	if _, ok := req.Header["User-Agent"]; !ok {
 		req.Header["User-Agent"] = c.ua
 	}
+	if c.observer != nil {
+		return c.observed(req)
+	}
+	return c.do(req)
+}
+
+// do sends req through the stack and makes every answer that is not 2xx
+// an *APIError, telling the call's WithResponse what came back.
+func (c *Client) do(req *http.Request) (*http.Response, error) {
 	resp, err := c.http.Do(req)
 	if err != nil {
 		err = c.redactURLError(err)

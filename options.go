@@ -9,6 +9,7 @@ type settings struct {
 	authOpts []auth.Option
 	src      *auth.Source
 	insecure bool
+	observer Observer
 }
 
 // WithAuthOptions passes options to the client's token source, such as

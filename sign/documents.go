@@ -100,7 +100,7 @@ func (c *Client) CreateDocument(ctx context.Context, envelopeID uuid.UUID, doc D
 	}
 	resp, err := wire.Upload(ctx, func(mw *multipart.Writer) error { return writeMultipart(mw, doc) },
 		func(contentType string, body io.Reader) (*http.Response, error) {
-			return c.raw.CreateDocumentWithBody(ctx, envelopeID, &params, contentType, body)
+			return c.raw.CreateDocumentWithBody(ctx, envelopeID, &params, contentType, body, routeCreateDocument)
 		})
 	if err != nil {
 		return out, fmt.Errorf("nitro: upload %q: %w", doc.Name, err)
@@ -139,3 +139,6 @@ func writeMultipart(mw *multipart.Writer, doc DocumentUpload) error {
 	}
 	return nil
 }
+
+// routeCreateDocument names the call for nitro.Observer (see wire.Route).
+var routeCreateDocument = wire.Route("POST /sign/envelopes/{envelopeID}/documents")

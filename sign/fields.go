@@ -32,6 +32,9 @@ func (c *Client) CreateField(ctx context.Context, envelopeID, documentID uuid.UU
 	if err != nil {
 		return nil, err
 	}
-	resp, err := c.raw.CreateFieldWithBody(ctx, envelopeID, documentID, "application/json", encoded)
+	resp, err := c.raw.CreateFieldWithBody(ctx, envelopeID, documentID, "application/json", encoded, routeCreateField)
 	return wire.OneOrList[CreatedField](resp, err, want)
 }
+
+// routeCreateField names the call for nitro.Observer (see wire.Route).
+var routeCreateField = wire.Route("POST /sign/envelopes/{envelopeID}/documents/{documentID}/fields")

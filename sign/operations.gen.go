@@ -20,7 +20,7 @@ func (c *Client) CancelEnvelope(ctx context.Context, envelopeID uuid.UUID, opts 
 		return zero, err
 	}
 	ctx = nitro.CallContext(ctx, opts...)
-	return wire.JSON[ExtendedEnvelope](wire.Call(ctx, c.raw.Client, "PUT", c.raw.Server+"sign/envelopes/"+envelopeID.String()+":cancel"))
+	return wire.JSON[ExtendedEnvelope](wire.Call(ctx, c.raw.Client, "PUT /sign/envelopes/{envelopeID}:cancel", c.raw.Server+"sign/envelopes/"+envelopeID.String()+":cancel"))
 }
 
 // ConvertFile is convertFile: POST /sign/conversions. Convert File to PDF.
@@ -32,7 +32,7 @@ func (c *Client) ConvertFile(ctx context.Context, contentType string, body io.Re
 		return zero, err
 	}
 	ctx = nitro.CallContext(ctx, opts...)
-	return wire.JSON[ConversionJob](c.raw.ConvertFileWithBody(ctx, contentType, body))
+	return wire.JSON[ConversionJob](c.raw.ConvertFileWithBody(ctx, contentType, body, routeConvertFile))
 }
 
 // CreateEnvelope is createEnvelope: POST /sign/envelopes. Create Envelope.
@@ -49,7 +49,7 @@ func (c *Client) CreateEnvelope(ctx context.Context, body EnvelopeCreate, opts .
 		var zero ExtendedEnvelope
 		return zero, err
 	}
-	return wire.JSON[ExtendedEnvelope](c.raw.CreateEnvelopeWithBody(ctx, "application/json", encoded))
+	return wire.JSON[ExtendedEnvelope](c.raw.CreateEnvelopeWithBody(ctx, "application/json", encoded, routeCreateEnvelope))
 }
 
 // DeleteDocument is deleteDocument: DELETE /sign/envelopes/{envelopeID}/documents/{documentID}. Delete Document by ID.
@@ -60,7 +60,7 @@ func (c *Client) DeleteDocument(ctx context.Context, envelopeID uuid.UUID, docum
 		return err
 	}
 	ctx = nitro.CallContext(ctx, opts...)
-	return wire.Empty(wire.Call(ctx, c.raw.Client, "DELETE", c.raw.Server+"sign/envelopes/"+envelopeID.String()+"/documents/"+documentID.String()))
+	return wire.Empty(wire.Call(ctx, c.raw.Client, "DELETE /sign/envelopes/{envelopeID}/documents/{documentID}", c.raw.Server+"sign/envelopes/"+envelopeID.String()+"/documents/"+documentID.String()))
 }
 
 // DeleteEnvelope is deleteEnvelope: DELETE /sign/envelopes/{envelopeID}. Delete Envelope by ID.
@@ -71,7 +71,7 @@ func (c *Client) DeleteEnvelope(ctx context.Context, envelopeID uuid.UUID, opts 
 		return err
 	}
 	ctx = nitro.CallContext(ctx, opts...)
-	return wire.Empty(wire.Call(ctx, c.raw.Client, "DELETE", c.raw.Server+"sign/envelopes/"+envelopeID.String()))
+	return wire.Empty(wire.Call(ctx, c.raw.Client, "DELETE /sign/envelopes/{envelopeID}", c.raw.Server+"sign/envelopes/"+envelopeID.String()))
 }
 
 // DeleteField is deleteField: DELETE /sign/envelopes/{envelopeID}/documents/{documentID}/fields/{fieldID}. Delete Field by ID.
@@ -82,7 +82,7 @@ func (c *Client) DeleteField(ctx context.Context, envelopeID uuid.UUID, document
 		return err
 	}
 	ctx = nitro.CallContext(ctx, opts...)
-	return wire.Empty(wire.Call(ctx, c.raw.Client, "DELETE", c.raw.Server+"sign/envelopes/"+envelopeID.String()+"/documents/"+documentID.String()+"/fields/"+fieldID.String()))
+	return wire.Empty(wire.Call(ctx, c.raw.Client, "DELETE /sign/envelopes/{envelopeID}/documents/{documentID}/fields/{fieldID}", c.raw.Server+"sign/envelopes/"+envelopeID.String()+"/documents/"+documentID.String()+"/fields/"+fieldID.String()))
 }
 
 // DeleteFields is deleteFields: POST /sign/envelopes/{envelopeID}/documents/{documentID}/fields:batch-delete. Delete Fields by Field IDs.
@@ -97,7 +97,7 @@ func (c *Client) DeleteFields(ctx context.Context, envelopeID uuid.UUID, documen
 	if err != nil {
 		return err
 	}
-	return wire.Empty(c.raw.DeleteFieldsWithBody(ctx, envelopeID, documentID, "application/json", encoded))
+	return wire.Empty(c.raw.DeleteFieldsWithBody(ctx, envelopeID, documentID, "application/json", encoded, routeDeleteFields))
 }
 
 // DeleteParticipant is deleteParticipant: DELETE /sign/envelopes/{envelopeID}/participants/{participantID}. Delete Participant by ID.
@@ -108,7 +108,7 @@ func (c *Client) DeleteParticipant(ctx context.Context, envelopeID uuid.UUID, pa
 		return err
 	}
 	ctx = nitro.CallContext(ctx, opts...)
-	return wire.Empty(wire.Call(ctx, c.raw.Client, "DELETE", c.raw.Server+"sign/envelopes/"+envelopeID.String()+"/participants/"+participantID.String()))
+	return wire.Empty(wire.Call(ctx, c.raw.Client, "DELETE /sign/envelopes/{envelopeID}/participants/{participantID}", c.raw.Server+"sign/envelopes/"+envelopeID.String()+"/participants/"+participantID.String()))
 }
 
 // DeleteParticipants is deleteParticipants: POST /sign/envelopes/{envelopeID}/participants:batch-delete. Delete Participants by Participant IDs.
@@ -123,7 +123,7 @@ func (c *Client) DeleteParticipants(ctx context.Context, envelopeID uuid.UUID, b
 	if err != nil {
 		return err
 	}
-	return wire.Empty(c.raw.DeleteParticipantsWithBody(ctx, envelopeID, "application/json", encoded))
+	return wire.Empty(c.raw.DeleteParticipantsWithBody(ctx, envelopeID, "application/json", encoded, routeDeleteParticipants))
 }
 
 // DownloadAuditTrailOfEnvelope is downloadAuditTrailOfEnvelope: GET /sign/envelopes/{envelopeID}:download-audit-trail. Download Audit Trail of Envelope.
@@ -134,7 +134,7 @@ func (c *Client) DownloadAuditTrailOfEnvelope(ctx context.Context, envelopeID uu
 		return 0, err
 	}
 	ctx = nitro.CallContext(ctx, opts...)
-	return wire.Stream(w)(wire.Call(ctx, c.raw.Client, "GET", c.raw.Server+"sign/envelopes/"+envelopeID.String()+":download-audit-trail"))
+	return wire.Stream(w)(wire.Call(ctx, c.raw.Client, "GET /sign/envelopes/{envelopeID}:download-audit-trail", c.raw.Server+"sign/envelopes/"+envelopeID.String()+":download-audit-trail"))
 }
 
 // DownloadConvertedFile is downloadConvertedFile: GET /sign/conversions/{jobID}:download-converted. Get Converted File by Job ID.
@@ -145,7 +145,7 @@ func (c *Client) DownloadConvertedFile(ctx context.Context, jobID string, w io.W
 		return 0, err
 	}
 	ctx = nitro.CallContext(ctx, opts...)
-	return wire.Stream(w)(wire.Call(ctx, c.raw.Client, "GET", c.raw.Server+"sign/conversions/"+wire.PathSegment(jobID)+":download-converted"))
+	return wire.Stream(w)(wire.Call(ctx, c.raw.Client, "GET /sign/conversions/{jobID}:download-converted", c.raw.Server+"sign/conversions/"+wire.PathSegment(jobID)+":download-converted"))
 }
 
 // DownloadOriginalEnvelope is downloadOriginalEnvelope: GET /sign/envelopes/{envelopeID}:download-original. Download Original Envelope.
@@ -156,7 +156,7 @@ func (c *Client) DownloadOriginalEnvelope(ctx context.Context, envelopeID uuid.U
 		return 0, err
 	}
 	ctx = nitro.CallContext(ctx, opts...)
-	return wire.Stream(w)(wire.Call(ctx, c.raw.Client, "GET", c.raw.Server+"sign/envelopes/"+envelopeID.String()+":download-original"))
+	return wire.Stream(w)(wire.Call(ctx, c.raw.Client, "GET /sign/envelopes/{envelopeID}:download-original", c.raw.Server+"sign/envelopes/"+envelopeID.String()+":download-original"))
 }
 
 // DownloadSealedDocument is downloadSealedDocument: GET /sign/envelopes/{envelopeID}/documents/{documentID}:download-sealed. Download Sealed Document by ID.
@@ -167,7 +167,7 @@ func (c *Client) DownloadSealedDocument(ctx context.Context, envelopeID uuid.UUI
 		return 0, err
 	}
 	ctx = nitro.CallContext(ctx, opts...)
-	return wire.Stream(w)(wire.Call(ctx, c.raw.Client, "GET", c.raw.Server+"sign/envelopes/"+envelopeID.String()+"/documents/"+documentID.String()+":download-sealed"))
+	return wire.Stream(w)(wire.Call(ctx, c.raw.Client, "GET /sign/envelopes/{envelopeID}/documents/{documentID}:download-sealed", c.raw.Server+"sign/envelopes/"+envelopeID.String()+"/documents/"+documentID.String()+":download-sealed"))
 }
 
 // DownloadSealedEnvelope is downloadSealedEnvelope: GET /sign/envelopes/{envelopeID}:download-sealed. Download Sealed Envelope.
@@ -178,7 +178,7 @@ func (c *Client) DownloadSealedEnvelope(ctx context.Context, envelopeID uuid.UUI
 		return 0, err
 	}
 	ctx = nitro.CallContext(ctx, opts...)
-	return wire.Stream(w)(wire.Call(ctx, c.raw.Client, "GET", c.raw.Server+"sign/envelopes/"+envelopeID.String()+":download-sealed"))
+	return wire.Stream(w)(wire.Call(ctx, c.raw.Client, "GET /sign/envelopes/{envelopeID}:download-sealed", c.raw.Server+"sign/envelopes/"+envelopeID.String()+":download-sealed"))
 }
 
 // GetDocument is getDocument: GET /sign/envelopes/{envelopeID}/documents/{documentID}. Get Document by ID.
@@ -190,7 +190,7 @@ func (c *Client) GetDocument(ctx context.Context, envelopeID uuid.UUID, document
 		return zero, err
 	}
 	ctx = nitro.CallContext(ctx, opts...)
-	return wire.JSON[Document](wire.Call(ctx, c.raw.Client, "GET", c.raw.Server+"sign/envelopes/"+envelopeID.String()+"/documents/"+documentID.String()))
+	return wire.JSON[Document](wire.Call(ctx, c.raw.Client, "GET /sign/envelopes/{envelopeID}/documents/{documentID}", c.raw.Server+"sign/envelopes/"+envelopeID.String()+"/documents/"+documentID.String()))
 }
 
 // GetEnvelope is getEnvelope: GET /sign/envelopes/{envelopeID}. Get Envelope by ID.
@@ -202,7 +202,7 @@ func (c *Client) GetEnvelope(ctx context.Context, envelopeID uuid.UUID, opts ...
 		return zero, err
 	}
 	ctx = nitro.CallContext(ctx, opts...)
-	return wire.JSON[ExtendedEnvelope](wire.Call(ctx, c.raw.Client, "GET", c.raw.Server+"sign/envelopes/"+envelopeID.String()))
+	return wire.JSON[ExtendedEnvelope](wire.Call(ctx, c.raw.Client, "GET /sign/envelopes/{envelopeID}", c.raw.Server+"sign/envelopes/"+envelopeID.String()))
 }
 
 // GetJobStatus is getJobStatus: GET /sign/conversions/{jobID}/status. Get Conversion Job Status.
@@ -214,7 +214,7 @@ func (c *Client) GetJobStatus(ctx context.Context, jobID string, opts ...nitro.C
 		return zero, err
 	}
 	ctx = nitro.CallContext(ctx, opts...)
-	return wire.JSON[JobStatusResponse](wire.Call(ctx, c.raw.Client, "GET", c.raw.Server+"sign/conversions/"+wire.PathSegment(jobID)+"/status"))
+	return wire.JSON[JobStatusResponse](wire.Call(ctx, c.raw.Client, "GET /sign/conversions/{jobID}/status", c.raw.Server+"sign/conversions/"+wire.PathSegment(jobID)+"/status"))
 }
 
 // ListDocuments is listDocuments: GET /sign/envelopes/{envelopeID}/documents. List Documents by Envelope ID.
@@ -226,7 +226,7 @@ func (c *Client) ListDocuments(ctx context.Context, envelopeID uuid.UUID, opts .
 		return zero, err
 	}
 	ctx = nitro.CallContext(ctx, opts...)
-	return wire.JSON[DocumentList](wire.Call(ctx, c.raw.Client, "GET", c.raw.Server+"sign/envelopes/"+envelopeID.String()+"/documents"))
+	return wire.JSON[DocumentList](wire.Call(ctx, c.raw.Client, "GET /sign/envelopes/{envelopeID}/documents", c.raw.Server+"sign/envelopes/"+envelopeID.String()+"/documents"))
 }
 
 // ListEnvelopes is listEnvelopes: GET /sign/envelopes. List Envelopes.
@@ -238,7 +238,7 @@ func (c *Client) ListEnvelopes(ctx context.Context, params ListEnvelopesParams, 
 		return zero, err
 	}
 	ctx = nitro.CallContext(ctx, opts...)
-	return wire.JSON[EnvelopeList](c.raw.ListEnvelopes(ctx, &params))
+	return wire.JSON[EnvelopeList](c.raw.ListEnvelopes(ctx, &params, routeListEnvelopes))
 }
 
 // ListFields is listFields: GET /sign/envelopes/{envelopeID}/documents/{documentID}/fields. List Fields by Document ID.
@@ -250,7 +250,7 @@ func (c *Client) ListFields(ctx context.Context, envelopeID uuid.UUID, documentI
 		return zero, err
 	}
 	ctx = nitro.CallContext(ctx, opts...)
-	return wire.JSON[FieldList](wire.Call(ctx, c.raw.Client, "GET", c.raw.Server+"sign/envelopes/"+envelopeID.String()+"/documents/"+documentID.String()+"/fields"))
+	return wire.JSON[FieldList](wire.Call(ctx, c.raw.Client, "GET /sign/envelopes/{envelopeID}/documents/{documentID}/fields", c.raw.Server+"sign/envelopes/"+envelopeID.String()+"/documents/"+documentID.String()+"/fields"))
 }
 
 // ListParticipants is listParticipants: GET /sign/envelopes/{envelopeID}/participants. List Participants by Envelope ID.
@@ -262,7 +262,7 @@ func (c *Client) ListParticipants(ctx context.Context, envelopeID uuid.UUID, opt
 		return zero, err
 	}
 	ctx = nitro.CallContext(ctx, opts...)
-	return wire.JSON[ParticipantList](wire.Call(ctx, c.raw.Client, "GET", c.raw.Server+"sign/envelopes/"+envelopeID.String()+"/participants"))
+	return wire.JSON[ParticipantList](wire.Call(ctx, c.raw.Client, "GET /sign/envelopes/{envelopeID}/participants", c.raw.Server+"sign/envelopes/"+envelopeID.String()+"/participants"))
 }
 
 // ListSignerSigningUrls is listSignerSigningUrls: GET /sign/envelopes/{envelopeID}/participants/signing-urls. List Signer Signing URLs by Envelope ID.
@@ -274,7 +274,7 @@ func (c *Client) ListSignerSigningUrls(ctx context.Context, envelopeID uuid.UUID
 		return zero, err
 	}
 	ctx = nitro.CallContext(ctx, opts...)
-	return wire.JSON[SignerSigningURLList](wire.Call(ctx, c.raw.Client, "GET", c.raw.Server+"sign/envelopes/"+envelopeID.String()+"/participants/signing-urls"))
+	return wire.JSON[SignerSigningURLList](wire.Call(ctx, c.raw.Client, "GET /sign/envelopes/{envelopeID}/participants/signing-urls", c.raw.Server+"sign/envelopes/"+envelopeID.String()+"/participants/signing-urls"))
 }
 
 // ReorderDocuments is reorderDocuments: PUT /sign/envelopes/{envelopeID}/documents:reorder. Reorder Documents by Envelope ID.
@@ -291,7 +291,7 @@ func (c *Client) ReorderDocuments(ctx context.Context, envelopeID uuid.UUID, bod
 		var zero DocumentList
 		return zero, err
 	}
-	return wire.JSON[DocumentList](c.raw.ReorderDocumentsWithBody(ctx, envelopeID, "application/json", encoded))
+	return wire.JSON[DocumentList](c.raw.ReorderDocumentsWithBody(ctx, envelopeID, "application/json", encoded, routeReorderDocuments))
 }
 
 // SendForSigning is sendForSigning: POST /sign/envelopes/{envelopeID}:send-for-signing. Send Envelope for Signing.
@@ -303,7 +303,7 @@ func (c *Client) SendForSigning(ctx context.Context, envelopeID uuid.UUID, opts 
 		return zero, err
 	}
 	ctx = nitro.CallContext(ctx, opts...)
-	return wire.JSON[Envelope](wire.Call(ctx, c.raw.Client, "POST", c.raw.Server+"sign/envelopes/"+envelopeID.String()+":send-for-signing"))
+	return wire.JSON[Envelope](wire.Call(ctx, c.raw.Client, "POST /sign/envelopes/{envelopeID}:send-for-signing", c.raw.Server+"sign/envelopes/"+envelopeID.String()+":send-for-signing"))
 }
 
 // SendReminders is sendReminders: POST /sign/envelopes/{envelopeID}:send-reminders. Send Reminders for Envelope.
@@ -318,7 +318,7 @@ func (c *Client) SendReminders(ctx context.Context, envelopeID uuid.UUID, body S
 	if err != nil {
 		return err
 	}
-	return wire.Empty(c.raw.SendRemindersWithBody(ctx, envelopeID, "application/json", encoded))
+	return wire.Empty(c.raw.SendRemindersWithBody(ctx, envelopeID, "application/json", encoded, routeSendReminders))
 }
 
 // UpdateDocument is updateDocument: PATCH /sign/envelopes/{envelopeID}/documents/{documentID}. Update Document by ID.
@@ -335,7 +335,7 @@ func (c *Client) UpdateDocument(ctx context.Context, envelopeID uuid.UUID, docum
 		var zero Document
 		return zero, err
 	}
-	return wire.JSON[Document](c.raw.UpdateDocumentWithBody(ctx, envelopeID, documentID, "application/json", encoded))
+	return wire.JSON[Document](c.raw.UpdateDocumentWithBody(ctx, envelopeID, documentID, "application/json", encoded, routeUpdateDocument))
 }
 
 // UpdateEnvelope is updateEnvelope: PATCH /sign/envelopes/{envelopeID}. Update Envelope.
@@ -352,7 +352,7 @@ func (c *Client) UpdateEnvelope(ctx context.Context, envelopeID uuid.UUID, body 
 		var zero Envelope
 		return zero, err
 	}
-	return wire.JSON[Envelope](c.raw.UpdateEnvelopeWithBody(ctx, envelopeID, "application/json", encoded))
+	return wire.JSON[Envelope](c.raw.UpdateEnvelopeWithBody(ctx, envelopeID, "application/json", encoded, routeUpdateEnvelope))
 }
 
 // UpdateField is updateField: PATCH /sign/envelopes/{envelopeID}/documents/{documentID}/fields/{fieldID}. Update Field by ID.
@@ -369,7 +369,7 @@ func (c *Client) UpdateField(ctx context.Context, envelopeID uuid.UUID, document
 		var zero Field
 		return zero, err
 	}
-	return wire.JSON[Field](c.raw.UpdateFieldWithBody(ctx, envelopeID, documentID, fieldID, "application/json", encoded))
+	return wire.JSON[Field](c.raw.UpdateFieldWithBody(ctx, envelopeID, documentID, fieldID, "application/json", encoded, routeUpdateField))
 }
 
 // UpdateParticipant is updateParticipant: PATCH /sign/envelopes/{envelopeID}/participants/{participantID}. Update Participant by ID.
@@ -386,5 +386,20 @@ func (c *Client) UpdateParticipant(ctx context.Context, envelopeID uuid.UUID, pa
 		var zero Participant
 		return zero, err
 	}
-	return wire.JSON[Participant](c.raw.UpdateParticipantWithBody(ctx, envelopeID, participantID, "application/json", encoded))
+	return wire.JSON[Participant](c.raw.UpdateParticipantWithBody(ctx, envelopeID, participantID, "application/json", encoded, routeUpdateParticipant))
 }
+
+// The raw calls' routes, each made once (see wire.Route).
+var (
+	routeConvertFile        = wire.Route("POST /sign/conversions")
+	routeCreateEnvelope     = wire.Route("POST /sign/envelopes")
+	routeDeleteFields       = wire.Route("POST /sign/envelopes/{envelopeID}/documents/{documentID}/fields:batch-delete")
+	routeDeleteParticipants = wire.Route("POST /sign/envelopes/{envelopeID}/participants:batch-delete")
+	routeListEnvelopes      = wire.Route("GET /sign/envelopes")
+	routeReorderDocuments   = wire.Route("PUT /sign/envelopes/{envelopeID}/documents:reorder")
+	routeSendReminders      = wire.Route("POST /sign/envelopes/{envelopeID}:send-reminders")
+	routeUpdateDocument     = wire.Route("PATCH /sign/envelopes/{envelopeID}/documents/{documentID}")
+	routeUpdateEnvelope     = wire.Route("PATCH /sign/envelopes/{envelopeID}")
+	routeUpdateField        = wire.Route("PATCH /sign/envelopes/{envelopeID}/documents/{documentID}/fields/{fieldID}")
+	routeUpdateParticipant  = wire.Route("PATCH /sign/envelopes/{envelopeID}/participants/{participantID}")
+)

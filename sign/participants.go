@@ -35,7 +35,7 @@ func (c *Client) CreateParticipant(ctx context.Context, envelopeID uuid.UUID, bo
 	if err != nil {
 		return nil, err
 	}
-	resp, err := c.raw.CreateParticipantWithBody(ctx, envelopeID, "application/json", encoded)
+	resp, err := c.raw.CreateParticipantWithBody(ctx, envelopeID, "application/json", encoded, routeCreateParticipant)
 	return wire.OneOrList[Participant](resp, err, want)
 }
 
@@ -58,3 +58,6 @@ func askedFor(body json.Marshaler) int {
 	}
 	return len(items)
 }
+
+// routeCreateParticipant names the call for nitro.Observer (see wire.Route).
+var routeCreateParticipant = wire.Route("POST /sign/envelopes/{envelopeID}/participants")
