@@ -47,7 +47,8 @@ func WithUploadClient(hc *http.Client) Option {
 var ErrNoClient = errors.New("nitro: no pdf.Client behind this call: make one with pdf.New(nc), nc from nitro.NewClient")
 
 // New returns the PDF Services client on nc's connection, token and
-// retries. New(nil) returns a Client whose every call is ErrNoClient.
+// retries. New(nil) returns a Client whose every call is ErrNoClient. A nil
+// Option is skipped.
 func New(nc *nitro.Client, opts ...Option) *Client {
 	c := &Client{nc: nc, sleep: retry.Sleep, upload: &http.Client{}}
 	if nc != nil {
@@ -57,7 +58,9 @@ func New(nc *nitro.Client, opts ...Option) *Client {
 		c.raw = &pdfapi.Client{Server: nc.BaseURL() + "/", Client: nc}
 	}
 	for _, opt := range opts {
-		opt(c)
+		if opt != nil {
+			opt(c)
+		}
 	}
 	return c
 }

@@ -66,3 +66,14 @@ func TestNoClientIsAnErrorNotAPanic(t *testing.T) {
 		t.Errorf("a zero Request: %v, want ErrNoClient", err)
 	}
 }
+
+// TestNewSkipsANilOption: a nil Option (an option chosen by a condition
+// that chose none) is no option, not a panic in New.
+func TestNewSkipsANilOption(t *testing.T) {
+	_, nc, _ := onFake(t)
+	var none pdf.Option
+	c := pdf.New(nc, none, pdf.WithUploadClient(nil), nil)
+	if _, err := c.Compress(textPDF("a.pdf", "a"), pdf.PDFCompressParams{}).JSON(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+}
