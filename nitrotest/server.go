@@ -34,11 +34,14 @@ type Server struct {
 
 var _ api.StrictServerInterface = (*Server)(nil)
 
-// NewServer starts a fake Nitro server on loopback. Close it when done.
+// NewServer starts a fake Nitro server on loopback. Close it when done. A
+// nil Option is skipped.
 func NewServer(opts ...Option) *Server {
 	cfg := defaultConfig()
 	for _, opt := range opts {
-		opt(&cfg)
+		if opt != nil {
+			opt(&cfg)
+		}
 	}
 	s := &Server{cfg: cfg, router: newRouter(), now: cfg.now}
 	s.tokens.key = make([]byte, 32)

@@ -85,3 +85,13 @@ func TestCloseClientConnections(t *testing.T) {
 		t.Error("after CloseClientConnections, a request reused the old connection")
 	}
 }
+
+// TestNewServerSkipsANilOption: a nil Option is no option, not a panic.
+func TestNewServerSkipsANilOption(t *testing.T) {
+	var none Option
+	srv := NewServer(none, WithPageSize(3), nil)
+	defer srv.Close()
+	if srv.cfg.pageSize != 3 {
+		t.Errorf("page size %d: the options after the nil one were lost", srv.cfg.pageSize)
+	}
+}
