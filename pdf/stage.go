@@ -135,7 +135,13 @@ type exactly struct {
 	err  error
 }
 
-func (e *exactly) Read(p []byte) (int, error) {
+func (e *exactly) Read(p []byte) (n int, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			e.err = readPanic(e.name, p)
+			n, err = 0, e.err
+		}
+	}()
 	if e.err != nil {
 		return 0, e.err
 	}
@@ -147,7 +153,7 @@ func (e *exactly) Read(p []byte) (int, error) {
 		}
 		return 0, io.EOF
 	}
-	n, err := e.r.Read(p[:min(int64(len(p)), e.left)])
+	n, err = e.r.Read(p[:min(int64(len(p)), e.left)])
 	e.left -= int64(n)
 	if errors.Is(err, io.EOF) && e.left > 0 {
 		e.err = fmt.Errorf("%w: %q is shorter than its Size", ErrInvalidFile, e.name)
