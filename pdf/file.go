@@ -71,9 +71,9 @@ func (f File) check() error {
 	return nil
 }
 
-// nilPointer reports whether r is a nil pointer inside a non-nil interface.
-func nilPointer(r io.Reader) bool {
-	v := reflect.ValueOf(r)
+// nilPointer reports whether x is a nil pointer inside a non-nil interface.
+func nilPointer(x any) bool {
+	v := reflect.ValueOf(x)
 	return v.Kind() == reflect.Pointer && v.IsNil()
 }
 

@@ -54,6 +54,9 @@ func (j *Job[R]) Follow(ctx context.Context, progress func(float64)) (R, error) 
 // did not complete is its error, as Result's (a *JobError, ErrJobCanceled,
 // ErrJobExpired).
 func (j *Job[R]) FollowDownload(ctx context.Context, w io.Writer, progress func(float64)) (int64, error) {
+	if err := writable(w); err != nil {
+		return 0, err
+	}
 	if err := j.await(ctx, progress); err != nil {
 		return 0, err
 	}

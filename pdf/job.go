@@ -302,6 +302,9 @@ func (j *Job[R]) Download(ctx context.Context, w io.Writer) (int64, error) {
 	if err := j.check(); err != nil {
 		return 0, err
 	}
+	if err := writable(w); err != nil {
+		return 0, err
+	}
 	resp, err := j.fetch(ctx, "application/octet-stream")
 	if err != nil {
 		return 0, err

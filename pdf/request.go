@@ -152,8 +152,25 @@ func (r Request[R]) JSON(ctx context.Context) (R, error) {
 // extractions, the bytes are what the API serves for them (JSON is the
 // typed way).
 func (r Request[R]) Stream(ctx context.Context, w io.Writer) (int64, error) {
+	if err := writable(w); err != nil {
+		return 0, err
+	}
 	resp, err := r.send(ctx, "application/octet-stream", false)
 	return wire.Stream(w)(r.synchronous(resp, err, false))
+}
+
+// ErrNilWriter is the answer of Stream, Download and FollowDownload given
+// a nil io.Writer (or a nil pointer in one): nothing is sent, and a
+// Request refused so can be sent again.
+var ErrNilWriter = errors.New("nitro: a nil io.Writer: nowhere to write the result")
+
+// writable is ErrNilWriter for a nil w or a nil pointer in it, which would
+// panic in io.Copy once the bytes arrived.
+func writable(w io.Writer) error {
+	if w == nil || nilPointer(w) {
+		return fmt.Errorf("%w (%T)", ErrNilWriter, w)
+	}
+	return nil
 }
 
 // ErrUnexpectedAnswer is a synchronous call's 2xx answer that is not the
