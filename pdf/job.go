@@ -42,6 +42,9 @@ type JobError struct {
 }
 
 func (e *JobError) Error() string {
+	if e == nil {
+		return "nitro: a nil *pdf.JobError"
+	}
 	return fmt.Sprintf("nitro: job %s failed: %s: %s", e.JobID, e.Type, e.Title)
 }
 

@@ -77,3 +77,13 @@ func TestNewSkipsANilOption(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestANilJobErrorPrints: a nil *JobError (a typed nil a caller's own code
+// may hold) has an Error text, as fmt already shows it, instead of a nil
+// pointer panic.
+func TestANilJobErrorPrints(t *testing.T) {
+	var e *pdf.JobError
+	if got := e.Error(); got == "" {
+		t.Errorf("Error() = %q", got)
+	}
+}
