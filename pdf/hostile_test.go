@@ -81,6 +81,22 @@ func TestDownloadOfALargeState(t *testing.T) {
 	}
 }
 
+// TestDownloadOfAPageIsNotTheFile: a job's result answered 200 with a
+// page or a problem (a gateway's login page, say) is ErrUnexpectedAnswer,
+// as it is for Stream, and none of it reaches the caller's file.
+func TestDownloadOfAPageIsNotTheFile(t *testing.T) {
+	for name, h := range map[string]http.HandlerFunc{
+		"html":    answering(http.StatusOK, "text/html; charset=utf-8", `<html>login page</html>`),
+		"problem": answering(http.StatusOK, "application/problem+json", `{"title":"no"}`),
+	} {
+		var out bytes.Buffer
+		n, err := hostileJob(t, h).Download(context.Background(), &out)
+		if !errors.Is(err, pdf.ErrUnexpectedAnswer) || n != 0 || out.Len() != 0 {
+			t.Errorf("%s: %d bytes %q, %v; want nothing and ErrUnexpectedAnswer", name, n, out.String(), err)
+		}
+	}
+}
+
 // hostileJob is a job whose result endpoint answers result.
 func hostileJob(t *testing.T, result http.HandlerFunc) *pdf.Job[pdf.FileResult] {
 	t.Helper()

@@ -300,7 +300,9 @@ func (j *Job[R]) decode(raw json.RawMessage) (R, error) {
 // Download streams the completed job's file to w (GET /jobs/{jobID}, or the
 // location its status stream named, with Accept: application/octet-stream)
 // in constant memory, and returns the bytes written: one request. A job
-// still running is ErrJobRunning, an expired one ErrJobExpired.
+// still running is ErrJobRunning, an expired one ErrJobExpired; a page or
+// a problem answered with 200 is ErrUnexpectedAnswer, as for Stream, and
+// never reaches w.
 func (j *Job[R]) Download(ctx context.Context, w io.Writer) (int64, error) {
 	if err := j.check(); err != nil {
 		return 0, err
@@ -313,7 +315,11 @@ func (j *Job[R]) Download(ctx context.Context, w io.Writer) (int64, error) {
 		return 0, err
 	}
 	mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
-	if resp.StatusCode == http.StatusOK && mt != "application/json" {
+	switch {
+	case resp.StatusCode == http.StatusOK && notAFile(mt):
+		_ = wire.Empty(resp, nil)
+		return 0, fmt.Errorf("%w: job %s answered a %q body, not its file", ErrUnexpectedAnswer, j.name(), j.c.redact(mt))
+	case resp.StatusCode == http.StatusOK && mt != "application/json":
 		return wire.Stream(w)(resp, nil)
 	}
 	// JSON, or a 202: the job's state (running, failed, canceled), or an

@@ -193,8 +193,7 @@ func (r Request[R]) synchronous(resp *http.Response, err error, json bool) (*htt
 		why = fmt.Sprintf("HTTP %d", resp.StatusCode)
 	case json && mt != "application/json":
 		why = fmt.Sprintf("a %q body", mt)
-	case !json && (mt == "text/html" || strings.HasSuffix(mt, "problem+json") ||
-		(mt == "application/json" && r.t.endpoint != extractions)):
+	case !json && (notAFile(mt) || (mt == "application/json" && r.t.endpoint != extractions)):
 		why = fmt.Sprintf("a %q body, not a file", mt)
 	}
 	if why != "" {
@@ -202,6 +201,13 @@ func (r Request[R]) synchronous(resp *http.Response, err error, json bool) (*htt
 		return nil, fmt.Errorf("%w: %s answered %s", ErrUnexpectedAnswer, r.t.call, r.c.redact(why))
 	}
 	return resp, nil
+}
+
+// notAFile reports whether a 200's media type is a page or a problem (a
+// gateway's login page, an error with the wrong status), never a tool's
+// file.
+func notAFile(mt string) bool {
+	return mt == "text/html" || strings.HasSuffix(mt, "problem+json")
 }
 
 // Async sends the request with Prefer: respond-async and returns the job
