@@ -168,7 +168,7 @@ func (j *Job[R]) follow(ctx context.Context, lastID string, progress func(float6
 			}
 			return true, end, nil
 		case progress != nil && (je.Event == pdfapi.JobEventEventProgressUpdate || je.Progress > 0):
-			progress(float64of(je.Progress))
+			progress(progressOf(je.Progress))
 		}
 	}
 }

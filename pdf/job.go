@@ -144,10 +144,15 @@ func (j *Job[R]) Status(ctx context.Context) (JobState, error) {
 	}
 	out := JobState{Status: j.c.redact(s)}
 	if r, err := st.AsJobRunning(); err == nil {
-		out.Progress = float64of(r.Progress)
+		out.Progress = progressOf(r.Progress)
 	}
 	return out, nil
 }
+
+// progressOf is a job's wire progress within 0.0 to 1.0, the range the
+// API documents and the caller is promised, whatever a server sent (a
+// percentage, a negative value).
+func progressOf(f float32) float64 { return min(max(float64of(f), 0), 1) }
 
 // float64of is a wire float32 as the float64 of its shortest decimal form,
 // so the API's 0.1 reaches the caller as 0.1, not 0.10000000149011612.

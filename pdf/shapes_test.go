@@ -241,6 +241,30 @@ func TestUnknownStatusIsKept(t *testing.T) {
 	}
 }
 
+// TestProgressStaysInRange: progress a server sends outside 0.0–1.0 (a
+// percentage, a negative value) reaches the caller within the documented
+// range, from Status and from Follow's callback.
+func TestProgressStaysInRange(t *testing.T) {
+	ctx := context.Background()
+	s, c, _ := newShapes(t)
+	job := startJobOn(t, s, c)
+	s.on("GET /jobs/j/status", answering(http.StatusOK, "application/json", `{"jobID":"j","status":"running","progress":42}`))
+	if st, err := job.Status(ctx); err != nil || st.Progress != 1 {
+		t.Errorf("Status: %+v, %v; want progress 1", st, err)
+	}
+	s.on("GET /jobs/j/status", sseAnswer("event: progress-update\ndata: {\"status\":\"running\",\"progress\":42}\n\n"+
+		"event: progress-update\ndata: {\"status\":\"running\",\"progress\":-3}\n\n"+
+		"event: redirect\ndata: {\"status\":\"completed\"}\n\n"))
+	s.on("GET /jobs/j", answering(http.StatusOK, "application/json", `{"jobID":"j","status":"completed","result":{"file":`+fileJSON+`}}`))
+	var got []float64
+	if _, err := job.Follow(ctx, func(p float64) { got = append(got, p) }); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got, []float64{1, 0, 1}) {
+		t.Errorf("Follow's progress %v, want [1 0 1]", got)
+	}
+}
+
 // sseAnswer serves a status stream of raw events.
 func sseAnswer(raw string) http.HandlerFunc {
 	return func(w http.ResponseWriter, _ *http.Request) { sse(w, raw) }
