@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"slices"
@@ -43,9 +44,13 @@ type presignedPairs struct {
 // f.Size is required (> 0): the upload is one PUT of f.Body with that
 // Content-Length, streamed in constant memory, and a Body of another length
 // is ErrInvalidFile. The upload carries no token and goes through the
-// upload client (WithUploadClient). The staged URLs are credentials: the
-// returned File's Name is f.Name, its Body holds the download URL for the
-// request's part, and no error shows either URL's query.
+// upload client (WithUploadClient). Pre-signed URLs are taken over https
+// only (plain http to a loopback host, or to any host when the API's own
+// base URL is plain http: nitro.WithInsecureHTTP); others are
+// ErrUnexpectedAnswer before anything is uploaded. The staged URLs are
+// credentials: the returned File's Name is f.Name, its Body holds the
+// download URL for the request's part, and no error shows either URL's
+// query.
 func (c *Client) Stage(ctx context.Context, f File) (File, error) {
 	if err := c.ready(); err != nil {
 		return File{}, err
@@ -78,15 +83,38 @@ func (c *Client) presign(ctx context.Context) (upload, download string, err erro
 	if err != nil {
 		return "", "", err
 	}
-	if len(pairs.URLs) != 1 || !httpURL(pairs.URLs[0].UploadURL) || !httpURL(pairs.URLs[0].DownloadURL) {
-		return "", "", fmt.Errorf("%w: POST /presigned-file-urls answered %d URL pairs, not one pair of http(s) URLs", ErrUnexpectedAnswer, len(pairs.URLs))
+	if len(pairs.URLs) != 1 || !c.stagingURL(pairs.URLs[0].UploadURL) || !c.stagingURL(pairs.URLs[0].DownloadURL) {
+		return "", "", fmt.Errorf("%w: POST /presigned-file-urls answered %d URL pairs, not one pair of https URLs (plain http only to loopback, or with the API itself on plain http)", ErrUnexpectedAnswer, len(pairs.URLs))
 	}
 	return pairs.URLs[0].UploadURL, pairs.URLs[0].DownloadURL, nil
 }
 
-func httpURL(raw string) bool {
+// stagingURL reports whether a pre-signed URL may carry the file and its
+// own signature: https, or plain http to a loopback host (a fake), or to
+// any host when the API's base URL is itself plain http to a host that is
+// not loopback (the caller chose nitro.WithInsecureHTTP, for a network that
+// encrypts beneath HTTP): the rule nitro.Config applies to the API's URLs.
+func (c *Client) stagingURL(raw string) bool {
 	u, err := url.Parse(raw)
-	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != ""
+	switch {
+	case err != nil || u.Host == "":
+		return false
+	case u.Scheme == "https":
+		return true
+	case u.Scheme != "http":
+		return false
+	}
+	base, err := url.Parse(c.nc.BaseURL())
+	return loopback(u.Hostname()) || (err == nil && base.Scheme == "http" && !loopback(base.Hostname()))
+}
+
+// loopback reports whether host is localhost or a loopback address.
+func loopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // put uploads f's Body to a pre-signed URL: PUT with its Content-Length and

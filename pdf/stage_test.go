@@ -209,3 +209,74 @@ func TestStagingRefusesAndHidesItsURLs(t *testing.T) {
 		}
 	}
 }
+
+// roundTripFunc is an http.RoundTripper of a func.
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// TestStagingRefusesPlainHTTP: pre-signed URLs over plain http to a host
+// that is not loopback would carry the file and the URLs' signatures in
+// clear: refused before any upload (ErrUnexpectedAnswer), naming no
+// signature. Loopback (a fake) is taken, and so is any host when the API's
+// own base URL is plain http to a host that is not loopback (the caller
+// chose nitro.WithInsecureHTTP, for a network that encrypts beneath HTTP).
+func TestStagingRefusesPlainHTTP(t *testing.T) {
+	ctx := context.Background()
+	presign := func(up, down string) string {
+		return newLoopback(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			if r.URL.Path == "/oauth/token" {
+				_, _ = w.Write([]byte(`{"access_token":"tok","token_type":"Bearer","expires_in":3600}`))
+				return
+			}
+			_, _ = fmt.Fprintf(w, `{"urls":[{"uploadURL":%q,"downloadURL":%q}]}`, up, down)
+		}))
+	}
+	var mu sync.Mutex
+	var puts []string
+	uploads := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		mu.Lock()
+		puts = append(puts, r.URL.Host)
+		mu.Unlock()
+		_, _ = io.Copy(io.Discard, r.Body)
+		return &http.Response{StatusCode: http.StatusOK, Body: http.NoBody, Request: r}, nil
+	})}
+	const (
+		plainUp   = "http://files.example/up?signature=sig-secret"
+		plainDown = "http://files.example/down?signature=sig-secret"
+		tlsUp     = "https://files.example/up?signature=sig-secret"
+		tlsDown   = "https://files.example/down?signature=sig-secret"
+	)
+	for name, urls := range map[string][2]string{"upload": {plainUp, tlsDown}, "download": {tlsUp, plainDown}} {
+		nc, err := nitro.NewClient(nitro.Config{ClientID: "id", ClientSecret: "secret", BaseURL: presign(urls[0], urls[1]), MaxRetries: -1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer nc.Close()
+		_, err = pdf.New(nc, pdf.WithUploadClient(uploads)).Stage(ctx, textPDF("a.pdf", "a"))
+		if !errors.Is(err, pdf.ErrUnexpectedAnswer) || strings.Contains(fmt.Sprintf("%v %#v", err, err), "sig-secret") {
+			t.Errorf("plain http %s URL: %v, want ErrUnexpectedAnswer naming no signature", name, err)
+		}
+	}
+	if len(puts) > 0 {
+		t.Errorf("uploaded to %v", puts)
+	}
+
+	// The API itself over plain http to a host that is not loopback (its
+	// requests reach the loopback stub through the transport).
+	stub := presign(plainUp, plainDown)
+	toStub := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		r = r.Clone(r.Context())
+		r.URL.Host = strings.TrimPrefix(stub, "http://")
+		return http.DefaultTransport.RoundTrip(r)
+	})}
+	nc, err := nitro.NewClient(nitro.Config{ClientID: "id", ClientSecret: "secret", BaseURL: "http://api.example", HTTPClient: toStub, MaxRetries: -1}, nitro.WithInsecureHTTP())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	if _, err := pdf.New(nc, pdf.WithUploadClient(uploads)).Stage(ctx, textPDF("a.pdf", "a")); err != nil || len(puts) != 1 {
+		t.Errorf("with the API on plain http: %v, uploads %v", err, puts)
+	}
+}
