@@ -60,7 +60,9 @@ var waitBackoff = retry.Backoff{Base: 250 * time.Millisecond, Max: 10 * time.Sec
 type Job[R any] struct {
 	// ID is the job's ID, the {jobID} of /jobs/{jobID}.
 	ID string
-	// Location is the job's status URL, as the API answered it.
+	// Location is the job's status URL, as the API answered it (through
+	// the nitro.Client's redactor: it is the server's text, and nothing
+	// is fetched from it).
 	Location string
 
 	c  *Client

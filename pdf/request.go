@@ -242,7 +242,7 @@ func (r Request[R]) Async(ctx context.Context) (*Job[R], error) {
 	case !usableID(id):
 		return nil, fmt.Errorf("nitro: %s: the API's job has no usable ID (%q)", r.t.call, r.c.redact(id))
 	}
-	return newJob[R](r.c, r.t, id, loc), nil
+	return newJob[R](r.c, r.t, id, r.c.redact(loc)), nil
 }
 
 // maxJobAnswer bounds the answer that creates a job: {jobID, status}.

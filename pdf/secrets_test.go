@@ -2,9 +2,11 @@ package pdf_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
@@ -139,4 +141,43 @@ func TestServerTextInJobErrorsIsRedacted(t *testing.T) {
 		t.Errorf("Status: %+v, %v", st, err)
 	}
 	_ = c
+}
+
+// TestAJobPrintsNoCredentials: a job whose ID and Location a hostile
+// server chose to echo the credentials in prints neither under any fmt
+// verb, slog or encoding/json, and its Location field holds them redacted;
+// its ID still reaches the API unchanged, so the job stays usable.
+func TestAJobPrintsNoCredentials(t *testing.T) {
+	id := "job-" + echoToken + "-" + echoSecret
+	c, _ := echoing(t, map[string]http.HandlerFunc{
+		"POST /transformations": withHeader("Location", "/jobs/"+id+"/status?echo="+echoToken+"&"+echoSecret,
+			answering(http.StatusAccepted, "application/json", `{"jobID":"`+id+`","status":"running"}`)),
+		"GET " + statusPath: answering(http.StatusOK, "application/json", `{"jobID":"x","status":"running","progress":0.5}`),
+	})
+	ctx := context.Background()
+	job, err := c.Compress(textPDF("a.pdf", "a"), pdf.PDFCompressParams{}).Async(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q"} {
+		fmt.Fprintf(&out, verb+"\n", job)
+		fmt.Fprintf(&out, verb+"\n", *job)
+	}
+	slog.New(slog.NewJSONHandler(&out, nil)).Info("job", "job", job, "value", *job)
+	b, err := json.Marshal(job)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out.Write(b)
+	out.WriteString(job.Location)
+	if s := out.String(); strings.Contains(s, echoToken) || strings.Contains(s, echoSecret) {
+		t.Errorf("the job's printed forms show a credential:\n%s", s)
+	}
+	if job.ID != id {
+		t.Errorf("the job's ID is %q, want the API's %q", job.ID, id)
+	}
+	if st, err := job.Status(ctx); err != nil || st.Status != "running" {
+		t.Errorf("Status: %+v, %v", st, err)
+	}
 }
