@@ -3,6 +3,7 @@ package conformance_test
 import (
 	"bytes"
 	"context"
+	"net/http"
 	"regexp"
 	"strings"
 	"testing"
@@ -76,5 +77,36 @@ func checkClean(t *testing.T, what, text string) {
 		if loc := bad.re.FindStringIndex(text); loc != nil {
 			t.Errorf("the %s shows %s: …%s…", what, bad.name, text[max(loc[0]-80, 0):min(loc[1]+40, len(text))])
 		}
+	}
+}
+
+// TestSendsOnlyToTheSigner: the lifecycle's envelope holds two placeholder
+// participants until they are deleted; when deleting them fails, the
+// envelope is not sent (its send scenario fails instead), so nothing is
+// ever sent for signing to anyone but the signer.
+func TestSendsOnlyToTheSigner(t *testing.T) {
+	t.Parallel()
+	srv := nitrotest.NewServer(nitrotest.WithJobDuration(0), nitrotest.WithSealDelay(time.Millisecond),
+		nitrotest.WithCredentials(auth.Credentials{ClientID: "conformance", ClientSecret: fakeSecret}))
+	defer srv.Close()
+	srv.InjectFault(nitrotest.Operation("DeleteParticipant"), 100, nitrotest.Fault{Status: http.StatusBadRequest})
+	rep, err := conformance.Run(context.Background(), conformance.Config{
+		Nitro:       nitro.Config{ClientID: "conformance", ClientSecret: fakeSecret, BaseURL: srv.URL()},
+		SignerEmail: "signer@example.com",
+		Sign:        srv.Sign,
+		JobWait:     30 * time.Second, Poll: 5 * time.Millisecond,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, res := range rep.Results {
+		if res.Name == "sign/send for signing" && res.Outcome != conformance.Fail {
+			t.Errorf("%s %s: %s; want it failed", res.Outcome, res.Name, res.Detail)
+		}
+	}
+	// One send: the sealed-downloads envelope, whose only participant is
+	// the signer.
+	if n := srv.Stats().Operations["SendForSigning"]; n != 1 {
+		t.Errorf("%d envelopes sent, want 1", n)
 	}
 }
