@@ -30,7 +30,7 @@ func BenchmarkNewServer(b *testing.B) {
 		{"httptest", bare},
 		{"warm", func(*testing.B) { NewServer().Close() }},
 		{"first-spec", func(b *testing.B) {
-			doc, err := api.GetSwagger()
+			doc, err := api.GetSpec()
 			if err == nil {
 				_, err = validatorFor(doc)
 			}
