@@ -120,16 +120,47 @@ func loopback(host string) bool {
 // put uploads f's Body to a pre-signed URL: PUT with its Content-Length and
 // nothing else, as Nitro's sample does (a pre-signed URL is signed for what
 // the storage host checks, the method and the path).
+//
+// The Body is read on a goroutine of put's own and reaches the request
+// through a pipe, which ctx's end closes: net/http waits for a request's
+// body to finish before its round trip returns, so a Body stuck in Read
+// would otherwise hold put past ctx's end. That goroutine ends when the
+// Read returns, as wire.Upload's does.
 func (c *Client) put(ctx context.Context, to string, f File) error {
-	body := &exactly{r: f.Body, left: f.Size, name: f.Name}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPut, to, io.NopCloser(body))
+	pr, pw := io.Pipe()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, to, pr)
 	if err != nil {
 		return errors.New("the upload URL is not a URL") // err would quote it
 	}
 	req.ContentLength = f.Size
+	read := make(chan error, 1)
+	go func() {
+		_, err := io.Copy(pw, &exactly{r: f.Body, left: f.Size, name: f.Name})
+		pw.CloseWithError(err)
+		read <- err
+	}()
+	stop := context.AfterFunc(ctx, func() { pr.CloseWithError(context.Cause(ctx)) })
+	defer stop()
 	resp, err := c.upload.Do(req)
-	if body.err != nil {
-		return body.err
+	pr.CloseWithError(errPutDone) // unblocks the reader if the request ended early
+	var rerr error
+	select {
+	case rerr = <-read: // ready whenever no Read is stuck
+	default:
+		select {
+		case rerr = <-read:
+		case <-ctx.Done():
+			rerr = ctx.Err()
+		}
+	}
+	if rerr != nil && !errors.Is(rerr, errPutDone) {
+		if resp != nil {
+			_ = resp.Body.Close()
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return rerr // the Body's own failure explains the request's
 	}
 	if err != nil {
 		return fmt.Errorf("uploading: %w", c.withoutQuery(err))
@@ -141,6 +172,9 @@ func (c *Client) put(ctx context.Context, to string, f File) error {
 	}
 	return nil
 }
+
+// errPutDone tells put's reader the upload request no longer reads.
+var errPutDone = errors.New("nitro: staged upload finished")
 
 // withoutQuery is err with the URL a *url.Error quotes stripped of its
 // query (a pre-signed URL's signature), and the rest redacted.

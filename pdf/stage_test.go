@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/nitrokit/nitro"
 	"github.com/nitrokit/nitro/internal/memtest"
@@ -278,5 +279,44 @@ func TestStagingRefusesPlainHTTP(t *testing.T) {
 	defer nc.Close()
 	if _, err := pdf.New(nc, pdf.WithUploadClient(uploads)).Stage(ctx, textPDF("a.pdf", "a")); err != nil || len(puts) != 1 {
 		t.Errorf("with the API on plain http: %v, uploads %v", err, puts)
+	}
+}
+
+// stuck is a Body whose Read blocks until released, saying when the first
+// Read began.
+type stuck struct {
+	reading, release chan struct{}
+	once             sync.Once
+}
+
+func (s *stuck) Read([]byte) (int, error) {
+	s.once.Do(func() { close(s.reading) })
+	<-s.release
+	return 0, errors.New("released")
+}
+
+// TestStageEndsWithContext: ctx ending while the Body is stuck in Read
+// ends Stage at once with ctx's error, as it ends a request's upload; the
+// reading goroutine ends when that Read returns.
+func TestStageEndsWithContext(t *testing.T) {
+	_, _, c := onFake(t)
+	body := &stuck{reading: make(chan struct{}), release: make(chan struct{})}
+	defer close(body.release)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		_, err := c.Stage(ctx, pdf.File{Name: "slow.pdf", ContentType: "application/pdf", Body: body, Size: 1000})
+		done <- err
+	}()
+	<-body.reading // the upload is under way
+	cancel()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("Stage: %v, want context.Canceled", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Stage still blocked 10s after its context ended")
 	}
 }
