@@ -59,6 +59,10 @@ func (f File) check() error {
 		return fmt.Errorf("%w: Name is required", ErrInvalidFile)
 	case f.ContentType == "":
 		return fmt.Errorf("%w: %q: ContentType is required", ErrInvalidFile, f.Name)
+	case strings.ContainsAny(f.ContentType, "\r\n"):
+		// It is the part's Content-Type header, written as it is: a line
+		// break would end the header and start another.
+		return fmt.Errorf("%w: %q: ContentType has a line break", ErrInvalidFile, f.Name)
 	case f.Body == nil:
 		return fmt.Errorf("%w: %q: Body is required", ErrInvalidFile, f.Name)
 	case nilPointer(f.Body):

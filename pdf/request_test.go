@@ -41,6 +41,10 @@ func TestRefusedBeforeSending(t *testing.T) {
 			_, err := c.Compress(pdf.File{Name: "a", ContentType: "a/b"}, pdf.PDFCompressParams{}).JSON(ctx)
 			return err
 		}, pdf.ErrInvalidFile},
+		"a content type with a line break": {func() error {
+			_, err := c.Compress(pdf.File{Name: "a", ContentType: "application/pdf\r\nX-Injected: 1", Body: &memtest.Zeros{N: 3}}, pdf.PDFCompressParams{}).JSON(ctx)
+			return err
+		}, pdf.ErrInvalidFile},
 		"a typed nil body": {func() error {
 			_, err := c.Compress(pdf.File{Name: "a", ContentType: "a/b", Body: (*bytes.Reader)(nil), Size: 3}, pdf.PDFCompressParams{}).JSON(ctx)
 			return err
