@@ -36,8 +36,10 @@
 //	if err != nil { … } // a *pdf.JobError, ErrJobCanceled, ErrJobExpired, …
 //	_, err = job.Download(ctx, out)
 //
-// Any non-2xx answer is an *nitro.APIError (errors.As); a 413 is also
-// ErrTooLarge, and a job's 410 ErrJobExpired. Every string the server chose
+// Any non-2xx answer of the API is an *nitro.APIError (errors.As); a 413 is
+// also ErrTooLarge, and a job's 410 ErrJobExpired. (A staged upload's PUT
+// goes to the storage host a pre-signed URL names, not the API: its
+// refusal is a plain error naming the status.) Every string the server chose
 // that reaches an error (a failed job's type and title, a status, a job's
 // ID) passes through the nitro.Client's redactor. A Client, Job or Request
 // not made by New, Request.Async, ResumeJob or a tool call answers
