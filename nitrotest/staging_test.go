@@ -107,16 +107,7 @@ func TestStagedFilesAreRemoved(t *testing.T) {
 			t.Fatal(code)
 		}
 	}
-	files := func() int {
-		n := 0
-		_ = filepath.WalkDir(tmp, func(_ string, d os.DirEntry, _ error) error {
-			if d != nil && !d.IsDir() {
-				n++
-			}
-			return nil
-		})
-		return n
-	}
+	files := func() int { return filesUnder(tmp) }
 	if n := files(); n != 2 {
 		t.Fatalf("%d staged files on disk, want 2", n)
 	}
@@ -130,6 +121,18 @@ func TestStagedFilesAreRemoved(t *testing.T) {
 	}
 }
 
+// filesUnder counts the files under dir.
+func filesUnder(dir string) int {
+	n := 0
+	_ = filepath.WalkDir(dir, func(_ string, d os.DirEntry, _ error) error {
+		if d != nil && !d.IsDir() {
+			n++
+		}
+		return nil
+	})
+	return n
+}
+
 // TestExpiredStagedFilesAreRemoved: a pair that expired unused is
 // forgotten, its uploaded file removed from disk, by the next request for
 // pairs: a long-running fake (nitrotestd) keeps no more than 15 minutes of
@@ -141,16 +144,7 @@ func TestExpiredStagedFilesAreRemoved(t *testing.T) {
 	srv := nitrotest.NewServer(nitrotest.WithClock(clock.Now))
 	defer srv.Close()
 	c := newPDFClient(t, srv)
-	files := func() int {
-		n := 0
-		_ = filepath.WalkDir(tmp, func(_ string, d os.DirEntry, _ error) error {
-			if d != nil && !d.IsDir() {
-				n++
-			}
-			return nil
-		})
-		return n
-	}
+	files := func() int { return filesUnder(tmp) }
 	old := presigned(t, c, "1")[0]
 	if code, _ := do(t, http.MethodPut, old.UploadURL, strings.NewReader("never fetched"), 13); code != http.StatusOK {
 		t.Fatal(code)
