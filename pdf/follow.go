@@ -9,6 +9,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -37,8 +38,8 @@ const (
 // both shapes Nitro's clients read: named events (progress-update,
 // status-update, and redirect, which ends the stream: Nitro's samples) and
 // unnamed ones told apart by their status, the last with the result's
-// location (Nitro's MCP server). A location on the API's host is where
-// Result and Download then fetch the result.
+// location (Nitro's MCP server). A location on the API's host, under its
+// base URL's path, is where Result and Download then fetch the result.
 func (j *Job[R]) Follow(ctx context.Context, progress func(float64)) (R, error) {
 	if err := j.await(ctx, progress); err != nil {
 		var zero R
@@ -174,7 +175,11 @@ func (j *Job[R]) follow(ctx context.Context, lastID string, progress func(float6
 }
 
 // onAPIHost is location resolved against the API's base URL if it is on the
-// API's scheme and host (where the nitro.Client sends its token), else "".
+// API's scheme and host (where the nitro.Client sends its token) and under
+// the base URL's path, else "". A dot segment left in the resolved path
+// (an escaped one, %2e%2e, which resolution keeps but a server may not)
+// could climb out of the base path behind a gateway that serves other
+// services on the same host, so a location holding one is not used either.
 func (j *Job[R]) onAPIHost(location string) string {
 	if location == "" {
 		return ""
@@ -184,8 +189,11 @@ func (j *Job[R]) onAPIHost(location string) string {
 		return ""
 	}
 	u, err := base.Parse(location)
-	if err != nil || !strings.EqualFold(u.Scheme, base.Scheme) || !strings.EqualFold(u.Host, base.Host) {
+	if err != nil || !strings.EqualFold(u.Scheme, base.Scheme) || !strings.EqualFold(u.Host, base.Host) ||
+		!strings.HasPrefix(u.Path, base.Path) || slices.ContainsFunc(strings.Split(u.Path, "/"), dotSegment) {
 		return ""
 	}
 	return u.String()
 }
+
+func dotSegment(seg string) bool { return seg == "." || seg == ".." }

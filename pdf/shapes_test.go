@@ -327,6 +327,32 @@ func TestEventShapes(t *testing.T) {
 		}
 	})
 
+	t.Run("a location outside the API's base path is not followed", func(t *testing.T) {
+		// The API behind a gateway, at /nitro: a location whose dot
+		// segments (plain or escaped) climb out of it names another service
+		// on the same host, which must not get the token.
+		for _, loc := range []string{"/nitro/jobs/../../elsewhere/j", "/nitro/%2e%2e/elsewhere/j", "/elsewhere/j"} {
+			s, _, url := newShapes(t)
+			nc, err := nitro.NewClient(nitro.Config{ClientID: "id", ClientSecret: "secret", BaseURL: url + "/nitro", TokenURL: url + "/oauth/token", MaxRetries: -1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer nc.Close()
+			c := pdf.New(nc)
+			s.on("POST /nitro/transformations", withHeader("Location", "/nitro/jobs/j/status", answering(http.StatusAccepted, "", "")))
+			s.on("GET /nitro/jobs/j/status", sseAnswer("data: {\"jobID\":\"j\",\"status\":\"completed\",\"location\":\""+loc+"\"}\n\n"))
+			s.on("GET /nitro/jobs/j", answering(http.StatusOK, "application/pdf", "%PDF-1.7 at home"))
+			job, err := c.Compress(textPDF("a.pdf", "a"), pdf.PDFCompressParams{}).Async(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var b bytes.Buffer
+			if _, err := job.FollowDownload(ctx, &b, nil); err != nil || b.String() != "%PDF-1.7 at home" {
+				t.Errorf("%s: %q, %v", loc, b.String(), err)
+			}
+		}
+	})
+
 	t.Run("a location on another host is not followed", func(t *testing.T) {
 		s, c, _ := newShapes(t)
 		job := startJobOn(t, s, c)
