@@ -26,8 +26,9 @@ const (
 
 // echoing is a client on a hostile server: it issues echoToken for
 // echoSecret, and answers every job route with jobs whose strings (their
-// ID, status, error type and title) carry both credentials.
-func echoing(t *testing.T, routes map[string]http.HandlerFunc) (*pdf.Client, *pdf.Job[pdf.FileResult]) {
+// ID, status, error type and title) carry both credentials. opts are the
+// pdf.Client's.
+func echoing(t *testing.T, routes map[string]http.HandlerFunc, opts ...pdf.Option) (*pdf.Client, *pdf.Job[pdf.FileResult]) {
 	t.Helper()
 	url := newLoopback(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/oauth/token" {
@@ -46,7 +47,7 @@ func echoing(t *testing.T, routes map[string]http.HandlerFunc) (*pdf.Client, *pd
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { nc.Close() })
-	c := pdf.New(nc)
+	c := pdf.New(nc, opts...)
 	job, err := pdf.ResumeJob[pdf.FileResult](c, "job-"+echoToken+"-"+echoSecret)
 	if err != nil {
 		t.Fatal(err)

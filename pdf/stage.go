@@ -46,8 +46,9 @@ type presignedPairs struct {
 // is ErrInvalidFile. The upload carries no token and goes through the
 // upload client (WithUploadClient). Pre-signed URLs are taken over https
 // only (plain http to a loopback host, or to any host when the API's own
-// base URL is plain http: nitro.WithInsecureHTTP); others are
-// ErrUnexpectedAnswer before anything is uploaded. The staged URLs are
+// base URL is plain http: nitro.WithInsecureHTTP) and free of the token
+// and the secret (a server echoing them); others are ErrUnexpectedAnswer
+// before anything is uploaded. The staged URLs are
 // credentials: the returned File's Name is f.Name, its Body holds the
 // download URL for the request's part, and no error shows either URL's
 // query.
@@ -84,7 +85,7 @@ func (c *Client) presign(ctx context.Context) (upload, download string, err erro
 		return "", "", err
 	}
 	if len(pairs.URLs) != 1 || !c.stagingURL(pairs.URLs[0].UploadURL) || !c.stagingURL(pairs.URLs[0].DownloadURL) {
-		return "", "", fmt.Errorf("%w: POST /presigned-file-urls answered %d URL pairs, not one pair of https URLs (plain http only to loopback, or with the API itself on plain http)", ErrUnexpectedAnswer, len(pairs.URLs))
+		return "", "", fmt.Errorf("%w: POST /presigned-file-urls answered %d URL pairs, not one pair of https URLs (plain http only to loopback, or with the API itself on plain http) free of this client's credentials", ErrUnexpectedAnswer, len(pairs.URLs))
 	}
 	return pairs.URLs[0].UploadURL, pairs.URLs[0].DownloadURL, nil
 }
@@ -94,10 +95,12 @@ func (c *Client) presign(ctx context.Context) (upload, download string, err erro
 // any host when the API's base URL is itself plain http to a host that is
 // not loopback (the caller chose nitro.WithInsecureHTTP, for a network that
 // encrypts beneath HTTP): the rule nitro.Config applies to the API's URLs.
+// A URL holding a credential the nitro.Client knows (a server echoing the
+// token or the secret into it) is refused: it would reach the storage host.
 func (c *Client) stagingURL(raw string) bool {
 	u, err := url.Parse(raw)
 	switch {
-	case err != nil || u.Host == "":
+	case err != nil || u.Host == "" || c.redact(raw) != raw:
 		return false
 	case u.Scheme == "https":
 		return true

@@ -43,6 +43,10 @@ func TestStageOnTheFake(t *testing.T) {
 	}
 }
 
+// stubSecret is the client secret of the staging stubs: no URL they hand
+// out holds it (a URL that did would be refused).
+const stubSecret = "staging-stub-client-secret"
+
 // stagingStub is a server for a request over the size limit: it hands out
 // pre-signed pairs on itself, counts what is PUT to them (with no token),
 // and keeps the tool call's file parts.
@@ -105,7 +109,7 @@ func newStagingStub(t *testing.T) (*stagingStub, *pdf.Client) {
 	var srv *httptest.Server
 	srv = httptest.NewServer(st.handler(func() string { return srv.URL }))
 	t.Cleanup(srv.Close)
-	nc, err := nitro.NewClient(nitro.Config{ClientID: "id", ClientSecret: "secret", BaseURL: srv.URL, MaxRetries: -1})
+	nc, err := nitro.NewClient(nitro.Config{ClientID: "id", ClientSecret: stubSecret, BaseURL: srv.URL, MaxRetries: -1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -199,7 +203,7 @@ func TestStagingRefusesAndHidesItsURLs(t *testing.T) {
 			}
 			_, _ = fmt.Fprintf(w, `{"urls":[{"uploadURL":%q,"downloadURL":"https://files.example/down?signature=sig-secret"}]}`, upload)
 		}))
-		nc, err := nitro.NewClient(nitro.Config{ClientID: "id", ClientSecret: "secret", BaseURL: api, MaxRetries: -1})
+		nc, err := nitro.NewClient(nitro.Config{ClientID: "id", ClientSecret: stubSecret, BaseURL: api, MaxRetries: -1})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -250,7 +254,7 @@ func TestStagingRefusesPlainHTTP(t *testing.T) {
 		tlsDown   = "https://files.example/down?signature=sig-secret"
 	)
 	for name, urls := range map[string][2]string{"upload": {plainUp, tlsDown}, "download": {tlsUp, plainDown}} {
-		nc, err := nitro.NewClient(nitro.Config{ClientID: "id", ClientSecret: "secret", BaseURL: presign(urls[0], urls[1]), MaxRetries: -1})
+		nc, err := nitro.NewClient(nitro.Config{ClientID: "id", ClientSecret: stubSecret, BaseURL: presign(urls[0], urls[1]), MaxRetries: -1})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -272,7 +276,7 @@ func TestStagingRefusesPlainHTTP(t *testing.T) {
 		r.URL.Host = strings.TrimPrefix(stub, "http://")
 		return http.DefaultTransport.RoundTrip(r)
 	})}
-	nc, err := nitro.NewClient(nitro.Config{ClientID: "id", ClientSecret: "secret", BaseURL: "http://api.example", HTTPClient: toStub, MaxRetries: -1}, nitro.WithInsecureHTTP())
+	nc, err := nitro.NewClient(nitro.Config{ClientID: "id", ClientSecret: stubSecret, BaseURL: "http://api.example", HTTPClient: toStub, MaxRetries: -1}, nitro.WithInsecureHTTP())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -318,5 +322,29 @@ func TestStageEndsWithContext(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("Stage still blocked 10s after its context ended")
+	}
+}
+
+// TestStagingRefusesURLsHoldingCredentials: a staging endpoint that echoes
+// the bearer token or the client secret into a pre-signed URL would have
+// this client hand it to the storage host (in the PUT's URL, in its access
+// logs): such a pair is ErrUnexpectedAnswer before any upload, and the
+// error shows neither credential.
+func TestStagingRefusesURLsHoldingCredentials(t *testing.T) {
+	ctx := context.Background()
+	for name, query := range map[string]string{"the token": "?sig=" + echoToken, "the secret": "?sig=" + echoSecret} {
+		var puts int
+		uploads := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			puts++
+			return &http.Response{StatusCode: http.StatusOK, Body: http.NoBody, Request: r}, nil
+		})}
+		c, _ := echoing(t, map[string]http.HandlerFunc{
+			"POST /presigned-file-urls": answering(http.StatusOK, "application/json",
+				`{"urls":[{"uploadURL":"https://files.example/up`+query+`","downloadURL":"https://files.example/down?sig=x"}]}`),
+		}, pdf.WithUploadClient(uploads))
+		_, err := c.Stage(ctx, textPDF("a.pdf", "a"))
+		if !errors.Is(err, pdf.ErrUnexpectedAnswer) || puts != 0 || len(leaks(err)) > 0 {
+			t.Errorf("an upload URL holding %s: %v, %d uploads", name, err, puts)
+		}
 	}
 }
