@@ -46,6 +46,19 @@ func WithUploadClient(hc *http.Client) Option {
 // sent.
 var ErrNoClient = errors.New("nitro: no pdf.Client behind this call: make one with pdf.New(nc), nc from nitro.NewClient")
 
+// ErrNilContext is the answer of every call given a nil context.Context:
+// nothing is sent, and a Request refused so can be sent again.
+var ErrNilContext = errors.New("nitro: a nil context.Context: pass the caller's, or context.Background()")
+
+// live is ErrNilContext for a nil ctx, which would panic wherever it is
+// first used (net/http, the token source).
+func live(ctx context.Context) error {
+	if ctx == nil {
+		return ErrNilContext
+	}
+	return nil
+}
+
 // New returns the PDF Services client on nc's connection, token and
 // retries. New(nil) returns a Client whose every call is ErrNoClient. A nil
 // Option is skipped.

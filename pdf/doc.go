@@ -43,5 +43,7 @@
 // that reaches an error (a failed job's type and title, a status, a job's
 // ID) passes through the nitro.Client's redactor. A Client, Job or Request
 // not made by New, Request.Async, ResumeJob or a tool call answers
-// ErrNoClient, never a panic.
+// ErrNoClient, never a panic; a nil context is ErrNilContext, a nil writer
+// ErrNilWriter, and a nil or nil-pointer File Body ErrInvalidFile, each
+// before anything is sent.
 package pdf

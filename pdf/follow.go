@@ -67,7 +67,7 @@ func (j *Job[R]) FollowDownload(ctx context.Context, w io.Writer, progress func(
 // await follows the job until it finished (nil), however: Result and
 // Download say how.
 func (j *Job[R]) await(ctx context.Context, progress func(float64)) error {
-	if err := j.check(); err != nil {
+	if err := j.check(ctx); err != nil {
 		return err
 	}
 	var (

@@ -99,12 +99,13 @@ func newJob[R any](c *Client, t *tool, id, location string) *Job[R] {
 	return &Job[R]{ID: id, Location: location, c: c, t: t, at: &resultAt{}}
 }
 
-// check is ErrNoClient for a Job no Client made.
-func (j *Job[R]) check() error {
+// check is ErrNoClient for a Job no Client made, and ErrNilContext for a
+// nil ctx.
+func (j *Job[R]) check(ctx context.Context) error {
 	if j == nil || j.t == nil || j.c.ready() != nil {
 		return fmt.Errorf("%w: a nil or zero pdf.Job: get one from Request.Async or pdf.ResumeJob", ErrNoClient)
 	}
-	return nil
+	return live(ctx)
 }
 
 // name is the job's ID for an error: chosen by the server, so redacted.
@@ -132,7 +133,7 @@ func (s JobState) Done() bool {
 // Status reads the job's status once (GET /jobs/{jobID}/status); an
 // expired job is ErrJobExpired.
 func (j *Job[R]) Status(ctx context.Context) (JobState, error) {
-	if err := j.check(); err != nil {
+	if err := j.check(ctx); err != nil {
 		return JobState{}, err
 	}
 	resp, err := j.c.raw.GetJobStatus(ctx, j.ID, accepting("application/json"))
@@ -176,7 +177,7 @@ func (j *Job[R]) Wait(ctx context.Context) (R, error) {
 
 // poll is Wait without the result: it returns when the job finished.
 func (j *Job[R]) poll(ctx context.Context) error {
-	if err := j.check(); err != nil {
+	if err := j.check(ctx); err != nil {
 		return err
 	}
 	return retry.Poll(ctx, waitBackoff, j.c.sleep, func(ctx context.Context) (bool, string, error) {
@@ -201,7 +202,7 @@ func (j *Job[R]) poll(ctx context.Context) error {
 // for an unknown job.
 func (j *Job[R]) Result(ctx context.Context) (R, error) {
 	var zero R
-	if err := j.check(); err != nil {
+	if err := j.check(ctx); err != nil {
 		return zero, err
 	}
 	resp, err := j.fetch(ctx, "application/json")
@@ -311,7 +312,7 @@ func (j *Job[R]) decode(raw json.RawMessage) (R, error) {
 // a problem answered with 200 is ErrUnexpectedAnswer, as for Stream, and
 // never reaches w.
 func (j *Job[R]) Download(ctx context.Context, w io.Writer) (int64, error) {
-	if err := j.check(); err != nil {
+	if err := j.check(ctx); err != nil {
 		return 0, err
 	}
 	if err := writable(w); err != nil {

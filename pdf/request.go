@@ -284,6 +284,8 @@ func (r Request[R]) send(ctx context.Context, accept string, async bool) (*http.
 		return nil, fmt.Errorf("%w: a zero pdf.Request: make one with a Client's tool call", ErrNoClient)
 	case r.c.ready() != nil:
 		return nil, fmt.Errorf("%w (%s)", ErrNoClient, r.t.call)
+	case ctx == nil:
+		return nil, fmt.Errorf("%w (%s)", ErrNilContext, r.t.call)
 	}
 	if err := r.check(); err != nil {
 		return nil, err

@@ -56,6 +56,9 @@ func (c *Client) Stage(ctx context.Context, f File) (File, error) {
 	if err := c.ready(); err != nil {
 		return File{}, err
 	}
+	if err := live(ctx); err != nil {
+		return File{}, err
+	}
 	if err := f.check(); err != nil {
 		return File{}, err
 	}
