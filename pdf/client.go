@@ -31,7 +31,8 @@ type Option func(*Client)
 // WithUploadClient sets the http.Client that uploads staged inputs (Stage)
 // to the pre-signed URLs Nitro hands out, for a proxy or TLS settings of
 // the caller's: it is sent no token. The default is a plain http.Client on
-// http.DefaultTransport. A nil hc keeps the default.
+// http.DefaultTransport. A nil hc keeps the default. hc is copied, and the
+// copy follows no redirect: a pre-signed URL that redirects is an error.
 func WithUploadClient(hc *http.Client) Option {
 	return func(c *Client) {
 		if hc != nil {
@@ -75,6 +76,12 @@ func New(nc *nitro.Client, opts ...Option) *Client {
 			opt(c)
 		}
 	}
+	// A pre-signed URL is exact: a redirect means the file was not stored
+	// there (and net/http would re-send a 301/302's PUT without its body,
+	// or as a GET). The upload client is a copy that stops at one.
+	up := *c.upload
+	up.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	c.upload = &up
 	return c
 }
 

@@ -348,3 +348,42 @@ func TestStagingRefusesURLsHoldingCredentials(t *testing.T) {
 		}
 	}
 }
+
+// TestStagingDoesNotFollowARedirect: a pre-signed URL is exact; a storage
+// host answering the PUT with a redirect has not stored the file, and
+// following it (net/http re-sends a 301/302's PUT without its body) would
+// report a staged file that holds nothing. The redirect is the error, with
+// the user's own upload client too.
+func TestStagingDoesNotFollowARedirect(t *testing.T) {
+	var mu sync.Mutex
+	got := map[string]int64{}
+	storage := newLoopback(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n, _ := io.Copy(io.Discard, r.Body)
+		mu.Lock()
+		got[r.Method+" "+r.URL.Path] = n
+		mu.Unlock()
+		if r.URL.Path == "/up" {
+			http.Redirect(w, r, "/elsewhere", http.StatusFound)
+		}
+	}))
+	api := newLoopback(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		if r.URL.Path == "/oauth/token" {
+			_, _ = w.Write([]byte(`{"access_token":"tok","token_type":"Bearer","expires_in":3600}`))
+			return
+		}
+		_, _ = fmt.Fprintf(w, `{"urls":[{"uploadURL":"%s/up?signature=s","downloadURL":"%s/down?signature=s"}]}`, storage, storage)
+	}))
+	nc, err := nitro.NewClient(nitro.Config{ClientID: "id", ClientSecret: stubSecret, BaseURL: api, MaxRetries: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	for name, c := range map[string]*pdf.Client{"the default upload client": pdf.New(nc), "the caller's": pdf.New(nc, pdf.WithUploadClient(&http.Client{}))} {
+		if _, err := c.Stage(context.Background(), textPDF("a.pdf", "a")); err == nil {
+			mu.Lock()
+			t.Errorf("%s: staged with no error; the storage host saw %v", name, got)
+			mu.Unlock()
+		}
+	}
+}
