@@ -387,3 +387,31 @@ func TestStagingDoesNotFollowARedirect(t *testing.T) {
 		}
 	}
 }
+
+// TestStagingRefusesOtherAnswers: a staging answer with no pair, more
+// than the one asked for, a pair missing a URL, a URL that is not
+// absolute, or no JSON at all is an error before any upload.
+func TestStagingRefusesOtherAnswers(t *testing.T) {
+	var puts int
+	uploads := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		puts++
+		return &http.Response{StatusCode: http.StatusOK, Body: http.NoBody, Request: r}, nil
+	})}
+	const up, down = `"uploadURL":"https://files.example/up?s=1"`, `"downloadURL":"https://files.example/down?s=1"`
+	for name, body := range map[string]string{
+		"no pair":         `{"urls":[]}`,
+		"no urls":         `{}`,
+		"two pairs":       `{"urls":[{` + up + `,` + down + `},{` + up + `,` + down + `}]}`,
+		"no download URL": `{"urls":[{` + up + `}]}`,
+		"a relative URL":  `{"urls":[{"uploadURL":"/up?s=1",` + down + `}]}`,
+		"not JSON":        `<html>no</html>`,
+	} {
+		c, _ := echoing(t, map[string]http.HandlerFunc{"POST /presigned-file-urls": answering(http.StatusOK, "application/json", body)}, pdf.WithUploadClient(uploads))
+		if _, err := c.Stage(context.Background(), textPDF("a.pdf", "a")); err == nil {
+			t.Errorf("%s: staged", name)
+		}
+	}
+	if puts != 0 {
+		t.Errorf("%d uploads", puts)
+	}
+}
