@@ -3,6 +3,8 @@ package conformance_test
 import (
 	"bytes"
 	"context"
+	"io"
+	"net/http"
 	"regexp"
 	"strings"
 	"testing"
@@ -12,6 +14,7 @@ import (
 	"github.com/nitrokit/nitro/auth"
 	"github.com/nitrokit/nitro/conformance"
 	"github.com/nitrokit/nitro/nitrotest"
+	"github.com/nitrokit/nitro/sign"
 )
 
 // The secret the fake is given, long enough to be found in a transcript.
@@ -76,5 +79,83 @@ func checkClean(t *testing.T, what, text string) {
 		if loc := bad.re.FindStringIndex(text); loc != nil {
 			t.Errorf("the %s shows %s: …%s…", what, bad.name, text[max(loc[0]-80, 0):min(loc[1]+40, len(text))])
 		}
+	}
+}
+
+// TestSendsOnlyToTheSigner: the lifecycle's envelope holds two placeholder
+// participants until they are deleted; when deleting them fails, the
+// envelope is not sent (its send scenario fails instead), so nothing is
+// ever sent for signing to anyone but the signer.
+func TestSendsOnlyToTheSigner(t *testing.T) {
+	t.Parallel()
+	srv := nitrotest.NewServer(nitrotest.WithJobDuration(0), nitrotest.WithSealDelay(time.Millisecond),
+		nitrotest.WithCredentials(auth.Credentials{ClientID: "conformance", ClientSecret: fakeSecret}))
+	defer srv.Close()
+	srv.InjectFault(nitrotest.Operation("DeleteParticipant"), 100, nitrotest.Fault{Status: http.StatusBadRequest})
+	rep, err := conformance.Run(context.Background(), conformance.Config{
+		Nitro:       nitro.Config{ClientID: "conformance", ClientSecret: fakeSecret, BaseURL: srv.URL()},
+		SignerEmail: "signer@example.com",
+		Sign:        srv.Sign,
+		JobWait:     30 * time.Second, Poll: 5 * time.Millisecond,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, res := range rep.Results {
+		if res.Name == "sign/send for signing" && res.Outcome != conformance.Fail {
+			t.Errorf("%s %s: %s; want it failed", res.Outcome, res.Name, res.Detail)
+		}
+	}
+	// One send: the sealed-downloads envelope, whose only participant is
+	// the signer.
+	if n := srv.Stats().Operations["SendForSigning"]; n != 1 {
+		t.Errorf("%d envelopes sent, want 1", n)
+	}
+}
+
+// roundTripFunc is an http.RoundTripper of a func.
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// TestAnEnvelopeMeantToBeRefusedIsDeletedToo: the 400 scenario's envelope
+// (no name, a mode that is none) is deleted at the end if the API creates
+// it after all; here a transport under the suite makes the request valid,
+// so the fake creates it.
+func TestAnEnvelopeMeantToBeRefusedIsDeletedToo(t *testing.T) {
+	t.Parallel()
+	srv := nitrotest.NewServer(nitrotest.WithJobDuration(0), nitrotest.WithSealDelay(time.Millisecond),
+		nitrotest.WithCredentials(auth.Credentials{ClientID: "conformance", ClientSecret: fakeSecret}))
+	defer srv.Close()
+	accepting := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/sign/envelopes") {
+			b, err := io.ReadAll(r.Body)
+			if err != nil {
+				return nil, err
+			}
+			b = bytes.Replace(b, []byte(`"mode":"neither"`), []byte(`"mode":"sequential"`), 1)
+			b = bytes.Replace(b, []byte(`"name":""`), []byte(`"name":"accepted after all"`), 1)
+			b = bytes.Replace(b, []byte(`{"body":"","subject":""}`), []byte(`{"body":"b","subject":"s"}`), 1)
+			r = r.Clone(r.Context())
+			r.Body, r.ContentLength = io.NopCloser(bytes.NewReader(b)), int64(len(b))
+		}
+		return http.DefaultTransport.RoundTrip(r)
+	})
+	cfg := nitro.Config{ClientID: "conformance", ClientSecret: fakeSecret, BaseURL: srv.URL()}
+	run := cfg
+	run.HTTPClient = &http.Client{Transport: accepting}
+	if _, err := conformance.Run(context.Background(), conformance.Config{Nitro: run, JobWait: 30 * time.Second, Poll: 5 * time.Millisecond}); err != nil {
+		t.Fatal(err)
+	}
+	nc, err := nitro.NewClient(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	for env, err := range sign.New(nc).ListEnvelopesAutoPaging(context.Background()) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Errorf("left behind: %q, %s", env.Name, env.Status)
 	}
 }

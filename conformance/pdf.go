@@ -261,7 +261,7 @@ func jobScenarios() []scenario {
 			}
 			st, err := job.Status(ctx)
 			if err != nil || !st.Done() {
-				return fmt.Errorf("Status after Wait: %+v, %v", st, err)
+				return fmt.Errorf("the job's status after Wait: %+v, %v", st, err)
 			}
 			return nil
 		}},

@@ -220,10 +220,14 @@ func pathOf(raw string) string {
 }
 
 // The transcript's redactions: header values that are credentials, and URL
-// queries (a pre-signed URL's signature) wherever a URL appears.
+// queries (a pre-signed URL's signature) wherever a URL appears, in every
+// encoding a body carries it in: a JSON string's \/ for a slash (PHP's
+// json_encode) and \u0026 for & (encoding/json, this client's own
+// RemoteFile part) do not end the URL or its query, or the parameters after
+// the first (an X-Amz-Signature) would show.
 var (
 	secretHeaders = []string{"Authorization", "Cookie", "Set-Cookie", "Proxy-Authorization", "X-Amz-Security-Token"}
-	urlQuery      = regexp.MustCompile(`(https?://[^\s"'<>?\\]+)\?[^\s"'<>\\]*`)
+	urlQuery      = regexp.MustCompile(`(https?:(?:\\?/){2}[^\s"'<>?]+)\?[^\s"'<>]*`)
 	bearer        = regexp.MustCompile(`(?i)(bearer\s+)[A-Za-z0-9._~+/=-]+`)
 )
 

@@ -141,6 +141,9 @@ func signScenarios() []scenario {
 			if r.cfg.SignerEmail == "" {
 				return skip("NITRO_SIGNER_EMAIL is not set: nothing is sent")
 			}
+			if err := r.onlySigner(ctx, st.env); err != nil {
+				return err
+			}
 			env, err := r.sign.SendForSigning(ctx, st.env)
 			if err != nil {
 				return fmt.Errorf("SendForSigning: %w", err)
@@ -203,6 +206,25 @@ func signScenarios() []scenario {
 			return r.pagination(ctx)
 		}},
 	}
+}
+
+// onlySigner checks, before an envelope is sent, that its every participant
+// is Config.SignerEmail: the lifecycle adds placeholders and deletes them,
+// and if deleting them failed, sending would mail them.
+func (r *runner) onlySigner(ctx context.Context, env uuid.UUID) error {
+	list, err := r.sign.ListParticipants(ctx, env)
+	if err != nil {
+		return fmt.Errorf("listing the participants before sending: %w", err)
+	}
+	if int(list.Total) != len(list.Items) {
+		return fmt.Errorf("not sent: the envelope lists %d of its %d participants, so whom it would mail is unknown", len(list.Items), list.Total)
+	}
+	for _, p := range list.Items {
+		if !strings.EqualFold(p.Email, r.cfg.SignerEmail) {
+			return fmt.Errorf("not sent: participant %s is not NITRO_SIGNER_EMAIL", p.Email)
+		}
+	}
+	return nil
 }
 
 func (r *runner) newEnvelope(ctx context.Context, name string) (uuid.UUID, error) {
@@ -295,6 +317,9 @@ func (r *runner) sealed(ctx context.Context) error {
 	if _, err := r.sign.CreateField(ctx, env, doc, sign.NewCreateFieldRequest(sign.CreateSignatureField{
 		ParticipantID: ps[0].ID, Page: 1, BoundingBox: []float32{100, 200, 150, 50}, Required: true})); err != nil {
 		return fmt.Errorf("CreateField: %w", err)
+	}
+	if err := r.onlySigner(ctx, env); err != nil {
+		return err
 	}
 	if _, err := r.sign.SendForSigning(ctx, env); err != nil {
 		return fmt.Errorf("SendForSigning: %w", err)
@@ -393,7 +418,10 @@ func (r *runner) pagination(ctx context.Context) error {
 func errorScenarios() []scenario {
 	return []scenario{
 		{"errors/400: a request the API refuses, with its validation errors", func(ctx context.Context, r *runner) error {
-			_, err := r.sign.CreateEnvelope(ctx, sign.EnvelopeCreate{Name: "", Mode: "neither"})
+			env, err := r.sign.CreateEnvelope(ctx, sign.EnvelopeCreate{Name: "", Mode: "neither"})
+			if err == nil {
+				r.created(env.ID) // the API took it after all: deleted at the end
+			}
 			var apiErr *nitro.APIError
 			if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusBadRequest {
 				return fmt.Errorf("an envelope with no name and a mode that is none: %v, want a 400", err)

@@ -57,8 +57,7 @@ type pdfJob struct {
 	expired  bool
 	settled  bool            // the delivery loop has handled its end
 	result   json.RawMessage // its result, once asked for
-	output   *pdfOutput
-	changed  chan struct{} // closed (and replaced) when a hook changes it
+	changed  chan struct{}   // closed (and replaced) when a hook changes it
 }
 
 func (ps *pdfState) init() {

@@ -108,14 +108,6 @@ func decode[T any](t *testing.T, b []byte) T {
 	return v
 }
 
-// inputPDF is a PDF showing text, as bytes.
-func inputPDF(t *testing.T, text string) []byte {
-	r, _ := nitrotest.PDF(text, 0)
-	b, err := io.ReadAll(r)
-	must(t, err)
-	return b
-}
-
 func inputPNG(t *testing.T) []byte {
 	var b bytes.Buffer
 	must(t, png.Encode(&b, image.NewGray(image.Rect(0, 0, 2, 2))))

@@ -169,3 +169,36 @@ func TestPDFPages(t *testing.T) {
 	read(t, c.post("/transformations", nil, text("method", "delete-pages"), text("params", `{"pageIndices":[1]}`), filePart("file", "two.pdf", "application/pdf", b)), http.StatusOK)
 	read(t, c.post("/transformations", nil, text("method", "delete-pages"), text("params", `{"pageIndices":[2]}`), filePart("file", "two.pdf", "application/pdf", b)), http.StatusUnprocessableEntity)
 }
+
+// TestOddParamsAreRefusedNotFailed: params of every odd shape (not an
+// object, null members, wrong types, out of range) on the tools whose
+// params this change reads anew (rotate's two keys, merge's table of
+// contents, tables' pages, a conversion without a method) are a 4xx, never
+// a 5xx or a dropped connection.
+func TestOddParamsAreRefusedNotFailed(t *testing.T) {
+	srv := nitrotest.NewServer()
+	defer srv.Close()
+	c := newPDFClient(t, srv)
+	in := pdfFile(t)[0]
+	for _, params := range []string{`[]`, `"x"`, `1`, `null`, `{`, "\x00", `{"rotations":[{}]}`, `{"rotations":[{"amount":90}]}`,
+		`{"rotations":null}`, `{"rotations":[{"pageIndex":-1,"amount":90}]}`, `{"rotations":[{"page_index":"1","amount":90}]}`,
+		`{"to":5}`, `{"tableOfContents":null}`, `{"tableOfContents":{"enabled":"x"}}`, `{"pageIndices":[-5]}`, `{"pageIndices":null}`} {
+		for _, call := range []struct{ endpoint, method string }{
+			{"/transformations", "rotate"}, {"/transformations", "merge"}, {"/extractions", "extract-tables"}, {"/conversions", ""},
+		} {
+			parts := []part{text("params", params), in}
+			if call.method == "merge" {
+				parts = []part{text("params", params), {form: "files", filename: "a.pdf", contentType: "application/pdf", body: in.body}, {form: "files", filename: "b.pdf", contentType: "application/pdf", body: in.body}}
+			}
+			if call.method != "" {
+				parts = append([]part{text("method", call.method)}, parts...)
+			}
+			resp := c.post(call.endpoint, map[string]string{"Accept": "application/json"}, parts...)
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode >= 500 {
+				t.Errorf("%s %s, params %q: %d", call.endpoint, call.method, params, resp.StatusCode)
+			}
+		}
+	}
+}

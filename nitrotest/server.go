@@ -35,11 +35,13 @@ type Server struct {
 var _ api.StrictServerInterface = (*Server)(nil)
 
 // NewServer starts a fake Nitro server on loopback (or on WithListener's
-// listener). Close it when done.
+// listener). Close it when done. A nil Option is skipped.
 func NewServer(opts ...Option) *Server {
 	cfg := defaultConfig()
 	for _, opt := range opts {
-		opt(&cfg)
+		if opt != nil {
+			opt(&cfg)
+		}
 	}
 	s := &Server{cfg: cfg, router: newRouter(), now: cfg.now}
 	s.tokens.key = make([]byte, 32)

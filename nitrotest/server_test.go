@@ -32,7 +32,7 @@ func BenchmarkNewServer(b *testing.B) {
 		{"httptest", bare},
 		{"warm", func(*testing.B) { NewServer().Close() }},
 		{"first-spec", func(b *testing.B) {
-			doc, err := api.GetSwagger()
+			doc, err := api.GetSpec()
 			if err == nil {
 				_, err = validatorFor(doc)
 			}
@@ -148,5 +148,15 @@ func TestWithMiddleware(t *testing.T) {
 	}
 	if n := srv.Stats().Operations["ListEnvelopes"]; n != 1 {
 		t.Errorf("the fake counted %d ListEnvelopes, want 1: the middleware's own route must not reach it", n)
+	}
+}
+
+// TestNewServerSkipsANilOption: a nil Option is no option, not a panic.
+func TestNewServerSkipsANilOption(t *testing.T) {
+	var none Option
+	srv := NewServer(none, WithPageSize(3), nil)
+	defer srv.Close()
+	if srv.cfg.pageSize != 3 {
+		t.Errorf("page size %d: the options after the nil one were lost", srv.cfg.pageSize)
 	}
 }

@@ -10,4 +10,4 @@ import (
 // the locked upstream spec with this module's overlay applied, compiled into
 // the package, so it needs no file. The operationIds are upstream's. Each
 // call decodes a fresh copy, which the caller may change.
-func OpenAPI() (*openapi3.T, error) { return api.GetSwagger() }
+func OpenAPI() (*openapi3.T, error) { return api.GetSpec() }

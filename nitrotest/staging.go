@@ -64,6 +64,20 @@ func (st *staging) close() {
 	st.files = nil
 }
 
+// sweep forgets the pairs that expired, removing their uploaded files, so
+// a long-running fake keeps at most 15 minutes of them; one being
+// uploaded is left to its upload. The caller holds st.mu.
+func (st *staging) sweep(now time.Time) {
+	for id, f := range st.files {
+		if !now.Before(f.expires) && !f.uploading {
+			if f.path != "" && !f.used {
+				_ = os.Remove(f.path)
+			}
+			delete(st.files, id)
+		}
+	}
+}
+
 func signature() string {
 	b := make([]byte, 16)
 	_, _ = rand.Read(b)
@@ -92,6 +106,7 @@ func (s *Server) servePresign(w http.ResponseWriter, r *http.Request) {
 	if s.staged.files == nil {
 		s.staged.files = map[string]*stagedFile{}
 	}
+	s.staged.sweep(s.now())
 	for range n {
 		id := uuid.NewString()
 		f := &stagedFile{upSig: signature(), downSig: signature(), expires: s.now().Add(stagedTTL)}

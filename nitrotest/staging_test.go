@@ -107,16 +107,7 @@ func TestStagedFilesAreRemoved(t *testing.T) {
 			t.Fatal(code)
 		}
 	}
-	files := func() int {
-		n := 0
-		_ = filepath.WalkDir(tmp, func(_ string, d os.DirEntry, _ error) error {
-			if d != nil && !d.IsDir() {
-				n++
-			}
-			return nil
-		})
-		return n
-	}
+	files := func() int { return filesUnder(tmp) }
 	if n := files(); n != 2 {
 		t.Fatalf("%d staged files on disk, want 2", n)
 	}
@@ -127,5 +118,46 @@ func TestStagedFilesAreRemoved(t *testing.T) {
 	srv.Close()
 	if n := files(); n != 0 {
 		t.Errorf("%d staged files after Close", n)
+	}
+}
+
+// filesUnder counts the files under dir.
+func filesUnder(dir string) int {
+	n := 0
+	_ = filepath.WalkDir(dir, func(_ string, d os.DirEntry, _ error) error {
+		if d != nil && !d.IsDir() {
+			n++
+		}
+		return nil
+	})
+	return n
+}
+
+// TestExpiredStagedFilesAreRemoved: a pair that expired unused is
+// forgotten, its uploaded file removed from disk, by the next request for
+// pairs: a long-running fake (nitrotestd) keeps no more than 15 minutes of
+// staged files.
+func TestExpiredStagedFilesAreRemoved(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	clock := newFakeClock()
+	srv := nitrotest.NewServer(nitrotest.WithClock(clock.Now))
+	defer srv.Close()
+	c := newPDFClient(t, srv)
+	files := func() int { return filesUnder(tmp) }
+	old := presigned(t, c, "1")[0]
+	if code, _ := do(t, http.MethodPut, old.UploadURL, strings.NewReader("never fetched"), 13); code != http.StatusOK {
+		t.Fatal(code)
+	}
+	clock.Advance(15 * time.Minute)
+	fresh := presigned(t, c, "1")[0]
+	if n := files(); n != 0 {
+		t.Errorf("%d staged files on disk after their pair expired, want 0", n)
+	}
+	if code, _ := do(t, http.MethodGet, old.DownloadURL, nil, 0); code != http.StatusForbidden {
+		t.Errorf("the expired pair's download: %d", code)
+	}
+	if code, _ := do(t, http.MethodPut, fresh.UploadURL, strings.NewReader("x"), 1); code != http.StatusOK {
+		t.Errorf("a fresh pair's upload: %d", code)
 	}
 }

@@ -34,7 +34,7 @@ type validator struct {
 // (BenchmarkNewServer), too much to pay per Server. Servers share it: it is
 // only read, and TestValidationIsSafeForConcurrentUse holds that under -race.
 var embeddedValidator = sync.OnceValues(func() (*validator, error) {
-	doc, err := api.GetSwagger()
+	doc, err := api.GetSpec()
 	if err != nil {
 		return nil, fmt.Errorf("nitrotest: the embedded spec: %w", err)
 	}

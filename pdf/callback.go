@@ -21,7 +21,9 @@ const maxCallbackBody = 64 << 10
 // on the request's goroutine, so it should return quickly (hand the job to
 // a worker). CallbackHandler panics if header or value is empty or blank
 // (net/http trims header values, so a blank one could never match): a
-// callback nobody can authenticate would accept anyone's.
+// callback nobody can authenticate would accept anyone's; and if fn is
+// nil, as a handler with nowhere to hand a job would drop every one. Both
+// are mistakes of the program's own construction, found when it starts.
 func CallbackHandler(header, value string, fn func(JobCallback)) http.Handler {
 	if strings.TrimSpace(header) == "" || strings.TrimSpace(value) == "" || fn == nil {
 		panic("pdf: CallbackHandler needs a header, its value and a func")

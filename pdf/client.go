@@ -31,7 +31,8 @@ type Option func(*Client)
 // WithUploadClient sets the http.Client that uploads staged inputs (Stage)
 // to the pre-signed URLs Nitro hands out, for a proxy or TLS settings of
 // the caller's: it is sent no token. The default is a plain http.Client on
-// http.DefaultTransport. A nil hc keeps the default.
+// http.DefaultTransport. A nil hc keeps the default. hc is copied, and the
+// copy follows no redirect: a pre-signed URL that redirects is an error.
 func WithUploadClient(hc *http.Client) Option {
 	return func(c *Client) {
 		if hc != nil {
@@ -46,8 +47,22 @@ func WithUploadClient(hc *http.Client) Option {
 // sent.
 var ErrNoClient = errors.New("nitro: no pdf.Client behind this call: make one with pdf.New(nc), nc from nitro.NewClient")
 
+// ErrNilContext is the answer of every call given a nil context.Context:
+// nothing is sent, and a Request refused so can be sent again.
+var ErrNilContext = errors.New("nitro: a nil context.Context: pass the caller's, or context.Background()")
+
+// live is ErrNilContext for a nil ctx, which would panic wherever it is
+// first used (net/http, the token source).
+func live(ctx context.Context) error {
+	if ctx == nil {
+		return ErrNilContext
+	}
+	return nil
+}
+
 // New returns the PDF Services client on nc's connection, token and
-// retries. New(nil) returns a Client whose every call is ErrNoClient.
+// retries. New(nil) returns a Client whose every call is ErrNoClient. A nil
+// Option is skipped.
 func New(nc *nitro.Client, opts ...Option) *Client {
 	c := &Client{nc: nc, sleep: retry.Sleep, upload: &http.Client{}}
 	if nc != nil {
@@ -57,8 +72,16 @@ func New(nc *nitro.Client, opts ...Option) *Client {
 		c.raw = &pdfapi.Client{Server: nc.BaseURL() + "/", Client: nc}
 	}
 	for _, opt := range opts {
-		opt(c)
+		if opt != nil {
+			opt(c)
+		}
 	}
+	// A pre-signed URL is exact: a redirect means the file was not stored
+	// there (and net/http would re-send a 301/302's PUT without its body,
+	// or as a GET). The upload client is a copy that stops at one.
+	up := *c.upload
+	up.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	c.upload = &up
 	return c
 }
 

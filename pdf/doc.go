@@ -36,10 +36,17 @@
 //	if err != nil { … } // a *pdf.JobError, ErrJobCanceled, ErrJobExpired, …
 //	_, err = job.Download(ctx, out)
 //
-// Any non-2xx answer is an *nitro.APIError (errors.As); a 413 is also
-// ErrTooLarge, and a job's 410 ErrJobExpired. Every string the server chose
-// that reaches an error (a failed job's type and title, a status, a job's
-// ID) passes through the nitro.Client's redactor. A Client, Job or Request
+// Any non-2xx answer of the API is an *nitro.APIError (errors.As); a 413 is
+// also ErrTooLarge, and a job's 410 ErrJobExpired. (A staged upload's PUT
+// goes to the storage host a pre-signed URL names, not the API: its
+// refusal is a plain error naming the status.) Every string the server chose
+// that this package puts in an error or a printed form (a failed job's type
+// and title, a status, a job's ID and Location) passes through the
+// nitro.Client's redactor. (The request path an *nitro.APIError or an
+// answer's decoding error names, a job's ID in it, is the nitro package's
+// text, not redacted yet.) A Client, Job or Request
 // not made by New, Request.Async, ResumeJob or a tool call answers
-// ErrNoClient, never a panic.
+// ErrNoClient, never a panic; a nil context is ErrNilContext, a nil writer
+// ErrNilWriter, and a nil or nil-pointer File Body ErrInvalidFile, each
+// before anything is sent.
 package pdf

@@ -9,6 +9,7 @@ import (
 	"mime/multipart"
 	"net/textproto"
 	"path"
+	"reflect"
 	"strings"
 
 	"github.com/nitrokit/nitro/gen/pdfapi"
@@ -40,7 +41,9 @@ type File struct {
 	// ContentType is the file's media type, such as "application/pdf";
 	// the conversions choose their input format by it. Required.
 	ContentType string
-	// Body is the file's content. Required.
+	// Body is the file's content. Required: nil, or a nil pointer such
+	// as (*bytes.Reader)(nil), is ErrInvalidFile before anything is sent,
+	// and a Read that panics is the call's ErrInvalidFile, not a crash.
 	Body io.Reader
 	// Size is Body's length in bytes if known (> 0): files whose sizes
 	// add up to more than MaxRequestSize are staged (Stage, which needs
@@ -56,12 +59,33 @@ func (f File) check() error {
 		return fmt.Errorf("%w: Name is required", ErrInvalidFile)
 	case f.ContentType == "":
 		return fmt.Errorf("%w: %q: ContentType is required", ErrInvalidFile, f.Name)
+	case strings.ContainsAny(f.ContentType, "\r\n"):
+		// It is the part's Content-Type header, written as it is: a line
+		// break would end the header and start another.
+		return fmt.Errorf("%w: %q: ContentType has a line break", ErrInvalidFile, f.Name)
 	case f.Body == nil:
 		return fmt.Errorf("%w: %q: Body is required", ErrInvalidFile, f.Name)
+	case nilPointer(f.Body):
+		// A typed nil, (*bytes.Reader)(nil) say, is not == nil, and its
+		// Read would panic on the goroutine that reads it.
+		return fmt.Errorf("%w: %q: Body is a nil %T", ErrInvalidFile, f.Name, f.Body)
 	case f.Size < 0:
 		return fmt.Errorf("%w: %q: negative Size", ErrInvalidFile, f.Name)
 	}
 	return nil
+}
+
+// nilPointer reports whether x is a nil pointer inside a non-nil interface.
+func nilPointer(x any) bool {
+	v := reflect.ValueOf(x)
+	return v.Kind() == reflect.Pointer && v.IsNil()
+}
+
+// readPanic is the error a Body's Read panicking with p becomes. A Body is
+// read on the library's goroutines (the multipart writer's, the upload
+// transport's), where a panic would end the caller's whole process.
+func readPanic(name string, p any) error {
+	return fmt.Errorf("%w: %q: its Body's Read panicked: %v", ErrInvalidFile, name, p)
 }
 
 // checkFiles checks each file and the known total against MaxRequestSize.
@@ -97,7 +121,13 @@ type form struct {
 // 'params={…}'; Nitro's MCP server form.append('params',
 // JSON.stringify(…)), node-version/src/client/platformClient.ts@a4df724;
 // samples/python/api/platform_api.py@2713a9f data={"params": json.dumps(…)}).
-func (f *form) write(mw *multipart.Writer) error {
+func (f *form) write(mw *multipart.Writer) (err error) {
+	reading := ""
+	defer func() {
+		if p := recover(); p != nil {
+			err = readPanic(reading, p)
+		}
+	}()
 	if err := mw.WriteField("method", f.method); err != nil {
 		return err
 	}
@@ -111,6 +141,7 @@ func (f *form) write(mw *multipart.Writer) error {
 	}
 	left := int64(MaxRequestSize)
 	for _, file := range f.files {
+		reading = file.Name
 		h := textproto.MIMEHeader{}
 		h.Set("Content-Disposition", wire.FileDisposition(f.part, file.Name))
 		h.Set("Content-Type", file.ContentType)

@@ -9,6 +9,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -37,8 +38,8 @@ const (
 // both shapes Nitro's clients read: named events (progress-update,
 // status-update, and redirect, which ends the stream: Nitro's samples) and
 // unnamed ones told apart by their status, the last with the result's
-// location (Nitro's MCP server). A location on the API's host is where
-// Result and Download then fetch the result.
+// location (Nitro's MCP server). A location on the API's host, under its
+// base URL's path, is where Result and Download then fetch the result.
 func (j *Job[R]) Follow(ctx context.Context, progress func(float64)) (R, error) {
 	if err := j.await(ctx, progress); err != nil {
 		var zero R
@@ -54,6 +55,9 @@ func (j *Job[R]) Follow(ctx context.Context, progress func(float64)) (R, error) 
 // did not complete is its error, as Result's (a *JobError, ErrJobCanceled,
 // ErrJobExpired).
 func (j *Job[R]) FollowDownload(ctx context.Context, w io.Writer, progress func(float64)) (int64, error) {
+	if err := writable(w); err != nil {
+		return 0, err
+	}
 	if err := j.await(ctx, progress); err != nil {
 		return 0, err
 	}
@@ -63,7 +67,7 @@ func (j *Job[R]) FollowDownload(ctx context.Context, w io.Writer, progress func(
 // await follows the job until it finished (nil), however: Result and
 // Download say how.
 func (j *Job[R]) await(ctx context.Context, progress func(float64)) error {
-	if err := j.check(); err != nil {
+	if err := j.check(ctx); err != nil {
 		return err
 	}
 	var (
@@ -165,13 +169,17 @@ func (j *Job[R]) follow(ctx context.Context, lastID string, progress func(float6
 			}
 			return true, end, nil
 		case progress != nil && (je.Event == pdfapi.JobEventEventProgressUpdate || je.Progress > 0):
-			progress(float64of(je.Progress))
+			progress(progressOf(je.Progress))
 		}
 	}
 }
 
 // onAPIHost is location resolved against the API's base URL if it is on the
-// API's scheme and host (where the nitro.Client sends its token), else "".
+// API's scheme and host (where the nitro.Client sends its token) and under
+// the base URL's path, else "". A dot segment left in the resolved path
+// (an escaped one, %2e%2e, which resolution keeps but a server may not)
+// could climb out of the base path behind a gateway that serves other
+// services on the same host, so a location holding one is not used either.
 func (j *Job[R]) onAPIHost(location string) string {
 	if location == "" {
 		return ""
@@ -181,8 +189,11 @@ func (j *Job[R]) onAPIHost(location string) string {
 		return ""
 	}
 	u, err := base.Parse(location)
-	if err != nil || !strings.EqualFold(u.Scheme, base.Scheme) || !strings.EqualFold(u.Host, base.Host) {
+	if err != nil || !strings.EqualFold(u.Scheme, base.Scheme) || !strings.EqualFold(u.Host, base.Host) ||
+		!strings.HasPrefix(u.Path, base.Path) || slices.ContainsFunc(strings.Split(u.Path, "/"), dotSegment) {
 		return ""
 	}
 	return u.String()
 }
+
+func dotSegment(seg string) bool { return seg == "." || seg == ".." }

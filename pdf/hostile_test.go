@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -77,6 +78,22 @@ func TestDownloadOfALargeState(t *testing.T) {
 	var je *pdf.JobError
 	if !errors.As(err, &je) || n != 0 || out.Len() != 0 {
 		t.Errorf("a large failed state: %d bytes, %v; want nothing and a *JobError", n, err)
+	}
+}
+
+// TestDownloadOfAPageIsNotTheFile: a job's result answered 200 with a
+// page or a problem (a gateway's login page, say) is ErrUnexpectedAnswer,
+// as it is for Stream, and none of it reaches the caller's file.
+func TestDownloadOfAPageIsNotTheFile(t *testing.T) {
+	for name, h := range map[string]http.HandlerFunc{
+		"html":    answering(http.StatusOK, "text/html; charset=utf-8", `<html>login page</html>`),
+		"problem": answering(http.StatusOK, "application/problem+json", `{"title":"no"}`),
+	} {
+		var out bytes.Buffer
+		n, err := hostileJob(t, h).Download(context.Background(), &out)
+		if !errors.Is(err, pdf.ErrUnexpectedAnswer) || n != 0 || out.Len() != 0 {
+			t.Errorf("%s: %d bytes %q, %v; want nothing and ErrUnexpectedAnswer", name, n, out.String(), err)
+		}
 	}
 }
 
@@ -197,5 +214,41 @@ func TestARequestIsSentOnce(t *testing.T) {
 				t.Errorf("%d requests reached the fake, want 1", n)
 			}
 		})
+	}
+}
+
+// TestANilWriterIsRefused: Stream, Download and FollowDownload given a nil
+// io.Writer (or a typed nil) answer ErrNilWriter before sending anything,
+// instead of panicking in io.Copy once the bytes arrive; the Request is
+// still unsent.
+func TestANilWriterIsRefused(t *testing.T) {
+	srv, _, c := onFake(t)
+	ctx := context.Background()
+	job, err := c.Compress(textPDF("a.pdf", "a"), pdf.PDFCompressParams{}).Async(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := job.Wait(ctx); err != nil {
+		t.Fatal(err)
+	}
+	before := srv.Stats()
+	req := c.Compress(textPDF("a.pdf", "a"), pdf.PDFCompressParams{})
+	for _, w := range []io.Writer{nil, (*bytes.Buffer)(nil)} {
+		calls := map[string]func() error{
+			"Stream":         func() error { _, err := req.Stream(ctx, w); return err },
+			"Download":       func() error { _, err := job.Download(ctx, w); return err },
+			"FollowDownload": func() error { _, err := job.FollowDownload(ctx, w, nil); return err },
+		}
+		for name, call := range calls {
+			if err := call(); !errors.Is(err, pdf.ErrNilWriter) {
+				t.Errorf("%s to a %T: %v, want ErrNilWriter", name, w, err)
+			}
+		}
+	}
+	if after := srv.Stats(); !maps.Equal(after.Operations, before.Operations) {
+		t.Errorf("requests were sent: %v, then %v", before.Operations, after.Operations)
+	}
+	if _, err := req.Stream(ctx, io.Discard); err != nil {
+		t.Errorf("the Request after the refusals: %v", err)
 	}
 }

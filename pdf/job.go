@@ -42,6 +42,9 @@ type JobError struct {
 }
 
 func (e *JobError) Error() string {
+	if e == nil {
+		return "nitro: a nil *pdf.JobError"
+	}
 	return fmt.Sprintf("nitro: job %s failed: %s: %s", e.JobID, e.Type, e.Title)
 }
 
@@ -57,7 +60,9 @@ var waitBackoff = retry.Backoff{Base: 250 * time.Millisecond, Max: 10 * time.Sec
 type Job[R any] struct {
 	// ID is the job's ID, the {jobID} of /jobs/{jobID}.
 	ID string
-	// Location is the job's status URL, as the API answered it.
+	// Location is the job's status URL, as the API answered it (through
+	// the nitro.Client's redactor: it is the server's text, and nothing
+	// is fetched from it).
 	Location string
 
 	c  *Client
@@ -94,12 +99,13 @@ func newJob[R any](c *Client, t *tool, id, location string) *Job[R] {
 	return &Job[R]{ID: id, Location: location, c: c, t: t, at: &resultAt{}}
 }
 
-// check is ErrNoClient for a Job no Client made.
-func (j *Job[R]) check() error {
+// check is ErrNoClient for a Job no Client made, and ErrNilContext for a
+// nil ctx.
+func (j *Job[R]) check(ctx context.Context) error {
 	if j == nil || j.t == nil || j.c.ready() != nil {
 		return fmt.Errorf("%w: a nil or zero pdf.Job: get one from Request.Async or pdf.ResumeJob", ErrNoClient)
 	}
-	return nil
+	return live(ctx)
 }
 
 // name is the job's ID for an error: chosen by the server, so redacted.
@@ -127,7 +133,7 @@ func (s JobState) Done() bool {
 // Status reads the job's status once (GET /jobs/{jobID}/status); an
 // expired job is ErrJobExpired.
 func (j *Job[R]) Status(ctx context.Context) (JobState, error) {
-	if err := j.check(); err != nil {
+	if err := j.check(ctx); err != nil {
 		return JobState{}, err
 	}
 	resp, err := j.c.raw.GetJobStatus(ctx, j.ID, accepting("application/json"))
@@ -141,10 +147,15 @@ func (j *Job[R]) Status(ctx context.Context) (JobState, error) {
 	}
 	out := JobState{Status: j.c.redact(s)}
 	if r, err := st.AsJobRunning(); err == nil {
-		out.Progress = float64of(r.Progress)
+		out.Progress = progressOf(r.Progress)
 	}
 	return out, nil
 }
+
+// progressOf is a job's wire progress within 0.0 to 1.0, the range the
+// API documents and the caller is promised, whatever a server sent (a
+// percentage, a negative value).
+func progressOf(f float32) float64 { return min(max(float64of(f), 0), 1) }
 
 // float64of is a wire float32 as the float64 of its shortest decimal form,
 // so the API's 0.1 reaches the caller as 0.1, not 0.10000000149011612.
@@ -166,7 +177,7 @@ func (j *Job[R]) Wait(ctx context.Context) (R, error) {
 
 // poll is Wait without the result: it returns when the job finished.
 func (j *Job[R]) poll(ctx context.Context) error {
-	if err := j.check(); err != nil {
+	if err := j.check(ctx); err != nil {
 		return err
 	}
 	return retry.Poll(ctx, waitBackoff, j.c.sleep, wire.Transient, func(ctx context.Context) (bool, string, error) {
@@ -191,7 +202,7 @@ func (j *Job[R]) poll(ctx context.Context) error {
 // for an unknown job.
 func (j *Job[R]) Result(ctx context.Context) (R, error) {
 	var zero R
-	if err := j.check(); err != nil {
+	if err := j.check(ctx); err != nil {
 		return zero, err
 	}
 	resp, err := j.fetch(ctx, "application/json")
@@ -297,9 +308,14 @@ func (j *Job[R]) decode(raw json.RawMessage) (R, error) {
 // Download streams the completed job's file to w (GET /jobs/{jobID}, or the
 // location its status stream named, with Accept: application/octet-stream)
 // in constant memory, and returns the bytes written: one request. A job
-// still running is ErrJobRunning, an expired one ErrJobExpired.
+// still running is ErrJobRunning, an expired one ErrJobExpired; a page or
+// a problem answered with 200 is ErrUnexpectedAnswer, as for Stream, and
+// never reaches w.
 func (j *Job[R]) Download(ctx context.Context, w io.Writer) (int64, error) {
-	if err := j.check(); err != nil {
+	if err := j.check(ctx); err != nil {
+		return 0, err
+	}
+	if err := writable(w); err != nil {
 		return 0, err
 	}
 	resp, err := j.fetch(ctx, "application/octet-stream")
@@ -307,7 +323,11 @@ func (j *Job[R]) Download(ctx context.Context, w io.Writer) (int64, error) {
 		return 0, err
 	}
 	mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
-	if resp.StatusCode == http.StatusOK && mt != "application/json" {
+	switch {
+	case resp.StatusCode == http.StatusOK && notAFile(mt):
+		_ = wire.Empty(resp, nil)
+		return 0, fmt.Errorf("%w: job %s answered a %q body, not its file", ErrUnexpectedAnswer, j.name(), j.c.redact(mt))
+	case resp.StatusCode == http.StatusOK && mt != "application/json":
 		return wire.Stream(w)(resp, nil)
 	}
 	// JSON, or a 202: the job's state (running, failed, canceled), or an

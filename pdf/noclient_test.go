@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"maps"
 	"testing"
 
 	"github.com/nitrokit/nitro/pdf"
@@ -64,5 +65,69 @@ func TestNoClientIsAnErrorNotAPanic(t *testing.T) {
 	}
 	if _, err := (pdf.Request[pdf.FileResult]{}).JSON(ctx); !errors.Is(err, pdf.ErrNoClient) {
 		t.Errorf("a zero Request: %v, want ErrNoClient", err)
+	}
+}
+
+// TestNewSkipsANilOption: a nil Option (an option chosen by a condition
+// that chose none) is no option, not a panic in New.
+func TestNewSkipsANilOption(t *testing.T) {
+	_, nc, _ := onFake(t)
+	var none pdf.Option
+	c := pdf.New(nc, none, pdf.WithUploadClient(nil), nil)
+	if _, err := c.Compress(textPDF("a.pdf", "a"), pdf.PDFCompressParams{}).JSON(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestANilJobErrorPrints: a nil *JobError (a typed nil a caller's own code
+// may hold) has an Error text, as fmt already shows it, instead of a nil
+// pointer panic.
+func TestANilJobErrorPrints(t *testing.T) {
+	var e *pdf.JobError
+	if got := e.Error(); got == "" {
+		t.Errorf("Error() = %q", got)
+	}
+}
+
+// TestANilContextIsAnError: every call taking a context answers
+// ErrNilContext to a nil one, before sending anything, instead of
+// panicking wherever the context is first used.
+func TestANilContextIsAnError(t *testing.T) {
+	srv, _, c := onFake(t)
+	job, err := c.Compress(textPDF("a.pdf", "a"), pdf.PDFCompressParams{}).Async(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := srv.Stats()
+	var none context.Context
+	req := c.Compress(textPDF("a.pdf", "a"), pdf.PDFCompressParams{})
+	for name, call := range map[string]func() error{
+		"JSON":           func() error { _, err := req.JSON(none); return err },
+		"Stream":         func() error { _, err := req.Stream(none, io.Discard); return err },
+		"Async":          func() error { _, err := req.Async(none); return err },
+		"Stage":          func() error { _, err := c.Stage(none, textPDF("a.pdf", "a")); return err },
+		"Status":         func() error { _, err := job.Status(none); return err },
+		"Wait":           func() error { _, err := job.Wait(none); return err },
+		"Follow":         func() error { _, err := job.Follow(none, nil); return err },
+		"Result":         func() error { _, err := job.Result(none); return err },
+		"Download":       func() error { _, err := job.Download(none, io.Discard); return err },
+		"FollowDownload": func() error { _, err := job.FollowDownload(none, io.Discard, nil); return err },
+	} {
+		func() {
+			defer func() {
+				if p := recover(); p != nil {
+					t.Errorf("%s: panicked: %v", name, p)
+				}
+			}()
+			if err := call(); !errors.Is(err, pdf.ErrNilContext) {
+				t.Errorf("%s: %v, want ErrNilContext", name, err)
+			}
+		}()
+	}
+	if after := srv.Stats(); after.TokenRequests != before.TokenRequests || !maps.Equal(after.Operations, before.Operations) {
+		t.Errorf("requests were sent: %+v, then %+v", before, after)
+	}
+	if _, err := req.JSON(context.Background()); err != nil {
+		t.Errorf("the Request after the refusals: %v", err)
 	}
 }

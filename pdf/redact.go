@@ -1,6 +1,7 @@
 package pdf
 
 import (
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -63,6 +64,30 @@ func (d Delivery) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(d.String()
 
 // LogValue makes slog print String.
 func (d Delivery) LogValue() slog.Value { return slog.StringValue(d.String()) }
+
+// A Job's ID and Location are the server's choice, so its printed forms
+// (every fmt verb, slog, encoding/json) show them through the nitro.Client's
+// redactor, as its errors do; the ID field itself stays as the API sent it,
+// the job's path segment.
+
+func (j Job[R]) String() string {
+	return fmt.Sprintf("pdf.Job{ID: %q, Location: %q}", j.c.redact(j.ID), j.c.redact(j.Location))
+}
+
+// GoString is String: %#v must not reveal what String hides.
+func (j Job[R]) GoString() string { return j.String() }
+
+// Format prints String for every verb.
+func (j Job[R]) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(j.String())) }
+
+// LogValue makes slog print String.
+func (j Job[R]) LogValue() slog.Value { return slog.StringValue(j.String()) }
+
+// MarshalJSON encodes the ID and Location, redacted. (To resume a job,
+// store its ID field and give it to ResumeJob.)
+func (j Job[R]) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct{ ID, Location string }{j.c.redact(j.ID), j.c.redact(j.Location)})
+}
 
 // headerNames lists h's names, with their values left out.
 func headerNames(h http.Header) string {

@@ -152,8 +152,25 @@ func (r Request[R]) JSON(ctx context.Context) (R, error) {
 // extractions, the bytes are what the API serves for them (JSON is the
 // typed way).
 func (r Request[R]) Stream(ctx context.Context, w io.Writer) (int64, error) {
+	if err := writable(w); err != nil {
+		return 0, err
+	}
 	resp, err := r.send(ctx, "application/octet-stream", false)
 	return wire.Stream(w)(r.synchronous(resp, err, false))
+}
+
+// ErrNilWriter is the answer of Stream, Download and FollowDownload given
+// a nil io.Writer (or a nil pointer in one): nothing is sent, and a
+// Request refused so can be sent again.
+var ErrNilWriter = errors.New("nitro: a nil io.Writer: nowhere to write the result")
+
+// writable is ErrNilWriter for a nil w or a nil pointer in it, which would
+// panic in io.Copy once the bytes arrived.
+func writable(w io.Writer) error {
+	if w == nil || nilPointer(w) {
+		return fmt.Errorf("%w (%T)", ErrNilWriter, w)
+	}
+	return nil
 }
 
 // ErrUnexpectedAnswer is a synchronous call's 2xx answer that is not the
@@ -176,8 +193,7 @@ func (r Request[R]) synchronous(resp *http.Response, err error, json bool) (*htt
 		why = fmt.Sprintf("HTTP %d", resp.StatusCode)
 	case json && mt != "application/json":
 		why = fmt.Sprintf("a %q body", mt)
-	case !json && (mt == "text/html" || strings.HasSuffix(mt, "problem+json") ||
-		(mt == "application/json" && r.t.endpoint != extractions)):
+	case !json && (notAFile(mt) || (mt == "application/json" && r.t.endpoint != extractions)):
 		why = fmt.Sprintf("a %q body, not a file", mt)
 	}
 	if why != "" {
@@ -185,6 +201,13 @@ func (r Request[R]) synchronous(resp *http.Response, err error, json bool) (*htt
 		return nil, fmt.Errorf("%w: %s answered %s", ErrUnexpectedAnswer, r.t.call, r.c.redact(why))
 	}
 	return resp, nil
+}
+
+// notAFile reports whether a 200's media type is a page or a problem (a
+// gateway's login page, an error with the wrong status), never a tool's
+// file.
+func notAFile(mt string) bool {
+	return mt == "text/html" || strings.HasSuffix(mt, "problem+json")
 }
 
 // Async sends the request with Prefer: respond-async and returns the job
@@ -219,7 +242,7 @@ func (r Request[R]) Async(ctx context.Context) (*Job[R], error) {
 	case !usableID(id):
 		return nil, fmt.Errorf("nitro: %s: the API's job has no usable ID (%q)", r.t.call, r.c.redact(id))
 	}
-	return newJob[R](r.c, r.t, id, loc), nil
+	return newJob[R](r.c, r.t, id, r.c.redact(loc)), nil
 }
 
 // maxJobAnswer bounds the answer that creates a job: {jobID, status}.
@@ -261,6 +284,8 @@ func (r Request[R]) send(ctx context.Context, accept string, async bool) (*http.
 		return nil, fmt.Errorf("%w: a zero pdf.Request: make one with a Client's tool call", ErrNoClient)
 	case r.c.ready() != nil:
 		return nil, fmt.Errorf("%w (%s)", ErrNoClient, r.t.call)
+	case ctx == nil:
+		return nil, fmt.Errorf("%w (%s)", ErrNilContext, r.t.call)
 	}
 	if err := r.check(); err != nil {
 		return nil, err

@@ -1,11 +1,13 @@
 package pdf_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -37,6 +39,18 @@ func TestRefusedBeforeSending(t *testing.T) {
 		}, pdf.ErrInvalidFile},
 		"no body": {func() error {
 			_, err := c.Compress(pdf.File{Name: "a", ContentType: "a/b"}, pdf.PDFCompressParams{}).JSON(ctx)
+			return err
+		}, pdf.ErrInvalidFile},
+		"a content type with a line break": {func() error {
+			_, err := c.Compress(pdf.File{Name: "a", ContentType: "application/pdf\r\nX-Injected: 1", Body: &memtest.Zeros{N: 3}}, pdf.PDFCompressParams{}).JSON(ctx)
+			return err
+		}, pdf.ErrInvalidFile},
+		"a typed nil body": {func() error {
+			_, err := c.Compress(pdf.File{Name: "a", ContentType: "a/b", Body: (*bytes.Reader)(nil), Size: 3}, pdf.PDFCompressParams{}).JSON(ctx)
+			return err
+		}, pdf.ErrInvalidFile},
+		"a typed nil body, staged": {func() error {
+			_, err := c.Stage(ctx, pdf.File{Name: "a", ContentType: "a/b", Body: (*os.File)(nil), Size: 3})
 			return err
 		}, pdf.ErrInvalidFile},
 		"merge of one": {func() error {
@@ -142,6 +156,34 @@ func TestBodyReadError(t *testing.T) {
 	_, err := c.Compress(pdf.File{Name: "bad.pdf", ContentType: "application/pdf", Body: bad}, pdf.PDFCompressParams{}).JSON(context.Background())
 	if err == nil || !strings.Contains(err.Error(), "disk on fire") {
 		t.Fatalf("err %v", err)
+	}
+}
+
+// panicky is a Body whose Read panics after its first bytes.
+type panicky struct{ n int }
+
+func (p *panicky) Read(b []byte) (int, error) {
+	if p.n > 0 {
+		panic("a reader bug")
+	}
+	p.n = copy(b, "%PDF-1.4\n")
+	return p.n, nil
+}
+
+// TestAPanickingBodyIsTheCallsError: a Body whose Read panics is read on
+// the library's goroutines (the multipart writer's, the upload
+// transport's), where a panic would end the caller's process; it is the
+// call's error instead, whether the file is sent or staged.
+func TestAPanickingBodyIsTheCallsError(t *testing.T) {
+	_, _, c := onFake(t)
+	ctx := context.Background()
+	_, err := c.Compress(pdf.File{Name: "bad.pdf", ContentType: "application/pdf", Body: &panicky{}}, pdf.PDFCompressParams{}).JSON(ctx)
+	if !errors.Is(err, pdf.ErrInvalidFile) || !strings.Contains(err.Error(), "a reader bug") {
+		t.Errorf("sent: %v", err)
+	}
+	_, err = c.Stage(ctx, pdf.File{Name: "bad.pdf", ContentType: "application/pdf", Body: &panicky{}, Size: 100})
+	if !errors.Is(err, pdf.ErrInvalidFile) || !strings.Contains(err.Error(), "a reader bug") {
+		t.Errorf("staged: %v", err)
 	}
 }
 

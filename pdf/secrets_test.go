@@ -2,9 +2,11 @@ package pdf_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
@@ -24,8 +26,9 @@ const (
 
 // echoing is a client on a hostile server: it issues echoToken for
 // echoSecret, and answers every job route with jobs whose strings (their
-// ID, status, error type and title) carry both credentials.
-func echoing(t *testing.T, routes map[string]http.HandlerFunc) (*pdf.Client, *pdf.Job[pdf.FileResult]) {
+// ID, status, error type and title) carry both credentials. opts are the
+// pdf.Client's.
+func echoing(t *testing.T, routes map[string]http.HandlerFunc, opts ...pdf.Option) (*pdf.Client, *pdf.Job[pdf.FileResult]) {
 	t.Helper()
 	url := newLoopback(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/oauth/token" {
@@ -44,7 +47,7 @@ func echoing(t *testing.T, routes map[string]http.HandlerFunc) (*pdf.Client, *pd
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { nc.Close() })
-	c := pdf.New(nc)
+	c := pdf.New(nc, opts...)
 	job, err := pdf.ResumeJob[pdf.FileResult](c, "job-"+echoToken+"-"+echoSecret)
 	if err != nil {
 		t.Fatal(err)
@@ -139,4 +142,43 @@ func TestServerTextInJobErrorsIsRedacted(t *testing.T) {
 		t.Errorf("Status: %+v, %v", st, err)
 	}
 	_ = c
+}
+
+// TestAJobPrintsNoCredentials: a job whose ID and Location a hostile
+// server chose to echo the credentials in prints neither under any fmt
+// verb, slog or encoding/json, and its Location field holds them redacted;
+// its ID still reaches the API unchanged, so the job stays usable.
+func TestAJobPrintsNoCredentials(t *testing.T) {
+	id := "job-" + echoToken + "-" + echoSecret
+	c, _ := echoing(t, map[string]http.HandlerFunc{
+		"POST /transformations": withHeader("Location", "/jobs/"+id+"/status?echo="+echoToken+"&"+echoSecret,
+			answering(http.StatusAccepted, "application/json", `{"jobID":"`+id+`","status":"running"}`)),
+		"GET " + statusPath: answering(http.StatusOK, "application/json", `{"jobID":"x","status":"running","progress":0.5}`),
+	})
+	ctx := context.Background()
+	job, err := c.Compress(textPDF("a.pdf", "a"), pdf.PDFCompressParams{}).Async(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q"} {
+		fmt.Fprintf(&out, verb+"\n", job)
+		fmt.Fprintf(&out, verb+"\n", *job)
+	}
+	slog.New(slog.NewJSONHandler(&out, nil)).Info("job", "job", job, "value", *job)
+	b, err := json.Marshal(job)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out.Write(b)
+	out.WriteString(job.Location)
+	if s := out.String(); strings.Contains(s, echoToken) || strings.Contains(s, echoSecret) {
+		t.Errorf("the job's printed forms show a credential:\n%s", s)
+	}
+	if job.ID != id {
+		t.Errorf("the job's ID is %q, want the API's %q", job.ID, id)
+	}
+	if st, err := job.Status(ctx); err != nil || st.Status != "running" {
+		t.Errorf("Status: %+v, %v", st, err)
+	}
 }

@@ -241,6 +241,30 @@ func TestUnknownStatusIsKept(t *testing.T) {
 	}
 }
 
+// TestProgressStaysInRange: progress a server sends outside 0.0–1.0 (a
+// percentage, a negative value) reaches the caller within the documented
+// range, from Status and from Follow's callback.
+func TestProgressStaysInRange(t *testing.T) {
+	ctx := context.Background()
+	s, c, _ := newShapes(t)
+	job := startJobOn(t, s, c)
+	s.on("GET /jobs/j/status", answering(http.StatusOK, "application/json", `{"jobID":"j","status":"running","progress":42}`))
+	if st, err := job.Status(ctx); err != nil || st.Progress != 1 {
+		t.Errorf("Status: %+v, %v; want progress 1", st, err)
+	}
+	s.on("GET /jobs/j/status", sseAnswer("event: progress-update\ndata: {\"status\":\"running\",\"progress\":42}\n\n"+
+		"event: progress-update\ndata: {\"status\":\"running\",\"progress\":-3}\n\n"+
+		"event: redirect\ndata: {\"status\":\"completed\"}\n\n"))
+	s.on("GET /jobs/j", answering(http.StatusOK, "application/json", `{"jobID":"j","status":"completed","result":{"file":`+fileJSON+`}}`))
+	var got []float64
+	if _, err := job.Follow(ctx, func(p float64) { got = append(got, p) }); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got, []float64{1, 0, 1}) {
+		t.Errorf("Follow's progress %v, want [1 0 1]", got)
+	}
+}
+
 // sseAnswer serves a status stream of raw events.
 func sseAnswer(raw string) http.HandlerFunc {
 	return func(w http.ResponseWriter, _ *http.Request) { sse(w, raw) }
@@ -300,6 +324,32 @@ func TestEventShapes(t *testing.T) {
 		var je *pdf.JobError
 		if !errors.As(err, &je) || je.Type != "PDFIsPasswordProtected" {
 			t.Fatalf("%v, want the JobError", err)
+		}
+	})
+
+	t.Run("a location outside the API's base path is not followed", func(t *testing.T) {
+		// The API behind a gateway, at /nitro: a location whose dot
+		// segments (plain or escaped) climb out of it names another service
+		// on the same host, which must not get the token.
+		for _, loc := range []string{"/nitro/jobs/../../elsewhere/j", "/nitro/%2e%2e/elsewhere/j", "/elsewhere/j"} {
+			s, _, url := newShapes(t)
+			nc, err := nitro.NewClient(nitro.Config{ClientID: "id", ClientSecret: "secret", BaseURL: url + "/nitro", TokenURL: url + "/oauth/token", MaxRetries: -1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer nc.Close()
+			c := pdf.New(nc)
+			s.on("POST /nitro/transformations", withHeader("Location", "/nitro/jobs/j/status", answering(http.StatusAccepted, "", "")))
+			s.on("GET /nitro/jobs/j/status", sseAnswer("data: {\"jobID\":\"j\",\"status\":\"completed\",\"location\":\""+loc+"\"}\n\n"))
+			s.on("GET /nitro/jobs/j", answering(http.StatusOK, "application/pdf", "%PDF-1.7 at home"))
+			job, err := c.Compress(textPDF("a.pdf", "a"), pdf.PDFCompressParams{}).Async(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var b bytes.Buffer
+			if _, err := job.FollowDownload(ctx, &b, nil); err != nil || b.String() != "%PDF-1.7 at home" {
+				t.Errorf("%s: %q, %v", loc, b.String(), err)
+			}
 		}
 	})
 

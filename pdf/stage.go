@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"slices"
@@ -43,11 +44,19 @@ type presignedPairs struct {
 // f.Size is required (> 0): the upload is one PUT of f.Body with that
 // Content-Length, streamed in constant memory, and a Body of another length
 // is ErrInvalidFile. The upload carries no token and goes through the
-// upload client (WithUploadClient). The staged URLs are credentials: the
-// returned File's Name is f.Name, its Body holds the download URL for the
-// request's part, and no error shows either URL's query.
+// upload client (WithUploadClient). Pre-signed URLs are taken over https
+// only (plain http to a loopback host, or to any host when the API's own
+// base URL is plain http: nitro.WithInsecureHTTP) and free of the token
+// and the secret (a server echoing them); others are ErrUnexpectedAnswer
+// before anything is uploaded. The staged URLs are
+// credentials: the returned File's Name is f.Name, its Body holds the
+// download URL for the request's part, and no error shows either URL's
+// query.
 func (c *Client) Stage(ctx context.Context, f File) (File, error) {
 	if err := c.ready(); err != nil {
+		return File{}, err
+	}
+	if err := live(ctx); err != nil {
 		return File{}, err
 	}
 	if err := f.check(); err != nil {
@@ -78,30 +87,86 @@ func (c *Client) presign(ctx context.Context) (upload, download string, err erro
 	if err != nil {
 		return "", "", err
 	}
-	if len(pairs.URLs) != 1 || !httpURL(pairs.URLs[0].UploadURL) || !httpURL(pairs.URLs[0].DownloadURL) {
-		return "", "", fmt.Errorf("%w: POST /presigned-file-urls answered %d URL pairs, not one pair of http(s) URLs", ErrUnexpectedAnswer, len(pairs.URLs))
+	if len(pairs.URLs) != 1 || !c.stagingURL(pairs.URLs[0].UploadURL) || !c.stagingURL(pairs.URLs[0].DownloadURL) {
+		return "", "", fmt.Errorf("%w: POST /presigned-file-urls answered %d URL pairs, not one pair of https URLs (plain http only to loopback, or with the API itself on plain http) free of this client's credentials", ErrUnexpectedAnswer, len(pairs.URLs))
 	}
 	return pairs.URLs[0].UploadURL, pairs.URLs[0].DownloadURL, nil
 }
 
-func httpURL(raw string) bool {
+// stagingURL reports whether a pre-signed URL may carry the file and its
+// own signature: https, or plain http to a loopback host (a fake), or to
+// any host when the API's base URL is itself plain http to a host that is
+// not loopback (the caller chose nitro.WithInsecureHTTP, for a network that
+// encrypts beneath HTTP): the rule nitro.Config applies to the API's URLs.
+// A URL holding a credential the nitro.Client knows (a server echoing the
+// token or the secret into it) is refused: it would reach the storage host.
+func (c *Client) stagingURL(raw string) bool {
 	u, err := url.Parse(raw)
-	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != ""
+	switch {
+	case err != nil || u.Host == "" || c.redact(raw) != raw:
+		return false
+	case u.Scheme == "https":
+		return true
+	case u.Scheme != "http":
+		return false
+	}
+	base, err := url.Parse(c.nc.BaseURL())
+	return loopback(u.Hostname()) || (err == nil && base.Scheme == "http" && !loopback(base.Hostname()))
+}
+
+// loopback reports whether host is localhost or a loopback address.
+func loopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // put uploads f's Body to a pre-signed URL: PUT with its Content-Length and
 // nothing else, as Nitro's sample does (a pre-signed URL is signed for what
 // the storage host checks, the method and the path).
+//
+// The Body is read on a goroutine of put's own and reaches the request
+// through a pipe, which ctx's end closes: net/http waits for a request's
+// body to finish before its round trip returns, so a Body stuck in Read
+// would otherwise hold put past ctx's end. That goroutine ends when the
+// Read returns, as wire.Upload's does.
 func (c *Client) put(ctx context.Context, to string, f File) error {
-	body := &exactly{r: f.Body, left: f.Size, name: f.Name}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPut, to, io.NopCloser(body))
+	pr, pw := io.Pipe()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, to, pr)
 	if err != nil {
 		return errors.New("the upload URL is not a URL") // err would quote it
 	}
 	req.ContentLength = f.Size
+	read := make(chan error, 1)
+	go func() {
+		_, err := io.Copy(pw, &exactly{r: f.Body, left: f.Size, name: f.Name})
+		pw.CloseWithError(err)
+		read <- err
+	}()
+	stop := context.AfterFunc(ctx, func() { pr.CloseWithError(context.Cause(ctx)) })
+	defer stop()
 	resp, err := c.upload.Do(req)
-	if body.err != nil {
-		return body.err
+	pr.CloseWithError(errPutDone) // unblocks the reader if the request ended early
+	var rerr error
+	select {
+	case rerr = <-read: // ready whenever no Read is stuck
+	default:
+		select {
+		case rerr = <-read:
+		case <-ctx.Done():
+			rerr = ctx.Err()
+		}
+	}
+	if rerr != nil && !errors.Is(rerr, errPutDone) {
+		if resp != nil {
+			_ = resp.Body.Close()
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return rerr // the Body's own failure explains the request's
 	}
 	if err != nil {
 		return fmt.Errorf("uploading: %w", c.withoutQuery(err))
@@ -113,6 +178,9 @@ func (c *Client) put(ctx context.Context, to string, f File) error {
 	}
 	return nil
 }
+
+// errPutDone tells put's reader the upload request no longer reads.
+var errPutDone = errors.New("nitro: staged upload finished")
 
 // withoutQuery is err with the URL a *url.Error quotes stripped of its
 // query (a pre-signed URL's signature), and the rest redacted.
@@ -135,7 +203,13 @@ type exactly struct {
 	err  error
 }
 
-func (e *exactly) Read(p []byte) (int, error) {
+func (e *exactly) Read(p []byte) (n int, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			e.err = readPanic(e.name, p)
+			n, err = 0, e.err
+		}
+	}()
 	if e.err != nil {
 		return 0, e.err
 	}
@@ -147,7 +221,7 @@ func (e *exactly) Read(p []byte) (int, error) {
 		}
 		return 0, io.EOF
 	}
-	n, err := e.r.Read(p[:min(int64(len(p)), e.left)])
+	n, err = e.r.Read(p[:min(int64(len(p)), e.left)])
 	e.left -= int64(n)
 	if errors.Is(err, io.EOF) && e.left > 0 {
 		e.err = fmt.Errorf("%w: %q is shorter than its Size", ErrInvalidFile, e.name)

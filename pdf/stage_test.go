@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/nitrokit/nitro"
 	"github.com/nitrokit/nitro/internal/memtest"
@@ -41,6 +42,10 @@ func TestStageOnTheFake(t *testing.T) {
 		}
 	}
 }
+
+// stubSecret is the client secret of the staging stubs: no URL they hand
+// out holds it (a URL that did would be refused).
+const stubSecret = "staging-stub-client-secret"
 
 // stagingStub is a server for a request over the size limit: it hands out
 // pre-signed pairs on itself, counts what is PUT to them (with no token),
@@ -104,7 +109,7 @@ func newStagingStub(t *testing.T) (*stagingStub, *pdf.Client) {
 	var srv *httptest.Server
 	srv = httptest.NewServer(st.handler(func() string { return srv.URL }))
 	t.Cleanup(srv.Close)
-	nc, err := nitro.NewClient(nitro.Config{ClientID: "id", ClientSecret: "secret", BaseURL: srv.URL, MaxRetries: -1})
+	nc, err := nitro.NewClient(nitro.Config{ClientID: "id", ClientSecret: stubSecret, BaseURL: srv.URL, MaxRetries: -1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -198,7 +203,7 @@ func TestStagingRefusesAndHidesItsURLs(t *testing.T) {
 			}
 			_, _ = fmt.Fprintf(w, `{"urls":[{"uploadURL":%q,"downloadURL":"https://files.example/down?signature=sig-secret"}]}`, upload)
 		}))
-		nc, err := nitro.NewClient(nitro.Config{ClientID: "id", ClientSecret: "secret", BaseURL: api, MaxRetries: -1})
+		nc, err := nitro.NewClient(nitro.Config{ClientID: "id", ClientSecret: stubSecret, BaseURL: api, MaxRetries: -1})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -207,5 +212,206 @@ func TestStagingRefusesAndHidesItsURLs(t *testing.T) {
 		if err == nil || strings.Contains(err.Error(), "sig-secret") || strings.Contains(fmt.Sprintf("%#v", err), "sig-secret") {
 			t.Errorf("%s: %v", name, err)
 		}
+	}
+}
+
+// roundTripFunc is an http.RoundTripper of a func.
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// TestStagingRefusesPlainHTTP: pre-signed URLs over plain http to a host
+// that is not loopback would carry the file and the URLs' signatures in
+// clear: refused before any upload (ErrUnexpectedAnswer), naming no
+// signature. Loopback (a fake) is taken, and so is any host when the API's
+// own base URL is plain http to a host that is not loopback (the caller
+// chose nitro.WithInsecureHTTP, for a network that encrypts beneath HTTP).
+func TestStagingRefusesPlainHTTP(t *testing.T) {
+	ctx := context.Background()
+	presign := func(up, down string) string {
+		return newLoopback(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			if r.URL.Path == "/oauth/token" {
+				_, _ = w.Write([]byte(`{"access_token":"tok","token_type":"Bearer","expires_in":3600}`))
+				return
+			}
+			_, _ = fmt.Fprintf(w, `{"urls":[{"uploadURL":%q,"downloadURL":%q}]}`, up, down)
+		}))
+	}
+	var mu sync.Mutex
+	var puts []string
+	uploads := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		mu.Lock()
+		puts = append(puts, r.URL.Host)
+		mu.Unlock()
+		_, _ = io.Copy(io.Discard, r.Body)
+		return &http.Response{StatusCode: http.StatusOK, Body: http.NoBody, Request: r}, nil
+	})}
+	const (
+		plainUp   = "http://files.example/up?signature=sig-secret"
+		plainDown = "http://files.example/down?signature=sig-secret"
+		tlsUp     = "https://files.example/up?signature=sig-secret"
+		tlsDown   = "https://files.example/down?signature=sig-secret"
+	)
+	for name, urls := range map[string][2]string{"upload": {plainUp, tlsDown}, "download": {tlsUp, plainDown}} {
+		nc, err := nitro.NewClient(nitro.Config{ClientID: "id", ClientSecret: stubSecret, BaseURL: presign(urls[0], urls[1]), MaxRetries: -1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer nc.Close()
+		_, err = pdf.New(nc, pdf.WithUploadClient(uploads)).Stage(ctx, textPDF("a.pdf", "a"))
+		if !errors.Is(err, pdf.ErrUnexpectedAnswer) || strings.Contains(fmt.Sprintf("%v %#v", err, err), "sig-secret") {
+			t.Errorf("plain http %s URL: %v, want ErrUnexpectedAnswer naming no signature", name, err)
+		}
+	}
+	if len(puts) > 0 {
+		t.Errorf("uploaded to %v", puts)
+	}
+
+	// The API itself over plain http to a host that is not loopback (its
+	// requests reach the loopback stub through the transport).
+	stub := presign(plainUp, plainDown)
+	toStub := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		r = r.Clone(r.Context())
+		r.URL.Host = strings.TrimPrefix(stub, "http://")
+		return http.DefaultTransport.RoundTrip(r)
+	})}
+	nc, err := nitro.NewClient(nitro.Config{ClientID: "id", ClientSecret: stubSecret, BaseURL: "http://api.example", HTTPClient: toStub, MaxRetries: -1}, nitro.WithInsecureHTTP())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	if _, err := pdf.New(nc, pdf.WithUploadClient(uploads)).Stage(ctx, textPDF("a.pdf", "a")); err != nil || len(puts) != 1 {
+		t.Errorf("with the API on plain http: %v, uploads %v", err, puts)
+	}
+}
+
+// stuck is a Body whose Read blocks until released, saying when the first
+// Read began.
+type stuck struct {
+	reading, release chan struct{}
+	once             sync.Once
+}
+
+func (s *stuck) Read([]byte) (int, error) {
+	s.once.Do(func() { close(s.reading) })
+	<-s.release
+	return 0, errors.New("released")
+}
+
+// TestStageEndsWithContext: ctx ending while the Body is stuck in Read
+// ends Stage at once with ctx's error, as it ends a request's upload; the
+// reading goroutine ends when that Read returns.
+func TestStageEndsWithContext(t *testing.T) {
+	_, _, c := onFake(t)
+	body := &stuck{reading: make(chan struct{}), release: make(chan struct{})}
+	defer close(body.release)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		_, err := c.Stage(ctx, pdf.File{Name: "slow.pdf", ContentType: "application/pdf", Body: body, Size: 1000})
+		done <- err
+	}()
+	<-body.reading // the upload is under way
+	cancel()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("Stage: %v, want context.Canceled", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Stage still blocked 10s after its context ended")
+	}
+}
+
+// TestStagingRefusesURLsHoldingCredentials: a staging endpoint that echoes
+// the bearer token or the client secret into a pre-signed URL would have
+// this client hand it to the storage host (in the PUT's URL, in its access
+// logs): such a pair is ErrUnexpectedAnswer before any upload, and the
+// error shows neither credential.
+func TestStagingRefusesURLsHoldingCredentials(t *testing.T) {
+	ctx := context.Background()
+	for name, query := range map[string]string{"the token": "?sig=" + echoToken, "the secret": "?sig=" + echoSecret} {
+		var puts int
+		uploads := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			puts++
+			return &http.Response{StatusCode: http.StatusOK, Body: http.NoBody, Request: r}, nil
+		})}
+		c, _ := echoing(t, map[string]http.HandlerFunc{
+			"POST /presigned-file-urls": answering(http.StatusOK, "application/json",
+				`{"urls":[{"uploadURL":"https://files.example/up`+query+`","downloadURL":"https://files.example/down?sig=x"}]}`),
+		}, pdf.WithUploadClient(uploads))
+		_, err := c.Stage(ctx, textPDF("a.pdf", "a"))
+		if !errors.Is(err, pdf.ErrUnexpectedAnswer) || puts != 0 || len(leaks(err)) > 0 {
+			t.Errorf("an upload URL holding %s: %v, %d uploads", name, err, puts)
+		}
+	}
+}
+
+// TestStagingDoesNotFollowARedirect: a pre-signed URL is exact; a storage
+// host answering the PUT with a redirect has not stored the file, and
+// following it (net/http re-sends a 301/302's PUT without its body) would
+// report a staged file that holds nothing. The redirect is the error, with
+// the user's own upload client too.
+func TestStagingDoesNotFollowARedirect(t *testing.T) {
+	var mu sync.Mutex
+	got := map[string]int64{}
+	storage := newLoopback(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n, _ := io.Copy(io.Discard, r.Body)
+		mu.Lock()
+		got[r.Method+" "+r.URL.Path] = n
+		mu.Unlock()
+		if r.URL.Path == "/up" {
+			http.Redirect(w, r, "/elsewhere", http.StatusFound)
+		}
+	}))
+	api := newLoopback(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		if r.URL.Path == "/oauth/token" {
+			_, _ = w.Write([]byte(`{"access_token":"tok","token_type":"Bearer","expires_in":3600}`))
+			return
+		}
+		_, _ = fmt.Fprintf(w, `{"urls":[{"uploadURL":"%s/up?signature=s","downloadURL":"%s/down?signature=s"}]}`, storage, storage)
+	}))
+	nc, err := nitro.NewClient(nitro.Config{ClientID: "id", ClientSecret: stubSecret, BaseURL: api, MaxRetries: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	for name, c := range map[string]*pdf.Client{"the default upload client": pdf.New(nc), "the caller's": pdf.New(nc, pdf.WithUploadClient(&http.Client{}))} {
+		if _, err := c.Stage(context.Background(), textPDF("a.pdf", "a")); err == nil {
+			mu.Lock()
+			t.Errorf("%s: staged with no error; the storage host saw %v", name, got)
+			mu.Unlock()
+		}
+	}
+}
+
+// TestStagingRefusesOtherAnswers: a staging answer with no pair, more
+// than the one asked for, a pair missing a URL, a URL that is not
+// absolute, or no JSON at all is an error before any upload.
+func TestStagingRefusesOtherAnswers(t *testing.T) {
+	var puts int
+	uploads := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		puts++
+		return &http.Response{StatusCode: http.StatusOK, Body: http.NoBody, Request: r}, nil
+	})}
+	const up, down = `"uploadURL":"https://files.example/up?s=1"`, `"downloadURL":"https://files.example/down?s=1"`
+	for name, body := range map[string]string{
+		"no pair":         `{"urls":[]}`,
+		"no urls":         `{}`,
+		"two pairs":       `{"urls":[{` + up + `,` + down + `},{` + up + `,` + down + `}]}`,
+		"no download URL": `{"urls":[{` + up + `}]}`,
+		"a relative URL":  `{"urls":[{"uploadURL":"/up?s=1",` + down + `}]}`,
+		"not JSON":        `<html>no</html>`,
+	} {
+		c, _ := echoing(t, map[string]http.HandlerFunc{"POST /presigned-file-urls": answering(http.StatusOK, "application/json", body)}, pdf.WithUploadClient(uploads))
+		if _, err := c.Stage(context.Background(), textPDF("a.pdf", "a")); err == nil {
+			t.Errorf("%s: staged", name)
+		}
+	}
+	if puts != 0 {
+		t.Errorf("%d uploads", puts)
 	}
 }
