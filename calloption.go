@@ -37,10 +37,11 @@ func (e *OptionError) Error() string { return "nitro: " + e.Option + ": " + e.Re
 
 // CallContext returns ctx carrying opts, for a call through Client.Do or a
 // raw client (sign.Client.Raw): the typed methods call it themselves. With
-// no options it returns ctx itself. Options given to a call made under a
-// context that already carries some are applied after them.
+// no options it returns ctx itself, and a nil ctx as it is, for the call to
+// refuse. Options given to a call made under a context that already carries
+// some are applied after them.
 func CallContext(ctx context.Context, opts ...CallOption) context.Context {
-	if len(opts) == 0 {
+	if len(opts) == 0 || ctx == nil {
 		return ctx
 	}
 	c := engine.NewCall()
