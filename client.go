@@ -58,6 +58,9 @@ type Client struct {
 func NewClient(cfg Config, opts ...Option) (*Client, error) {
 	var st settings
 	for _, opt := range opts {
+		if opt == nil {
+			continue // no option, as a nil CallOption is none
+		}
 		if err := opt(&st); err != nil {
 			return nil, err
 		}
@@ -121,6 +124,10 @@ func newStack(cfg Config, src *auth.Source, redact func(string) string, refused 
 // ErrNilClient is the error of every call through a nil *Client, such as
 // those of sign.New(nil): a Client comes from NewClient.
 var ErrNilClient = errors.New("nitro: nil *nitro.Client: make one with nitro.NewClient and pass it to the API's New")
+
+// errNilContext is the refusal of a call made with a nil context, as
+// net/http refuses a request built on one.
+var errNilContext = errors.New("nitro: nil Context")
 
 // ErrForeignHost is Do's refusal of a request for another scheme or host
 // than Config.BaseURL's: the stack attaches the API token to every request,
@@ -313,6 +320,9 @@ func userAgentOf(prefix string) string {
 func (c *Client) Token(ctx context.Context) (auth.Token, error) {
 	if c == nil {
 		return auth.Token{}, ErrNilClient
+	}
+	if ctx == nil {
+		return auth.Token{}, errNilContext
 	}
 	return c.src.Token(ctx)
 }

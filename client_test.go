@@ -269,3 +269,26 @@ func TestEveryRequestCarriesTheUserAgent(t *testing.T) {
 		}
 	}
 }
+
+// TestNilOptionsAndContextsAreNoPanic: a nil Option (NewClient, auth) is
+// no option, and a nil context is refused, not a panic.
+func TestNilOptionsAndContextsAreNoPanic(t *testing.T) {
+	c, err := nitro.NewClient(nitro.Config{ClientID: "id", ClientSecret: "a-long-secret"}, nil, nitro.WithAuthOptions(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	//lint:ignore SA1012 a nil context is the mistake under test
+	if _, err := c.Token(nil); err == nil {
+		t.Fatal("Token(nil) succeeded")
+	}
+	src, err := auth.NewSource(auth.NitroJSON("https://api.gonitro.dev/oauth/token"), auth.Credentials{ClientID: "id", ClientSecret: "s"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	//lint:ignore SA1012 a nil context is the mistake under test
+	if _, err := src.Token(nil); err == nil {
+		t.Fatal("Source.Token(nil) succeeded")
+	}
+}
