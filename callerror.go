@@ -53,11 +53,3 @@ func (e *callError) Temporary() bool {
 	var t interface{ Temporary() bool }
 	return errors.As(e.err, &t) && t.Temporary()
 }
-
-// attemptTimeout is the cause of an attempt that went quiet too long: a
-// net.Error whose Timeout is true, like a dial's or a read's deadline.
-type attemptTimeout struct{}
-
-func (attemptTimeout) Error() string   { return "nitro: attempt timed out" }
-func (attemptTimeout) Timeout() bool   { return true }
-func (attemptTimeout) Temporary() bool { return true }

@@ -8,14 +8,13 @@ import (
 	"net/http"
 	"net/url"
 	"runtime/debug"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/nitrokit/nitro/auth"
-	"github.com/nitrokit/nitro/internal/retry"
+	"github.com/nitrokit/nitro/internal/engine"
 )
 
 // Client is the connection to Nitro that every API package builds on: the
@@ -31,63 +30,20 @@ import (
 //
 // A Client is safe for concurrent use; Close it when done.
 type Client struct {
-	http     *http.Client
-	src      *auth.Source
-	ownsSrc  bool
-	pool     *http.Transport // the default transport, when Config.HTTPClient is nil
-	baseURL  string
-	base     *url.URL // baseURL parsed, for Do's host check
-	ua       []string // the User-Agent header value, built once
-	retrying *retryTransport
+	http    *http.Client
+	src     *auth.Source
+	ownsSrc bool
+	pool    *http.Transport // the default transport, when Config.HTTPClient is nil
+	baseURL string
+	base    *url.URL // baseURL parsed, for Do's host check
+	ua      []string // the User-Agent header value, built once
+	engine  *engine.Retry
+	// observer, if any, is told of each call (see Observer).
+	observer Observer
 	// redact scrubs the client secret and the source's tokens from text a
 	// server sent or an error carries: every string an APIError keeps and
 	// every error in a log line passes through it.
 	redact func(string) string
-}
-
-// Option configures a Client beyond its Config.
-type Option func(*settings) error
-
-type settings struct {
-	authOpts []auth.Option
-	src      *auth.Source
-	insecure bool
-}
-
-// WithAuthOptions passes options to the client's token source, such as
-// auth.WithStore to share tokens across processes, or auth.WithRefreshWindow.
-func WithAuthOptions(opts ...auth.Option) Option {
-	return func(s *settings) error {
-		s.authOpts = append(s.authOpts, opts...)
-		return nil
-	}
-}
-
-// WithTokenSource uses src for tokens instead of a source built from Config,
-// for example to share one source between clients or to use another Flow.
-// Config.ClientID and ClientSecret are then not needed: src holds the
-// credentials. Close does not close src.
-func WithTokenSource(src *auth.Source) Option {
-	return func(s *settings) error {
-		if src == nil {
-			return &ConfigError{Field: "WithTokenSource", Reason: "nil source"}
-		}
-		s.src = src
-		return nil
-	}
-}
-
-// WithInsecureHTTP allows BaseURL and TokenURL to be plain http to any
-// host, not only loopback, and passes auth.WithInsecureHTTP to the token
-// source NewClient builds. It is for a network that encrypts beneath HTTP
-// (a service mesh's mTLS, say); over any other, tokens and the secret would
-// travel in clear.
-func WithInsecureHTTP() Option {
-	return func(s *settings) error {
-		s.insecure = true
-		s.authOpts = append(s.authOpts, auth.WithInsecureHTTP())
-		return nil
-	}
 }
 
 // NewClient validates cfg and builds the client and its transport stack
@@ -96,12 +52,15 @@ func WithInsecureHTTP() Option {
 // transport. The User-Agent is set as each request is built.
 //
 // Without cfg.HTTPClient, the Client gets a connection pool of its own,
-// sized for many concurrent calls (256 idle connections per host, HTTP/2
-// when the server offers it, 10s dial and TLS handshake timeouts), which
-// token requests share and Close closes.
+// sized for many concurrent calls (see engine.NewPool: HTTP/2 when the
+// server offers it, 10s dial and TLS handshake timeouts), which token
+// requests share and Close closes.
 func NewClient(cfg Config, opts ...Option) (*Client, error) {
 	var st settings
 	for _, opt := range opts {
+		if opt == nil {
+			continue // no option, as a nil CallOption is none
+		}
 		if err := opt(&st); err != nil {
 			return nil, err
 		}
@@ -114,10 +73,14 @@ func NewClient(cfg Config, opts ...Option) (*Client, error) {
 	if err != nil {
 		return nil, &ConfigError{Field: "BaseURL", Reason: "is not a URL"}
 	}
-	c := &Client{src: st.src, baseURL: cfg.BaseURL, base: base, ua: []string{userAgentOf(cfg.UserAgent)}}
+	c := &Client{src: st.src, baseURL: cfg.BaseURL, base: base, ua: []string{userAgentOf(cfg.UserAgent)}, observer: st.observer}
 	if cfg.HTTPClient == nil {
-		c.pool = newPool()
+		c.pool = engine.NewPool()
 		cfg.HTTPClient = &http.Client{Transport: c.pool}
+	}
+	var redact func(string) string // the Client's, once it has one (the observer's layer needs it first)
+	if c.observer != nil {
+		cfg.HTTPClient = observing(cfg.HTTPClient, c.observer, cfg.TokenURL, func(s string) string { return redact(s) })
 	}
 	if c.src == nil {
 		authOpts := append([]auth.Option{auth.WithHTTPClient(cfg.HTTPClient), auth.WithLogger(cfg.Logger), auth.WithUserAgent(c.ua[0])}, st.authOpts...)
@@ -128,101 +91,43 @@ func NewClient(cfg Config, opts ...Option) (*Client, error) {
 	}
 	refused := &refusedTokens{}
 	c.redact = redactorFor(c.src, cfg.ClientSecret, refused)
-	c.retrying = newRetryTransport(cfg, c.src, c.redact, refused)
+	redact = c.redact
+	c.engine = newStack(cfg, c.src, c.redact, refused)
 	hc := *cfg.HTTPClient
-	hc.Transport = c.retrying
+	hc.Transport = c.engine
 	c.http = &hc
 	return c, nil
 }
 
-// newRetryTransport builds the stack under the Client: retries, then src's
-// authentication, then a log line per attempt, then cfg.HTTPClient's
-// transport.
-func newRetryTransport(cfg Config, src *auth.Source, redact func(string) string, refused *refusedTokens) *retryTransport {
+// newStack builds the stack under the Client: the engine's retries, then
+// src's authentication, then a log line per attempt, then cfg.HTTPClient's
+// transport; the retry rule is this package's (policy).
+func newStack(cfg Config, src *auth.Source, redact func(string) string, refused *refusedTokens) *engine.Retry {
 	base := cfg.HTTPClient.Transport
 	if base == nil {
 		base = http.DefaultTransport
 	}
 	idle, _ := base.(interface{ CloseIdleConnections() })
-	return &retryTransport{
-		next:       src.Transport(&logAttempts{next: base, log: cfg.Logger, redact: redact, refused: refused}),
-		idle:       idle,
-		maxRetries: cfg.MaxRetries,
-		timeout:    cfg.Timeout,
-		watch:      newIdleWatch(cfg.Timeout),
-		keepOwned:  cfg.HTTPClient.CheckRedirect == nil,
-		backoff:    retry.Backoff{Base: 500 * time.Millisecond, Max: 30 * time.Second},
-		log:        cfg.Logger,
-		redact:     redact,
-		now:        time.Now,
-		sleep:      retry.Sleep,
-	}
-}
-
-// redactor is the method auth.Source offers to scrub its client secret and
-// every token it has held from a text. Written against this interface, the
-// Client uses it as soon as the auth package has it.
-type redactor interface{ Redact(string) string }
-
-// redactorFor returns the Client's redaction: src's own when it has one,
-// and in any case the client secret from Config (when the Client built the
-// source) and the tokens the API refused lately, which the auth layer drops
-// and replaces before the answer to its replay (which may echo the refused
-// token) is read. The token a failed request carried is scrubbed too, from
-// the request itself (see newAPIError).
-func redactorFor(src *auth.Source, secret string, refused *refusedTokens) func(string) string {
-	r, _ := any(src).(redactor)
-	return func(s string) string {
-		if r != nil {
-			s = r.Redact(s)
-		}
-		return refused.scrub(scrubSecret(s, secret))
-	}
-}
-
-// refusedTokens remembers the last few bearer tokens the API answered 401
-// to. Only 401s write to it, so the hot path never touches it.
-type refusedTokens struct {
-	mu   sync.Mutex
-	toks []string
-}
-
-// maxRefused bounds the memory: a token is refused once, then replaced.
-const maxRefused = 4
-
-func (r *refusedTokens) add(header string) {
-	tok, ok := bearerToken(header)
-	if !ok {
-		return
-	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if !slices.Contains(r.toks, tok) {
-		r.toks = append(r.toks, tok)
-		r.toks = r.toks[max(0, len(r.toks)-maxRefused):]
-	}
-}
-
-func (r *refusedTokens) scrub(s string) string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	for _, tok := range r.toks {
-		s = strings.ReplaceAll(s, tok, redacted)
-	}
-	return s
-}
-
-// bearerToken is the token in an Authorization header value.
-func bearerToken(header string) (string, bool) {
-	if len(header) <= 7 || !strings.EqualFold(header[:7], "Bearer ") {
-		return "", false
-	}
-	return header[7:], true
+	p := &policy{RetryPolicy: cfg.Retry, redact: redact, now: time.Now}
+	return engine.New(engine.Config{
+		Next:       src.Transport(&engine.Log{Next: base, Logger: cfg.Logger, Redact: redact, Refused: refused.add}),
+		Idle:       idle,
+		MaxRetries: cfg.MaxRetries,
+		Timeout:    cfg.Timeout,
+		KeepOwned:  cfg.HTTPClient.CheckRedirect == nil,
+		Policy:     p.engine(),
+		Log:        cfg.Logger,
+		Redact:     redact,
+	})
 }
 
 // ErrNilClient is the error of every call through a nil *Client, such as
 // those of sign.New(nil): a Client comes from NewClient.
 var ErrNilClient = errors.New("nitro: nil *nitro.Client: make one with nitro.NewClient and pass it to the API's New")
+
+// errNilContext is the refusal of a call made with a nil context, as
+// net/http refuses a request built on one.
+var errNilContext = errors.New("nitro: nil Context")
 
 // ErrForeignHost is Do's refusal of a request for another scheme or host
 // than Config.BaseURL's: the stack attaches the API token to every request,
@@ -256,22 +161,55 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 	if _, ok := req.Header["User-Agent"]; !ok {
 		req.Header["User-Agent"] = c.ua
 	}
+	if c.observer != nil {
+		return c.observed(req)
+	}
+	return c.do(req)
+}
+
+// do sends req through the stack and makes every answer that is not 2xx
+// an *APIError, telling the call's WithResponse what came back.
+func (c *Client) do(req *http.Request) (*http.Response, error) {
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return nil, c.redactURLError(err)
+		err = c.redactURLError(err)
+		if call := engine.CallOf(req.Context()); call != nil && call.OnFailure != nil {
+			call.OnFailure(err, attemptsOfError(err))
+		}
+		return nil, err
 	}
 	if resp.Request == nil { // a caller's RoundTripper need not set it
 		resp.Request = req
 	}
+	call := engine.CallOfResponse(resp)
+	if call != nil && call.OnResponse != nil {
+		call.OnResponse(resp, engine.AttemptsOf(resp))
+	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		e := errorFromResponse(resp, c.redact)
 		if goneAfterRun(e, resp) {
-			c.retrying.log.Info("nitro: the retried DELETE found the resource gone: an earlier attempt deleted it", "path", e.Path, "status", e.StatusCode, "attempts", e.Attempts)
+			c.engine.Log().Info("nitro: the retried DELETE found the resource gone: an earlier attempt deleted it", "path", e.Path, "status", e.StatusCode, "attempts", e.Attempts)
 			return deleted(resp), nil
+		}
+		if call != nil && call.OnBody != nil {
+			call.OnBody(e.Body)
 		}
 		return nil, e
 	}
 	return resp, nil
+}
+
+// attemptsOfError is how many attempts a failure with no answer took.
+func attemptsOfError(err error) int {
+	var ce *callError
+	var oe *OptionError
+	switch {
+	case errors.As(err, &oe):
+		return 0 // refused before sending
+	case errors.As(err, &ce):
+		return max(ce.attempts, 1)
+	}
+	return 1
 }
 
 // redactURLError redacts the URL a *url.Error quotes (http.Client wraps
@@ -382,6 +320,9 @@ func userAgentOf(prefix string) string {
 func (c *Client) Token(ctx context.Context) (auth.Token, error) {
 	if c == nil {
 		return auth.Token{}, ErrNilClient
+	}
+	if ctx == nil {
+		return auth.Token{}, errNilContext
 	}
 	return c.src.Token(ctx)
 }

@@ -96,7 +96,7 @@ func TestNewClientValidatesConfig(t *testing.T) {
 		t.Fatalf("defaults: %v", err)
 	}
 	defer c.Close()
-	if retries, timeout := nitro.RetryPolicy(c); retries != 3 || timeout != 60*time.Second {
+	if retries, timeout := nitro.RetryBudget(c); retries != 3 || timeout != 60*time.Second {
 		t.Errorf("defaults: retries %d, timeout %v", retries, timeout)
 	}
 }
@@ -267,5 +267,28 @@ func TestEveryRequestCarriesTheUserAgent(t *testing.T) {
 		if ua := seen[path]; !strings.HasPrefix(ua, "my-app/2 nitro-go/") {
 			t.Errorf("%s went out with User-Agent %q, want the caller's then the library's", path, ua)
 		}
+	}
+}
+
+// TestNilOptionsAndContextsAreNoPanic: a nil Option (NewClient, auth) is
+// no option, and a nil context is refused, not a panic.
+func TestNilOptionsAndContextsAreNoPanic(t *testing.T) {
+	c, err := nitro.NewClient(nitro.Config{ClientID: "id", ClientSecret: "a-long-secret"}, nil, nitro.WithAuthOptions(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	//lint:ignore SA1012 a nil context is the mistake under test
+	if _, err := c.Token(nil); err == nil {
+		t.Fatal("Token(nil) succeeded")
+	}
+	src, err := auth.NewSource(auth.NitroJSON("https://api.gonitro.dev/oauth/token"), auth.Credentials{ClientID: "id", ClientSecret: "s"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	//lint:ignore SA1012 a nil context is the mistake under test
+	if _, err := src.Token(nil); err == nil {
+		t.Fatal("Source.Token(nil) succeeded")
 	}
 }

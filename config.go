@@ -37,8 +37,12 @@ type Config struct {
 	// flowing is not cut. Default 60s.
 	Timeout time.Duration
 	// MaxRetries is how many times a failed request may be retried; default
-	// 3. Set -1 for none.
+	// 3. Set -1 for none. (WithMaxRetries sets it for one call.)
 	MaxRetries int
+	// Retry tunes the retries' delays, the longest Retry-After honoured,
+	// and which failures are retried; its zero value is the default (see
+	// RetryPolicy). What may be retried at all is in the package doc.
+	Retry RetryPolicy
 	// Logger receives one debug line per attempt and warnings for retries;
 	// default none. No line holds a token or the secret.
 	Logger *slog.Logger
@@ -107,6 +111,11 @@ func (c Config) withDefaults(needCreds, insecure bool) (Config, error) {
 		c.MaxRetries = 3
 	case c.MaxRetries == -1:
 		c.MaxRetries = 0
+	}
+	if p, err := c.Retry.withDefaults(); err != nil {
+		errs = append(errs, err)
+	} else {
+		c.Retry = p
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)

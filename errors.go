@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/nitrokit/nitro/auth"
+	"github.com/nitrokit/nitro/internal/engine"
 )
 
 // maxErrorBody caps the body kept in an APIError.
@@ -39,6 +40,10 @@ type APIError struct {
 	Attempts int
 	// Body is the raw body, at most 64 KiB of it.
 	Body []byte
+
+	// repeatable: the request was idempotent, by its method or by the
+	// caller's word (WithIdempotent); a 5xx then left it retryable.
+	repeatable bool
 }
 
 func (e *APIError) Error() string {
@@ -66,9 +71,12 @@ func (e *APIError) Error() string {
 
 // Outcome is what the answer says about the operation (see Outcome): a 429
 // is retryable; a 408 or a 5xx is retryable for an idempotent method (GET,
-// PUT, DELETE) and unknown for POST and PATCH, which the server may have
-// carried out before failing; anything else is not done.
-func (e *APIError) Outcome() Outcome { return outcomeOfAnswer(e.Method, e.StatusCode) }
+// PUT, DELETE, or a call given WithIdempotent) and unknown for POST and
+// PATCH, which the server may have carried out before failing; anything
+// else is not done.
+func (e *APIError) Outcome() Outcome {
+	return outcomeOfAnswer(e.repeatable || idempotent(e.Method), e.StatusCode)
+}
 
 // Is makes an answer of unknown outcome ErrOutcomeUnknown.
 func (e *APIError) Is(target error) bool {
@@ -107,17 +115,13 @@ func hasStatus(err error, status int) bool {
 // Authorization header in its problem.
 func newAPIError(resp *http.Response, body []byte, redact func(string) string) *APIError {
 	redact = withSentToken(redact, resp.Request)
-	e := &APIError{StatusCode: resp.StatusCode, Attempts: attemptsOf(resp), RetryAfter: redact(resp.Header.Get("Retry-After"))}
+	e := &APIError{StatusCode: resp.StatusCode, Attempts: engine.AttemptsOf(resp), RetryAfter: redact(resp.Header.Get("Retry-After"))}
 	if resp.Request != nil {
 		// The path may hold what a server chose (a PDF job's ID).
 		e.Method, e.Path = resp.Request.Method, redact(resp.Request.URL.Path)
+		e.repeatable = repeatable(resp.Request, engine.CallOf(resp.Request.Context()))
 	}
-	for _, h := range []string{"X-Request-Id", "Request-Id", "X-Correlation-Id", "X-Amzn-Requestid", "Traceparent"} {
-		if v := resp.Header.Get(h); v != "" {
-			e.RequestID = v
-			break
-		}
-	}
+	e.RequestID = requestIDOf(resp.Header)
 	if len(body) > maxErrorBody {
 		body = body[:maxErrorBody]
 	}
@@ -137,6 +141,18 @@ func newAPIError(resp *http.Response, body []byte, redact func(string) string) *
 		e.ValidationErrors = redactStrings(p.ValidationErrors, redact)
 	}
 	return e
+}
+
+// requestIDOf is the request ID among h's fields: Nitro's pages ask for a
+// request ID without naming its header (docs/wire-sources.md), so the
+// common names are tried in turn.
+func requestIDOf(h http.Header) string {
+	for _, name := range []string{"X-Request-Id", "Request-Id", "X-Correlation-Id", "X-Amzn-Requestid", "Traceparent"} {
+		if v := h.Get(name); v != "" {
+			return v
+		}
+	}
+	return ""
 }
 
 // ErrEmptyUnion is returned, before anything is sent, for a request body

@@ -3,6 +3,8 @@ package nitro
 import (
 	"net/http"
 	"strings"
+
+	"github.com/nitrokit/nitro/internal/engine"
 )
 
 // goneAfterRun reports whether e, a failed answer to a DELETE, says that
@@ -19,7 +21,7 @@ func goneAfterRun(e *APIError, resp *http.Response) bool {
 	if e.Method != http.MethodDelete || resp.Request == nil {
 		return false
 	}
-	if a := attemptOf(resp.Request.Context()); a == nil || !a.afterRun {
+	if !engine.AfterRun(resp) {
 		return false
 	}
 	switch e.StatusCode {

@@ -93,19 +93,19 @@ func OutcomeOf(err error) Outcome {
 	return OutcomeNotDone
 }
 
-// outcomeOfAnswer is the outcome of an answer's status for a request of
-// method: the retry rule's table, which the README and the package doc
+// outcomeOfAnswer is the outcome of an answer's status for a request that
+// is idempotent (idem: by its method, or by the caller's word) or not: the retry rule's table, which the README and the package doc
 // show. A 2xx is done; a 429 was refused before any work; a 408 or a 5xx
 // may have been carried out, which an idempotent method makes harmless
 // to repeat; anything else (a 4xx, a 3xx not followed) was not done.
-func outcomeOfAnswer(method string, status int) Outcome {
+func outcomeOfAnswer(idem bool, status int) Outcome {
 	switch {
 	case status >= 200 && status <= 299:
 		return OutcomeDone
 	case status == http.StatusTooManyRequests:
 		return OutcomeRetryable
 	case status == http.StatusRequestTimeout || status >= 500:
-		if idempotent(method) {
+		if idem {
 			return OutcomeRetryable
 		}
 		return OutcomeUnknown
@@ -118,7 +118,7 @@ func outcomeOfAnswer(method string, status int) Outcome {
 // sent) and final otherwise; any other failure is retryable for an
 // idempotent method or a request that was never written, and unknown for
 // one that was.
-func outcomeOfFailure(method string, err error, wrote bool) Outcome {
+func outcomeOfFailure(idem bool, err error, wrote bool) Outcome {
 	if errors.Is(err, auth.ErrInsecureURL) || errors.Is(err, auth.ErrClosed) {
 		return OutcomeNotDone
 	}
@@ -129,11 +129,8 @@ func outcomeOfFailure(method string, err error, wrote bool) Outcome {
 		}
 		return OutcomeNotDone
 	}
-	if idempotent(method) || !wrote {
+	if idem || !wrote {
 		return OutcomeRetryable
 	}
 	return OutcomeUnknown
 }
-
-// idempotent reports whether sending a request twice is the same as once.
-func idempotent(method string) bool { return method != http.MethodPost && method != http.MethodPatch }

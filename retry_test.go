@@ -33,6 +33,7 @@ func TestRetries(t *testing.T) {
 	}
 	tests := []struct {
 		name     string
+		cfg      nitro.Config
 		op       string
 		faults   []nitrotest.Fault
 		call     func(c *nitro.Client, env uuid.UUID) error
@@ -43,9 +44,20 @@ func TestRetries(t *testing.T) {
 		{name: "429 Retry-After seconds is honoured", op: "GetEnvelope",
 			faults: []nitrotest.Fault{{Status: 429, RetryAfter: "2"}},
 			call:   func(c *nitro.Client, env uuid.UUID) error { return get(c, env) }, calls: 2, slept: []time.Duration{2 * time.Second}},
-		{name: "429 Retry-After date is honoured", op: "GetEnvelope",
+		{name: "429 Retry-After date beyond the longest honoured ends the call", op: "GetEnvelope",
 			faults: []nitrotest.Fault{{Status: 429, RetryAfter: time.Now().Add(time.Hour).UTC().Format(http.TimeFormat)}},
-			call:   func(c *nitro.Client, env uuid.UUID) error { return get(c, env) }, calls: 2, slept: []time.Duration{30 * time.Second}},
+			call:   func(c *nitro.Client, env uuid.UUID) error { return get(c, env) }, calls: 1, slept: []time.Duration{},
+			errCheck: func(err error) bool {
+				var ae *nitro.APIError
+				return nitro.IsRateLimited(err) && errors.As(err, &ae) && ae.RetryAfter != "" && nitro.OutcomeOf(err) == nitro.OutcomeRetryable
+			}},
+		{name: "429 Retry-After within a raised MaxRetryAfter is honoured", cfg: nitro.Config{Retry: nitro.RetryPolicy{MaxRetryAfter: 2 * time.Minute}}, op: "GetEnvelope",
+			faults: []nitrotest.Fault{{Status: 429, RetryAfter: "90"}},
+			call:   func(c *nitro.Client, env uuid.UUID) error { return get(c, env) }, calls: 2, slept: []time.Duration{90 * time.Second}},
+		{name: "429 Retry-After past the default longest is not waited for", op: "GetEnvelope",
+			faults: []nitrotest.Fault{{Status: 429, RetryAfter: "90"}},
+			call:   func(c *nitro.Client, env uuid.UUID) error { return get(c, env) }, calls: 1, slept: []time.Duration{},
+			errCheck: nitro.IsRateLimited},
 		{name: "503 twice, then success", op: "GetEnvelope",
 			faults: []nitrotest.Fault{{Status: 503}, {Status: 503}},
 			call:   func(c *nitro.Client, env uuid.UUID) error { return get(c, env) }, calls: 3},
@@ -80,7 +92,7 @@ func TestRetries(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, srv, sl, _ := setup(t, nitro.Config{})
+			c, srv, sl, _ := setup(t, tt.cfg)
 			env := flowtest.NewEnvelope(t, sign.New(c), "Retry")
 			before := srv.Stats().Operations[tt.op]
 			for _, f := range tt.faults {

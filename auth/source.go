@@ -144,6 +144,9 @@ func NewSource(flow Flow, creds Credentials, opts ...Option) (*Source, error) {
 	}
 	o := defaultOptions()
 	for _, opt := range opts {
+		if opt == nil {
+			continue
+		}
 		if err := opt(&o); err != nil {
 			return nil, err
 		}
@@ -175,6 +178,9 @@ func NewSource(flow Flow, creds Credentials, opts ...Option) (*Source, error) {
 // Token returns a valid token, fetching one if none is cached or the cached
 // one has expired. ctx bounds only this caller's wait.
 func (s *Source) Token(ctx context.Context) (Token, error) {
+	if ctx == nil {
+		return Token{}, errNilContext
+	}
 	e, err := s.get(ctx)
 	if err != nil {
 		return Token{}, err
@@ -202,6 +208,10 @@ func (s *Source) get(ctx context.Context) (*entry, error) {
 	}
 	return s.wait(ctx)
 }
+
+// errNilContext refuses a nil context, which a wait for a token could not
+// end by.
+var errNilContext = errors.New("auth: nil Context")
 
 // processStart is the start of the monotonic clock get reads. A package
 // variable is set outside any testing/synctest bubble, so it holds a

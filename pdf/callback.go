@@ -19,14 +19,15 @@ const maxCallbackBody = 64 << 10
 // method, 401 when the header is missing or wrong, 413 to a body over 64
 // KiB and 400 to a body that is not one JobCallback with a jobID. fn runs
 // on the request's goroutine, so it should return quickly (hand the job to
-// a worker). CallbackHandler panics if header or value is empty or blank
-// (net/http trims header values, so a blank one could never match): a
-// callback nobody can authenticate would accept anyone's; and if fn is
-// nil, as a handler with nowhere to hand a job would drop every one. Both
-// are mistakes of the program's own construction, found when it starts.
-func CallbackHandler(header, value string, fn func(JobCallback)) http.Handler {
+// a worker, or resume it by ID: ResumeJob, on any replica).
+//
+// An empty or blank header or value is ErrInvalidCallback (net/http trims
+// header values, so a blank one could never match): a callback nobody can
+// authenticate would accept anyone's; and so is a nil fn, as a handler
+// with nowhere to hand a job would drop every one.
+func CallbackHandler(header, value string, fn func(JobCallback)) (http.Handler, error) {
 	if strings.TrimSpace(header) == "" || strings.TrimSpace(value) == "" || fn == nil {
-		panic("pdf: CallbackHandler needs a header, its value and a func")
+		return nil, ErrInvalidCallback
 	}
 	// Digests are compared, not the values: ConstantTimeCompare returns at
 	// once on a length mismatch, which would tell the value's length.
@@ -65,5 +66,9 @@ func CallbackHandler(header, value string, fn func(JobCallback)) http.Handler {
 		}
 		fn(cb)
 		w.WriteHeader(http.StatusNoContent)
-	})
+	}), nil
 }
+
+// ErrInvalidCallback is CallbackHandler's refusal of a header, value or
+// func it cannot work with.
+var ErrInvalidCallback = errors.New("nitro: pdf.CallbackHandler needs a header name, its value and a func")

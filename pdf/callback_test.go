@@ -1,6 +1,7 @@
 package pdf_test
 
 import (
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -13,7 +14,11 @@ import (
 // Nitro (or anyone else) might.
 func TestCallbackHandler(t *testing.T) {
 	got := make(chan pdf.JobCallback, 1)
-	srv := httptest.NewServer(pdf.CallbackHandler("X-Callback-Secret", "s3cr3t", func(cb pdf.JobCallback) { got <- cb }))
+	h, err := pdf.CallbackHandler("X-Callback-Secret", "s3cr3t", func(cb pdf.JobCallback) { got <- cb })
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
 	defer srv.Close()
 	for name, tc := range map[string]struct {
 		method, body string
@@ -61,10 +66,12 @@ func TestCallbackHandler(t *testing.T) {
 }
 
 func TestCallbackHandlerNeedsASecret(t *testing.T) {
-	defer func() {
-		if recover() == nil {
-			t.Fatal("no panic for an empty value")
+	for _, c := range []struct {
+		header, value string
+		fn            func(pdf.JobCallback)
+	}{{"X-Secret", "", func(pdf.JobCallback) {}}, {" ", "v", func(pdf.JobCallback) {}}, {"X-Secret", "v", nil}} {
+		if h, err := pdf.CallbackHandler(c.header, c.value, c.fn); h != nil || !errors.Is(err, pdf.ErrInvalidCallback) {
+			t.Errorf("%q %q: %v, %v; want ErrInvalidCallback", c.header, c.value, h, err)
 		}
-	}()
-	pdf.CallbackHandler("X-Secret", "", func(pdf.JobCallback) {})
+	}
 }

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/nitrokit/nitro"
 	"github.com/nitrokit/nitro/gen/pdfapi"
 )
 
@@ -40,7 +41,8 @@ const (
 // unnamed ones told apart by their status, the last with the result's
 // location (Nitro's MCP server). A location on the API's host, under its
 // base URL's path, is where Result and Download then fetch the result.
-func (j *Job[R]) Follow(ctx context.Context, progress func(float64)) (R, error) {
+func (j *Job[R]) Follow(ctx context.Context, progress func(float64), opts ...nitro.CallOption) (R, error) {
+	ctx = nitro.CallContext(ctx, opts...)
 	if err := j.await(ctx, progress); err != nil {
 		var zero R
 		return zero, err
@@ -54,7 +56,8 @@ func (j *Job[R]) Follow(ctx context.Context, progress func(float64)) (R, error) 
 // the last event named, as Nitro's MCP server fetches a result). A job that
 // did not complete is its error, as Result's (a *JobError, ErrJobCanceled,
 // ErrJobExpired).
-func (j *Job[R]) FollowDownload(ctx context.Context, w io.Writer, progress func(float64)) (int64, error) {
+func (j *Job[R]) FollowDownload(ctx context.Context, w io.Writer, progress func(float64), opts ...nitro.CallOption) (int64, error) {
+	ctx = nitro.CallContext(ctx, opts...)
 	if err := writable(w); err != nil {
 		return 0, err
 	}
@@ -114,7 +117,7 @@ type streamEnd struct {
 // follow reads one connection of the status stream. done: the job
 // finished; a nil end without done: the answer was not a stream.
 func (j *Job[R]) follow(ctx context.Context, lastID string, progress func(float64)) (done bool, end *streamEnd, err error) {
-	resp, err := j.c.raw.GetJobStatus(ctx, j.ID, func(_ context.Context, req *http.Request) error {
+	resp, err := j.c.raw.GetJobStatus(ctx, j.ID, routeJobStatus, func(_ context.Context, req *http.Request) error {
 		req.Header.Set("Accept", "text/event-stream")
 		req.Header.Set("Cache-Control", "no-cache")
 		if lastID != "" {

@@ -132,11 +132,12 @@ func (s JobState) Done() bool {
 
 // Status reads the job's status once (GET /jobs/{jobID}/status); an
 // expired job is ErrJobExpired.
-func (j *Job[R]) Status(ctx context.Context) (JobState, error) {
+func (j *Job[R]) Status(ctx context.Context, opts ...nitro.CallOption) (JobState, error) {
+	ctx = nitro.CallContext(ctx, opts...)
 	if err := j.check(ctx); err != nil {
 		return JobState{}, err
 	}
-	resp, err := j.c.raw.GetJobStatus(ctx, j.ID, accepting("application/json"))
+	resp, err := j.c.raw.GetJobStatus(ctx, j.ID, accepting("application/json"), routeJobStatus)
 	st, err := wire.JSON[pdfapi.JobStatus](resp, j.expired(err))
 	if err != nil {
 		return JobState{}, err
@@ -167,7 +168,8 @@ func float64of(f float32) float64 {
 // Wait polls the job's status, with jittered backoff from 250ms up to 10s,
 // until it finishes or ctx ends, then returns its result as Result does. A
 // ctx that ends first is the error, wrapped with where the job stood.
-func (j *Job[R]) Wait(ctx context.Context) (R, error) {
+func (j *Job[R]) Wait(ctx context.Context, opts ...nitro.CallOption) (R, error) {
+	ctx = nitro.CallContext(ctx, opts...)
 	if err := j.poll(ctx); err != nil {
 		var zero R
 		return zero, err
@@ -200,7 +202,8 @@ func (j *Job[R]) poll(ctx context.Context) error {
 // Not Found response") or with a running status: Wait or Follow first. A
 // 404 is told from an unknown job's by the job's status, which is a 404 too
 // for an unknown job.
-func (j *Job[R]) Result(ctx context.Context) (R, error) {
+func (j *Job[R]) Result(ctx context.Context, opts ...nitro.CallOption) (R, error) {
+	ctx = nitro.CallContext(ctx, opts...)
 	var zero R
 	if err := j.check(ctx); err != nil {
 		return zero, err
@@ -237,9 +240,10 @@ func (j *Job[R]) get(ctx context.Context, accept string) (*http.Response, error)
 			return nil, err
 		}
 		req.Header.Set("Accept", accept)
+		req.Pattern = "GET /jobs/{jobID}" // the result's route, for nitro.Observer, wherever the stream said it is
 		return j.c.nc.Do(req)
 	}
-	return j.c.raw.GetJobResult(ctx, j.ID, accepting(accept))
+	return j.c.raw.GetJobResult(ctx, j.ID, accepting(accept), routeJobResult)
 }
 
 // notFound tells a running job's 404 from an unknown one's: it returns
@@ -311,7 +315,8 @@ func (j *Job[R]) decode(raw json.RawMessage) (R, error) {
 // still running is ErrJobRunning, an expired one ErrJobExpired; a page or
 // a problem answered with 200 is ErrUnexpectedAnswer, as for Stream, and
 // never reaches w.
-func (j *Job[R]) Download(ctx context.Context, w io.Writer) (int64, error) {
+func (j *Job[R]) Download(ctx context.Context, w io.Writer, opts ...nitro.CallOption) (int64, error) {
+	ctx = nitro.CallContext(ctx, opts...)
 	if err := j.check(ctx); err != nil {
 		return 0, err
 	}

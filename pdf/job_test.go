@@ -248,7 +248,11 @@ func TestDeliveryAndCallback(t *testing.T) {
 		uploads <- upload{r.Method, r.Header.Get("X-Amz-Acl"), r.Header.Get("Content-Type"), []byte(b.String())}
 	}))
 	callbacks := make(chan pdf.JobCallback, 1)
-	me := newLoopback(t, pdf.CallbackHandler("X-Callback-Secret", "s3cr3t", func(cb pdf.JobCallback) { callbacks <- cb }))
+	h, err := pdf.CallbackHandler("X-Callback-Secret", "s3cr3t", func(cb pdf.JobCallback) { callbacks <- cb })
+	if err != nil {
+		t.Fatal(err)
+	}
+	me := newLoopback(t, h)
 	d := pdf.Delivery{
 		UploadResultTo: &pdf.Upload{URL: bucket + "/out.pdf?sig=1", Header: http.Header{"X-Amz-Acl": {"private"}}},
 		Callback:       &pdf.Callback{URL: me + "/nitro/callback", Header: http.Header{"X-Callback-Secret": {"s3cr3t"}}},

@@ -131,7 +131,8 @@ func (r Request[R]) WithDelivery(d Delivery) Request[R] {
 // extractions answering {"formFields": …} either way too. An answer that is
 // not the result (a 202: the API chose to run a job; a body that is not
 // JSON) is ErrUnexpectedAnswer.
-func (r Request[R]) JSON(ctx context.Context) (R, error) {
+func (r Request[R]) JSON(ctx context.Context, opts ...nitro.CallOption) (R, error) {
+	ctx = nitro.CallContext(ctx, opts...)
 	var zero R
 	resp, err := r.send(ctx, "application/json", false)
 	raw, err := wire.JSON[json.RawMessage](r.synchronous(resp, err, true))
@@ -151,7 +152,8 @@ func (r Request[R]) JSON(ctx context.Context) (R, error) {
 // way to read ExtractFillableFormData's XFDF, FDF or CSV; for the other
 // extractions, the bytes are what the API serves for them (JSON is the
 // typed way).
-func (r Request[R]) Stream(ctx context.Context, w io.Writer) (int64, error) {
+func (r Request[R]) Stream(ctx context.Context, w io.Writer, opts ...nitro.CallOption) (int64, error) {
+	ctx = nitro.CallContext(ctx, opts...)
 	if err := writable(w); err != nil {
 		return 0, err
 	}
@@ -217,7 +219,8 @@ func notAFile(mt string) bool {
 // with no body and the status URL in Location (what Nitro's own clients
 // read), or the job in a 200 (the reference pages' schema). Anything else,
 // a synchronous result included, is ErrUnexpectedAnswer.
-func (r Request[R]) Async(ctx context.Context) (*Job[R], error) {
+func (r Request[R]) Async(ctx context.Context, opts ...nitro.CallOption) (*Job[R], error) {
+	ctx = nitro.CallContext(ctx, opts...)
 	resp, err := r.send(ctx, "application/json", true)
 	if err != nil {
 		return nil, err

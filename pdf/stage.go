@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"slices"
 
+	"github.com/nitrokit/nitro"
 	"github.com/nitrokit/nitro/gen/pdfapi"
 	"github.com/nitrokit/nitro/internal/wire"
 )
@@ -52,7 +53,8 @@ type presignedPairs struct {
 // credentials: the returned File's Name is f.Name, its Body holds the
 // download URL for the request's part, and no error shows either URL's
 // query.
-func (c *Client) Stage(ctx context.Context, f File) (File, error) {
+func (c *Client) Stage(ctx context.Context, f File, opts ...nitro.CallOption) (File, error) {
+	ctx = nitro.CallContext(ctx, opts...)
 	if err := c.ready(); err != nil {
 		return File{}, err
 	}
@@ -83,6 +85,7 @@ func (c *Client) presign(ctx context.Context) (upload, download string, err erro
 		return "", "", err
 	}
 	req.Header.Set("Accept", "application/json")
+	req.Pattern = routePresign
 	pairs, err := wire.JSON[presignedPairs](c.nc.Do(req))
 	if err != nil {
 		return "", "", err

@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 
 	"github.com/nitrokit/nitro/gen/pdfapi"
+	"github.com/nitrokit/nitro/internal/wire"
 )
 
 // endpoint is one of the four POST endpoints, each running several tools.
@@ -32,15 +33,27 @@ func (e endpoint) post(ctx context.Context, raw *pdfapi.Client, async bool, cont
 	ed := accepting(accept)
 	switch e {
 	case conversions:
-		return raw.ConvertDocumentWithBody(ctx, &pdfapi.ConvertDocumentParams{Prefer: prefer}, contentType, body, ed)
+		return raw.ConvertDocumentWithBody(ctx, &pdfapi.ConvertDocumentParams{Prefer: prefer}, contentType, body, ed, routeConversions)
 	case transformations:
-		return raw.TransformDocumentWithBody(ctx, &pdfapi.TransformDocumentParams{Prefer: prefer}, contentType, body, ed)
+		return raw.TransformDocumentWithBody(ctx, &pdfapi.TransformDocumentParams{Prefer: prefer}, contentType, body, ed, routeTransformations)
 	case extractions:
-		return raw.ExtractFromDocumentWithBody(ctx, &pdfapi.ExtractFromDocumentParams{Prefer: prefer}, contentType, body, ed)
+		return raw.ExtractFromDocumentWithBody(ctx, &pdfapi.ExtractFromDocumentParams{Prefer: prefer}, contentType, body, ed, routeExtractions)
 	default:
-		return raw.GenerateDocumentWithBody(ctx, &pdfapi.GenerateDocumentParams{Prefer: prefer}, contentType, body, ed)
+		return raw.GenerateDocumentWithBody(ctx, &pdfapi.GenerateDocumentParams{Prefer: prefer}, contentType, body, ed, routeGenerations)
 	}
 }
+
+// The routes of the calls, for nitro.Observer (see wire.Route), each made
+// once.
+var (
+	routeConversions     = wire.Route("POST /conversions")
+	routeTransformations = wire.Route("POST /transformations")
+	routeExtractions     = wire.Route("POST /extractions")
+	routeGenerations     = wire.Route("POST /generations")
+	routeJobStatus       = wire.Route("GET /jobs/{jobID}/status")
+	routeJobResult       = wire.Route("GET /jobs/{jobID}")
+	routePresign         = "POST /presigned-file-urls"
+)
 
 // tool is one row of docs/pdf-services-tools.md's table: what a typed call
 // sends. The table below is the single place a tool is described; each

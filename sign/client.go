@@ -32,6 +32,20 @@ func New(nc *nitro.Client) *Client {
 // an *nitro.APIError, and a 2xx response's body is the caller's to close.
 // It is a copy: changing it changes nothing for c.
 func (c *Client) Raw() *signapi.Client {
+	if c.ready() != nil {
+		// A raw client on a nil nitro.Client: its calls answer
+		// nitro.ErrNilClient, as the typed methods do.
+		return &signapi.Client{Server: "/", Client: (*nitro.Client)(nil)}
+	}
 	raw := *c.raw
 	return &raw
+}
+
+// ready is every call's guard: a nil or zero Client (or one New made from a
+// nil nitro.Client) answers nitro.ErrNilClient instead of panicking.
+func (c *Client) ready() error {
+	if c == nil || c.raw == nil || c.nc == nil {
+		return nitro.ErrNilClient
+	}
+	return nil
 }

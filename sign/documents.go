@@ -13,6 +13,8 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/nitrokit/nitro"
+
 	"github.com/nitrokit/nitro/gen/signapi"
 	"github.com/nitrokit/nitro/internal/wire"
 )
@@ -80,8 +82,12 @@ func (d DocumentUpload) check() error {
 // doc.Body is blocked in Read, CreateDocument returns ctx's error at once;
 // the goroutine reading Body ends when that Read returns. Any non-2xx answer
 // is an *nitro.APIError.
-func (c *Client) CreateDocument(ctx context.Context, envelopeID uuid.UUID, doc DocumentUpload) (PendingDocumentResponse, error) {
+func (c *Client) CreateDocument(ctx context.Context, envelopeID uuid.UUID, doc DocumentUpload, opts ...nitro.CallOption) (PendingDocumentResponse, error) {
 	var out PendingDocumentResponse
+	if err := c.ready(); err != nil {
+		return out, err
+	}
+	ctx = nitro.CallContext(ctx, opts...)
 	if err := doc.check(); err != nil {
 		return out, err
 	}
@@ -94,7 +100,7 @@ func (c *Client) CreateDocument(ctx context.Context, envelopeID uuid.UUID, doc D
 	}
 	resp, err := wire.Upload(ctx, func(mw *multipart.Writer) error { return writeMultipart(mw, doc) },
 		func(contentType string, body io.Reader) (*http.Response, error) {
-			return c.raw.CreateDocumentWithBody(ctx, envelopeID, &params, contentType, body)
+			return c.raw.CreateDocumentWithBody(ctx, envelopeID, &params, contentType, body, routeCreateDocument)
 		})
 	if err != nil {
 		return out, fmt.Errorf("nitro: upload %q: %w", doc.Name, err)
@@ -133,3 +139,6 @@ func writeMultipart(mw *multipart.Writer, doc DocumentUpload) error {
 	}
 	return nil
 }
+
+// routeCreateDocument names the call for nitro.Observer (see wire.Route).
+var routeCreateDocument = wire.Route("POST /sign/envelopes/{envelopeID}/documents")

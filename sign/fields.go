@@ -5,6 +5,8 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/nitrokit/nitro"
+
 	"github.com/nitrokit/nitro/internal/wire"
 )
 
@@ -17,7 +19,11 @@ import (
 // no items (nil or empty) sends nothing and returns an empty list. A body
 // holding null (an empty union, a nil bounding box) is refused before
 // sending (nitro.ErrEmptyUnion). Any non-2xx answer is an *nitro.APIError.
-func (c *Client) CreateField(ctx context.Context, envelopeID, documentID uuid.UUID, body CreateFieldRequest) ([]CreatedField, error) {
+func (c *Client) CreateField(ctx context.Context, envelopeID, documentID uuid.UUID, body CreateFieldRequest, opts ...nitro.CallOption) ([]CreatedField, error) {
+	if err := c.ready(); err != nil {
+		return nil, err
+	}
+	ctx = nitro.CallContext(ctx, opts...)
 	want := askedFor(body)
 	if want == 0 {
 		return []CreatedField{}, nil
@@ -26,6 +32,9 @@ func (c *Client) CreateField(ctx context.Context, envelopeID, documentID uuid.UU
 	if err != nil {
 		return nil, err
 	}
-	resp, err := c.raw.CreateFieldWithBody(ctx, envelopeID, documentID, "application/json", encoded)
+	resp, err := c.raw.CreateFieldWithBody(ctx, envelopeID, documentID, "application/json", encoded, routeCreateField)
 	return wire.OneOrList[CreatedField](resp, err, want)
 }
+
+// routeCreateField names the call for nitro.Observer (see wire.Route).
+var routeCreateField = wire.Route("POST /sign/envelopes/{envelopeID}/documents/{documentID}/fields")

@@ -7,250 +7,399 @@ import (
 	"github.com/google/uuid"
 	"io"
 
+	"github.com/nitrokit/nitro"
 	"github.com/nitrokit/nitro/internal/wire"
 )
 
 // CancelEnvelope is cancelEnvelope: PUT /sign/envelopes/{envelopeID}:cancel. Cancel Envelope by ID.
 //
-// It returns the decoded answer. Any non-2xx answer is an *nitro.APIError.
-func (c *Client) CancelEnvelope(ctx context.Context, envelopeID uuid.UUID) (ExtendedEnvelope, error) {
-	return wire.JSON[ExtendedEnvelope](wire.Call(ctx, c.raw.Client, "PUT", c.raw.Server+"sign/envelopes/"+envelopeID.String()+":cancel"))
+// It returns the decoded answer. Any non-2xx answer is an *nitro.APIError. The options (nitro.CallOption) apply to this call alone.
+func (c *Client) CancelEnvelope(ctx context.Context, envelopeID uuid.UUID, opts ...nitro.CallOption) (ExtendedEnvelope, error) {
+	if err := c.ready(); err != nil {
+		var zero ExtendedEnvelope
+		return zero, err
+	}
+	ctx = nitro.CallContext(ctx, opts...)
+	return wire.JSON[ExtendedEnvelope](wire.Call(ctx, c.raw.Client, "PUT /sign/envelopes/{envelopeID}:cancel", c.raw.Server+"sign/envelopes/"+envelopeID.String()+":cancel"))
 }
 
 // ConvertFile is convertFile: POST /sign/conversions. Convert File to PDF.
 //
-// It returns the decoded answer. Any non-2xx answer is an *nitro.APIError.
-func (c *Client) ConvertFile(ctx context.Context, contentType string, body io.Reader) (ConversionJob, error) {
-	return wire.JSON[ConversionJob](c.raw.ConvertFileWithBody(ctx, contentType, body))
+// It returns the decoded answer. Any non-2xx answer is an *nitro.APIError. The options (nitro.CallOption) apply to this call alone.
+func (c *Client) ConvertFile(ctx context.Context, contentType string, body io.Reader, opts ...nitro.CallOption) (ConversionJob, error) {
+	if err := c.ready(); err != nil {
+		var zero ConversionJob
+		return zero, err
+	}
+	ctx = nitro.CallContext(ctx, opts...)
+	return wire.JSON[ConversionJob](c.raw.ConvertFileWithBody(ctx, contentType, body, routeConvertFile))
 }
 
 // CreateEnvelope is createEnvelope: POST /sign/envelopes. Create Envelope.
 //
-// It returns the decoded answer; a body holding null (an empty union, a nil required list) is refused before sending (nitro.ErrEmptyUnion). Any non-2xx answer is an *nitro.APIError.
-func (c *Client) CreateEnvelope(ctx context.Context, body EnvelopeCreate) (ExtendedEnvelope, error) {
+// It returns the decoded answer; a body holding null (an empty union, a nil required list) is refused before sending (nitro.ErrEmptyUnion). Any non-2xx answer is an *nitro.APIError. The options (nitro.CallOption) apply to this call alone.
+func (c *Client) CreateEnvelope(ctx context.Context, body EnvelopeCreate, opts ...nitro.CallOption) (ExtendedEnvelope, error) {
+	if err := c.ready(); err != nil {
+		var zero ExtendedEnvelope
+		return zero, err
+	}
+	ctx = nitro.CallContext(ctx, opts...)
 	encoded, err := wire.EncodeBody("createEnvelope", body)
 	if err != nil {
 		var zero ExtendedEnvelope
 		return zero, err
 	}
-	return wire.JSON[ExtendedEnvelope](c.raw.CreateEnvelopeWithBody(ctx, "application/json", encoded))
+	return wire.JSON[ExtendedEnvelope](c.raw.CreateEnvelopeWithBody(ctx, "application/json", encoded, routeCreateEnvelope))
 }
 
 // DeleteDocument is deleteDocument: DELETE /sign/envelopes/{envelopeID}/documents/{documentID}. Delete Document by ID.
 //
-// It returns nil on success. Any non-2xx answer is an *nitro.APIError.
-func (c *Client) DeleteDocument(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID) error {
-	return wire.Empty(wire.Call(ctx, c.raw.Client, "DELETE", c.raw.Server+"sign/envelopes/"+envelopeID.String()+"/documents/"+documentID.String()))
+// It returns nil on success. Any non-2xx answer is an *nitro.APIError. The options (nitro.CallOption) apply to this call alone.
+func (c *Client) DeleteDocument(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID, opts ...nitro.CallOption) error {
+	if err := c.ready(); err != nil {
+		return err
+	}
+	ctx = nitro.CallContext(ctx, opts...)
+	return wire.Empty(wire.Call(ctx, c.raw.Client, "DELETE /sign/envelopes/{envelopeID}/documents/{documentID}", c.raw.Server+"sign/envelopes/"+envelopeID.String()+"/documents/"+documentID.String()))
 }
 
 // DeleteEnvelope is deleteEnvelope: DELETE /sign/envelopes/{envelopeID}. Delete Envelope by ID.
 //
-// It returns nil on success. Any non-2xx answer is an *nitro.APIError.
-func (c *Client) DeleteEnvelope(ctx context.Context, envelopeID uuid.UUID) error {
-	return wire.Empty(wire.Call(ctx, c.raw.Client, "DELETE", c.raw.Server+"sign/envelopes/"+envelopeID.String()))
+// It returns nil on success. Any non-2xx answer is an *nitro.APIError. The options (nitro.CallOption) apply to this call alone.
+func (c *Client) DeleteEnvelope(ctx context.Context, envelopeID uuid.UUID, opts ...nitro.CallOption) error {
+	if err := c.ready(); err != nil {
+		return err
+	}
+	ctx = nitro.CallContext(ctx, opts...)
+	return wire.Empty(wire.Call(ctx, c.raw.Client, "DELETE /sign/envelopes/{envelopeID}", c.raw.Server+"sign/envelopes/"+envelopeID.String()))
 }
 
 // DeleteField is deleteField: DELETE /sign/envelopes/{envelopeID}/documents/{documentID}/fields/{fieldID}. Delete Field by ID.
 //
-// It returns nil on success. Any non-2xx answer is an *nitro.APIError.
-func (c *Client) DeleteField(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID, fieldID uuid.UUID) error {
-	return wire.Empty(wire.Call(ctx, c.raw.Client, "DELETE", c.raw.Server+"sign/envelopes/"+envelopeID.String()+"/documents/"+documentID.String()+"/fields/"+fieldID.String()))
+// It returns nil on success. Any non-2xx answer is an *nitro.APIError. The options (nitro.CallOption) apply to this call alone.
+func (c *Client) DeleteField(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID, fieldID uuid.UUID, opts ...nitro.CallOption) error {
+	if err := c.ready(); err != nil {
+		return err
+	}
+	ctx = nitro.CallContext(ctx, opts...)
+	return wire.Empty(wire.Call(ctx, c.raw.Client, "DELETE /sign/envelopes/{envelopeID}/documents/{documentID}/fields/{fieldID}", c.raw.Server+"sign/envelopes/"+envelopeID.String()+"/documents/"+documentID.String()+"/fields/"+fieldID.String()))
 }
 
 // DeleteFields is deleteFields: POST /sign/envelopes/{envelopeID}/documents/{documentID}/fields:batch-delete. Delete Fields by Field IDs.
 //
-// It returns nil on success; a body holding null (an empty union, a nil required list) is refused before sending (nitro.ErrEmptyUnion). Any non-2xx answer is an *nitro.APIError.
-func (c *Client) DeleteFields(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID, body DeleteFieldsRequest) error {
+// It returns nil on success; a body holding null (an empty union, a nil required list) is refused before sending (nitro.ErrEmptyUnion). Any non-2xx answer is an *nitro.APIError. The options (nitro.CallOption) apply to this call alone.
+func (c *Client) DeleteFields(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID, body DeleteFieldsRequest, opts ...nitro.CallOption) error {
+	if err := c.ready(); err != nil {
+		return err
+	}
+	ctx = nitro.CallContext(ctx, opts...)
 	encoded, err := wire.EncodeBody("deleteFields", body)
 	if err != nil {
 		return err
 	}
-	return wire.Empty(c.raw.DeleteFieldsWithBody(ctx, envelopeID, documentID, "application/json", encoded))
+	return wire.Empty(c.raw.DeleteFieldsWithBody(ctx, envelopeID, documentID, "application/json", encoded, routeDeleteFields))
 }
 
 // DeleteParticipant is deleteParticipant: DELETE /sign/envelopes/{envelopeID}/participants/{participantID}. Delete Participant by ID.
 //
-// It returns nil on success. Any non-2xx answer is an *nitro.APIError.
-func (c *Client) DeleteParticipant(ctx context.Context, envelopeID uuid.UUID, participantID uuid.UUID) error {
-	return wire.Empty(wire.Call(ctx, c.raw.Client, "DELETE", c.raw.Server+"sign/envelopes/"+envelopeID.String()+"/participants/"+participantID.String()))
+// It returns nil on success. Any non-2xx answer is an *nitro.APIError. The options (nitro.CallOption) apply to this call alone.
+func (c *Client) DeleteParticipant(ctx context.Context, envelopeID uuid.UUID, participantID uuid.UUID, opts ...nitro.CallOption) error {
+	if err := c.ready(); err != nil {
+		return err
+	}
+	ctx = nitro.CallContext(ctx, opts...)
+	return wire.Empty(wire.Call(ctx, c.raw.Client, "DELETE /sign/envelopes/{envelopeID}/participants/{participantID}", c.raw.Server+"sign/envelopes/"+envelopeID.String()+"/participants/"+participantID.String()))
 }
 
 // DeleteParticipants is deleteParticipants: POST /sign/envelopes/{envelopeID}/participants:batch-delete. Delete Participants by Participant IDs.
 //
-// It returns nil on success; a body holding null (an empty union, a nil required list) is refused before sending (nitro.ErrEmptyUnion). Any non-2xx answer is an *nitro.APIError.
-func (c *Client) DeleteParticipants(ctx context.Context, envelopeID uuid.UUID, body DeleteParticipantsRequest) error {
+// It returns nil on success; a body holding null (an empty union, a nil required list) is refused before sending (nitro.ErrEmptyUnion). Any non-2xx answer is an *nitro.APIError. The options (nitro.CallOption) apply to this call alone.
+func (c *Client) DeleteParticipants(ctx context.Context, envelopeID uuid.UUID, body DeleteParticipantsRequest, opts ...nitro.CallOption) error {
+	if err := c.ready(); err != nil {
+		return err
+	}
+	ctx = nitro.CallContext(ctx, opts...)
 	encoded, err := wire.EncodeBody("deleteParticipants", body)
 	if err != nil {
 		return err
 	}
-	return wire.Empty(c.raw.DeleteParticipantsWithBody(ctx, envelopeID, "application/json", encoded))
+	return wire.Empty(c.raw.DeleteParticipantsWithBody(ctx, envelopeID, "application/json", encoded, routeDeleteParticipants))
 }
 
 // DownloadAuditTrailOfEnvelope is downloadAuditTrailOfEnvelope: GET /sign/envelopes/{envelopeID}:download-audit-trail. Download Audit Trail of Envelope.
 //
-// It copies the answer's body to w as it arrives, in constant memory, and returns the bytes written. Any non-2xx answer is an *nitro.APIError.
-func (c *Client) DownloadAuditTrailOfEnvelope(ctx context.Context, envelopeID uuid.UUID, w io.Writer) (int64, error) {
-	return wire.Stream(w)(wire.Call(ctx, c.raw.Client, "GET", c.raw.Server+"sign/envelopes/"+envelopeID.String()+":download-audit-trail"))
+// It copies the answer's body to w as it arrives, in constant memory, and returns the bytes written. Any non-2xx answer is an *nitro.APIError. The options (nitro.CallOption) apply to this call alone.
+func (c *Client) DownloadAuditTrailOfEnvelope(ctx context.Context, envelopeID uuid.UUID, w io.Writer, opts ...nitro.CallOption) (int64, error) {
+	if err := c.ready(); err != nil {
+		return 0, err
+	}
+	ctx = nitro.CallContext(ctx, opts...)
+	return wire.Stream(w)(wire.Call(ctx, c.raw.Client, "GET /sign/envelopes/{envelopeID}:download-audit-trail", c.raw.Server+"sign/envelopes/"+envelopeID.String()+":download-audit-trail"))
 }
 
 // DownloadConvertedFile is downloadConvertedFile: GET /sign/conversions/{jobID}:download-converted. Get Converted File by Job ID.
 //
-// It copies the answer's body to w as it arrives, in constant memory, and returns the bytes written. Any non-2xx answer is an *nitro.APIError.
-func (c *Client) DownloadConvertedFile(ctx context.Context, jobID string, w io.Writer) (int64, error) {
-	return wire.Stream(w)(wire.Call(ctx, c.raw.Client, "GET", c.raw.Server+"sign/conversions/"+wire.PathSegment(jobID)+":download-converted"))
+// It copies the answer's body to w as it arrives, in constant memory, and returns the bytes written. Any non-2xx answer is an *nitro.APIError. The options (nitro.CallOption) apply to this call alone.
+func (c *Client) DownloadConvertedFile(ctx context.Context, jobID string, w io.Writer, opts ...nitro.CallOption) (int64, error) {
+	if err := c.ready(); err != nil {
+		return 0, err
+	}
+	ctx = nitro.CallContext(ctx, opts...)
+	return wire.Stream(w)(wire.Call(ctx, c.raw.Client, "GET /sign/conversions/{jobID}:download-converted", c.raw.Server+"sign/conversions/"+wire.PathSegment(jobID)+":download-converted"))
 }
 
 // DownloadOriginalEnvelope is downloadOriginalEnvelope: GET /sign/envelopes/{envelopeID}:download-original. Download Original Envelope.
 //
-// It copies the answer's body to w as it arrives, in constant memory, and returns the bytes written. Any non-2xx answer is an *nitro.APIError.
-func (c *Client) DownloadOriginalEnvelope(ctx context.Context, envelopeID uuid.UUID, w io.Writer) (int64, error) {
-	return wire.Stream(w)(wire.Call(ctx, c.raw.Client, "GET", c.raw.Server+"sign/envelopes/"+envelopeID.String()+":download-original"))
+// It copies the answer's body to w as it arrives, in constant memory, and returns the bytes written. Any non-2xx answer is an *nitro.APIError. The options (nitro.CallOption) apply to this call alone.
+func (c *Client) DownloadOriginalEnvelope(ctx context.Context, envelopeID uuid.UUID, w io.Writer, opts ...nitro.CallOption) (int64, error) {
+	if err := c.ready(); err != nil {
+		return 0, err
+	}
+	ctx = nitro.CallContext(ctx, opts...)
+	return wire.Stream(w)(wire.Call(ctx, c.raw.Client, "GET /sign/envelopes/{envelopeID}:download-original", c.raw.Server+"sign/envelopes/"+envelopeID.String()+":download-original"))
 }
 
 // DownloadSealedDocument is downloadSealedDocument: GET /sign/envelopes/{envelopeID}/documents/{documentID}:download-sealed. Download Sealed Document by ID.
 //
-// It copies the answer's body to w as it arrives, in constant memory, and returns the bytes written. Any non-2xx answer is an *nitro.APIError.
-func (c *Client) DownloadSealedDocument(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID, w io.Writer) (int64, error) {
-	return wire.Stream(w)(wire.Call(ctx, c.raw.Client, "GET", c.raw.Server+"sign/envelopes/"+envelopeID.String()+"/documents/"+documentID.String()+":download-sealed"))
+// It copies the answer's body to w as it arrives, in constant memory, and returns the bytes written. Any non-2xx answer is an *nitro.APIError. The options (nitro.CallOption) apply to this call alone.
+func (c *Client) DownloadSealedDocument(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID, w io.Writer, opts ...nitro.CallOption) (int64, error) {
+	if err := c.ready(); err != nil {
+		return 0, err
+	}
+	ctx = nitro.CallContext(ctx, opts...)
+	return wire.Stream(w)(wire.Call(ctx, c.raw.Client, "GET /sign/envelopes/{envelopeID}/documents/{documentID}:download-sealed", c.raw.Server+"sign/envelopes/"+envelopeID.String()+"/documents/"+documentID.String()+":download-sealed"))
 }
 
 // DownloadSealedEnvelope is downloadSealedEnvelope: GET /sign/envelopes/{envelopeID}:download-sealed. Download Sealed Envelope.
 //
-// It copies the answer's body to w as it arrives, in constant memory, and returns the bytes written. Any non-2xx answer is an *nitro.APIError.
-func (c *Client) DownloadSealedEnvelope(ctx context.Context, envelopeID uuid.UUID, w io.Writer) (int64, error) {
-	return wire.Stream(w)(wire.Call(ctx, c.raw.Client, "GET", c.raw.Server+"sign/envelopes/"+envelopeID.String()+":download-sealed"))
+// It copies the answer's body to w as it arrives, in constant memory, and returns the bytes written. Any non-2xx answer is an *nitro.APIError. The options (nitro.CallOption) apply to this call alone.
+func (c *Client) DownloadSealedEnvelope(ctx context.Context, envelopeID uuid.UUID, w io.Writer, opts ...nitro.CallOption) (int64, error) {
+	if err := c.ready(); err != nil {
+		return 0, err
+	}
+	ctx = nitro.CallContext(ctx, opts...)
+	return wire.Stream(w)(wire.Call(ctx, c.raw.Client, "GET /sign/envelopes/{envelopeID}:download-sealed", c.raw.Server+"sign/envelopes/"+envelopeID.String()+":download-sealed"))
 }
 
 // GetDocument is getDocument: GET /sign/envelopes/{envelopeID}/documents/{documentID}. Get Document by ID.
 //
-// It returns the decoded answer. Any non-2xx answer is an *nitro.APIError.
-func (c *Client) GetDocument(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID) (Document, error) {
-	return wire.JSON[Document](wire.Call(ctx, c.raw.Client, "GET", c.raw.Server+"sign/envelopes/"+envelopeID.String()+"/documents/"+documentID.String()))
+// It returns the decoded answer. Any non-2xx answer is an *nitro.APIError. The options (nitro.CallOption) apply to this call alone.
+func (c *Client) GetDocument(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID, opts ...nitro.CallOption) (Document, error) {
+	if err := c.ready(); err != nil {
+		var zero Document
+		return zero, err
+	}
+	ctx = nitro.CallContext(ctx, opts...)
+	return wire.JSON[Document](wire.Call(ctx, c.raw.Client, "GET /sign/envelopes/{envelopeID}/documents/{documentID}", c.raw.Server+"sign/envelopes/"+envelopeID.String()+"/documents/"+documentID.String()))
 }
 
 // GetEnvelope is getEnvelope: GET /sign/envelopes/{envelopeID}. Get Envelope by ID.
 //
-// It returns the decoded answer. Any non-2xx answer is an *nitro.APIError.
-func (c *Client) GetEnvelope(ctx context.Context, envelopeID uuid.UUID) (ExtendedEnvelope, error) {
-	return wire.JSON[ExtendedEnvelope](wire.Call(ctx, c.raw.Client, "GET", c.raw.Server+"sign/envelopes/"+envelopeID.String()))
+// It returns the decoded answer. Any non-2xx answer is an *nitro.APIError. The options (nitro.CallOption) apply to this call alone.
+func (c *Client) GetEnvelope(ctx context.Context, envelopeID uuid.UUID, opts ...nitro.CallOption) (ExtendedEnvelope, error) {
+	if err := c.ready(); err != nil {
+		var zero ExtendedEnvelope
+		return zero, err
+	}
+	ctx = nitro.CallContext(ctx, opts...)
+	return wire.JSON[ExtendedEnvelope](wire.Call(ctx, c.raw.Client, "GET /sign/envelopes/{envelopeID}", c.raw.Server+"sign/envelopes/"+envelopeID.String()))
 }
 
 // GetJobStatus is getJobStatus: GET /sign/conversions/{jobID}/status. Get Conversion Job Status.
 //
-// It returns the decoded answer. Any non-2xx answer is an *nitro.APIError.
-func (c *Client) GetJobStatus(ctx context.Context, jobID string) (JobStatusResponse, error) {
-	return wire.JSON[JobStatusResponse](wire.Call(ctx, c.raw.Client, "GET", c.raw.Server+"sign/conversions/"+wire.PathSegment(jobID)+"/status"))
+// It returns the decoded answer. Any non-2xx answer is an *nitro.APIError. The options (nitro.CallOption) apply to this call alone.
+func (c *Client) GetJobStatus(ctx context.Context, jobID string, opts ...nitro.CallOption) (JobStatusResponse, error) {
+	if err := c.ready(); err != nil {
+		var zero JobStatusResponse
+		return zero, err
+	}
+	ctx = nitro.CallContext(ctx, opts...)
+	return wire.JSON[JobStatusResponse](wire.Call(ctx, c.raw.Client, "GET /sign/conversions/{jobID}/status", c.raw.Server+"sign/conversions/"+wire.PathSegment(jobID)+"/status"))
 }
 
 // ListDocuments is listDocuments: GET /sign/envelopes/{envelopeID}/documents. List Documents by Envelope ID.
 //
-// It returns the decoded answer. Any non-2xx answer is an *nitro.APIError.
-func (c *Client) ListDocuments(ctx context.Context, envelopeID uuid.UUID) (DocumentList, error) {
-	return wire.JSON[DocumentList](wire.Call(ctx, c.raw.Client, "GET", c.raw.Server+"sign/envelopes/"+envelopeID.String()+"/documents"))
+// It returns the decoded answer. Any non-2xx answer is an *nitro.APIError. The options (nitro.CallOption) apply to this call alone.
+func (c *Client) ListDocuments(ctx context.Context, envelopeID uuid.UUID, opts ...nitro.CallOption) (DocumentList, error) {
+	if err := c.ready(); err != nil {
+		var zero DocumentList
+		return zero, err
+	}
+	ctx = nitro.CallContext(ctx, opts...)
+	return wire.JSON[DocumentList](wire.Call(ctx, c.raw.Client, "GET /sign/envelopes/{envelopeID}/documents", c.raw.Server+"sign/envelopes/"+envelopeID.String()+"/documents"))
 }
 
 // ListEnvelopes is listEnvelopes: GET /sign/envelopes. List Envelopes.
 //
-// It returns the decoded answer. Any non-2xx answer is an *nitro.APIError.
-func (c *Client) ListEnvelopes(ctx context.Context, params ListEnvelopesParams) (EnvelopeList, error) {
-	return wire.JSON[EnvelopeList](c.raw.ListEnvelopes(ctx, &params))
+// It returns the decoded answer. Any non-2xx answer is an *nitro.APIError. The options (nitro.CallOption) apply to this call alone.
+func (c *Client) ListEnvelopes(ctx context.Context, params ListEnvelopesParams, opts ...nitro.CallOption) (EnvelopeList, error) {
+	if err := c.ready(); err != nil {
+		var zero EnvelopeList
+		return zero, err
+	}
+	ctx = nitro.CallContext(ctx, opts...)
+	return wire.JSON[EnvelopeList](c.raw.ListEnvelopes(ctx, &params, routeListEnvelopes))
 }
 
 // ListFields is listFields: GET /sign/envelopes/{envelopeID}/documents/{documentID}/fields. List Fields by Document ID.
 //
-// It returns the decoded answer. Any non-2xx answer is an *nitro.APIError.
-func (c *Client) ListFields(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID) (FieldList, error) {
-	return wire.JSON[FieldList](wire.Call(ctx, c.raw.Client, "GET", c.raw.Server+"sign/envelopes/"+envelopeID.String()+"/documents/"+documentID.String()+"/fields"))
+// It returns the decoded answer. Any non-2xx answer is an *nitro.APIError. The options (nitro.CallOption) apply to this call alone.
+func (c *Client) ListFields(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID, opts ...nitro.CallOption) (FieldList, error) {
+	if err := c.ready(); err != nil {
+		var zero FieldList
+		return zero, err
+	}
+	ctx = nitro.CallContext(ctx, opts...)
+	return wire.JSON[FieldList](wire.Call(ctx, c.raw.Client, "GET /sign/envelopes/{envelopeID}/documents/{documentID}/fields", c.raw.Server+"sign/envelopes/"+envelopeID.String()+"/documents/"+documentID.String()+"/fields"))
 }
 
 // ListParticipants is listParticipants: GET /sign/envelopes/{envelopeID}/participants. List Participants by Envelope ID.
 //
-// It returns the decoded answer. Any non-2xx answer is an *nitro.APIError.
-func (c *Client) ListParticipants(ctx context.Context, envelopeID uuid.UUID) (ParticipantList, error) {
-	return wire.JSON[ParticipantList](wire.Call(ctx, c.raw.Client, "GET", c.raw.Server+"sign/envelopes/"+envelopeID.String()+"/participants"))
+// It returns the decoded answer. Any non-2xx answer is an *nitro.APIError. The options (nitro.CallOption) apply to this call alone.
+func (c *Client) ListParticipants(ctx context.Context, envelopeID uuid.UUID, opts ...nitro.CallOption) (ParticipantList, error) {
+	if err := c.ready(); err != nil {
+		var zero ParticipantList
+		return zero, err
+	}
+	ctx = nitro.CallContext(ctx, opts...)
+	return wire.JSON[ParticipantList](wire.Call(ctx, c.raw.Client, "GET /sign/envelopes/{envelopeID}/participants", c.raw.Server+"sign/envelopes/"+envelopeID.String()+"/participants"))
 }
 
 // ListSignerSigningUrls is listSignerSigningUrls: GET /sign/envelopes/{envelopeID}/participants/signing-urls. List Signer Signing URLs by Envelope ID.
 //
-// It returns the decoded answer. Any non-2xx answer is an *nitro.APIError.
-func (c *Client) ListSignerSigningUrls(ctx context.Context, envelopeID uuid.UUID) (SignerSigningURLList, error) {
-	return wire.JSON[SignerSigningURLList](wire.Call(ctx, c.raw.Client, "GET", c.raw.Server+"sign/envelopes/"+envelopeID.String()+"/participants/signing-urls"))
+// It returns the decoded answer. Any non-2xx answer is an *nitro.APIError. The options (nitro.CallOption) apply to this call alone.
+func (c *Client) ListSignerSigningUrls(ctx context.Context, envelopeID uuid.UUID, opts ...nitro.CallOption) (SignerSigningURLList, error) {
+	if err := c.ready(); err != nil {
+		var zero SignerSigningURLList
+		return zero, err
+	}
+	ctx = nitro.CallContext(ctx, opts...)
+	return wire.JSON[SignerSigningURLList](wire.Call(ctx, c.raw.Client, "GET /sign/envelopes/{envelopeID}/participants/signing-urls", c.raw.Server+"sign/envelopes/"+envelopeID.String()+"/participants/signing-urls"))
 }
 
 // ReorderDocuments is reorderDocuments: PUT /sign/envelopes/{envelopeID}/documents:reorder. Reorder Documents by Envelope ID.
 //
-// It returns the decoded answer; a body holding null (an empty union, a nil required list) is refused before sending (nitro.ErrEmptyUnion). Any non-2xx answer is an *nitro.APIError.
-func (c *Client) ReorderDocuments(ctx context.Context, envelopeID uuid.UUID, body ReorderDocumentsRequest) (DocumentList, error) {
+// It returns the decoded answer; a body holding null (an empty union, a nil required list) is refused before sending (nitro.ErrEmptyUnion). Any non-2xx answer is an *nitro.APIError. The options (nitro.CallOption) apply to this call alone.
+func (c *Client) ReorderDocuments(ctx context.Context, envelopeID uuid.UUID, body ReorderDocumentsRequest, opts ...nitro.CallOption) (DocumentList, error) {
+	if err := c.ready(); err != nil {
+		var zero DocumentList
+		return zero, err
+	}
+	ctx = nitro.CallContext(ctx, opts...)
 	encoded, err := wire.EncodeBody("reorderDocuments", body)
 	if err != nil {
 		var zero DocumentList
 		return zero, err
 	}
-	return wire.JSON[DocumentList](c.raw.ReorderDocumentsWithBody(ctx, envelopeID, "application/json", encoded))
+	return wire.JSON[DocumentList](c.raw.ReorderDocumentsWithBody(ctx, envelopeID, "application/json", encoded, routeReorderDocuments))
 }
 
 // SendForSigning is sendForSigning: POST /sign/envelopes/{envelopeID}:send-for-signing. Send Envelope for Signing.
 //
-// It returns the decoded answer. Any non-2xx answer is an *nitro.APIError.
-func (c *Client) SendForSigning(ctx context.Context, envelopeID uuid.UUID) (Envelope, error) {
-	return wire.JSON[Envelope](wire.Call(ctx, c.raw.Client, "POST", c.raw.Server+"sign/envelopes/"+envelopeID.String()+":send-for-signing"))
+// It returns the decoded answer. Any non-2xx answer is an *nitro.APIError. The options (nitro.CallOption) apply to this call alone.
+func (c *Client) SendForSigning(ctx context.Context, envelopeID uuid.UUID, opts ...nitro.CallOption) (Envelope, error) {
+	if err := c.ready(); err != nil {
+		var zero Envelope
+		return zero, err
+	}
+	ctx = nitro.CallContext(ctx, opts...)
+	return wire.JSON[Envelope](wire.Call(ctx, c.raw.Client, "POST /sign/envelopes/{envelopeID}:send-for-signing", c.raw.Server+"sign/envelopes/"+envelopeID.String()+":send-for-signing"))
 }
 
 // SendReminders is sendReminders: POST /sign/envelopes/{envelopeID}:send-reminders. Send Reminders for Envelope.
 //
-// It returns nil on success; a body holding null (an empty union, a nil required list) is refused before sending (nitro.ErrEmptyUnion). Any non-2xx answer is an *nitro.APIError.
-func (c *Client) SendReminders(ctx context.Context, envelopeID uuid.UUID, body SendReminders) error {
+// It returns nil on success; a body holding null (an empty union, a nil required list) is refused before sending (nitro.ErrEmptyUnion). Any non-2xx answer is an *nitro.APIError. The options (nitro.CallOption) apply to this call alone.
+func (c *Client) SendReminders(ctx context.Context, envelopeID uuid.UUID, body SendReminders, opts ...nitro.CallOption) error {
+	if err := c.ready(); err != nil {
+		return err
+	}
+	ctx = nitro.CallContext(ctx, opts...)
 	encoded, err := wire.EncodeBody("sendReminders", body)
 	if err != nil {
 		return err
 	}
-	return wire.Empty(c.raw.SendRemindersWithBody(ctx, envelopeID, "application/json", encoded))
+	return wire.Empty(c.raw.SendRemindersWithBody(ctx, envelopeID, "application/json", encoded, routeSendReminders))
 }
 
 // UpdateDocument is updateDocument: PATCH /sign/envelopes/{envelopeID}/documents/{documentID}. Update Document by ID.
 //
-// It returns the decoded answer; a body holding null (an empty union, a nil required list) is refused before sending (nitro.ErrEmptyUnion). Any non-2xx answer is an *nitro.APIError.
-func (c *Client) UpdateDocument(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID, body RenameDocumentRequest) (Document, error) {
+// It returns the decoded answer; a body holding null (an empty union, a nil required list) is refused before sending (nitro.ErrEmptyUnion). Any non-2xx answer is an *nitro.APIError. The options (nitro.CallOption) apply to this call alone.
+func (c *Client) UpdateDocument(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID, body RenameDocumentRequest, opts ...nitro.CallOption) (Document, error) {
+	if err := c.ready(); err != nil {
+		var zero Document
+		return zero, err
+	}
+	ctx = nitro.CallContext(ctx, opts...)
 	encoded, err := wire.EncodeBody("updateDocument", body)
 	if err != nil {
 		var zero Document
 		return zero, err
 	}
-	return wire.JSON[Document](c.raw.UpdateDocumentWithBody(ctx, envelopeID, documentID, "application/json", encoded))
+	return wire.JSON[Document](c.raw.UpdateDocumentWithBody(ctx, envelopeID, documentID, "application/json", encoded, routeUpdateDocument))
 }
 
 // UpdateEnvelope is updateEnvelope: PATCH /sign/envelopes/{envelopeID}. Update Envelope.
 //
-// It returns the decoded answer; a body holding null (an empty union, a nil required list) is refused before sending (nitro.ErrEmptyUnion). Any non-2xx answer is an *nitro.APIError.
-func (c *Client) UpdateEnvelope(ctx context.Context, envelopeID uuid.UUID, body EnvelopeUpdate) (Envelope, error) {
+// It returns the decoded answer; a body holding null (an empty union, a nil required list) is refused before sending (nitro.ErrEmptyUnion). Any non-2xx answer is an *nitro.APIError. The options (nitro.CallOption) apply to this call alone.
+func (c *Client) UpdateEnvelope(ctx context.Context, envelopeID uuid.UUID, body EnvelopeUpdate, opts ...nitro.CallOption) (Envelope, error) {
+	if err := c.ready(); err != nil {
+		var zero Envelope
+		return zero, err
+	}
+	ctx = nitro.CallContext(ctx, opts...)
 	encoded, err := wire.EncodeBody("updateEnvelope", body)
 	if err != nil {
 		var zero Envelope
 		return zero, err
 	}
-	return wire.JSON[Envelope](c.raw.UpdateEnvelopeWithBody(ctx, envelopeID, "application/json", encoded))
+	return wire.JSON[Envelope](c.raw.UpdateEnvelopeWithBody(ctx, envelopeID, "application/json", encoded, routeUpdateEnvelope))
 }
 
 // UpdateField is updateField: PATCH /sign/envelopes/{envelopeID}/documents/{documentID}/fields/{fieldID}. Update Field by ID.
 //
-// It returns the decoded answer; a body holding null (an empty union, a nil required list) is refused before sending (nitro.ErrEmptyUnion). Any non-2xx answer is an *nitro.APIError.
-func (c *Client) UpdateField(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID, fieldID uuid.UUID, body FieldUpdate) (Field, error) {
+// It returns the decoded answer; a body holding null (an empty union, a nil required list) is refused before sending (nitro.ErrEmptyUnion). Any non-2xx answer is an *nitro.APIError. The options (nitro.CallOption) apply to this call alone.
+func (c *Client) UpdateField(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID, fieldID uuid.UUID, body FieldUpdate, opts ...nitro.CallOption) (Field, error) {
+	if err := c.ready(); err != nil {
+		var zero Field
+		return zero, err
+	}
+	ctx = nitro.CallContext(ctx, opts...)
 	encoded, err := wire.EncodeBody("updateField", body)
 	if err != nil {
 		var zero Field
 		return zero, err
 	}
-	return wire.JSON[Field](c.raw.UpdateFieldWithBody(ctx, envelopeID, documentID, fieldID, "application/json", encoded))
+	return wire.JSON[Field](c.raw.UpdateFieldWithBody(ctx, envelopeID, documentID, fieldID, "application/json", encoded, routeUpdateField))
 }
 
 // UpdateParticipant is updateParticipant: PATCH /sign/envelopes/{envelopeID}/participants/{participantID}. Update Participant by ID.
 //
-// It returns the decoded answer; a body holding null (an empty union, a nil required list) is refused before sending (nitro.ErrEmptyUnion). Any non-2xx answer is an *nitro.APIError.
-func (c *Client) UpdateParticipant(ctx context.Context, envelopeID uuid.UUID, participantID uuid.UUID, body ParticipantUpdate) (Participant, error) {
+// It returns the decoded answer; a body holding null (an empty union, a nil required list) is refused before sending (nitro.ErrEmptyUnion). Any non-2xx answer is an *nitro.APIError. The options (nitro.CallOption) apply to this call alone.
+func (c *Client) UpdateParticipant(ctx context.Context, envelopeID uuid.UUID, participantID uuid.UUID, body ParticipantUpdate, opts ...nitro.CallOption) (Participant, error) {
+	if err := c.ready(); err != nil {
+		var zero Participant
+		return zero, err
+	}
+	ctx = nitro.CallContext(ctx, opts...)
 	encoded, err := wire.EncodeBody("updateParticipant", body)
 	if err != nil {
 		var zero Participant
 		return zero, err
 	}
-	return wire.JSON[Participant](c.raw.UpdateParticipantWithBody(ctx, envelopeID, participantID, "application/json", encoded))
+	return wire.JSON[Participant](c.raw.UpdateParticipantWithBody(ctx, envelopeID, participantID, "application/json", encoded, routeUpdateParticipant))
 }
+
+// The raw calls' routes, each made once (see wire.Route).
+var (
+	routeConvertFile        = wire.Route("POST /sign/conversions")
+	routeCreateEnvelope     = wire.Route("POST /sign/envelopes")
+	routeDeleteFields       = wire.Route("POST /sign/envelopes/{envelopeID}/documents/{documentID}/fields:batch-delete")
+	routeDeleteParticipants = wire.Route("POST /sign/envelopes/{envelopeID}/participants:batch-delete")
+	routeListEnvelopes      = wire.Route("GET /sign/envelopes")
+	routeReorderDocuments   = wire.Route("PUT /sign/envelopes/{envelopeID}/documents:reorder")
+	routeSendReminders      = wire.Route("POST /sign/envelopes/{envelopeID}:send-reminders")
+	routeUpdateDocument     = wire.Route("PATCH /sign/envelopes/{envelopeID}/documents/{documentID}")
+	routeUpdateEnvelope     = wire.Route("PATCH /sign/envelopes/{envelopeID}")
+	routeUpdateField        = wire.Route("PATCH /sign/envelopes/{envelopeID}/documents/{documentID}/fields/{fieldID}")
+	routeUpdateParticipant  = wire.Route("PATCH /sign/envelopes/{envelopeID}/participants/{participantID}")
+)

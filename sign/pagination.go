@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"iter"
+
+	"github.com/nitrokit/nitro"
 )
 
 // ErrRepeatedCursor stops a listing whose server sent a cursor it had
@@ -23,8 +25,10 @@ var ErrRepeatedCursor = errors.New("nitro: the server repeated a page cursor")
 //	}
 //
 // Only listEnvelopes is paginated by the API; the other lists answer in one
-// page.
-func (c *Client) ListEnvelopesAutoPaging(ctx context.Context) iter.Seq2[Envelope, error] {
+// page. The options apply to each page's call (WithResponse keeps the
+// last page's answer).
+func (c *Client) ListEnvelopesAutoPaging(ctx context.Context, opts ...nitro.CallOption) iter.Seq2[Envelope, error] {
+	ctx = nitro.CallContext(ctx, opts...)
 	return func(yield func(Envelope, error) bool) {
 		seen := map[string]bool{}
 		var params ListEnvelopesParams

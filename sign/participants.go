@@ -6,6 +6,8 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/nitrokit/nitro"
+
 	"github.com/nitrokit/nitro/internal/wire"
 )
 
@@ -20,7 +22,11 @@ import (
 // and returns an empty list: there is nothing to create. A body holding
 // null (an empty union) is refused before sending (nitro.ErrEmptyUnion).
 // Any non-2xx answer is an *nitro.APIError.
-func (c *Client) CreateParticipant(ctx context.Context, envelopeID uuid.UUID, body CreateParticipantRequest) ([]Participant, error) {
+func (c *Client) CreateParticipant(ctx context.Context, envelopeID uuid.UUID, body CreateParticipantRequest, opts ...nitro.CallOption) ([]Participant, error) {
+	if err := c.ready(); err != nil {
+		return nil, err
+	}
+	ctx = nitro.CallContext(ctx, opts...)
 	want := askedFor(body)
 	if want == 0 {
 		return []Participant{}, nil
@@ -29,7 +35,7 @@ func (c *Client) CreateParticipant(ctx context.Context, envelopeID uuid.UUID, bo
 	if err != nil {
 		return nil, err
 	}
-	resp, err := c.raw.CreateParticipantWithBody(ctx, envelopeID, "application/json", encoded)
+	resp, err := c.raw.CreateParticipantWithBody(ctx, envelopeID, "application/json", encoded, routeCreateParticipant)
 	return wire.OneOrList[Participant](resp, err, want)
 }
 
@@ -52,3 +58,6 @@ func askedFor(body json.Marshaler) int {
 	}
 	return len(items)
 }
+
+// routeCreateParticipant names the call for nitro.Observer (see wire.Route).
+var routeCreateParticipant = wire.Route("POST /sign/envelopes/{envelopeID}/participants")

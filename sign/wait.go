@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/nitrokit/nitro"
 	"github.com/nitrokit/nitro/internal/retry"
 	"github.com/nitrokit/nitro/internal/wire"
 )
@@ -36,16 +37,22 @@ var finalStatus = map[EnvelopeStatus]bool{
 var waitBackoff = retry.Backoff{Base: 250 * time.Millisecond, Max: 10 * time.Second}
 
 // WaitForEnvelopeStatus polls getEnvelope, with jittered backoff from 250ms
-// up to 10s, until the envelope's status is one of statuses, ctx ends, or it
-// reaches a final status it was not waited for (ErrFinalStatus). A poll that
-// fails with a retryable error (nitro.OutcomeRetryable: the API unavailable
-// for the whole of one call's retry budget) is polled again, up to three in
-// a row. It returns the envelope as last read.
-func (c *Client) WaitForEnvelopeStatus(ctx context.Context, envelopeID uuid.UUID, statuses ...EnvelopeStatus) (ExtendedEnvelope, error) {
+// up to 10s, until the envelope's status is status, ctx ends, or it reaches
+// a final status other than status (ErrFinalStatus: a rejected envelope
+// will never be sealed). A poll that fails with a retryable error
+// (nitro.OutcomeRetryable: the API unavailable for the whole of one call's
+// retry budget) is polled again, up to three in a row. It returns the
+// envelope as last read. The options apply to each poll.
+func (c *Client) WaitForEnvelopeStatus(ctx context.Context, envelopeID uuid.UUID, status EnvelopeStatus, opts ...nitro.CallOption) (ExtendedEnvelope, error) {
 	var env ExtendedEnvelope
-	if len(statuses) == 0 {
+	if err := c.ready(); err != nil {
+		return env, err
+	}
+	if status == "" {
 		return env, errors.New("nitro: WaitForEnvelopeStatus: no status to wait for")
 	}
+	ctx = nitro.CallContext(ctx, opts...)
+	statuses := []EnvelopeStatus{status}
 	err := retry.Poll(ctx, waitBackoff, c.sleep, wire.Transient, func(ctx context.Context) (bool, string, error) {
 		var err error
 		if env, err = c.GetEnvelope(ctx, envelopeID); err != nil {

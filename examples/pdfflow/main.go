@@ -35,10 +35,13 @@ func main() {
 }
 
 func run(ctx context.Context) error {
-	cfg := nitro.Config{ClientID: os.Getenv("NITRO_CLIENT_ID"), ClientSecret: os.Getenv("NITRO_CLIENT_SECRET"),
-		BaseURL: os.Getenv("NITRO_BASE_URL"), UserAgent: "pdfflow-example"}
+	cfg, err := nitro.ConfigFromEnv()
+	if err != nil && (os.Getenv(nitro.EnvClientID) != "" || os.Getenv(nitro.EnvClientSecret) != "") {
+		return err // half of the pair: the error names the other
+	}
+	cfg.UserAgent = "pdfflow-example"
 	var fake *nitrotest.Server
-	if cfg.ClientID == "" && cfg.ClientSecret == "" {
+	if err != nil {
 		// Jobs on the fake take a second, so the progress is there to see.
 		fake = nitrotest.NewServer(nitrotest.WithJobDuration(time.Second))
 		defer fake.Close()

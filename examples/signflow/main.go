@@ -101,13 +101,12 @@ func newFlow() (*flow, func(), error) {
 		}
 		f.signWait = d
 	}
-	cfg := nitro.Config{
-		ClientID:     os.Getenv("NITRO_CLIENT_ID"),
-		ClientSecret: os.Getenv("NITRO_CLIENT_SECRET"),
-		BaseURL:      os.Getenv("NITRO_BASE_URL"),
-		UserAgent:    "signflow-example",
+	cfg, err := nitro.ConfigFromEnv()
+	if err != nil && (os.Getenv(nitro.EnvClientID) != "" || os.Getenv(nitro.EnvClientSecret) != "") {
+		return nil, nil, err // half of the pair: the error names the other
 	}
-	if cfg.ClientID == "" && cfg.ClientSecret == "" {
+	cfg.UserAgent = "signflow-example"
+	if err != nil {
 		f.fake = nitrotest.NewServer()
 		creds := f.fake.Credentials()
 		cfg.ClientID, cfg.ClientSecret, cfg.BaseURL = creds.ClientID, creds.ClientSecret, f.fake.URL()

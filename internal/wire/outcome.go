@@ -7,6 +7,7 @@ import (
 	"net/http"
 
 	"github.com/nitrokit/nitro"
+	"github.com/nitrokit/nitro/internal/engine"
 )
 
 // answerError is a failure reading a successful answer (what failed, such
@@ -25,7 +26,7 @@ func answerError(resp *http.Response, what string, err error) error {
 	}
 	cut := !errors.Is(err, errNoResult) && !errors.Is(err, errTooLarge) && !isSyntax(err)
 	switch {
-	case resp.Request != nil && !idempotent(resp.Request.Method):
+	case resp.Request != nil && !repeatable(resp.Request):
 		return &outcomeError{nitro.OutcomeUnknown, err}
 	case cut:
 		return &outcomeError{nitro.OutcomeRetryable, err}
@@ -41,9 +42,15 @@ func isSyntax(err error) bool {
 	return errors.As(err, &se) || errors.As(err, &te)
 }
 
-// idempotent reports whether sending a request twice is the same as once,
-// as nitro's retry rule says.
-func idempotent(method string) bool { return method != http.MethodPost && method != http.MethodPatch }
+// repeatable reports whether sending req twice is the same as once, as
+// nitro's retry rule says: by its method, or by the caller's word
+// (nitro.WithIdempotent).
+func repeatable(req *http.Request) bool {
+	if c := engine.CallOf(req.Context()); c != nil && c.Idempotent {
+		return true
+	}
+	return req.Method != http.MethodPost && req.Method != http.MethodPatch
+}
 
 // outcomeError is err with what it says about the operation (see
 // nitro.OutcomeOf).

@@ -24,6 +24,7 @@ import (
 
 	"github.com/nitrokit/nitro"
 	"github.com/nitrokit/nitro/internal/callctx"
+	"github.com/nitrokit/nitro/internal/engine"
 	"github.com/nitrokit/nitro/internal/owned"
 )
 
@@ -82,10 +83,26 @@ func decodeOne[T any](resp *http.Response, v *T) (*http.Response, error) {
 		return resp, err
 	}
 	b := bytes.TrimSpace(buf.Bytes())
+	capture(resp, b)
 	if len(b) == 0 || bytes.Equal(b, []byte("null")) {
 		return resp, errNoResult
 	}
 	return resp, json.Unmarshal(b, v)
+}
+
+// capture hands a JSON answer's body, redacted, to the call's
+// nitro.WithResponse, if it has one; it costs a call without one a context
+// lookup.
+func capture(resp *http.Response, b []byte) {
+	c := engine.CallOfResponse(resp)
+	if c == nil || c.OnBody == nil {
+		return
+	}
+	if call := callctx.Of(resp); call != nil {
+		c.OnBody([]byte(call.Redact(string(b))))
+		return
+	}
+	c.OnBody(bytes.Clone(b))
 }
 
 // readAnswer reads resp's body whole into buf and closes it. A body cut
@@ -108,6 +125,9 @@ func readAnswer(resp *http.Response, buf *bytes.Buffer) (*http.Response, error) 
 		next, rerr := call.Resend(err)
 		if rerr != nil {
 			return resp, rerr
+		}
+		if c := engine.CallOfResponse(next); c != nil && c.OnResponse != nil {
+			c.OnResponse(next, engine.AttemptsOf(next)) // the answer the call now ends with
 		}
 		buf.Reset()
 		resp = next
@@ -325,20 +345,31 @@ func OneOrList[T any](resp *http.Response, err error, want int) ([]T, error) {
 	return out, nil
 }
 
-// Call sends a request with no body to url through do (the nitro.Client,
-// which answers non-2xx with an *nitro.APIError), for the generated methods
-// of operations that need nothing but their path. The request is marked as
-// the module's own (owned.NewRequest): until it is sent nothing else holds
-// it, so the transport stack may add its token to its header map instead of
-// copying it.
+// Call sends a bodiless request for route ("GET /sign/envelopes/{envelopeID}":
+// the operation's method and path template) to url through do, as a
+// request the module owns (owned.NewRequest), named by route (see Route).
 func Call(ctx context.Context, do interface {
 	Do(*http.Request) (*http.Response, error)
-}, method, url string) (*http.Response, error) {
+}, route, url string) (*http.Response, error) {
+	method, _, _ := strings.Cut(route, " ")
 	req, err := owned.NewRequest(ctx, method, url, nil)
 	if err != nil {
 		return nil, err
 	}
+	req.Pattern = route
 	return do.Do(req)
+}
+
+// Route returns a raw client's request editor that names the request's
+// operation by its method and path template, for nitro.Observer's
+// CallInfo.Route. It keeps it in http.Request.Pattern, the field that names
+// a server's route: net/http has no other use for it in a client's
+// request, so naming a call costs nothing.
+func Route(route string) func(context.Context, *http.Request) error {
+	return func(_ context.Context, req *http.Request) error {
+		req.Pattern = route
+		return nil
+	}
 }
 
 // PathSegment is s escaped as one path segment: url.PathEscape, and a

@@ -60,6 +60,9 @@ func run(o options) error {
 	if err != nil {
 		return err
 	}
+	if err := checkContract(own); err != nil {
+		return err
+	}
 	methods, err := plan(ops, g, own)
 	if err != nil {
 		return err
@@ -95,4 +98,15 @@ func surface(methods []method, own map[string]bool) []string {
 		}
 	}
 	return roots
+}
+
+// checkContract fails, naming what to write, when the public package lacks
+// what the generated methods call: ready, their guard against a nil or zero
+// Client, which answers an error instead of the panic a nil raw client's
+// dereference would be.
+func checkContract(own map[string]bool) error {
+	if !own["(*Client).ready"] {
+		return fmt.Errorf("the package declares no (*Client).ready: write `func (c *Client) ready() error`, returning an error (nitro.ErrNilClient) when c or its raw client is nil, in a handwritten file; every generated method calls it first")
+	}
+	return nil
 }

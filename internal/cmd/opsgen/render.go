@@ -57,12 +57,25 @@ func renderOperations(pkg string, methods []method) ([]byte, error) {
 			fmt.Fprintf(&b, "\t%q\n", path)
 		}
 	}
-	b.WriteString("\n\t\"github.com/nitrokit/nitro/internal/wire\"\n)\n")
+	b.WriteString("\n\t\"github.com/nitrokit/nitro\"\n\t\"github.com/nitrokit/nitro/internal/wire\"\n)\n")
 	for _, m := range methods {
 		renderMethod(&b, m)
 	}
+	b.WriteString("\n// The raw calls' routes, each made once (see wire.Route).\nvar (\n")
+	for _, m := range methods {
+		if _, direct := directURL(m); !direct {
+			fmt.Fprintf(&b, "\t%s = wire.Route(%q)\n", routeVar(strings.TrimSuffix(m.raw.name, "WithBody")), route(m))
+		}
+	}
+	b.WriteString(")\n")
 	return gofmt(b.Bytes())
 }
+
+// route is m's method and path template, as nitro.CallInfo.Route names it.
+func route(m method) string { return strings.ToUpper(m.op.method) + " " + m.op.path }
+
+// routeVar is the name of the variable holding a raw call's route editor.
+func routeVar(name string) string { return "route" + name }
 
 func renderMethod(b *bytes.Buffer, m method) {
 	name := strings.TrimSuffix(m.raw.name, "WithBody")
@@ -75,18 +88,20 @@ func renderMethod(b *bytes.Buffer, m method) {
 		}
 		args = append(args, arg)
 	}
-	call := fmt.Sprintf("c.raw.%s(%s)", m.raw.name, strings.Join(append([]string{"ctx"}, args...), ", "))
+	// Each call names its route (nitro.Observer's CallInfo.Route): the raw
+	// client's through a request editor made once (routeVar).
+	call := fmt.Sprintf("c.raw.%s(%s)", m.raw.name, strings.Join(append([]string{"ctx"}, append(args, routeVar(name))...), ", "))
 	if m.bodyArg != "" {
 		// The body, last, is sent as wire.EncodeBody encoded and checked
 		// it: through the raw WithBody variant, so it is encoded once.
 		args[len(args)-1] = `"application/json", encoded`
-		call = fmt.Sprintf("c.raw.%sWithBody(%s)", m.raw.name, strings.Join(append([]string{"ctx"}, args...), ", "))
+		call = fmt.Sprintf("c.raw.%sWithBody(%s)", m.raw.name, strings.Join(append([]string{"ctx"}, append(args, routeVar(name))...), ", "))
 	}
 	if url, ok := directURL(m); ok {
 		// No query and no body: build the request directly; the raw
 		// client's builder parses the server URL and reflects over each
 		// parameter on every call, a third of a call's client CPU.
-		call = fmt.Sprintf("wire.Call(ctx, c.raw.Client, %q, %s)", m.op.method, url)
+		call = fmt.Sprintf("wire.Call(ctx, c.raw.Client, %q, %s)", route(m), url)
 	}
 	var results, zero, ret string
 	switch m.op.success {
@@ -103,7 +118,16 @@ func renderMethod(b *bytes.Buffer, m method) {
 		fmt.Fprintf(b, " %s.", strings.TrimSuffix(m.op.summary, "."))
 	}
 	b.WriteString(resultDoc(m))
+	decl = append(decl, "opts ...nitro.CallOption")
 	fmt.Fprintf(b, "\nfunc (c *Client) %s(%s) %s {\n", name, strings.Join(append([]string{"ctx context.Context"}, decl...), ", "), results)
+	// A nil or zero Client answers every call with an error, never a
+	// panic; the package declares ready (see checkContract).
+	b.WriteString("\tif err := c.ready(); err != nil {\n")
+	if m.op.success == successJSON {
+		fmt.Fprintf(b, "\t\tvar zero %s\n", m.result)
+	}
+	fmt.Fprintf(b, "\t\treturn %serr\n\t}\n", zero)
+	b.WriteString("\tctx = nitro.CallContext(ctx, opts...)\n")
 	if m.bodyArg != "" {
 		fmt.Fprintf(b, "\tencoded, err := wire.EncodeBody(%q, %s)\n\tif err != nil {\n", m.op.id, m.bodyArg)
 		if m.op.success == successJSON {
@@ -128,7 +152,7 @@ func resultDoc(m method) string {
 	if m.bodyArg != "" {
 		s += "; a body holding null (an empty union, a nil required list) is refused before sending (nitro.ErrEmptyUnion)"
 	}
-	return s + ". Any non-2xx answer is an *nitro.APIError."
+	return s + ". Any non-2xx answer is an *nitro.APIError. The options (nitro.CallOption) apply to this call alone."
 }
 
 // rawType is the raw method's type for the parameter name.

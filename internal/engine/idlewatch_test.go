@@ -1,4 +1,4 @@
-package nitro
+package engine
 
 import (
 	"errors"
@@ -69,7 +69,7 @@ var hangOrAnswer = roundTripFunc(func(r *http.Request) (*http.Response, error) {
 	return &http.Response{StatusCode: http.StatusOK, Header: http.Header{}, Body: http.NoBody, Request: r}, nil
 })
 
-func roundTrip(t *testing.T, rt *retryTransport, path string) error {
+func roundTrip(t *testing.T, rt *Retry, path string) error {
 	req, _ := http.NewRequest(http.MethodGet, "https://api.example"+path, nil)
 	resp, err := rt.RoundTrip(req)
 	if err == nil {
@@ -84,10 +84,10 @@ func roundTrip(t *testing.T, rt *retryTransport, path string) error {
 // bubble: such a timer would stop when its bubble ends, and touching it
 // from outside is a fatal error.
 func TestIdleWatchAcrossBubbles(t *testing.T) {
-	bubble := func(rt *retryTransport) {
+	bubble := func(rt *Retry) {
 		synctest.Test(t, func(t *testing.T) {
 			start := time.Now()
-			if err := roundTrip(t, rt, "/hang"); !errors.Is(err, errAttemptTimeout) || time.Since(start) != time.Hour {
+			if err := roundTrip(t, rt, "/hang"); !errors.Is(err, ErrAttemptTimeout) || time.Since(start) != time.Hour {
 				t.Errorf("in a bubble: %v after %v, want the attempt's timeout after 1h", err, time.Since(start))
 			}
 			for range 50 {
@@ -97,7 +97,7 @@ func TestIdleWatchAcrossBubbles(t *testing.T) {
 			}
 		})
 	}
-	outside := func(rt *retryTransport) {
+	outside := func(rt *Retry) {
 		for range 50 {
 			if err := roundTrip(t, rt, "/ok"); err != nil {
 				t.Fatal(err)
@@ -127,7 +127,7 @@ func TestIdleWatchAcrossBubbles(t *testing.T) {
 func TestIdleWatchExpiredIsTimedOut(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		rt := newTestRetry(nil, time.Second, 0)
-		a := rt.begin(t.Context(), 1, "GET")
+		a := rt.begin(t.Context(), nil, 1, "GET")
 		if a.timedOut() {
 			t.Fatal("a fresh attempt is timed out")
 		}

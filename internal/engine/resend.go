@@ -1,4 +1,4 @@
-package nitro
+package engine
 
 import (
 	"net/http"
@@ -11,27 +11,27 @@ import (
 // after the usual backoff, never beyond the caller's deadline.
 func (a *attempt) Resend(cause error) (*http.Response, error) {
 	t, req := a.t, a.orig
-	if t == nil || req == nil || !idempotent(req.Method) || !rewindable(req) {
+	if t == nil || req == nil || !t.policy.Repeatable(req, a.call) || !rewindable(req) {
 		return nil, cause
 	}
 	ctx := req.Context()
-	if a.n > t.maxRetries || ctx.Err() != nil {
-		return nil, &callError{attempts: a.n, outcome: OutcomeRetryable, err: cause}
+	if a.n > t.budget(a.call) || ctx.Err() != nil {
+		return nil, t.policy.Fail(cause, a.n, Retryable)
 	}
-	d := t.backoff.Delay(a.n, 0)
+	d := t.policy.Backoff.Delay(a.n, 0)
 	if !t.fits(ctx, d) {
-		return nil, &callError{attempts: a.n, outcome: OutcomeRetryable, err: cause}
+		return nil, t.policy.Fail(cause, a.n, Retryable)
 	}
 	t.log.Warn("nitro: retrying", "method", req.Method, "path", t.redact(req.URL.Path), "attempt", a.n, "retry_in", d, "error", t.errText(cause))
 	if err := t.sleep(ctx, d); err != nil {
-		return nil, &callError{attempts: a.n, outcome: OutcomeRetryable, err: err}
+		return nil, t.policy.Fail(err, a.n, Retryable)
 	}
-	resp, err := t.send(req, a.n+1, a.afterRun)
+	resp, err := t.send(req, a.call, a.n+1, a.afterRun)
 	if err != nil {
 		return nil, err
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return nil, errorFromResponse(resp, t.redact)
+		return nil, t.policy.Refuse(resp)
 	}
 	return resp, nil
 }

@@ -1,4 +1,4 @@
-package nitro
+package engine
 
 import (
 	"math/rand/v2"
@@ -7,7 +7,7 @@ import (
 	"time"
 )
 
-// idleWatch ends the attempts of one retryTransport that have gone quiet
+// idleWatch ends the attempts of one Retry that have gone quiet
 // for longer than its timeout: no answer yet, or no more of the body.
 //
 // It keeps one timer per shard for all of them rather than one per attempt.

@@ -1,4 +1,4 @@
-package nitro
+package engine
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"net/http/httptrace"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/nitrokit/nitro/auth"
 	"github.com/nitrokit/nitro/internal/callctx"
@@ -16,7 +17,7 @@ import (
 
 // attempt is one try of a request, built to cost few allocations, as every
 // call makes one. It is the try's context: the caller's, cancelled when the
-// retryTransport's idleWatch finds it quiet for the whole timeout (no
+// Retry's idleWatch finds it quiet for the whole timeout (no
 // answer, or no more of the body). Its Value answers attemptKey with
 // itself, so layers below and the response can read the attempt number
 // without a context.WithValue. Once the try has answered, it is also the
@@ -26,7 +27,8 @@ type attempt struct {
 	context.Context
 	parent  context.Context
 	n       int
-	t       *retryTransport    // the call's, for Resend
+	t       *Retry             // the call's, for Resend
+	call    *Call              // the call's settings, or nil
 	orig    *http.Request      // the request the retry layer was given
 	req     *http.Request      // this attempt's copy of the request
 	cancel  context.CancelFunc // when watched, unless own is used
@@ -48,10 +50,18 @@ type attempt struct {
 	watched    bool
 }
 
-// errAttemptTimeout is the cause of an attempt that went quiet too long.
-var errAttemptTimeout error = attemptTimeout{}
+// ErrAttemptTimeout is the cause of an attempt that went quiet too long: a
+// net.Error whose Timeout is true, like a dial's or a read's deadline.
+var ErrAttemptTimeout error = attemptTimeout{}
 
-// begin starts attempt n of a request made under parent.
+type attemptTimeout struct{}
+
+func (attemptTimeout) Error() string   { return "nitro: attempt timed out" }
+func (attemptTimeout) Timeout() bool   { return true }
+func (attemptTimeout) Temporary() bool { return true }
+
+// begin starts attempt n of a request made under parent, for a call with
+// settings c (nil for none).
 //
 // When the caller's deadline comes within the timeout, the timeout could
 // never end the attempt first: however the time is spent, no wait can
@@ -61,17 +71,18 @@ var errAttemptTimeout error = attemptTimeout{}
 // (ownCancel) under context.Background or context.TODO, else by
 // context.WithCancel (see ownCancel for why not under any parent whose Done
 // is nil).
-func (t *retryTransport) begin(parent context.Context, n int, method string) *attempt {
+func (t *Retry) begin(parent context.Context, c *Call, n int, method string) *attempt {
 	a := &attempt{Context: parent, parent: parent, n: n, t: t}
-	if deadline, ok := parent.Deadline(); t.watch != nil && (!ok || deadline.After(t.now().Add(t.timeout))) {
+	w, timeout := t.watchFor(c)
+	if deadline, ok := parent.Deadline(); w != nil && (!ok || deadline.After(t.now().Add(timeout))) {
 		if p := owned.Parent(parent); p == context.Background() || p == context.TODO() {
 			a.own.init()
 		} else {
 			a.Context, a.cancel = context.WithCancel(parent)
 		}
-		t.watch.add(a)
+		w.add(a)
 	}
-	if !idempotent(method) || method == http.MethodDelete {
+	if !idempotentMethod(method) || method == http.MethodDelete {
 		// Only these need to know whether the request went out before an
 		// error (for a DELETE, whether it may have been carried out before
 		// a retry found the resource gone); tracing costs every request a
@@ -79,6 +90,26 @@ func (t *retryTransport) begin(parent context.Context, n int, method string) *at
 		a.Context = httptrace.WithClientTrace(a.Context, &httptrace.ClientTrace{WroteHeaders: a.markWrote})
 	}
 	return a
+}
+
+// watchFor is the watch and timeout of a call's attempts: the Client's, or
+// for a call with a timeout of its own, a watch shared by every call with
+// that timeout (one watch serves one timeout: see idleWatch).
+func (t *Retry) watchFor(c *Call) (*idleWatch, time.Duration) {
+	if c == nil || c.Timeout <= 0 || c.Timeout == t.timeout || t.watch == nil {
+		return t.watch, t.timeout
+	}
+	if w, ok := t.watches.Load(c.Timeout); ok {
+		return w.(*idleWatch), c.Timeout
+	}
+	w, _ := t.watches.LoadOrStore(c.Timeout, newIdleWatch(c.Timeout))
+	return w.(*idleWatch), c.Timeout
+}
+
+// idempotentMethod reports whether a method is safe to repeat by its
+// definition (RFC 9110): every method but POST and PATCH.
+func idempotentMethod(method string) bool {
+	return method != http.MethodPost && method != http.MethodPatch
 }
 
 // request returns req for this attempt: one shallow copy on the attempt's
@@ -97,6 +128,9 @@ func (a *attempt) request(req *http.Request, keep bool) (*http.Request, error) {
 	if !keep || a.n > 1 || !owned.Owns(req) {
 		r.Header = make(http.Header, len(req.Header)+1)
 		maps.Copy(r.Header, req.Header)
+	}
+	if a.call != nil {
+		maps.Copy(r.Header, a.call.Header) // the call's own fields win
 	}
 	a.req = r
 	if a.n == 1 || req.Body == nil || req.Body == http.NoBody {
@@ -157,7 +191,7 @@ func (a *attempt) stop() {
 }
 
 // Read reads the response body, recording progress for the watch. A read
-// the watch cut short fails with errAttemptTimeout. A read that ends the
+// the watch cut short fails with ErrAttemptTimeout. A read that ends the
 // body records nothing: there is no more to wait for.
 func (a *attempt) Read(p []byte) (int, error) {
 	n, err := a.body.Read(p)
@@ -165,7 +199,7 @@ func (a *attempt) Read(p []byte) (int, error) {
 		a.progress()
 	}
 	if err != nil && err != io.EOF && a.timedOut() {
-		err = errAttemptTimeout
+		err = ErrAttemptTimeout
 	}
 	return n, err
 }

@@ -1,4 +1,4 @@
-package nitro
+package engine
 
 import (
 	"context"
@@ -18,7 +18,7 @@ func TestOwnCancelIsAContext(t *testing.T) { synctest.Test(t, testOwnCancelIsACo
 
 func testOwnCancelIsAContext(t *testing.T) {
 	rt := newTestRetry(nil, time.Hour, 0)
-	a := rt.begin(context.Background(), 1, "GET")
+	a := rt.begin(context.Background(), nil, 1, "GET")
 	if a.own.done == nil {
 		t.Fatal("an attempt under context.Background has no cancellation of its own")
 	}
@@ -65,7 +65,7 @@ func TestAttemptUnderAParentThatEnds(t *testing.T) {
 func testAttemptUnderAParentThatEnds(t *testing.T) {
 	rt := newTestRetry(nil, time.Hour, 0)
 	parent, cancel := context.WithCancelCause(context.Background())
-	a := rt.begin(parent, 1, "GET")
+	a := rt.begin(parent, nil, 1, "GET")
 	defer a.stop()
 	if a.own.done != nil {
 		t.Fatal("an attempt under a parent that can end uses its own cancellation")
@@ -96,7 +96,7 @@ func TestAttemptUnderADetachedParent(t *testing.T) {
 		inbound, cancel := context.WithCancelCause(context.Background())
 		cancel(errors.New("the inbound request finished"))
 		rt := newTestRetry(nil, time.Hour, 0)
-		a := rt.begin(detached{inbound}, 1, "GET")
+		a := rt.begin(detached{inbound}, nil, 1, "GET")
 		child, stop := context.WithCancel(a)
 		defer stop()
 		a.stop()
@@ -107,11 +107,11 @@ func TestAttemptUnderADetachedParent(t *testing.T) {
 	})
 }
 
-// TestAttemptWithoutAWatch: a retryTransport built without its watch sends
+// TestAttemptWithoutAWatch: a Retry built without its watch sends
 // attempts with no timeout of their own, and does not panic.
 func TestAttemptWithoutAWatch(t *testing.T) {
-	rt := &retryTransport{now: time.Now, timeout: time.Hour}
-	a := rt.begin(context.Background(), 1, "GET")
+	rt := &Retry{now: time.Now, timeout: time.Hour}
+	a := rt.begin(context.Background(), nil, 1, "GET")
 	if a.shard != nil || a.Context != context.Background() {
 		t.Error("an attempt without a watch got one, or a context of its own")
 	}

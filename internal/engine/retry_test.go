@@ -1,4 +1,4 @@
-package nitro
+package engine
 
 import (
 	"context"
@@ -14,57 +14,8 @@ import (
 	"testing/synctest"
 	"time"
 
-	"github.com/nitrokit/nitro/auth"
 	"github.com/nitrokit/nitro/internal/retry"
 )
-
-func TestShouldRetry(t *testing.T) {
-	rt := &retryTransport{now: time.Now}
-	stream := func() *http.Request {
-		r, _ := http.NewRequest(http.MethodPut, "https://x/", nil)
-		r.Body = struct{ io.ReadCloser }{io.NopCloser(strings.NewReader("s"))} // no GetBody
-		return r
-	}
-	req := func(method string) *http.Request {
-		r, _ := http.NewRequest(method, "https://x/", strings.NewReader("{}"))
-		return r
-	}
-	resp := func(code int) *http.Response { return &http.Response{StatusCode: code, Header: http.Header{}} }
-	connErr := errors.New("connection reset")
-	tests := []struct {
-		name  string
-		req   *http.Request
-		resp  *http.Response
-		err   error
-		wrote bool
-		want  bool
-	}{
-		{"GET 503", req(http.MethodGet), resp(503), nil, true, true},
-		{"PUT 500", req(http.MethodPut), resp(500), nil, true, true},
-		{"DELETE 408", req(http.MethodDelete), resp(408), nil, true, true},
-		{"GET connection error", req(http.MethodGet), nil, connErr, true, true},
-		{"POST 429", req(http.MethodPost), resp(429), nil, true, true},
-		{"PATCH 429", req(http.MethodPatch), resp(429), nil, true, true},
-		{"POST 500", req(http.MethodPost), resp(500), nil, true, false},
-		{"PATCH 503", req(http.MethodPatch), resp(503), nil, true, false},
-		{"POST 408", req(http.MethodPost), resp(408), nil, true, false},
-		{"POST error after writing", req(http.MethodPost), nil, connErr, true, false},
-		{"POST error before writing", req(http.MethodPost), nil, connErr, false, true},
-		{"GET 400", req(http.MethodGet), resp(400), nil, true, false},
-		{"GET 404", req(http.MethodGet), resp(404), nil, true, false},
-		{"unrewindable PUT 503", stream(), resp(503), nil, true, false},
-		{"unrewindable PUT 429", stream(), resp(429), nil, true, false},
-		{"GET wrong secret", req(http.MethodGet), nil, &auth.Error{StatusCode: 401, Code: "invalid_client"}, false, false},
-		{"GET token endpoint down, auth budget spent", req(http.MethodGet), nil, &auth.Error{Retryable: true, Attempts: 4, Err: connErr}, false, false},
-		{"GET insecure URL", req(http.MethodGet), nil, fmt.Errorf("wrapped: %w", auth.ErrInsecureURL), false, false},
-		{"GET source closed", req(http.MethodGet), nil, auth.ErrClosed, false, false},
-	}
-	for _, tt := range tests {
-		if got, _ := rt.shouldRetry(tt.req, tt.resp, tt.err, tt.wrote); got != tt.want {
-			t.Errorf("%s: shouldRetry = %v, want %v", tt.name, got, tt.want)
-		}
-	}
-}
 
 // pipeListener is a net.Listener of in-memory connections, so that an
 // http.Server and an http.Transport can talk real HTTP inside a synctest
@@ -110,12 +61,36 @@ func pipeTransport(t *testing.T, h http.HandlerFunc) *http.Transport {
 	return tr
 }
 
-func newTestRetry(next http.RoundTripper, timeout time.Duration, retries int) *retryTransport {
-	return &retryTransport{
-		next: next, maxRetries: retries, timeout: timeout, watch: newIdleWatch(timeout),
-		backoff: retry.Backoff{Base: time.Millisecond, Max: time.Millisecond},
-		log:     slog.New(slog.DiscardHandler), redact: func(s string) string { return s },
-		now: time.Now, sleep: retry.Sleep,
+func newTestRetry(next http.RoundTripper, timeout time.Duration, retries int) *Retry {
+	return New(Config{Next: next, MaxRetries: retries, Timeout: timeout, Policy: testPolicy(),
+		Log: slog.New(slog.DiscardHandler), Redact: func(s string) string { return s }})
+}
+
+// testPolicy retries every failure and every 429 or 5xx, whatever the
+// method: the engine's tests are of its mechanism, package nitro's of its
+// policy.
+func testPolicy() Policy {
+	return Policy{
+		Judge: func(j Judged) Verdict {
+			if j.Err != nil || j.Resp.StatusCode == http.StatusTooManyRequests || j.Resp.StatusCode >= 500 {
+				return Verdict{Outcome: Retryable, Retry: true}
+			}
+			return Verdict{Outcome: NotDone}
+		},
+		Fail: func(err error, attempts int, _ Outcome) error {
+			if attempts > 1 {
+				return fmt.Errorf("after %d attempts: %w", attempts, err)
+			}
+			return err
+		},
+		Refuse: func(resp *http.Response) error {
+			drain(resp)
+			return fmt.Errorf("HTTP %d", resp.StatusCode)
+		},
+		Repeatable: func(req *http.Request, c *Call) bool {
+			return idempotentMethod(req.Method) || (c != nil && c.Idempotent)
+		},
+		Backoff: retry.Backoff{Base: time.Millisecond, Max: time.Millisecond},
 	}
 }
 
@@ -147,7 +122,7 @@ func TestIdleTimeout(t *testing.T) {
 		}
 
 		start := time.Now()
-		if _, err := get("/slow-headers"); !errors.Is(err, errAttemptTimeout) || !strings.Contains(err.Error(), "after 2 attempts") {
+		if _, err := get("/slow-headers"); !errors.Is(err, ErrAttemptTimeout) || !strings.Contains(err.Error(), "after 2 attempts") {
 			t.Errorf("slow headers: %v, want two timed-out attempts", err)
 		}
 		if d := time.Since(start); d < 2*time.Second || d > 2*time.Second+10*time.Millisecond {
@@ -161,7 +136,7 @@ func TestIdleTimeout(t *testing.T) {
 		start = time.Now()
 		body, err := io.ReadAll(resp.Body)
 		resp.Body.Close()
-		if string(body) != "abc" || !errors.Is(err, errAttemptTimeout) || time.Since(start) != time.Second {
+		if string(body) != "abc" || !errors.Is(err, ErrAttemptTimeout) || time.Since(start) != time.Second {
 			t.Errorf("stalled body: %q, %v after %v; want abc, then the attempt's timeout after 1s", body, err, time.Since(start))
 		}
 
@@ -170,7 +145,7 @@ func TestIdleTimeout(t *testing.T) {
 		for _, tt := range []struct {
 			deadline, took time.Duration
 			want           error
-		}{{500 * time.Millisecond, 500 * time.Millisecond, context.DeadlineExceeded}, {time.Hour, 2 * time.Second, errAttemptTimeout}} {
+		}{{500 * time.Millisecond, 500 * time.Millisecond, context.DeadlineExceeded}, {time.Hour, 2 * time.Second, ErrAttemptTimeout}} {
 			ctx, cancel := context.WithTimeout(context.Background(), tt.deadline)
 			req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://fake/slow-headers", nil)
 			start = time.Now()
@@ -215,5 +190,43 @@ func TestFirstBodyWaitCountsFromTheAnswer(t *testing.T) {
 		if body, err := io.ReadAll(resp.Body); string(body) != "body" || err != nil {
 			t.Errorf("body %q, %v; want it whole: no wait was longer than 0.9s", body, err)
 		}
+	})
+}
+
+// TestCallTimeoutOverridesTheClients: a call with a timeout of its own
+// (nitro.WithAttemptTimeout) is watched on that timeout, shorter or longer
+// than the Client's, on a watch shared by the calls with that timeout.
+func TestCallTimeoutOverridesTheClients(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		tr := pipeTransport(t, func(w http.ResponseWriter, r *http.Request) {
+			time.Sleep(2 * time.Second)
+		})
+		rt := newTestRetry(tr, time.Hour, 0)
+		get := func(timeout time.Duration) (time.Duration, error) {
+			c := NewCall()
+			c.Timeout = timeout
+			req, _ := http.NewRequestWithContext(WithCall(context.Background(), c), http.MethodGet, "http://fake/", nil)
+			start := time.Now()
+			resp, err := rt.RoundTrip(req)
+			if err == nil {
+				resp.Body.Close()
+			}
+			return time.Since(start), err
+		}
+		if d, err := get(time.Second); !errors.Is(err, ErrAttemptTimeout) || d != time.Second {
+			t.Errorf("a 1s call timeout under a 1h Client's: %v after %v", err, d)
+		}
+		if d, err := get(3 * time.Second); err != nil || d != 2*time.Second {
+			t.Errorf("a 3s call timeout: %v after %v, want the answer after 2s", err, d)
+		}
+		if _, err := get(time.Second); !errors.Is(err, ErrAttemptTimeout) {
+			t.Errorf("a second 1s call: %v", err)
+		}
+		n := 0
+		rt.watches.Range(func(_, _ any) bool { n++; return true })
+		if n != 2 {
+			t.Errorf("%d watches for two timeouts", n)
+		}
+		time.Sleep(2 * time.Second) // the last handler's sleep ends (on the bubble's clock)
 	})
 }
