@@ -105,7 +105,7 @@ deps:
 
 ## test: vet, every test with the race detector, tools/drift's tests, actionlint; hermetic
 ## (no network once the module cache is filled: see deps). The fault soak runs briefly here;
-## NITRO_SOAK=3m make test (or go test ./internal/soak -soak 3m) runs it longer.
+## NITRO_SOAK=3m make test (or go test ./test/soak -soak 3m) runs it longer.
 test:
 	$(GO) vet ./...
 	$(GO) test -race ./...

@@ -23,7 +23,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/nitrokit/nitro"
-	"github.com/nitrokit/nitro/internal/testlog"
+	"github.com/nitrokit/nitro/internal/testkit/testlog"
 	"github.com/nitrokit/nitro/sign"
 )
 
