@@ -57,7 +57,12 @@ GENERATED_FILES = $(wildcard gen/*/*.gen.go nitrotest/internal/api/*.gen.go sign
 SPECTOOL := $(GO) run ./internal/cmd/spec
 ACTIONLINT := $(GO) -C tools/actionlint tool actionlint
 
-.PHONY: spec spec-update generate verify drift deps test bench conformance
+# Every module with Go code of its own (the library, the examples' and the
+# command's modules, the tools): what `make lint` checks. tools/actionlint
+# and tools/staticcheck only pin a tool.
+MODULES := . $(filter-out tools/actionlint tools/staticcheck,$(patsubst %/go.mod,%,$(wildcard */go.mod */*/go.mod)))
+
+.PHONY: spec spec-update generate verify drift deps test lint bench conformance
 
 ## spec: find the locked spec (SPEC_URL, cache, mirror, upstream), validate it with the overlay, write api/<name>/openapi.json
 ## (and, with a preload.yaml, api/<name>/openapi.preloaded.json)
@@ -101,6 +106,7 @@ deps:
 	$(GO) -C examples/consumer mod download
 	$(GO) -C tools/drift mod download
 	$(GO) -C tools/actionlint mod download
+	$(GO) -C tools/staticcheck mod download
 	$(GO) -C cmd/nitro mod download
 
 ## test: vet, every test with the race detector, tools/drift's tests, actionlint; hermetic
@@ -115,6 +121,13 @@ test:
 	$(GO) -C tools/drift vet ./...
 	$(GO) -C tools/drift test -race ./...
 	$(ACTIONLINT) $(CURDIR)/.github/workflows/*.yml
+	@$(MAKE) --no-print-directory lint
+
+## lint: staticcheck (pinned in tools/staticcheck) over every module, tests included; a
+## finding is fixed, or silenced with a //lint:ignore that says why
+lint:
+	@sc="$$($(GO) -C tools/staticcheck tool -n staticcheck)" && for m in $(MODULES); do \
+	echo "staticcheck: $$m"; (cd $$m && "$$sc" ./...) || exit 1; done
 
 ## conformance: the conformance suite (package conformance) against the real API, with
 ## NITRO_CLIENT_ID and NITRO_CLIENT_SECRET (NITRO_BASE_URL, NITRO_TOKEN_URL, NITRO_SIGNER_EMAIL,
