@@ -51,8 +51,8 @@ check = $(SPECTOOL) check -dir api/$(1) -src '$(if $(filter $(1),$(SPEC)),$(SPEC
 # Everything the generator writes; `verify` fails if any of it differs from
 # what is committed, is uncommitted, or is a stale *.gen.go no generator
 # wrote.
-GENERATED := gen nitrotest/internal/api sign/*.gen.go
-GENERATED_FILES = $(wildcard gen/*/*.gen.go nitrotest/internal/api/*.gen.go sign/*.gen.go)
+GENERATED := gen nitrotest/internal/api sign/*.gen.go pdf/*.gen.go
+GENERATED_FILES = $(wildcard gen/*/*.gen.go nitrotest/internal/api/*.gen.go sign/*.gen.go pdf/*.gen.go)
 
 SPECTOOL := $(GO) run ./internal/cmd/spec
 ACTIONLINT := $(GO) -C tools/actionlint tool actionlint
