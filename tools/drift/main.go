@@ -63,6 +63,7 @@ type options struct {
 	mirror    string
 	pkgs      []string // Go packages to compare, relative to repo; nil: defaults
 	report    string   // also write the report here (a pull request's body)
+	tool      string   // internal/cmd/spec, built; empty: built into the run's temporary directory
 }
 
 func main() {
@@ -107,12 +108,15 @@ func run(w io.Writer, o options) int {
 
 	// The nitro module's own loader, built (not `go run`, which turns every
 	// exit code into 1).
-	tool := filepath.Join(tmp, "spec")
-	build := exec.Command("go", "build", "-o", tool, "./internal/cmd/spec")
-	build.Dir = repo
-	if out, err := build.CombinedOutput(); err != nil {
-		fmt.Fprintf(w, "drift: could not compare: build internal/cmd/spec: %v\n%s\n", err, out)
-		return failed
+	tool := o.tool
+	if tool == "" {
+		tool = filepath.Join(tmp, "spec")
+		build := exec.Command("go", "build", "-o", tool, "./internal/cmd/spec")
+		build.Dir = repo
+		if out, err := build.CombinedOutput(); err != nil {
+			fmt.Fprintf(w, "drift: could not compare: build internal/cmd/spec: %v\n%s\n", err, out)
+			return failed
+		}
 	}
 	resolve := func(args ...string) (string, int, error) { return resolveWith(tool, repo, args...) }
 	base := filepath.Join(tmp, "base.json")

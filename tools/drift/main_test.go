@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"go/ast"
 	"go/importer"
 	"go/parser"
@@ -24,6 +25,27 @@ const (
 	miniSpec = "../../internal/spec/testdata/mini.json"
 	miniOver = "../../internal/spec/testdata/mini-overlay.yaml"
 )
+
+// specTool is internal/cmd/spec, built once for the tests' runs: run
+// builds it into each run's temporary directory otherwise, a link of a
+// second or more per run.
+var specTool string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "drift-test")
+	if err != nil {
+		panic(err)
+	}
+	specTool = filepath.Join(dir, "spec")
+	build := exec.Command("go", "build", "-o", specTool, "./internal/cmd/spec")
+	build.Dir = repo
+	if out, err := build.CombinedOutput(); err != nil {
+		panic(fmt.Sprintf("build internal/cmd/spec: %v\n%s", err, out))
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
 
 // miniAPI locks the mini spec in a temporary api/<name> directory.
 func miniAPI(t *testing.T) string {
@@ -53,7 +75,7 @@ func miniAPIWith(t *testing.T, src, preload string) string {
 			t.Fatal(err)
 		}
 	}
-	cmd := exec.Command("go", "run", "./internal/cmd/spec", "update", "-dir", dir, "-src", src)
+	cmd := exec.Command(specTool, "update", "-dir", dir, "-src", src)
 	cmd.Dir = repo
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("lock the mini spec: %v\n%s", err, out)
@@ -121,7 +143,7 @@ func TestDriftExitCodes(t *testing.T) {
 				c += ".missing"
 			}
 			var out bytes.Buffer
-			code := run(&out, options{repo: repo, dir: dir, candidate: c})
+			code := run(&out, options{repo: repo, tool: specTool, dir: dir, candidate: c})
 			if code != tt.code {
 				t.Fatalf("run = %d; want %d\n%s", code, tt.code, &out)
 			}
@@ -173,7 +195,7 @@ func TestDriftWithPreload(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			var out bytes.Buffer
-			code := run(&out, options{repo: repo, dir: dir, candidate: candidate(t, tt.edit, "")})
+			code := run(&out, options{repo: repo, tool: specTool, dir: dir, candidate: candidate(t, tt.edit, "")})
 			if code != tt.code {
 				t.Fatalf("run = %d; want %d\n%s", code, tt.code, &out)
 			}
@@ -190,7 +212,7 @@ func TestDriftWithoutTheLockedSpec(t *testing.T) {
 	dir := miniAPI(t)
 	t.Setenv("NITRO_SPEC_CACHE", t.TempDir()) // an empty cache, no mirror
 	var out bytes.Buffer
-	if code := run(&out, options{repo: repo, dir: dir, candidate: candidate(t, func(map[string]any) {}, "")}); code != failed {
+	if code := run(&out, options{repo: repo, tool: specTool, dir: dir, candidate: candidate(t, func(map[string]any) {}, "")}); code != failed {
 		t.Fatalf("run = %d, want %d\n%s", code, failed, &out)
 	}
 	if !strings.Contains(out.String(), "is not available") {
