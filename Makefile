@@ -62,7 +62,7 @@ ACTIONLINT := $(GO) -C tools/actionlint tool actionlint
 # and tools/staticcheck only pin a tool.
 MODULES := . $(filter-out tools/actionlint tools/staticcheck,$(patsubst %/go.mod,%,$(wildcard */go.mod */*/go.mod)))
 
-.PHONY: spec spec-update generate verify drift deps test lint bench conformance
+.PHONY: spec spec-update generate verify drift deps test actionlint lint bench conformance
 
 ## spec: find the locked spec (SPEC_URL, cache, mirror, upstream), validate it with the overlay, write api/<name>/openapi.json
 ## (and, with a preload.yaml, api/<name>/openapi.preloaded.json)
@@ -109,25 +109,46 @@ deps:
 	$(GO) -C tools/staticcheck mod download
 	$(GO) -C cmd/nitro mod download
 
-## test: vet, every test with the race detector, tools/drift's tests, actionlint; hermetic
-## (no network once the module cache is filled: see deps). The fault soak runs briefly here;
-## NITRO_SOAK=3m make test (or go test ./test/soak -soak 3m) runs it longer.
+## test: every module's vet and tests (with the race detector), staticcheck over every module,
+## actionlint; hermetic (no network once the module cache is filled: see deps). The fault soak
+## runs briefly here; NITRO_SOAK=3m make test (or go test ./test/soak -soak 3m) runs it longer.
+##
+## The modules run side by side (TEST_JOBS at once, output kept per module): one go test
+## keeps the cores busy only until its last long package, and its tests spend much of their
+## time waiting on sockets, Redis and timers. Builds are -trimpath, so a fresh clone (or
+## tools/drift's temporary copy of the repository) reuses the build cache of any checkout
+## of the same code instead of compiling every package again under the race detector. A
+## race-enabled binary sleeps 1 s as it exits, for goroutines still running to report
+## their races; every package here ends with goleak's check that none is left, so the
+## sleep (atexit_sleep_ms) is 0: a second per test binary and per child process.
+TEST_JOBS ?= 3
+TEST_GOFLAGS = $(strip $(filter-out -trimpath,$(GOFLAGS)) -trimpath)
+TEST_GORACE = $(strip $(GORACE) atexit_sleep_ms=0)
+# lane(prefix,module): a target name per module (test-lib, test-cmd-nitro).
+lane = $(1)-$(if $(filter .,$(2)),lib,$(subst /,-,$(2)))
+
 test:
-	$(GO) vet ./...
-	$(GO) test -race ./...
-	$(GO) -C examples/consumer vet ./...
-	$(GO) -C examples/consumer test -race ./...
-	$(GO) -C cmd/nitro vet ./... && $(GO) -C cmd/nitro test -race ./...
-	$(GO) -C tools/drift vet ./...
-	$(GO) -C tools/drift test -race ./...
+	@$(MAKE) --no-print-directory -k -j$(TEST_JOBS) --output-sync=target \
+	$(foreach m,$(MODULES),$(call lane,test,$(m)) $(call lane,lint,$(m))) actionlint GOFLAGS='$(TEST_GOFLAGS)' GORACE='$(TEST_GORACE)'
+
+# One module's vet, then its tests (vet has run, so go test does not run it again); and its
+# staticcheck.
+define module_rules
+$(call lane,test,$(1)):
+	$$(GO) -C $(1) vet ./...
+	$$(GO) -C $(1) test -race -vet=off ./...
+$(call lane,lint,$(1)):
+	@sc="$$$$($$(GO) -C tools/staticcheck tool -n staticcheck)" && echo "staticcheck: $(1)" && cd $(1) && "$$$$sc" ./...
+.PHONY: $(call lane,test,$(1)) $(call lane,lint,$(1))
+endef
+$(foreach m,$(MODULES),$(eval $(call module_rules,$(m))))
+
+actionlint:
 	$(ACTIONLINT) $(CURDIR)/.github/workflows/*.yml
-	@$(MAKE) --no-print-directory lint
 
 ## lint: staticcheck (pinned in tools/staticcheck) over every module, tests included; a
 ## finding is fixed, or silenced with a //lint:ignore that says why
-lint:
-	@sc="$$($(GO) -C tools/staticcheck tool -n staticcheck)" && for m in $(MODULES); do \
-	echo "staticcheck: $$m"; (cd $$m && "$$sc" ./...) || exit 1; done
+lint: $(foreach m,$(MODULES),$(call lane,lint,$(m)))
 
 ## conformance: the conformance suite (package conformance) against the real API, with
 ## NITRO_CLIENT_ID and NITRO_CLIENT_SECRET (NITRO_BASE_URL, NITRO_TOKEN_URL, NITRO_SIGNER_EMAIL,
