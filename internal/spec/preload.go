@@ -62,14 +62,15 @@ func Preload(b []byte, overlayPath string) ([]byte, *Report, error) {
 		res := &rep.Actions[i]
 		q, err := o.NewPath(a.Target, nil)
 		if err != nil {
-			return nil, rep, fmt.Errorf("preload %s: action %d (defect %d): target %q is not RFC 9535 JSONPath: %w", overlayPath, res.Index, res.Defect, a.Target, err)
+			return nil, rep, fmt.Errorf("preload %s: %s: target %q is not RFC 9535 JSONPath: %w", overlayPath, res.Name(), a.Target, err)
 		}
 		nodes := q.Query(&root)
 		res.Matches = len(nodes)
 		if res.Matches == 0 {
-			return nil, rep, fmt.Errorf("preload %s: action %d (defect %d, target %s) matches nothing: upstream has changed what it repairs; "+
-				"if upstream fixed defect %[3]d, delete the action and its comment (and the preload file once it has no action left)",
-				overlayPath, res.Index, res.Defect, a.Target)
+			return nil, rep, fmt.Errorf("preload %s: %s (target %s) matches nothing: upstream has changed what it repairs; "+
+				"if upstream fixed defect %d (its documents now load without it), delete the action and its comment (and the preload file once it has no action left); "+
+				"if upstream moved what it repairs, re-target the action",
+				overlayPath, res.Name(), a.Target, res.Defect)
 		}
 		ptrs := pointers(&root)
 		for _, n := range nodes {
@@ -82,11 +83,11 @@ func Preload(b []byte, overlayPath string) ([]byte, *Report, error) {
 				continue
 			}
 			if c := preloadCollision(p, n, &a.Update); c != "" {
-				return nil, rep, fmt.Errorf("preload %s: action %d (defect %d) adds %s, but upstream now defines it: "+
+				return nil, rep, fmt.Errorf("preload %s: %s adds %s, but upstream now defines it: "+
 					"the preload would merge into upstream's own; if upstream fixed defect %d, delete the action, else rename or drop the member",
-					overlayPath, res.Index, res.Defect, c, res.Defect)
+					overlayPath, res.Name(), c, res.Defect)
 			}
-			rep.recordUpdate(p, n, &a.Update, *res)
+			_ = rep.recordUpdate(p, n, &a.Update, *res)
 		}
 		one := &overlay.Overlay{Version: o.Version, JSONPathVersion: o.JSONPathVersion, Info: o.Info, Actions: []overlay.Action{a}}
 		if err := one.ApplyTo(&root); err != nil {

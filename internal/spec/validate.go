@@ -32,12 +32,25 @@ func Load(specPath, overlayPath string) (*Document, error) {
 
 // LoadReport is Load, also returning what each overlay action did.
 func LoadReport(specPath, overlayPath string) (*Document, *Report, error) {
-	return loadReport(specPath, overlayPath, nil)
+	return loadReport(specPath, overlayPath, runOptions{})
 }
 
-// loadReport is LoadReport of a document a preload overlay (reported by
-// pre; nil for none) has written: error messages name what it wrote.
-func loadReport(specPath, overlayPath string, pre *Report) (*Document, *Report, error) {
+// runOptions are how one run of the overlay is made.
+type runOptions struct {
+	// pre is the report of the preload that wrote the document (nil for
+	// none): error messages name what it wrote.
+	pre *Report
+	// snapshots: keep what each action overwrote, for Compare.
+	snapshots bool
+	// locked is the report of the same overlay on the locked spec, when
+	// this run is a candidate's: messages say what an action used to write.
+	locked *Report
+}
+
+// loadReport loads the spec with the overlay. It returns the report even
+// when the overlay's checks or the load fail (nil only when the overlay
+// could not be applied at all), so that Compare can judge what went wrong.
+func loadReport(specPath, overlayPath string, opt runOptions) (*Document, *Report, error) {
 	raw, err := os.ReadFile(specPath)
 	if err != nil {
 		return nil, nil, err
@@ -49,7 +62,7 @@ func loadReport(specPath, overlayPath string, pre *Report) (*Document, *Report, 
 	if err := yaml.Unmarshal(raw, &rawNode); err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", specPath, err)
 	}
-	if err := checkRefs(&rawNode, pre, specPath); err != nil {
+	if err := checkRefs(&rawNode, opt.pre, specPath); err != nil {
 		return nil, nil, err
 	}
 	doc, err := util.LoadSwaggerWithOverlay(specPath, util.LoadSwaggerWithOverlayOpts{
@@ -75,11 +88,13 @@ func loadReport(specPath, overlayPath string, pre *Report) (*Document, *Report, 
 	if err := yaml.NewDecoder(&buf).Decode(&node); err != nil {
 		return nil, nil, err
 	}
-	rep, err := applyOverlay(&node, overlayPath)
-	if err != nil {
-		return nil, nil, err
+	rep, err := applyOverlay(&node, overlayPath, opt.snapshots)
+	if rep != nil {
+		rep.pre, rep.locked = opt.pre, opt.locked
 	}
-	rep.pre = pre
+	if err != nil {
+		return nil, rep, err
+	}
 	if err := checkRefs(&node, rep, specPath+" with overlay "+overlayPath); err != nil {
 		return nil, rep, err
 	}
@@ -116,7 +131,11 @@ func ValidateReport(ctx context.Context, specPath, overlayPath string) (*Documen
 // whose report is pre: every check is the same, and a JSON pointer in an
 // error also says whether the preload wrote it.
 func ValidatePreloaded(ctx context.Context, specPath, overlayPath string, pre *Report) (*Document, *Report, error) {
-	doc, rep, err := loadReport(specPath, overlayPath, pre)
+	return validate(ctx, specPath, overlayPath, runOptions{pre: pre})
+}
+
+func validate(ctx context.Context, specPath, overlayPath string, opt runOptions) (*Document, *Report, error) {
+	doc, rep, err := loadReport(specPath, overlayPath, opt)
 	if err != nil {
 		return nil, rep, err
 	}
@@ -152,7 +171,7 @@ func validateExamples(doc *openapi3.T, rep *Report) []string {
 			}
 			where := "upstream's own text; the overlay does not touch it"
 			if rep != nil {
-				where = rep.Touched(ptr)
+				where = rep.Touched(ptr) + rep.schemaOnce(ptr)
 			}
 			errs = append(errs, fmt.Sprintf("%s: %s (%s)", ptr, strings.Join(msgs, "; "), where))
 		}
@@ -211,6 +230,27 @@ func validateExamples(doc *openapi3.T, rep *Report) []string {
 		}
 	}
 	return errs
+}
+
+// schemaOnce says, for an example at ptr, when the schema it is checked
+// against was written by an action in the locked spec that no longer
+// applies to this one: the example is upstream's, the schema is the cause.
+func (r *Report) schemaOnce(ptr string) string {
+	if r.locked == nil {
+		return ""
+	}
+	i := strings.LastIndex(ptr, "/example")
+	if i < 0 {
+		return ""
+	}
+	schema := ptr[:i] + "/schema"
+	if _, ok := r.touchAt(schema); ok {
+		return ""
+	}
+	if t, ok := r.locked.touchAt(schema); ok {
+		return fmt.Sprintf("; the schema it is checked against was written, in the locked spec, by %s, which no longer applies", t.action.Name())
+	}
+	return ""
 }
 
 // schemaErr shortens a kin-openapi schema error to its reason and the path
