@@ -20,6 +20,8 @@ func (c *Client) CancelEnvelope(ctx context.Context, envelopeID uuid.UUID) (Exte
 // ConvertFile is convertFile: POST /sign/conversions. Convert File to PDF.
 //
 // It returns the decoded answer. Any non-2xx answer is an *nitro.APIError.
+//
+// Deprecated: the API deprecates convertFile; it may be removed.
 func (c *Client) ConvertFile(ctx context.Context, contentType string, body io.Reader) (ConversionJob, error) {
 	return wire.JSON[ConversionJob](c.raw.ConvertFileWithBody(ctx, contentType, body))
 }
@@ -96,6 +98,8 @@ func (c *Client) DownloadAuditTrailOfEnvelope(ctx context.Context, envelopeID uu
 // DownloadConvertedFile is downloadConvertedFile: GET /sign/conversions/{jobID}:download-converted. Get Converted File by Job ID.
 //
 // It copies the answer's body to w as it arrives, in constant memory, and returns the bytes written. Any non-2xx answer is an *nitro.APIError.
+//
+// Deprecated: the API deprecates downloadConvertedFile; it may be removed.
 func (c *Client) DownloadConvertedFile(ctx context.Context, jobID string, w io.Writer) (int64, error) {
 	return wire.Stream(w)(wire.Call(ctx, c.raw.Client, "GET", c.raw.Server+"sign/conversions/"+wire.PathSegment(jobID)+":download-converted"))
 }
@@ -138,6 +142,8 @@ func (c *Client) GetEnvelope(ctx context.Context, envelopeID uuid.UUID) (Extende
 // GetJobStatus is getJobStatus: GET /sign/conversions/{jobID}/status. Get Conversion Job Status.
 //
 // It returns the decoded answer. Any non-2xx answer is an *nitro.APIError.
+//
+// Deprecated: the API deprecates getJobStatus; it may be removed.
 func (c *Client) GetJobStatus(ctx context.Context, jobID string) (JobStatusResponse, error) {
 	return wire.JSON[JobStatusResponse](wire.Call(ctx, c.raw.Client, "GET", c.raw.Server+"sign/conversions/"+wire.PathSegment(jobID)+"/status"))
 }

@@ -103,6 +103,9 @@ func renderMethod(b *bytes.Buffer, m method) {
 		fmt.Fprintf(b, " %s.", strings.TrimSuffix(m.op.summary, "."))
 	}
 	b.WriteString(resultDoc(m))
+	if m.op.deprecated {
+		fmt.Fprintf(b, "\n//\n// Deprecated: the API deprecates %s; it may be removed.", m.op.id)
+	}
 	fmt.Fprintf(b, "\nfunc (c *Client) %s(%s) %s {\n", name, strings.Join(append([]string{"ctx context.Context"}, decl...), ", "), results)
 	if m.bodyArg != "" {
 		fmt.Fprintf(b, "\tencoded, err := wire.EncodeBody(%q, %s)\n\tif err != nil {\n", m.op.id, m.bodyArg)
