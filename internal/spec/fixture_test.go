@@ -72,8 +72,7 @@ func (a *apiFixture) input(t *testing.T, edit func(doc map[string]any)) spec.Inp
 // binary and shared (it is only read).
 func (a *apiFixture) base(t *testing.T) *spec.Baseline {
 	t.Helper()
-	in := a.input(t, nil)
-	a.once.Do(func() { a.baseline, a.err = spec.NewBaseline(context.Background(), a.overlay, in) })
+	a.once.Do(func() { a.baseline, a.err = spec.NewBaseline(context.Background(), a.overlay, a.input(t, nil)) })
 	if a.err != nil {
 		t.Fatal(a.err)
 	}

@@ -75,6 +75,8 @@ func judgeActions(locked, cand *Report) []Finding {
 				hint += " (" + h + ")"
 			} else if h := j.movedOperation(la.source); h != "" {
 				hint += " (" + h + ")"
+			} else if h := j.allOfHint(la.source); h != "" {
+				hint += " (" + h + ")"
 			}
 			out = append(out, Finding{Breaking: true, Kind: "gone", Msg: fmt.Sprintf("%s no longer applies: %s. "+
 				"What it derives is still needed: re-target its copy in %s (do not delete it)", la.Name(), hint, locked.Overlay)})
@@ -279,6 +281,14 @@ func (j *judge) allOfHint(ptr string) string {
 // runs where upstream's text changed while the overlay's result there did
 // not: a replacement written by hand no longer follows upstream.
 func (j *judge) upstreamChanged() []Finding {
+	// What a copy took from lives on where it was copied to, and follows
+	// upstream there: its removal afterwards replaces nothing by hand.
+	var copied []string
+	for _, a := range j.locked.Actions {
+		if a.source != "" {
+			copied = append(copied, a.source)
+		}
+	}
 	var out []Finding
 	for _, a := range j.locked.Actions {
 		prefix := snapKey(a.Index, "")
@@ -289,7 +299,7 @@ func (j *judge) upstreamChanged() []Finding {
 				continue
 			}
 			cb, in := j.cand.before[key]
-			if !in {
+			if !in || slices.ContainsFunc(copied, func(src string) bool { return src == ptr || strings.HasPrefix(src, ptr+"/") }) {
 				continue
 			}
 			lwire, lown, _ := strings.Cut(j.locked.before[key], "\x00")

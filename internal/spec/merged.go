@@ -2,6 +2,7 @@ package spec
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -21,6 +22,9 @@ func mergedConflicts(w *wire, name string, merged *yaml.Node, u removedUnion, va
 	var errs []string
 	ours := get(merged, "properties")
 	required := stringSet(get(merged, "required"))
+	type conflict struct{ key, got, theirs string }
+	var order []conflict
+	byConflict := map[conflict][]string{}
 	for _, v := range variants {
 		vs := at(w.root, strings.TrimPrefix(v, "#"))
 		props := get(vs, "properties")
@@ -40,13 +44,22 @@ func mergedConflicts(w *wire, name string, merged *yaml.Node, u removedUnion, va
 			if mine == nil {
 				continue // mergedLacks names a member the object lacks
 			}
-			theirs, got := typeFacets(w.of(props.Content[i+1])), typeFacets(w.of(mine))
-			if canonicalJSON(theirs) != canonicalJSON(got) {
-				errs = append(errs, fmt.Sprintf("the overlay's %s/properties/%s is %s, but upstream's %s, one of the variants it merges, has %s (%s): "+
-					"the variants disagree, or the overlay departs from them, and a %s decoded as %s would fail or lose it: make %s's member fit every variant in %s (the union it replaces: %s, %s)",
-					name, key, short(got), v, short(theirs), strings.Join(wireDiff(got, theirs, 3), "; "), refName(v), refName(name), refName(name), path, u.ptr, u.action.Name()))
+			theirs, got := canonicalJSON(typeFacets(w.of(props.Content[i+1]))), canonicalJSON(typeFacets(w.of(mine)))
+			if theirs != got {
+				c := conflict{key, got, theirs}
+				if _, ok := byConflict[c]; !ok {
+					order = append(order, c)
+				}
+				byConflict[c] = append(byConflict[c], refName(v))
 			}
 		}
+	}
+	for _, c := range order {
+		vs := byConflict[c]
+		errs = append(errs, fmt.Sprintf("the overlay's %s/properties/%s is %s, but upstream's %s, of the variants it merges, ha%s %s (%s): "+
+			"the variants disagree, or the overlay departs from them, and such a variant decoded as %s would fail or lose it: make %s's member fit every variant in %s (the union it replaces: %s, %s)",
+			name, c.key, c.got, strings.Join(vs, ", "), map[bool]string{true: "s", false: "ve"}[len(vs) == 1], c.theirs,
+			strings.Join(wireDiff(decodeJSON(c.got), decodeJSON(c.theirs), 3), "; "), refName(name), refName(name), path, u.ptr, u.action.Name()))
 	}
 	return errs
 }
@@ -98,4 +111,57 @@ func stringSet(n *yaml.Node) []string {
 		out = append(out, c.Value)
 	}
 	return out
+}
+
+// copyLedger records, for every mapping several copy actions merge into
+// (Document's properties, from five variants), where each member came from
+// and its type facets: a copy merges member by member, the last copy's
+// scalars winning, so two sources that type a member differently would
+// make the object silently take the last one's type.
+type copyLedger map[string]map[string][]copied
+
+type copied struct {
+	facets, source string
+	action         ActionResult
+}
+
+func (l copyLedger) record(w *wire, target, source string, src *yaml.Node, a ActionResult) {
+	if src.Kind != yaml.MappingNode {
+		return
+	}
+	if l[target] == nil {
+		l[target] = map[string][]copied{}
+	}
+	for i := 0; i+1 < len(src.Content); i += 2 {
+		key := src.Content[i].Value
+		l[target][key] = append(l[target][key], copied{
+			facets: canonicalJSON(typeFacets(w.of(src.Content[i+1]))),
+			source: source + "/" + escape(key),
+			action: a,
+		})
+	}
+}
+
+// err names every member two copy sources type differently.
+func (l copyLedger) err(path string) error {
+	var errs []string
+	for _, target := range slices.Sorted(maps.Keys(l)) {
+		for _, key := range slices.Sorted(maps.Keys(l[target])) {
+			cs := l[target][key]
+			for _, c := range cs[1:] {
+				if c.facets == cs[0].facets {
+					continue
+				}
+				errs = append(errs, fmt.Sprintf("%s/%s merges upstream's %s, which is %s, and %s, which is %s (copied by %s): "+
+					"upstream's sources disagree, and the merged member would silently take the last one's type; "+
+					"make them agree with a guarded action before the copies in %s, or keep them apart",
+					target, key, cs[0].source, cs[0].facets, c.source, c.facets, c.action.Name(), path))
+				break
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("copies out of step with each other:\n  %s", strings.Join(errs, "\n  "))
+	}
+	return nil
 }

@@ -176,6 +176,7 @@ func applyOverlay(root *yaml.Node, path string, snapshots bool) (*Report, error)
 	}
 	idx := newPtrIndex(root)
 	var removedUnions []removedUnion
+	copies := copyLedger{}
 	for i, a := range o.Actions {
 		res := &rep.Actions[i]
 		q, err := o.NewPath(a.Target, nil)
@@ -225,6 +226,9 @@ func applyOverlay(root *yaml.Node, path string, snapshots bool) (*Report, error)
 					return nil, err
 				}
 				res.written[len(res.written)-1] = rep.recordUpdate(p, n, u, *res)
+				if kind == copyAction {
+					copies.record(newWire(root), p, res.source, src, *res)
+				}
 				if snapshots && kind == updateAction {
 					overwritten(p, n, u, func(ptr string, old *yaml.Node) {
 						rep.before[snapKey(res.Index, ptr)] = snapshot(root, old)
@@ -250,6 +254,9 @@ func applyOverlay(root *yaml.Node, path string, snapshots bool) (*Report, error)
 				idx.walk(n, res.targets[i])
 			}
 		}
+	}
+	if err := copies.err(path); err != nil {
+		return rep, err
 	}
 	if err := checkUnions(root, removedUnions, path); err != nil {
 		return rep, err
@@ -421,6 +428,19 @@ func checkUnions(root *yaml.Node, removed []removedUnion, path string) error {
 		if ref == nil {
 			continue
 		}
+		// A mapping upstream declares must agree with the overlay's union
+		// replacing it: a value mapped to another variant would make the
+		// union's FromX write the wrong value and decoding pick the wrong
+		// variant.
+		name, union := unionOf(root, ref.Value)
+		ourMapping := mappingOf(union)
+		for _, v := range slices.Sorted(maps.Keys(u.mapping)) {
+			if ours, ok := ourMapping[v]; ok && ours != u.mapping[v] {
+				errs = append(errs, fmt.Sprintf("upstream's union at %s (replaced by %s) maps %q to %s, but the overlay's %s maps it to %s: "+
+					"one of them is wrong; check which variant allows %q and fix the overlay's mapping in %s (or add a guarded action fixing upstream's)",
+					u.ptr, u.action.Name(), v, u.mapping[v], name, ours, v, path))
+			}
+		}
 		// A variant the overlay moved rather than dropped is accounted for:
 		// nested in a union inside the replacement (a result wrapped in
 		// {"result": oneOf(...)}), or answered by another response of the
@@ -431,7 +451,6 @@ func checkUnions(root *yaml.Node, removed []removedUnion, path string) error {
 		if len(u.variants) == 0 {
 			continue
 		}
-		name, union := unionOf(root, ref.Value)
 		if union == nil {
 			// The overlay may merge a union's variants into one object
 			// (Document, Field): then every member and every enum value of
@@ -452,17 +471,6 @@ func checkUnions(root *yaml.Node, removed []removedUnion, path string) error {
 		if missing := diffSets(u.variants, ours); len(missing) > 0 {
 			errs = append(errs, fmt.Sprintf("upstream's union at %s (replaced by %s) has variant(s) %s that the overlay's %s lacks: add them to its oneOf (and discriminator mapping) in %s",
 				u.ptr, u.action.Name(), strings.Join(missing, ", "), name, path))
-		}
-		// A mapping upstream declares must agree with ours: a value mapped
-		// to another variant would make the union's FromX write the wrong
-		// value and decoding pick the wrong variant.
-		ourMapping := mappingOf(union)
-		for _, v := range slices.Sorted(maps.Keys(u.mapping)) {
-			if ours, ok := ourMapping[v]; ok && ours != u.mapping[v] {
-				errs = append(errs, fmt.Sprintf("upstream's union at %s (replaced by %s) maps %q to %s, but the overlay's %s maps it to %s: "+
-					"one of them is wrong; check which variant allows %q and fix the overlay's mapping in %s (or add a guarded action fixing upstream's)",
-					u.ptr, u.action.Name(), v, u.mapping[v], name, ours, v, path))
-			}
 		}
 	}
 	errs = firstOfEach(errs, " (the union it replaces: ")
@@ -820,7 +828,11 @@ func checkRefs(root *yaml.Node, rep *Report, where string) error {
 		if target := strings.TrimPrefix(r.Value, "#"); at(root, target) == nil {
 			msg := fmt.Sprintf("%s/$ref: %q resolves to nothing", p, r.Value)
 			if by := rep.removedBy(target); by != "" {
-				msg += fmt.Sprintf(" (%s; the $ref is %s): upstream refers to what the overlay removes from a new place; extend the overlay to that place", by, rep.Touched(p))
+				ref := "the $ref itself is upstream's"
+				if t, ok := rep.touchAt(p); ok {
+					ref = "the $ref was written by " + t.action.Name()
+				}
+				msg += fmt.Sprintf(" (%s; %s): upstream refers to what the overlay removes from a new place; extend the overlay to that place", by, ref)
 			} else if rep != nil {
 				msg += " (" + rep.Touched(p) + ")"
 			} else {
