@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/speakeasy-api/openapi/overlay"
 	"gopkg.in/yaml.v3"
@@ -85,6 +87,35 @@ func parseOverlay(path string) (*overlay.Overlay, []ActionResult, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("overlay: %w", err)
 	}
+	key := path + "\x00" + Sum(b)
+	parsedMu.Lock()
+	p, ok := parsed[key]
+	parsedMu.Unlock()
+	if !ok {
+		p.o, p.results, p.err = parseOverlayBytes(path, b)
+		parsedMu.Lock()
+		parsed[key] = p
+		parsedMu.Unlock()
+	}
+	// Each run fills in its own results; the overlay itself is only read
+	// (the library clones what an update merges in).
+	return p.o, slices.Clone(p.results), p.err
+}
+
+// parsed caches parsed overlays by path and content: a comparison parses
+// the same overlay for the locked spec and each candidate.
+var (
+	parsedMu sync.Mutex
+	parsed   = map[string]parsedOverlay{}
+)
+
+type parsedOverlay struct {
+	o       *overlay.Overlay
+	results []ActionResult
+	err     error
+}
+
+func parseOverlayBytes(path string, b []byte) (*overlay.Overlay, []ActionResult, error) {
 	o, err := overlay.ParseReader(bytes.NewReader(b))
 	if err != nil {
 		return nil, nil, fmt.Errorf("overlay %s: %w", path, err)

@@ -79,6 +79,12 @@ type Baseline struct {
 	rep     *Report
 }
 
+// Document is the post-overlay locked spec.
+func (b *Baseline) Document() *Document { return b.doc }
+
+// Report is what the overlay did to the locked spec.
+func (b *Baseline) Report() *Report { return b.rep }
+
 // NewBaseline runs the overlay at overlayPath on the locked spec.
 func NewBaseline(ctx context.Context, overlayPath string, locked Input) (*Baseline, error) {
 	doc, rep, err := validate(ctx, locked.Spec, overlayPath, runOptions{pre: locked.Pre, snapshots: true})

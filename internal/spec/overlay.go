@@ -203,6 +203,7 @@ func applyOverlay(root *yaml.Node, path string, snapshots bool) (*Report, error)
 		}
 		res.Matches = len(nodes)
 		var parents []string
+		w := newWire(root) // the tree does not change until the action applies
 		for _, n := range nodes {
 			p := idx.ptrs[n]
 			res.targets = append(res.targets, p)
@@ -214,7 +215,7 @@ func applyOverlay(root *yaml.Node, path string, snapshots bool) (*Report, error)
 					removedUnions = append(removedUnions, removedUnion{ptr: p, variants: vs, mapping: mappingOf(n), action: *res})
 				}
 				if snapshots {
-					rep.before[snapKey(res.Index, p)] = snapshot(root, n)
+					rep.before[snapKey(res.Index, p)] = snapshot(w, n)
 				}
 				parents = append(parents, parentPtr(p))
 			case updateAction, copyAction:
@@ -227,16 +228,25 @@ func applyOverlay(root *yaml.Node, path string, snapshots bool) (*Report, error)
 				}
 				res.written[len(res.written)-1] = rep.recordUpdate(p, n, u, *res)
 				if kind == copyAction {
-					copies.record(newWire(root), p, res.source, src, *res)
+					copies.record(w, p, res.source, src, *res)
 				}
 				if snapshots && kind == updateAction {
 					overwritten(p, n, u, func(ptr string, old *yaml.Node) {
-						rep.before[snapKey(res.Index, ptr)] = snapshot(root, old)
+						rep.before[snapKey(res.Index, ptr)] = snapshot(w, old)
 					})
 				}
 			}
 		}
-		if len(nodes) > 0 {
+		switch {
+		case len(nodes) == 0:
+		case kind == removeAction:
+			// As the library removes (a value with its key, an item from
+			// its list), without the parent index it builds of the whole
+			// document for every removal: the pointers are known.
+			for i, n := range nodes {
+				removeChild(at(root, parents[i]), n)
+			}
+		default:
 			one := &overlay.Overlay{Version: o.Version, JSONPathVersion: o.JSONPathVersion, Info: o.Info, Actions: []overlay.Action{a}}
 			if err := one.ApplyTo(root); err != nil {
 				return nil, fmt.Errorf("%s: %s (target %s): %w", path, res.Name(), a.Target, err)
@@ -267,9 +277,33 @@ func applyOverlay(root *yaml.Node, path string, snapshots bool) (*Report, error)
 	return rep, nil
 }
 
+// removeChild removes the node n from parent: a mapping's value with its
+// key, or a list's item (the overlay library's removeNode).
+func removeChild(parent, n *yaml.Node) {
+	if parent == nil {
+		return
+	}
+	for i, c := range parent.Content {
+		if c != n {
+			continue
+		}
+		switch parent.Kind {
+		case yaml.MappingNode:
+			if i%2 == 1 {
+				parent.Content = append(parent.Content[:i-1], parent.Content[i+1:]...)
+			} else {
+				parent.Content = append(parent.Content[:i], parent.Content[i+2:]...)
+			}
+		case yaml.SequenceNode:
+			parent.Content = append(parent.Content[:i], parent.Content[i+1:]...)
+		}
+		return
+	}
+}
+
 // snapshot is what Compare keeps of a node an action overwrites: its wire
 // form and its own text (see ownJSON).
-func snapshot(root, n *yaml.Node) string { return wireJSON(root, n) + "\x00" + ownJSON(n) }
+func snapshot(w *wire, n *yaml.Node) string { return canonicalJSON(w.of(n)) + "\x00" + ownJSON(n) }
 
 // overwritten calls f with each node of target that merging update into it
 // replaces rather than merges into: a member both have that is not a

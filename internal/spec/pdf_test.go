@@ -25,19 +25,15 @@ const (
 // validation with overlay.yaml.
 func pdfSpec(t *testing.T) (*spec.Document, *spec.Report, *spec.Report) {
 	t.Helper()
-	raw := lockedSpecOf(t, pdfLock)
-	path, pre := preloadedFile(t, raw)
-	doc, rep, err := spec.ValidatePreloaded(context.Background(), path, pdfOverlay, pre)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return doc, pre, rep
+	b := pdfAPI.base(t)
+	return b.Document(), pdfAPI.pre, b.Report()
 }
 
 // TestPDFNeedsThePreload: the raw PDF Services spec cannot be loaded (its
 // error responses are $refs to components.responses it never defines); the
 // error names the dangling references.
 func TestPDFNeedsThePreload(t *testing.T) {
+	t.Parallel()
 	raw := lockedSpecOf(t, pdfLock)
 	path := filepath.Join(t.TempDir(), "openapi.json")
 	if err := os.WriteFile(path, raw, 0o644); err != nil {
@@ -56,6 +52,7 @@ func TestPDFNeedsThePreload(t *testing.T) {
 // with the overlay (named enums, unions, discriminators, examples), and
 // every action of both applies.
 func TestPDFSpecLoads(t *testing.T) {
+	t.Parallel()
 	doc, pre, rep := pdfSpec(t)
 	for _, r := range []*spec.Report{pre, rep} {
 		for _, line := range r.Redundant() {
@@ -78,6 +75,7 @@ func TestPDFSpecLoads(t *testing.T) {
 // TestPDFPreloadErrorsNameIt: a dangling $ref the preload wrote is named as
 // the preload's, with its JSON pointer.
 func TestPDFPreloadErrorsNameIt(t *testing.T) {
+	t.Parallel()
 	var doc map[string]any
 	if err := json.Unmarshal(lockedSpecOf(t, pdfLock), &doc); err != nil {
 		t.Fatal(err)
@@ -100,6 +98,7 @@ func TestPDFPreloadErrorsNameIt(t *testing.T) {
 // method and params. A tool upstream adds fails here until the overlay
 // names its request.
 func TestPDFEveryToolHasARequestSchema(t *testing.T) {
+	t.Parallel()
 	var raw struct {
 		Paths map[string]map[string]struct {
 			Tools []string `json:"x-nitro-tools"`

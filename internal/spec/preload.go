@@ -49,9 +49,14 @@ func PreloadPath(dir string) string {
 // means upstream has changed the very thing the preload repairs, and fails
 // with the action and the JSON pointer, to be looked at before accepting.
 func Preload(b []byte, overlayPath string) ([]byte, *Report, error) {
-	var root yaml.Node
-	if err := yaml.Unmarshal(b, &root); err != nil {
-		return nil, nil, fmt.Errorf("preload: parse the spec: %w", err)
+	// A JSON spec (every one so far) is parsed as JSON, which is the same
+	// node tree the YAML parser makes of it, faster.
+	root, err := jsonNode(b)
+	if err != nil {
+		root = &yaml.Node{}
+		if err := yaml.Unmarshal(b, root); err != nil {
+			return nil, nil, fmt.Errorf("preload: parse the spec: %w", err)
+		}
 	}
 	o, results, err := parseOverlay(overlayPath)
 	if err != nil {
@@ -64,7 +69,7 @@ func Preload(b []byte, overlayPath string) ([]byte, *Report, error) {
 		if err != nil {
 			return nil, rep, fmt.Errorf("preload %s: %s: target %q is not RFC 9535 JSONPath: %w", overlayPath, res.Name(), a.Target, err)
 		}
-		nodes := q.Query(&root)
+		nodes := q.Query(root)
 		res.Matches = len(nodes)
 		if res.Matches == 0 {
 			return nil, rep, fmt.Errorf("preload %s: %s (target %s) matches nothing: upstream has changed what it repairs; "+
@@ -72,7 +77,7 @@ func Preload(b []byte, overlayPath string) ([]byte, *Report, error) {
 				"if upstream moved what it repairs, re-target the action",
 				overlayPath, res.Name(), a.Target, res.Defect)
 		}
-		ptrs := pointers(&root)
+		ptrs := pointers(root)
 		for _, n := range nodes {
 			p := ptrs[n]
 			if a.Remove {
@@ -90,12 +95,12 @@ func Preload(b []byte, overlayPath string) ([]byte, *Report, error) {
 			_ = rep.recordUpdate(p, n, &a.Update, *res)
 		}
 		one := &overlay.Overlay{Version: o.Version, JSONPathVersion: o.JSONPathVersion, Info: o.Info, Actions: []overlay.Action{a}}
-		if err := one.ApplyTo(&root); err != nil {
+		if err := one.ApplyTo(root); err != nil {
 			return nil, rep, fmt.Errorf("preload %s: action %d (defect %d, target %s): %w", overlayPath, res.Index, res.Defect, a.Target, err)
 		}
 	}
 	var buf bytes.Buffer
-	if err := writeJSON(&buf, &root, ""); err != nil {
+	if err := writeJSON(&buf, root, ""); err != nil {
 		return nil, rep, fmt.Errorf("preload: %w", err)
 	}
 	buf.WriteByte('\n')

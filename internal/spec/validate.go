@@ -14,7 +14,6 @@ import (
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
-	"github.com/oapi-codegen/oapi-codegen/v2/pkg/util"
 	"gopkg.in/yaml.v3"
 )
 
@@ -58,18 +57,30 @@ func loadReport(specPath, overlayPath string, opt runOptions) (*Document, *Repor
 	if err := CheckOpenAPI(specPath, raw); err != nil {
 		return nil, nil, err
 	}
-	var rawNode yaml.Node
-	if err := yaml.Unmarshal(raw, &rawNode); err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", specPath, err)
+	// The generator's first step (oapi-codegen pkg/util.loadSwagger): the
+	// spec loaded by kin-openapi, then marshalled. Its references are not
+	// resolved here: the marshalled form keeps each $ref as it is either
+	// way, and the overlay applies to that form; the document is loaded
+	// with its references only after the overlay. A spec loaded without an
+	// overlay is loaded in full.
+	location := &url.URL{Path: filepath.ToSlash(specPath)}
+	doc := &openapi3.T{}
+	err = doc.UnmarshalJSON(raw)
+	if err == nil && overlayPath == "" {
+		loader := openapi3.NewLoader()
+		loader.IsExternalRefsAllowed = false
+		doc, err = loader.LoadFromDataWithPath(raw, location)
 	}
-	if err := checkRefs(&rawNode, opt.pre, specPath); err != nil {
-		return nil, nil, err
-	}
-	doc, err := util.LoadSwaggerWithOverlay(specPath, util.LoadSwaggerWithOverlayOpts{
-		// The spec is self-contained; refuse any remote $ref it might grow.
-		AllowRemoteRefsFrom: []string{},
-	})
 	if err != nil {
+		// Name a dangling $ref by its JSON pointer and who wrote it,
+		// which kin-openapi's error does not.
+		var rawNode yaml.Node
+		if yerr := yaml.Unmarshal(raw, &rawNode); yerr != nil {
+			return nil, nil, fmt.Errorf("%s: %w", specPath, yerr)
+		}
+		if rerr := checkRefs(&rawNode, opt.pre, specPath); rerr != nil {
+			return nil, nil, rerr
+		}
 		return nil, nil, fmt.Errorf("load %s: %w", specPath, err)
 	}
 	if overlayPath == "" {
@@ -78,33 +89,38 @@ func loadReport(specPath, overlayPath string, opt runOptions) (*Document, *Repor
 	rawDoc := doc
 	// The generator's steps (oapi-codegen pkg/util.LoadSwaggerWithOverlay),
 	// with the overlay applied one action at a time and checked.
-	var buf bytes.Buffer
-	enc := yaml.NewEncoder(&buf)
-	enc.SetIndent(2)
-	if err := enc.Encode(doc); err != nil {
-		return nil, nil, fmt.Errorf("%s as YAML: %w", specPath, err)
+	// The generator encodes the loaded document as YAML and parses that
+	// into the node tree the overlay applies to; kin-openapi's JSON form
+	// is the same content (MarshalJSON is json.Marshal of MarshalYAML), and
+	// becomes a node tree without a YAML emitter and parser.
+	j, err := doc.MarshalJSON()
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s as JSON: %w", specPath, err)
 	}
-	var node yaml.Node
-	if err := yaml.NewDecoder(&buf).Decode(&node); err != nil {
-		return nil, nil, err
+	node, err := jsonNode(j)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s as a node tree: %w", specPath, err)
 	}
-	rep, err := applyOverlay(&node, overlayPath, opt.snapshots)
+	rep, err := applyOverlay(node, overlayPath, opt.snapshots)
 	if rep != nil {
 		rep.pre, rep.locked = opt.pre, opt.locked
 	}
 	if err != nil {
 		return nil, rep, err
 	}
-	if err := checkRefs(&node, rep, specPath+" with overlay "+overlayPath); err != nil {
+	if err := checkRefs(node, rep, specPath+" with overlay "+overlayPath); err != nil {
 		return nil, rep, err
 	}
-	b, err := yaml.Marshal(&node)
-	if err != nil {
-		return nil, rep, err
+	// The generator marshals the node tree as YAML and loads that; the
+	// same tree as JSON is the same document, and kin-openapi reads JSON
+	// without its slower YAML path.
+	var b bytes.Buffer
+	if err := writeJSON(&b, node, ""); err != nil {
+		return nil, rep, fmt.Errorf("%s with overlay %s: %w", specPath, overlayPath, err)
 	}
 	loader := openapi3.NewLoader()
 	loader.IsExternalRefsAllowed = false
-	doc, err = loader.LoadFromDataWithPath(b, &url.URL{Path: filepath.ToSlash(specPath)})
+	doc, err = loader.LoadFromDataWithPath(b.Bytes(), location)
 	if err != nil {
 		return nil, rep, fmt.Errorf("load %s with overlay %s: %w", specPath, overlayPath, err)
 	}
