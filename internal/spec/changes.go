@@ -86,15 +86,21 @@ func mappings(root *yaml.Node) map[string]map[string]string {
 	return out
 }
 
+// paired calls f for each operation of cand that locked has too (same
+// method and path), sorted by path and method.
+func paired(locked, cand *Document, f func(path, method string, lop, op *openapi3.Operation)) {
+	lops := opIndex(locked)
+	operations(cand, func(path, method string, _ *openapi3.PathItem, op *openapi3.Operation) {
+		if lop, ok := lops[strings.ToUpper(method)+" "+path]; ok {
+			f(path, method, lop, op)
+		}
+	})
+}
+
 // securityChanges lists each operation whose effective security changed.
 func securityChanges(locked, cand *Document) []Finding {
 	var out []Finding
-	lops := opIndex(locked)
-	operations(cand, func(path, method string, _ *openapi3.PathItem, op *openapi3.Operation) {
-		lop, ok := lops[strings.ToUpper(method)+" "+path]
-		if !ok {
-			return
-		}
+	paired(locked, cand, func(path, method string, lop, op *openapi3.Operation) {
 		was, now := securityOf(locked, lop), securityOf(cand, op)
 		if was != now {
 			out = append(out, Finding{Kind: "security", Msg: fmt.Sprintf("%s: its security changed from %s to %s (an alternative the client cannot satisfy alone is reported as breaking)",
@@ -146,10 +152,8 @@ func serverChanges(locked, cand *Document) []Finding {
 // with what that means for the Go surface.
 func deprecations(locked, cand *Document) []Finding {
 	var out []Finding
-	lops := opIndex(locked)
-	operations(cand, func(path, method string, _ *openapi3.PathItem, op *openapi3.Operation) {
-		lop, ok := lops[strings.ToUpper(method)+" "+path]
-		if !ok || lop.Deprecated == op.Deprecated {
+	paired(locked, cand, func(path, method string, lop, op *openapi3.Operation) {
+		if lop.Deprecated == op.Deprecated {
 			return
 		}
 		if op.Deprecated {
@@ -168,12 +172,7 @@ func deprecations(locked, cand *Document) []Finding {
 // operation's x-nitro-tools; CheckClient says what the overlay must do.
 func toolChanges(locked, cand *Document) []Finding {
 	var out []Finding
-	lops := opIndex(locked)
-	operations(cand, func(path, method string, _ *openapi3.PathItem, op *openapi3.Operation) {
-		lop, ok := lops[strings.ToUpper(method)+" "+path]
-		if !ok {
-			return
-		}
+	paired(locked, cand, func(path, method string, lop, op *openapi3.Operation) {
 		was, now := stringList(lop.Extensions["x-nitro-tools"]), stringList(op.Extensions["x-nitro-tools"])
 		added, removed := diff(now, was), diff(was, now)
 		if len(added) > 0 {

@@ -1,6 +1,7 @@
 package spec_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -265,7 +266,7 @@ func allOfSplit(doc map[string]any, schema string, first ...string) {
 	s := m(doc, "components", "schemas", schema)
 	a, b := map[string]any{}, map[string]any{}
 	for k, v := range m(s, "properties") {
-		if contains(first, k) {
+		if slices.Contains(first, k) {
 			a[k] = v
 		} else {
 			b[k] = v
@@ -274,15 +275,6 @@ func allOfSplit(doc map[string]any, schema string, first ...string) {
 	delete(s, "properties")
 	delete(s, "type")
 	s["allOf"] = []any{map[string]any{"type": "object", "properties": a}, map[string]any{"type": "object", "properties": b}}
-}
-
-func contains(l []string, s string) bool {
-	for _, e := range l {
-		if e == s {
-			return true
-		}
-	}
-	return false
 }
 
 // TestReshapedDocuments: upstream moving a schema into components, or
