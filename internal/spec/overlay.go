@@ -170,111 +170,141 @@ func applyOverlay(root *yaml.Node, path string, snapshots bool) (*Report, error)
 	if err != nil {
 		return nil, err
 	}
-	rep := &Report{Overlay: path, Actions: results, root: root}
+	ap := &applier{o: o, path: path, root: root, idx: newPtrIndex(root), copies: copyLedger{},
+		rep: &Report{Overlay: path, Actions: results, root: root}}
 	if snapshots {
-		rep.before = map[string]string{}
+		ap.rep.before = map[string]string{}
 	}
-	idx := newPtrIndex(root)
-	var removedUnions []removedUnion
-	copies := copyLedger{}
 	for i, a := range o.Actions {
-		res := &rep.Actions[i]
-		q, err := o.NewPath(a.Target, nil)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %s: target %q is not RFC 9535 JSONPath: %w", path, res.Name(), a.Target, err)
-		}
-		nodes := q.Query(root)
-		kind := kindOf(a)
-		var src *yaml.Node
-		if kind == copyAction {
-			sq, err := o.NewPath(a.Copy, nil)
-			if err != nil {
-				return nil, fmt.Errorf("%s: %s: copy source %q is not RFC 9535 JSONPath: %w", path, res.Name(), a.Copy, err)
-			}
-			switch srcs := sq.Query(root); len(srcs) {
-			case 0:
-				nodes = nil // nothing to copy: judged like a target that matches nothing
-			case 1:
-				src = srcs[0]
-				res.source = idx.ptrs[src]
-			default:
-				return nil, fmt.Errorf("%s: %s: copy source %s matches %d nodes; it must name one", path, res.Name(), a.Copy, len(srcs))
-			}
-		}
-		res.Matches = len(nodes)
-		var parents []string
-		w := newWire(root) // the tree does not change until the action applies
-		for _, n := range nodes {
-			p := idx.ptrs[n]
-			res.targets = append(res.targets, p)
-			res.written = append(res.written, []string{p})
-			switch kind {
-			case removeAction:
-				rep.touched = append(rep.touched, touch{ptr: p, action: *res, remove: true})
-				if vs := refVariants(n); vs != nil {
-					removedUnions = append(removedUnions, removedUnion{ptr: p, variants: vs, mapping: mappingOf(n), action: *res})
-				}
-				if snapshots {
-					rep.before[snapKey(res.Index, p)] = snapshot(w, n)
-				}
-				parents = append(parents, parentPtr(p))
-			case updateAction, copyAction:
-				u := &a.Update
-				if kind == copyAction {
-					u = src
-				}
-				if err := checkCollisions(p, n, u, *res, path); err != nil {
-					return nil, err
-				}
-				res.written[len(res.written)-1] = rep.recordUpdate(p, n, u, *res)
-				if kind == copyAction {
-					copies.record(w, p, res.source, src, *res)
-				}
-				if snapshots && kind == updateAction {
-					overwritten(p, n, u, func(ptr string, old *yaml.Node) {
-						rep.before[snapKey(res.Index, ptr)] = snapshot(w, old)
-					})
-				}
-			}
-		}
-		switch {
-		case len(nodes) == 0:
-		case kind == removeAction:
-			// As the library removes (a value with its key, an item from
-			// its list), without the parent index it builds of the whole
-			// document for every removal: the pointers are known.
-			for i, n := range nodes {
-				removeChild(at(root, parents[i]), n)
-			}
-		default:
-			one := &overlay.Overlay{Version: o.Version, JSONPathVersion: o.JSONPathVersion, Info: o.Info, Actions: []overlay.Action{a}}
-			if err := one.ApplyTo(root); err != nil {
-				return nil, fmt.Errorf("%s: %s (target %s): %w", path, res.Name(), a.Target, err)
-			}
-		}
-		switch kind {
-		case removeAction:
-			for _, p := range parents {
-				if n := at(root, p); n != nil {
-					idx.walk(n, p) // a removal from a list shifts its later items
-				}
-			}
-		default:
-			for i, n := range nodes {
-				idx.walk(n, res.targets[i])
-			}
+		if err := ap.apply(a, &ap.rep.Actions[i]); err != nil {
+			return nil, err
 		}
 	}
-	if err := copies.err(path); err != nil {
-		return rep, err
+	if err := ap.copies.err(path); err != nil {
+		return ap.rep, err
 	}
-	if err := checkUnions(root, removedUnions, path); err != nil {
-		return rep, err
+	if err := checkUnions(root, ap.removedUnions, path); err != nil {
+		return ap.rep, err
 	}
-	if err := checkDiscriminators(root, rep); err != nil {
-		return rep, err
+	if err := checkDiscriminators(root, ap.rep); err != nil {
+		return ap.rep, err
 	}
-	return rep, nil
+	return ap.rep, nil
+}
+
+// applier applies an overlay's actions one at a time, recording what each
+// matched, wrote and (with snapshots) overwrote.
+type applier struct {
+	o             *overlay.Overlay
+	path          string
+	root          *yaml.Node
+	rep           *Report
+	idx           *ptrIndex
+	removedUnions []removedUnion
+	copies        copyLedger
+}
+
+// apply applies one action and records it in res.
+func (ap *applier) apply(a overlay.Action, res *ActionResult) error {
+	kind := kindOf(a)
+	nodes, src, err := ap.query(a, res, kind)
+	if err != nil {
+		return err
+	}
+	res.Matches = len(nodes)
+	w := newWire(ap.root) // the tree does not change until the action applies
+	for _, n := range nodes {
+		if err := ap.record(a, res, kind, n, src, w); err != nil {
+			return err
+		}
+	}
+	if len(nodes) == 0 {
+		return nil
+	}
+	if kind == removeAction {
+		// As the library removes (a value with its key, an item from its
+		// list), without the parent index it builds of the whole document
+		// for every removal: the pointers are known.
+		for i, n := range nodes {
+			parent := parentPtr(res.targets[i])
+			if pn := at(ap.root, parent); pn != nil {
+				removeChild(pn, n)
+				ap.idx.walk(pn, parent) // a removal from a list shifts its later items
+			}
+		}
+		return nil
+	}
+	one := &overlay.Overlay{Version: ap.o.Version, JSONPathVersion: ap.o.JSONPathVersion, Info: ap.o.Info, Actions: []overlay.Action{a}}
+	if err := one.ApplyTo(ap.root); err != nil {
+		return fmt.Errorf("%s: %s (target %s): %w", ap.path, res.Name(), a.Target, err)
+	}
+	for i, n := range nodes {
+		ap.idx.walk(n, res.targets[i])
+	}
+	return nil
+}
+
+// query finds what an action targets and, for a copy, its source. A copy
+// whose source matches nothing targets nothing: it is judged like a target
+// that matches nothing.
+func (ap *applier) query(a overlay.Action, res *ActionResult, kind actionKind) ([]*yaml.Node, *yaml.Node, error) {
+	q, err := ap.o.NewPath(a.Target, nil)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %s: target %q is not RFC 9535 JSONPath: %w", ap.path, res.Name(), a.Target, err)
+	}
+	nodes := q.Query(ap.root)
+	if kind != copyAction {
+		return nodes, nil, nil
+	}
+	sq, err := ap.o.NewPath(a.Copy, nil)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %s: copy source %q is not RFC 9535 JSONPath: %w", ap.path, res.Name(), a.Copy, err)
+	}
+	switch srcs := sq.Query(ap.root); len(srcs) {
+	case 0:
+		return nil, nil, nil
+	case 1:
+		res.source = ap.idx.ptrs[srcs[0]]
+		return nodes, srcs[0], nil
+	default:
+		return nil, nil, fmt.Errorf("%s: %s: copy source %s matches %d nodes; it must name one", ap.path, res.Name(), a.Copy, len(srcs))
+	}
+}
+
+// record notes what the action does to the node n: what it removes or
+// writes, the unions it removes, what a copy brings, and (with snapshots)
+// what it overwrites, before it is done.
+func (ap *applier) record(a overlay.Action, res *ActionResult, kind actionKind, n, src *yaml.Node, w *wire) error {
+	rep := ap.rep
+	p := ap.idx.ptrs[n]
+	res.targets = append(res.targets, p)
+	if kind == removeAction {
+		res.written = append(res.written, []string{p})
+		rep.touched = append(rep.touched, touch{ptr: p, action: *res, remove: true})
+		if vs := refVariants(n); vs != nil {
+			ap.removedUnions = append(ap.removedUnions, removedUnion{ptr: p, variants: vs, mapping: mappingOf(n), action: *res})
+		}
+		if rep.before != nil {
+			rep.before[snapKey(res.Index, p)] = snapshot(w, n)
+		}
+		return nil
+	}
+	u := &a.Update
+	if kind == copyAction {
+		u = src
+	}
+	if err := checkCollisions(p, n, u, *res, ap.path); err != nil {
+		return err
+	}
+	res.written = append(res.written, rep.recordUpdate(p, n, u, *res))
+	if kind == copyAction {
+		ap.copies.record(w, p, res.source, src, *res)
+	} else if rep.before != nil {
+		overwritten(p, n, u, func(ptr string, old *yaml.Node) {
+			rep.before[snapKey(res.Index, ptr)] = snapshot(w, old)
+		})
+	}
+	return nil
 }
 
 // removeChild removes the node n from parent: a mapping's value with its
