@@ -183,7 +183,7 @@ func applyOverlay(root *yaml.Node, path string, snapshots bool) (*Report, error)
 	if err := ap.copies.err(path); err != nil {
 		return ap.rep, err
 	}
-	if err := checkUnions(root, ap.removedUnions, path); err != nil {
+	if err := checkUnions(root, ap.removedUnions, ap.copies, path); err != nil {
 		return ap.rep, err
 	}
 	if err := checkDiscriminators(root, ap.rep); err != nil {
@@ -480,7 +480,7 @@ func refVariants(n *yaml.Node) []string {
 // upstream union it replaced: a variant upstream adds (a new field type, a
 // new document status schema) must be added to the overlay's union, or the
 // generated code would fail to decode it ("unknown discriminator value").
-func checkUnions(root *yaml.Node, removed []removedUnion, path string) error {
+func checkUnions(root *yaml.Node, removed []removedUnion, copies copyLedger, path string) error {
 	w := newWire(root)
 	var errs []string
 	for _, u := range removed {
@@ -521,8 +521,15 @@ func checkUnions(root *yaml.Node, removed []removedUnion, path string) error {
 			// each upstream variant must be in the object.
 			if mname, merged := mergedOf(root, ref.Value); merged != nil {
 				for _, l := range mergedLacks(root, merged, u.variants) {
-					errs = append(errs, fmt.Sprintf("upstream's union at %s (replaced by %s) has %s that the overlay's %s lacks: add it to %s in %s",
-						u.ptr, u.action.Name(), l.what, mname, cmp.Or(l.where, mname), path))
+					fix := fmt.Sprintf("add it to %s in %s", cmp.Or(l.where, mname), path)
+					if _, derived := copies[mname+"/properties"]; derived && l.where == "" {
+						// The object is derived by copies: a variant it lacks
+						// members of is a variant it does not copy.
+						fix = fmt.Sprintf("%s copies its variants' members: add a copy of %s's properties into %s/properties in %s",
+							refName(mname), l.variant, mname, path)
+					}
+					errs = append(errs, fmt.Sprintf("upstream's union at %s (replaced by %s) has %s that the overlay's %s lacks: %s",
+						u.ptr, u.action.Name(), l.what, mname, fix))
 				}
 				errs = append(errs, mergedConflicts(w, mname, merged, u, u.variants, path)...)
 			}
@@ -689,7 +696,7 @@ func mergedLacks(root, merged *yaml.Node, variants []string) []lack {
 			key := props.Content[i].Value
 			ours := get(have, key)
 			if ours == nil {
-				lacks = append(lacks, lack{what: fmt.Sprintf("%s member %q", v, key)})
+				lacks = append(lacks, lack{what: fmt.Sprintf("%s member %q", v, key), variant: v})
 				continue
 			}
 			var where string // the named enum holding our values, if any
@@ -706,7 +713,7 @@ func mergedLacks(root, merged *yaml.Node, variants []string) []lack {
 
 // lack is one thing a merged object lacks, and where to add it when that is
 // not the object itself (a named enum it refers to).
-type lack struct{ what, where string }
+type lack struct{ what, where, variant string }
 
 // enumOf is a schema's enum values, following a $ref; nil for none.
 func enumOf(root, s *yaml.Node) []string {
