@@ -244,7 +244,11 @@ func (a api) update(ctx context.Context, src string, accept bool) error {
 		findings = spec.CheckClient(doc, base)
 	}
 	if err := refuse(findings, accept); err != nil {
-		return fmt.Errorf("%w\nThe lock is unchanged. Change the places named (docs/regenerating.md), or, for an upstream change to follow as it is, `make spec-update ACCEPT=1` after reviewing it", err)
+		hint := "Change the places named (docs/regenerating.md)"
+		if refuse(findings, true) == nil {
+			hint += ", or, to follow upstream's change as it is, `make spec-update ACCEPT=1` after reviewing it"
+		}
+		return fmt.Errorf("%w\nThe lock is unchanged. %s", err, hint)
 	}
 	canon, err := spec.CanonicalSum(b)
 	if err != nil {
