@@ -179,7 +179,7 @@ func TestSecurityChanges(t *testing.T) {
 		{name: "an API key as an alternative", api: pdfAPI, edit: func(doc map[string]any) {
 			m(doc, "components", "securitySchemes")["ApiKeyAuth"] = apiKey
 			m(doc, "paths", "/conversions", "post")["security"] = []any{map[string]any{"BearerAuth": []any{}}, map[string]any{"ApiKeyAuth": []any{}}}
-		}, says: []string{"info: security: POST /conversions (convertDocument): its security changed from BearerAuth (http bearer) to ApiKeyAuth"}},
+		}, says: []string{"info: security: POST /conversions (convertDocument): its security changed from ", `ApiKeyAuth (an API key in header "X-API-Key") or BearerAuth`}},
 	})
 }
 
@@ -290,7 +290,7 @@ func TestReshapedDocuments(t *testing.T) {
 			c["schema"] = map[string]any{"$ref": "#/components/schemas/DocumentUnion"}
 		}, says: []string{
 			"gone: action 8 (defect 4,", "upstream moved the schema at /paths/~1sign~1envelopes~1{envelopeID}~1documents/get/responses/200/content/application~1json/schema into #/components/schemas/DocumentUnion",
-			"re-target the action", "this is the cause", "the schema it is checked against was written, in the locked spec, by action 9 (defect 4,",
+			"re-target the action", "this is the cause", "the schema it is checked against was written, in the locked spec, by action 8 (defect 4,",
 		}, not: []string{"redundant", "delete them"}},
 		{name: "the transformations body moved into components", api: pdfAPI, rejected: true, breaking: true, edit: func(doc map[string]any) {
 			c := m(doc, "paths", "/transformations", "post", "requestBody", "content", "multipart/form-data")

@@ -45,7 +45,7 @@ type CandidateError struct {
 func (e *CandidateError) Error() string {
 	var causes []string
 	for _, f := range e.Findings {
-		if f.Breaking && (f.Kind == "gone" || f.Kind == "changed") {
+		if f.Breaking && (f.Kind == "gone" || f.Kind == "changed" || f.Kind == "upstream-changed") {
 			causes = append(causes, f.String())
 		}
 	}

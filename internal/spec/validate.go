@@ -248,25 +248,46 @@ func validateExamples(doc *openapi3.T, rep *Report) []string {
 	return errs
 }
 
-// schemaOnce says, for an example at ptr, when the schema it is checked
-// against was written by an action in the locked spec that no longer
-// applies to this one: the example is upstream's, the schema is the cause.
+// schemaOnce says, for an example at ptr that is upstream's own text,
+// when the schema it is checked against was written by the overlay: in
+// this run (the overlay's replacement no longer fits upstream's example),
+// or in the locked spec by an action that no longer applies.
 func (r *Report) schemaOnce(ptr string) string {
-	if r.locked == nil {
+	if _, ok := r.touchAt(ptr); ok {
 		return ""
 	}
-	i := strings.LastIndex(ptr, "/example")
-	if i < 0 {
+	var schema string
+	if i := strings.LastIndex(ptr, "/examples/"); i >= 0 && strings.Contains(ptr[:i], "/content/") {
+		schema = ptr[:i] + "/schema"
+	} else if s, ok := strings.CutSuffix(ptr, "/example"); ok {
+		if strings.Contains(s, "/content/") && !strings.HasSuffix(parentPtr(s), "/properties") {
+			schema = s + "/schema"
+		} else {
+			schema = s
+		}
+	} else {
 		return ""
 	}
-	schema := ptr[:i] + "/schema"
-	if _, ok := r.touchAt(schema); ok {
-		return ""
+	if t, ok := r.touchUnder(schema); ok {
+		return fmt.Sprintf("; the schema it is checked against is the overlay's (%s wrote %s): it no longer fits upstream's example, so upstream has changed what the action replaces", t.action.Name(), t.ptr)
 	}
-	if t, ok := r.locked.touchAt(schema); ok {
-		return fmt.Sprintf("; the schema it is checked against was written, in the locked spec, by %s, which no longer applies", t.action.Name())
+	if r.locked != nil {
+		if t, ok := r.locked.touchUnder(schema); ok {
+			return fmt.Sprintf("; the schema it is checked against was written, in the locked spec, by %s, which no longer applies", t.action.Name())
+		}
 	}
 	return ""
+}
+
+// touchUnder is the first action that wrote or removed ptr, a node under
+// it, or an ancestor of it.
+func (r *Report) touchUnder(ptr string) (touch, bool) {
+	for _, t := range r.touched {
+		if t.ptr == ptr || strings.HasPrefix(t.ptr, ptr+"/") || strings.HasPrefix(ptr, t.ptr+"/") {
+			return t, true
+		}
+	}
+	return touch{}, false
 }
 
 // schemaErr shortens a kin-openapi schema error to its reason and the path
