@@ -314,7 +314,14 @@ func (j *judge) upstreamChanged() []Finding {
 			if canonicalJSON(wireAt(j.wl, ptr)) != canonicalJSON(wireAt(j.wc, ptr)) {
 				continue // the overlay's result changed with it
 			}
-			diffs = append(diffs, fmt.Sprintf("%s (%s)", ptr, strings.Join(wireDiff(decodeJSON(lwire), decodeJSON(cwire), 4), "; ")))
+			// The text's difference names what changed ($refs kept: a
+			// variant added to a union reads as its schema's name); the
+			// wire form's, what changed inside.
+			d := wireDiff(decodeJSON(lown), decodeJSON(cown), 4)
+			if len(d) == 0 || !strings.Contains(strings.Join(d, ""), "$ref") {
+				d = wireDiff(decodeJSON(lwire), decodeJSON(cwire), 4)
+			}
+			diffs = append(diffs, fmt.Sprintf("%s (%s)", ptr, strings.Join(d, "; ")))
 		}
 		if len(diffs) > 0 {
 			out = append(out, Finding{Breaking: true, Kind: "upstream-changed", Msg: fmt.Sprintf(

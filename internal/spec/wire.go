@@ -292,6 +292,23 @@ func wireDiff(a, b any, max int) []string {
 			}
 			return
 		}
+		if aok && bok {
+			// Lists of objects of different lengths (a union's variants):
+			// what one has and the other lacks.
+			var items []string
+			for _, v := range bl {
+				if !slices.ContainsFunc(al, func(x any) bool { return canonicalJSON(x) == canonicalJSON(v) }) {
+					items = append(items, "+"+short(v))
+				}
+			}
+			for _, v := range al {
+				if !slices.ContainsFunc(bl, func(x any) bool { return canonicalJSON(x) == canonicalJSON(v) }) {
+					items = append(items, "-"+short(v))
+				}
+			}
+			out = append(out, fmt.Sprintf("%s: %s", name, strings.Join(items, ", ")))
+			return
+		}
 		out = append(out, fmt.Sprintf("%s: %s → %s", name, short(a), short(b)))
 	}
 	walk("", a, b)
