@@ -26,6 +26,8 @@ func (c *Client) CancelEnvelope(ctx context.Context, envelopeID uuid.UUID, opts 
 // ConvertFile is convertFile: POST /sign/conversions. Convert File to PDF.
 //
 // It returns the decoded answer. Any non-2xx answer is an *nitro.APIError. The options (nitro.CallOption) apply to this call alone.
+//
+// Deprecated: the API deprecates convertFile; it may be removed.
 func (c *Client) ConvertFile(ctx context.Context, contentType string, body io.Reader, opts ...nitro.CallOption) (ConversionJob, error) {
 	if err := c.ready(); err != nil {
 		var zero ConversionJob
@@ -140,6 +142,8 @@ func (c *Client) DownloadAuditTrailOfEnvelope(ctx context.Context, envelopeID uu
 // DownloadConvertedFile is downloadConvertedFile: GET /sign/conversions/{jobID}:download-converted. Get Converted File by Job ID.
 //
 // It copies the answer's body to w as it arrives, in constant memory, and returns the bytes written. Any non-2xx answer is an *nitro.APIError. The options (nitro.CallOption) apply to this call alone.
+//
+// Deprecated: the API deprecates downloadConvertedFile; it may be removed.
 func (c *Client) DownloadConvertedFile(ctx context.Context, jobID string, w io.Writer, opts ...nitro.CallOption) (int64, error) {
 	if err := c.ready(); err != nil {
 		return 0, err
@@ -208,6 +212,8 @@ func (c *Client) GetEnvelope(ctx context.Context, envelopeID uuid.UUID, opts ...
 // GetJobStatus is getJobStatus: GET /sign/conversions/{jobID}/status. Get Conversion Job Status.
 //
 // It returns the decoded answer. Any non-2xx answer is an *nitro.APIError. The options (nitro.CallOption) apply to this call alone.
+//
+// Deprecated: the API deprecates getJobStatus; it may be removed.
 func (c *Client) GetJobStatus(ctx context.Context, jobID string, opts ...nitro.CallOption) (JobStatusResponse, error) {
 	if err := c.ready(); err != nil {
 		var zero JobStatusResponse

@@ -44,6 +44,7 @@ func TestCheckNamedEnums(t *testing.T) {
 // makes Validate (make spec, make generate, make drift) fail, naming both
 // places, rather than vanish from the Go type.
 func TestValidateChecksNamedEnums(t *testing.T) {
+	t.Parallel()
 	path := lockedSpecFile(t, func(doc map[string]any) {
 		p := m(doc, "components", "schemas", "Envelope", "properties", "status")
 		p["enum"] = append(p["enum"].([]any), "archived")

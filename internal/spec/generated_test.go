@@ -70,10 +70,8 @@ func lockedSpecFile(t *testing.T, edit func(doc map[string]any)) string {
 // TestEveryOperationHasAMethod fails when the generated client silently lacks
 // an operation of the spec, for example after an upstream change.
 func TestEveryOperationHasAMethod(t *testing.T) {
-	doc, err := spec.Validate(context.Background(), lockedSpecFile(t, nil), signOverlay)
-	if err != nil {
-		t.Fatal(err)
-	}
+	t.Parallel()
+	doc := signAPI.base(t).Document()
 	methods := map[string]bool{}
 	typ := reflect.TypeFor[*signapi.ClientWithResponses]()
 	for i := range typ.NumMethod() {

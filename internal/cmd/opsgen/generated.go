@@ -195,8 +195,9 @@ func (g *generated) expr(e ast.Expr) string {
 }
 
 // handwritten lists the methods of Client and the top-level names declared
-// in dir's handwritten files (those not ending .gen.go, tests excluded), and
-// the type expressions their exported declarations use, as "uses:<expr>".
+// in dir's handwritten files (those not ending .gen.go, tests excluded), the
+// type expressions their exported declarations use, as "uses:<expr>", and
+// the Client methods whose doc says "Deprecated:", as "deprecated:<method>".
 func handwritten(dir string) (map[string]bool, error) {
 	own := map[string]bool{}
 	printExpr := func(fset *token.FileSet, e ast.Expr) string {
@@ -210,7 +211,7 @@ func handwritten(dir string) (map[string]bool, error) {
 		if strings.HasSuffix(path, ".gen.go") || strings.HasSuffix(path, "_test.go") {
 			continue
 		}
-		f, err := parser.ParseFile(fset, path, nil, parser.SkipObjectResolution)
+		f, err := parser.ParseFile(fset, path, nil, parser.SkipObjectResolution|parser.ParseComments)
 		if err != nil {
 			return nil, err
 		}
@@ -222,6 +223,9 @@ func handwritten(dir string) (map[string]bool, error) {
 					own[d.Name.Name] = true
 				case strings.TrimPrefix(printExpr(fset, d.Recv.List[0].Type), "*") == "Client":
 					own["(*Client)."+d.Name.Name] = true
+					if strings.Contains(d.Doc.Text(), "Deprecated:") {
+						own["deprecated:(*Client)."+d.Name.Name] = true
+					}
 				default:
 					continue // another type's method shadows nothing
 				}
