@@ -129,7 +129,7 @@ func writeMultipart(mw *multipart.Writer, doc DocumentUpload) error {
 		if part, err = mw.CreatePart(h); err != nil {
 			return err
 		}
-		n, err := io.Copy(part, io.LimitReader(doc.Body, MaxDocumentSize+1))
+		n, err := io.Copy(part, io.LimitReader(wire.Guard(doc.Body), MaxDocumentSize+1))
 		if err != nil {
 			return err
 		}

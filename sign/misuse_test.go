@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/nitrokit/nitro"
 	"github.com/nitrokit/nitro/internal/flowtest"
@@ -126,5 +127,31 @@ func TestEmptyBulkListSendsNothing(t *testing.T) {
 	if ps, err := c.CreateParticipant(ctx, env, sign.NewCreateParticipantRequest(
 		sign.SingleParticipantRequest{Email: "c@example.com", Role: sign.ParticipantRoleSigner})); err != nil || len(ps) != 1 {
 		t.Errorf("a single participant: %v, %v", ps, err)
+	}
+}
+
+// spinning is a body whose Read returns nothing and no error for ever.
+type spinning struct{}
+
+func (spinning) Read([]byte) (int, error) { return 0, nil }
+
+// TestABodyThatNeverReadsEnds: an upload whose body returns nothing for
+// ever fails, instead of spinning a core in the writer goroutine for ever
+// (goleak, in TestMain, catches a writer left running).
+func TestABodyThatNeverReadsEnds(t *testing.T) {
+	c, _ := setup(t, nitro.Config{})
+	env := flowtest.NewEnvelope(t, c, "Stuck")
+	done := make(chan error, 1)
+	go func() {
+		_, err := c.CreateDocument(context.Background(), env, sign.DocumentUpload{Name: "s.pdf", ContentType: "application/pdf", Body: spinning{}})
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err == nil {
+			t.Fatal("an upload of a body that never reads succeeded")
+		}
+	case <-time.After(30 * time.Second): // only ends a broken test
+		t.Fatal("the upload never ended")
 	}
 }
