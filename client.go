@@ -172,7 +172,7 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 func (c *Client) do(req *http.Request) (*http.Response, error) {
 	resp, err := c.http.Do(req)
 	if err != nil {
-		err = c.redactURLError(err)
+		err = redactError(c.redactURLError(err), c.redact)
 		if call := engine.CallOf(req.Context()); call != nil && call.OnFailure != nil {
 			call.OnFailure(err, attemptsOfError(err))
 		}

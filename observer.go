@@ -141,22 +141,13 @@ func (t *observeRequests) RoundTrip(req *http.Request) (*http.Response, error) {
 	resp, err := t.next.RoundTrip(req)
 	e := RequestEnd{Duration: time.Since(start)}
 	if err != nil {
-		e.Err = &redactedError{err: err, text: t.redact(err.Error())}
+		e.Err = redactError(err, t.redact)
 	} else {
 		e.StatusCode = resp.StatusCode
 	}
 	end(e)
 	return resp, err
 }
-
-// redactedError is err with a redacted text: what an Observer is told.
-type redactedError struct {
-	err  error
-	text string
-}
-
-func (e *redactedError) Error() string { return e.text }
-func (e *redactedError) Unwrap() error { return e.err }
 
 // observed is Do for a Client with an Observer: the call is observed from
 // its start to the end of its answer's body (or its error).

@@ -31,6 +31,7 @@ func (p *policy) engine() engine.Policy {
 		Refuse:     func(resp *http.Response) error { return errorFromResponse(resp, p.redact) },
 		Repeatable: repeatable,
 		Backoff:    retry.Backoff{Base: p.BaseDelay, Max: p.MaxDelay},
+		Redact:     func(err error) error { return redactError(err, p.redact) },
 	}
 }
 

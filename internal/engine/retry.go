@@ -165,6 +165,8 @@ func (t *Retry) send(req *http.Request, c *Call, first int, ran bool) (*http.Res
 		resp, err := t.next.RoundTrip(r)
 		if err != nil && a.timedOut() {
 			err = ErrAttemptTimeout
+		} else if err != nil && t.policy.Redact != nil {
+			err = t.policy.Redact(err) // a transport's text may quote what the server sent
 		}
 		if err == nil && resp.StatusCode >= 200 && resp.StatusCode <= 299 {
 			return t.finish(resp, nil, a, n, Done)

@@ -5,12 +5,12 @@ import (
 	"context"
 	"errors"
 	"io"
-	"strings"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
