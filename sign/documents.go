@@ -84,7 +84,7 @@ func (d DocumentUpload) check() error {
 // is an *nitro.APIError.
 func (c *Client) CreateDocument(ctx context.Context, envelopeID uuid.UUID, doc DocumentUpload, opts ...nitro.CallOption) (PendingDocumentResponse, error) {
 	var out PendingDocumentResponse
-	if err := c.ready(); err != nil {
+	if err := c.ready(ctx); err != nil {
 		return out, err
 	}
 	ctx = nitro.CallContext(ctx, opts...)

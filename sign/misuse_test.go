@@ -155,3 +155,51 @@ func TestABodyThatNeverReadsEnds(t *testing.T) {
 		t.Fatal("the upload never ended")
 	}
 }
+
+// TestNilContextIsRefused: every method, given a nil context on a working
+// Client, returns an error (ErrNilContext, or an input check's) and
+// panics not.
+func TestNilContextIsRefused(t *testing.T) {
+	c, _ := setup(t, nitro.Config{})
+	v := reflect.ValueOf(c)
+	errType := reflect.TypeFor[error]()
+	for i := range v.NumMethod() {
+		m, name := v.Method(i), v.Type().Method(i).Name
+		if m.Type().NumIn() == 0 {
+			continue // Raw
+		}
+		args := make([]reflect.Value, m.Type().NumIn())
+		for j := range args {
+			args[j] = reflect.Zero(m.Type().In(j)) // ctx: a nil context.Context
+		}
+		var out []reflect.Value
+		func() {
+			defer func() {
+				if p := recover(); p != nil {
+					t.Errorf("%s panics: %v", name, p)
+				}
+			}()
+			if m.Type().IsVariadic() {
+				out = m.CallSlice(args)
+			} else {
+				out = m.Call(args)
+			}
+		}()
+		if len(out) == 0 {
+			continue
+		}
+		if seq, ok := out[0].Interface().(iter.Seq2[sign.Envelope, error]); ok {
+			for _, err := range seq {
+				if !errors.Is(err, sign.ErrNilContext) {
+					t.Errorf("%s yields %v, want sign.ErrNilContext", name, err)
+				}
+			}
+			continue
+		}
+		if last := out[len(out)-1]; last.Type() == errType {
+			if err, _ := last.Interface().(error); err == nil {
+				t.Errorf("%s with a nil context succeeded", name)
+			}
+		}
+	}
+}
