@@ -80,7 +80,7 @@ func NewClient(cfg Config, opts ...Option) (*Client, error) {
 	}
 	var redact func(string) string // the Client's, once it has one (the observer's layer needs it first)
 	if c.observer != nil {
-		cfg.HTTPClient = observing(cfg.HTTPClient, c.observer, cfg.TokenURL, func(s string) string { return redact(s) })
+		cfg.HTTPClient = observing(cfg.HTTPClient, c.observer, cfg.TokenURL, func(s string) string { return redact(s) }, cfg.Logger)
 	}
 	if c.src == nil {
 		authOpts := append([]auth.Option{auth.WithHTTPClient(cfg.HTTPClient), auth.WithLogger(cfg.Logger), auth.WithUserAgent(c.ua[0])}, st.authOpts...)
