@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/nitrokit/nitro/internal/retry"
@@ -86,8 +87,9 @@ type Retry struct {
 	idle       interface{ CloseIdleConnections() }
 	maxRetries int
 	timeout    time.Duration
-	watch      *idleWatch // ends attempts quiet for longer than timeout
-	watches    sync.Map   // time.Duration → *idleWatch, for calls with a timeout of their own
+	watch      *idleWatch   // ends attempts quiet for longer than timeout
+	watches    sync.Map     // time.Duration → *idleWatch, for calls with a timeout of their own
+	nwatches   atomic.Int64 // about how many watches holds (see watchFor)
 	keepOwned  bool
 	policy     Policy
 	log        *slog.Logger
