@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -291,5 +292,31 @@ func TestZeroSignClientIsAnError(t *testing.T) {
 		if _, err := s.Raw().GetEnvelope(ctx, uuid.New()); !errors.Is(err, nitro.ErrNilClient) {
 			t.Errorf("Raw().GetEnvelope: %v", err)
 		}
+	}
+}
+
+// TestShouldRetryCannotLiftTheLimits: a predicate that always says yes
+// waits no longer than MaxRetryAfter, and does not repeat a final auth
+// failure.
+func TestShouldRetryCannotLiftTheLimits(t *testing.T) {
+	yes := func(nitro.RetryAttempt) bool { return true }
+	c, srv, sl, _ := setup(t, nitro.Config{Retry: nitro.RetryPolicy{MaxRetryAfter: time.Second, ShouldRetry: yes}})
+	s := sign.New(c)
+	env := flowtest.NewEnvelope(t, s, "Limits")
+	srv.InjectFault(nitrotest.Operation("GetEnvelope"), 1, nitrotest.Fault{Status: 429, RetryAfter: "4"})
+	if _, err := s.GetEnvelope(context.Background(), env); !nitro.IsRateLimited(err) || len(sl.all()) != 0 {
+		t.Fatalf("%v after sleeps %v: want the 429 at once, its 4s over MaxRetryAfter", err, sl.all())
+	}
+
+	bad, err := nitro.NewClient(nitro.Config{ClientID: "id", ClientSecret: "wrong-secret-value", BaseURL: srv.URL(),
+		Retry: nitro.RetryPolicy{ShouldRetry: yes}})
+	must(t, err)
+	defer bad.Close()
+	before := srv.Stats().TokenRequests
+	if _, err := sign.New(bad).GetEnvelope(context.Background(), env); !nitro.IsUnauthorized(err) || strings.Contains(err.Error(), "attempts") {
+		t.Fatalf("%v: want the refused credentials, once", err)
+	}
+	if n := srv.Stats().TokenRequests - before; n != 1 {
+		t.Fatalf("%d token requests for refused credentials", n)
 	}
 }

@@ -58,10 +58,13 @@ func (p *policy) judge(j engine.Judged) engine.Verdict {
 			after, _ = retry.RetryAfter(j.Resp.Header, p.now())
 		}
 	}
-	again := o == OutcomeRetryable && !finalAuthError(j.Err) && after <= p.MaxRetryAfter
-	if p.ShouldRetry != nil && o != OutcomeUnknown {
-		// The caller's word, but never over the safety rule: what may
-		// have been carried out is not repeated (o is Unknown then).
+	// What no word of the caller's lifts: what may have been carried out
+	// is not repeated (o is Unknown then), an auth failure that already
+	// spent its budget or cannot change is final, and no wait is longer
+	// than MaxRetryAfter.
+	possible := o != OutcomeUnknown && !finalAuthError(j.Err) && after <= p.MaxRetryAfter
+	again := possible && o == OutcomeRetryable
+	if p.ShouldRetry != nil && possible {
 		again = p.ShouldRetry(p.attempt(j, o, after, again))
 	}
 	return engine.Verdict{Outcome: engine.Outcome(o), Retry: again, After: after}
