@@ -175,22 +175,38 @@ func (c *Client) observed(req *http.Request) (*http.Response, error) {
 		return nil, err
 	}
 	done := CallEnd{StatusCode: resp.StatusCode, Attempts: engine.AttemptsOf(resp), Outcome: OutcomeDone}
-	resp.Body = &observedBody{ReadCloser: resp.Body, end: func() { end(done) }}
+	resp.Body = &observedBody{ReadCloser: resp.Body, end: func(err error) {
+		if err != nil { // the answer broke off: what the call's reader now has is this error
+			done.Err = redactError(err, c.redact)
+			done.Outcome = OutcomeRetryable
+			if !repeatable(req, engine.CallOf(req.Context())) {
+				done.Outcome = OutcomeUnknown // carried out, its answer lost
+			}
+		}
+		end(done)
+	}}
 	return resp, nil
 }
 
 // observedBody ends its call's observation once: at the end of the body,
-// or when it is closed.
+// when it is closed, or when it breaks off, with that error. (The package
+// that reads an answer fetches one that broke off again, within the call's
+// budget: those attempts are observed as requests under the call's
+// context, after its end.)
 type observedBody struct {
 	io.ReadCloser
-	end   func()
+	end   func(error)
 	ended atomic.Bool
 }
 
 func (b *observedBody) Read(p []byte) (int, error) {
 	n, err := b.ReadCloser.Read(p)
 	if err != nil && b.ended.CompareAndSwap(false, true) {
-		b.end()
+		if err == io.EOF {
+			b.end(nil)
+		} else {
+			b.end(err)
+		}
 	}
 	return n, err
 }
@@ -198,7 +214,7 @@ func (b *observedBody) Read(p []byte) (int, error) {
 func (b *observedBody) Close() error {
 	err := b.ReadCloser.Close()
 	if b.ended.CompareAndSwap(false, true) {
-		b.end()
+		b.end(nil)
 	}
 	return err
 }

@@ -240,3 +240,28 @@ func TestAFaultyObserverIsContained(t *testing.T) {
 		srv.Close()
 	}
 }
+
+// TestObservedCallThatBreaksOff: a call whose answer breaks off mid-body
+// ends, for the Observer, with that error and its outcome, not as a
+// success.
+func TestObservedCallThatBreaksOff(t *testing.T) {
+	srv := nitrotest.NewServer()
+	defer srv.Close()
+	rec := &callRecorder{}
+	creds := srv.Credentials()
+	c, err := nitro.NewClient(nitro.Config{ClientID: creds.ClientID, ClientSecret: creds.ClientSecret, BaseURL: srv.URL(), MaxRetries: -1}, nitro.WithObserver(rec))
+	must(t, err)
+	defer c.Close()
+	s := sign.New(c)
+	env := flowtest.NewEnvelope(t, s, "Cut")
+	srv.InjectFault(nitrotest.Operation("GetEnvelope"), 1, nitrotest.Fault{Truncate: true, TruncateAfter: 10})
+	if _, err := s.GetEnvelope(context.Background(), env); err == nil {
+		t.Fatal("a cut answer with no retries decoded")
+	}
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	last := rec.calls[len(rec.calls)-1]
+	if last.Err == nil || last.Outcome != nitro.OutcomeRetryable {
+		t.Fatalf("the cut call ended %+v, want its error, retryable", last)
+	}
+}
