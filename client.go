@@ -125,6 +125,9 @@ func newStack(cfg Config, src *auth.Source, redact func(string) string, refused 
 // those of sign.New(nil): a Client comes from NewClient.
 var ErrNilClient = errors.New("nitro: nil *nitro.Client: make one with nitro.NewClient and pass it to the API's New")
 
+// errNilRequest is Do's refusal of a nil request.
+var errNilRequest = errors.New("nitro: nil *http.Request")
+
 // errNilContext is the refusal of a call made with a nil context, as
 // net/http refuses a request built on one.
 var errNilContext = errors.New("nitro: nil Context")
@@ -151,6 +154,9 @@ var ErrForeignHost = errors.New("nitro: the request is not for the API's host")
 func (c *Client) Do(req *http.Request) (*http.Response, error) {
 	if c == nil {
 		return nil, ErrNilClient
+	}
+	if req == nil {
+		return nil, errNilRequest
 	}
 	if req.URL == nil || !strings.EqualFold(req.URL.Scheme, c.base.Scheme) || !strings.EqualFold(req.URL.Host, c.base.Host) {
 		return nil, fmt.Errorf("%w: %s", ErrForeignHost, c.redact(urlOf(req)))

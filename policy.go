@@ -28,11 +28,26 @@ func (p *policy) engine() engine.Policy {
 		Fail: func(err error, n int, o engine.Outcome) error {
 			return &callError{attempts: n, outcome: Outcome(o), err: err}
 		},
-		Refuse:     func(resp *http.Response) error { return errorFromResponse(resp, p.redact) },
+		Refuse:     p.refuse,
 		Repeatable: repeatable,
 		Backoff:    retry.Backoff{Base: p.BaseDelay, Max: p.MaxDelay},
 		Redact:     func(err error) error { return redactError(err, p.redact) },
 	}
+}
+
+// refuse is the error of a resend's answer that is not 2xx, told to the
+// call's WithResponse as Client.Do tells it the answers it reads.
+func (p *policy) refuse(resp *http.Response) error {
+	e := errorFromResponse(resp, p.redact)
+	if c := engine.CallOfResponse(resp); c != nil {
+		if c.OnResponse != nil {
+			c.OnResponse(resp, e.Attempts)
+		}
+		if c.OnBody != nil {
+			c.OnBody(e.Body)
+		}
+	}
+	return e
 }
 
 // repeatable reports whether req is safe to send twice: by its method, or
