@@ -44,8 +44,8 @@
 // (WithIdempotent: then it is retried, and fails, as a PUT is):
 //
 //	method           answer                                   retried   if it still fails
-//	any              429                                      yes       retryable
-//	GET, PUT, DELETE 408, 5xx                                 yes       retryable
+//	any              429 (Retry-After within MaxRetryAfter)   yes       retryable
+//	GET, PUT, DELETE 408, 5xx (or any WithIdempotent call)    yes       retryable
 //	POST, PATCH      408, 5xx                                 no        outcome unknown
 //	GET, PUT, DELETE none (connection lost, attempt timeout)  yes       retryable
 //	POST, PATCH      none, before the request was sent        yes       retryable
@@ -57,9 +57,12 @@
 //	any              401                                      once, with a new token: not done
 //	any              token endpoint unavailable               yes       retryable
 //	any              token endpoint refuses the credentials   no        not done
-//	any              any other 4xx                            no        not done
+//	any              any other 4xx                            no (**)   not done (***)
 //
 // (*) a decoded answer; a download only if none of it reached the writer.
+// (**) unless Config.Retry.ShouldRetry allows it. (***) outcome unknown
+// after an earlier attempt that may have been carried out (a PUT answered
+// 502, then refused with 409: already cancelled).
 // A streamed upload (sign.Client.CreateDocument, pdf files) is never sent
 // twice. An error after several attempts says how many ("after 4
 // attempts: …"; APIError.Attempts). Config.Retry.ShouldRetry sees each

@@ -125,7 +125,7 @@ func renderMethod(b *bytes.Buffer, m method) {
 	fmt.Fprintf(b, "\nfunc (c *Client) %s(%s) %s {\n", name, strings.Join(append([]string{"ctx context.Context"}, decl...), ", "), results)
 	// A nil or zero Client answers every call with an error, never a
 	// panic; the package declares ready (see checkContract).
-	b.WriteString("\tif err := c.ready(); err != nil {\n")
+	b.WriteString("\tif err := c.ready(ctx); err != nil {\n")
 	if m.op.success == successJSON {
 		fmt.Fprintf(b, "\t\tvar zero %s\n", m.result)
 	}
