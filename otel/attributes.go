@@ -121,7 +121,6 @@ func failure(status int, err error, callerGone bool) (string, bool) {
 // errorClass is the error.type of a failure with no answer.
 func errorClass(err error) string {
 	var (
-		ne  net.Error
 		tae *auth.Error
 		cve *tls.CertificateVerificationError
 		ue  x509.UnknownAuthorityError
@@ -133,7 +132,7 @@ func errorClass(err error) string {
 	switch {
 	case errors.As(err, &tae) && tae.StatusCode != 0:
 		return errToken // the token endpoint answered, and refused
-	case errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) && ne.Timeout():
+	case errors.Is(err, context.DeadlineExceeded) || timedOut(err):
 		return errTimeout
 	case errors.Is(err, context.Canceled):
 		// Cancelled while its caller waited on: the Client ended it,
@@ -149,4 +148,17 @@ func errorClass(err error) string {
 		return errToken
 	}
 	return semconv.ErrorTypeOther.Value.AsString()
+}
+
+// timedOut reports whether an error in err's chain says it timed out.
+// errors.As would stop at the first that has a Timeout method: a
+// *url.Error has one, which asks only the error it wraps, and an
+// *auth.Error in between has none.
+func timedOut(err error) bool {
+	for ; err != nil; err = errors.Unwrap(err) {
+		if t, ok := err.(interface{ Timeout() bool }); ok && t.Timeout() {
+			return true
+		}
+	}
+	return false
 }

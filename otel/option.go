@@ -17,23 +17,21 @@ type config struct {
 }
 
 // WithTracerProvider has the Observer start its spans with tp; without it
-// (or with a nil tp) it uses the global TracerProvider (otel.SetTracerProvider),
-// one set after NewObserver included.
+// (or with a nil tp) it uses the global one (otel.GetTracerProvider).
 func WithTracerProvider(tp trace.TracerProvider) Option {
 	return func(c *config) { c.tp = tp }
 }
 
 // WithMeterProvider has the Observer record its metrics with mp; without it
-// (or with a nil mp) it uses the global MeterProvider (otel.SetMeterProvider),
-// one set after NewObserver included.
+// (or with a nil mp) it uses the global one (otel.GetMeterProvider).
 func WithMeterProvider(mp metric.MeterProvider) Option {
 	return func(c *config) { c.mp = mp }
 }
 
 // WithPropagators has the Observer inject the trace context into every
 // request with p (W3C traceparent with propagation.TraceContext); without
-// it (or with a nil p) it uses the global TextMapPropagator
-// (otel.SetTextMapPropagator), whose default injects nothing.
+// it (or with a nil p) it uses the global one (otel.GetTextMapPropagator),
+// which injects nothing until the program sets one.
 func WithPropagators(p propagation.TextMapPropagator) Option {
 	return func(c *config) { c.props = p }
 }
