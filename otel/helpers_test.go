@@ -81,16 +81,16 @@ func (r *rig) envelope(t *testing.T) uuid.UUID {
 }
 
 // collect reads the metrics recorded so far, by name.
-func (r *rig) collect(t *testing.T) map[string]metricdata.Aggregation {
+func (r *rig) collect(t *testing.T) map[string]metricdata.Metrics {
 	t.Helper()
 	var rm metricdata.ResourceMetrics
 	if err := r.metrics.Collect(context.Background(), &rm); err != nil {
 		t.Fatal(err)
 	}
-	out := map[string]metricdata.Aggregation{}
+	out := map[string]metricdata.Metrics{}
 	for _, sm := range rm.ScopeMetrics {
 		for _, m := range sm.Metrics {
-			out[m.Name] = m.Data
+			out[m.Name] = m
 		}
 	}
 	return out
@@ -138,13 +138,15 @@ func tree(spans tracetest.SpanStubs, subst ...string) string {
 	return strings.NewReplacer(subst...).Replace(b.String())
 }
 
-// histogram is the data points of a histogram metric, whichever its
-// number type, as attributes (rendered) to count and sum.
+// point is a histogram's data point: its count and sum.
 type point struct {
 	count uint64
 	sum   float64
 }
 
+// histogram is the data points of a histogram metric, whichever its
+// number type, by their attributes (rendered, sorted by key, each old
+// string of subst as its new one).
 func histogram(t *testing.T, agg metricdata.Aggregation, subst ...string) map[string]point {
 	t.Helper()
 	out := map[string]point{}

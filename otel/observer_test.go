@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -217,4 +218,51 @@ func attr(s tracetest.SpanStub, key string) string {
 		}
 	}
 	return ""
+}
+
+// TestTraceContextReachesTheServer: every request on the wire, token
+// request included, carries the traceparent of its own CLIENT span, in the
+// trace of the span the caller's context holds.
+func TestTraceContextReachesTheServer(t *testing.T) {
+	var mu sync.Mutex
+	seen := map[string]string{} // traceparent: path
+	r := newRig(t, nitro.Config{}, nitrotest.WithMiddleware(func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+			mu.Lock()
+			seen[req.Header.Get("Traceparent")] = req.URL.Path
+			mu.Unlock()
+			next.ServeHTTP(w, req)
+		})
+	}))
+	env := r.envelope(t)
+	mu.Lock()
+	clear(seen) // the unobserved Client's requests
+	mu.Unlock()
+	r.srv.InjectFault(nitrotest.Operation("GetEnvelope"), 1, nitrotest.Fault{Status: http.StatusServiceUnavailable})
+
+	parent := trace.NewSpanContext(trace.SpanContextConfig{TraceID: trace.TraceID{1, 2, 3}, SpanID: trace.SpanID{4, 5, 6}, TraceFlags: trace.FlagsSampled})
+	ctx := trace.ContextWithSpanContext(context.Background(), parent)
+	if _, err := r.sign.GetEnvelope(ctx, env); err != nil {
+		t.Fatal(err)
+	}
+	spans := r.spans.GetSpans()
+	if call := callSpan(t, spans); call.Parent.SpanID() != parent.SpanID() {
+		t.Fatalf("the call span's parent is %v, want the caller's span %v", call.Parent.SpanID(), parent.SpanID())
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	clients := 0
+	for _, s := range spans {
+		if s.SpanKind != trace.SpanKindClient {
+			continue
+		}
+		clients++
+		tp := "00-" + parent.TraceID().String() + "-" + s.SpanContext.SpanID().String() + "-01"
+		if _, ok := seen[tp]; !ok {
+			t.Errorf("no request carried %s's traceparent %s; the server saw %v", s.Name, tp, seen)
+		}
+	}
+	if clients != 3 || len(seen) != 3 {
+		t.Fatalf("%d CLIENT spans and %d traceparents, want 3 (a token request, two attempts): %v", clients, len(seen), seen)
+	}
 }
