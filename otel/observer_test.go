@@ -15,6 +15,7 @@ import (
 
 	"github.com/nitrokit/nitro"
 	"github.com/nitrokit/nitro/nitrotest"
+	"github.com/nitrokit/nitro/sign"
 )
 
 // TestCallSpanWithAttemptsAndToken: a call answered 503 then 200 is one
@@ -265,4 +266,44 @@ func TestTraceContextReachesTheServer(t *testing.T) {
 	if clients != 3 || len(seen) != 3 {
 		t.Fatalf("%d CLIENT spans and %d traceparents, want 3 (a token request, two attempts): %v", clients, len(seen), seen)
 	}
+}
+
+// TestCutAnswerEndsTheCall: a call whose answer is cut short ends with what
+// its caller is told. A GET's is fetched again within the call (package
+// wire resends it): the call made two attempts and ends after the second.
+// A POST's is lost: the call failed, outcome unknown.
+//
+// Skipped: the hook cannot tell it yet. nitro.Client.observed ends the
+// call when the first answer's body fails or is closed, as a success with
+// the first attempt's count; the wire then closes that body and resends
+// through the engine (callctx.Call.Resend), whose answer's body the
+// Observer never sees. So today the GET's call span says nitro.attempts=1
+// and ends before its resend's span starts, and the POST's says done with
+// no error while its caller gets an OutcomeUnknown error.
+func TestCutAnswerEndsTheCall(t *testing.T) {
+	t.Skip("known gap in the nitro.Observer hook: a cut answer ends the call as done (see the doc comment)")
+	r := newRig(t, nitro.Config{})
+	env := r.envelope(t)
+	r.srv.InjectFault(nitrotest.Operation("GetEnvelope"), 1, nitrotest.Fault{Truncate: true, TruncateAfter: 10})
+	if _, err := r.sign.GetEnvelope(context.Background(), env); err != nil {
+		t.Fatal(err)
+	}
+	spans := r.spans.GetSpans()
+	call := callSpan(t, spans)
+	if attr(call, "nitro.attempts") != "2" || call.Status.Code != codes.Unset {
+		t.Errorf("GET cut then resent: call span nitro.attempts=%s status %v, want 2, Unset:\n%s", attr(call, "nitro.attempts"), call.Status.Code, tree(spans))
+	}
+	for _, s := range spans {
+		if s.EndTime.After(call.EndTime) {
+			t.Errorf("GET cut then resent: %s ended after its call:\n%s", s.Name, tree(spans))
+		}
+	}
+
+	r.spans.Reset()
+	r.srv.InjectFault(nitrotest.Operation("CreateEnvelope"), 1, nitrotest.Fault{Truncate: true, TruncateAfter: 10})
+	_, err := r.sign.CreateEnvelope(context.Background(), sign.EnvelopeCreate{Name: "Cut", Mode: sign.EnvelopeModeSequential, Notification: sign.Notification{Subject: "s", Body: "b"}})
+	if nitro.OutcomeOf(err) != nitro.OutcomeUnknown {
+		t.Fatalf("%v, want an unknown outcome", err)
+	}
+	checkFailed(t, callSpan(t, r.spans.GetSpans()), "connection", "unknown", true)
 }
