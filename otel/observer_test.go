@@ -112,7 +112,13 @@ func TestFailedCallSpan(t *testing.T) {
 		checkAttempts(t, r.spans.GetSpans(), 2, "connection")
 	})
 	t.Run("timeout", func(t *testing.T) {
-		r := newRig(t, nitro.Config{Timeout: 50 * time.Millisecond, MaxRetries: -1})
+		r := newRig(t, nitro.Config{Timeout: 200 * time.Millisecond, MaxRetries: -1})
+		// The token first: a token fetch outlasting the timeout under load
+		// would end the attempt before it reached the wire.
+		if _, err := r.client.Token(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		r.spans.Reset()
 		r.srv.InjectFault(nitrotest.Operation("GetEnvelope"), 1, nitrotest.Fault{Delay: time.Minute})
 		if _, err := r.sign.GetEnvelope(context.Background(), uuid.New()); err == nil {
 			t.Fatal("no error")
