@@ -61,6 +61,17 @@ func newInstruments(m metric.Meter) instruments {
 	return in
 }
 
+// requestEnabled and callEnabled report whether a request's or a call's
+// measurements would be kept: their attributes are not worth building
+// otherwise.
+func (in *instruments) requestEnabled(ctx context.Context) bool {
+	return in.request.Inst().Enabled(ctx)
+}
+
+func (in *instruments) callEnabled(ctx context.Context) bool {
+	return in.callDuration.Enabled(ctx) || in.callAttempts.Enabled(ctx)
+}
+
 // recordRequest records one request's duration (until its answer's headers).
 func (in *instruments) recordRequest(ctx context.Context, d time.Duration, attrs attribute.Set) {
 	in.request.RecordSet(ctx, d.Seconds(), attrs)

@@ -72,12 +72,11 @@ type call struct {
 func (o *observer) ObserveCall(ctx context.Context, ci nitro.CallInfo) (context.Context, func(nitro.CallEnd)) {
 	m, original := method(ci.Method)
 	c := &call{caller: ctx, template: templateOf(ci.Route)}
-	attrs := []attribute.KeyValue{
+	attrs := append(make([]attribute.KeyValue, 0, 6),
 		semconv.HTTPRequestMethodKey.String(m),
 		semconv.ServerAddress(ci.ServerAddress),
 		semconv.ServerPort(ci.ServerPort),
-		semconv.URLFull(ci.URL),
-	}
+		semconv.URLFull(ci.URL))
 	if original != "" {
 		attrs = append(attrs, semconv.HTTPRequestMethodOriginal(original))
 	}
@@ -89,17 +88,21 @@ func (o *observer) ObserveCall(ctx context.Context, ci nitro.CallInfo) (context.
 	start := time.Now()
 	return ctx, func(e nitro.CallEnd) {
 		errType, failed := failure(e.StatusCode, e.Err, c.caller.Err() != nil)
-		end := []attribute.KeyValue{attemptsKey.Int(e.Attempts), outcomeKey.String(outcomeValue(e.Outcome))}
-		if e.StatusCode != 0 {
-			end = append(end, semconv.HTTPResponseStatusCode(e.StatusCode))
+		if span.IsRecording() {
+			end := append(make([]attribute.KeyValue, 0, 4), attemptsKey.Int(e.Attempts), outcomeKey.String(outcomeValue(e.Outcome)))
+			if e.StatusCode != 0 {
+				end = append(end, semconv.HTTPResponseStatusCode(e.StatusCode))
+			}
+			if failed {
+				end = append(end, semconv.ErrorTypeKey.String(errType))
+				span.SetStatus(codes.Error, callDescription(e.Err))
+			}
+			span.SetAttributes(end...)
 		}
-		if failed {
-			end = append(end, semconv.ErrorTypeKey.String(errType))
-			span.SetStatus(codes.Error, callDescription(e.Err))
-		}
-		span.SetAttributes(end...)
 		span.End()
-		o.inst.recordCall(ctx, time.Since(start), e, callMetricAttrs(m, c.template, ci, e, errType, failed))
+		if o.inst.callEnabled(ctx) {
+			o.inst.recordCall(ctx, time.Since(start), e, callMetricAttrs(m, c.template, ci, e, errType, failed))
+		}
 	}
 }
 
@@ -120,12 +123,11 @@ func callDescription(err error) string {
 func (o *observer) ObserveRequest(ctx context.Context, ri nitro.RequestInfo) (context.Context, func(nitro.RequestEnd)) {
 	m, original := method(ri.Method)
 	var template string
-	attrs := []attribute.KeyValue{
+	attrs := append(make([]attribute.KeyValue, 0, 7),
 		semconv.HTTPRequestMethodKey.String(m),
 		semconv.ServerAddress(ri.ServerAddress),
 		semconv.ServerPort(ri.ServerPort),
-		semconv.URLFull(ri.URL),
-	}
+		semconv.URLFull(ri.URL))
 	if original != "" {
 		attrs = append(attrs, semconv.HTTPRequestMethodOriginal(original))
 	}
@@ -157,23 +159,33 @@ func (o *observer) ObserveRequest(ctx context.Context, ri nitro.RequestInfo) (co
 		// token source's, and one outside any call is the caller's.
 		callerGone := ri.Token || c == nil || c.caller.Err() != nil
 		errType, failed := failure(e.StatusCode, e.Err, callerGone)
-		if e.StatusCode != 0 {
-			span.SetAttributes(semconv.HTTPResponseStatusCode(e.StatusCode))
-		}
-		if failed {
-			span.SetAttributes(semconv.ErrorTypeKey.String(errType))
-			desc := ""
-			switch {
-			case errors.Is(e.Err, context.Canceled):
-				desc = "attempt timed out" // the Client ended it (see errorClass)
-			case e.Err != nil:
-				desc = e.Err.Error() // redacted by the Client
-			}
-			span.SetStatus(codes.Error, desc)
+		if span.IsRecording() {
+			endRequestSpan(span, e, errType, failed)
 		}
 		span.End()
-		o.inst.recordRequest(ctx, e.Duration, requestMetricAttrs(m, template, ri, e, errType, failed))
+		if o.inst.requestEnabled(ctx) {
+			o.inst.recordRequest(ctx, e.Duration, requestMetricAttrs(m, template, ri, e, errType, failed))
+		}
 	}
+}
+
+// endRequestSpan sets what a request's end says on its span.
+func endRequestSpan(span trace.Span, e nitro.RequestEnd, errType string, failed bool) {
+	if e.StatusCode != 0 {
+		span.SetAttributes(semconv.HTTPResponseStatusCode(e.StatusCode))
+	}
+	if !failed {
+		return
+	}
+	span.SetAttributes(semconv.ErrorTypeKey.String(errType))
+	desc := "" // the status code says it
+	switch {
+	case errors.Is(e.Err, context.Canceled):
+		desc = "attempt timed out" // the Client ended it (see errorClass)
+	case e.Err != nil:
+		desc = e.Err.Error() // redacted by the Client
+	}
+	span.SetStatus(codes.Error, desc)
 }
 
 // headerSetter is a carrier that can only set: the Observer injects, and
