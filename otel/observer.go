@@ -72,14 +72,7 @@ type call struct {
 func (o *observer) ObserveCall(ctx context.Context, ci nitro.CallInfo) (context.Context, func(nitro.CallEnd)) {
 	m, original := method(ci.Method)
 	c := &call{caller: ctx, template: templateOf(ci.Route)}
-	attrs := append(make([]attribute.KeyValue, 0, 6),
-		semconv.HTTPRequestMethodKey.String(m),
-		semconv.ServerAddress(ci.ServerAddress),
-		semconv.ServerPort(ci.ServerPort),
-		semconv.URLFull(ci.URL))
-	if original != "" {
-		attrs = append(attrs, semconv.HTTPRequestMethodOriginal(original))
-	}
+	attrs := startAttrs(m, original, ci.ServerAddress, ci.ServerPort, ci.URL)
 	if c.template != "" {
 		attrs = append(attrs, semconv.URLTemplate(c.template))
 	}
@@ -106,6 +99,21 @@ func (o *observer) ObserveCall(ctx context.Context, ci nitro.CallInfo) (context.
 	}
 }
 
+// startAttrs are the attributes a call's or request's span starts with
+// (the conventions want them at creation, for samplers), with room for
+// url.template and http.request.resend_count.
+func startAttrs(method, original, host string, port int, url string) []attribute.KeyValue {
+	attrs := append(make([]attribute.KeyValue, 0, 7),
+		semconv.HTTPRequestMethodKey.String(method),
+		semconv.ServerAddress(host),
+		semconv.ServerPort(port),
+		semconv.URLFull(url))
+	if original != "" {
+		attrs = append(attrs, semconv.HTTPRequestMethodOriginal(original))
+	}
+	return attrs
+}
+
 // callDescription is a failed call's status description: none when its
 // status code says it (the conventions' rule), else its error's text,
 // which the Client has redacted.
@@ -123,14 +131,7 @@ func callDescription(err error) string {
 func (o *observer) ObserveRequest(ctx context.Context, ri nitro.RequestInfo) (context.Context, func(nitro.RequestEnd)) {
 	m, original := method(ri.Method)
 	var template string
-	attrs := append(make([]attribute.KeyValue, 0, 7),
-		semconv.HTTPRequestMethodKey.String(m),
-		semconv.ServerAddress(ri.ServerAddress),
-		semconv.ServerPort(ri.ServerPort),
-		semconv.URLFull(ri.URL))
-	if original != "" {
-		attrs = append(attrs, semconv.HTTPRequestMethodOriginal(original))
-	}
+	attrs := startAttrs(m, original, ri.ServerAddress, ri.ServerPort, ri.URL)
 	c, _ := ctx.Value(callKey{}).(*call)
 	switch {
 	case ri.Token:
