@@ -3,6 +3,7 @@ package otel_test
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"slices"
 	"strings"
 	"testing"
@@ -78,6 +79,23 @@ func (r *rig) envelope(t *testing.T) uuid.UUID {
 		t.Fatal(err)
 	}
 	return env.ID
+}
+
+// retriedCall makes one call through the rig's Client, its first in a
+// fresh rig (so it fetches a token), answered 503 then 200, and returns
+// what makes its telemetry read the same in every run: the server's
+// host:port, its port and the envelope's ID, each with its stand-in, for
+// strings.NewReplacer.
+func (r *rig) retriedCall(t *testing.T) []string {
+	t.Helper()
+	env := r.envelope(t)
+	r.srv.InjectFault(nitrotest.Operation("GetEnvelope"), 1, nitrotest.Fault{Status: http.StatusServiceUnavailable})
+	if _, err := r.sign.GetEnvelope(context.Background(), env); err != nil {
+		t.Fatal(err)
+	}
+	host := strings.TrimPrefix(r.srv.URL(), "http://")
+	port := host[strings.LastIndexByte(host, ':')+1:]
+	return []string{host, "HOST:PORT", "=" + port, "=PORT", env.String(), "ID"}
 }
 
 // collect reads the metrics recorded so far, by name.

@@ -1,13 +1,10 @@
 package otel_test
 
 import (
-	"context"
-	"net/http"
 	"strings"
 	"testing"
 
 	"github.com/nitrokit/nitro"
-	"github.com/nitrokit/nitro/nitrotest"
 )
 
 // TestMetricsOfOneCall: a call answered 503 then 200 records
@@ -16,13 +13,7 @@ import (
 // the route's template and never its URL.
 func TestMetricsOfOneCall(t *testing.T) {
 	r := newRig(t, nitro.Config{})
-	env := r.envelope(t)
-	r.srv.InjectFault(nitrotest.Operation("GetEnvelope"), 1, nitrotest.Fault{Status: http.StatusServiceUnavailable})
-	if _, err := r.sign.GetEnvelope(context.Background(), env); err != nil {
-		t.Fatal(err)
-	}
-	host := strings.TrimPrefix(r.srv.URL(), "http://")
-	port := "=" + host[strings.LastIndexByte(host, ':')+1:]
+	subst := r.retriedCall(t)
 	got := r.collect(t)
 	const (
 		at   = " server.address=127.0.0.1 server.port=PORT"
@@ -51,13 +42,13 @@ func TestMetricsOfOneCall(t *testing.T) {
 		if data.Unit != m.unit {
 			t.Errorf("%s: unit %q, want %q", m.name, data.Unit, m.unit)
 		}
-		points := histogram(t, data.Data, port, "=PORT")
+		points := histogram(t, data.Data, subst...)
 		for attrs, p := range points {
 			want, ok := m.points[attrs]
 			if !ok || p.count != want.count || (want.sum != 0 && p.sum != want.sum) || p.sum <= 0 {
 				t.Errorf("%s: point {%s} count %d sum %v; want one of %v", m.name, attrs, p.count, p.sum, m.points)
 			}
-			if strings.Contains(attrs, env.String()) || strings.Contains(attrs, "http://") {
+			if strings.Contains(attrs, "/ID") || strings.Contains(attrs, "HOST:PORT") || strings.Contains(attrs, "http://") {
 				t.Errorf("%s: point {%s} names a URL or an ID", m.name, attrs)
 			}
 		}

@@ -24,14 +24,8 @@ import (
 // HTTP client conventions' attributes, the second a resend.
 func TestCallSpanWithAttemptsAndToken(t *testing.T) {
 	r := newRig(t, nitro.Config{})
-	env := r.envelope(t)
-	r.srv.InjectFault(nitrotest.Operation("GetEnvelope"), 1, nitrotest.Fault{Status: http.StatusServiceUnavailable})
-	if _, err := r.sign.GetEnvelope(context.Background(), env); err != nil {
-		t.Fatal(err)
-	}
-	host := strings.TrimPrefix(r.srv.URL(), "http://")
-	port := host[strings.LastIndexByte(host, ':')+1:]
-	got := tree(r.spans.GetSpans(), host, "HOST:PORT", "="+port, "=PORT", env.String(), "ID")
+	subst := r.retriedCall(t)
+	got := tree(r.spans.GetSpans(), subst...)
 	want := `GET /sign/envelopes/{envelopeID} (INTERNAL) http.request.method=GET http.response.status_code=200 nitro.attempts=2 nitro.outcome=done server.address=127.0.0.1 server.port=PORT url.full=http://HOST:PORT/sign/envelopes/ID url.template=/sign/envelopes/{envelopeID}
   POST /oauth/token (CLIENT) http.request.method=POST http.response.status_code=200 server.address=127.0.0.1 server.port=PORT url.full=http://HOST:PORT/oauth/token url.template=/oauth/token
   GET /sign/envelopes/{envelopeID} (CLIENT) error.type=503 http.request.method=GET http.response.status_code=503 server.address=127.0.0.1 server.port=PORT url.full=http://HOST:PORT/sign/envelopes/ID url.template=/sign/envelopes/{envelopeID} status=Error
