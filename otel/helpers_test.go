@@ -140,7 +140,7 @@ func tree(spans tracetest.SpanStubs, subst ...string) string {
 			attrs := slices.Clone(s.Attributes)
 			slices.SortFunc(attrs, func(a, b attribute.KeyValue) int { return strings.Compare(string(a.Key), string(b.Key)) })
 			for _, kv := range attrs {
-				fmt.Fprintf(&b, " %s=%s", kv.Key, kv.Value.Emit())
+				fmt.Fprintf(&b, " %s=%s", kv.Key, kv.Value.String())
 			}
 			if s.Status.Code != codes.Unset {
 				fmt.Fprintf(&b, " status=%s", s.Status.Code)
@@ -171,7 +171,7 @@ func histogram(t *testing.T, agg metricdata.Aggregation, subst ...string) map[st
 	key := func(s attribute.Set) string {
 		var parts []string
 		for _, kv := range s.ToSlice() {
-			parts = append(parts, string(kv.Key)+"="+kv.Value.Emit())
+			parts = append(parts, string(kv.Key)+"="+kv.Value.String())
 		}
 		return strings.NewReplacer(subst...).Replace(strings.Join(parts, " "))
 	}

@@ -215,7 +215,7 @@ func checkAttempts(t *testing.T, spans tracetest.SpanStubs, n int, errType strin
 func attr(s tracetest.SpanStub, key string) string {
 	for _, kv := range s.Attributes {
 		if string(kv.Key) == key {
-			return kv.Value.Emit()
+			return kv.Value.String()
 		}
 	}
 	return ""
