@@ -48,8 +48,10 @@
 //
 //   - the answer's status, "400" to "599", when one came;
 //   - "timeout": an attempt's timeout, or the context's deadline;
-//   - "token": the access token could not be had (the token endpoint refused
-//     the credentials, or failed);
+//   - "token": the access token could not be had: the token endpoint
+//     answered with an error (refused the credentials, say), or with a
+//     token that cannot be used (a timeout or a broken connection on the
+//     way to it is "timeout" or "connection");
 //   - "tls": the server's certificate was refused, or TLS failed;
 //   - "connection": the connection failed or broke;
 //   - "_OTHER": anything else.
