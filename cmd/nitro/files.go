@@ -81,6 +81,13 @@ func openInputs(paths []string) (*inputs, error) {
 			in.close()
 			return nil, usagef("%s: cannot tell its type from its extension; known: %s", p, strings.Join(sortedKeys(mediaTypes), " "))
 		}
+		// Stat first: opening a FIFO blocks until another process writes
+		// to it, and Ctrl-C cannot end a blocked open. Checked again once
+		// open, for the file opened.
+		if st, err := os.Stat(p); err == nil && !st.Mode().IsRegular() {
+			in.close()
+			return nil, usagef("%s is not a regular file", p)
+		}
 		f, err := os.Open(p)
 		if err != nil {
 			in.close()
