@@ -56,6 +56,9 @@ func parseFault(s string) (faultSpec, error) {
 			f.Delay = v
 		case "drop":
 			f.Drop = true
+			if strings.Contains(kv, "=") { // drop=true, drop=false
+				f.Drop, err = strconv.ParseBool(v)
+			}
 		case "truncate":
 			var n int
 			n, err = strconv.Atoi(v)
@@ -106,6 +109,8 @@ func (f faultSpec) fault() (nitrotest.Target, int, nitrotest.Fault, error) {
 	switch {
 	case times < 0:
 		return "", 0, out, fmt.Errorf("fault times %d: 1 or more", times)
+	case out.Truncate && out.TruncateAfter < 0:
+		return "", 0, out, fmt.Errorf("fault truncate %d: a count of bytes, 0 or more", out.TruncateAfter)
 	case out.Status != 0 && (out.Status < 100 || out.Status > 599):
 		return "", 0, out, fmt.Errorf("fault status %d: an HTTP status", out.Status)
 	case !out.Drop && out.Status == 0 && !out.Truncate && out.Delay == 0:

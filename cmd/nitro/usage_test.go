@@ -25,6 +25,10 @@ func TestUsageErrors(t *testing.T) {
 		{"sign", "send", "testdata/contract.pdf"},
 		{"sign", "envelope", "get", "not-an-id"},
 		{"fake", "--fault", "target=nowhere,status=500"},
+		// Faults the shared fake would take harmlessly (no such operation)
+		// if they were not refused.
+		{"fake", "inject", "target=op:NoSuchOperation,truncate=-1"},
+		{"fake", "inject", "target=op:NoSuchOperation,drop=no"},
 	} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			t.Parallel()
