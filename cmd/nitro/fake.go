@@ -123,7 +123,10 @@ func (a *app) serveFake(ctx context.Context, ff fakeFlags) error {
 		return fmt.Errorf("%w\n(is another fake running there? --addr 127.0.0.1:0 picks any free port)", err)
 	}
 	var srv atomic.Pointer[nitrotest.Server]
-	s := nitrotest.NewServer(append(opts, nitrotest.WithListener(l), nitrotest.WithMiddleware(adminMiddleware(&srv)))...)
+	stopping, stop := context.WithCancel(context.Background())
+	defer stop()
+	s := nitrotest.NewServer(append(opts, nitrotest.WithListener(l),
+		nitrotest.WithMiddleware(func(h http.Handler) http.Handler { return adminMiddleware(&srv)(endWith(stopping, h)) }))...)
 	srv.Store(s)
 	for _, f := range faults {
 		target, n, fault, _ := f.fault() // checked by parseFault
@@ -132,9 +135,24 @@ func (a *app) serveFake(ctx context.Context, ff fakeFlags) error {
 	a.printFake(fakeInfo{BaseURL: s.URL(), TokenURL: s.TokenURL(), ClientID: s.Credentials().ClientID,
 		ClientSecret: s.Credentials().ClientSecret, AdminURL: s.URL() + adminPrefix}, ff.env, l.Addr())
 	<-ctx.Done()
+	// Close waits for the requests in flight: those waiting on their
+	// context (a delay, a status stream) end with stop, those blocked
+	// reading a client's body when its connection closes.
+	stop()
+	s.CloseClientConnections()
 	s.Close()
 	fmt.Fprintln(a.stderr, "nitro fake: stopped")
 	return nil
+}
+
+// endWith passes requests to h with a context that also ends with stopping.
+func endWith(stopping context.Context, h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithCancel(r.Context())
+		defer cancel()
+		defer context.AfterFunc(stopping, cancel)()
+		h.ServeHTTP(w, r.WithContext(ctx))
+	})
 }
 
 // printFake says how to reach the fake. Its secret is the fake's own,

@@ -135,6 +135,12 @@ func (f *fakeProc) stop() error {
 	if err := f.cmd.Process.Signal(os.Interrupt); err != nil {
 		return err
 	}
+	return f.wait()
+}
+
+// wait waits for the fake to exit once signalled, and checks that it
+// stopped cleanly.
+func (f *fakeProc) wait() error {
 	done := make(chan error, 1)
 	go func() { done <- f.cmd.Wait() }()
 	select {
@@ -145,6 +151,6 @@ func (f *fakeProc) stop() error {
 		return nil
 	case <-time.After(deadline):
 		f.cmd.Process.Kill()
-		return fmt.Errorf("not stopped %v after SIGINT", deadline)
+		return fmt.Errorf("not stopped %v after its signal; stderr: %s", deadline, f.err)
 	}
 }
