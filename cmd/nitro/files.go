@@ -3,8 +3,10 @@ package main
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -118,7 +120,8 @@ func (in *inputs) close() {
 // output is where a result's bytes go: stdout for "-", else a temporary
 // file beside the path, renamed over it only once the whole result is in,
 // so a failed or interrupted download never leaves half a file, nor
-// destroys an older one.
+// destroys an older one. It is opened before anything is sent: a result
+// with nowhere to go is found before a job runs for it.
 type output struct {
 	path string
 	f    *os.File
@@ -129,15 +132,35 @@ func (a *app) createOutput(path string) (*output, error) {
 	if path == "-" {
 		return &output{path: path, w: a.stdout}, nil
 	}
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return nil, usagef("-o %s is a directory: name a file in it", path)
+	}
 	var rnd [6]byte
 	_, _ = rand.Read(rnd[:])
 	tmp := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+"."+hex.EncodeToString(rnd[:])+".part")
 	// 0666 less the umask, as any file a command creates.
 	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o666)
 	if err != nil {
-		return nil, err
+		return nil, cannotWrite(path, err)
 	}
 	return &output{path: path, f: f, w: f}, nil
+}
+
+// cannotWrite is the error of an output that cannot be written, naming it
+// as given, not the temporary file beside it.
+func cannotWrite(path string, err error) error {
+	var pe *fs.PathError
+	var le *os.LinkError
+	switch {
+	case errors.As(err, &pe):
+		err = pe.Err
+	case errors.As(err, &le):
+		err = le.Err
+	}
+	if errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("cannot write %s: no directory %s", path, filepath.Dir(path))
+	}
+	return fmt.Errorf("cannot write %s: %w", path, err)
 }
 
 // commit puts the written result in place.
@@ -147,11 +170,11 @@ func (o *output) commit() error {
 	}
 	if err := o.f.Close(); err != nil {
 		os.Remove(o.f.Name())
-		return err
+		return cannotWrite(o.path, err)
 	}
 	if err := os.Rename(o.f.Name(), o.path); err != nil {
 		os.Remove(o.f.Name())
-		return err
+		return cannotWrite(o.path, err)
 	}
 	return nil
 }
@@ -163,19 +186,24 @@ func (o *output) abort() {
 	}
 }
 
-// writeTo writes a result to path through an output: write's bytes, all or
-// none.
+// write writes a result through o, all or none: write's bytes, committed
+// if it succeeds, dropped if not.
+func (o *output) write(write func(io.Writer) (int64, error)) (int64, error) {
+	n, err := write(o.w)
+	if err != nil {
+		o.abort()
+		return n, err
+	}
+	return n, o.commit()
+}
+
+// writeTo writes a result to path through an output made for it.
 func (a *app) writeTo(path string, write func(io.Writer) (int64, error)) (int64, error) {
 	out, err := a.createOutput(path)
 	if err != nil {
 		return 0, err
 	}
-	defer out.abort()
-	n, err := write(out.w)
-	if err != nil {
-		return n, err
-	}
-	return n, out.commit()
+	return out.write(write)
 }
 
 // knownExtensions lists the extensions of a family, for help texts.

@@ -33,3 +33,31 @@ func TestInputNotARegularFile(t *testing.T) {
 		}
 	}
 }
+
+// TestOutputCheckedFirst: an output that cannot be written is found before
+// anything is sent, and named as given. It used to be found once a job had
+// run (or an envelope been signed), by a message naming a temporary file.
+func TestOutputCheckedFirst(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	if err := os.Mkdir(filepath.Join(dir, "folder"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		code int
+		args []string
+		want string
+	}{
+		{exitFailed, []string{"pdf", "compress", testdata(t, "contract.pdf"), "--async", "-o", "missing/out.pdf"}, "cannot write missing/out.pdf: no directory missing"},
+		{exitUsage, []string{"pdf", "compress", testdata(t, "contract.pdf"), "--async", "-o", "folder"}, "-o folder is a directory"},
+		{exitFailed, []string{"pdf", "job", "00000000-0000-0000-0000-000000000000", "--wait", "-o", "missing/out.pdf"}, "cannot write missing/out.pdf"},
+		{exitFailed, []string{"sign", "send", testdata(t, "contract.pdf"), "--signer", "ada@example.com", "--wait", "-o", "missing/signed.zip"}, "cannot write missing/signed.zip"},
+		{exitUsage, []string{"sign", "download", "00000000-0000-0000-0000-000000000000", "-o", "folder"}, "-o folder is a directory"},
+	} {
+		stdout, stderr := expect(t, tc.code, runOpts{dir: dir}, tc.args...)
+		if !strings.Contains(stderr, tc.want) || strings.Contains(stderr, ".part") || strings.Contains(stderr, "started") || stdout != "" {
+			t.Errorf("%v:\nstdout: %s\nstderr: %s", tc.args, stdout, stderr)
+		}
+	}
+	noPartFiles(t, dir)
+}

@@ -119,6 +119,13 @@ func (a *app) runTool(ctx context.Context, t *pdfTool, paths []string, params []
 	if err != nil {
 		return err
 	}
+	var out *output
+	if rf.out != "" {
+		if out, err = a.createOutput(rf.out); err != nil {
+			return err
+		}
+		defer out.abort()
+	}
 	res := toolResult{Tool: t.name, Mode: "sync"}
 	if rf.async || (!rf.sync && (in.total > asyncAbove || (a.flags.json && rf.out != ""))) {
 		j, err := req.Async(ctx)
@@ -127,11 +134,11 @@ func (a *app) runTool(ctx context.Context, t *pdfTool, paths []string, params []
 		}
 		res.Mode, res.JobID = "async", j.id()
 		a.note("nitro: %s: job %s started\n", t.name, j.id())
-		return a.awaitJob(ctx, t, j, rf.out, res)
+		return a.awaitJob(ctx, t, j, out, res)
 	}
-	if rf.out != "" {
-		res.Output = rf.out
-		res.Bytes, err = a.writeTo(rf.out, func(w io.Writer) (int64, error) { return req.Stream(ctx, w) })
+	if out != nil {
+		res.Output = out.path
+		res.Bytes, err = out.write(func(w io.Writer) (int64, error) { return req.Stream(ctx, w) })
 	} else {
 		res.Result, err = req.JSON(ctx)
 	}
@@ -153,26 +160,30 @@ func (a *app) checkOutput(t *pdfTool, out string) error {
 }
 
 // awaitJob follows j with a progress meter until it ends, then writes its
-// file to out (if any) and reports. Ctrl-C leaves the job running and says
-// how to resume it.
-func (a *app) awaitJob(ctx context.Context, t *pdfTool, j job, out string, res toolResult) error {
+// file to out (if not nil) and reports. Ctrl-C leaves the job running and
+// says how to resume it.
+func (a *app) awaitJob(ctx context.Context, t *pdfTool, j job, out *output, res toolResult) error {
+	outPath := ""
+	if out != nil {
+		outPath = out.path
+	}
 	m := a.newBar(t.name + " " + shortID(j.id()))
 	result, err := j.Follow(ctx, m.set)
 	if err != nil {
 		m.abandon()
 		if ctx.Err() != nil {
-			return a.resumeHint(t, j.id(), out)
+			return a.resumeHint(t, j.id(), outPath)
 		}
 		return err
 	}
 	m.finish()
 	res.Result = result
-	if out != "" {
-		res.Output = out
-		res.Bytes, err = a.writeTo(out, func(w io.Writer) (int64, error) { return j.Download(ctx, w) })
+	if out != nil {
+		res.Output = out.path
+		res.Bytes, err = out.write(func(w io.Writer) (int64, error) { return j.Download(ctx, w) })
 		if err != nil {
 			if ctx.Err() != nil {
-				return a.resumeHint(t, j.id(), out)
+				return a.resumeHint(t, j.id(), outPath)
 			}
 			return err
 		}

@@ -82,7 +82,14 @@ func (a *app) runJobCommand(ctx context.Context, id string, jf jobFlags) error {
 		return err
 	}
 	if jf.wait {
-		err := a.awaitJob(ctx, t, j, jf.out, toolResult{Tool: t.name, Mode: "async", JobID: id})
+		var out *output
+		if jf.out != "" {
+			if out, err = a.createOutput(jf.out); err != nil {
+				return err
+			}
+			defer out.abort()
+		}
+		err := a.awaitJob(ctx, t, j, out, toolResult{Tool: t.name, Mode: "async", JobID: id})
 		if errors.Is(err, pdf.ErrUnexpectedAnswer) && jf.toolDefault {
 			err = fmt.Errorf("%w\n(a job of a tool whose result is data, not a file, needs that tool named: --tool extract-text, say)", err)
 		}

@@ -97,6 +97,17 @@ func (a *app) send(ctx context.Context, path string, sf sendFlags) error {
 	if err != nil {
 		return err
 	}
+	var out *output
+	if sf.wait {
+		outPath := sf.out
+		if outPath == "" {
+			outPath = strings.TrimSuffix(path, filepath.Ext(path)) + ".signed.zip"
+		}
+		if out, err = a.createOutput(outPath); err != nil {
+			return err
+		}
+		defer out.abort()
+	}
 	res, err := a.sendEnvelope(ctx, s, in, sf, box)
 	if err != nil {
 		return err
@@ -111,11 +122,7 @@ func (a *app) send(ctx context.Context, path string, sf sendFlags) error {
 			a.printf("  sign at %s (until %s)\n", u.SigningURL, u.ExpiresAt.Format(time.RFC3339))
 		}
 	}
-	if sf.wait {
-		out := sf.out
-		if out == "" {
-			out = strings.TrimSuffix(path, filepath.Ext(path)) + ".signed.zip"
-		}
+	if out != nil {
 		if res.Sealed, err = a.awaitSealed(ctx, s, res.Envelope.ID, out); err != nil {
 			return err
 		}
@@ -185,7 +192,7 @@ func (a *app) sendEnvelope(ctx context.Context, s *sign.Client, in *inputs, sf s
 
 // awaitSealed waits, with a spinner, until the envelope is sealed, then
 // downloads the sealed ZIP to out.
-func (a *app) awaitSealed(ctx context.Context, s *sign.Client, id uuid.UUID, out string) (*download, error) {
+func (a *app) awaitSealed(ctx context.Context, s *sign.Client, id uuid.UUID, out *output) (*download, error) {
 	if signed, err := a.signedByFake(id.String()); err != nil {
 		return nil, err
 	} else if signed {
@@ -195,16 +202,16 @@ func (a *app) awaitSealed(ctx context.Context, s *sign.Client, id uuid.UUID, out
 	if _, err := s.WaitForEnvelopeStatus(ctx, id, sign.EnvelopeStatusSealed); err != nil {
 		m.abandon()
 		if ctx.Err() != nil {
-			return nil, &interruptedError{msg: fmt.Sprintf("interrupted: envelope %s stays out for signature; once it is sealed:\n  nitro sign download %s -o %s", id, id, shellQuote(out))}
+			return nil, &interruptedError{msg: fmt.Sprintf("interrupted: envelope %s stays out for signature; once it is sealed:\n  nitro sign download %s -o %s", id, id, shellQuote(out.path))}
 		}
 		return nil, err
 	}
 	m.finish()
-	n, err := a.writeTo(out, func(w io.Writer) (int64, error) { return s.DownloadSealedEnvelope(ctx, id, w) })
+	n, err := out.write(func(w io.Writer) (int64, error) { return s.DownloadSealedEnvelope(ctx, id, w) })
 	if err != nil {
 		return nil, err
 	}
-	return &download{Output: out, Bytes: n}, nil
+	return &download{Output: out.path, Bytes: n}, nil
 }
 
 // parseBox reads "x,y,w,h" in points.
