@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 
 	"github.com/nitrokit/nitro/pdf"
 )
@@ -120,20 +121,36 @@ func (in *inputs) close() {
 // output is where a result's bytes go: stdout for "-", else a temporary
 // file beside the path, renamed over it only once the whole result is in,
 // so a failed or interrupted download never leaves half a file, nor
-// destroys an older one. It is opened before anything is sent: a result
-// with nowhere to go is found before a job runs for it.
+// destroys an older one. A path that is neither a file nor a directory (a
+// FIFO, a device such as /dev/null) is written in place: a file renamed
+// over it would replace it. It is opened before anything is sent: a
+// result with nowhere to go is found before a job runs for it.
 type output struct {
-	path string
-	f    *os.File
-	w    io.Writer
+	path    string
+	f       *os.File
+	w       io.Writer
+	inPlace bool // f is the path itself
 }
 
 func (a *app) createOutput(path string) (*output, error) {
 	if path == "-" {
 		return &output{path: path, w: a.stdout}, nil
 	}
-	if st, err := os.Stat(path); err == nil && st.IsDir() {
+	switch st, err := os.Stat(path); {
+	case err != nil:
+	case st.IsDir():
 		return nil, usagef("-o %s is a directory: name a file in it", path)
+	case !st.Mode().IsRegular():
+		// O_NONBLOCK: a FIFO with no reader is an error (ENXIO) at once,
+		// not an open that blocks, deaf to Ctrl-C.
+		f, err := os.OpenFile(path, os.O_WRONLY|syscall.O_NONBLOCK, 0)
+		if errors.Is(err, syscall.ENXIO) {
+			return nil, fmt.Errorf("cannot write %s: nothing reads it", path)
+		}
+		if err != nil {
+			return nil, cannotWrite(path, err)
+		}
+		return &output{path: path, f: f, w: f, inPlace: true}, nil
 	}
 	var rnd [6]byte
 	_, _ = rand.Read(rnd[:])
@@ -169,8 +186,13 @@ func (o *output) commit() error {
 		return nil
 	}
 	if err := o.f.Close(); err != nil {
-		os.Remove(o.f.Name())
+		if !o.inPlace {
+			os.Remove(o.f.Name())
+		}
 		return cannotWrite(o.path, err)
+	}
+	if o.inPlace {
+		return nil
 	}
 	if err := os.Rename(o.f.Name(), o.path); err != nil {
 		os.Remove(o.f.Name())
@@ -181,7 +203,7 @@ func (o *output) commit() error {
 
 // abort drops what was written; after commit it does nothing.
 func (o *output) abort() {
-	if o.f != nil && o.f.Close() == nil {
+	if o.f != nil && o.f.Close() == nil && !o.inPlace {
 		os.Remove(o.f.Name())
 	}
 }
