@@ -136,31 +136,51 @@ func (a *app) createOutput(path string) (*output, error) {
 	if path == "-" {
 		return &output{path: path, w: a.stdout}, nil
 	}
-	switch st, err := os.Stat(path); {
-	case err != nil:
+	st, err := os.Stat(path)
+	switch {
+	case err != nil: // no file yet
+		return createBeside(path, 0)
 	case st.IsDir():
 		return nil, usagef("-o %s is a directory: name a file in it", path)
 	case !st.Mode().IsRegular():
-		// O_NONBLOCK: a FIFO with no reader is an error (ENXIO) at once,
-		// not an open that blocks, deaf to Ctrl-C.
-		f, err := os.OpenFile(path, os.O_WRONLY|syscall.O_NONBLOCK, 0)
-		if errors.Is(err, syscall.ENXIO) {
-			return nil, fmt.Errorf("cannot write %s: nothing reads it", path)
-		}
-		if err != nil {
-			return nil, cannotWrite(path, err)
-		}
-		return &output{path: path, f: f, w: f, inPlace: true}, nil
+		return openInPlace(path)
 	}
+	return createBeside(path, st.Mode().Perm())
+}
+
+// createBeside creates the temporary file that becomes path, with mode
+// perm, that of the file it replaces (as a shell's '>' keeps it, so a
+// private file stays private), or 0666 less the umask for a new file.
+func createBeside(path string, perm fs.FileMode) (*output, error) {
 	var rnd [6]byte
 	_, _ = rand.Read(rnd[:])
 	tmp := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+"."+hex.EncodeToString(rnd[:])+".part")
-	// 0666 less the umask, as any file a command creates.
 	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o666)
 	if err != nil {
 		return nil, cannotWrite(path, err)
 	}
+	if perm != 0 {
+		if err := f.Chmod(perm); err != nil {
+			f.Close()
+			os.Remove(f.Name())
+			return nil, cannotWrite(path, err)
+		}
+	}
 	return &output{path: path, f: f, w: f}, nil
+}
+
+// openInPlace opens path, a FIFO or a device, to write to it as it is.
+// O_NONBLOCK: a FIFO with no reader is an error (ENXIO) at once, not an
+// open that blocks, deaf to Ctrl-C.
+func openInPlace(path string) (*output, error) {
+	f, err := os.OpenFile(path, os.O_WRONLY|syscall.O_NONBLOCK, 0)
+	if errors.Is(err, syscall.ENXIO) {
+		return nil, fmt.Errorf("cannot write %s: nothing reads it", path)
+	}
+	if err != nil {
+		return nil, cannotWrite(path, err)
+	}
+	return &output{path: path, f: f, w: f, inPlace: true}, nil
 }
 
 // cannotWrite is the error of an output that cannot be written, naming it

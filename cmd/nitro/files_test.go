@@ -34,3 +34,25 @@ func TestOutputCheckedFirst(t *testing.T) {
 	}
 	noPartFiles(t, dir)
 }
+
+// TestOutputReplaced: an -o that exists is untouched by a run that fails,
+// and replaced whole by one that succeeds, keeping its mode: a private
+// file used to become readable by all (0666 less the umask).
+func TestOutputReplaced(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	out := filepath.Join(dir, "out.pdf")
+	if err := os.WriteFile(out, []byte("older"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	expect(t, exitFailed, runOpts{dir: dir}, "pdf", "delete-pages", testdata(t, "contract.pdf"), "-o", "out.pdf") // no pages: 422
+	if b, err := os.ReadFile(out); err != nil || string(b) != "older" {
+		t.Fatalf("a failed run changed -o: %q, %v", b, err)
+	}
+	expect(t, exitOK, runOpts{dir: dir}, "pdf", "compress", testdata(t, "contract.pdf"), "-o", "out.pdf")
+	fileStarts(t, out, "%PDF-")
+	if st, err := os.Stat(out); err != nil || st.Mode().Perm() != 0o600 {
+		t.Errorf("the replaced output's mode is %v (%v), want 0600", st.Mode().Perm(), err)
+	}
+	noPartFiles(t, dir)
+}
