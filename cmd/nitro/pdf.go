@@ -160,34 +160,34 @@ func (a *app) checkOutput(t *pdfTool, out string) error {
 }
 
 // awaitJob follows j with a progress meter until it ends, then writes its
-// file to out (if not nil) and reports. Ctrl-C leaves the job running and
-// says how to resume it.
+// file to out (if not nil) and reports. The file is one request once the
+// job ends (FollowDownload); the typed result is fetched first only for
+// --json, or when there is no file to write. Ctrl-C leaves the job running
+// and says how to resume it.
 func (a *app) awaitJob(ctx context.Context, t *pdfTool, j job, out *output, res toolResult) error {
-	outPath := ""
 	if out != nil {
-		outPath = out.path
+		res.Output = out.path
 	}
 	m := a.newBar(t.name + " " + shortID(j.id()))
-	result, err := j.Follow(ctx, m.set)
+	var err error
+	switch {
+	case out == nil:
+		res.Result, err = j.Follow(ctx, m.set)
+	case a.flags.json:
+		if res.Result, err = j.Follow(ctx, m.set); err == nil {
+			res.Bytes, err = out.write(func(w io.Writer) (int64, error) { return j.Download(ctx, w) })
+		}
+	default:
+		res.Bytes, err = out.write(func(w io.Writer) (int64, error) { return j.FollowDownload(ctx, w, m.set) })
+	}
 	if err != nil {
 		m.abandon()
 		if ctx.Err() != nil {
-			return a.resumeHint(t, j.id(), outPath)
+			return a.resumeHint(t, j.id(), res.Output)
 		}
 		return err
 	}
 	m.finish()
-	res.Result = result
-	if out != nil {
-		res.Output = out.path
-		res.Bytes, err = out.write(func(w io.Writer) (int64, error) { return j.Download(ctx, w) })
-		if err != nil {
-			if ctx.Err() != nil {
-				return a.resumeHint(t, j.id(), outPath)
-			}
-			return err
-		}
-	}
 	return a.report(res)
 }
 

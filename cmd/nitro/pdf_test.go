@@ -263,3 +263,61 @@ func createEmpty(t *testing.T, path string) string {
 	f.Close()
 	return path
 }
+
+// TestJobFileFetchedOnce: once a job's status stream ends, its file is one
+// request (pdf.Job.FollowDownload), for a tool's run as for 'pdf job
+// --wait'; the typed result is fetched too only when --json asks for it.
+// The command used to fetch the job's JSON result first, then its file.
+func TestJobFileFetchedOnce(t *testing.T) {
+	t.Parallel()
+	fake, err := startFake("--job-duration=-1s")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := fake.stop(); err != nil {
+			t.Error(err)
+		}
+	})
+	dir := t.TempDir()
+	o := runOpts{dir: dir, env: fake.env()}
+	// gets runs the command of start to its end, completing its job, and
+	// returns how many GETs of the job's result it made.
+	gets := func(start func() *proc, id string) int {
+		t.Helper()
+		before := fakeStats(t, fake).Operations["GetJobResult"]
+		p := start()
+		if id == "" {
+			id = p.stderr.waitFor(t, jobStarted, p.done)[1]
+		}
+		if code := fakeAdmin(t, fake, "jobs/"+id+"/complete"); code != http.StatusNoContent {
+			t.Fatalf("completing the job: %d", code)
+		}
+		if code := p.wait(t); code != exitOK {
+			t.Fatalf("exit code %d; stderr:\n%s", code, p.stderr)
+		}
+		return fakeStats(t, fake).Operations["GetJobResult"] - before
+	}
+	run := func(args ...string) func() *proc { return func() *proc { return start(t, o, args...) } }
+
+	if n := gets(run("pdf", "compress", testdata(t, "contract.pdf"), "--async", "-o", "a.pdf"), ""); n != 1 {
+		t.Errorf("a tool's job: %d GETs of its result, want 1", n)
+	}
+	fileStarts(t, filepath.Join(dir, "a.pdf"), "%PDF-")
+
+	p := start(t, o, "pdf", "compress", testdata(t, "contract.pdf"), "--async", "-o", "b.pdf")
+	id := p.stderr.waitFor(t, jobStarted, p.done)[1]
+	p.signal(t, syscall.SIGINT)
+	if code := p.wait(t); code != exitInterrupted {
+		t.Fatalf("exit code %d after SIGINT; stderr:\n%s", code, p.stderr)
+	}
+	// Whether it finds the job running or completed.
+	if n := gets(run("pdf", "job", id, "--wait", "-o", "b.pdf"), id); n != 1 {
+		t.Errorf("'pdf job --wait -o': %d GETs of its result, want 1", n)
+	}
+	fileStarts(t, filepath.Join(dir, "b.pdf"), "%PDF-")
+
+	if n := gets(run("--json", "pdf", "compress", testdata(t, "contract.pdf"), "-o", "c.pdf"), ""); n != 2 {
+		t.Errorf("--json -o: %d GETs of its result and file, want 2", n)
+	}
+}
