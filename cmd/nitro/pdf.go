@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -91,8 +92,8 @@ func completeInputs(*cobra.Command, []string, string) ([]string, cobra.ShellComp
 // toolResult is what a tool's run prints with --json: the tool's typed
 // result, and where its file went.
 type toolResult struct {
-	Tool   string `json:"tool"`
-	Mode   string `json:"mode"` // sync or async
+	Tool   string `json:"tool,omitempty"` // unknown for 'pdf job' without --tool
+	Mode   string `json:"mode"`           // sync or async
 	JobID  string `json:"job_id,omitempty"`
 	Output string `json:"output,omitempty"`
 	Bytes  int64  `json:"bytes,omitempty"`
@@ -168,7 +169,7 @@ func (a *app) awaitJob(ctx context.Context, t *pdfTool, j job, out *output, res 
 	if out != nil {
 		res.Output = out.path
 	}
-	m := a.newBar(t.name + " " + shortID(j.id()))
+	m := a.newBar(cmp.Or(res.Tool, "job") + " " + shortID(j.id()))
 	var err error
 	switch {
 	case out == nil:

@@ -89,7 +89,11 @@ func (a *app) runJobCommand(ctx context.Context, id string, jf jobFlags) error {
 			}
 			defer out.abort()
 		}
-		err := a.awaitJob(ctx, t, j, out, toolResult{Tool: t.name, Mode: "async", JobID: id})
+		res := toolResult{Tool: t.name, Mode: "async", JobID: id}
+		if jf.toolDefault {
+			res.Tool = "" // the job's tool is not known: --tool's default only says how to read its result
+		}
+		err := a.awaitJob(ctx, t, j, out, res)
 		if errors.Is(err, pdf.ErrUnexpectedAnswer) && jf.toolDefault {
 			err = fmt.Errorf("%w\n(a job of a tool whose result is data, not a file, needs that tool named: --tool extract-text, say)", err)
 		}

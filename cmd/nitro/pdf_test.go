@@ -321,3 +321,27 @@ func TestJobFileFetchedOnce(t *testing.T) {
 		t.Errorf("--json -o: %d GETs of its result and file, want 2", n)
 	}
 }
+
+// TestJobOfAnotherTool: 'pdf job ID --wait' without --tool does not name
+// a tool it was not told: the job's progress and --json used to call a
+// compress job "convert", --tool's default.
+func TestJobOfAnotherTool(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	p := start(t, runOpts{dir: dir}, "pdf", "compress", testdata(t, "contract.pdf"), "--async", "-o", "small.pdf")
+	id := p.stderr.waitFor(t, jobStarted, p.done)[1]
+	p.signal(t, syscall.SIGINT)
+	if code := p.wait(t); code != exitInterrupted {
+		t.Fatalf("exit code %d after SIGINT; stderr:\n%s", code, p.stderr)
+	}
+	resumed := start(t, runOpts{dir: dir}, "--json", "pdf", "job", id, "--wait", "-o", "small.pdf")
+	admin(t, "jobs/"+id+"/complete")
+	if code := resumed.wait(t); code != exitOK {
+		t.Fatalf("exit code %d; stderr:\n%s", code, resumed.stderr)
+	}
+	var got map[string]any
+	decode(t, resumed.stdout.String(), &got)
+	if got["tool"] != nil || got["job_id"] != id || strings.Contains(resumed.stderr.String(), "convert") {
+		t.Errorf("a compress job resumed without --tool:\nstdout: %s\nstderr: %s", resumed.stdout, resumed.stderr)
+	}
+}
