@@ -134,6 +134,9 @@ type output struct {
 
 func (a *app) createOutput(path string) (*output, error) {
 	if path == "-" {
+		if a.flags.json {
+			return nil, usagef("--json and -o - both write to stdout: give -o FILE, or leave out --json")
+		}
 		return &output{path: path, w: a.stdout}, nil
 	}
 	st, err := os.Stat(path)

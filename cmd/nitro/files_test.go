@@ -56,3 +56,32 @@ func TestOutputReplaced(t *testing.T) {
 	}
 	noPartFiles(t, dir)
 }
+
+// TestStdoutHoldsOnlyTheFile: with -o -, stdout is the file and nothing
+// else. 'sign send --wait -o -' used to print its lines there too, and
+// --json with -o - its JSON after the file's bytes: both are refused or
+// go to stderr now.
+func TestStdoutHoldsOnlyTheFile(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	stdout, _ := expect(t, exitOK, runOpts{dir: dir}, "--fake", "sign", "send", testdata(t, "contract.pdf"), "--signer", "ada@example.com", "--wait", "-o", "-")
+	if !strings.HasPrefix(stdout, "PK\x03\x04") {
+		t.Errorf("sign send --wait -o -: stdout starts with %q, not the ZIP", stdout[:min(len(stdout), 40)])
+	}
+	if err := os.WriteFile(filepath.Join(dir, "sealed.zip"), []byte(stdout), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	zipHolds(t, filepath.Join(dir, "sealed.zip"), "sealed/contract.pdf")
+	for _, args := range [][]string{
+		{"--json", "pdf", "compress", testdata(t, "contract.pdf"), "-o", "-"},
+		{"--json", "pdf", "extract-text", testdata(t, "contract.pdf"), "-o", "-"},
+		{"--json", "pdf", "job", "00000000-0000-0000-0000-000000000000", "--wait", "-o", "-"},
+		{"--json", "sign", "download", "00000000-0000-0000-0000-000000000000", "-o", "-"},
+		{"--json", "sign", "send", testdata(t, "contract.pdf"), "--signer", "ada@example.com", "--wait", "-o", "-"},
+	} {
+		stdout, stderr := expect(t, exitUsage, runOpts{dir: dir}, args...)
+		if stdout != "" || !strings.Contains(stderr, "--json and -o - both") {
+			t.Errorf("%v:\nstdout: %s\nstderr: %s", args, stdout, stderr)
+		}
+	}
+}

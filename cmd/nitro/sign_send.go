@@ -117,16 +117,20 @@ func (a *app) send(ctx context.Context, path string, sf sendFlags) error {
 		// envelope (or a test playing its signers) needs its ID now.
 		a.note("nitro: envelope %s sent for signature\n", res.Envelope.ID)
 	} else {
-		a.printf("envelope %s sent for signature to %s (%q)\n", res.Envelope.ID, strings.Join(sf.signers, ", "), res.Envelope.Name)
+		say := a.printf
+		if out != nil && out.path == "-" {
+			say = a.note // stdout is the sealed ZIP's
+		}
+		say("envelope %s sent for signature to %s (%q)\n", res.Envelope.ID, strings.Join(sf.signers, ", "), res.Envelope.Name)
 		for _, u := range res.SigningURLs {
-			a.printf("  sign at %s (until %s)\n", u.SigningURL, u.ExpiresAt.Format(time.RFC3339))
+			say("  sign at %s (until %s)\n", u.SigningURL, u.ExpiresAt.Format(time.RFC3339))
 		}
 	}
 	if out != nil {
 		if res.Sealed, err = a.awaitSealed(ctx, s, res.Envelope.ID, out); err != nil {
 			return err
 		}
-		if !a.flags.json {
+		if !a.flags.json && out.path != "-" {
 			a.printf("wrote %s (%d bytes)\n", res.Sealed.Output, res.Sealed.Bytes)
 		}
 	}
