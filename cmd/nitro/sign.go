@@ -109,7 +109,8 @@ func (a *app) completeEnvelopes(cmd *cobra.Command, args []string, _ string) ([]
 	}
 	var ids []string
 	for _, e := range page.Items {
-		ids = append(ids, e.ID.String()+"\t"+string(e.Status)+" "+e.Name)
+		// Redacted as all the command prints: the shell shows it.
+		ids = append(ids, a.redact(e.ID.String()+"\t"+string(e.Status)+" "+e.Name))
 	}
 	return ids, cobra.ShellCompDirectiveNoFileComp
 }

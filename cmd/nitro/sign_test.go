@@ -150,3 +150,28 @@ func TestEnvelopesListPages(t *testing.T) {
 		t.Errorf("the table has %d lines, want a header and 3 envelopes:\n%s", n, stdout)
 	}
 }
+
+// TestCompletionRedacted: completing an envelope ID offers the envelopes'
+// names, redacted like every other output: a server that echoes the secret
+// in a name (here, one given the secret as a name) used to have it printed
+// by the shell's completion.
+func TestCompletionRedacted(t *testing.T) {
+	t.Parallel()
+	fake, err := startFake("--client-id", "test-client", "--client-secret", testSecret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := fake.stop(); err != nil {
+			t.Error(err)
+		}
+	})
+	o := runOpts{env: fake.env()}
+	out, _ := expect(t, exitOK, o, "--json", "sign", "send", testdata(t, "contract.pdf"), "--signer", "ada@example.com", "--name", "Contract "+testSecret)
+	var sent struct{ Envelope struct{ ID string } }
+	decode(t, out, &sent)
+	stdout, _ := expect(t, exitOK, o, "__complete", "sign", "envelope", "get", "") // expect checks for the secret
+	if !strings.Contains(stdout, sent.Envelope.ID+"\t") {
+		t.Errorf("no completion for envelope %s:\n%s", sent.Envelope.ID, stdout)
+	}
+}
