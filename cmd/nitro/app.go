@@ -49,7 +49,7 @@ func (a *app) execute(ctx context.Context, args []string) int {
 		return exitOK
 	}
 	code, msg := a.explain(ctx, cmd, err)
-	fmt.Fprintln(a.stderr, a.redact(msg))
+	fmt.Fprintln(a.stderr, a.forPerson(msg))
 	return code
 }
 

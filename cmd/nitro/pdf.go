@@ -221,8 +221,14 @@ func (a *app) report(res toolResult) error {
 		return nil
 	}
 	if text, ok := res.Result.(pdf.PlatformResponseText); ok {
-		a.printf("%s\n", strings.TrimRight(string(text.Result), "\n"))
-		return nil
+		// The document's text as it is (a form feed between pages), but
+		// on a terminal, which would act on its control characters.
+		out := a.redact(strings.TrimRight(string(text.Result), "\n")) + "\n"
+		if a.stdoutTerminal() {
+			out = printable(out)
+		}
+		_, err := io.WriteString(a.stdout, out)
+		return err
 	}
 	return a.printJSON(res.Result)
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -110,7 +111,7 @@ func (a *app) completeEnvelopes(cmd *cobra.Command, args []string, _ string) ([]
 	var ids []string
 	for _, e := range page.Items {
 		// Redacted as all the command prints: the shell shows it.
-		ids = append(ids, a.redact(e.ID.String()+"\t"+string(e.Status)+" "+e.Name))
+		ids = append(ids, a.forPerson(e.ID.String()+"\t"+string(e.Status)+" "+strings.ReplaceAll(e.Name, "\t", " ")))
 	}
 	return ids, cobra.ShellCompDirectiveNoFileComp
 }
@@ -173,7 +174,7 @@ func (a *app) listEnvelopes(ctx context.Context, s *sign.Client, statuses []stri
 				return err
 			}
 		} else {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", env.ID, env.Status, env.CreatedAt.Format(time.RFC3339), a.redact(env.Name))
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", env.ID, a.forPerson(string(env.Status)), env.CreatedAt.Format(time.RFC3339), a.forPerson(env.Name))
 		}
 		if n++; limit > 0 && n >= limit {
 			break

@@ -2,6 +2,9 @@ package main
 
 import (
 	"archive/zip"
+	"bytes"
+	"encoding/json"
+	"net/http"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -174,4 +177,55 @@ func TestCompletionRedacted(t *testing.T) {
 	if !strings.Contains(stdout, sent.Envelope.ID+"\t") {
 		t.Errorf("no completion for envelope %s:\n%s", sent.Envelope.ID, stdout)
 	}
+}
+
+// TestServerTextCannotDriveTheTerminal: what a server says (a problem's
+// title and detail, a job's failure, an envelope's name) reaches the
+// terminal with its control characters shown, not acted on: they used to
+// pass as they came, so a hostile server could recolour, retitle or
+// rewrite the user's terminal with escape sequences.
+func TestServerTextCannotDriveTheTerminal(t *testing.T) {
+	t.Parallel()
+	const hostile = "\x1b]0;owned\x07\x1b[2J\u009b31m"
+	problem, _ := json.Marshal(map[string]any{"title": "Bad" + hostile, "detail": "see" + hostile, "status": 400})
+	fake, err := startFake("--job-duration=-1s", "--fault", "target=op:GetEnvelope,status=400,content-type=application/problem+json,body="+string(problem))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := fake.stop(); err != nil {
+			t.Error(err)
+		}
+	})
+	o := runOpts{env: fake.env()}
+	clean := func(what, out string) {
+		t.Helper()
+		if strings.ContainsAny(out, "\x1b\x07\u009b") {
+			t.Errorf("%s: a control character reached the terminal:\n%q", what, out)
+		}
+	}
+	_, stderr := expect(t, exitFailed, o, "sign", "envelope", "get", "00000000-0000-0000-0000-000000000000")
+	clean("a problem", stderr)
+	if !strings.Contains(stderr, `\x1b]0;owned\x07`) {
+		t.Errorf("the problem's control characters are not shown:\n%s", stderr)
+	}
+
+	expect(t, exitOK, o, "sign", "send", testdata(t, "contract.pdf"), "--signer", "ada@example.com", "--name", "Contract"+hostile)
+	stdout, _ := expect(t, exitOK, o, "sign", "envelopes", "list")
+	clean("an envelope's name", stdout)
+	stdout, _ = expect(t, exitOK, o, "__complete", "sign", "envelope", "get", "")
+	clean("a completion", stdout)
+
+	p := start(t, o, "pdf", "compress", testdata(t, "contract.pdf"), "--async", "-o", "out.pdf")
+	id := p.stderr.waitFor(t, jobStarted, p.done)[1]
+	body, _ := json.Marshal(map[string]string{"reason": "failed" + hostile})
+	resp, err := http.Post(fake.info.AdminURL+"jobs/"+id+"/fail", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if code := p.wait(t); code != exitFailed {
+		t.Fatalf("exit code %d; stderr:\n%s", code, p.stderr)
+	}
+	clean("a job's failure", p.stderr.String())
 }
