@@ -48,8 +48,12 @@ func (a *app) execute(ctx context.Context, args []string) int {
 	if err == nil {
 		return exitOK
 	}
+	hint := ""
+	if h, ok := err.(*hinted); ok {
+		err, hint = h.err, "\n"+h.hint
+	}
 	code, msg := a.explain(ctx, cmd, err)
-	fmt.Fprintln(a.stderr, a.forPerson(msg))
+	fmt.Fprintln(a.stderr, a.forPerson(msg+hint))
 	return code
 }
 

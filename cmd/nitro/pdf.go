@@ -3,6 +3,7 @@ package main
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -183,20 +184,20 @@ func (a *app) awaitJob(ctx context.Context, t *pdfTool, j job, out *output, res 
 	}
 	if err != nil {
 		m.abandon()
-		if ctx.Err() != nil {
-			return a.resumeHint(t, j.id(), res.Output)
-		}
-		return err
+		return a.resumable(ctx, err, t, j.id(), res.Output)
 	}
 	m.finish()
 	return a.report(res)
 }
 
-// resumeHint is the interruption of a wait for job id, saying how to pick
-// it up again.
-func (a *app) resumeHint(t *pdfTool, id, out string) error {
-	if a.fake != nil {
+// resumable is err of a wait for job id, with how to resume it unless
+// the job ended (failed, canceled, expired) or ended with --fake's fake.
+func (a *app) resumable(ctx context.Context, err error, t *pdfTool, id, out string) error {
+	switch {
+	case a.fake != nil && ctx.Err() != nil:
 		return &interruptedError{msg: fmt.Sprintf("interrupted: job %s ended with --fake's fake, which lived only for this command", id)}
+	case a.fake != nil, errors.Is(err, pdf.ErrJobFailed), errors.Is(err, pdf.ErrJobCanceled), errors.Is(err, pdf.ErrJobExpired):
+		return err
 	}
 	resume := "nitro pdf job " + id + " --wait"
 	if !t.call.file {
@@ -205,7 +206,10 @@ func (a *app) resumeHint(t *pdfTool, id, out string) error {
 	if out != "" {
 		resume += " -o " + shellQuote(out)
 	}
-	return &interruptedError{msg: fmt.Sprintf("interrupted: job %s keeps running; resume it with:\n  %s", id, resume)}
+	if ctx.Err() != nil {
+		return &interruptedError{msg: fmt.Sprintf("interrupted: job %s keeps running; resume it with:\n  %s", id, resume)}
+	}
+	return &hinted{err: err, hint: fmt.Sprintf("job %s may still be running; resume it with:\n  %s", id, resume)}
 }
 
 // report prints a tool's result: JSON with --json; else, for a person,

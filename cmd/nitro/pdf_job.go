@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"github.com/spf13/cobra"
 
@@ -95,7 +94,10 @@ func (a *app) runJobCommand(ctx context.Context, id string, jf jobFlags) error {
 		}
 		err := a.awaitJob(ctx, t, j, out, res)
 		if errors.Is(err, pdf.ErrUnexpectedAnswer) && jf.toolDefault {
-			err = fmt.Errorf("%w\n(a job of a tool whose result is data, not a file, needs that tool named: --tool extract-text, say)", err)
+			if h, ok := err.(*hinted); ok {
+				err = h.err // resuming it the same way would fail the same way
+			}
+			err = &hinted{err: err, hint: "(a job of a tool whose result is data, not a file, needs that tool named: --tool extract-text, say)"}
 		}
 		return err
 	}

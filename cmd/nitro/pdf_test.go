@@ -345,3 +345,27 @@ func TestJobOfAnotherTool(t *testing.T) {
 		t.Errorf("a compress job resumed without --tool:\nstdout: %s\nstderr: %s", resumed.stdout, resumed.stderr)
 	}
 }
+
+// TestJobErrorSaysHowToResume: a wait that fails while the job may still
+// run (its status unreadable here) says how to resume it, as Ctrl-C does;
+// it used to print the error alone.
+func TestJobErrorSaysHowToResume(t *testing.T) {
+	t.Parallel()
+	fake, err := startFake("--job-duration=-1s", "--fault", "target=op:GetJobStatus,status=503,times=100")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := fake.stop(); err != nil {
+			t.Error(err)
+		}
+	})
+	dir := t.TempDir()
+	_, stderr := expect(t, exitFailed, runOpts{dir: dir, env: fake.env()}, "pdf", "compress", testdata(t, "contract.pdf"), "--async", "-o", "out.pdf")
+	id := regexp.MustCompile(jobStarted).FindStringSubmatch(stderr)
+	hint := regexp.MustCompile(resumeHint).FindStringSubmatch(stderr)
+	if id == nil || hint == nil || hint[1] != id[1] || hint[2] != "out.pdf" || !strings.Contains(stderr, "503") {
+		t.Errorf("no resume command after the error:\n%s", stderr)
+	}
+	noPartFiles(t, dir)
+}
