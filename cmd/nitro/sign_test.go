@@ -229,3 +229,38 @@ func TestServerTextCannotDriveTheTerminal(t *testing.T) {
 	}
 	clean("a job's failure", p.stderr.String())
 }
+
+// TestSendSaysWhatItLeft: a send that fails or is interrupted once its
+// envelope exists names the envelope and what to do with it; it used to
+// print the error alone, leaving a draft nobody knew of.
+func TestSendSaysWhatItLeft(t *testing.T) {
+	t.Parallel()
+	fake, err := startFake("--fault", "target=op:CreateField,status=422", "--fault", "target=op:SendForSigning,delay=1h")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := fake.stop(); err != nil {
+			t.Error(err)
+		}
+	})
+	o := runOpts{env: fake.env()}
+	draft := regexp.MustCompile(`envelope ([0-9a-f-]{36}) was created but not sent; delete it with:\n  nitro sign envelope delete ([0-9a-f-]{36})`)
+	_, stderr := expect(t, exitFailed, o, "sign", "send", testdata(t, "contract.pdf"), "--signer", "ada@example.com")
+	if m := draft.FindStringSubmatch(stderr); m == nil || m[1] != m[2] || !strings.Contains(stderr, "422") {
+		t.Errorf("a failed send:\n%s", stderr)
+	} else if got, _ := expect(t, exitOK, o, "sign", "envelope", "get", m[1]); !strings.Contains(got, "drafted") {
+		t.Errorf("the envelope named is not the draft: %s", got)
+	}
+
+	p := start(t, o, "sign", "send", testdata(t, "contract.pdf"), "--signer", "ada@example.com")
+	for fakeStats(t, fake).Operations["SendForSigning"] == 0 { // the send is in its delay
+	}
+	p.signal(t, syscall.SIGINT)
+	if code := p.wait(t); code != exitInterrupted {
+		t.Fatalf("exit code %d; stderr:\n%s", code, p.stderr)
+	}
+	if !regexp.MustCompile(`interrupted: envelope [0-9a-f-]{36} was created, and may not have been sent`).MatchString(p.stderr.String()) {
+		t.Errorf("an interrupted send:\n%s", p.stderr)
+	}
+}
