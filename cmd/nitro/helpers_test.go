@@ -86,6 +86,9 @@ type runOpts struct {
 	stdin    io.Reader // default: none
 	terminal bool      // run on a pseudo-terminal (stdin, stdout and stderr)
 	dir      string    // the working directory (default: a temporary one)
+	// shell, if set, is run by sh -c in place of the command, with $NITRO
+	// the command: for what a terminal shows after it.
+	shell string
 }
 
 // start runs the command with args, pointed at the shared fake.
@@ -93,8 +96,11 @@ func start(t *testing.T, o runOpts, args ...string) *proc {
 	t.Helper()
 	home := t.TempDir()
 	cmd := exec.Command(binary, args...)
+	if o.shell != "" {
+		cmd = exec.Command("sh", "-c", o.shell)
+	}
 	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + home, "XDG_CONFIG_HOME=" + filepath.Join(home, "config"),
-		"TERM=xterm", goRace()}, append(shared.env(), o.env...)...)
+		"TERM=xterm", "NITRO=" + binary, goRace()}, append(shared.env(), o.env...)...)
 	cmd.Dir = o.dir
 	if cmd.Dir == "" {
 		cmd.Dir = t.TempDir()
