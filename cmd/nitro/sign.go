@@ -133,6 +133,11 @@ func (a *app) envelopesListCommand() *cobra.Command {
 		Short: "List envelopes, every page of them",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			for _, st := range statuses {
+				if !slices.Contains(envelopeStatuses, st) {
+					return usagef("--status %q is not a status: %s", st, strings.Join(envelopeStatuses, ", "))
+				}
+			}
 			s, err := a.signClient()
 			if err != nil {
 				return err

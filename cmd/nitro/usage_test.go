@@ -24,6 +24,7 @@ func TestUsageErrors(t *testing.T) {
 		{"pdf", "job", "a", "b"},
 		{"sign", "send", "testdata/contract.pdf"},
 		{"sign", "envelope", "get", "not-an-id"},
+		{"sign", "envelopes", "list", "--status", "sent,seald"}, // a typo used to list nothing, successfully
 		{"fake", "--fault", "target=nowhere,status=500"},
 		// Faults the shared fake would take harmlessly (no such operation)
 		// if they were not refused.
