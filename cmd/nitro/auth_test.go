@@ -144,3 +144,26 @@ func TestAuthLogin(t *testing.T) {
 		t.Error("login saved credentials the token endpoint refused")
 	}
 }
+
+// TestConfigFileMissingOrUnreadable: a config file named by --config that
+// is not there, or one that cannot be read, is exit code 3 naming it. The
+// first used to be passed over in silence ("no client credentials"), the
+// second to be exit code 1 with the bare open error.
+func TestConfigFileMissingOrUnreadable(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	loop := filepath.Join(dir, "loop.json")
+	if err := os.Symlink(loop, loop); err != nil { // open: too many levels of symbolic links
+		t.Fatal(err)
+	}
+	env := []string{"NITRO_CLIENT_ID=", "NITRO_CLIENT_SECRET="}
+	for _, tc := range []struct{ path, want string }{
+		{filepath.Join(dir, "missing.json"), "no config file " + filepath.Join(dir, "missing.json")},
+		{loop, "cannot read the config file " + loop},
+	} {
+		_, stderr := expect(t, exitAuth, runOpts{env: env}, "--config", tc.path, "auth", "check")
+		if !strings.Contains(stderr, tc.want) {
+			t.Errorf("--config %s: no %q in:\n%s", tc.path, tc.want, stderr)
+		}
+	}
+}
