@@ -26,6 +26,9 @@ type app struct {
 	// ran is set when a command's own run starts: an error before it is
 	// cobra's, about the command line (exit code 2).
 	ran bool
+	// entered names the settings 'auth login' asked for ("ClientID",
+	// "ClientSecret"), for messages about them.
+	entered map[string]bool
 }
 
 // globalFlags are the flags every command takes.

@@ -114,7 +114,13 @@ func (a *app) login(ctx context.Context, noVerify bool) error {
 	if fc.ClientSecret, err = a.ask(ctx, in, "Client secret: ", a.flags.clientSecret, true); err != nil {
 		return err
 	}
-	nc, err := nitro.NewClient(nitro.Config{ClientID: fc.ClientID, ClientSecret: fc.ClientSecret, BaseURL: fc.BaseURL, TokenURL: fc.TokenURL,
+	a.entered = map[string]bool{"ClientID": a.flags.clientID == "", "ClientSecret": a.flags.clientSecret == ""}
+	// Checked against the service the commands will use: the flags', else
+	// the environment's (which beats the file's), though only the flags'
+	// are saved.
+	nc, err := nitro.NewClient(nitro.Config{ClientID: fc.ClientID, ClientSecret: fc.ClientSecret,
+		BaseURL:   cmp.Or(fc.BaseURL, strings.TrimSpace(a.getenv(nitro.EnvBaseURL))),
+		TokenURL:  cmp.Or(fc.TokenURL, strings.TrimSpace(a.getenv(nitro.EnvTokenURL))),
 		UserAgent: "nitro-cli/" + version()})
 	if err != nil {
 		return err

@@ -167,3 +167,23 @@ func TestConfigFileMissingOrUnreadable(t *testing.T) {
 		}
 	}
 }
+
+// TestAuthLoginChecksWhereCommandsGo: login checks the credentials against
+// the service the commands will use, NITRO_BASE_URL's here, and a refusal
+// speaks of the credentials entered. It used to check them against the
+// default API whatever the environment said, and to tell the user to
+// check NITRO_CLIENT_ID, which they had not set.
+func TestAuthLoginChecksWhereCommandsGo(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	env := []string{"XDG_CONFIG_HOME=" + dir, "NITRO_CLIENT_ID=", "NITRO_CLIENT_SECRET="} // NITRO_BASE_URL: the shared fake
+	_, stderr := expect(t, exitAuth, runOpts{env: env, stdin: strings.NewReader("test-client\nnot-the-secret\n")}, "auth", "login")
+	if !strings.Contains(stderr, "check the client ID entered and the client secret entered") {
+		t.Errorf("the refusal does not speak of what was entered:\n%s", stderr)
+	}
+	expect(t, exitOK, runOpts{env: env, stdin: strings.NewReader("test-client\n" + testSecret + "\n")}, "auth", "login")
+	b, err := os.ReadFile(filepath.Join(dir, "nitro", "config.json"))
+	if err != nil || strings.Contains(string(b), "base_url") {
+		t.Errorf("login saved %s (%v): a URL only the environment gave", b, err)
+	}
+}

@@ -105,6 +105,9 @@ func (a *app) settings() (settings, error) {
 // sourceOf names where the Config field's setting came from, or where it
 // can be set if it is unset.
 func (a *app) sourceOf(field string) string {
+	if a.entered[field] {
+		return map[string]string{"ClientID": "the client ID entered", "ClientSecret": "the client secret entered"}[field]
+	}
 	s, _ := a.settings()
 	if st := s.field(field); st.source != "" {
 		return st.source
