@@ -30,8 +30,10 @@ over 10 MB (or when --json and -o both ask for the typed result and the
 file). A job shows a progress bar on a terminal and progress lines
 otherwise; Ctrl-C stops waiting and prints how to resume it:
   nitro pdf job ID --wait -o OUT
-Files are streamed, never held in memory whole. --params sets any of a
-tool's params as JSON (or @FILE); its flags set the common ones over it.`
+Files are streamed, never held in memory whole; inputs over the 100 MB a
+request takes are first uploaded to a pre-signed URL Nitro hands out.
+--params sets any of a tool's params as JSON (or @FILE); its flags set the
+common ones over it.`
 	return c
 }
 

@@ -222,19 +222,7 @@ func TestStreamsInConstantMemory(t *testing.T) {
 	var waitErr error
 	go func() { waitErr = cmd.Wait(); close(exited) }()
 	t.Cleanup(func() { cmd.Process.Kill(); <-exited })
-	peak := func(when string) {
-		t.Helper()
-		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", cmd.Process.Pid))
-		m := regexp.MustCompile(`VmHWM:\s+(\d+) kB`).FindSubmatch(b)
-		if err != nil || m == nil {
-			t.Fatalf("reading the command's peak memory %s: %v", when, err)
-		}
-		kb, _ := strconv.Atoi(string(m[1]))
-		t.Logf("peak resident memory %s: %d MiB", when, kb>>10)
-		if kb<<10 > limit {
-			t.Errorf("the command's peak resident memory %s was %d MiB, over %d MiB: it held a file whole", when, kb>>10, limit>>20)
-		}
-	}
+	peak := func(when string) { peakUnder(t, cmd.Process.Pid, limit, when) }
 	id := stderr.waitFor(t, jobStarted, exited)[1]
 	peak(fmt.Sprintf("after uploading %d MiB", in>>20))
 	if code := fakeAdmin(t, fake, "jobs/"+id+"/complete"); code != http.StatusNoContent {
@@ -251,6 +239,63 @@ func TestStreamsInConstantMemory(t *testing.T) {
 	if waitErr != nil {
 		t.Fatalf("%v; stderr:\n%s", waitErr, stderr)
 	}
+}
+
+// peakUnder fails the test if the peak resident size of process pid
+// (VmHWM, its own: rusage's would count the test process it was forked
+// from) is over limit bytes.
+func peakUnder(t *testing.T, pid int, limit int64, when string) {
+	t.Helper()
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	m := regexp.MustCompile(`VmHWM:\s+(\d+) kB`).FindSubmatch(b)
+	if err != nil || m == nil {
+		t.Fatalf("reading the command's peak memory %s: %v", when, err)
+	}
+	kb, _ := strconv.ParseInt(string(m[1]), 10, 64)
+	t.Logf("peak resident memory %s: %d MiB", when, kb>>10)
+	if kb<<10 > limit {
+		t.Errorf("the command's peak resident memory %s was %d MiB, over %d MiB: it held a file whole", when, kb>>10, limit>>20)
+	}
+}
+
+// TestStagesInputsOver100MB: an input over the 100 MB a request takes is
+// staged through a pre-signed URL (POST /presigned-file-urls, then a PUT
+// of the file), by the library's send, in constant memory, and its job
+// runs as any other.
+func TestStagesInputsOver100MB(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("reads the peak resident size from Linux's /proc")
+	}
+	t.Parallel()
+	const in, limit = 120 << 20, 64 << 20
+	fake, err := startFake("--job-duration=-1s")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := fake.stop(); err != nil {
+			t.Error(err)
+		}
+	})
+	dir := t.TempDir()
+	big := filepath.Join(dir, "big.pdf")
+	if err := os.Truncate(createEmpty(t, big), in); err != nil { // sparse: no disk written
+		t.Fatal(err)
+	}
+	p := start(t, runOpts{dir: dir, env: fake.env()}, "pdf", "compress", big, "-o", "small.pdf")
+	id := p.stderr.waitFor(t, jobStarted, p.done)[1] // over 10 MB: a job
+	peakUnder(t, p.cmd.Process.Pid, limit, fmt.Sprintf("after staging %d MiB", in>>20))
+	ops := fakeStats(t, fake).Operations
+	if ops["CreatePresignedFileURLs"] != 1 || ops["UploadStagedFile"] != 1 || ops["DownloadStagedFile"] != 1 {
+		t.Errorf("the input was not staged: %v", ops)
+	}
+	if code := fakeAdmin(t, fake, "jobs/"+id+"/complete"); code != http.StatusNoContent {
+		t.Fatalf("completing the job: %d", code)
+	}
+	if code := p.wait(t); code != exitOK {
+		t.Fatalf("exit code %d; stderr:\n%s", code, p.stderr)
+	}
+	fileStarts(t, filepath.Join(dir, "small.pdf"), "%PDF-")
 }
 
 // createEmpty creates an empty file at path and returns path.
