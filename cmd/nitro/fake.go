@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -12,6 +13,7 @@ import (
 	"net/url"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -118,9 +120,15 @@ func (a *app) serveFake(ctx context.Context, ff fakeFlags) error {
 		}
 		faults = append(faults, f)
 	}
+	if _, _, err := net.SplitHostPort(ff.addr); err != nil {
+		return usagef("--addr %q: %v; write it HOST:PORT, such as 127.0.0.1:9797 (127.0.0.1:0: any free port)", ff.addr, err)
+	}
 	l, err := net.Listen("tcp", ff.addr)
-	if err != nil {
+	if errors.Is(err, syscall.EADDRINUSE) {
 		return fmt.Errorf("%w\n(is another fake running there? --addr 127.0.0.1:0 picks any free port)", err)
+	}
+	if err != nil {
+		return err
 	}
 	var srv atomic.Pointer[nitrotest.Server]
 	stopping, stop := context.WithCancel(context.Background())

@@ -26,6 +26,7 @@ func TestUsageErrors(t *testing.T) {
 		{"sign", "envelope", "get", "not-an-id"},
 		{"sign", "envelopes", "list", "--status", "sent,seald"}, // a typo used to list nothing, successfully
 		{"fake", "--fault", "target=nowhere,status=500"},
+		{"fake", "--addr", "no-port"},
 		// Faults the shared fake would take harmlessly (no such operation)
 		// if they were not refused.
 		{"fake", "inject", "target=op:NoSuchOperation,truncate=-1"},
