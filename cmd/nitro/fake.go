@@ -51,7 +51,7 @@ subcommands below, which call it at the base URL (--base-url or
 NITRO_BASE_URL; default the fake's own default address):
 ` + adminRoutes() + `
 A fault, at start (--fault, repeatable) or with 'nitro fake inject', is:
-  ` + faultSyntax
+  ` + faultSyntax + "\n" + faultOperations
 
 func (a *app) fakeCommand() *cobra.Command {
 	var ff fakeFlags
@@ -224,7 +224,7 @@ func (a *app) adminCommand(h adminHook) *cobra.Command {
 	case "fail-job":
 		cmd.Flags().StringVar(&reason, "reason", "", "why it failed, as the job's error title")
 	case "inject":
-		cmd.Long = cmd.Short + ". FAULT is\n  " + faultSyntax
+		cmd.Long = cmd.Short + ". FAULT is\n  " + faultSyntax + "\n" + faultOperations
 	}
 	return cmd
 }
@@ -278,7 +278,11 @@ func (a *app) adminCall(ctx context.Context, method, path string, body any) ([]b
 	hc := &http.Client{Timeout: 30 * time.Second}
 	resp, err := hc.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("reaching the fake at %s (%s): %w", base, a.sourceOf("BaseURL"), err)
+		from := "the default address; give the fake's with --base-url or " + nitro.EnvBaseURL
+		if s.baseURL.value != "" {
+			from = s.baseURL.source
+		}
+		return nil, fmt.Errorf("reaching the fake at %s (%s): %w", base, from, err)
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))

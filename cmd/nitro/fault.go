@@ -14,7 +14,8 @@ import (
 // JSON: the next Times requests to Target suffer it (nitrotest.Fault).
 type faultSpec struct {
 	// Target is token (the token endpoint), api (every API request), or
-	// op:NAME (one operation, by its operationId: op:CreateEnvelope).
+	// op:NAME (one operation, by its name in the fake's stats:
+	// op:CreateEnvelope).
 	Target      string `json:"target"`
 	Times       int    `json:"times,omitempty"` // default 1
 	Status      int    `json:"status,omitempty"`
@@ -28,6 +29,11 @@ type faultSpec struct {
 
 // faultSyntax is how a fault is written on a command line.
 const faultSyntax = `target=token|api|op:OPERATION[,times=N][,status=CODE][,retry-after=SECONDS][,delay=DURATION][,drop][,truncate=BYTES][,content-type=TYPE][,body=REST OF THE TEXT]`
+
+// faultOperations says what a fault's OPERATION is.
+const faultOperations = `OPERATION is an operation's name as 'nitro fake stats' counts it
+(CreateEnvelope, TransformDocument, GetJobStatus, …): a name no request
+has, misspelt, matches nothing.`
 
 // parseFault reads a fault written as comma-separated key=value pairs;
 // body, if any, is last and takes the rest, commas included.
