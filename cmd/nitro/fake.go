@@ -101,6 +101,9 @@ type fakeInfo struct {
 }
 
 func (a *app) serveFake(ctx context.Context, ff fakeFlags) error {
+	if err := ff.check(); err != nil {
+		return err
+	}
 	opts := []nitrotest.Option{
 		nitrotest.WithJobDuration(ff.jobDuration), nitrotest.WithJobExpiry(ff.jobExpiry),
 		nitrotest.WithSealDelay(ff.sealDelay), nitrotest.WithTokenLifetime(ff.tokenLifetime),
@@ -161,6 +164,22 @@ func endWith(stopping context.Context, h http.Handler) http.Handler {
 		defer context.AfterFunc(stopping, cancel)()
 		h.ServeHTTP(w, r.WithContext(ctx))
 	})
+}
+
+// check refuses settings the fake would serve as nonsense: a token's
+// expires_in of -1 (which every client refuses), a listing of no pages.
+func (ff fakeFlags) check() error {
+	switch {
+	case ff.tokenLifetime <= 0:
+		return usagef("--token-lifetime %v: a duration over 0", ff.tokenLifetime)
+	case ff.jobExpiry <= 0:
+		return usagef("--job-expiry %v: a duration over 0 ('nitro fake expire-job' expires one now)", ff.jobExpiry)
+	case ff.pageSize < 1:
+		return usagef("--page-size %d: 1 or more", ff.pageSize)
+	case ff.outputSize < 0, ff.sealedSize < 0:
+		return usagef("--output-size and --sealed-size: 0 (the content's own size) or more bytes")
+	}
+	return nil
 }
 
 // printFake says how to reach the fake. Its secret is the fake's own,

@@ -27,6 +27,9 @@ func TestUsageErrors(t *testing.T) {
 		{"sign", "envelopes", "list", "--status", "sent,seald"}, // a typo used to list nothing, successfully
 		{"fake", "--fault", "target=nowhere,status=500"},
 		{"fake", "--addr", "no-port"},
+		{"fake", "--addr", "127.0.0.1:0", "--token-lifetime", "-1s"}, // its tokens' expires_in -1, refused by every client
+		{"fake", "--addr", "127.0.0.1:0", "--page-size", "0"},
+		{"fake", "--addr", "127.0.0.1:0", "--output-size", "-5"},
 		// Faults the shared fake would take harmlessly (no such operation)
 		// if they were not refused.
 		{"fake", "inject", "target=op:NoSuchOperation,truncate=-1"},
