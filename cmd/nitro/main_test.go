@@ -122,6 +122,23 @@ func startFake(args ...string) (*fakeProc, error) {
 	return f, nil
 }
 
+// ownFake starts a fake of the test's own with args, stopped (and checked
+// to stop cleanly) when the test ends: for a test whose faults or counts
+// the other tests must not share.
+func ownFake(t *testing.T, args ...string) *fakeProc {
+	t.Helper()
+	f, err := startFake(args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := f.stop(); err != nil {
+			t.Error(err)
+		}
+	})
+	return f
+}
+
 // env is the environment that points a command at the fake.
 func (f *fakeProc) env() []string {
 	return []string{

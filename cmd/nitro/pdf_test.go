@@ -126,12 +126,7 @@ const resumeHint = `nitro pdf job ([0-9a-f-]{36}) --wait -o (\S+)`
 func TestInterruptedWait(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	p := start(t, runOpts{dir: dir}, "pdf", "compress", testdata(t, "contract.pdf"), "--async", "-o", "small.pdf")
-	id := p.stderr.waitFor(t, jobStarted, p.done)[1]
-	p.signal(t, syscall.SIGINT)
-	if code := p.wait(t); code != exitInterrupted {
-		t.Fatalf("exit code %d after SIGINT, want %d; stderr:\n%s", code, exitInterrupted, p.stderr)
-	}
+	id, p := interruptedJob(t, runOpts{dir: dir}, "small.pdf")
 	hint := regexp.MustCompile(resumeHint).FindStringSubmatch(p.stderr.String())
 	if hint == nil || hint[1] != id || hint[2] != "small.pdf" {
 		t.Fatalf("no resume command for job %s:\n%s", id, p.stderr)
@@ -147,6 +142,19 @@ func TestInterruptedWait(t *testing.T) {
 		t.Fatalf("%s: exit code %d; stderr:\n%s", hint[0], code, resumed.stderr)
 	}
 	fileStarts(t, filepath.Join(dir, "small.pdf"), "%PDF-")
+}
+
+// interruptedJob starts a compress job writing to out, interrupts its wait
+// with SIGINT, and returns the job's ID and the run.
+func interruptedJob(t *testing.T, o runOpts, out string) (string, *proc) {
+	t.Helper()
+	p := start(t, o, "pdf", "compress", testdata(t, "contract.pdf"), "--async", "-o", out)
+	id := p.stderr.waitFor(t, jobStarted, p.done)[1]
+	p.signal(t, syscall.SIGINT)
+	if code := p.wait(t); code != exitInterrupted {
+		t.Fatalf("exit code %d after SIGINT, want %d; stderr:\n%s", code, exitInterrupted, p.stderr)
+	}
+	return id, p
 }
 
 // TestFailedJob: a failed job is exit code 1, with the reason.
@@ -193,15 +201,7 @@ func TestStreamsInConstantMemory(t *testing.T) {
 	}
 	t.Parallel()
 	const in, out, limit = 80 << 20, 128 << 20, 64 << 20
-	fake, err := startFake("--output-size", strconv.Itoa(out), "--job-duration=-1s", "--client-id", "test-client", "--client-secret", testSecret)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := fake.stop(); err != nil {
-			t.Error(err)
-		}
-	})
+	fake := ownFake(t, "--output-size", strconv.Itoa(out), "--job-duration=-1s", "--client-id", "test-client", "--client-secret", testSecret)
 	dir := t.TempDir()
 	big := filepath.Join(dir, "big.pdf")
 	if err := os.Truncate(createEmpty(t, big), in); err != nil { // sparse: no disk written
@@ -268,15 +268,7 @@ func TestStagesInputsOver100MB(t *testing.T) {
 	}
 	t.Parallel()
 	const in, limit = 120 << 20, 64 << 20
-	fake, err := startFake("--job-duration=-1s")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := fake.stop(); err != nil {
-			t.Error(err)
-		}
-	})
+	fake := ownFake(t, "--job-duration=-1s")
 	dir := t.TempDir()
 	big := filepath.Join(dir, "big.pdf")
 	if err := os.Truncate(createEmpty(t, big), in); err != nil { // sparse: no disk written
@@ -315,15 +307,7 @@ func createEmpty(t *testing.T, path string) string {
 // The command used to fetch the job's JSON result first, then its file.
 func TestJobFileFetchedOnce(t *testing.T) {
 	t.Parallel()
-	fake, err := startFake("--job-duration=-1s")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := fake.stop(); err != nil {
-			t.Error(err)
-		}
-	})
+	fake := ownFake(t, "--job-duration=-1s")
 	dir := t.TempDir()
 	o := runOpts{dir: dir, env: fake.env()}
 	// gets runs the command of start to its end, completing its job, and
@@ -350,12 +334,7 @@ func TestJobFileFetchedOnce(t *testing.T) {
 	}
 	fileStarts(t, filepath.Join(dir, "a.pdf"), "%PDF-")
 
-	p := start(t, o, "pdf", "compress", testdata(t, "contract.pdf"), "--async", "-o", "b.pdf")
-	id := p.stderr.waitFor(t, jobStarted, p.done)[1]
-	p.signal(t, syscall.SIGINT)
-	if code := p.wait(t); code != exitInterrupted {
-		t.Fatalf("exit code %d after SIGINT; stderr:\n%s", code, p.stderr)
-	}
+	id, _ := interruptedJob(t, o, "b.pdf")
 	// Whether it finds the job running or completed.
 	if n := gets(run("pdf", "job", id, "--wait", "-o", "b.pdf"), id); n != 1 {
 		t.Errorf("'pdf job --wait -o': %d GETs of its result, want 1", n)
@@ -373,12 +352,7 @@ func TestJobFileFetchedOnce(t *testing.T) {
 func TestJobOfAnotherTool(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	p := start(t, runOpts{dir: dir}, "pdf", "compress", testdata(t, "contract.pdf"), "--async", "-o", "small.pdf")
-	id := p.stderr.waitFor(t, jobStarted, p.done)[1]
-	p.signal(t, syscall.SIGINT)
-	if code := p.wait(t); code != exitInterrupted {
-		t.Fatalf("exit code %d after SIGINT; stderr:\n%s", code, p.stderr)
-	}
+	id, _ := interruptedJob(t, runOpts{dir: dir}, "small.pdf")
 	resumed := start(t, runOpts{dir: dir}, "--json", "pdf", "job", id, "--wait", "-o", "small.pdf")
 	admin(t, "jobs/"+id+"/complete")
 	if code := resumed.wait(t); code != exitOK {
@@ -396,15 +370,7 @@ func TestJobOfAnotherTool(t *testing.T) {
 // it used to print the error alone.
 func TestJobErrorSaysHowToResume(t *testing.T) {
 	t.Parallel()
-	fake, err := startFake("--job-duration=-1s", "--fault", "target=op:GetJobStatus,status=503,times=100")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := fake.stop(); err != nil {
-			t.Error(err)
-		}
-	})
+	fake := ownFake(t, "--job-duration=-1s", "--fault", "target=op:GetJobStatus,status=503,times=100")
 	dir := t.TempDir()
 	_, stderr := expect(t, exitFailed, runOpts{dir: dir, env: fake.env()}, "pdf", "compress", testdata(t, "contract.pdf"), "--async", "-o", "out.pdf")
 	id := regexp.MustCompile(jobStarted).FindStringSubmatch(stderr)

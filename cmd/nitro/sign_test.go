@@ -119,15 +119,7 @@ func TestSignWaitOnTerminal(t *testing.T) {
 // envelope per page), and --limit and --status cut it.
 func TestEnvelopesListPages(t *testing.T) {
 	t.Parallel()
-	fake, err := startFake("--page-size", "1", "--client-id", "test-client", "--client-secret", testSecret)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := fake.stop(); err != nil {
-			t.Error(err)
-		}
-	})
+	fake := ownFake(t, "--page-size", "1", "--client-id", "test-client", "--client-secret", testSecret)
 	o := runOpts{env: fake.env()}
 	for range 3 {
 		expect(t, exitOK, o, "sign", "send", testdata(t, "contract.pdf"), "--signer", "ada@example.com")
@@ -160,15 +152,7 @@ func TestEnvelopesListPages(t *testing.T) {
 // by the shell's completion.
 func TestCompletionRedacted(t *testing.T) {
 	t.Parallel()
-	fake, err := startFake("--client-id", "test-client", "--client-secret", testSecret)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := fake.stop(); err != nil {
-			t.Error(err)
-		}
-	})
+	fake := ownFake(t, "--client-id", "test-client", "--client-secret", testSecret)
 	o := runOpts{env: fake.env()}
 	out, _ := expect(t, exitOK, o, "--json", "sign", "send", testdata(t, "contract.pdf"), "--signer", "ada@example.com", "--name", "Contract "+testSecret)
 	var sent struct{ Envelope struct{ ID string } }
@@ -188,15 +172,7 @@ func TestServerTextCannotDriveTheTerminal(t *testing.T) {
 	t.Parallel()
 	const hostile = "\x1b]0;owned\x07\x1b[2J\u009b31m"
 	problem, _ := json.Marshal(map[string]any{"title": "Bad" + hostile, "detail": "see" + hostile, "status": 400})
-	fake, err := startFake("--job-duration=-1s", "--fault", "target=op:GetEnvelope,status=400,content-type=application/problem+json,body="+string(problem))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := fake.stop(); err != nil {
-			t.Error(err)
-		}
-	})
+	fake := ownFake(t, "--job-duration=-1s", "--fault", "target=op:GetEnvelope,status=400,content-type=application/problem+json,body="+string(problem))
 	o := runOpts{env: fake.env()}
 	clean := func(what, out string) {
 		t.Helper()
@@ -235,15 +211,7 @@ func TestServerTextCannotDriveTheTerminal(t *testing.T) {
 // print the error alone, leaving a draft nobody knew of.
 func TestSendSaysWhatItLeft(t *testing.T) {
 	t.Parallel()
-	fake, err := startFake("--fault", "target=op:CreateField,status=422", "--fault", "target=op:SendForSigning,delay=1h")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := fake.stop(); err != nil {
-			t.Error(err)
-		}
-	})
+	fake := ownFake(t, "--fault", "target=op:CreateField,status=422", "--fault", "target=op:SendForSigning,delay=1h")
 	o := runOpts{env: fake.env()}
 	draft := regexp.MustCompile(`envelope ([0-9a-f-]{36}) was created but not sent; delete it with:\n  nitro sign envelope delete ([0-9a-f-]{36})`)
 	_, stderr := expect(t, exitFailed, o, "sign", "send", testdata(t, "contract.pdf"), "--signer", "ada@example.com")
