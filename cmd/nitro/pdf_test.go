@@ -211,11 +211,18 @@ func TestStreamsInConstantMemory(t *testing.T) {
 	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir, goRace()}, fake.env()...)
 	stderr := newBuffer()
 	cmd.Stderr = stderr
-	stdout, err := cmd.StdoutPipe()
+	// An os.Pipe, not StdoutPipe: Wait closes StdoutPipe's reader once the
+	// command exits, under a read of its last bytes ("file already
+	// closed"); this reader is the test's to close.
+	stdout, w, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := cmd.Start(); err != nil {
+	defer stdout.Close()
+	cmd.Stdout = w
+	err = cmd.Start()
+	w.Close()
+	if err != nil {
 		t.Fatal(err)
 	}
 	exited := make(chan struct{})
