@@ -15,8 +15,6 @@ import (
 	"syscall"
 	"testing"
 	"time"
-
-	"github.com/creack/pty"
 )
 
 // buffer collects a stream and lets a test wait for what it should hold.
@@ -107,7 +105,7 @@ func start(t *testing.T, o runOpts, args ...string) *proc {
 	}
 	p := &proc{cmd: cmd, done: make(chan struct{}), copied: make(chan struct{})}
 	if o.terminal {
-		tty, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 40, Cols: 160})
+		tty, err := startOnTerminal(cmd)
 		if err != nil {
 			t.Fatal(err)
 		}
