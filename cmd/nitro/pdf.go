@@ -37,6 +37,22 @@ common ones over it.`
 	return c
 }
 
+// toolLong is a tool's help: what it makes, and where it goes.
+func toolLong(t *pdfTool) string {
+	long := t.short + "."
+	if t.name == "convert" {
+		long += "\nTo PDF, it takes " + knownExtensions(familyOffice, familyImage, familyMisc) + "; the other targets take a PDF."
+	}
+	if t.call.file {
+		return long + "\n\nIt makes a file: -o OUT writes it (- for stdout), replacing OUT only once\nthe whole file is in; --json prints the typed result too (a job)."
+	}
+	printed := "as JSON"
+	if t.name == "extract-text" {
+		printed = "as text (--json: as JSON)"
+	}
+	return long + "\n\nIt reads data, printed " + printed + ", or with -o OUT the API's answer\nas it comes."
+}
+
 // runFlags are the flags every tool takes besides its params.
 type runFlags struct {
 	out         string
@@ -48,6 +64,7 @@ func (a *app) pdfToolCommand(t *pdfTool) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:               t.name + " " + t.files,
 		Short:             t.short,
+		Long:              toolLong(t),
 		Args:              fileArgs(t.call.min, t.call.max),
 		ValidArgsFunction: completeInputs,
 		RunE: func(cmd *cobra.Command, args []string) error {

@@ -60,6 +60,11 @@ func TestHelp(t *testing.T) {
 			t.Errorf("nitro --help has no %q", want)
 		}
 	}
+	// A tool's help says what it takes and what it makes.
+	stdout, _ = expect(t, exitOK, runOpts{}, "pdf", "convert", "--help")
+	if !strings.Contains(stdout, "docx") || !strings.Contains(stdout, "It makes a file: -o OUT") {
+		t.Errorf("nitro pdf convert --help does not say what it takes and makes:\n%s", stdout)
+	}
 	stdout, _ = expect(t, exitOK, runOpts{}, "__complete", "pdf", "")
 	for _, tool := range []string{"convert", "compress", "merge", "split", "ocr", "extract-text", "extract-tables", "job"} {
 		if !strings.Contains(stdout, tool+"\t") {
