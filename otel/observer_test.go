@@ -268,20 +268,31 @@ func TestTraceContextReachesTheServer(t *testing.T) {
 	}
 }
 
-// TestCutAnswerEndsTheCall: a call whose answer is cut short ends with what
-// its caller is told. A GET's is fetched again within the call (package
-// wire resends it): the call made two attempts and ends after the second.
-// A POST's is lost: the call failed, outcome unknown.
-//
-// Skipped: the hook cannot tell it yet. nitro.Client.observed ends the
-// call when the first answer's body fails or is closed, as a success with
-// the first attempt's count; the wire then closes that body and resends
-// through the engine (callctx.Call.Resend), whose answer's body the
-// Observer never sees. So today the GET's call span says nitro.attempts=1
-// and ends before its resend's span starts, and the POST's says done with
-// no error while its caller gets an OutcomeUnknown error.
+// TestCutAnswerEndsTheCall: a POST whose answer is cut short is lost: the
+// call failed, outcome unknown, and its span says so.
 func TestCutAnswerEndsTheCall(t *testing.T) {
-	t.Skip("known gap in the nitro.Observer hook: a cut answer ends the call as done (see the doc comment)")
+	r := newRig(t, nitro.Config{})
+	r.envelope(t)
+	r.spans.Reset()
+	r.srv.InjectFault(nitrotest.Operation("CreateEnvelope"), 1, nitrotest.Fault{Truncate: true, TruncateAfter: 10})
+	_, err := r.sign.CreateEnvelope(context.Background(), sign.EnvelopeCreate{Name: "Cut", Mode: sign.EnvelopeModeSequential, Notification: sign.Notification{Subject: "s", Body: "b"}})
+	if nitro.OutcomeOf(err) != nitro.OutcomeUnknown {
+		t.Fatalf("%v, want an unknown outcome", err)
+	}
+	checkFailed(t, callSpan(t, r.spans.GetSpans()), "connection", "unknown", true)
+}
+
+// TestCutGETResentEndsAfterTheResend: a GET whose answer is cut short is
+// fetched again within the call (package wire resends it), so its call made
+// two attempts and should end after the second.
+//
+// Skipped: the hook cannot tell it yet. The call ends, for the Observer,
+// when its first answer breaks off, with that error (retryable); the
+// resend goes through the engine (callctx.Call.Resend) below Client.Do, so
+// its attempt is a request span under the call's context that ends after
+// the call's.
+func TestCutGETResentEndsAfterTheResend(t *testing.T) {
+	t.Skip("known gap in the nitro.Observer hook: a resent answer's attempt is observed after its call's end (see the doc comment)")
 	r := newRig(t, nitro.Config{})
 	env := r.envelope(t)
 	r.srv.InjectFault(nitrotest.Operation("GetEnvelope"), 1, nitrotest.Fault{Truncate: true, TruncateAfter: 10})
@@ -298,12 +309,4 @@ func TestCutAnswerEndsTheCall(t *testing.T) {
 			t.Errorf("GET cut then resent: %s ended after its call:\n%s", s.Name, tree(spans))
 		}
 	}
-
-	r.spans.Reset()
-	r.srv.InjectFault(nitrotest.Operation("CreateEnvelope"), 1, nitrotest.Fault{Truncate: true, TruncateAfter: 10})
-	_, err := r.sign.CreateEnvelope(context.Background(), sign.EnvelopeCreate{Name: "Cut", Mode: sign.EnvelopeModeSequential, Notification: sign.Notification{Subject: "s", Body: "b"}})
-	if nitro.OutcomeOf(err) != nitro.OutcomeUnknown {
-		t.Fatalf("%v, want an unknown outcome", err)
-	}
-	checkFailed(t, callSpan(t, r.spans.GetSpans()), "connection", "unknown", true)
 }
