@@ -141,7 +141,10 @@ func (a *app) serveFake(ctx context.Context, ff fakeFlags) error {
 	srv.Store(s)
 	for _, f := range faults {
 		target, n, fault, _ := f.fault() // checked by parseFault
-		s.InjectFault(target, n, fault)
+		if err := s.InjectFault(target, n, fault); err != nil {
+			s.Close()
+			return usagef("--fault: %v", err)
+		}
 	}
 	a.printFake(fakeInfo{BaseURL: s.URL(), TokenURL: s.TokenURL(), ClientID: s.Credentials().ClientID,
 		ClientSecret: s.Credentials().ClientSecret, AdminURL: s.URL() + adminPrefix}, ff.env, l.Addr())
