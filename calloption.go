@@ -72,7 +72,7 @@ var ownedHeaders = map[string]bool{
 // a field of the same name the request would have had. The fields the
 // stack owns (Authorization, Host, Content-Length, Content-Type,
 // Transfer-Encoding, Connection), a name that is not an HTTP token, and a
-// value with a line break or a NUL are refused.
+// value with a control character are refused.
 func WithHeader(key, value string) CallOption {
 	return callOption(func(c *engine.Call) error {
 		name := http.CanonicalHeaderKey(key)
@@ -81,8 +81,8 @@ func WithHeader(key, value string) CallOption {
 			return &OptionError{"WithHeader", fmt.Sprintf("%q is not a header name", key)}
 		case ownedHeaders[name]:
 			return &OptionError{"WithHeader", name + " is set by the Client itself"}
-		case strings.ContainsAny(value, "\r\n\x00"):
-			return &OptionError{"WithHeader", name + "'s value holds a line break or a NUL"}
+		case !validHeaderValue(value):
+			return &OptionError{"WithHeader", name + "'s value holds a control character (a line break, a NUL, …), which net/http refuses"}
 		}
 		if c.Header == nil {
 			c.Header = make(http.Header, 1)
@@ -90,6 +90,17 @@ func WithHeader(key, value string) CallOption {
 		c.Header[name] = []string{value}
 		return nil
 	})
+}
+
+// validHeaderValue reports whether v is a field value net/http sends: no
+// control character but a tab (RFC 9110 5.5).
+func validHeaderValue(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; (c < ' ' && c != '\t') || c == 0x7f {
+			return false
+		}
+	}
+	return true
 }
 
 // validHeaderName reports whether s is a token (RFC 9110 5.1).
@@ -155,6 +166,7 @@ func WithResponse(r *Response) CallOption {
 		if r == nil {
 			return &OptionError{"WithResponse", errNilResponse.Error()}
 		}
+		*r = Response{} // a reused Response says nothing of an earlier call
 		c.OnResponse = r.fromAnswer
 		c.OnBody = r.fromBody
 		c.OnFailure = r.fromFailure

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -74,6 +75,8 @@ func TestWithHeaderRefusesWhatTheStackOwns(t *testing.T) {
 		nitro.WithHeader("content-length", "1"),
 		nitro.WithHeader("X-Evil", "a\r\nInjected: 1"),
 		nitro.WithHeader("Bad Name", "v"),
+		nitro.WithHeader("X-Ctl", "a\x01b"),
+		nitro.WithHeader("X-Del", "a\x7fb"),
 		nitro.WithMaxRetries(-1),
 		nitro.WithAttemptTimeout(0),
 		nitro.WithResponse(nil),
@@ -291,5 +294,68 @@ func TestZeroSignClientIsAnError(t *testing.T) {
 		if _, err := s.Raw().GetEnvelope(ctx, uuid.New()); !errors.Is(err, nitro.ErrNilClient) {
 			t.Errorf("Raw().GetEnvelope: %v", err)
 		}
+	}
+}
+
+// TestShouldRetryCannotLiftTheLimits: a predicate that always says yes
+// waits no longer than MaxRetryAfter, and does not repeat a final auth
+// failure.
+func TestShouldRetryCannotLiftTheLimits(t *testing.T) {
+	yes := func(nitro.RetryAttempt) bool { return true }
+	c, srv, sl, _ := setup(t, nitro.Config{Retry: nitro.RetryPolicy{MaxRetryAfter: time.Second, ShouldRetry: yes}})
+	s := sign.New(c)
+	env := flowtest.NewEnvelope(t, s, "Limits")
+	srv.InjectFault(nitrotest.Operation("GetEnvelope"), 1, nitrotest.Fault{Status: 429, RetryAfter: "4"})
+	if _, err := s.GetEnvelope(context.Background(), env); !nitro.IsRateLimited(err) || len(sl.all()) != 0 {
+		t.Fatalf("%v after sleeps %v: want the 429 at once, its 4s over MaxRetryAfter", err, sl.all())
+	}
+
+	bad, err := nitro.NewClient(nitro.Config{ClientID: "id", ClientSecret: "wrong-secret-value", BaseURL: srv.URL(),
+		Retry: nitro.RetryPolicy{ShouldRetry: yes}})
+	must(t, err)
+	defer bad.Close()
+	before := srv.Stats().TokenRequests
+	if _, err := sign.New(bad).GetEnvelope(context.Background(), env); !nitro.IsUnauthorized(err) || strings.Contains(err.Error(), "attempts") {
+		t.Fatalf("%v: want the refused credentials, once", err)
+	}
+	if n := srv.Stats().TokenRequests - before; n != 1 {
+		t.Fatalf("%d token requests for refused credentials", n)
+	}
+}
+
+// TestWithResponseAfterAResend: an answer that broke off is fetched again;
+// when that ends the call with a failure, the Response says so, as the
+// APIError does; and a reused Response starts empty.
+func TestWithResponseAfterAResend(t *testing.T) {
+	c, srv, _, _ := setup(t, nitro.Config{MaxRetries: 1})
+	s := sign.New(c)
+	env := flowtest.NewEnvelope(t, s, "Resent")
+	srv.InjectFault(nitrotest.Operation("GetEnvelope"), 1, nitrotest.Fault{Truncate: true, TruncateAfter: 10})
+	srv.InjectFault(nitrotest.Operation("GetEnvelope"), 1, nitrotest.Fault{Status: 503})
+	var r nitro.Response
+	_, err := s.GetEnvelope(context.Background(), env, nitro.WithResponse(&r))
+	var ae *nitro.APIError
+	if !errors.As(err, &ae) || r.StatusCode != 503 || r.Attempts != ae.Attempts || string(r.Body) != string(ae.Body) {
+		t.Fatalf("%+v for %v, want the 503 the APIError says", r, err)
+	}
+	if _, err := s.CreateParticipant(context.Background(), env, sign.CreateParticipantRequest{}, nitro.WithResponse(&r)); err == nil || r.StatusCode != 0 || r.Attempts != 0 {
+		t.Fatalf("a call refused before sending left %+v (%v), want an empty Response", r, err)
+	}
+}
+
+// TestRetryPolicyMaxDelayAlone: a MaxDelay below the default base is a
+// policy, not a ConfigError about a field left zero; Do(nil) is refused.
+func TestRetryPolicyMaxDelayAlone(t *testing.T) {
+	c, err := nitro.NewClient(nitro.Config{ClientID: "id", ClientSecret: "a-long-secret", Retry: nitro.RetryPolicy{MaxDelay: 100 * time.Millisecond}})
+	if err != nil {
+		t.Fatalf("MaxDelay 100ms alone: %v", err)
+	}
+	defer c.Close()
+	if _, err := c.Do(nil); err == nil {
+		t.Fatal("Do(nil) succeeded")
+	}
+	var ae *nitro.APIError
+	if nitro.OutcomeOf(ae) != nitro.OutcomeNotDone || ae.Error() == "" {
+		t.Fatal("a typed-nil *APIError")
 	}
 }

@@ -80,7 +80,7 @@ func NewClient(cfg Config, opts ...Option) (*Client, error) {
 	}
 	var redact func(string) string // the Client's, once it has one (the observer's layer needs it first)
 	if c.observer != nil {
-		cfg.HTTPClient = observing(cfg.HTTPClient, c.observer, cfg.TokenURL, func(s string) string { return redact(s) })
+		cfg.HTTPClient = observing(cfg.HTTPClient, c.observer, cfg.TokenURL, func(s string) string { return redact(s) }, cfg.Logger)
 	}
 	if c.src == nil {
 		authOpts := append([]auth.Option{auth.WithHTTPClient(cfg.HTTPClient), auth.WithLogger(cfg.Logger), auth.WithUserAgent(c.ua[0])}, st.authOpts...)
@@ -125,6 +125,9 @@ func newStack(cfg Config, src *auth.Source, redact func(string) string, refused 
 // those of sign.New(nil): a Client comes from NewClient.
 var ErrNilClient = errors.New("nitro: nil *nitro.Client: make one with nitro.NewClient and pass it to the API's New")
 
+// errNilRequest is Do's refusal of a nil request.
+var errNilRequest = errors.New("nitro: nil *http.Request")
+
 // errNilContext is the refusal of a call made with a nil context, as
 // net/http refuses a request built on one.
 var errNilContext = errors.New("nitro: nil Context")
@@ -152,6 +155,9 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 	if c == nil {
 		return nil, ErrNilClient
 	}
+	if req == nil {
+		return nil, errNilRequest
+	}
 	if req.URL == nil || !strings.EqualFold(req.URL.Scheme, c.base.Scheme) || !strings.EqualFold(req.URL.Host, c.base.Host) {
 		return nil, fmt.Errorf("%w: %s", ErrForeignHost, c.redact(urlOf(req)))
 	}
@@ -172,7 +178,7 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 func (c *Client) do(req *http.Request) (*http.Response, error) {
 	resp, err := c.http.Do(req)
 	if err != nil {
-		err = c.redactURLError(err)
+		err = redactError(c.redactURLError(err), c.redact)
 		if call := engine.CallOf(req.Context()); call != nil && call.OnFailure != nil {
 			call.OnFailure(err, attemptsOfError(err))
 		}

@@ -44,9 +44,17 @@ type APIError struct {
 	// repeatable: the request was idempotent, by its method or by the
 	// caller's word (WithIdempotent); a 5xx then left it retryable.
 	repeatable bool
+	// afterRun: an earlier attempt of the call may have been carried out
+	// (it timed out after it was sent, or was answered 5xx), so a refusal
+	// now (a 409: "cannot cancel an envelope that is cancelled") may be
+	// that attempt's doing.
+	afterRun bool
 }
 
 func (e *APIError) Error() string {
+	if e == nil {
+		return "nitro: <nil *APIError>"
+	}
 	var b strings.Builder
 	if e.Attempts > 1 {
 		fmt.Fprintf(&b, "after %d attempts: ", e.Attempts)
@@ -73,9 +81,18 @@ func (e *APIError) Error() string {
 // is retryable; a 408 or a 5xx is retryable for an idempotent method (GET,
 // PUT, DELETE, or a call given WithIdempotent) and unknown for POST and
 // PATCH, which the server may have carried out before failing; anything
-// else is not done.
+// else is not done, unless an earlier attempt of the same call may have
+// been carried out: then the refusal may be its doing, and the outcome is
+// unknown.
 func (e *APIError) Outcome() Outcome {
-	return outcomeOfAnswer(e.repeatable || idempotent(e.Method), e.StatusCode)
+	if e == nil {
+		return OutcomeNotDone
+	}
+	o := outcomeOfAnswer(e.repeatable || idempotent(e.Method), e.StatusCode)
+	if o == OutcomeNotDone && e.afterRun {
+		return OutcomeUnknown
+	}
+	return o
 }
 
 // Is makes an answer of unknown outcome ErrOutcomeUnknown.
@@ -120,6 +137,7 @@ func newAPIError(resp *http.Response, body []byte, redact func(string) string) *
 		// The path may hold what a server chose (a PDF job's ID).
 		e.Method, e.Path = resp.Request.Method, redact(resp.Request.URL.Path)
 		e.repeatable = repeatable(resp.Request, engine.CallOf(resp.Request.Context()))
+		e.afterRun = engine.AfterRun(resp)
 	}
 	e.RequestID = requestIDOf(resp.Header)
 	if len(body) > maxErrorBody {

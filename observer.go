@@ -3,7 +3,9 @@ package nitro
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"sync/atomic"
@@ -27,7 +29,10 @@ import (
 //
 // Nothing an Observer is told holds a secret: URLs are without their query
 // and redacted, as every error is. The methods run on the calling
-// goroutine and must be quick; they are never called with a nil Observer.
+// goroutine (a token request's on the token source's) and must be quick.
+// A panic in an Observer's method, or in the function it returned, is
+// contained: the subject goes on unobserved and the Client logs a warning;
+// so is a nil context or end function.
 type Observer interface {
 	ObserveCall(ctx context.Context, call CallInfo) (context.Context, func(CallEnd))
 	ObserveRequest(ctx context.Context, req RequestInfo) (context.Context, func(RequestEnd))
@@ -115,6 +120,7 @@ func hostPort(host, port, scheme string) (string, int) {
 type observeRequests struct {
 	next     http.RoundTripper
 	obs      Observer
+	log      *slog.Logger
 	redact   func(string) string
 	tokenURL string // scheme://host/path of the token endpoint
 }
@@ -133,7 +139,7 @@ func (t *observeRequests) RoundTrip(req *http.Request) (*http.Response, error) {
 			req.Header.Set(name, v)
 		}
 	}
-	ctx, end := t.obs.ObserveRequest(req.Context(), info)
+	ctx, end := observeRequest(t.obs, req.Context(), info, t.log)
 	if ctx != req.Context() {
 		req = req.WithContext(ctx)
 	}
@@ -141,7 +147,7 @@ func (t *observeRequests) RoundTrip(req *http.Request) (*http.Response, error) {
 	resp, err := t.next.RoundTrip(req)
 	e := RequestEnd{Duration: time.Since(start)}
 	if err != nil {
-		e.Err = &redactedError{err: err, text: t.redact(err.Error())}
+		e.Err = redactError(err, t.redact)
 	} else {
 		e.StatusCode = resp.StatusCode
 	}
@@ -149,21 +155,12 @@ func (t *observeRequests) RoundTrip(req *http.Request) (*http.Response, error) {
 	return resp, err
 }
 
-// redactedError is err with a redacted text: what an Observer is told.
-type redactedError struct {
-	err  error
-	text string
-}
-
-func (e *redactedError) Error() string { return e.text }
-func (e *redactedError) Unwrap() error { return e.err }
-
 // observed is Do for a Client with an Observer: the call is observed from
 // its start to the end of its answer's body (or its error).
 func (c *Client) observed(req *http.Request) (*http.Response, error) {
 	host, port := hostPort(req.URL.Hostname(), req.URL.Port(), req.URL.Scheme)
-	ctx, end := c.observer.ObserveCall(req.Context(), CallInfo{Method: req.Method, Route: req.Pattern,
-		URL: c.redact(urlOf(req)), ServerAddress: host, ServerPort: port})
+	ctx, end := observeCall(c.observer, req.Context(), CallInfo{Method: req.Method, Route: req.Pattern,
+		URL: c.redact(urlOf(req)), ServerAddress: host, ServerPort: port}, c.engine.Log())
 	if ctx != req.Context() {
 		req = req.WithContext(ctx)
 	}
@@ -178,22 +175,38 @@ func (c *Client) observed(req *http.Request) (*http.Response, error) {
 		return nil, err
 	}
 	done := CallEnd{StatusCode: resp.StatusCode, Attempts: engine.AttemptsOf(resp), Outcome: OutcomeDone}
-	resp.Body = &observedBody{ReadCloser: resp.Body, end: func() { end(done) }}
+	resp.Body = &observedBody{ReadCloser: resp.Body, end: func(err error) {
+		if err != nil { // the answer broke off: what the call's reader now has is this error
+			done.Err = redactError(err, c.redact)
+			done.Outcome = OutcomeRetryable
+			if !repeatable(req, engine.CallOf(req.Context())) {
+				done.Outcome = OutcomeUnknown // carried out, its answer lost
+			}
+		}
+		end(done)
+	}}
 	return resp, nil
 }
 
 // observedBody ends its call's observation once: at the end of the body,
-// or when it is closed.
+// when it is closed, or when it breaks off, with that error. (The package
+// that reads an answer fetches one that broke off again, within the call's
+// budget: those attempts are observed as requests under the call's
+// context, after its end.)
 type observedBody struct {
 	io.ReadCloser
-	end   func()
+	end   func(error)
 	ended atomic.Bool
 }
 
 func (b *observedBody) Read(p []byte) (int, error) {
 	n, err := b.ReadCloser.Read(p)
 	if err != nil && b.ended.CompareAndSwap(false, true) {
-		b.end()
+		if err == io.EOF {
+			b.end(nil)
+		} else {
+			b.end(err)
+		}
 	}
 	return n, err
 }
@@ -201,20 +214,20 @@ func (b *observedBody) Read(p []byte) (int, error) {
 func (b *observedBody) Close() error {
 	err := b.ReadCloser.Close()
 	if b.ended.CompareAndSwap(false, true) {
-		b.end()
+		b.end(nil)
 	}
 	return err
 }
 
 // observing returns a copy of hc whose transport tells o of each request,
 // the token source's included.
-func observing(hc *http.Client, o Observer, tokenURL string, redact func(string) string) *http.Client {
+func observing(hc *http.Client, o Observer, tokenURL string, redact func(string) string, log *slog.Logger) *http.Client {
 	next := hc.Transport
 	if next == nil {
 		next = http.DefaultTransport
 	}
 	out := *hc
-	out.Transport = &observeRequests{next: next, obs: o, redact: redact, tokenURL: tokenURLKey(tokenURL)}
+	out.Transport = &observeRequests{next: next, obs: o, log: log, redact: redact, tokenURL: tokenURLKey(tokenURL)}
 	return &out
 }
 
@@ -226,4 +239,43 @@ func tokenURLKey(raw string) string {
 		return raw
 	}
 	return urlOf(r)
+}
+
+// observeCall and observeRequest ask o, containing what a faulty Observer
+// may do: a panic (which, on a token request's goroutine, no caller could
+// recover) or a nil answer leaves the subject unobserved, logged once per
+// occurrence.
+func observeCall(o Observer, ctx context.Context, info CallInfo, log *slog.Logger) (context.Context, func(CallEnd)) {
+	next, end := ctx, func(CallEnd) {}
+	func() {
+		defer contain(log, "ObserveCall")
+		if c, e := o.ObserveCall(ctx, info); c != nil && e != nil {
+			next, end = c, e
+		}
+	}()
+	return next, func(e CallEnd) {
+		defer contain(log, "ObserveCall's end")
+		end(e)
+	}
+}
+
+func observeRequest(o Observer, ctx context.Context, info RequestInfo, log *slog.Logger) (context.Context, func(RequestEnd)) {
+	next, end := ctx, func(RequestEnd) {}
+	func() {
+		defer contain(log, "ObserveRequest")
+		if c, e := o.ObserveRequest(ctx, info); c != nil && e != nil {
+			next, end = c, e
+		}
+	}()
+	return next, func(e RequestEnd) {
+		defer contain(log, "ObserveRequest's end")
+		end(e)
+	}
+}
+
+// contain recovers a panic of the Observer's, deferred, and logs it.
+func contain(log *slog.Logger, where string) {
+	if p := recover(); p != nil {
+		log.Warn("nitro: the Observer panicked; the call goes on unobserved", "in", where, "panic", fmt.Sprintf("%T", p))
+	}
 }

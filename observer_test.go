@@ -191,3 +191,77 @@ func TestWithObserverNil(t *testing.T) {
 		t.Fatalf("%v, want a ConfigError", err)
 	}
 }
+
+// faulty is an Observer that panics, or answers nil, where told.
+type faulty struct{ panicCall, panicRequest, panicEnd, nils bool }
+
+func (f faulty) ObserveCall(ctx context.Context, c nitro.CallInfo) (context.Context, func(nitro.CallEnd)) {
+	if f.panicCall {
+		panic("observer bug")
+	}
+	if f.nils {
+		return nil, nil
+	}
+	return ctx, func(nitro.CallEnd) {
+		if f.panicEnd {
+			panic("observer bug at the end")
+		}
+	}
+}
+
+func (f faulty) ObserveRequest(ctx context.Context, q nitro.RequestInfo) (context.Context, func(nitro.RequestEnd)) {
+	if f.panicRequest {
+		panic("observer bug") // on a token request, in the token source's goroutine
+	}
+	if f.nils {
+		return nil, nil
+	}
+	return ctx, func(nitro.RequestEnd) {
+		if f.panicEnd {
+			panic("observer bug at the end")
+		}
+	}
+}
+
+// TestAFaultyObserverIsContained: an Observer that panics (on a token
+// request too, whose goroutine no caller could recover) or answers nil
+// leaves the calls unobserved and working.
+func TestAFaultyObserverIsContained(t *testing.T) {
+	for _, f := range []faulty{{panicCall: true}, {panicRequest: true}, {panicEnd: true}, {nils: true}} {
+		srv := nitrotest.NewServer()
+		creds := srv.Credentials()
+		c, err := nitro.NewClient(nitro.Config{ClientID: creds.ClientID, ClientSecret: creds.ClientSecret, BaseURL: srv.URL()}, nitro.WithObserver(f))
+		must(t, err)
+		s := sign.New(c)
+		if _, err := s.CreateEnvelope(context.Background(), createBody()); err != nil {
+			t.Errorf("%+v: %v", f, err)
+		}
+		c.Close()
+		srv.Close()
+	}
+}
+
+// TestObservedCallThatBreaksOff: a call whose answer breaks off mid-body
+// ends, for the Observer, with that error and its outcome, not as a
+// success.
+func TestObservedCallThatBreaksOff(t *testing.T) {
+	srv := nitrotest.NewServer()
+	defer srv.Close()
+	rec := &callRecorder{}
+	creds := srv.Credentials()
+	c, err := nitro.NewClient(nitro.Config{ClientID: creds.ClientID, ClientSecret: creds.ClientSecret, BaseURL: srv.URL(), MaxRetries: -1}, nitro.WithObserver(rec))
+	must(t, err)
+	defer c.Close()
+	s := sign.New(c)
+	env := flowtest.NewEnvelope(t, s, "Cut")
+	srv.InjectFault(nitrotest.Operation("GetEnvelope"), 1, nitrotest.Fault{Truncate: true, TruncateAfter: 10})
+	if _, err := s.GetEnvelope(context.Background(), env); err == nil {
+		t.Fatal("a cut answer with no retries decoded")
+	}
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	last := rec.calls[len(rec.calls)-1]
+	if last.Err == nil || last.Outcome != nitro.OutcomeRetryable {
+		t.Fatalf("the cut call ended %+v, want its error, retryable", last)
+	}
+}

@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -258,5 +261,44 @@ func TestRetriedDeleteFindingTheResourceGoneSucceeds(t *testing.T) {
 	}
 	if err := s.DeleteEnvelope(ctx, uuid.New()); err == nil {
 		t.Errorf("deleting an unknown envelope succeeded")
+	}
+}
+
+// servedThen502 serves the first request matching method and suffix, then
+// answers 502 in its place, as a proxy that lost the answer would.
+func servedThen502(method, suffix string) func(http.Handler) http.Handler {
+	var once sync.Once
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			first := false
+			if r.Method == method && strings.HasSuffix(r.URL.Path, suffix) {
+				once.Do(func() { first = true })
+			}
+			if first {
+				next.ServeHTTP(httptest.NewRecorder(), r)
+				http.Error(w, "bad gateway", http.StatusBadGateway)
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+// TestRefusalAfterAnAttemptThatMayHaveRun: a PUT carried out whose answer
+// was lost (502) is retried, and the retry is refused because the first
+// did it (409: already cancelled). That refusal cannot say the operation
+// was not done: its outcome is unknown.
+func TestRefusalAfterAnAttemptThatMayHaveRun(t *testing.T) {
+	c, _, _, _ := setup(t, nitro.Config{}, nitrotest.WithMiddleware(servedThen502(http.MethodPut, ":cancel")))
+	s := sign.New(c)
+	env, _, _ := flowtest.SentEnvelope(t, s)
+	_, err := s.CancelEnvelope(context.Background(), env)
+	got, gerr := s.GetEnvelope(context.Background(), env)
+	must(t, gerr)
+	if got.Status != sign.EnvelopeStatusCancelled {
+		t.Fatalf("the fake did not cancel: %s", got.Status)
+	}
+	if !nitro.IsConflict(err) || nitro.OutcomeOf(err) != nitro.OutcomeUnknown || !errors.Is(err, nitro.ErrOutcomeUnknown) {
+		t.Fatalf("%v (%v), want the 409 of unknown outcome", err, nitro.OutcomeOf(err))
 	}
 }

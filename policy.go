@@ -28,10 +28,26 @@ func (p *policy) engine() engine.Policy {
 		Fail: func(err error, n int, o engine.Outcome) error {
 			return &callError{attempts: n, outcome: Outcome(o), err: err}
 		},
-		Refuse:     func(resp *http.Response) error { return errorFromResponse(resp, p.redact) },
+		Refuse:     p.refuse,
 		Repeatable: repeatable,
 		Backoff:    retry.Backoff{Base: p.BaseDelay, Max: p.MaxDelay},
+		Redact:     func(err error) error { return redactError(err, p.redact) },
 	}
+}
+
+// refuse is the error of a resend's answer that is not 2xx, told to the
+// call's WithResponse as Client.Do tells it the answers it reads.
+func (p *policy) refuse(resp *http.Response) error {
+	e := errorFromResponse(resp, p.redact)
+	if c := engine.CallOfResponse(resp); c != nil {
+		if c.OnResponse != nil {
+			c.OnResponse(resp, e.Attempts)
+		}
+		if c.OnBody != nil {
+			c.OnBody(e.Body)
+		}
+	}
+	return e
 }
 
 // repeatable reports whether req is safe to send twice: by its method, or
@@ -57,10 +73,13 @@ func (p *policy) judge(j engine.Judged) engine.Verdict {
 			after, _ = retry.RetryAfter(j.Resp.Header, p.now())
 		}
 	}
-	again := o == OutcomeRetryable && !finalAuthError(j.Err) && after <= p.MaxRetryAfter
-	if p.ShouldRetry != nil && o != OutcomeUnknown {
-		// The caller's word, but never over the safety rule: what may
-		// have been carried out is not repeated (o is Unknown then).
+	// What no word of the caller's lifts: what may have been carried out
+	// is not repeated (o is Unknown then), an auth failure that already
+	// spent its budget or cannot change is final, and no wait is longer
+	// than MaxRetryAfter.
+	possible := o != OutcomeUnknown && !finalAuthError(j.Err) && after <= p.MaxRetryAfter
+	again := possible && o == OutcomeRetryable
+	if p.ShouldRetry != nil && possible {
 		again = p.ShouldRetry(p.attempt(j, o, after, again))
 	}
 	return engine.Verdict{Outcome: engine.Outcome(o), Retry: again, After: after}

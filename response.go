@@ -12,7 +12,10 @@ import (
 // where a member Nitro added before the spec did can be read.
 //
 // It is filled on success as on failure (then the same as the *APIError's
-// fields); after a failure with no answer at all, only Attempts is. Every
+// fields); after a failure with no answer at all, only Attempts is; and
+// when the call ends before anything is sent (an invalid body, a refused
+// option), it is left zero. A retried DELETE that found its resource gone
+// succeeds, and its Response shows the answer that said so. Every
 // string of it passes through the Client's redaction, as an APIError's do:
 // a server that echoes a token or the secret in a header or the body shows
 // "[REDACTED]" there.

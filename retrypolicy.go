@@ -63,6 +63,7 @@ const (
 
 // withDefaults checks p and fills in its defaults.
 func (p RetryPolicy) withDefaults() (RetryPolicy, error) {
+	baseGiven := p.BaseDelay != 0
 	for _, d := range []struct {
 		name string
 		v    *time.Duration
@@ -75,8 +76,11 @@ func (p RetryPolicy) withDefaults() (RetryPolicy, error) {
 			*d.v = d.def
 		}
 	}
-	if p.BaseDelay > p.MaxDelay {
+	switch {
+	case p.BaseDelay > p.MaxDelay && baseGiven:
 		return p, &ConfigError{Field: "Retry.BaseDelay", Reason: fmt.Sprintf("%v is longer than MaxDelay (%v)", p.BaseDelay, p.MaxDelay)}
+	case p.BaseDelay > p.MaxDelay:
+		p.BaseDelay = p.MaxDelay // a MaxDelay below the default base: every delay is capped by it
 	}
 	return p, nil
 }

@@ -1,6 +1,8 @@
 package nitrotest
 
 import (
+	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"sync"
@@ -48,15 +50,44 @@ type faultRule struct {
 type faults struct {
 	mu    sync.Mutex
 	rules []*faultRule
+	// stop is closed by Server.Close: a fault's delay ends with it, or a
+	// request it holds would hold Close for the whole delay.
+	stop     chan struct{}
+	stopOnce sync.Once
 }
 
+func (fs *faults) init() { fs.stop = make(chan struct{}) }
+
+func (fs *faults) close() { fs.stopOnce.Do(func() { close(fs.stop) }) }
+
 // InjectFault makes the next n requests matching target suffer f. Rules are
-// consumed in the order they were added.
-func (s *Server) InjectFault(target Target, n int, f Fault) {
+// consumed in the order they were added. A target naming no operation of
+// the fake (a misspelt Operation, which would never match), n < 1, and a
+// negative Delay or TruncateAfter are refused with an error and inject
+// nothing: a fault a test thinks it injected, and that never fires, would
+// test nothing.
+func (s *Server) InjectFault(target Target, n int, f Fault) error {
+	switch name, isOp := strings.CutPrefix(string(target), "op:"); {
+	case isOp && !s.knownOperation(name):
+		return fmt.Errorf("%w: %q (Stats counts the operations by these names)", ErrUnknownOperation, name)
+	case !isOp && target != TokenEndpoint && target != AnyOperation:
+		return fmt.Errorf("%w: target %q", ErrInvalidFault, target)
+	case n < 1:
+		return fmt.Errorf("%w: %d requests", ErrInvalidFault, n)
+	case f.Delay < 0 || f.TruncateAfter < 0:
+		return fmt.Errorf("%w: a negative Delay or TruncateAfter", ErrInvalidFault)
+	}
 	s.faults.mu.Lock()
 	defer s.faults.mu.Unlock()
 	s.faults.rules = append(s.faults.rules, &faultRule{target: target, left: n, fault: f})
+	return nil
 }
+
+// InjectFault's refusals.
+var (
+	ErrUnknownOperation = errors.New("nitrotest: no such operation")
+	ErrInvalidFault     = errors.New("nitrotest: invalid fault")
+)
 
 // take consumes and returns the first fault for a request to op ("" for the
 // token endpoint).
@@ -88,14 +119,19 @@ func (r *faultRule) matches(op string) bool {
 	}
 }
 
-// apply carries out f; it reports whether the request was answered.
-func (f Fault) apply(w http.ResponseWriter, r *http.Request) (http.ResponseWriter, bool) {
+// apply carries out f; it reports whether the request was answered. A
+// delay ends early with the request, or when stop is closed.
+func (f Fault) apply(w http.ResponseWriter, r *http.Request, stop <-chan struct{}) (http.ResponseWriter, bool) {
 	if f.Delay > 0 {
 		t := time.NewTimer(f.Delay)
 		select {
 		case <-t.C:
 		case <-r.Context().Done():
 			t.Stop()
+			return w, true
+		case <-stop:
+			t.Stop()
+			hijackClose(w, false)
 			return w, true
 		}
 	}

@@ -16,7 +16,7 @@ func TestFaultDelayHoldsTheRequest(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		w := httptest.NewRecorder()
 		start := time.Now()
-		_, answered := Fault{Delay: 150 * time.Millisecond}.apply(w, httptest.NewRequest(http.MethodGet, "/sign/envelopes", nil))
+		_, answered := Fault{Delay: 150 * time.Millisecond}.apply(w, httptest.NewRequest(http.MethodGet, "/sign/envelopes", nil), nil)
 		if d := time.Since(start); answered || d != 150*time.Millisecond {
 			t.Errorf("after %v, answered %v; want 150ms, not answered", d, answered)
 		}
@@ -25,7 +25,7 @@ func TestFaultDelayHoldsTheRequest(t *testing.T) {
 		r := httptest.NewRequestWithContext(ctx, http.MethodGet, "/sign/envelopes", nil)
 		done := make(chan bool)
 		go func() {
-			_, answered := Fault{Delay: time.Hour}.apply(w, r)
+			_, answered := Fault{Delay: time.Hour}.apply(w, r, nil)
 			done <- answered
 		}()
 		time.Sleep(time.Minute)

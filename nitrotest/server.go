@@ -2,9 +2,12 @@ package nitrotest
 
 import (
 	"crypto/rand"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"reflect"
+	"slices"
 	"sync"
 	"time"
 
@@ -55,6 +58,7 @@ func NewServer(opts ...Option) *Server {
 	_, _ = rand.Read(s.tokens.key)
 	s.tokens.issued = map[string]grant{}
 	s.state.init()
+	s.faults.init()
 	s.pdf.init()
 	s.pdfs = s.newPDFRouter()
 	s.valid = cfg.validator()
@@ -96,7 +100,8 @@ func (s *Server) CloseClientConnections() { s.srv.CloseClientConnections() }
 // Close shuts the server down, waiting for requests in flight, and stops
 // pending automatic seals, PDF jobs, status streams and deliveries.
 func (s *Server) Close() {
-	s.pdf.close() // first: status streams in flight end, so srv.Close returns
+	s.faults.close() // first: delays in flight end, so srv.Close returns
+	s.pdf.close()    // and status streams in flight end
 	s.srv.Close()
 	s.state.close()
 	s.staged.close()
@@ -160,7 +165,16 @@ func (s *Server) fault(w http.ResponseWriter, r *http.Request, op string) (http.
 	if !ok {
 		return w, false
 	}
-	return f.apply(w, r)
+	return f.apply(w, r, s.faults.stop)
+}
+
+// knownOperation reports whether name is an operation the fake serves, as
+// Stats counts it: the Sign spec's, or PDF Services'.
+func (s *Server) knownOperation(name string) bool {
+	if _, ok := reflect.TypeFor[api.StrictServerInterface]().MethodByName(name); ok {
+		return true
+	}
+	return slices.Contains(slices.Collect(maps.Values(s.pdfs.ops)), name)
 }
 
 func badRequest(w http.ResponseWriter, r *http.Request, err error) {

@@ -149,7 +149,7 @@ func (f *form) write(mw *multipart.Writer) (err error) {
 		if err != nil {
 			return err
 		}
-		n, err := io.Copy(part, io.LimitReader(file.Body, left+1))
+		n, err := io.Copy(part, io.LimitReader(wire.Guard(file.Body), left+1))
 		if err != nil {
 			return err
 		}

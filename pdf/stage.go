@@ -144,7 +144,7 @@ func (c *Client) put(ctx context.Context, to string, f File) error {
 	req.ContentLength = f.Size
 	read := make(chan error, 1)
 	go func() {
-		_, err := io.Copy(pw, &exactly{r: f.Body, left: f.Size, name: f.Name})
+		_, err := io.Copy(pw, &exactly{r: wire.Guard(f.Body), left: f.Size, name: f.Name})
 		pw.CloseWithError(err)
 		read <- err
 	}()

@@ -385,7 +385,7 @@ type FileInfo = pdfapi.FileInfo
 //	    // FileSizeBytes Size of the resulting file in bytes.
 //	    FileSizeBytes int64 `json:"fileSizeBytes,omitempty,omitzero"`
 //
-//	    // PageCount Number of pages in the resulting document.
+//	    // PageCount Number of pages in resulting document.
 //	    PageCount int `json:"pageCount,omitempty,omitzero"`
 //	}
 type FileMetadata = pdfapi.FileMetadata
@@ -539,7 +539,7 @@ const (
 //	    // Field Name of the PDF form field to fill.
 //	    Field string `json:"field"`
 //
-//	    // Value Value to set for the field, a string, number or boolean (or null).
+//	    // Value Value to set for the field. May be a string, number, boolean, or null.
 //	    Value interface{} `json:"value"`
 //	}
 type FormFieldValue = pdfapi.FormFieldValue

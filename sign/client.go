@@ -2,6 +2,7 @@ package sign
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/nitrokit/nitro"
@@ -32,7 +33,7 @@ func New(nc *nitro.Client) *Client {
 // an *nitro.APIError, and a 2xx response's body is the caller's to close.
 // It is a copy: changing it changes nothing for c.
 func (c *Client) Raw() *signapi.Client {
-	if c.ready() != nil {
+	if c.ready(context.Background()) != nil {
 		// A raw client on a nil nitro.Client: its calls answer
 		// nitro.ErrNilClient, as the typed methods do.
 		return &signapi.Client{Server: "/", Client: (*nitro.Client)(nil)}
@@ -42,10 +43,19 @@ func (c *Client) Raw() *signapi.Client {
 }
 
 // ready is every call's guard: a nil or zero Client (or one New made from a
-// nil nitro.Client) answers nitro.ErrNilClient instead of panicking.
-func (c *Client) ready() error {
-	if c == nil || c.raw == nil || c.nc == nil {
+// nil nitro.Client) answers nitro.ErrNilClient, and a nil ctx ErrNilContext,
+// instead of panicking.
+func (c *Client) ready(ctx context.Context) error {
+	switch {
+	case c == nil || c.raw == nil || c.nc == nil:
 		return nitro.ErrNilClient
+	case ctx == nil:
+		return ErrNilContext
 	}
 	return nil
 }
+
+// ErrNilContext is the answer of every call given a nil context: nothing is
+// sent. (The raw client, Raw, panics on one, as net/http's
+// Request.WithContext does.)
+var ErrNilContext = errors.New("nitro: nil Context")

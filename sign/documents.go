@@ -84,7 +84,7 @@ func (d DocumentUpload) check() error {
 // is an *nitro.APIError.
 func (c *Client) CreateDocument(ctx context.Context, envelopeID uuid.UUID, doc DocumentUpload, opts ...nitro.CallOption) (PendingDocumentResponse, error) {
 	var out PendingDocumentResponse
-	if err := c.ready(); err != nil {
+	if err := c.ready(ctx); err != nil {
 		return out, err
 	}
 	ctx = nitro.CallContext(ctx, opts...)
@@ -129,7 +129,7 @@ func writeMultipart(mw *multipart.Writer, doc DocumentUpload) error {
 		if part, err = mw.CreatePart(h); err != nil {
 			return err
 		}
-		n, err := io.Copy(part, io.LimitReader(doc.Body, MaxDocumentSize+1))
+		n, err := io.Copy(part, io.LimitReader(wire.Guard(doc.Body), MaxDocumentSize+1))
 		if err != nil {
 			return err
 		}

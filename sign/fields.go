@@ -20,7 +20,7 @@ import (
 // holding null (an empty union, a nil bounding box) is refused before
 // sending (nitro.ErrEmptyUnion). Any non-2xx answer is an *nitro.APIError.
 func (c *Client) CreateField(ctx context.Context, envelopeID, documentID uuid.UUID, body CreateFieldRequest, opts ...nitro.CallOption) ([]CreatedField, error) {
-	if err := c.ready(); err != nil {
+	if err := c.ready(ctx); err != nil {
 		return nil, err
 	}
 	ctx = nitro.CallContext(ctx, opts...)

@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/nitrokit/nitro"
 	"github.com/nitrokit/nitro/internal/testkit/flowtest"
@@ -126,5 +127,79 @@ func TestEmptyBulkListSendsNothing(t *testing.T) {
 	if ps, err := c.CreateParticipant(ctx, env, sign.NewCreateParticipantRequest(
 		sign.SingleParticipantRequest{Email: "c@example.com", Role: sign.ParticipantRoleSigner})); err != nil || len(ps) != 1 {
 		t.Errorf("a single participant: %v, %v", ps, err)
+	}
+}
+
+// spinning is a body whose Read returns nothing and no error for ever.
+type spinning struct{}
+
+func (spinning) Read([]byte) (int, error) { return 0, nil }
+
+// TestABodyThatNeverReadsEnds: an upload whose body returns nothing for
+// ever fails, instead of spinning a core in the writer goroutine for ever
+// (goleak, in TestMain, catches a writer left running).
+func TestABodyThatNeverReadsEnds(t *testing.T) {
+	c, _ := setup(t, nitro.Config{})
+	env := flowtest.NewEnvelope(t, c, "Stuck")
+	done := make(chan error, 1)
+	go func() {
+		_, err := c.CreateDocument(context.Background(), env, sign.DocumentUpload{Name: "s.pdf", ContentType: "application/pdf", Body: spinning{}})
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err == nil {
+			t.Fatal("an upload of a body that never reads succeeded")
+		}
+	case <-time.After(30 * time.Second): // only ends a broken test
+		t.Fatal("the upload never ended")
+	}
+}
+
+// TestNilContextIsRefused: every method, given a nil context on a working
+// Client, returns an error (ErrNilContext, or an input check's) and
+// panics not.
+func TestNilContextIsRefused(t *testing.T) {
+	c, _ := setup(t, nitro.Config{})
+	v := reflect.ValueOf(c)
+	errType := reflect.TypeFor[error]()
+	for i := range v.NumMethod() {
+		m, name := v.Method(i), v.Type().Method(i).Name
+		if m.Type().NumIn() == 0 {
+			continue // Raw
+		}
+		args := make([]reflect.Value, m.Type().NumIn())
+		for j := range args {
+			args[j] = reflect.Zero(m.Type().In(j)) // ctx: a nil context.Context
+		}
+		var out []reflect.Value
+		func() {
+			defer func() {
+				if p := recover(); p != nil {
+					t.Errorf("%s panics: %v", name, p)
+				}
+			}()
+			if m.Type().IsVariadic() {
+				out = m.CallSlice(args)
+			} else {
+				out = m.Call(args)
+			}
+		}()
+		if len(out) == 0 {
+			continue
+		}
+		if seq, ok := out[0].Interface().(iter.Seq2[sign.Envelope, error]); ok {
+			for _, err := range seq {
+				if !errors.Is(err, sign.ErrNilContext) {
+					t.Errorf("%s yields %v, want sign.ErrNilContext", name, err)
+				}
+			}
+			continue
+		}
+		if last := out[len(out)-1]; last.Type() == errType {
+			if err, _ := last.Interface().(error); err == nil {
+				t.Errorf("%s with a nil context succeeded", name)
+			}
+		}
 	}
 }

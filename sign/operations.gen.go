@@ -15,7 +15,7 @@ import (
 //
 // It returns the decoded answer. Any non-2xx answer is an *nitro.APIError. The options (nitro.CallOption) apply to this call alone.
 func (c *Client) CancelEnvelope(ctx context.Context, envelopeID uuid.UUID, opts ...nitro.CallOption) (ExtendedEnvelope, error) {
-	if err := c.ready(); err != nil {
+	if err := c.ready(ctx); err != nil {
 		var zero ExtendedEnvelope
 		return zero, err
 	}
@@ -26,8 +26,10 @@ func (c *Client) CancelEnvelope(ctx context.Context, envelopeID uuid.UUID, opts 
 // ConvertFile is convertFile: POST /sign/conversions. Convert File to PDF.
 //
 // It returns the decoded answer. Any non-2xx answer is an *nitro.APIError. The options (nitro.CallOption) apply to this call alone.
+//
+// Deprecated: the API deprecates convertFile; it may be removed.
 func (c *Client) ConvertFile(ctx context.Context, contentType string, body io.Reader, opts ...nitro.CallOption) (ConversionJob, error) {
-	if err := c.ready(); err != nil {
+	if err := c.ready(ctx); err != nil {
 		var zero ConversionJob
 		return zero, err
 	}
@@ -39,7 +41,7 @@ func (c *Client) ConvertFile(ctx context.Context, contentType string, body io.Re
 //
 // It returns the decoded answer; a body holding null (an empty union, a nil required list) is refused before sending (nitro.ErrEmptyUnion). Any non-2xx answer is an *nitro.APIError. The options (nitro.CallOption) apply to this call alone.
 func (c *Client) CreateEnvelope(ctx context.Context, body EnvelopeCreate, opts ...nitro.CallOption) (ExtendedEnvelope, error) {
-	if err := c.ready(); err != nil {
+	if err := c.ready(ctx); err != nil {
 		var zero ExtendedEnvelope
 		return zero, err
 	}
@@ -56,7 +58,7 @@ func (c *Client) CreateEnvelope(ctx context.Context, body EnvelopeCreate, opts .
 //
 // It returns nil on success. Any non-2xx answer is an *nitro.APIError. The options (nitro.CallOption) apply to this call alone.
 func (c *Client) DeleteDocument(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID, opts ...nitro.CallOption) error {
-	if err := c.ready(); err != nil {
+	if err := c.ready(ctx); err != nil {
 		return err
 	}
 	ctx = nitro.CallContext(ctx, opts...)
@@ -67,7 +69,7 @@ func (c *Client) DeleteDocument(ctx context.Context, envelopeID uuid.UUID, docum
 //
 // It returns nil on success. Any non-2xx answer is an *nitro.APIError. The options (nitro.CallOption) apply to this call alone.
 func (c *Client) DeleteEnvelope(ctx context.Context, envelopeID uuid.UUID, opts ...nitro.CallOption) error {
-	if err := c.ready(); err != nil {
+	if err := c.ready(ctx); err != nil {
 		return err
 	}
 	ctx = nitro.CallContext(ctx, opts...)
@@ -78,7 +80,7 @@ func (c *Client) DeleteEnvelope(ctx context.Context, envelopeID uuid.UUID, opts 
 //
 // It returns nil on success. Any non-2xx answer is an *nitro.APIError. The options (nitro.CallOption) apply to this call alone.
 func (c *Client) DeleteField(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID, fieldID uuid.UUID, opts ...nitro.CallOption) error {
-	if err := c.ready(); err != nil {
+	if err := c.ready(ctx); err != nil {
 		return err
 	}
 	ctx = nitro.CallContext(ctx, opts...)
@@ -89,7 +91,7 @@ func (c *Client) DeleteField(ctx context.Context, envelopeID uuid.UUID, document
 //
 // It returns nil on success; a body holding null (an empty union, a nil required list) is refused before sending (nitro.ErrEmptyUnion). Any non-2xx answer is an *nitro.APIError. The options (nitro.CallOption) apply to this call alone.
 func (c *Client) DeleteFields(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID, body DeleteFieldsRequest, opts ...nitro.CallOption) error {
-	if err := c.ready(); err != nil {
+	if err := c.ready(ctx); err != nil {
 		return err
 	}
 	ctx = nitro.CallContext(ctx, opts...)
@@ -104,7 +106,7 @@ func (c *Client) DeleteFields(ctx context.Context, envelopeID uuid.UUID, documen
 //
 // It returns nil on success. Any non-2xx answer is an *nitro.APIError. The options (nitro.CallOption) apply to this call alone.
 func (c *Client) DeleteParticipant(ctx context.Context, envelopeID uuid.UUID, participantID uuid.UUID, opts ...nitro.CallOption) error {
-	if err := c.ready(); err != nil {
+	if err := c.ready(ctx); err != nil {
 		return err
 	}
 	ctx = nitro.CallContext(ctx, opts...)
@@ -115,7 +117,7 @@ func (c *Client) DeleteParticipant(ctx context.Context, envelopeID uuid.UUID, pa
 //
 // It returns nil on success; a body holding null (an empty union, a nil required list) is refused before sending (nitro.ErrEmptyUnion). Any non-2xx answer is an *nitro.APIError. The options (nitro.CallOption) apply to this call alone.
 func (c *Client) DeleteParticipants(ctx context.Context, envelopeID uuid.UUID, body DeleteParticipantsRequest, opts ...nitro.CallOption) error {
-	if err := c.ready(); err != nil {
+	if err := c.ready(ctx); err != nil {
 		return err
 	}
 	ctx = nitro.CallContext(ctx, opts...)
@@ -130,7 +132,7 @@ func (c *Client) DeleteParticipants(ctx context.Context, envelopeID uuid.UUID, b
 //
 // It copies the answer's body to w as it arrives, in constant memory, and returns the bytes written. Any non-2xx answer is an *nitro.APIError. The options (nitro.CallOption) apply to this call alone.
 func (c *Client) DownloadAuditTrailOfEnvelope(ctx context.Context, envelopeID uuid.UUID, w io.Writer, opts ...nitro.CallOption) (int64, error) {
-	if err := c.ready(); err != nil {
+	if err := c.ready(ctx); err != nil {
 		return 0, err
 	}
 	ctx = nitro.CallContext(ctx, opts...)
@@ -140,8 +142,10 @@ func (c *Client) DownloadAuditTrailOfEnvelope(ctx context.Context, envelopeID uu
 // DownloadConvertedFile is downloadConvertedFile: GET /sign/conversions/{jobID}:download-converted. Get Converted File by Job ID.
 //
 // It copies the answer's body to w as it arrives, in constant memory, and returns the bytes written. Any non-2xx answer is an *nitro.APIError. The options (nitro.CallOption) apply to this call alone.
+//
+// Deprecated: the API deprecates downloadConvertedFile; it may be removed.
 func (c *Client) DownloadConvertedFile(ctx context.Context, jobID string, w io.Writer, opts ...nitro.CallOption) (int64, error) {
-	if err := c.ready(); err != nil {
+	if err := c.ready(ctx); err != nil {
 		return 0, err
 	}
 	ctx = nitro.CallContext(ctx, opts...)
@@ -152,7 +156,7 @@ func (c *Client) DownloadConvertedFile(ctx context.Context, jobID string, w io.W
 //
 // It copies the answer's body to w as it arrives, in constant memory, and returns the bytes written. Any non-2xx answer is an *nitro.APIError. The options (nitro.CallOption) apply to this call alone.
 func (c *Client) DownloadOriginalEnvelope(ctx context.Context, envelopeID uuid.UUID, w io.Writer, opts ...nitro.CallOption) (int64, error) {
-	if err := c.ready(); err != nil {
+	if err := c.ready(ctx); err != nil {
 		return 0, err
 	}
 	ctx = nitro.CallContext(ctx, opts...)
@@ -163,7 +167,7 @@ func (c *Client) DownloadOriginalEnvelope(ctx context.Context, envelopeID uuid.U
 //
 // It copies the answer's body to w as it arrives, in constant memory, and returns the bytes written. Any non-2xx answer is an *nitro.APIError. The options (nitro.CallOption) apply to this call alone.
 func (c *Client) DownloadSealedDocument(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID, w io.Writer, opts ...nitro.CallOption) (int64, error) {
-	if err := c.ready(); err != nil {
+	if err := c.ready(ctx); err != nil {
 		return 0, err
 	}
 	ctx = nitro.CallContext(ctx, opts...)
@@ -174,7 +178,7 @@ func (c *Client) DownloadSealedDocument(ctx context.Context, envelopeID uuid.UUI
 //
 // It copies the answer's body to w as it arrives, in constant memory, and returns the bytes written. Any non-2xx answer is an *nitro.APIError. The options (nitro.CallOption) apply to this call alone.
 func (c *Client) DownloadSealedEnvelope(ctx context.Context, envelopeID uuid.UUID, w io.Writer, opts ...nitro.CallOption) (int64, error) {
-	if err := c.ready(); err != nil {
+	if err := c.ready(ctx); err != nil {
 		return 0, err
 	}
 	ctx = nitro.CallContext(ctx, opts...)
@@ -185,7 +189,7 @@ func (c *Client) DownloadSealedEnvelope(ctx context.Context, envelopeID uuid.UUI
 //
 // It returns the decoded answer. Any non-2xx answer is an *nitro.APIError. The options (nitro.CallOption) apply to this call alone.
 func (c *Client) GetDocument(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID, opts ...nitro.CallOption) (Document, error) {
-	if err := c.ready(); err != nil {
+	if err := c.ready(ctx); err != nil {
 		var zero Document
 		return zero, err
 	}
@@ -197,7 +201,7 @@ func (c *Client) GetDocument(ctx context.Context, envelopeID uuid.UUID, document
 //
 // It returns the decoded answer. Any non-2xx answer is an *nitro.APIError. The options (nitro.CallOption) apply to this call alone.
 func (c *Client) GetEnvelope(ctx context.Context, envelopeID uuid.UUID, opts ...nitro.CallOption) (ExtendedEnvelope, error) {
-	if err := c.ready(); err != nil {
+	if err := c.ready(ctx); err != nil {
 		var zero ExtendedEnvelope
 		return zero, err
 	}
@@ -208,8 +212,10 @@ func (c *Client) GetEnvelope(ctx context.Context, envelopeID uuid.UUID, opts ...
 // GetJobStatus is getJobStatus: GET /sign/conversions/{jobID}/status. Get Conversion Job Status.
 //
 // It returns the decoded answer. Any non-2xx answer is an *nitro.APIError. The options (nitro.CallOption) apply to this call alone.
+//
+// Deprecated: the API deprecates getJobStatus; it may be removed.
 func (c *Client) GetJobStatus(ctx context.Context, jobID string, opts ...nitro.CallOption) (JobStatusResponse, error) {
-	if err := c.ready(); err != nil {
+	if err := c.ready(ctx); err != nil {
 		var zero JobStatusResponse
 		return zero, err
 	}
@@ -221,7 +227,7 @@ func (c *Client) GetJobStatus(ctx context.Context, jobID string, opts ...nitro.C
 //
 // It returns the decoded answer. Any non-2xx answer is an *nitro.APIError. The options (nitro.CallOption) apply to this call alone.
 func (c *Client) ListDocuments(ctx context.Context, envelopeID uuid.UUID, opts ...nitro.CallOption) (DocumentList, error) {
-	if err := c.ready(); err != nil {
+	if err := c.ready(ctx); err != nil {
 		var zero DocumentList
 		return zero, err
 	}
@@ -233,7 +239,7 @@ func (c *Client) ListDocuments(ctx context.Context, envelopeID uuid.UUID, opts .
 //
 // It returns the decoded answer. Any non-2xx answer is an *nitro.APIError. The options (nitro.CallOption) apply to this call alone.
 func (c *Client) ListEnvelopes(ctx context.Context, params ListEnvelopesParams, opts ...nitro.CallOption) (EnvelopeList, error) {
-	if err := c.ready(); err != nil {
+	if err := c.ready(ctx); err != nil {
 		var zero EnvelopeList
 		return zero, err
 	}
@@ -245,7 +251,7 @@ func (c *Client) ListEnvelopes(ctx context.Context, params ListEnvelopesParams, 
 //
 // It returns the decoded answer. Any non-2xx answer is an *nitro.APIError. The options (nitro.CallOption) apply to this call alone.
 func (c *Client) ListFields(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID, opts ...nitro.CallOption) (FieldList, error) {
-	if err := c.ready(); err != nil {
+	if err := c.ready(ctx); err != nil {
 		var zero FieldList
 		return zero, err
 	}
@@ -257,7 +263,7 @@ func (c *Client) ListFields(ctx context.Context, envelopeID uuid.UUID, documentI
 //
 // It returns the decoded answer. Any non-2xx answer is an *nitro.APIError. The options (nitro.CallOption) apply to this call alone.
 func (c *Client) ListParticipants(ctx context.Context, envelopeID uuid.UUID, opts ...nitro.CallOption) (ParticipantList, error) {
-	if err := c.ready(); err != nil {
+	if err := c.ready(ctx); err != nil {
 		var zero ParticipantList
 		return zero, err
 	}
@@ -269,7 +275,7 @@ func (c *Client) ListParticipants(ctx context.Context, envelopeID uuid.UUID, opt
 //
 // It returns the decoded answer. Any non-2xx answer is an *nitro.APIError. The options (nitro.CallOption) apply to this call alone.
 func (c *Client) ListSignerSigningUrls(ctx context.Context, envelopeID uuid.UUID, opts ...nitro.CallOption) (SignerSigningURLList, error) {
-	if err := c.ready(); err != nil {
+	if err := c.ready(ctx); err != nil {
 		var zero SignerSigningURLList
 		return zero, err
 	}
@@ -281,7 +287,7 @@ func (c *Client) ListSignerSigningUrls(ctx context.Context, envelopeID uuid.UUID
 //
 // It returns the decoded answer; a body holding null (an empty union, a nil required list) is refused before sending (nitro.ErrEmptyUnion). Any non-2xx answer is an *nitro.APIError. The options (nitro.CallOption) apply to this call alone.
 func (c *Client) ReorderDocuments(ctx context.Context, envelopeID uuid.UUID, body ReorderDocumentsRequest, opts ...nitro.CallOption) (DocumentList, error) {
-	if err := c.ready(); err != nil {
+	if err := c.ready(ctx); err != nil {
 		var zero DocumentList
 		return zero, err
 	}
@@ -298,7 +304,7 @@ func (c *Client) ReorderDocuments(ctx context.Context, envelopeID uuid.UUID, bod
 //
 // It returns the decoded answer. Any non-2xx answer is an *nitro.APIError. The options (nitro.CallOption) apply to this call alone.
 func (c *Client) SendForSigning(ctx context.Context, envelopeID uuid.UUID, opts ...nitro.CallOption) (Envelope, error) {
-	if err := c.ready(); err != nil {
+	if err := c.ready(ctx); err != nil {
 		var zero Envelope
 		return zero, err
 	}
@@ -310,7 +316,7 @@ func (c *Client) SendForSigning(ctx context.Context, envelopeID uuid.UUID, opts 
 //
 // It returns nil on success; a body holding null (an empty union, a nil required list) is refused before sending (nitro.ErrEmptyUnion). Any non-2xx answer is an *nitro.APIError. The options (nitro.CallOption) apply to this call alone.
 func (c *Client) SendReminders(ctx context.Context, envelopeID uuid.UUID, body SendReminders, opts ...nitro.CallOption) error {
-	if err := c.ready(); err != nil {
+	if err := c.ready(ctx); err != nil {
 		return err
 	}
 	ctx = nitro.CallContext(ctx, opts...)
@@ -325,7 +331,7 @@ func (c *Client) SendReminders(ctx context.Context, envelopeID uuid.UUID, body S
 //
 // It returns the decoded answer; a body holding null (an empty union, a nil required list) is refused before sending (nitro.ErrEmptyUnion). Any non-2xx answer is an *nitro.APIError. The options (nitro.CallOption) apply to this call alone.
 func (c *Client) UpdateDocument(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID, body RenameDocumentRequest, opts ...nitro.CallOption) (Document, error) {
-	if err := c.ready(); err != nil {
+	if err := c.ready(ctx); err != nil {
 		var zero Document
 		return zero, err
 	}
@@ -342,7 +348,7 @@ func (c *Client) UpdateDocument(ctx context.Context, envelopeID uuid.UUID, docum
 //
 // It returns the decoded answer; a body holding null (an empty union, a nil required list) is refused before sending (nitro.ErrEmptyUnion). Any non-2xx answer is an *nitro.APIError. The options (nitro.CallOption) apply to this call alone.
 func (c *Client) UpdateEnvelope(ctx context.Context, envelopeID uuid.UUID, body EnvelopeUpdate, opts ...nitro.CallOption) (Envelope, error) {
-	if err := c.ready(); err != nil {
+	if err := c.ready(ctx); err != nil {
 		var zero Envelope
 		return zero, err
 	}
@@ -359,7 +365,7 @@ func (c *Client) UpdateEnvelope(ctx context.Context, envelopeID uuid.UUID, body 
 //
 // It returns the decoded answer; a body holding null (an empty union, a nil required list) is refused before sending (nitro.ErrEmptyUnion). Any non-2xx answer is an *nitro.APIError. The options (nitro.CallOption) apply to this call alone.
 func (c *Client) UpdateField(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID, fieldID uuid.UUID, body FieldUpdate, opts ...nitro.CallOption) (Field, error) {
-	if err := c.ready(); err != nil {
+	if err := c.ready(ctx); err != nil {
 		var zero Field
 		return zero, err
 	}
@@ -376,7 +382,7 @@ func (c *Client) UpdateField(ctx context.Context, envelopeID uuid.UUID, document
 //
 // It returns the decoded answer; a body holding null (an empty union, a nil required list) is refused before sending (nitro.ErrEmptyUnion). Any non-2xx answer is an *nitro.APIError. The options (nitro.CallOption) apply to this call alone.
 func (c *Client) UpdateParticipant(ctx context.Context, envelopeID uuid.UUID, participantID uuid.UUID, body ParticipantUpdate, opts ...nitro.CallOption) (Participant, error) {
-	if err := c.ready(); err != nil {
+	if err := c.ready(ctx); err != nil {
 		var zero Participant
 		return zero, err
 	}

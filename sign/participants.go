@@ -23,7 +23,7 @@ import (
 // null (an empty union) is refused before sending (nitro.ErrEmptyUnion).
 // Any non-2xx answer is an *nitro.APIError.
 func (c *Client) CreateParticipant(ctx context.Context, envelopeID uuid.UUID, body CreateParticipantRequest, opts ...nitro.CallOption) ([]Participant, error) {
-	if err := c.ready(); err != nil {
+	if err := c.ready(ctx); err != nil {
 		return nil, err
 	}
 	ctx = nitro.CallContext(ctx, opts...)

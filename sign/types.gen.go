@@ -581,16 +581,16 @@ type DeleteParticipantsRequest = signapi.DeleteParticipantsRequest
 //	    // CreatedAt UTC timestamp indicating when the document was created.
 //	    CreatedAt time.Time `json:"createdAt,omitempty,omitzero"`
 //
-//	    // FailureReason Why processing failed (status failed).
+//	    // FailureReason The failure reason of the document.
 //	    FailureReason string `json:"failureReason,omitempty,omitzero"`
 //
 //	    // Name Name of the file provided by the user.
 //	    Name string `json:"name"`
 //
-//	    // NumPages Number of pages (once uploaded).
+//	    // NumPages Number of pages of the document.
 //	    NumPages int32 `json:"numPages,omitempty,omitzero"`
 //
-//	    // SizeBytes Size of the file in bytes (once uploaded).
+//	    // SizeBytes Size in bytes of the document.
 //	    SizeBytes int64 `json:"sizeBytes,omitempty,omitzero"`
 //
 //	    // Status The status of a document.
@@ -809,31 +809,47 @@ type ExtendedEnvelope = signapi.ExtendedEnvelope
 // Its fields, as package signapi declares it:
 //
 //	type Field struct {
-//	    // ID The field's ID.
+//	    // ID Unique ID of the field
 //	    ID uuid.UUID `json:"ID,omitempty,omitzero"`
 //
-//	    // BoundingBox [x, y, w, h] in points: the top-left corner, the width and the height.
+//	    // BoundingBox An array of numbers in the format [x, y, w, h] that defines the field's bounding box on the page:
+//	    //
+//	    // - `x, y` are the coordinates of the top-left corner, measured in points (pt).
+//	    // - `w, h` are the width and height of the bounding box, also in points (pt).
+//	    //
+//	    // For more information on calculating positions, see the [Bounding Box Guide](https://developers.gonitro.com/docs/build-nitro/bounding-box).
 //	    BoundingBox []float32 `json:"boundingBox"`
 //
-//	    // DocumentID The document the field is on.
+//	    // DocumentID ID of the document to which this field belongs.
 //	    DocumentID uuid.UUID `json:"documentID"`
 //
-//	    // Format A date field's format.
+//	    // Format Format of the Date field.
+//	    //
+//	    // The following date format options are supported (examples use September 10, 2025):
+//	    //         - `MM/DD/YYYY` → 09/10/2025
+//	    //         - `MM-DD-YYYY` → 09-10-2025
+//	    //         - `MMM DD YYYY` → Sep 10 2025
+//	    //         - `DD/MM/YYYY` → 10/09/2025
+//	    //         - `DD MMM YYYY` → 10 Sep 2025
+//	    //         - `DD MMMM YYYY` → 10 September 2025
+//	    //         - `YYYY/MM/DD` → 2025/09/10
+//	    //         - `YYYY-MM-DD` → 2025-09-10
+//	    //         - `YYYY-MMM-DD hh:mm` → 2025-Sep-10 14:30
 //	    Format string `json:"format,omitempty,omitzero"`
 //
-//	    // Label A custom field's label.
+//	    // Label Descriptive label of the Custom field
 //	    Label string `json:"label,omitempty,omitzero"`
 //
-//	    // Modifiable Whether a date field's value can be changed.
+//	    // Modifiable A boolean that indicates that the participant can change value of the field.
 //	    Modifiable bool `json:"modifiable,omitempty,omitzero"`
 //
-//	    // Page The page the field is on, from 1.
+//	    // Page The page number where the field appears. Pages follow 1-based indexing, so the first page is 1.
 //	    Page int32 `json:"page,omitempty,omitzero"`
 //
-//	    // ParticipantID The participant who fills the field.
+//	    // ParticipantID The unique identifier of the participant assigned to the field. Fields can only be created for participants with the signer role.
 //	    ParticipantID uuid.UUID `json:"participantID"`
 //
-//	    // Required Whether the participant must fill the field.
+//	    // Required A boolean that indicates whether the participant must complete the field.
 //	    Required bool `json:"required,omitempty,omitzero"`
 //
 //	    // Type The kind of a field.

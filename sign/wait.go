@@ -45,7 +45,7 @@ var waitBackoff = retry.Backoff{Base: 250 * time.Millisecond, Max: 10 * time.Sec
 // envelope as last read. The options apply to each poll.
 func (c *Client) WaitForEnvelopeStatus(ctx context.Context, envelopeID uuid.UUID, status EnvelopeStatus, opts ...nitro.CallOption) (ExtendedEnvelope, error) {
 	var env ExtendedEnvelope
-	if err := c.ready(); err != nil {
+	if err := c.ready(ctx); err != nil {
 		return env, err
 	}
 	if status == "" {

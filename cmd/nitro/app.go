@@ -26,6 +26,9 @@ type app struct {
 	// ran is set when a command's own run starts: an error before it is
 	// cobra's, about the command line (exit code 2).
 	ran bool
+	// entered names the settings 'auth login' asked for ("ClientID",
+	// "ClientSecret"), for messages about them.
+	entered map[string]bool
 }
 
 // globalFlags are the flags every command takes.
@@ -48,8 +51,12 @@ func (a *app) execute(ctx context.Context, args []string) int {
 	if err == nil {
 		return exitOK
 	}
+	hint := ""
+	if h, ok := err.(*hinted); ok {
+		err, hint = h.err, "\n"+h.hint
+	}
 	code, msg := a.explain(ctx, cmd, err)
-	fmt.Fprintln(a.stderr, a.redact(msg))
+	fmt.Fprintln(a.stderr, a.forPerson(msg+hint))
 	return code
 }
 

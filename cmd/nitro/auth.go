@@ -108,13 +108,19 @@ func (a *app) login(ctx context.Context, noVerify bool) error {
 	}
 	in := bufio.NewReader(a.stdin)
 	fc := fileConfig{BaseURL: a.flags.baseURL, TokenURL: a.flags.tokenURL}
-	if fc.ClientID, err = a.ask(in, "Client ID: ", a.flags.clientID, false); err != nil {
+	if fc.ClientID, err = a.ask(ctx, in, "Client ID: ", a.flags.clientID, false); err != nil {
 		return err
 	}
-	if fc.ClientSecret, err = a.ask(in, "Client secret: ", a.flags.clientSecret, true); err != nil {
+	if fc.ClientSecret, err = a.ask(ctx, in, "Client secret: ", a.flags.clientSecret, true); err != nil {
 		return err
 	}
-	nc, err := nitro.NewClient(nitro.Config{ClientID: fc.ClientID, ClientSecret: fc.ClientSecret, BaseURL: fc.BaseURL, TokenURL: fc.TokenURL,
+	a.entered = map[string]bool{"ClientID": a.flags.clientID == "", "ClientSecret": a.flags.clientSecret == ""}
+	// Checked against the service the commands will use: the flags', else
+	// the environment's (which beats the file's), though only the flags'
+	// are saved.
+	nc, err := nitro.NewClient(nitro.Config{ClientID: fc.ClientID, ClientSecret: fc.ClientSecret,
+		BaseURL:   cmp.Or(fc.BaseURL, strings.TrimSpace(a.getenv(nitro.EnvBaseURL))),
+		TokenURL:  cmp.Or(fc.TokenURL, strings.TrimSpace(a.getenv(nitro.EnvTokenURL))),
 		UserAgent: "nitro-cli/" + version()})
 	if err != nil {
 		return err
@@ -133,34 +139,66 @@ func (a *app) login(ctx context.Context, noVerify bool) error {
 }
 
 // ask returns given, or asks for a value: on a terminal with a prompt (and
-// no echo for a secret), else as one line of stdin.
-func (a *app) ask(in *bufio.Reader, prompt, given string, secret bool) (string, error) {
+// no echo for a secret), else as one line of stdin. Ctrl-C ends the
+// question (ctx), the terminal's echo restored.
+func (a *app) ask(ctx context.Context, in *bufio.Reader, prompt, given string, secret bool) (string, error) {
 	if given != "" {
 		return given, nil
 	}
-	var v string
 	f, isFile := a.stdin.(*os.File)
-	switch tty := isFile && term.IsTerminal(int(f.Fd())); {
-	case tty && secret:
-		fmt.Fprint(a.stderr, prompt)
-		b, err := term.ReadPassword(int(f.Fd()))
-		fmt.Fprintln(a.stderr)
-		if err != nil {
-			return "", err
-		}
-		v = string(b)
-	default:
-		if tty {
-			fmt.Fprint(a.stderr, prompt)
-		}
+	tty := isFile && term.IsTerminal(int(f.Fd()))
+	read := func() (string, error) {
 		line, err := in.ReadString('\n')
 		if err != nil && (err != io.EOF || line == "") {
 			return "", usagef("reading %s: %v", strings.ToLower(strings.TrimSuffix(prompt, ": ")), err)
 		}
-		v = line
+		return line, nil
+	}
+	if tty && secret {
+		fd := int(f.Fd())
+		state, err := term.GetState(fd)
+		if err != nil {
+			return "", err
+		}
+		// ReadPassword restores the terminal when it returns; when Ctrl-C
+		// ends the question first, this does.
+		defer term.Restore(fd, state)
+		defer fmt.Fprintln(a.stderr)
+		read = func() (string, error) {
+			b, err := term.ReadPassword(fd)
+			return string(b), err
+		}
+	}
+	if tty {
+		fmt.Fprint(a.stderr, prompt)
+	}
+	v, err := untilDone(ctx, read)
+	if err != nil {
+		return "", err
 	}
 	if v = strings.TrimSpace(v); v == "" {
 		return "", usagef("%s cannot be empty", strings.TrimSuffix(prompt, ": "))
 	}
 	return v, nil
+}
+
+// untilDone returns read's answer, or ctx's error once ctx ends: a read of
+// stdin cannot be interrupted, and Ctrl-C must end the command. The read
+// is left to the process's exit.
+func untilDone(ctx context.Context, read func() (string, error)) (string, error) {
+	type answer struct {
+		v   string
+		err error
+	}
+	got := make(chan answer, 1)
+	go func() {
+		v, err := read()
+		got <- answer{v, err}
+	}()
+	select {
+	case a := <-got:
+		return a.v, a.err
+	case <-ctx.Done():
+		return "", ctx.Err()
+	}
 }

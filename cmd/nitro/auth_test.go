@@ -144,3 +144,46 @@ func TestAuthLogin(t *testing.T) {
 		t.Error("login saved credentials the token endpoint refused")
 	}
 }
+
+// TestConfigFileMissingOrUnreadable: a config file named by --config that
+// is not there, or one that cannot be read, is exit code 3 naming it. The
+// first used to be passed over in silence ("no client credentials"), the
+// second to be exit code 1 with the bare open error.
+func TestConfigFileMissingOrUnreadable(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	loop := filepath.Join(dir, "loop.json")
+	if err := os.Symlink(loop, loop); err != nil { // open: too many levels of symbolic links
+		t.Fatal(err)
+	}
+	env := []string{"NITRO_CLIENT_ID=", "NITRO_CLIENT_SECRET="}
+	for _, tc := range []struct{ path, want string }{
+		{filepath.Join(dir, "missing.json"), "no config file " + filepath.Join(dir, "missing.json")},
+		{loop, "cannot read the config file " + loop},
+	} {
+		_, stderr := expect(t, exitAuth, runOpts{env: env}, "--config", tc.path, "auth", "check")
+		if !strings.Contains(stderr, tc.want) {
+			t.Errorf("--config %s: no %q in:\n%s", tc.path, tc.want, stderr)
+		}
+	}
+}
+
+// TestAuthLoginChecksWhereCommandsGo: login checks the credentials against
+// the service the commands will use, NITRO_BASE_URL's here, and a refusal
+// speaks of the credentials entered. It used to check them against the
+// default API whatever the environment said, and to tell the user to
+// check NITRO_CLIENT_ID, which they had not set.
+func TestAuthLoginChecksWhereCommandsGo(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	env := []string{"XDG_CONFIG_HOME=" + dir, "NITRO_CLIENT_ID=", "NITRO_CLIENT_SECRET="} // NITRO_BASE_URL: the shared fake
+	_, stderr := expect(t, exitAuth, runOpts{env: env, stdin: strings.NewReader("test-client\nnot-the-secret\n")}, "auth", "login")
+	if !strings.Contains(stderr, "check the client ID entered and the client secret entered") {
+		t.Errorf("the refusal does not speak of what was entered:\n%s", stderr)
+	}
+	expect(t, exitOK, runOpts{env: env, stdin: strings.NewReader("test-client\n" + testSecret + "\n")}, "auth", "login")
+	b, err := os.ReadFile(filepath.Join(dir, "nitro", "config.json"))
+	if err != nil || strings.Contains(string(b), "base_url") {
+		t.Errorf("login saved %s (%v): a URL only the environment gave", b, err)
+	}
+}

@@ -87,8 +87,10 @@ func (a *app) settings() (settings, error) {
 	}
 	fc, err := readConfig(path)
 	switch {
+	case errors.Is(err, fs.ErrNotExist) && a.flags.configPath != "":
+		return s, &credentialsError{msg: fmt.Sprintf("no config file %s (--config); 'nitro auth login --config %s' writes one", path, shellQuote(path))}
 	case errors.Is(err, fs.ErrNotExist):
-		return s, nil
+		return s, nil // the default file is optional
 	case err != nil:
 		return s, err
 	}
@@ -103,6 +105,9 @@ func (a *app) settings() (settings, error) {
 // sourceOf names where the Config field's setting came from, or where it
 // can be set if it is unset.
 func (a *app) sourceOf(field string) string {
+	if a.entered[field] {
+		return map[string]string{"ClientID": "the client ID entered", "ClientSecret": "the client secret entered"}[field]
+	}
 	s, _ := a.settings()
 	if st := s.field(field); st.source != "" {
 		return st.source
@@ -133,8 +138,15 @@ func (a *app) configPath() (string, error) {
 func readConfig(path string) (fileConfig, error) {
 	var fc fileConfig
 	f, err := os.Open(path)
-	if err != nil {
+	if errors.Is(err, fs.ErrNotExist) {
 		return fc, err
+	}
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return fc, &credentialsError{msg: fmt.Sprintf("cannot read the config file %s: %v", path, err)}
 	}
 	defer f.Close()
 	st, err := f.Stat() // of the file opened, not of whatever the path names now

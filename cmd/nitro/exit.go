@@ -44,6 +44,17 @@ type interruptedError struct{ msg string }
 
 func (e *interruptedError) Error() string { return e.msg }
 
+// hinted is an error with what the user can do about what the command
+// left behind (a job still running, a draft envelope): execute prints the
+// hint after the error's message, whatever explains the error.
+type hinted struct {
+	err  error
+	hint string
+}
+
+func (e *hinted) Error() string { return e.err.Error() + "\n" + e.hint }
+func (e *hinted) Unwrap() error { return e.err }
+
 // explain returns err's exit code and the message to print for it.
 func (a *app) explain(ctx context.Context, cmd *cobra.Command, err error) (int, string) {
 	var (

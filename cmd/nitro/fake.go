@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -12,6 +13,7 @@ import (
 	"net/url"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -49,7 +51,7 @@ subcommands below, which call it at the base URL (--base-url or
 NITRO_BASE_URL; default the fake's own default address):
 ` + adminRoutes() + `
 A fault, at start (--fault, repeatable) or with 'nitro fake inject', is:
-  ` + faultSyntax
+  ` + faultSyntax + "\n" + faultOperations
 
 func (a *app) fakeCommand() *cobra.Command {
 	var ff fakeFlags
@@ -99,6 +101,9 @@ type fakeInfo struct {
 }
 
 func (a *app) serveFake(ctx context.Context, ff fakeFlags) error {
+	if err := ff.check(); err != nil {
+		return err
+	}
 	opts := []nitrotest.Option{
 		nitrotest.WithJobDuration(ff.jobDuration), nitrotest.WithJobExpiry(ff.jobExpiry),
 		nitrotest.WithSealDelay(ff.sealDelay), nitrotest.WithTokenLifetime(ff.tokenLifetime),
@@ -118,22 +123,65 @@ func (a *app) serveFake(ctx context.Context, ff fakeFlags) error {
 		}
 		faults = append(faults, f)
 	}
+	if _, _, err := net.SplitHostPort(ff.addr); err != nil {
+		return usagef("--addr %q: %v; write it HOST:PORT, such as 127.0.0.1:9797 (127.0.0.1:0: any free port)", ff.addr, err)
+	}
 	l, err := net.Listen("tcp", ff.addr)
-	if err != nil {
+	if errors.Is(err, syscall.EADDRINUSE) {
 		return fmt.Errorf("%w\n(is another fake running there? --addr 127.0.0.1:0 picks any free port)", err)
 	}
+	if err != nil {
+		return err
+	}
 	var srv atomic.Pointer[nitrotest.Server]
-	s := nitrotest.NewServer(append(opts, nitrotest.WithListener(l), nitrotest.WithMiddleware(adminMiddleware(&srv)))...)
+	stopping, stop := context.WithCancel(context.Background())
+	defer stop()
+	s := nitrotest.NewServer(append(opts, nitrotest.WithListener(l),
+		nitrotest.WithMiddleware(func(h http.Handler) http.Handler { return adminMiddleware(&srv)(endWith(stopping, h)) }))...)
 	srv.Store(s)
 	for _, f := range faults {
 		target, n, fault, _ := f.fault() // checked by parseFault
-		s.InjectFault(target, n, fault)
+		if err := s.InjectFault(target, n, fault); err != nil {
+			s.Close()
+			return usagef("--fault: %v", err)
+		}
 	}
 	a.printFake(fakeInfo{BaseURL: s.URL(), TokenURL: s.TokenURL(), ClientID: s.Credentials().ClientID,
 		ClientSecret: s.Credentials().ClientSecret, AdminURL: s.URL() + adminPrefix}, ff.env, l.Addr())
 	<-ctx.Done()
+	// Close waits for the requests in flight: those waiting on their
+	// context (a delay, a status stream) end with stop, those blocked
+	// reading a client's body when its connection closes.
+	stop()
+	s.CloseClientConnections()
 	s.Close()
 	fmt.Fprintln(a.stderr, "nitro fake: stopped")
+	return nil
+}
+
+// endWith passes requests to h with a context that also ends with stopping.
+func endWith(stopping context.Context, h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithCancel(r.Context())
+		defer cancel()
+		defer context.AfterFunc(stopping, cancel)()
+		h.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// check refuses settings the fake would serve as nonsense: a token's
+// expires_in of -1 (which every client refuses), a listing of no pages.
+func (ff fakeFlags) check() error {
+	switch {
+	case ff.tokenLifetime <= 0:
+		return usagef("--token-lifetime %v: a duration over 0", ff.tokenLifetime)
+	case ff.jobExpiry <= 0:
+		return usagef("--job-expiry %v: a duration over 0 ('nitro fake expire-job' expires one now)", ff.jobExpiry)
+	case ff.pageSize < 1:
+		return usagef("--page-size %d: 1 or more", ff.pageSize)
+	case ff.outputSize < 0, ff.sealedSize < 0:
+		return usagef("--output-size and --sealed-size: 0 (the content's own size) or more bytes")
+	}
 	return nil
 }
 
@@ -198,7 +246,7 @@ func (a *app) adminCommand(h adminHook) *cobra.Command {
 	case "fail-job":
 		cmd.Flags().StringVar(&reason, "reason", "", "why it failed, as the job's error title")
 	case "inject":
-		cmd.Long = cmd.Short + ". FAULT is\n  " + faultSyntax
+		cmd.Long = cmd.Short + ". FAULT is\n  " + faultSyntax + "\n" + faultOperations
 	}
 	return cmd
 }
@@ -252,7 +300,11 @@ func (a *app) adminCall(ctx context.Context, method, path string, body any) ([]b
 	hc := &http.Client{Timeout: 30 * time.Second}
 	resp, err := hc.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("reaching the fake at %s (%s): %w", base, a.sourceOf("BaseURL"), err)
+		from := "the default address; give the fake's with --base-url or " + nitro.EnvBaseURL
+		if s.baseURL.value != "" {
+			from = s.baseURL.source
+		}
+		return nil, fmt.Errorf("reaching the fake at %s (%s): %w", base, from, err)
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))

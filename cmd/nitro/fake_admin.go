@@ -60,7 +60,9 @@ var adminHooks = []adminHook{
 			if err != nil {
 				return badInput{err}
 			}
-			s.InjectFault(target, n, fault)
+			if err := s.InjectFault(target, n, fault); err != nil {
+				return badInput{err} // a misspelt operation, say
+			}
 			return nil
 		}},
 	{"revoke-tokens", "", "tokens/revoke", "revoke every token issued so far (401 from then on)", "",

@@ -177,3 +177,45 @@ func TestFakeOverPlainHTTP(t *testing.T) {
 		t.Errorf("after SIGTERM the fake exited %d; stderr:\n%s", code, fake.stderr)
 	}
 }
+
+// TestFakeStopsWithRequestsInFlight: SIGTERM stops the fake while a client
+// waits in an injected delay. The fake used to wait for every request in
+// flight to end, an hour here: a CI job's fake outlived its tests.
+func TestFakeStopsWithRequestsInFlight(t *testing.T) {
+	t.Parallel()
+	fake, err := startFake("--fault", "target=op:ListEnvelopes,delay=1h")
+	if err != nil {
+		t.Fatal(err)
+	}
+	held := make(chan error, 1)
+	go func() {
+		resp, err := http.Get(fake.info.BaseURL + "/sign/envelopes")
+		if err == nil {
+			resp.Body.Close()
+		}
+		held <- err
+	}()
+	for fakeStats(t, fake).Operations["ListEnvelopes"] == 0 { // the request is in its delay
+	}
+	if err := fake.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if err := fake.wait(); err != nil {
+		t.Fatal(err)
+	}
+	<-held
+}
+
+// fakeStats reads a fake's counts from its admin endpoint.
+func fakeStats(t *testing.T, f *fakeProc) (st struct{ Operations map[string]int }) {
+	t.Helper()
+	resp, err := http.Get(f.info.AdminURL + "stats")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if err := json.NewDecoder(resp.Body).Decode(&st); err != nil {
+		t.Fatal(err)
+	}
+	return st
+}

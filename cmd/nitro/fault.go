@@ -14,7 +14,8 @@ import (
 // JSON: the next Times requests to Target suffer it (nitrotest.Fault).
 type faultSpec struct {
 	// Target is token (the token endpoint), api (every API request), or
-	// op:NAME (one operation, by its operationId: op:CreateEnvelope).
+	// op:NAME (one operation, by its name in the fake's stats:
+	// op:CreateEnvelope).
 	Target      string `json:"target"`
 	Times       int    `json:"times,omitempty"` // default 1
 	Status      int    `json:"status,omitempty"`
@@ -28,6 +29,11 @@ type faultSpec struct {
 
 // faultSyntax is how a fault is written on a command line.
 const faultSyntax = `target=token|api|op:OPERATION[,times=N][,status=CODE][,retry-after=SECONDS][,delay=DURATION][,drop][,truncate=BYTES][,content-type=TYPE][,body=REST OF THE TEXT]`
+
+// faultOperations says what a fault's OPERATION is.
+const faultOperations = `OPERATION is an operation's name as 'nitro fake stats' counts it
+(CreateEnvelope, TransformDocument, GetJobStatus, …): a name no request
+has, misspelt, matches nothing.`
 
 // parseFault reads a fault written as comma-separated key=value pairs;
 // body, if any, is last and takes the rest, commas included.
@@ -56,6 +62,9 @@ func parseFault(s string) (faultSpec, error) {
 			f.Delay = v
 		case "drop":
 			f.Drop = true
+			if strings.Contains(kv, "=") { // drop=true, drop=false
+				f.Drop, err = strconv.ParseBool(v)
+			}
 		case "truncate":
 			var n int
 			n, err = strconv.Atoi(v)
@@ -106,6 +115,8 @@ func (f faultSpec) fault() (nitrotest.Target, int, nitrotest.Fault, error) {
 	switch {
 	case times < 0:
 		return "", 0, out, fmt.Errorf("fault times %d: 1 or more", times)
+	case out.Truncate && out.TruncateAfter < 0:
+		return "", 0, out, fmt.Errorf("fault truncate %d: a count of bytes, 0 or more", out.TruncateAfter)
 	case out.Status != 0 && (out.Status < 100 || out.Status > 599):
 		return "", 0, out, fmt.Errorf("fault status %d: an HTTP status", out.Status)
 	case !out.Drop && out.Status == 0 && !out.Truncate && out.Delay == 0:

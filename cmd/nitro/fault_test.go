@@ -1,6 +1,7 @@
 package main
 
 import (
+	"net/http"
 	"testing"
 	"time"
 
@@ -18,10 +19,29 @@ func TestParseFault(t *testing.T) {
 		t.Errorf("got %v %d %+v %v", target, n, fault, err)
 	}
 	for _, bad := range []string{"", "target=token", "status=500", "target=x,status=500", "target=api,status=5000",
-		"target=api,delay=soon", "target=api,colour=red,status=500", "target=api,times=x,status=500"} {
+		"target=api,delay=soon", "target=api,colour=red,status=500", "target=api,times=x,status=500",
+		"target=api,truncate=-1", "target=api,drop=no", "target=api,drop=false"} {
 		if _, err := parseFault(bad); err == nil {
 			t.Errorf("parseFault(%q) accepted it", bad)
 		}
+	}
+}
+
+// TestFaultsRefusedByTheAdminEndpoint: the admin endpoint checks a fault
+// as the command line does. A negative truncate_after used to be taken, and
+// panicked the fake's handler at the next request it matched.
+func TestFaultsRefusedByTheAdminEndpoint(t *testing.T) {
+	t.Parallel()
+	for _, body := range []string{
+		`{"target": "op:NoSuchOperation", "truncate_after": -1}`,
+		`{"target": "op:NoSuchOperation", "times": -2, "status": 500}`,
+	} {
+		if code := adminJSON(t, "faults", body); code != http.StatusBadRequest {
+			t.Errorf("POST /_fake/faults %s: %d, want 400", body, code)
+		}
+	}
+	if f, err := parseFault("target=api,drop=true"); err != nil || !f.Drop {
+		t.Errorf("drop=true: %+v, %v", f, err)
 	}
 }
 

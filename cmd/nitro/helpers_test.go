@@ -15,8 +15,6 @@ import (
 	"syscall"
 	"testing"
 	"time"
-
-	"github.com/creack/pty"
 )
 
 // buffer collects a stream and lets a test wait for what it should hold.
@@ -86,6 +84,9 @@ type runOpts struct {
 	stdin    io.Reader // default: none
 	terminal bool      // run on a pseudo-terminal (stdin, stdout and stderr)
 	dir      string    // the working directory (default: a temporary one)
+	// shell, if set, is run by sh -c in place of the command, with $NITRO
+	// the command: for what a terminal shows after it.
+	shell string
 }
 
 // start runs the command with args, pointed at the shared fake.
@@ -93,15 +94,18 @@ func start(t *testing.T, o runOpts, args ...string) *proc {
 	t.Helper()
 	home := t.TempDir()
 	cmd := exec.Command(binary, args...)
+	if o.shell != "" {
+		cmd = exec.Command("sh", "-c", o.shell)
+	}
 	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + home, "XDG_CONFIG_HOME=" + filepath.Join(home, "config"),
-		"TERM=xterm", goRace()}, append(shared.env(), o.env...)...)
+		"TERM=xterm", "NITRO=" + binary, goRace()}, append(shared.env(), o.env...)...)
 	cmd.Dir = o.dir
 	if cmd.Dir == "" {
 		cmd.Dir = t.TempDir()
 	}
 	p := &proc{cmd: cmd, done: make(chan struct{}), copied: make(chan struct{})}
 	if o.terminal {
-		tty, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 40, Cols: 160})
+		tty, err := startOnTerminal(cmd)
 		if err != nil {
 			t.Fatal(err)
 		}

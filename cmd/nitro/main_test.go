@@ -122,6 +122,23 @@ func startFake(args ...string) (*fakeProc, error) {
 	return f, nil
 }
 
+// ownFake starts a fake of the test's own with args, stopped (and checked
+// to stop cleanly) when the test ends: for a test whose faults or counts
+// the other tests must not share.
+func ownFake(t *testing.T, args ...string) *fakeProc {
+	t.Helper()
+	f, err := startFake(args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := f.stop(); err != nil {
+			t.Error(err)
+		}
+	})
+	return f
+}
+
 // env is the environment that points a command at the fake.
 func (f *fakeProc) env() []string {
 	return []string{
@@ -135,6 +152,12 @@ func (f *fakeProc) stop() error {
 	if err := f.cmd.Process.Signal(os.Interrupt); err != nil {
 		return err
 	}
+	return f.wait()
+}
+
+// wait waits for the fake to exit once signalled, and checks that it
+// stopped cleanly.
+func (f *fakeProc) wait() error {
 	done := make(chan error, 1)
 	go func() { done <- f.cmd.Wait() }()
 	select {
@@ -145,6 +168,6 @@ func (f *fakeProc) stop() error {
 		return nil
 	case <-time.After(deadline):
 		f.cmd.Process.Kill()
-		return fmt.Errorf("not stopped %v after SIGINT", deadline)
+		return fmt.Errorf("not stopped %v after its signal; stderr: %s", deadline, f.err)
 	}
 }

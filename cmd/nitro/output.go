@@ -6,19 +6,52 @@ import (
 	"io"
 	"os"
 	"slices"
+	"strings"
 
 	"golang.org/x/term"
 )
 
-// printf prints a line for a person on stdout, redacted.
+// printf prints a line for a person on stdout, redacted and printable.
 func (a *app) printf(format string, args ...any) {
-	fmt.Fprint(a.stdout, a.redact(fmt.Sprintf(format, args...)))
+	fmt.Fprint(a.stdout, a.forPerson(fmt.Sprintf(format, args...)))
 }
 
-// note prints a line about the run on stderr, redacted: progress, job IDs,
-// hints; stdout keeps the results alone.
+// note prints a line about the run on stderr, redacted and printable:
+// progress, job IDs, hints; stdout keeps the results alone.
 func (a *app) note(format string, args ...any) {
-	fmt.Fprint(a.stderr, a.redact(fmt.Sprintf(format, args...)))
+	fmt.Fprint(a.stderr, a.forPerson(fmt.Sprintf(format, args...)))
+}
+
+// forPerson is s as the command shows it to a person: redacted, and
+// printable.
+func (a *app) forPerson(s string) string { return printable(a.redact(s)) }
+
+// printable shows the control characters of s (but line ends and tabs) as
+// Go escapes, \x1b for ESC: much of what the command prints comes from a
+// server (a problem's detail, a job's failure, an envelope's name), and a
+// terminal acts on escape sequences, to recolour, retitle or rewrite it.
+func printable(s string) string {
+	if strings.IndexFunc(s, isControl) < 0 {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case !isControl(r):
+			b.WriteRune(r)
+		case r < 0x80:
+			fmt.Fprintf(&b, `\x%02x`, r)
+		default:
+			fmt.Fprintf(&b, `\u%04x`, r)
+		}
+	}
+	return b.String()
+}
+
+// isControl reports whether r is a C0 or C1 control character, or DEL,
+// other than a line end or a tab.
+func isControl(r rune) bool {
+	return r != '\n' && r != '\t' && (r < 0x20 || (r >= 0x7f && r < 0xa0))
 }
 
 // printJSON prints v as indented JSON on stdout, redacted: the whole value

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -28,9 +30,27 @@ over 10 MB (or when --json and -o both ask for the typed result and the
 file). A job shows a progress bar on a terminal and progress lines
 otherwise; Ctrl-C stops waiting and prints how to resume it:
   nitro pdf job ID --wait -o OUT
-Files are streamed, never held in memory whole. --params sets any of a
-tool's params as JSON (or @FILE); its flags set the common ones over it.`
+Files are streamed, never held in memory whole; inputs over the 100 MB a
+request takes are first uploaded to a pre-signed URL Nitro hands out.
+--params sets any of a tool's params as JSON (or @FILE); its flags set the
+common ones over it.`
 	return c
+}
+
+// toolLong is a tool's help: what it makes, and where it goes.
+func toolLong(t *pdfTool) string {
+	long := t.short + "."
+	if t.name == "convert" {
+		long += "\nTo PDF, it takes " + knownExtensions(familyOffice, familyImage, familyMisc) + "; the other targets take a PDF."
+	}
+	if t.call.file {
+		return long + "\n\nIt makes a file: -o OUT writes it (- for stdout), replacing OUT only once\nthe whole file is in; --json prints the typed result too (a job)."
+	}
+	printed := "as JSON"
+	if t.name == "extract-text" {
+		printed = "as text (--json: as JSON)"
+	}
+	return long + "\n\nIt reads data, printed " + printed + ", or with -o OUT the API's answer\nas it comes."
 }
 
 // runFlags are the flags every tool takes besides its params.
@@ -44,6 +64,7 @@ func (a *app) pdfToolCommand(t *pdfTool) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:               t.name + " " + t.files,
 		Short:             t.short,
+		Long:              toolLong(t),
 		Args:              fileArgs(t.call.min, t.call.max),
 		ValidArgsFunction: completeInputs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -91,8 +112,8 @@ func completeInputs(*cobra.Command, []string, string) ([]string, cobra.ShellComp
 // toolResult is what a tool's run prints with --json: the tool's typed
 // result, and where its file went.
 type toolResult struct {
-	Tool   string `json:"tool"`
-	Mode   string `json:"mode"` // sync or async
+	Tool   string `json:"tool,omitempty"` // unknown for 'pdf job' without --tool
+	Mode   string `json:"mode"`           // sync or async
 	JobID  string `json:"job_id,omitempty"`
 	Output string `json:"output,omitempty"`
 	Bytes  int64  `json:"bytes,omitempty"`
@@ -119,6 +140,13 @@ func (a *app) runTool(ctx context.Context, t *pdfTool, paths []string, params []
 	if err != nil {
 		return err
 	}
+	var out *output
+	if rf.out != "" {
+		if out, err = a.createOutput(rf.out); err != nil {
+			return err
+		}
+		defer out.abort()
+	}
 	res := toolResult{Tool: t.name, Mode: "sync"}
 	if rf.async || (!rf.sync && (in.total > asyncAbove || (a.flags.json && rf.out != ""))) {
 		j, err := req.Async(ctx)
@@ -127,11 +155,11 @@ func (a *app) runTool(ctx context.Context, t *pdfTool, paths []string, params []
 		}
 		res.Mode, res.JobID = "async", j.id()
 		a.note("nitro: %s: job %s started\n", t.name, j.id())
-		return a.awaitJob(ctx, t, j, rf.out, res)
+		return a.awaitJob(ctx, t, j, out, res)
 	}
-	if rf.out != "" {
-		res.Output = rf.out
-		res.Bytes, err = a.writeTo(rf.out, func(w io.Writer) (int64, error) { return req.Stream(ctx, w) })
+	if out != nil {
+		res.Output = out.path
+		res.Bytes, err = out.write(func(w io.Writer) (int64, error) { return req.Stream(ctx, w) })
 	} else {
 		res.Result, err = req.JSON(ctx)
 	}
@@ -153,38 +181,42 @@ func (a *app) checkOutput(t *pdfTool, out string) error {
 }
 
 // awaitJob follows j with a progress meter until it ends, then writes its
-// file to out (if any) and reports. Ctrl-C leaves the job running and says
-// how to resume it.
-func (a *app) awaitJob(ctx context.Context, t *pdfTool, j job, out string, res toolResult) error {
-	m := a.newBar(t.name + " " + shortID(j.id()))
-	result, err := j.Follow(ctx, m.set)
+// file to out (if not nil) and reports. The file is one request once the
+// job ends (FollowDownload); the typed result is fetched first only for
+// --json, or when there is no file to write. Ctrl-C leaves the job running
+// and says how to resume it.
+func (a *app) awaitJob(ctx context.Context, t *pdfTool, j job, out *output, res toolResult) error {
+	if out != nil {
+		res.Output = out.path
+	}
+	m := a.newBar(cmp.Or(res.Tool, "job") + " " + shortID(j.id()))
+	var err error
+	switch {
+	case out == nil:
+		res.Result, err = j.Follow(ctx, m.set)
+	case a.flags.json:
+		if res.Result, err = j.Follow(ctx, m.set); err == nil {
+			res.Bytes, err = out.write(func(w io.Writer) (int64, error) { return j.Download(ctx, w) })
+		}
+	default:
+		res.Bytes, err = out.write(func(w io.Writer) (int64, error) { return j.FollowDownload(ctx, w, m.set) })
+	}
 	if err != nil {
 		m.abandon()
-		if ctx.Err() != nil {
-			return a.resumeHint(t, j.id(), out)
-		}
-		return err
+		return a.resumable(ctx, err, t, j.id(), res.Output)
 	}
 	m.finish()
-	res.Result = result
-	if out != "" {
-		res.Output = out
-		res.Bytes, err = a.writeTo(out, func(w io.Writer) (int64, error) { return j.Download(ctx, w) })
-		if err != nil {
-			if ctx.Err() != nil {
-				return a.resumeHint(t, j.id(), out)
-			}
-			return err
-		}
-	}
 	return a.report(res)
 }
 
-// resumeHint is the interruption of a wait for job id, saying how to pick
-// it up again.
-func (a *app) resumeHint(t *pdfTool, id, out string) error {
-	if a.fake != nil {
+// resumable is err of a wait for job id, with how to resume it unless
+// the job ended (failed, canceled, expired) or ended with --fake's fake.
+func (a *app) resumable(ctx context.Context, err error, t *pdfTool, id, out string) error {
+	switch {
+	case a.fake != nil && ctx.Err() != nil:
 		return &interruptedError{msg: fmt.Sprintf("interrupted: job %s ended with --fake's fake, which lived only for this command", id)}
+	case a.fake != nil, errors.Is(err, pdf.ErrJobFailed), errors.Is(err, pdf.ErrJobCanceled), errors.Is(err, pdf.ErrJobExpired):
+		return err
 	}
 	resume := "nitro pdf job " + id + " --wait"
 	if !t.call.file {
@@ -193,7 +225,10 @@ func (a *app) resumeHint(t *pdfTool, id, out string) error {
 	if out != "" {
 		resume += " -o " + shellQuote(out)
 	}
-	return &interruptedError{msg: fmt.Sprintf("interrupted: job %s keeps running; resume it with:\n  %s", id, resume)}
+	if ctx.Err() != nil {
+		return &interruptedError{msg: fmt.Sprintf("interrupted: job %s keeps running; resume it with:\n  %s", id, resume)}
+	}
+	return &hinted{err: err, hint: fmt.Sprintf("job %s may still be running; resume it with:\n  %s", id, resume)}
 }
 
 // report prints a tool's result: JSON with --json; else, for a person,
@@ -209,8 +244,14 @@ func (a *app) report(res toolResult) error {
 		return nil
 	}
 	if text, ok := res.Result.(pdf.PlatformResponseText); ok {
-		a.printf("%s\n", strings.TrimRight(string(text.Result), "\n"))
-		return nil
+		// The document's text as it is (a form feed between pages), but
+		// on a terminal, which would act on its control characters.
+		out := a.redact(strings.TrimRight(string(text.Result), "\n")) + "\n"
+		if a.stdoutTerminal() {
+			out = printable(out)
+		}
+		_, err := io.WriteString(a.stdout, out)
+		return err
 	}
 	return a.printJSON(res.Result)
 }

@@ -23,6 +23,7 @@ type job interface {
 	id() string
 	Status(ctx context.Context) (pdf.JobState, error)
 	Follow(ctx context.Context, progress func(float64)) (any, error)
+	FollowDownload(ctx context.Context, w io.Writer, progress func(float64)) (int64, error)
 	Download(ctx context.Context, w io.Writer) (int64, error)
 }
 
@@ -50,6 +51,10 @@ func (e erasedJob[R]) Status(ctx context.Context) (pdf.JobState, error) { return
 
 func (e erasedJob[R]) Follow(ctx context.Context, progress func(float64)) (any, error) {
 	return e.j.Follow(ctx, progress)
+}
+
+func (e erasedJob[R]) FollowDownload(ctx context.Context, w io.Writer, progress func(float64)) (int64, error) {
+	return e.j.FollowDownload(ctx, w, progress)
 }
 
 func (e erasedJob[R]) Download(ctx context.Context, w io.Writer) (int64, error) {

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"github.com/spf13/cobra"
 
@@ -82,9 +81,23 @@ func (a *app) runJobCommand(ctx context.Context, id string, jf jobFlags) error {
 		return err
 	}
 	if jf.wait {
-		err := a.awaitJob(ctx, t, j, jf.out, toolResult{Tool: t.name, Mode: "async", JobID: id})
+		var out *output
+		if jf.out != "" {
+			if out, err = a.createOutput(jf.out); err != nil {
+				return err
+			}
+			defer out.abort()
+		}
+		res := toolResult{Tool: t.name, Mode: "async", JobID: id}
+		if jf.toolDefault {
+			res.Tool = "" // the job's tool is not known: --tool's default only says how to read its result
+		}
+		err := a.awaitJob(ctx, t, j, out, res)
 		if errors.Is(err, pdf.ErrUnexpectedAnswer) && jf.toolDefault {
-			err = fmt.Errorf("%w\n(a job of a tool whose result is data, not a file, needs that tool named: --tool extract-text, say)", err)
+			if h, ok := err.(*hinted); ok {
+				err = h.err // resuming it the same way would fail the same way
+			}
+			err = &hinted{err: err, hint: "(a job of a tool whose result is data, not a file, needs that tool named: --tool extract-text, say)"}
 		}
 		return err
 	}

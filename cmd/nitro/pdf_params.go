@@ -32,7 +32,7 @@ const (
 	intGroups             // "0,2;1,3-4": a list of page lists (split)
 	texts                 // "print,copy": a list of strings
 	numbers               // "72,600,200,50": a box
-	rotations             // "0:90,1:180": page_index:amount pairs
+	rotations             // "0:90,1:180": page index:amount pairs
 	pairs                 // "name=value" (repeated): form field values
 )
 
@@ -94,7 +94,10 @@ func (p param) value(fs *pflag.FlagSet) (any, error) {
 			if !ok || err1 != nil || err2 != nil {
 				return nil, fmt.Errorf("%q is not PAGE:DEGREES", r)
 			}
-			out = append(out, map[string]int{"page_index": pi, "amount": am})
+			// pageIndex, as Nitro's MCP server sends it and the library's
+			// pdf.PageRotation reads it (docs/wire-sources.md), not the
+			// reference schema's page_index.
+			out = append(out, map[string]int{"pageIndex": pi, "amount": am})
 		}
 		return out, nil
 	}

@@ -126,12 +126,7 @@ const resumeHint = `nitro pdf job ([0-9a-f-]{36}) --wait -o (\S+)`
 func TestInterruptedWait(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	p := start(t, runOpts{dir: dir}, "pdf", "compress", testdata(t, "contract.pdf"), "--async", "-o", "small.pdf")
-	id := p.stderr.waitFor(t, jobStarted, p.done)[1]
-	p.signal(t, syscall.SIGINT)
-	if code := p.wait(t); code != exitInterrupted {
-		t.Fatalf("exit code %d after SIGINT, want %d; stderr:\n%s", code, exitInterrupted, p.stderr)
-	}
+	id, p := interruptedJob(t, runOpts{dir: dir}, "small.pdf")
 	hint := regexp.MustCompile(resumeHint).FindStringSubmatch(p.stderr.String())
 	if hint == nil || hint[1] != id || hint[2] != "small.pdf" {
 		t.Fatalf("no resume command for job %s:\n%s", id, p.stderr)
@@ -147,6 +142,19 @@ func TestInterruptedWait(t *testing.T) {
 		t.Fatalf("%s: exit code %d; stderr:\n%s", hint[0], code, resumed.stderr)
 	}
 	fileStarts(t, filepath.Join(dir, "small.pdf"), "%PDF-")
+}
+
+// interruptedJob starts a compress job writing to out, interrupts its wait
+// with SIGINT, and returns the job's ID and the run.
+func interruptedJob(t *testing.T, o runOpts, out string) (string, *proc) {
+	t.Helper()
+	p := start(t, o, "pdf", "compress", testdata(t, "contract.pdf"), "--async", "-o", out)
+	id := p.stderr.waitFor(t, jobStarted, p.done)[1]
+	p.signal(t, syscall.SIGINT)
+	if code := p.wait(t); code != exitInterrupted {
+		t.Fatalf("exit code %d after SIGINT, want %d; stderr:\n%s", code, exitInterrupted, p.stderr)
+	}
+	return id, p
 }
 
 // TestFailedJob: a failed job is exit code 1, with the reason.
@@ -193,15 +201,7 @@ func TestStreamsInConstantMemory(t *testing.T) {
 	}
 	t.Parallel()
 	const in, out, limit = 80 << 20, 128 << 20, 64 << 20
-	fake, err := startFake("--output-size", strconv.Itoa(out), "--job-duration=-1s", "--client-id", "test-client", "--client-secret", testSecret)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := fake.stop(); err != nil {
-			t.Error(err)
-		}
-	})
+	fake := ownFake(t, "--output-size", strconv.Itoa(out), "--job-duration=-1s", "--client-id", "test-client", "--client-secret", testSecret)
 	dir := t.TempDir()
 	big := filepath.Join(dir, "big.pdf")
 	if err := os.Truncate(createEmpty(t, big), in); err != nil { // sparse: no disk written
@@ -211,30 +211,25 @@ func TestStreamsInConstantMemory(t *testing.T) {
 	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir, goRace()}, fake.env()...)
 	stderr := newBuffer()
 	cmd.Stderr = stderr
-	stdout, err := cmd.StdoutPipe()
+	// An os.Pipe, not StdoutPipe: Wait closes StdoutPipe's reader once the
+	// command exits, under a read of its last bytes ("file already
+	// closed"); this reader is the test's to close.
+	stdout, w, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := cmd.Start(); err != nil {
+	defer stdout.Close()
+	cmd.Stdout = w
+	err = cmd.Start()
+	w.Close()
+	if err != nil {
 		t.Fatal(err)
 	}
 	exited := make(chan struct{})
 	var waitErr error
 	go func() { waitErr = cmd.Wait(); close(exited) }()
 	t.Cleanup(func() { cmd.Process.Kill(); <-exited })
-	peak := func(when string) {
-		t.Helper()
-		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", cmd.Process.Pid))
-		m := regexp.MustCompile(`VmHWM:\s+(\d+) kB`).FindSubmatch(b)
-		if err != nil || m == nil {
-			t.Fatalf("reading the command's peak memory %s: %v", when, err)
-		}
-		kb, _ := strconv.Atoi(string(m[1]))
-		t.Logf("peak resident memory %s: %d MiB", when, kb>>10)
-		if kb<<10 > limit {
-			t.Errorf("the command's peak resident memory %s was %d MiB, over %d MiB: it held a file whole", when, kb>>10, limit>>20)
-		}
-	}
+	peak := func(when string) { peakUnder(t, cmd.Process.Pid, limit, when) }
 	id := stderr.waitFor(t, jobStarted, exited)[1]
 	peak(fmt.Sprintf("after uploading %d MiB", in>>20))
 	if code := fakeAdmin(t, fake, "jobs/"+id+"/complete"); code != http.StatusNoContent {
@@ -253,6 +248,55 @@ func TestStreamsInConstantMemory(t *testing.T) {
 	}
 }
 
+// peakUnder fails the test if the peak resident size of process pid
+// (VmHWM, its own: rusage's would count the test process it was forked
+// from) is over limit bytes.
+func peakUnder(t *testing.T, pid int, limit int64, when string) {
+	t.Helper()
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	m := regexp.MustCompile(`VmHWM:\s+(\d+) kB`).FindSubmatch(b)
+	if err != nil || m == nil {
+		t.Fatalf("reading the command's peak memory %s: %v", when, err)
+	}
+	kb, _ := strconv.ParseInt(string(m[1]), 10, 64)
+	t.Logf("peak resident memory %s: %d MiB", when, kb>>10)
+	if kb<<10 > limit {
+		t.Errorf("the command's peak resident memory %s was %d MiB, over %d MiB: it held a file whole", when, kb>>10, limit>>20)
+	}
+}
+
+// TestStagesInputsOver100MB: an input over the 100 MB a request takes is
+// staged through a pre-signed URL (POST /presigned-file-urls, then a PUT
+// of the file), by the library's send, in constant memory, and its job
+// runs as any other.
+func TestStagesInputsOver100MB(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("reads the peak resident size from Linux's /proc")
+	}
+	t.Parallel()
+	const in, limit = 120 << 20, 64 << 20
+	fake := ownFake(t, "--job-duration=-1s")
+	dir := t.TempDir()
+	big := filepath.Join(dir, "big.pdf")
+	if err := os.Truncate(createEmpty(t, big), in); err != nil { // sparse: no disk written
+		t.Fatal(err)
+	}
+	p := start(t, runOpts{dir: dir, env: fake.env()}, "pdf", "compress", big, "-o", "small.pdf")
+	id := p.stderr.waitFor(t, jobStarted, p.done)[1] // over 10 MB: a job
+	peakUnder(t, p.cmd.Process.Pid, limit, fmt.Sprintf("after staging %d MiB", in>>20))
+	ops := fakeStats(t, fake).Operations
+	if ops["CreatePresignedFileURLs"] != 1 || ops["UploadStagedFile"] != 1 || ops["DownloadStagedFile"] != 1 {
+		t.Errorf("the input was not staged: %v", ops)
+	}
+	if code := fakeAdmin(t, fake, "jobs/"+id+"/complete"); code != http.StatusNoContent {
+		t.Fatalf("completing the job: %d", code)
+	}
+	if code := p.wait(t); code != exitOK {
+		t.Fatalf("exit code %d; stderr:\n%s", code, p.stderr)
+	}
+	fileStarts(t, filepath.Join(dir, "small.pdf"), "%PDF-")
+}
+
 // createEmpty creates an empty file at path and returns path.
 func createEmpty(t *testing.T, path string) string {
 	t.Helper()
@@ -262,4 +306,84 @@ func createEmpty(t *testing.T, path string) string {
 	}
 	f.Close()
 	return path
+}
+
+// TestJobFileFetchedOnce: once a job's status stream ends, its file is one
+// request (pdf.Job.FollowDownload), for a tool's run as for 'pdf job
+// --wait'; the typed result is fetched too only when --json asks for it.
+// The command used to fetch the job's JSON result first, then its file.
+func TestJobFileFetchedOnce(t *testing.T) {
+	t.Parallel()
+	fake := ownFake(t, "--job-duration=-1s")
+	dir := t.TempDir()
+	o := runOpts{dir: dir, env: fake.env()}
+	// gets runs the command of start to its end, completing its job, and
+	// returns how many GETs of the job's result it made.
+	gets := func(start func() *proc, id string) int {
+		t.Helper()
+		before := fakeStats(t, fake).Operations["GetJobResult"]
+		p := start()
+		if id == "" {
+			id = p.stderr.waitFor(t, jobStarted, p.done)[1]
+		}
+		if code := fakeAdmin(t, fake, "jobs/"+id+"/complete"); code != http.StatusNoContent {
+			t.Fatalf("completing the job: %d", code)
+		}
+		if code := p.wait(t); code != exitOK {
+			t.Fatalf("exit code %d; stderr:\n%s", code, p.stderr)
+		}
+		return fakeStats(t, fake).Operations["GetJobResult"] - before
+	}
+	run := func(args ...string) func() *proc { return func() *proc { return start(t, o, args...) } }
+
+	if n := gets(run("pdf", "compress", testdata(t, "contract.pdf"), "--async", "-o", "a.pdf"), ""); n != 1 {
+		t.Errorf("a tool's job: %d GETs of its result, want 1", n)
+	}
+	fileStarts(t, filepath.Join(dir, "a.pdf"), "%PDF-")
+
+	id, _ := interruptedJob(t, o, "b.pdf")
+	// Whether it finds the job running or completed.
+	if n := gets(run("pdf", "job", id, "--wait", "-o", "b.pdf"), id); n != 1 {
+		t.Errorf("'pdf job --wait -o': %d GETs of its result, want 1", n)
+	}
+	fileStarts(t, filepath.Join(dir, "b.pdf"), "%PDF-")
+
+	if n := gets(run("--json", "pdf", "compress", testdata(t, "contract.pdf"), "-o", "c.pdf"), ""); n != 2 {
+		t.Errorf("--json -o: %d GETs of its result and file, want 2", n)
+	}
+}
+
+// TestJobOfAnotherTool: 'pdf job ID --wait' without --tool does not name
+// a tool it was not told: the job's progress and --json used to call a
+// compress job "convert", --tool's default.
+func TestJobOfAnotherTool(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	id, _ := interruptedJob(t, runOpts{dir: dir}, "small.pdf")
+	resumed := start(t, runOpts{dir: dir}, "--json", "pdf", "job", id, "--wait", "-o", "small.pdf")
+	admin(t, "jobs/"+id+"/complete")
+	if code := resumed.wait(t); code != exitOK {
+		t.Fatalf("exit code %d; stderr:\n%s", code, resumed.stderr)
+	}
+	var got map[string]any
+	decode(t, resumed.stdout.String(), &got)
+	if got["tool"] != nil || got["job_id"] != id || strings.Contains(resumed.stderr.String(), "convert") {
+		t.Errorf("a compress job resumed without --tool:\nstdout: %s\nstderr: %s", resumed.stdout, resumed.stderr)
+	}
+}
+
+// TestJobErrorSaysHowToResume: a wait that fails while the job may still
+// run (its status unreadable here) says how to resume it, as Ctrl-C does;
+// it used to print the error alone.
+func TestJobErrorSaysHowToResume(t *testing.T) {
+	t.Parallel()
+	fake := ownFake(t, "--job-duration=-1s", "--fault", "target=op:GetJobStatus,status=503,times=100")
+	dir := t.TempDir()
+	_, stderr := expect(t, exitFailed, runOpts{dir: dir, env: fake.env()}, "pdf", "compress", testdata(t, "contract.pdf"), "--async", "-o", "out.pdf")
+	id := regexp.MustCompile(jobStarted).FindStringSubmatch(stderr)
+	hint := regexp.MustCompile(resumeHint).FindStringSubmatch(stderr)
+	if id == nil || hint == nil || hint[1] != id[1] || hint[2] != "out.pdf" || !strings.Contains(stderr, "503") {
+		t.Errorf("no resume command after the error:\n%s", stderr)
+	}
+	noPartFiles(t, dir)
 }

@@ -4,6 +4,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/spf13/pflag"
+
+	"github.com/nitrokit/nitro/pdf"
 )
 
 // TestEveryTool runs each row of the tool table once against the fake,
@@ -66,5 +70,47 @@ func TestEveryTool(t *testing.T) {
 				t.Errorf("no %s in its result:\n%s", c.want, stdout)
 			}
 		})
+	}
+}
+
+// TestEveryFlagFitsItsTool sets each flag of each tool and decodes the
+// params it makes into the library's params type of that tool, as a run
+// does before sending: a flag whose key the library renamed fails here.
+func TestEveryFlagFitsItsTool(t *testing.T) {
+	samples := map[kind]string{text: "2b", toggle: "true", number: "0.5", ints: "0,2-3", intGroups: "0;1-2",
+		texts: "print,copy", numbers: "0,0,10,10", rotations: "0:90", pairs: "name=Ada"}
+	files := map[string][]pdf.File{
+		"watermark": {{Name: "a.pdf"}, {Name: "b.png"}},
+		"merge":     {{Name: "a.pdf"}, {Name: "b.pdf"}},
+	}
+	for _, tool := range pdfTools {
+		in, ok := files[tool.name]
+		if !ok {
+			in = []pdf.File{{Name: "a.pdf"}}
+		}
+		for _, p := range tool.params {
+			fs := pflag.NewFlagSet(tool.name, pflag.ContinueOnError)
+			fs.String("params", "", "")
+			for _, q := range tool.params {
+				q.register(fs)
+			}
+			value := samples[p.kind]
+			if tool.name == "convert" { // its flags are for a PDF's conversion to PDF/A
+				_ = fs.Set("to", "pdfa")
+				if p.flag == "to" {
+					value = "pdfa"
+				}
+			}
+			if err := fs.Set(p.flag, value); err != nil {
+				t.Fatalf("%s --%s: %v", tool.name, p.flag, err)
+			}
+			params, err := paramsJSON(fs, tool.params)
+			if err != nil {
+				t.Fatalf("%s --%s: %v", tool.name, p.flag, err)
+			}
+			if _, err := tool.call.start(nil, in, params); err != nil {
+				t.Errorf("%s --%s %s: %s: %v", tool.name, p.flag, value, params, err)
+			}
+		}
 	}
 }

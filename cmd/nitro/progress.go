@@ -22,6 +22,7 @@ type meter interface {
 
 // newBar is a meter for a wait with a known fraction, such as a PDF job.
 func (a *app) newBar(label string) meter {
+	label = a.forPerson(label) // a job's ID is the server's
 	if !a.terminal() {
 		return &lines{w: a.stderr, label: label, last: -1}
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -109,7 +110,8 @@ func (a *app) completeEnvelopes(cmd *cobra.Command, args []string, _ string) ([]
 	}
 	var ids []string
 	for _, e := range page.Items {
-		ids = append(ids, e.ID.String()+"\t"+string(e.Status)+" "+e.Name)
+		// Redacted as all the command prints: the shell shows it.
+		ids = append(ids, a.forPerson(e.ID.String()+"\t"+string(e.Status)+" "+strings.ReplaceAll(e.Name, "\t", " ")))
 	}
 	return ids, cobra.ShellCompDirectiveNoFileComp
 }
@@ -131,6 +133,11 @@ func (a *app) envelopesListCommand() *cobra.Command {
 		Short: "List envelopes, every page of them",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			for _, st := range statuses {
+				if !slices.Contains(envelopeStatuses, st) {
+					return usagef("--status %q is not a status: %s", st, strings.Join(envelopeStatuses, ", "))
+				}
+			}
 			s, err := a.signClient()
 			if err != nil {
 				return err
@@ -172,7 +179,7 @@ func (a *app) listEnvelopes(ctx context.Context, s *sign.Client, statuses []stri
 				return err
 			}
 		} else {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", env.ID, env.Status, env.CreatedAt.Format(time.RFC3339), a.redact(env.Name))
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", env.ID, a.forPerson(string(env.Status)), env.CreatedAt.Format(time.RFC3339), a.forPerson(env.Name))
 		}
 		if n++; limit > 0 && n >= limit {
 			break

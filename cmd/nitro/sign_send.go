@@ -14,6 +14,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/spf13/cobra"
 
+	"github.com/nitrokit/nitro/pdf"
 	"github.com/nitrokit/nitro/sign"
 )
 
@@ -97,6 +98,17 @@ func (a *app) send(ctx context.Context, path string, sf sendFlags) error {
 	if err != nil {
 		return err
 	}
+	var out *output
+	if sf.wait {
+		outPath := sf.out
+		if outPath == "" {
+			outPath = strings.TrimSuffix(path, filepath.Ext(path)) + ".signed.zip"
+		}
+		if out, err = a.createOutput(outPath); err != nil {
+			return err
+		}
+		defer out.abort()
+	}
 	res, err := a.sendEnvelope(ctx, s, in, sf, box)
 	if err != nil {
 		return err
@@ -106,20 +118,20 @@ func (a *app) send(ctx context.Context, path string, sf sendFlags) error {
 		// envelope (or a test playing its signers) needs its ID now.
 		a.note("nitro: envelope %s sent for signature\n", res.Envelope.ID)
 	} else {
-		a.printf("envelope %s sent for signature to %s (%q)\n", res.Envelope.ID, strings.Join(sf.signers, ", "), res.Envelope.Name)
+		say := a.printf
+		if out != nil && out.path == "-" {
+			say = a.note // stdout is the sealed ZIP's
+		}
+		say("envelope %s sent for signature to %s (%q)\n", res.Envelope.ID, strings.Join(sf.signers, ", "), res.Envelope.Name)
 		for _, u := range res.SigningURLs {
-			a.printf("  sign at %s (until %s)\n", u.SigningURL, u.ExpiresAt.Format(time.RFC3339))
+			say("  sign at %s (until %s)\n", u.SigningURL, u.ExpiresAt.Format(time.RFC3339))
 		}
 	}
-	if sf.wait {
-		out := sf.out
-		if out == "" {
-			out = strings.TrimSuffix(path, filepath.Ext(path)) + ".signed.zip"
-		}
+	if out != nil {
 		if res.Sealed, err = a.awaitSealed(ctx, s, res.Envelope.ID, out); err != nil {
 			return err
 		}
-		if !a.flags.json {
+		if !a.flags.json && out.path != "-" {
 			a.printf("wrote %s (%d bytes)\n", res.Sealed.Output, res.Sealed.Bytes)
 		}
 	}
@@ -130,10 +142,10 @@ func (a *app) send(ctx context.Context, path string, sf sendFlags) error {
 }
 
 // sendEnvelope makes the envelope and sends it: the steps of a signing
-// flow up to the signing URLs.
+// flow up to the signing URLs. Once the envelope exists, an error or an
+// interruption says what became of it.
 func (a *app) sendEnvelope(ctx context.Context, s *sign.Client, in *inputs, sf sendFlags, box []float32) (*sendResult, error) {
-	f := in.files[0]
-	name := cmp.Or(sf.name, f.Name)
+	name := cmp.Or(sf.name, in.files[0].Name)
 	env, err := s.CreateEnvelope(ctx, sign.EnvelopeCreate{
 		Name: name, Mode: sign.EnvelopeMode(sf.mode),
 		Notification: sign.Notification{
@@ -144,18 +156,42 @@ func (a *app) sendEnvelope(ctx context.Context, s *sign.Client, in *inputs, sf s
 	if err != nil {
 		return nil, err
 	}
+	id := env.ID
 	res := &sendResult{Envelope: env}
-	if res.Document, err = s.CreateDocument(ctx, env.ID, sign.DocumentUpload{Name: f.Name, ContentType: f.ContentType, Body: f.Body, Size: f.Size}); err != nil {
-		return nil, err
+	if err := a.prepareEnvelope(ctx, s, res, in.files[0], sf, box); err != nil {
+		return nil, a.leftBehind(ctx, err, fmt.Sprintf("envelope %s was created but not sent; delete it with:\n  nitro sign envelope delete %s", id, id))
+	}
+	if _, err := s.SendForSigning(ctx, id); err != nil {
+		return nil, a.leftBehind(ctx, err, fmt.Sprintf("envelope %s was created, and may not have been sent; see it with:\n  nitro sign envelope get %s", id, id))
+	}
+	sent := fmt.Sprintf("envelope %s was sent for signature; see it with:\n  nitro sign envelope get %s", id, id)
+	if res.Envelope, err = s.GetEnvelope(ctx, id); err != nil {
+		return nil, a.leftBehind(ctx, err, sent)
+	}
+	urls, err := s.ListSignerSigningUrls(ctx, id)
+	if err != nil {
+		return nil, a.leftBehind(ctx, err, sent)
+	}
+	res.SigningURLs = urls.Items
+	return res, nil
+}
+
+// prepareEnvelope uploads the document to the envelope, adds the
+// participants, and places a signature field for each signer.
+func (a *app) prepareEnvelope(ctx context.Context, s *sign.Client, res *sendResult, f pdf.File, sf sendFlags, box []float32) error {
+	id := res.Envelope.ID
+	var err error
+	if res.Document, err = s.CreateDocument(ctx, id, sign.DocumentUpload{Name: f.Name, ContentType: f.ContentType, Body: f.Body, Size: f.Size}); err != nil {
+		return err
 	}
 	for i, email := range append(slices.Clone(sf.signers), sf.ccs...) {
 		role := sign.ParticipantRoleSigner
 		if i >= len(sf.signers) {
 			role = sign.ParticipantRoleCc
 		}
-		ps, err := s.CreateParticipant(ctx, env.ID, sign.NewCreateParticipantRequest(sign.SingleParticipantRequest{Email: email, Role: role}))
+		ps, err := s.CreateParticipant(ctx, id, sign.NewCreateParticipantRequest(sign.SingleParticipantRequest{Email: email, Role: role}))
 		if err != nil {
-			return nil, err
+			return err
 		}
 		res.Participants = append(res.Participants, ps...)
 		if role != sign.ParticipantRoleSigner || len(ps) == 0 {
@@ -163,29 +199,32 @@ func (a *app) sendEnvelope(ctx context.Context, s *sign.Client, in *inputs, sf s
 		}
 		b := slices.Clone(box)
 		b[1] += float32(i) * (box[3] + 10) // each signer's field below the last
-		if _, err := s.CreateField(ctx, env.ID, res.Document.ID, sign.NewCreateFieldRequest(sign.CreateSignatureField{
+		if _, err := s.CreateField(ctx, id, res.Document.ID, sign.NewCreateFieldRequest(sign.CreateSignatureField{
 			ParticipantID: ps[0].ID, Page: sf.page, BoundingBox: b, Required: true,
 		})); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	if _, err := s.SendForSigning(ctx, env.ID); err != nil {
-		return nil, err
+	return nil
+}
+
+// leftBehind is err of a send or wait that stopped with the envelope in
+// place, with what says where it stands: an interruption (exit code 130)
+// if ctx ended, else err with that hint. --fake's envelopes end with its
+// fake: err alone.
+func (a *app) leftBehind(ctx context.Context, err error, what string) error {
+	switch {
+	case a.fake != nil:
+		return err
+	case ctx.Err() != nil:
+		return &interruptedError{msg: "interrupted: " + what}
 	}
-	if res.Envelope, err = s.GetEnvelope(ctx, env.ID); err != nil {
-		return nil, err
-	}
-	urls, err := s.ListSignerSigningUrls(ctx, env.ID)
-	if err != nil {
-		return nil, err
-	}
-	res.SigningURLs = urls.Items
-	return res, nil
+	return &hinted{err: err, hint: what}
 }
 
 // awaitSealed waits, with a spinner, until the envelope is sealed, then
 // downloads the sealed ZIP to out.
-func (a *app) awaitSealed(ctx context.Context, s *sign.Client, id uuid.UUID, out string) (*download, error) {
+func (a *app) awaitSealed(ctx context.Context, s *sign.Client, id uuid.UUID, out *output) (*download, error) {
 	if signed, err := a.signedByFake(id.String()); err != nil {
 		return nil, err
 	} else if signed {
@@ -194,17 +233,14 @@ func (a *app) awaitSealed(ctx context.Context, s *sign.Client, id uuid.UUID, out
 	m := a.newSpinner("waiting for the signatures and the seal")
 	if _, err := s.WaitForEnvelopeStatus(ctx, id, sign.EnvelopeStatusSealed); err != nil {
 		m.abandon()
-		if ctx.Err() != nil {
-			return nil, &interruptedError{msg: fmt.Sprintf("interrupted: envelope %s stays out for signature; once it is sealed:\n  nitro sign download %s -o %s", id, id, shellQuote(out))}
-		}
-		return nil, err
+		return nil, a.leftBehind(ctx, err, fmt.Sprintf("envelope %s stays out for signature; once it is sealed:\n  nitro sign download %s -o %s", id, id, shellQuote(out.path)))
 	}
 	m.finish()
-	n, err := a.writeTo(out, func(w io.Writer) (int64, error) { return s.DownloadSealedEnvelope(ctx, id, w) })
+	n, err := out.write(func(w io.Writer) (int64, error) { return s.DownloadSealedEnvelope(ctx, id, w) })
 	if err != nil {
-		return nil, err
+		return nil, a.leftBehind(ctx, err, fmt.Sprintf("envelope %s is sealed; download it with:\n  nitro sign download %s -o %s", id, id, shellQuote(out.path)))
 	}
-	return &download{Output: out, Bytes: n}, nil
+	return &download{Output: out.path, Bytes: n}, nil
 }
 
 // parseBox reads "x,y,w,h" in points.

@@ -2,6 +2,9 @@ package main
 
 import (
 	"archive/zip"
+	"bytes"
+	"encoding/json"
+	"net/http"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -116,15 +119,7 @@ func TestSignWaitOnTerminal(t *testing.T) {
 // envelope per page), and --limit and --status cut it.
 func TestEnvelopesListPages(t *testing.T) {
 	t.Parallel()
-	fake, err := startFake("--page-size", "1", "--client-id", "test-client", "--client-secret", testSecret)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := fake.stop(); err != nil {
-			t.Error(err)
-		}
-	})
+	fake := ownFake(t, "--page-size", "1", "--client-id", "test-client", "--client-secret", testSecret)
 	o := runOpts{env: fake.env()}
 	for range 3 {
 		expect(t, exitOK, o, "sign", "send", testdata(t, "contract.pdf"), "--signer", "ada@example.com")
@@ -148,5 +143,92 @@ func TestEnvelopesListPages(t *testing.T) {
 	stdout, _ := expect(t, exitOK, o, "sign", "envelopes", "list")
 	if n := strings.Count(stdout, "\n"); n != 4 {
 		t.Errorf("the table has %d lines, want a header and 3 envelopes:\n%s", n, stdout)
+	}
+}
+
+// TestCompletionRedacted: completing an envelope ID offers the envelopes'
+// names, redacted like every other output: a server that echoes the secret
+// in a name (here, one given the secret as a name) used to have it printed
+// by the shell's completion.
+func TestCompletionRedacted(t *testing.T) {
+	t.Parallel()
+	fake := ownFake(t, "--client-id", "test-client", "--client-secret", testSecret)
+	o := runOpts{env: fake.env()}
+	out, _ := expect(t, exitOK, o, "--json", "sign", "send", testdata(t, "contract.pdf"), "--signer", "ada@example.com", "--name", "Contract "+testSecret)
+	var sent struct{ Envelope struct{ ID string } }
+	decode(t, out, &sent)
+	stdout, _ := expect(t, exitOK, o, "__complete", "sign", "envelope", "get", "") // expect checks for the secret
+	if !strings.Contains(stdout, sent.Envelope.ID+"\t") {
+		t.Errorf("no completion for envelope %s:\n%s", sent.Envelope.ID, stdout)
+	}
+}
+
+// TestServerTextCannotDriveTheTerminal: what a server says (a problem's
+// title and detail, a job's failure, an envelope's name) reaches the
+// terminal with its control characters shown, not acted on: they used to
+// pass as they came, so a hostile server could recolour, retitle or
+// rewrite the user's terminal with escape sequences.
+func TestServerTextCannotDriveTheTerminal(t *testing.T) {
+	t.Parallel()
+	const hostile = "\x1b]0;owned\x07\x1b[2J\u009b31m"
+	problem, _ := json.Marshal(map[string]any{"title": "Bad" + hostile, "detail": "see" + hostile, "status": 400})
+	fake := ownFake(t, "--job-duration=-1s", "--fault", "target=op:GetEnvelope,status=400,content-type=application/problem+json,body="+string(problem))
+	o := runOpts{env: fake.env()}
+	clean := func(what, out string) {
+		t.Helper()
+		if strings.ContainsAny(out, "\x1b\x07\u009b") {
+			t.Errorf("%s: a control character reached the terminal:\n%q", what, out)
+		}
+	}
+	_, stderr := expect(t, exitFailed, o, "sign", "envelope", "get", "00000000-0000-0000-0000-000000000000")
+	clean("a problem", stderr)
+	if !strings.Contains(stderr, `\x1b]0;owned\x07`) {
+		t.Errorf("the problem's control characters are not shown:\n%s", stderr)
+	}
+
+	expect(t, exitOK, o, "sign", "send", testdata(t, "contract.pdf"), "--signer", "ada@example.com", "--name", "Contract"+hostile)
+	stdout, _ := expect(t, exitOK, o, "sign", "envelopes", "list")
+	clean("an envelope's name", stdout)
+	stdout, _ = expect(t, exitOK, o, "__complete", "sign", "envelope", "get", "")
+	clean("a completion", stdout)
+
+	p := start(t, o, "pdf", "compress", testdata(t, "contract.pdf"), "--async", "-o", "out.pdf")
+	id := p.stderr.waitFor(t, jobStarted, p.done)[1]
+	body, _ := json.Marshal(map[string]string{"reason": "failed" + hostile})
+	resp, err := http.Post(fake.info.AdminURL+"jobs/"+id+"/fail", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if code := p.wait(t); code != exitFailed {
+		t.Fatalf("exit code %d; stderr:\n%s", code, p.stderr)
+	}
+	clean("a job's failure", p.stderr.String())
+}
+
+// TestSendSaysWhatItLeft: a send that fails or is interrupted once its
+// envelope exists names the envelope and what to do with it; it used to
+// print the error alone, leaving a draft nobody knew of.
+func TestSendSaysWhatItLeft(t *testing.T) {
+	t.Parallel()
+	fake := ownFake(t, "--fault", "target=op:CreateField,status=422", "--fault", "target=op:SendForSigning,delay=1h")
+	o := runOpts{env: fake.env()}
+	draft := regexp.MustCompile(`envelope ([0-9a-f-]{36}) was created but not sent; delete it with:\n  nitro sign envelope delete ([0-9a-f-]{36})`)
+	_, stderr := expect(t, exitFailed, o, "sign", "send", testdata(t, "contract.pdf"), "--signer", "ada@example.com")
+	if m := draft.FindStringSubmatch(stderr); m == nil || m[1] != m[2] || !strings.Contains(stderr, "422") {
+		t.Errorf("a failed send:\n%s", stderr)
+	} else if got, _ := expect(t, exitOK, o, "sign", "envelope", "get", m[1]); !strings.Contains(got, "drafted") {
+		t.Errorf("the envelope named is not the draft: %s", got)
+	}
+
+	p := start(t, o, "sign", "send", testdata(t, "contract.pdf"), "--signer", "ada@example.com")
+	for fakeStats(t, fake).Operations["SendForSigning"] == 0 { // the send is in its delay
+	}
+	p.signal(t, syscall.SIGINT)
+	if code := p.wait(t); code != exitInterrupted {
+		t.Fatalf("exit code %d; stderr:\n%s", code, p.stderr)
+	}
+	if !regexp.MustCompile(`interrupted: envelope [0-9a-f-]{36} was created, and may not have been sent`).MatchString(p.stderr.String()) {
+		t.Errorf("an interrupted send:\n%s", p.stderr)
 	}
 }

@@ -50,3 +50,36 @@ func TestCtrlCOnTerminal(t *testing.T) {
 	noPartFiles(t, dir)
 	admin(t, "jobs/"+id+"/cancel") // leave the shared fake tidy
 }
+
+// TestCtrlCAtLoginPrompts: Ctrl-C at either of 'auth login's questions
+// ends it (exit code 130), the terminal's echo back on after the secret's.
+// Both reads used to ignore it: the first Ctrl-C did nothing, and a second
+// killed the command with the terminal still not echoing.
+func TestCtrlCAtLoginPrompts(t *testing.T) {
+	t.Parallel()
+	env := []string{"NITRO_CLIENT_ID=", "NITRO_CLIENT_SECRET="}
+	p := start(t, runOpts{terminal: true, env: env}, "auth", "login")
+	p.stdout.waitFor(t, `Client ID: `, p.done)
+	if _, err := p.tty.Write([]byte{3}); err != nil {
+		t.Fatal(err)
+	}
+	if code := p.wait(t); code != exitInterrupted {
+		t.Fatalf("exit code %d after Ctrl-C at the client ID, want %d; the terminal showed:\n%s", code, exitInterrupted, p.stdout)
+	}
+
+	p = start(t, runOpts{terminal: true, env: env, shell: `trap : INT; "$NITRO" auth login; echo "exit $?"; stty -a`}, "")
+	p.stdout.waitFor(t, `Client ID: `, p.done)
+	if _, err := p.tty.Write([]byte("test-client\r")); err != nil {
+		t.Fatal(err)
+	}
+	p.stdout.waitFor(t, `Client secret: `, p.done)
+	if _, err := p.tty.Write([]byte{3}); err != nil {
+		t.Fatal(err)
+	}
+	p.wait(t)
+	screen := p.stdout.String()
+	after, found := strings.CutPrefix(screen[max(strings.LastIndex(screen, "exit "), 0):], "exit 130")
+	if !found || !regexp.MustCompile(`\secho\s`).MatchString(after) { // stty -a: echo, not -echo
+		t.Errorf("after Ctrl-C at the secret: want exit 130 and echo on; the terminal showed:\n%s", screen)
+	}
+}

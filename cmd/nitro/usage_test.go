@@ -24,7 +24,16 @@ func TestUsageErrors(t *testing.T) {
 		{"pdf", "job", "a", "b"},
 		{"sign", "send", "testdata/contract.pdf"},
 		{"sign", "envelope", "get", "not-an-id"},
+		{"sign", "envelopes", "list", "--status", "sent,seald"}, // a typo used to list nothing, successfully
 		{"fake", "--fault", "target=nowhere,status=500"},
+		{"fake", "--addr", "no-port"},
+		{"fake", "--addr", "127.0.0.1:0", "--token-lifetime", "-1s"}, // its tokens' expires_in -1, refused by every client
+		{"fake", "--addr", "127.0.0.1:0", "--page-size", "0"},
+		{"fake", "--addr", "127.0.0.1:0", "--output-size", "-5"},
+		// Faults the shared fake would take harmlessly (no such operation)
+		// if they were not refused.
+		{"fake", "inject", "target=op:NoSuchOperation,truncate=-1"},
+		{"fake", "inject", "target=op:NoSuchOperation,drop=no"},
 	} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			t.Parallel()
@@ -50,6 +59,11 @@ func TestHelp(t *testing.T) {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("nitro --help has no %q", want)
 		}
+	}
+	// A tool's help says what it takes and what it makes.
+	stdout, _ = expect(t, exitOK, runOpts{}, "pdf", "convert", "--help")
+	if !strings.Contains(stdout, "docx") || !strings.Contains(stdout, "It makes a file: -o OUT") {
+		t.Errorf("nitro pdf convert --help does not say what it takes and makes:\n%s", stdout)
 	}
 	stdout, _ = expect(t, exitOK, runOpts{}, "__complete", "pdf", "")
 	for _, tool := range []string{"convert", "compress", "merge", "split", "ocr", "extract-text", "extract-tables", "job"} {

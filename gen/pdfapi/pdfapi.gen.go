@@ -1926,7 +1926,7 @@ type FileMetadata struct {
 	// FileSizeBytes Size of the resulting file in bytes.
 	FileSizeBytes int64 `json:"fileSizeBytes,omitempty,omitzero"`
 
-	// PageCount Number of pages in the resulting document.
+	// PageCount Number of pages in resulting document.
 	PageCount int `json:"pageCount,omitempty,omitzero"`
 }
 
@@ -2057,7 +2057,7 @@ type FormFieldValue struct {
 	// Field Name of the PDF form field to fill.
 	Field string `json:"field"`
 
-	// Value Value to set for the field, a string, number or boolean (or null).
+	// Value Value to set for the field. May be a string, number, boolean, or null.
 	Value interface{} `json:"value"`
 }
 

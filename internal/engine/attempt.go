@@ -94,7 +94,11 @@ func (t *Retry) begin(parent context.Context, c *Call, n int, method string) *at
 
 // watchFor is the watch and timeout of a call's attempts: the Client's, or
 // for a call with a timeout of its own, a watch shared by every call with
-// that timeout (one watch serves one timeout: see idleWatch).
+// that timeout (one watch serves one timeout: see idleWatch). At most
+// maxWatches such watches are kept: a caller deriving each call's timeout
+// from a deadline would otherwise keep one per call for ever. When they
+// are full they are dropped, all at once; the attempts they watch keep
+// theirs until they end, and the next calls make new ones.
 func (t *Retry) watchFor(c *Call) (*idleWatch, time.Duration) {
 	if c == nil || c.Timeout <= 0 || c.Timeout == t.timeout || t.watch == nil {
 		return t.watch, t.timeout
@@ -102,9 +106,16 @@ func (t *Retry) watchFor(c *Call) (*idleWatch, time.Duration) {
 	if w, ok := t.watches.Load(c.Timeout); ok {
 		return w.(*idleWatch), c.Timeout
 	}
+	if t.nwatches.Add(1) > maxWatches {
+		t.watches.Clear()
+		t.nwatches.Store(1)
+	}
 	w, _ := t.watches.LoadOrStore(c.Timeout, newIdleWatch(c.Timeout))
 	return w.(*idleWatch), c.Timeout
 }
+
+// maxWatches bounds the watches of calls' own timeouts a Retry keeps.
+const maxWatches = 64
 
 // idempotentMethod reports whether a method is safe to repeat by its
 // definition (RFC 9110): every method but POST and PATCH.

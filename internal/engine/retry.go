@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/nitrokit/nitro/internal/retry"
@@ -86,8 +87,9 @@ type Retry struct {
 	idle       interface{ CloseIdleConnections() }
 	maxRetries int
 	timeout    time.Duration
-	watch      *idleWatch // ends attempts quiet for longer than timeout
-	watches    sync.Map   // time.Duration → *idleWatch, for calls with a timeout of their own
+	watch      *idleWatch   // ends attempts quiet for longer than timeout
+	watches    sync.Map     // time.Duration → *idleWatch, for calls with a timeout of their own
+	nwatches   atomic.Int64 // about how many watches holds (see watchFor)
 	keepOwned  bool
 	policy     Policy
 	log        *slog.Logger
@@ -165,6 +167,8 @@ func (t *Retry) send(req *http.Request, c *Call, first int, ran bool) (*http.Res
 		resp, err := t.next.RoundTrip(r)
 		if err != nil && a.timedOut() {
 			err = ErrAttemptTimeout
+		} else if err != nil && t.policy.Redact != nil {
+			err = t.policy.Redact(err) // a transport's text may quote what the server sent
 		}
 		if err == nil && resp.StatusCode >= 200 && resp.StatusCode <= 299 {
 			return t.finish(resp, nil, a, n, Done)

@@ -230,3 +230,20 @@ func TestCallTimeoutOverridesTheClients(t *testing.T) {
 		time.Sleep(2 * time.Second) // the last handler's sleep ends (on the bubble's clock)
 	})
 }
+
+// TestCallTimeoutsKeepBoundedWatches: calls with ever new timeouts of their
+// own (derived from a deadline, say) keep at most maxWatches watches.
+func TestCallTimeoutsKeepBoundedWatches(t *testing.T) {
+	rt := newTestRetry(nil, time.Hour, 0)
+	for i := range 10 * maxWatches {
+		c := NewCall()
+		c.Timeout = time.Second + time.Duration(i)
+		a := rt.begin(context.Background(), c, 1, "GET")
+		a.stop()
+	}
+	n := 0
+	rt.watches.Range(func(_, _ any) bool { n++; return true })
+	if n > maxWatches {
+		t.Fatalf("%d watches kept, want at most %d", n, maxWatches)
+	}
+}

@@ -12,11 +12,14 @@ package owned
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net/http"
 )
 
 type key struct{}
+
+var errNilContext = errors.New("net/http: nil Context")
 
 // mark is the context of an owned request: the caller's, naming the request.
 type mark struct {
@@ -34,6 +37,9 @@ func (m *mark) Value(k any) any {
 // NewRequest is http.NewRequestWithContext, for a request that only the
 // module holds until it is sent: its header map is the stack's to write.
 func NewRequest(ctx context.Context, method, url string, body io.Reader) (*http.Request, error) {
+	if ctx == nil {
+		return nil, errNilContext // as http.NewRequestWithContext refuses one
+	}
 	m := &mark{Context: ctx}
 	req, err := http.NewRequestWithContext(m, method, url, body)
 	if err != nil {

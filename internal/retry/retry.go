@@ -5,6 +5,7 @@ package retry
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
@@ -32,8 +33,8 @@ func (b Backoff) Delay(attempt int, retryAfter time.Duration) time.Duration {
 		return min(retryAfter, b.Max)
 	}
 	d := b.Max
-	if attempt >= 1 && attempt < 32 {
-		d = min(b.Base<<(attempt-1), b.Max)
+	if attempt >= 1 && attempt < 32 && b.Base <= b.Max>>(attempt-1) {
+		d = min(b.Base<<(attempt-1), b.Max) // no shift past Max, so none overflows
 	}
 	if d <= 0 {
 		return 0
@@ -50,11 +51,14 @@ func RetryAfter(h http.Header, now time.Time) (time.Duration, bool) {
 	if v == "" {
 		return 0, false
 	}
+	const most = 24 * time.Hour
 	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
 		if secs < 0 {
 			return 0, false
 		}
-		return time.Duration(min(secs, int64(24*time.Hour/time.Second))) * time.Second, true
+		return time.Duration(min(secs, int64(most/time.Second))) * time.Second, true
+	} else if errors.Is(err, strconv.ErrRange) && v[0] != '-' {
+		return most, true // more seconds than an int64 holds: as long as any
 	}
 	t, err := http.ParseTime(v)
 	if err != nil {

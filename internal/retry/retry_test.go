@@ -119,3 +119,18 @@ func TestPollToleratesTransientFailures(t *testing.T) {
 		t.Errorf("ctx ended after a blip: %v, want the cancellation, the last status and the last failure", err)
 	}
 }
+
+// TestOverflowingDelays: a Retry-After of more seconds than an int64 holds
+// is the longest wait, not no wait; a huge base never overflows to zero.
+func TestOverflowingDelays(t *testing.T) {
+	h := http.Header{"Retry-After": {"99999999999999999999"}}
+	if d, ok := RetryAfter(h, time.Now()); !ok || d != 24*time.Hour {
+		t.Errorf("20 digits: %v, %v; want 24h", d, ok)
+	}
+	b := Backoff{Base: 5 * time.Hour, Max: 1 << 62}
+	for n := 1; n <= 31; n++ {
+		if d := b.Delay(n, 0); d < b.Base/2 {
+			t.Errorf("retry %d: %v, below half the base", n, d)
+		}
+	}
+}

@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/nitrokit/nitro/gen/signapi"
@@ -68,52 +67,11 @@ func lockedSpecFile(t *testing.T, edit func(doc map[string]any)) string {
 	return path
 }
 
-// shared builds a fixture once for the package, in the first test that
-// needs it, and hands every test its value: several tests read the same
-// validated spec, and one validation costs seconds under the race detector.
-// Its readers do not change it. A build that skipped or failed (no raw spec
-// at hand) skips the tests after it; the first says why.
-type shared[T any] struct {
-	once sync.Once
-	done bool
-	v    T
-}
-
-func (s *shared[T]) get(t *testing.T, build func(t *testing.T) T) T {
-	t.Helper()
-	s.once.Do(func() { s.v = build(t); s.done = true })
-	if !s.done {
-		t.Skip("the shared fixture did not build: see the first test that needed it")
-	}
-	return s.v
-}
-
-type validation struct {
-	doc      *spec.Document
-	pre, rep *spec.Report
-	err      error
-}
-
-var signValidation shared[validation]
-
-// validatedSign is the locked Sign spec validated with its overlay.
-func validatedSign(t *testing.T) (*spec.Document, *spec.Report, error) {
-	t.Helper()
-	v := signValidation.get(t, func(t *testing.T) validation {
-		doc, rep, err := spec.ValidateReport(context.Background(), lockedSpecFile(t, nil), signOverlay)
-		return validation{doc: doc, rep: rep, err: err}
-	})
-	return v.doc, v.rep, v.err
-}
-
 // TestEveryOperationHasAMethod fails when the generated client silently lacks
 // an operation of the spec, for example after an upstream change.
 func TestEveryOperationHasAMethod(t *testing.T) {
 	t.Parallel()
-	doc, _, err := validatedSign(t)
-	if err != nil {
-		t.Fatal(err)
-	}
+	doc := signAPI.base(t).Document()
 	methods := map[string]bool{}
 	typ := reflect.TypeFor[*signapi.ClientWithResponses]()
 	for i := range typ.NumMethod() {

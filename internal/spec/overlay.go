@@ -1,10 +1,9 @@
 package spec
 
 import (
-	"bytes"
 	"cmp"
 	"fmt"
-	"os"
+	"maps"
 	"regexp"
 	"slices"
 	"strconv"
@@ -18,22 +17,15 @@ import (
 // of api/<name>/overlay.yaml carries its guard in its target: a JSONPath
 // (RFC 9535) filter selector that matches only while the defect exists, or a
 // name that exists only while it does. An action whose target matches
-// nothing is therefore an upstream fix, not an error: applyOverlay counts
-// the matches of each action and the Report names the redundant ones, by
-// defect, for `make drift` and `make spec-update` to print. The generator's
-// own overlay loader must then run non-strict (strict mode fails on a
-// target that matches nothing); the checks strict mode stood for are here,
-// stronger: schema name collisions, unions checked against upstream, and a
-// JSON pointer in every error.
-
-// ActionResult is what one overlay action did to the spec.
-type ActionResult struct {
-	Index       int // 1-based, as in the file
-	Defect      int // from the "# Defect N:" comment above it; 0 when none
-	Target      string
-	Description string
-	Matches     int
-}
+// nothing is therefore an upstream change, not an error: applyOverlay
+// records what each action matched and overwrote, and Compare judges each
+// action that no longer matches against the locked spec: redundant (upstream
+// now has what it produced), gone (upstream moved or renamed its target) or
+// changed (upstream now has something else there). The generator's own
+// overlay loader must then run non-strict (strict mode fails on a target
+// that matches nothing); the checks strict mode stood for are here,
+// stronger: schema name collisions, unions and merged objects checked
+// against upstream, and a JSON pointer in every error.
 
 // Report is what the overlay did, action by action.
 type Report struct {
@@ -46,6 +38,16 @@ type Report struct {
 	// pre is the report of the preload applied before this overlay, if any:
 	// Touched falls back on it.
 	pre *Report
+	// locked is the report of the same overlay on the locked spec, when
+	// this one is a candidate's (see Compare): Touched falls back on it, so
+	// that upstream's text where an action used to write says so.
+	locked *Report
+	// root is the document the overlay produced, as a node tree.
+	root *yaml.Node
+	// before holds, with snapshots on, the wire form (see wireJSON) of what
+	// each action overwrote or removed, keyed by snapKey: what Compare
+	// needs to tell an upstream change under an action.
+	before map[string]string
 }
 
 type touch struct {
@@ -54,47 +56,28 @@ type touch struct {
 	remove bool
 }
 
-// Redundant describes the actions that matched nothing: upstream has fixed
-// their defect (or removed what they fixed). Empty when every action applied.
+func snapKey(action int, ptr string) string { return strconv.Itoa(action) + "\x00" + ptr }
+
+// Redundant describes the actions that matched nothing. On its own, one
+// run of the overlay cannot tell an upstream fix from an upstream move:
+// Compare (make drift, make spec-update) judges each such action against the
+// locked spec. Empty when every action applied.
 func (r *Report) Redundant() []string {
 	if r == nil {
 		return nil
 	}
-	byDefect := map[int][]ActionResult{}
-	total := map[int]int{}
-	var order []int
+	var idx []string
 	for _, a := range r.Actions {
-		if _, ok := total[a.Defect]; !ok {
-			order = append(order, a.Defect)
-		}
-		total[a.Defect]++
 		if a.Matches == 0 {
-			byDefect[a.Defect] = append(byDefect[a.Defect], a)
+			idx = append(idx, a.Name())
 		}
 	}
-	var out []string
-	for _, d := range order {
-		as := byDefect[d]
-		if len(as) == 0 {
-			continue
-		}
-		var idx []string
-		for _, a := range as {
-			idx = append(idx, fmt.Sprintf("%d (%s)", a.Index, a.Target))
-		}
-		what := fmt.Sprintf("defect %d", d)
-		if d == 0 {
-			what = "an unnumbered defect"
-		}
-		if len(as) == total[d] {
-			out = append(out, fmt.Sprintf("upstream fixed %s: actions %s of %s are now redundant: delete them and the defect's comment",
-				what, strings.Join(idx, ", "), r.Overlay))
-		} else {
-			out = append(out, fmt.Sprintf("%s is partly fixed upstream: actions %s of %s no longer apply: check the defect and delete them",
-				what, strings.Join(idx, ", "), r.Overlay))
-		}
+	if len(idx) == 0 {
+		return nil
 	}
-	return out
+	return []string{fmt.Sprintf("%d action(s) of %s match nothing in this spec: %s. "+
+		"Upstream changed what they fix: `make drift` says, action by action, whether upstream fixed it (delete the action) or moved it (re-target the action)",
+		len(idx), r.Overlay, strings.Join(idx, "; "))}
 }
 
 // Touched says whether the overlay wrote or removed the node at ptr (or one
@@ -103,148 +86,324 @@ func (r *Report) Touched(ptr string) string {
 	if r == nil {
 		return ""
 	}
-	best := -1
-	for i, t := range r.touched {
-		if (ptr == t.ptr || strings.HasPrefix(ptr, t.ptr+"/")) && (best < 0 || len(t.ptr) > len(r.touched[best].ptr)) {
-			best = i
-		}
-	}
-	if best < 0 {
+	t, ok := r.touchAt(ptr)
+	if !ok {
 		if r.pre != nil {
 			return r.pre.Touched(ptr)
 		}
+		if r.locked != nil {
+			if lt, ok := r.locked.touchAt(ptr); ok {
+				return fmt.Sprintf("upstream's own text here, but in the locked spec %s wrote %s: that action no longer applies", lt.action.Name(), lt.ptr)
+			}
+		}
 		return "upstream's own text; the overlay does not touch it"
 	}
-	t := r.touched[best]
 	verb := "written by"
 	if t.remove {
 		verb = "replaced after removal by"
 	}
 	if r.preload {
-		return fmt.Sprintf("%s preload action %d (defect %d) of %s at %s", verb, t.action.Index, t.action.Defect, r.Overlay, t.ptr)
+		return fmt.Sprintf("%s preload %s of %s at %s", verb, t.action.Name(), r.Overlay, t.ptr)
 	}
-	return fmt.Sprintf("%s overlay action %d (defect %d) at %s", verb, t.action.Index, t.action.Defect, t.ptr)
+	return fmt.Sprintf("%s overlay %s at %s", verb, t.action.Name(), t.ptr)
 }
 
-var defectComment = regexp.MustCompile(`(?i)defect\s+(\d+)`)
+// touchAt is the last action that wrote or removed ptr or its closest
+// ancestor.
+func (r *Report) touchAt(ptr string) (touch, bool) {
+	best := -1
+	for i, t := range r.touched {
+		if (ptr == t.ptr || strings.HasPrefix(ptr, t.ptr+"/")) && (best < 0 || len(t.ptr) >= len(r.touched[best].ptr)) {
+			best = i
+		}
+	}
+	if best < 0 {
+		return touch{}, false
+	}
+	return r.touched[best], true
+}
 
-// parseOverlay loads the overlay and numbers its actions' defects from the
-// "# Defect N:" comments; an action without one belongs to the defect above.
-func parseOverlay(path string) (*overlay.Overlay, []ActionResult, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, nil, fmt.Errorf("overlay: %w", err)
+// removedBy names the action that removed ptr (or an ancestor), when ptr
+// no longer exists: what a dangling $ref to it should say.
+func (r *Report) removedBy(ptr string) string {
+	if r == nil || r.root == nil || at(r.root, ptr) != nil {
+		return ""
 	}
-	o, err := overlay.ParseReader(bytes.NewReader(b))
-	if err != nil {
-		return nil, nil, fmt.Errorf("overlay %s: %w", path, err)
-	}
-	if err := o.Validate(); err != nil {
-		return nil, nil, fmt.Errorf("overlay %s is not valid: %w", path, err)
-	}
-	if !o.UsesRFC9535() {
-		return nil, nil, fmt.Errorf("overlay %s: set `x-speakeasy-jsonpath: rfc9535` at its root: its targets are RFC 9535 JSONPath, not the deprecated dialect", path)
-	}
-	var root yaml.Node
-	if err := yaml.Unmarshal(b, &root); err != nil {
-		return nil, nil, fmt.Errorf("overlay %s: %w", path, err)
-	}
-	var actions *yaml.Node
-	if len(root.Content) == 1 {
-		m := root.Content[0]
-		for i := 0; i+1 < len(m.Content); i += 2 {
-			if m.Content[i].Value == "actions" {
-				actions = m.Content[i+1]
-			}
+	for i := len(r.touched) - 1; i >= 0; i-- {
+		t := r.touched[i]
+		if t.remove && (ptr == t.ptr || strings.HasPrefix(ptr, t.ptr+"/")) {
+			return fmt.Sprintf("%s removed %s", t.action.Name(), t.ptr)
 		}
 	}
-	// The defect of an action is the last "# Defect N:" comment line above
-	// it (yaml.v3 attaches comments to varying nodes; lines are reliable).
-	type mark struct{ line, defect int }
-	var marks []mark
-	for i, l := range strings.Split(string(b), "\n") {
-		t := strings.TrimSpace(l)
-		if !strings.HasPrefix(t, "#") {
-			continue
-		}
-		if m := defectComment.FindStringSubmatch(t); m != nil && strings.HasPrefix(strings.ToLower(strings.TrimSpace(strings.TrimPrefix(t, "#"))), "defect") {
-			n, _ := strconv.Atoi(m[1])
-			marks = append(marks, mark{i + 1, n})
-		}
+	if r.pre != nil {
+		return r.pre.removedBy(ptr)
 	}
-	results := make([]ActionResult, len(o.Actions))
-	for i, a := range o.Actions {
-		defect := 0
-		if actions != nil && i < len(actions.Content) {
-			line := actions.Content[i].Line
-			for _, mk := range marks {
-				if mk.line < line {
-					defect = mk.defect
-				}
-			}
-		}
-		results[i] = ActionResult{Index: i + 1, Defect: defect, Target: a.Target, Description: a.Description}
+	return ""
+}
+
+type actionKind int
+
+const (
+	updateAction actionKind = iota
+	removeAction
+	copyAction
+)
+
+// kindOf follows the library's priority: remove, then update, then copy.
+func kindOf(a overlay.Action) actionKind {
+	switch {
+	case a.Remove:
+		return removeAction
+	case !a.Update.IsZero():
+		return updateAction
+	case a.Copy != "":
+		return copyAction
 	}
-	return o, results, nil
+	return updateAction
 }
 
 // applyOverlay applies the overlay at path to root one action at a time,
 // exactly as the generator does (non-strict), and checks what it does.
-func applyOverlay(root *yaml.Node, path string) (*Report, error) {
+// With snapshots, the report keeps what each action overwrote, for Compare.
+func applyOverlay(root *yaml.Node, path string, snapshots bool) (*Report, error) {
 	o, results, err := parseOverlay(path)
 	if err != nil {
 		return nil, err
 	}
-	rep := &Report{Overlay: path, Actions: results}
-	var removedUnions []removedUnion
+	ap := &applier{o: o, path: path, root: root, idx: newPtrIndex(root), copies: copyLedger{},
+		rep: &Report{Overlay: path, Actions: results, root: root}}
+	if snapshots {
+		ap.rep.before = map[string]string{}
+	}
 	for i, a := range o.Actions {
-		res := &rep.Actions[i]
-		q, err := o.NewPath(a.Target, nil)
-		if err != nil {
-			return nil, fmt.Errorf("%s: action %d (defect %d): target %q is not RFC 9535 JSONPath: %w", path, res.Index, res.Defect, a.Target, err)
-		}
-		nodes := q.Query(root)
-		res.Matches = len(nodes)
-		ptrs := pointers(root)
-		for _, n := range nodes {
-			p := ptrs[n]
-			switch {
-			case a.Remove:
-				rep.touched = append(rep.touched, touch{ptr: p, action: *res, remove: true})
-				if vs := refVariants(n); vs != nil {
-					removedUnions = append(removedUnions, removedUnion{ptr: p, variants: vs, action: *res})
-				}
-			case !a.Update.IsZero():
-				if err := checkCollisions(p, n, &a.Update, *res, path); err != nil {
-					return nil, err
-				}
-				rep.recordUpdate(p, n, &a.Update, *res)
-			}
-		}
-		one := &overlay.Overlay{Version: o.Version, JSONPathVersion: o.JSONPathVersion, Info: o.Info, Actions: []overlay.Action{a}}
-		if err := one.ApplyTo(root); err != nil {
-			return nil, fmt.Errorf("%s: action %d (defect %d, target %s): %w", path, res.Index, res.Defect, a.Target, err)
+		if err := ap.apply(a, &ap.rep.Actions[i]); err != nil {
+			return nil, err
 		}
 	}
-	if err := checkUnions(root, removedUnions, path); err != nil {
-		return nil, err
+	if err := ap.copies.err(path); err != nil {
+		return ap.rep, err
 	}
-	if err := checkDiscriminators(root, rep); err != nil {
-		return nil, err
+	if err := checkUnions(root, ap.removedUnions, ap.copies, path); err != nil {
+		return ap.rep, err
 	}
-	return rep, nil
+	if err := checkDiscriminators(root, ap.rep); err != nil {
+		return ap.rep, err
+	}
+	return ap.rep, nil
 }
 
-// recordUpdate records what an update of the node n at ptr writes: each
-// member it merges into a mapping, else the node itself.
-func (r *Report) recordUpdate(ptr string, n, update *yaml.Node, a ActionResult) {
-	if update.Kind == yaml.MappingNode && n.Kind == yaml.MappingNode {
-		for k := 0; k+1 < len(update.Content); k += 2 {
-			r.touched = append(r.touched, touch{ptr: ptr + "/" + escape(update.Content[k].Value), action: a})
+// applier applies an overlay's actions one at a time, recording what each
+// matched, wrote and (with snapshots) overwrote.
+type applier struct {
+	o             *overlay.Overlay
+	path          string
+	root          *yaml.Node
+	rep           *Report
+	idx           *ptrIndex
+	removedUnions []removedUnion
+	copies        copyLedger
+}
+
+// apply applies one action and records it in res.
+func (ap *applier) apply(a overlay.Action, res *ActionResult) error {
+	kind := kindOf(a)
+	nodes, src, err := ap.query(a, res, kind)
+	if err != nil {
+		return err
+	}
+	res.Matches = len(nodes)
+	w := newWire(ap.root) // the tree does not change until the action applies
+	for _, n := range nodes {
+		if err := ap.record(a, res, kind, n, src, w); err != nil {
+			return err
+		}
+	}
+	if len(nodes) == 0 {
+		return nil
+	}
+	if kind == removeAction {
+		// As the library removes (a value with its key, an item from its
+		// list), without the parent index it builds of the whole document
+		// for every removal: the pointers are known.
+		for i, n := range nodes {
+			parent := parentPtr(res.targets[i])
+			if pn := at(ap.root, parent); pn != nil {
+				removeChild(pn, n)
+				ap.idx.walk(pn, parent) // a removal from a list shifts its later items
+			}
+		}
+		return nil
+	}
+	one := &overlay.Overlay{Version: ap.o.Version, JSONPathVersion: ap.o.JSONPathVersion, Info: ap.o.Info, Actions: []overlay.Action{a}}
+	if err := one.ApplyTo(ap.root); err != nil {
+		return fmt.Errorf("%s: %s (target %s): %w", ap.path, res.Name(), a.Target, err)
+	}
+	for i, n := range nodes {
+		ap.idx.walk(n, res.targets[i])
+	}
+	return nil
+}
+
+// query finds what an action targets and, for a copy, its source. A copy
+// whose source matches nothing targets nothing: it is judged like a target
+// that matches nothing.
+func (ap *applier) query(a overlay.Action, res *ActionResult, kind actionKind) ([]*yaml.Node, *yaml.Node, error) {
+	q, err := ap.o.NewPath(a.Target, nil)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %s: target %q is not RFC 9535 JSONPath: %w", ap.path, res.Name(), a.Target, err)
+	}
+	nodes := q.Query(ap.root)
+	if kind != copyAction {
+		return nodes, nil, nil
+	}
+	sq, err := ap.o.NewPath(a.Copy, nil)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %s: copy source %q is not RFC 9535 JSONPath: %w", ap.path, res.Name(), a.Copy, err)
+	}
+	switch srcs := sq.Query(ap.root); len(srcs) {
+	case 0:
+		return nil, nil, nil
+	case 1:
+		res.source = ap.idx.ptrs[srcs[0]]
+		return nodes, srcs[0], nil
+	default:
+		return nil, nil, fmt.Errorf("%s: %s: copy source %s matches %d nodes; it must name one", ap.path, res.Name(), a.Copy, len(srcs))
+	}
+}
+
+// record notes what the action does to the node n: what it removes or
+// writes, the unions it removes, what a copy brings, and (with snapshots)
+// what it overwrites, before it is done.
+func (ap *applier) record(a overlay.Action, res *ActionResult, kind actionKind, n, src *yaml.Node, w *wire) error {
+	rep := ap.rep
+	p := ap.idx.ptrs[n]
+	res.targets = append(res.targets, p)
+	if kind == removeAction {
+		res.written = append(res.written, []string{p})
+		rep.touched = append(rep.touched, touch{ptr: p, action: *res, remove: true})
+		if vs := refVariants(n); vs != nil {
+			ap.removedUnions = append(ap.removedUnions, removedUnion{ptr: p, variants: vs, mapping: mappingOf(n), action: *res})
+		}
+		if rep.before != nil {
+			rep.before[snapKey(res.Index, p)] = snapshot(w, n)
+		}
+		return nil
+	}
+	u := &a.Update
+	if kind == copyAction {
+		u = src
+	}
+	if err := checkCollisions(p, n, u, *res, ap.path); err != nil {
+		return err
+	}
+	res.written = append(res.written, rep.recordUpdate(p, n, u, *res))
+	if kind == copyAction {
+		ap.copies.record(w, p, res.source, src, *res)
+	} else if rep.before != nil {
+		overwritten(p, n, u, func(ptr string, old *yaml.Node) {
+			rep.before[snapKey(res.Index, ptr)] = snapshot(w, old)
+		})
+	}
+	return nil
+}
+
+// removeChild removes the node n from parent: a mapping's value with its
+// key, or a list's item (the overlay library's removeNode).
+func removeChild(parent, n *yaml.Node) {
+	if parent == nil {
+		return
+	}
+	for i, c := range parent.Content {
+		if c != n {
+			continue
+		}
+		switch parent.Kind {
+		case yaml.MappingNode:
+			if i%2 == 1 {
+				parent.Content = append(parent.Content[:i-1], parent.Content[i+1:]...)
+			} else {
+				parent.Content = append(parent.Content[:i], parent.Content[i+2:]...)
+			}
+		case yaml.SequenceNode:
+			parent.Content = append(parent.Content[:i], parent.Content[i+1:]...)
 		}
 		return
 	}
+}
+
+// snapshot is what Compare keeps of a node an action overwrites: its wire
+// form and its own text (see ownJSON).
+func snapshot(w *wire, n *yaml.Node) string { return canonicalJSON(w.of(n)) + "\x00" + ownJSON(n) }
+
+// overwritten calls f with each node of target that merging update into it
+// replaces rather than merges into: a member both have that is not a
+// mapping on both sides.
+func overwritten(ptr string, target, update *yaml.Node, f func(ptr string, old *yaml.Node)) {
+	if target.Kind != yaml.MappingNode || update.Kind != yaml.MappingNode {
+		f(ptr, target)
+		return
+	}
+	for k := 0; k+1 < len(update.Content); k += 2 {
+		key := update.Content[k].Value
+		old := get(target, key)
+		if old == nil {
+			continue
+		}
+		overwritten(ptr+"/"+escape(key), old, update.Content[k+1], f)
+	}
+}
+
+// ptrIndex maps the nodes of a document to their JSON pointers. It is
+// built once and refreshed under each node an action changes.
+type ptrIndex struct{ ptrs map[*yaml.Node]string }
+
+func newPtrIndex(root *yaml.Node) *ptrIndex {
+	x := &ptrIndex{ptrs: map[*yaml.Node]string{}}
+	x.walk(root, "")
+	return x
+}
+
+func (x *ptrIndex) walk(n *yaml.Node, p string) {
+	x.ptrs[n] = p
+	switch n.Kind {
+	case yaml.DocumentNode:
+		for _, c := range n.Content {
+			x.walk(c, p)
+		}
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			x.walk(n.Content[i+1], p+"/"+escape(n.Content[i].Value))
+		}
+	case yaml.SequenceNode:
+		for i, c := range n.Content {
+			x.walk(c, p+"/"+strconv.Itoa(i))
+		}
+	}
+}
+
+// parentPtr is the pointer of ptr's parent ("" for the root).
+func parentPtr(ptr string) string {
+	if i := strings.LastIndex(ptr, "/"); i > 0 {
+		return ptr[:i]
+	}
+	return ""
+}
+
+// recordUpdate records what an update of the node n at ptr writes, and
+// returns its pointers: each member it merges into a mapping, else the
+// node itself.
+func (r *Report) recordUpdate(ptr string, n, update *yaml.Node, a ActionResult) []string {
+	if update.Kind == yaml.MappingNode && n.Kind == yaml.MappingNode {
+		var ptrs []string
+		for k := 0; k+1 < len(update.Content); k += 2 {
+			p := ptr + "/" + escape(update.Content[k].Value)
+			r.touched = append(r.touched, touch{ptr: p, action: a})
+			ptrs = append(ptrs, p)
+		}
+		return ptrs
+	}
 	r.touched = append(r.touched, touch{ptr: ptr, action: a})
+	return []string{ptr}
 }
 
 // checkCollisions fails when an update adds a schema (or any member of
@@ -259,10 +418,10 @@ func checkCollisions(ptr string, target, update *yaml.Node, a ActionResult, path
 		for j := 0; j+1 < len(target.Content); j += 2 {
 			theirs := target.Content[j].Value
 			if goName(theirs) == goName(ours) {
-				return fmt.Errorf("%s: action %d (defect %d) adds %s/%s, but upstream now defines %s/%s (the same Go type name %q): "+
+				return fmt.Errorf("%s: %s adds %s/%s, but upstream now defines %s/%s (the same Go type name %q): "+
 					"the overlay would merge into upstream's schema and generate a hybrid type. Rename the overlay's %q "+
 					"(and its $refs) in %s, or, if upstream's %q is the fix, delete the action",
-					path, a.Index, a.Defect, ptr, ours, ptr, theirs, goName(ours), ours, path, theirs)
+					path, a.Name(), ptr, ours, ptr, theirs, goName(ours), ours, path, theirs)
 			}
 		}
 	}
@@ -284,7 +443,21 @@ func goName(s string) string {
 type removedUnion struct {
 	ptr      string
 	variants []string
+	mapping  map[string]string // its discriminator's mapping, if any
 	action   ActionResult
+}
+
+// mappingOf is a union's discriminator mapping (value to $ref), or nil.
+func mappingOf(n *yaml.Node) map[string]string {
+	mapping := get(get(n, "discriminator"), "mapping")
+	if mapping == nil || mapping.Kind != yaml.MappingNode {
+		return nil
+	}
+	m := map[string]string{}
+	for i := 0; i+1 < len(mapping.Content); i += 2 {
+		m[mapping.Content[i].Value] = mapping.Content[i+1].Value
+	}
+	return m
 }
 
 // refVariants returns the $refs of a schema that is a oneOf of $refs.
@@ -307,7 +480,8 @@ func refVariants(n *yaml.Node) []string {
 // upstream union it replaced: a variant upstream adds (a new field type, a
 // new document status schema) must be added to the overlay's union, or the
 // generated code would fail to decode it ("unknown discriminator value").
-func checkUnions(root *yaml.Node, removed []removedUnion, path string) error {
+func checkUnions(root *yaml.Node, removed []removedUnion, copies copyLedger, path string) error {
+	w := newWire(root)
 	var errs []string
 	for _, u := range removed {
 		n := at(root, u.ptr)
@@ -317,6 +491,19 @@ func checkUnions(root *yaml.Node, removed []removedUnion, path string) error {
 		ref := get(n, "$ref")
 		if ref == nil {
 			continue
+		}
+		// A mapping upstream declares must agree with the overlay's union
+		// replacing it: a value mapped to another variant would make the
+		// union's FromX write the wrong value and decoding pick the wrong
+		// variant.
+		name, union := unionOf(root, ref.Value)
+		ourMapping := mappingOf(union)
+		for _, v := range slices.Sorted(maps.Keys(u.mapping)) {
+			if ours, ok := ourMapping[v]; ok && ours != u.mapping[v] {
+				errs = append(errs, fmt.Sprintf("upstream's union at %s (replaced by %s) maps %q to %s, but the overlay's %s maps it to %s: "+
+					"one of them is wrong; check which variant allows %q and fix the overlay's mapping in %s (or add a guarded action fixing upstream's)",
+					u.ptr, u.action.Name(), v, u.mapping[v], name, ours, v, path))
+			}
 		}
 		// A variant the overlay moved rather than dropped is accounted for:
 		// nested in a union inside the replacement (a result wrapped in
@@ -328,16 +515,23 @@ func checkUnions(root *yaml.Node, removed []removedUnion, path string) error {
 		if len(u.variants) == 0 {
 			continue
 		}
-		name, union := unionOf(root, ref.Value)
 		if union == nil {
 			// The overlay may merge a union's variants into one object
 			// (Document, Field): then every member and every enum value of
 			// each upstream variant must be in the object.
 			if mname, merged := mergedOf(root, ref.Value); merged != nil {
 				for _, l := range mergedLacks(root, merged, u.variants) {
-					errs = append(errs, fmt.Sprintf("upstream's union at %s (replaced by action %d, defect %d) has %s that the overlay's %s lacks: add it to %s in %s",
-						u.ptr, u.action.Index, u.action.Defect, l.what, mname, cmp.Or(l.where, mname), path))
+					fix := fmt.Sprintf("add it to %s in %s", cmp.Or(l.where, mname), path)
+					if _, derived := copies[mname+"/properties"]; derived && l.where == "" {
+						// The object is derived by copies: a variant it lacks
+						// members of is a variant it does not copy.
+						fix = fmt.Sprintf("%s copies its variants' members: add a copy of %s's properties into %s/properties in %s",
+							refName(mname), l.variant, mname, path)
+					}
+					errs = append(errs, fmt.Sprintf("upstream's union at %s (replaced by %s) has %s that the overlay's %s lacks: %s",
+						u.ptr, u.action.Name(), l.what, mname, fix))
 				}
+				errs = append(errs, mergedConflicts(w, mname, merged, u, u.variants, path)...)
 			}
 			continue
 		}
@@ -346,14 +540,26 @@ func checkUnions(root *yaml.Node, removed []removedUnion, path string) error {
 		// may be wider on purpose (updateDocument's upstream union names two
 		// statuses; a document in any status can be updated).
 		if missing := diffSets(u.variants, ours); len(missing) > 0 {
-			errs = append(errs, fmt.Sprintf("upstream's union at %s (replaced by action %d, defect %d) has variant(s) %s that the overlay's %s lacks: add them to its oneOf (and discriminator mapping) in %s",
-				u.ptr, u.action.Index, u.action.Defect, strings.Join(missing, ", "), name, path))
+			errs = append(errs, fmt.Sprintf("upstream's union at %s (replaced by %s) has variant(s) %s that the overlay's %s lacks: add them to its oneOf (and discriminator mapping) in %s",
+				u.ptr, u.action.Name(), strings.Join(missing, ", "), name, path))
 		}
 	}
+	errs = firstOfEach(errs, " (the union it replaces: ")
 	if len(errs) > 0 {
 		return fmt.Errorf("unions out of step with upstream:\n  %s", strings.Join(errs, "\n  "))
 	}
 	return nil
+}
+
+// firstOfEach sorts msgs and keeps the first of those that agree up to
+// sep (the same problem, found through several unions).
+func firstOfEach(msgs []string, sep string) []string {
+	slices.Sort(msgs)
+	return slices.CompactFunc(msgs, func(a, b string) bool {
+		ka, _, _ := strings.Cut(a, sep)
+		kb, _, _ := strings.Cut(b, sep)
+		return ka == kb
+	})
 }
 
 // unionVariants returns the $refs of a schema's oneOf and anyOf.
@@ -490,7 +696,7 @@ func mergedLacks(root, merged *yaml.Node, variants []string) []lack {
 			key := props.Content[i].Value
 			ours := get(have, key)
 			if ours == nil {
-				lacks = append(lacks, lack{what: fmt.Sprintf("%s member %q", v, key)})
+				lacks = append(lacks, lack{what: fmt.Sprintf("%s member %q", v, key), variant: v})
 				continue
 			}
 			var where string // the named enum holding our values, if any
@@ -507,7 +713,7 @@ func mergedLacks(root, merged *yaml.Node, variants []string) []lack {
 
 // lack is one thing a merged object lacks, and where to add it when that is
 // not the object itself (a named enum it refers to).
-type lack struct{ what, where string }
+type lack struct{ what, where, variant string }
 
 // enumOf is a schema's enum values, following a $ref; nil for none.
 func enumOf(root, s *yaml.Node) []string {
@@ -536,6 +742,7 @@ func checkDiscriminators(root *yaml.Node, rep *Report) error {
 	type key struct{ union, value string }
 	unmapped := map[key][]string{}
 	var keys []key
+	var contradictions []string
 	for i := 0; i+1 < len(schemas.Content); i += 2 {
 		name, s := schemas.Content[i].Value, schemas.Content[i+1]
 		prop := get(get(s, "discriminator"), "propertyName")
@@ -545,7 +752,18 @@ func checkDiscriminators(root *yaml.Node, rep *Report) error {
 		}
 		mapped := map[string]bool{}
 		for j := 0; j+1 < len(mapping.Content); j += 2 {
-			mapped[mapping.Content[j].Value] = true
+			value, ref := mapping.Content[j].Value, mapping.Content[j+1].Value
+			mapped[value] = true
+			// The variant a value maps to must allow that value: a
+			// mapping that contradicts its variants (two values swapped)
+			// makes From<Variant> write the wrong value.
+			allowed := enumOf(root, get(get(at(root, strings.TrimPrefix(ref, "#")), "properties"), prop.Value))
+			if len(allowed) > 0 && !slices.Contains(allowed, value) {
+				ptr := "/components/schemas/" + escape(name) + "/discriminator/mapping/" + escape(value)
+				contradictions = append(contradictions, fmt.Sprintf("the discriminator of %s maps %q to %s, whose %s allows only %v (%s; %s): "+
+					"the mapping contradicts the variant; map %q to the variant that allows it (upstream's mapping: fix it with a guarded overlay action)",
+					name, value, ref, prop.Value, allowed, ptr, rep.Touched(ptr), value))
+			}
 		}
 		for _, v := range refVariants(s) {
 			enum := get(get(get(at(root, strings.TrimPrefix(v, "#")), "properties"), prop.Value), "enum")
@@ -564,10 +782,10 @@ func checkDiscriminators(root *yaml.Node, rep *Report) error {
 			}
 		}
 	}
-	if len(keys) == 0 {
+	if len(keys) == 0 && len(contradictions) == 0 {
 		return nil
 	}
-	var errs []string
+	errs := contradictions
 	for _, k := range keys {
 		prop, value, _ := strings.Cut(k.value, "\x00")
 		ptr := "/components/schemas/" + escape(k.union) + "/discriminator/mapping"
@@ -678,9 +896,15 @@ func checkRefs(root *yaml.Node, rep *Report, where string) error {
 		if r == nil || r.Kind != yaml.ScalarNode || !strings.HasPrefix(r.Value, "#") {
 			continue
 		}
-		if at(root, strings.TrimPrefix(r.Value, "#")) == nil {
+		if target := strings.TrimPrefix(r.Value, "#"); at(root, target) == nil {
 			msg := fmt.Sprintf("%s/$ref: %q resolves to nothing", p, r.Value)
-			if rep != nil {
+			if by := rep.removedBy(target); by != "" {
+				ref := "the $ref itself is upstream's"
+				if t, ok := rep.touchAt(p); ok {
+					ref = "the $ref was written by " + t.action.Name()
+				}
+				msg += fmt.Sprintf(" (%s; %s): upstream refers to what the overlay removes from a new place; extend the overlay to that place", by, ref)
+			} else if rep != nil {
 				msg += " (" + rep.Touched(p) + ")"
 			} else {
 				msg += " (upstream's own text, before the overlay)"

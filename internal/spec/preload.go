@@ -49,9 +49,14 @@ func PreloadPath(dir string) string {
 // means upstream has changed the very thing the preload repairs, and fails
 // with the action and the JSON pointer, to be looked at before accepting.
 func Preload(b []byte, overlayPath string) ([]byte, *Report, error) {
-	var root yaml.Node
-	if err := yaml.Unmarshal(b, &root); err != nil {
-		return nil, nil, fmt.Errorf("preload: parse the spec: %w", err)
+	// A JSON spec (every one so far) is parsed as JSON, which is the same
+	// node tree the YAML parser makes of it, faster.
+	root, err := jsonNode(b)
+	if err != nil {
+		root = &yaml.Node{}
+		if err := yaml.Unmarshal(b, root); err != nil {
+			return nil, nil, fmt.Errorf("preload: parse the spec: %w", err)
+		}
 	}
 	o, results, err := parseOverlay(overlayPath)
 	if err != nil {
@@ -62,16 +67,17 @@ func Preload(b []byte, overlayPath string) ([]byte, *Report, error) {
 		res := &rep.Actions[i]
 		q, err := o.NewPath(a.Target, nil)
 		if err != nil {
-			return nil, rep, fmt.Errorf("preload %s: action %d (defect %d): target %q is not RFC 9535 JSONPath: %w", overlayPath, res.Index, res.Defect, a.Target, err)
+			return nil, rep, fmt.Errorf("preload %s: %s: target %q is not RFC 9535 JSONPath: %w", overlayPath, res.Name(), a.Target, err)
 		}
-		nodes := q.Query(&root)
+		nodes := q.Query(root)
 		res.Matches = len(nodes)
 		if res.Matches == 0 {
-			return nil, rep, fmt.Errorf("preload %s: action %d (defect %d, target %s) matches nothing: upstream has changed what it repairs; "+
-				"if upstream fixed defect %[3]d, delete the action and its comment (and the preload file once it has no action left)",
-				overlayPath, res.Index, res.Defect, a.Target)
+			return nil, rep, fmt.Errorf("preload %s: %s (target %s) matches nothing: upstream has changed what it repairs; "+
+				"if upstream fixed defect %d (its documents now load without it), delete the action and its comment (and the preload file once it has no action left); "+
+				"if upstream moved what it repairs, re-target the action",
+				overlayPath, res.Name(), a.Target, res.Defect)
 		}
-		ptrs := pointers(&root)
+		ptrs := pointers(root)
 		for _, n := range nodes {
 			p := ptrs[n]
 			if a.Remove {
@@ -82,19 +88,19 @@ func Preload(b []byte, overlayPath string) ([]byte, *Report, error) {
 				continue
 			}
 			if c := preloadCollision(p, n, &a.Update); c != "" {
-				return nil, rep, fmt.Errorf("preload %s: action %d (defect %d) adds %s, but upstream now defines it: "+
+				return nil, rep, fmt.Errorf("preload %s: %s adds %s, but upstream now defines it: "+
 					"the preload would merge into upstream's own; if upstream fixed defect %d, delete the action, else rename or drop the member",
-					overlayPath, res.Index, res.Defect, c, res.Defect)
+					overlayPath, res.Name(), c, res.Defect)
 			}
-			rep.recordUpdate(p, n, &a.Update, *res)
+			_ = rep.recordUpdate(p, n, &a.Update, *res)
 		}
 		one := &overlay.Overlay{Version: o.Version, JSONPathVersion: o.JSONPathVersion, Info: o.Info, Actions: []overlay.Action{a}}
-		if err := one.ApplyTo(&root); err != nil {
+		if err := one.ApplyTo(root); err != nil {
 			return nil, rep, fmt.Errorf("preload %s: action %d (defect %d, target %s): %w", overlayPath, res.Index, res.Defect, a.Target, err)
 		}
 	}
 	var buf bytes.Buffer
-	if err := writeJSON(&buf, &root, ""); err != nil {
+	if err := writeJSON(&buf, root, ""); err != nil {
 		return nil, rep, fmt.Errorf("preload: %w", err)
 	}
 	buf.WriteByte('\n')

@@ -50,7 +50,7 @@ func TestPreload(t *testing.T) {
 	if a := rep.Actions; len(a) != 1 || a[0].Defect != 1 || a[0].Matches != 1 {
 		t.Errorf("report: %+v", a)
 	}
-	if w := rep.Touched("/components/responses/Gone/description"); !strings.Contains(w, "preload action 1 (defect 1)") {
+	if w := rep.Touched("/components/responses/Gone/description"); !strings.Contains(w, "preload action 1 (defect 1,") {
 		t.Errorf("Touched = %q", w)
 	}
 
@@ -61,7 +61,7 @@ func TestPreload(t *testing.T) {
 	}
 	// An action that matches nothing.
 	none := writePreload(t, "  # Defect 1: x\n  - target: $.nothing\n    update: {a: 1}\n")
-	if _, _, err := spec.Preload(raw, none); err == nil || !strings.Contains(err.Error(), "action 1 (defect 1, target $.nothing) matches nothing") {
+	if _, _, err := spec.Preload(raw, none); err == nil || !strings.Contains(err.Error(), `action 1 (defect 1, "x": "$.nothing") (target $.nothing) matches nothing`) {
 		t.Errorf("an action matching nothing: %v", err)
 	}
 }

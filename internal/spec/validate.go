@@ -14,7 +14,6 @@ import (
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
-	"github.com/oapi-codegen/oapi-codegen/v2/pkg/util"
 	"gopkg.in/yaml.v3"
 )
 
@@ -32,12 +31,25 @@ func Load(specPath, overlayPath string) (*Document, error) {
 
 // LoadReport is Load, also returning what each overlay action did.
 func LoadReport(specPath, overlayPath string) (*Document, *Report, error) {
-	return loadReport(specPath, overlayPath, nil)
+	return loadReport(specPath, overlayPath, runOptions{})
 }
 
-// loadReport is LoadReport of a document a preload overlay (reported by
-// pre; nil for none) has written: error messages name what it wrote.
-func loadReport(specPath, overlayPath string, pre *Report) (*Document, *Report, error) {
+// runOptions are how one run of the overlay is made.
+type runOptions struct {
+	// pre is the report of the preload that wrote the document (nil for
+	// none): error messages name what it wrote.
+	pre *Report
+	// snapshots: keep what each action overwrote, for Compare.
+	snapshots bool
+	// locked is the report of the same overlay on the locked spec, when
+	// this run is a candidate's: messages say what an action used to write.
+	locked *Report
+}
+
+// loadReport loads the spec with the overlay. It returns the report even
+// when the overlay's checks or the load fail (nil only when the overlay
+// could not be applied at all), so that Compare can judge what went wrong.
+func loadReport(specPath, overlayPath string, opt runOptions) (*Document, *Report, error) {
 	raw, err := os.ReadFile(specPath)
 	if err != nil {
 		return nil, nil, err
@@ -45,18 +57,30 @@ func loadReport(specPath, overlayPath string, pre *Report) (*Document, *Report, 
 	if err := CheckOpenAPI(specPath, raw); err != nil {
 		return nil, nil, err
 	}
-	var rawNode yaml.Node
-	if err := yaml.Unmarshal(raw, &rawNode); err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", specPath, err)
+	// The generator's first step (oapi-codegen pkg/util.loadSwagger): the
+	// spec loaded by kin-openapi, then marshalled. Its references are not
+	// resolved here: the marshalled form keeps each $ref as it is either
+	// way, and the overlay applies to that form; the document is loaded
+	// with its references only after the overlay. A spec loaded without an
+	// overlay is loaded in full.
+	location := &url.URL{Path: filepath.ToSlash(specPath)}
+	doc := &openapi3.T{}
+	err = doc.UnmarshalJSON(raw)
+	if err == nil && overlayPath == "" {
+		loader := openapi3.NewLoader()
+		loader.IsExternalRefsAllowed = false
+		doc, err = loader.LoadFromDataWithPath(raw, location)
 	}
-	if err := checkRefs(&rawNode, pre, specPath); err != nil {
-		return nil, nil, err
-	}
-	doc, err := util.LoadSwaggerWithOverlay(specPath, util.LoadSwaggerWithOverlayOpts{
-		// The spec is self-contained; refuse any remote $ref it might grow.
-		AllowRemoteRefsFrom: []string{},
-	})
 	if err != nil {
+		// Name a dangling $ref by its JSON pointer and who wrote it,
+		// which kin-openapi's error does not.
+		var rawNode yaml.Node
+		if yerr := yaml.Unmarshal(raw, &rawNode); yerr != nil {
+			return nil, nil, fmt.Errorf("%s: %w", specPath, yerr)
+		}
+		if rerr := checkRefs(&rawNode, opt.pre, specPath); rerr != nil {
+			return nil, nil, rerr
+		}
 		return nil, nil, fmt.Errorf("load %s: %w", specPath, err)
 	}
 	if overlayPath == "" {
@@ -65,31 +89,38 @@ func loadReport(specPath, overlayPath string, pre *Report) (*Document, *Report, 
 	rawDoc := doc
 	// The generator's steps (oapi-codegen pkg/util.LoadSwaggerWithOverlay),
 	// with the overlay applied one action at a time and checked.
-	var buf bytes.Buffer
-	enc := yaml.NewEncoder(&buf)
-	enc.SetIndent(2)
-	if err := enc.Encode(doc); err != nil {
-		return nil, nil, fmt.Errorf("%s as YAML: %w", specPath, err)
-	}
-	var node yaml.Node
-	if err := yaml.NewDecoder(&buf).Decode(&node); err != nil {
-		return nil, nil, err
-	}
-	rep, err := applyOverlay(&node, overlayPath)
+	// The generator encodes the loaded document as YAML and parses that
+	// into the node tree the overlay applies to; kin-openapi's JSON form
+	// is the same content (MarshalJSON is json.Marshal of MarshalYAML), and
+	// becomes a node tree without a YAML emitter and parser.
+	j, err := doc.MarshalJSON()
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, fmt.Errorf("%s as JSON: %w", specPath, err)
 	}
-	rep.pre = pre
-	if err := checkRefs(&node, rep, specPath+" with overlay "+overlayPath); err != nil {
-		return nil, rep, err
+	node, err := jsonNode(j)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s as a node tree: %w", specPath, err)
 	}
-	b, err := yaml.Marshal(&node)
+	rep, err := applyOverlay(node, overlayPath, opt.snapshots)
+	if rep != nil {
+		rep.pre, rep.locked = opt.pre, opt.locked
+	}
 	if err != nil {
 		return nil, rep, err
+	}
+	if err := checkRefs(node, rep, specPath+" with overlay "+overlayPath); err != nil {
+		return nil, rep, err
+	}
+	// The generator marshals the node tree as YAML and loads that; the
+	// same tree as JSON is the same document, and kin-openapi reads JSON
+	// without its slower YAML path.
+	var b bytes.Buffer
+	if err := writeJSON(&b, node, ""); err != nil {
+		return nil, rep, fmt.Errorf("%s with overlay %s: %w", specPath, overlayPath, err)
 	}
 	loader := openapi3.NewLoader()
 	loader.IsExternalRefsAllowed = false
-	doc, err = loader.LoadFromDataWithPath(b, &url.URL{Path: filepath.ToSlash(specPath)})
+	doc, err = loader.LoadFromDataWithPath(b.Bytes(), location)
 	if err != nil {
 		return nil, rep, fmt.Errorf("load %s with overlay %s: %w", specPath, overlayPath, err)
 	}
@@ -116,7 +147,11 @@ func ValidateReport(ctx context.Context, specPath, overlayPath string) (*Documen
 // whose report is pre: every check is the same, and a JSON pointer in an
 // error also says whether the preload wrote it.
 func ValidatePreloaded(ctx context.Context, specPath, overlayPath string, pre *Report) (*Document, *Report, error) {
-	doc, rep, err := loadReport(specPath, overlayPath, pre)
+	return validate(ctx, specPath, overlayPath, runOptions{pre: pre})
+}
+
+func validate(ctx context.Context, specPath, overlayPath string, opt runOptions) (*Document, *Report, error) {
+	doc, rep, err := loadReport(specPath, overlayPath, opt)
 	if err != nil {
 		return nil, rep, err
 	}
@@ -152,7 +187,7 @@ func validateExamples(doc *openapi3.T, rep *Report) []string {
 			}
 			where := "upstream's own text; the overlay does not touch it"
 			if rep != nil {
-				where = rep.Touched(ptr)
+				where = rep.Touched(ptr) + rep.schemaOnce(ptr)
 			}
 			errs = append(errs, fmt.Sprintf("%s: %s (%s)", ptr, strings.Join(msgs, "; "), where))
 		}
@@ -211,6 +246,48 @@ func validateExamples(doc *openapi3.T, rep *Report) []string {
 		}
 	}
 	return errs
+}
+
+// schemaOnce says, for an example at ptr that is upstream's own text,
+// when the schema it is checked against was written by the overlay: in
+// this run (the overlay's replacement no longer fits upstream's example),
+// or in the locked spec by an action that no longer applies.
+func (r *Report) schemaOnce(ptr string) string {
+	if _, ok := r.touchAt(ptr); ok {
+		return ""
+	}
+	var schema string
+	if i := strings.LastIndex(ptr, "/examples/"); i >= 0 && strings.Contains(ptr[:i], "/content/") {
+		schema = ptr[:i] + "/schema"
+	} else if s, ok := strings.CutSuffix(ptr, "/example"); ok {
+		if strings.Contains(s, "/content/") && !strings.HasSuffix(parentPtr(s), "/properties") {
+			schema = s + "/schema"
+		} else {
+			schema = s
+		}
+	} else {
+		return ""
+	}
+	if t, ok := r.touchUnder(schema); ok {
+		return fmt.Sprintf("; the schema it is checked against is the overlay's (%s wrote %s): it no longer fits upstream's example, so upstream has changed what the action replaces", t.action.Name(), t.ptr)
+	}
+	if r.locked != nil {
+		if t, ok := r.locked.touchUnder(schema); ok {
+			return fmt.Sprintf("; the schema it is checked against was written, in the locked spec, by %s, which no longer applies", t.action.Name())
+		}
+	}
+	return ""
+}
+
+// touchUnder is the first action that wrote or removed ptr, a node under
+// it, or an ancestor of it.
+func (r *Report) touchUnder(ptr string) (touch, bool) {
+	for _, t := range r.touched {
+		if t.ptr == ptr || strings.HasPrefix(t.ptr, ptr+"/") || strings.HasPrefix(ptr, t.ptr+"/") {
+			return t, true
+		}
+	}
+	return touch{}, false
 }
 
 // schemaErr shortens a kin-openapi schema error to its reason and the path

@@ -19,6 +19,13 @@ import (
 // gets the same); for POST and PATCH, the operation was carried out (the
 // answer was 2xx) but its result is lost: unknown, to reconcile.
 func answerError(resp *http.Response, what string, err error) error {
+	return AnswerError(resp, what, err)
+}
+
+// AnswerError is answerError for the API packages' own readers of an
+// answer (pdf's Async reads its job whole): a POST's 2xx answer cut short
+// is of unknown outcome, the job made and its ID lost.
+func AnswerError(resp *http.Response, what string, err error) error {
 	err = fmt.Errorf("nitro: %s: %s: %w", where(resp), what, err)
 	var says interface{ Outcome() nitro.Outcome }
 	if errors.As(err, &says) {

@@ -94,3 +94,39 @@ func IsNil(r io.Reader) bool {
 	}
 	return false
 }
+
+// errBadRead is a body's Read that broke io.Reader's contract.
+var errBadRead = errors.New("nitro: the upload's body returned an impossible count from Read")
+
+// maxEmptyReads is how many reads in a row may return nothing and no error
+// before a body counts as stuck, as bufio.Reader counts them.
+const maxEmptyReads = 100
+
+// Guard returns r as an upload reads it: a Read that reports a count
+// outside 0..len(p) is errBadRead, and 100 reads in a row that return
+// nothing and no error are io.ErrNoProgress. Without it, such a body (a
+// broken reader, a ring buffer that is never filled) keeps the copy that
+// writes the upload spinning on a core for ever, even after the call has
+// given up: io.Copy only stops on an error, and a copy that never writes
+// never meets the closed pipe.
+func Guard(r io.Reader) io.Reader { return &guarded{r: r} }
+
+type guarded struct {
+	r     io.Reader
+	empty int
+}
+
+func (g *guarded) Read(p []byte) (int, error) {
+	n, err := g.r.Read(p)
+	switch {
+	case n < 0 || n > len(p):
+		return 0, errBadRead
+	case n == 0 && err == nil && len(p) > 0:
+		if g.empty++; g.empty >= maxEmptyReads {
+			return 0, io.ErrNoProgress
+		}
+	default:
+		g.empty = 0
+	}
+	return n, err
+}

@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -178,5 +179,24 @@ func TestIsNil(t *testing.T) {
 		if got := wire.IsNil(tt.r); got != tt.want {
 			t.Errorf("IsNil(%T) = %v, want %v", tt.r, got, tt.want)
 		}
+	}
+}
+
+// stuck is a body whose Read returns n and no error for ever.
+type stuck struct{ n int }
+
+func (s stuck) Read([]byte) (int, error) { return s.n, nil }
+
+// TestGuardStopsAStuckBody: a body that reads nothing for ever, or reports
+// an impossible count, ends the copy with an error instead of spinning.
+func TestGuardStopsAStuckBody(t *testing.T) {
+	for _, n := range []int{0, -1, 1 << 20} {
+		_, err := io.Copy(io.Discard, wire.Guard(stuck{n}))
+		if err == nil {
+			t.Errorf("Read returning (%d, nil): the copy ended without an error", n)
+		}
+	}
+	if n, err := io.Copy(io.Discard, wire.Guard(strings.NewReader("abc"))); n != 3 || err != nil {
+		t.Errorf("a good body: %d, %v", n, err)
 	}
 }

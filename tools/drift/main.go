@@ -2,11 +2,20 @@
 // a Go user of nitro would feel it, and says whether to accept it.
 //
 //   - Both specs go through the project's own loader with the overlay
-//     (go run ./internal/cmd/spec resolve): what is compared is what the
+//     (internal/cmd/spec resolve, built once): what is compared is what the
 //     code is generated from, so an upstream fix of a defect the overlay
-//     already fixes is not a change, and the overlay actions it made
-//     redundant are listed.
-//   - HTTP level: oasdiff on the two post-overlay specs.
+//     already fixes is not a change. The loader also judges the candidate
+//     (internal/spec.Compare) and prints its findings, which this command
+//     reports: each overlay action that no longer applies (redundant, its
+//     target gone, or changed upstream), upstream changes under what the
+//     overlay replaces by hand, what the client could not send (security,
+//     required headers, servers against nitro.DefaultBaseURL, tools), and
+//     discriminator mappings, security, servers, deprecations and tool
+//     lists that changed.
+//   - HTTP level: oasdiff on the two post-overlay specs, with allOf merged
+//     and path-level parameters moved to their operations on both sides, so
+//     that a schema moved into components or composed with allOf is no
+//     change when the JSON on the wire is the same.
 //   - Go level: the candidate is generated into a temporary copy of the
 //     repository, and the exported API of the generated package
 //     (gen/<name>api) and of the public package (<name>, when it exists) is
@@ -14,9 +23,10 @@
 //     rename shows as a breaking change with the old and new names.
 //
 // Exit codes: 0 identical (or a reformat of the locked spec), 1 the spec
-// changed compatibly, 2 a breaking change (or a candidate the overlay,
-// validation or generation rejects), 3 could not compare (a body that is
-// not an OpenAPI document, a failed fetch, the locked spec unavailable).
+// changed compatibly, 2 a breaking change (a breaking finding, HTTP or Go
+// change, or a candidate the overlay, validation or generation rejects), 3
+// could not compare (a body that is not an OpenAPI document, a failed
+// fetch, the locked spec unavailable).
 // `make drift` prints the code; CI runs this command directly.
 //
 // It lives in a module of its own because oasdiff needs a newer Go than the
@@ -62,8 +72,9 @@ type options struct {
 	candidate string // URL or file; empty: the lock's URL
 	mirror    string
 	pkgs      []string // Go packages to compare, relative to repo; nil: defaults
+	noGo      bool     // skip the Go comparison (tests of the HTTP level)
 	report    string   // also write the report here (a pull request's body)
-	tool      string   // internal/cmd/spec, built; empty: built into the run's temporary directory
+	tool      string   // internal/cmd/spec, built; empty: build it
 }
 
 func main() {
@@ -75,6 +86,7 @@ func main() {
 	flag.StringVar(&o.mirror, "mirror", "", "directory of mirrored upstream specs, where the locked spec may be found by sha256")
 	flag.StringVar(&pkgs, "pkgs", "", "comma-separated Go packages to compare (default: ./gen/<name>api and ./<name> when they exist)")
 	flag.StringVar(&o.report, "report", "", "also write the report (Markdown) to this file")
+	flag.StringVar(&o.tool, "spec-tool", "", "the nitro module's internal/cmd/spec, built (default: build it)")
 	flag.Parse()
 	if pkgs != "" {
 		o.pkgs = strings.Split(pkgs, ",")
@@ -111,36 +123,27 @@ func run(w io.Writer, o options) int {
 	tool := o.tool
 	if tool == "" {
 		tool = filepath.Join(tmp, "spec")
-		build := exec.Command("go", "build", "-o", tool, "./internal/cmd/spec")
-		build.Dir = repo
-		if out, err := build.CombinedOutput(); err != nil {
-			fmt.Fprintf(w, "drift: could not compare: build internal/cmd/spec: %v\n%s\n", err, out)
+		if err := buildSpecTool(repo, tool); err != nil {
+			fmt.Fprintf(w, "drift: could not compare: %v\n", err)
 			return failed
 		}
 	}
-	resolve := func(args ...string) (string, int, error) { return resolveWith(tool, repo, args...) }
-	base := filepath.Join(tmp, "base.json")
-	baseOut, _, err := resolve("-dir", o.dir, "-locked", "-mirror", o.mirror, "-out", base)
-	if err != nil {
-		fmt.Fprintf(w, "drift: could not compare: the locked spec: %v\n", err)
-		return failed
-	}
-	cand, candRaw := filepath.Join(tmp, "candidate.json"), filepath.Join(tmp, "candidate.raw.json")
+	base, cand := filepath.Join(tmp, "base.json"), filepath.Join(tmp, "candidate.json")
+	candRaw := filepath.Join(tmp, "candidate.raw.json")
 	// For an API with a preload.yaml, the loader also writes the candidate
 	// made loadable (what the generator reads); for others it writes nothing.
 	candPre := filepath.Join(tmp, "candidate.preloaded.json")
-	args := []string{"-dir", o.dir, "-out", cand, "-raw-out", candRaw, "-preloaded-out", candPre}
-	if o.candidate != "" {
-		args = append(args, "-src", o.candidate)
-	} else {
+	src := o.candidate
+	if src == "" {
 		lock, err := os.ReadFile(filepath.Join(repo, o.dir, "openapi.lock"))
 		if err != nil {
 			fmt.Fprintln(w, "drift: could not compare:", err)
 			return failed
 		}
-		args = append(args, "-src", lockValue(string(lock), "url"))
+		src = lockValue(string(lock), "url")
 	}
-	candOut, code, err := resolve(args...)
+	out, code, err := resolveWith(tool, repo, "-dir", o.dir, "-src", src, "-mirror", o.mirror,
+		"-out", cand, "-base-out", base, "-raw-out", candRaw, "-preloaded-out", candPre)
 	switch {
 	case err != nil && code == breaking:
 		fmt.Fprintf(w, "drift: the candidate is an OpenAPI document, but it cannot be accepted as it is:\n%v\n\n", err)
@@ -150,20 +153,13 @@ func run(w io.Writer, o options) int {
 		fmt.Fprintf(w, "drift: could not compare: %v\n", err)
 		return failed
 	}
-	if lockValue(baseOut, "canonical-sha256") == lockValue(candOut, "canonical-sha256") {
+	if lockValue(out, "locked-canonical-sha256") == lockValue(out, "canonical-sha256") {
 		fmt.Fprintln(w, "drift: the candidate is the locked spec (same canonical form; at most a reformat): nothing to do")
 		return identical
 	}
 	fmt.Fprintf(w, "The candidate is a different spec (canonical sha256 %s, locked %s).\n\n",
-		lockValue(candOut, "canonical-sha256"), lockValue(baseOut, "canonical-sha256"))
-	if r := overlayLines(candOut); len(r) > 0 {
-		fmt.Fprintln(w, "### Overlay actions that no longer apply")
-		fmt.Fprintln(w)
-		for _, l := range r {
-			fmt.Fprintln(w, "- "+l)
-		}
-		fmt.Fprintln(w)
-	}
+		lockValue(out, "canonical-sha256"), lockValue(out, "locked-canonical-sha256"))
+	findingsBreaking := reportFindings(w, findingLines(out))
 
 	httpBreaking, err := compareHTTP(w, base, cand)
 	if err != nil {
@@ -178,28 +174,99 @@ func run(w io.Writer, o options) int {
 			}
 		}
 	}
-	mirror := o.mirror
-	if mirror != "" && !filepath.IsAbs(mirror) {
-		mirror = filepath.Join(repo, mirror) // as the loader, run in repo, reads it
-	}
-	goBreaking, err := compareGo(w, goInputs{repo: repo, tmp: tmp, dir: o.dir, raw: candRaw, preloaded: candPre, tool: tool, mirror: mirror}, pkgs)
-	if err != nil {
-		var ge *genError
-		if errors.As(err, &ge) {
-			fmt.Fprintf(w, "drift: breaking: the candidate does not generate:\n%v\n", err)
-			return breaking
+	goBreaking := 0
+	if !o.noGo {
+		mirror := o.mirror
+		if mirror != "" && !filepath.IsAbs(mirror) {
+			mirror = filepath.Join(repo, mirror) // as the loader, run in repo, reads it
 		}
-		fmt.Fprintf(w, "drift: could not compare: %v\n", err)
-		return failed
+		goBreaking, err = compareGo(w, goInputs{repo: repo, tmp: tmp, dir: o.dir, raw: candRaw, preloaded: candPre, tool: tool, mirror: mirror}, pkgs)
+		if err != nil {
+			var ge *genError
+			if errors.As(err, &ge) {
+				fmt.Fprintf(w, "drift: breaking: the candidate does not generate:\n%v\n", err)
+				return breaking
+			}
+			fmt.Fprintf(w, "drift: could not compare: %v\n", err)
+			return failed
+		}
 	}
 	switch {
-	case httpBreaking+goBreaking > 0:
-		fmt.Fprintf(w, "drift: breaking: %d breaking HTTP change(s), %d incompatible Go API change(s)\n", httpBreaking, goBreaking)
+	case httpBreaking+goBreaking+findingsBreaking > 0:
+		fmt.Fprintf(w, "drift: breaking: %d breaking finding(s), %d breaking HTTP change(s), %d incompatible Go API change(s)\n", findingsBreaking, httpBreaking, goBreaking)
 		return breaking
 	default:
 		fmt.Fprintln(w, "drift: the spec changed, with no breaking change")
 		return differ
 	}
+}
+
+// buildSpecTool builds the nitro module's internal/cmd/spec to path.
+func buildSpecTool(repo, path string) error {
+	build := exec.Command("go", "build", "-o", path, "./internal/cmd/spec")
+	build.Dir = repo
+	if out, err := build.CombinedOutput(); err != nil {
+		return fmt.Errorf("build internal/cmd/spec: %v\n%s", err, out)
+	}
+	return nil
+}
+
+// finding is one "finding: <level>: <kind>: <message>" line of the loader.
+type finding struct {
+	breaking   bool
+	kind, text string
+}
+
+func findingLines(out string) []finding {
+	var r []finding
+	for _, l := range strings.Split(out, "\n") {
+		v, ok := strings.CutPrefix(l, "finding: ")
+		if !ok {
+			continue
+		}
+		level, rest, _ := strings.Cut(v, ": ")
+		kind, text, _ := strings.Cut(rest, ": ")
+		r = append(r, finding{breaking: level == "breaking", kind: kind, text: text})
+	}
+	return r
+}
+
+// findingTitles name the report's sections, in order.
+var findingTitles = []struct{ kind, title string }{
+	{"gone", "Overlay actions whose target is gone (re-target them)"},
+	{"changed", "Overlay actions upstream has changed under (rewrite them)"},
+	{"upstream-changed", "Upstream changes under what the overlay replaces by hand"},
+	{"security", "Security"},
+	{"header", "Required headers"},
+	{"servers", "Servers"},
+	{"tools", "Tools the overlay must model"},
+	{"tool-list", "Tool lists"},
+	{"discriminator", "Discriminator mappings"},
+	{"deprecated", "Deprecations"},
+	{"redundant", "Overlay actions upstream made redundant (delete them)"},
+}
+
+// reportFindings prints the loader's findings by kind, and returns the
+// number of breaking ones.
+func reportFindings(w io.Writer, fs []finding) int {
+	n := 0
+	for _, t := range findingTitles {
+		var lines []string
+		for _, f := range fs {
+			if f.kind != t.kind {
+				continue
+			}
+			level := "info"
+			if f.breaking {
+				level, n = "**breaking**", n+1
+			}
+			lines = append(lines, fmt.Sprintf("- %s: %s", level, f.text))
+		}
+		if len(lines) > 0 {
+			fmt.Fprintf(w, "### %s\n\n%s\n\n", t.title, strings.Join(lines, "\n"))
+		}
+	}
+	return n
 }
 
 // resolve runs the nitro module's spec loader. Its exit code 2 means the
@@ -232,25 +299,20 @@ func lockValue(s, key string) string {
 	return ""
 }
 
-func overlayLines(out string) []string {
-	var r []string
-	for _, l := range strings.Split(out, "\n") {
-		if v, ok := strings.CutPrefix(l, "overlay: "); ok {
-			r = append(r, v)
-		}
-	}
-	return r
-}
-
 // compareHTTP reports oasdiff's view of the post-overlay specs and returns
 // the number of breaking changes.
 func compareHTTP(w io.Writer, basePath, candPath string) (int, error) {
+	// The wire, not the document's shape: allOf merged into one schema and
+	// path-level parameters moved to their operations on both sides
+	// ($refs oasdiff resolves itself), so a schema moved into components
+	// or composed with allOf is no change when its JSON is the same.
 	loader := openapi3.NewLoader()
-	s1, err := load.NewSpecInfo(loader, load.NewSource(basePath))
+	wire := []load.Option{load.WithFlattenAllOf(), load.WithFlattenParams(), load.WithLowercaseHeaders()}
+	s1, err := load.NewSpecInfo(loader, load.NewSource(basePath), wire...)
 	if err != nil {
 		return 0, fmt.Errorf("load the locked spec: %w", err)
 	}
-	s2, err := load.NewSpecInfo(loader, load.NewSource(candPath))
+	s2, err := load.NewSpecInfo(loader, load.NewSource(candPath), wire...)
 	if err != nil {
 		return 0, fmt.Errorf("load the candidate: %w", err)
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"go/ast"
@@ -12,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -20,30 +22,40 @@ import (
 )
 
 // The tests are hermetic: a mini spec (internal/spec/testdata) is locked in
-// a temporary API directory and cache, and candidates are files.
+// a temporary API directory and cache, and candidates are files; the tests
+// of the HTTP level on the real APIs use their locked specs from the cache
+// or the mirror, and skip without them.
 const (
 	repo     = "../.."
 	miniSpec = "../../internal/spec/testdata/mini.json"
 	miniOver = "../../internal/spec/testdata/mini-overlay.yaml"
+	// mirror is the machine's mirror of upstream specs, relative to repo
+	// (where the spec tool runs).
+	mirror = "../shared/upstream"
 )
 
-// specTool is internal/cmd/spec, built once for the tests' runs: run
-// builds it into each run's temporary directory otherwise, a link of a
-// second or more per run.
+// specTool is internal/cmd/spec, built once for all tests.
 var specTool string
 
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "drift-test")
+	dir, err := os.MkdirTemp("", "drift-test-")
 	if err != nil {
 		panic(err)
 	}
 	specTool = filepath.Join(dir, "spec")
-	build := exec.Command("go", "build", "-o", specTool, "./internal/cmd/spec")
-	build.Dir = repo
-	if out, err := build.CombinedOutput(); err != nil {
-		panic(fmt.Sprintf("build internal/cmd/spec: %v\n%s", err, out))
+	abs, _ := filepath.Abs(repo)
+	if err := buildSpecTool(abs, specTool); err != nil {
+		panic(err)
 	}
-	goleak.VerifyTestMain(m, goleak.Cleanup(func(int) { os.RemoveAll(dir) }))
+	code := m.Run()
+	os.RemoveAll(dir)
+	if code == 0 {
+		if err := goleak.Find(); err != nil {
+			fmt.Fprintln(os.Stderr, "goleak:", err)
+			code = 1
+		}
+	}
+	os.Exit(code)
 }
 
 // miniAPI locks the mini spec in a temporary api/<name> directory.
@@ -126,7 +138,7 @@ func TestDriftExitCodes(t *testing.T) {
 		{"defect fixed upstream", func(doc map[string]any) {
 			paths(doc)["/jobs/{jobID}"].(map[string]any)["get"].(map[string]any)["parameters"] = []any{
 				map[string]any{"name": "jobID", "in": "path", "required": true, "schema": map[string]any{"type": "string"}}}
-		}, "", differ, []string{"upstream fixed defect 1: actions 1", "No change after the overlay"}},
+		}, "", differ, []string{"upstream fixed defect 1 (", "action 1 (defect 1,", "No change after the overlay"}},
 		{"dangling $ref", func(doc map[string]any) {
 			doc["components"].(map[string]any)["schemas"].(map[string]any)["Cat"].(map[string]any)["properties"].(map[string]any)["owner"] = map[string]any{"$ref": "#/components/schemas/User"}
 		}, "", breaking, []string{"cannot be accepted", "/components/schemas/Cat/properties/owner/$ref"}},
@@ -142,7 +154,7 @@ func TestDriftExitCodes(t *testing.T) {
 				c += ".missing"
 			}
 			var out bytes.Buffer
-			code := run(&out, options{repo: repo, tool: specTool, dir: dir, candidate: c})
+			code := run(&out, options{repo: repo, dir: dir, candidate: c, tool: specTool})
 			if code != tt.code {
 				t.Fatalf("run = %d; want %d\n%s", code, tt.code, &out)
 			}
@@ -194,7 +206,7 @@ func TestDriftWithPreload(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			var out bytes.Buffer
-			code := run(&out, options{repo: repo, tool: specTool, dir: dir, candidate: candidate(t, tt.edit, "")})
+			code := run(&out, options{repo: repo, dir: dir, candidate: candidate(t, tt.edit, ""), tool: specTool})
 			if code != tt.code {
 				t.Fatalf("run = %d; want %d\n%s", code, tt.code, &out)
 			}
@@ -211,7 +223,7 @@ func TestDriftWithoutTheLockedSpec(t *testing.T) {
 	dir := miniAPI(t)
 	t.Setenv("NITRO_SPEC_CACHE", t.TempDir()) // an empty cache, no mirror
 	var out bytes.Buffer
-	if code := run(&out, options{repo: repo, tool: specTool, dir: dir, candidate: candidate(t, func(map[string]any) {}, "")}); code != failed {
+	if code := run(&out, options{repo: repo, dir: dir, candidate: candidate(t, func(map[string]any) {}, ""), tool: specTool}); code != failed {
 		t.Fatalf("run = %d, want %d\n%s", code, failed, &out)
 	}
 	if !strings.Contains(out.String(), "is not available") {
@@ -259,4 +271,152 @@ func typecheck(t *testing.T, src string) *types.Package {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// lockedCandidate writes the locked spec of the API in dir (relative to
+// repo), changed by edit; it skips without the locked spec.
+func lockedCandidate(t *testing.T, dir string, edit func(doc map[string]any)) string {
+	t.Helper()
+	lock, err := os.ReadFile(filepath.Join(repo, dir, "openapi.lock"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := lockValue(string(lock), "sha256")
+	var b []byte
+	for _, p := range []string{filepath.Join(os.Getenv("NITRO_SPEC_CACHE"), sum+".json"), cachePath(sum)} {
+		if b, err = os.ReadFile(p); err == nil {
+			break
+		}
+	}
+	if b == nil {
+		matches, _ := filepath.Glob(filepath.Join(repo, mirror, "*.json"))
+		for _, p := range matches {
+			if c, err := os.ReadFile(p); err == nil && fmt.Sprintf("%x", sha256.Sum256(c)) == sum {
+				b = c
+			}
+		}
+	}
+	if b == nil {
+		t.Skipf("the locked spec of %s (sha256 %s) is in neither the cache nor the mirror: run `make spec`", dir, sum)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	edit(doc)
+	out, _ := json.Marshal(doc)
+	path := filepath.Join(t.TempDir(), "candidate.json")
+	if err := os.WriteFile(path, out, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func cachePath(sum string) string {
+	d, err := os.UserCacheDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(d, "nitro", "specs", sum+".json")
+}
+
+// get walks a decoded JSON document by keys.
+func get(v any, keys ...string) map[string]any {
+	for _, k := range keys {
+		v = v.(map[string]any)[k]
+	}
+	return v.(map[string]any)
+}
+
+// compose turns a components schema into an allOf of two parts holding the
+// same members (the first takes the named ones): the same wire form.
+func compose(doc map[string]any, schema string, first ...string) {
+	s := get(doc, "components", "schemas", schema)
+	a, b := map[string]any{}, map[string]any{}
+	for k, v := range get(s, "properties") {
+		if slices.Contains(first, k) {
+			a[k] = v
+		} else {
+			b[k] = v
+		}
+	}
+	delete(s, "properties")
+	delete(s, "type")
+	s["allOf"] = []any{map[string]any{"type": "object", "properties": a}, map[string]any{"type": "object", "properties": b}}
+}
+
+// outOfLine moves the schema at keys into components under name.
+func outOfLine(doc map[string]any, name string, keys ...string) {
+	holder := get(doc, keys[:len(keys)-1]...)
+	last := keys[len(keys)-1]
+	get(doc, "components", "schemas")[name] = holder[last]
+	holder[last] = map[string]any{"$ref": "#/components/schemas/" + name}
+}
+
+// TestWireNotShape: on both APIs, a schema moved into components or an
+// object composed with allOf, with the same JSON on the wire, is no HTTP
+// change (oasdiff on merged allOf), where it used to be reported as
+// breaking ("removed the required property", object to any).
+func TestWireNotShape(t *testing.T) {
+	for _, tt := range []struct {
+		name, dir string
+		edit      func(doc map[string]any)
+	}{
+		{"sign: createDocument's body moved into components", "api/sign", func(doc map[string]any) {
+			outOfLine(doc, "DocumentUpload", "paths", "/sign/envelopes/{envelopeID}/documents", "post", "requestBody", "content", "multipart/form-data", "schema")
+		}},
+		{"sign: Notification composed with allOf", "api/sign", func(doc map[string]any) {
+			compose(doc, "Notification", "subject")
+		}},
+		{"sign: Envelope-list composed with allOf", "api/sign", func(doc map[string]any) {
+			compose(doc, "EnvelopeList", "items")
+		}},
+		{"pdf: a rotation item moved into components", "api/pdf", func(doc map[string]any) {
+			outOfLine(doc, "RotationItem", "components", "schemas", "Rotation", "properties", "rotations", "items")
+		}},
+		{"pdf: Callback composed with allOf", "api/pdf", func(doc map[string]any) {
+			compose(doc, "Callback", "URL")
+		}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var out bytes.Buffer
+			code := run(&out, options{repo: repo, dir: tt.dir, candidate: lockedCandidate(t, tt.dir, tt.edit), mirror: mirror, noGo: true, tool: specTool})
+			if code != differ || !strings.Contains(out.String(), "No change after the overlay.") && !strings.Contains(out.String(), "changes checked for compatibility: 0\n") {
+				t.Errorf("run = %d, want %d and no HTTP change:\n%s", code, differ, &out)
+			}
+		})
+	}
+}
+
+// TestDriftReportsFindings: the loader's findings reach the report, by
+// kind, and a breaking one makes drift breaking.
+func TestDriftReportsFindings(t *testing.T) {
+	for _, tt := range []struct {
+		name, dir string
+		edit      func(doc map[string]any)
+		says      []string
+	}{
+		{"sign: an API key on listEnvelopes", "api/sign", func(doc map[string]any) {
+			get(doc, "components", "securitySchemes")["ApiKeyAuth"] = map[string]any{"type": "apiKey", "in": "header", "name": "X-API-Key"}
+			get(doc, "paths", "/sign/envelopes", "get")["security"] = []any{map[string]any{"ApiKeyAuth": []any{}}}
+		}, []string{"### Security", "- **breaking**: GET /sign/envelopes (listEnvelopes) requires ApiKeyAuth", "1 breaking finding(s)"}},
+		{"pdf: the job result moved", "api/pdf", func(doc map[string]any) {
+			p := doc["paths"].(map[string]any)
+			p["/v2/jobs/{jobID}"] = p["/jobs/{jobID}"]
+			delete(p, "/jobs/{jobID}")
+		}, []string{"### Overlay actions whose target is gone (re-target them)", "operation getJobResult is now at /paths/~1v2~1jobs~1{jobID}/get"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var out bytes.Buffer
+			code := run(&out, options{repo: repo, dir: tt.dir, candidate: lockedCandidate(t, tt.dir, tt.edit), mirror: mirror, noGo: true, tool: specTool})
+			if code != breaking {
+				t.Errorf("run = %d, want %d:\n%s", code, breaking, &out)
+			}
+			for _, s := range tt.says {
+				if !strings.Contains(out.String(), s) {
+					t.Errorf("output lacks %q:\n%s", s, &out)
+				}
+			}
+		})
+	}
 }

@@ -230,10 +230,11 @@ func (g *generated) expr(e ast.Expr) string {
 }
 
 // handwritten lists the methods of Client and the top-level names declared
-// in dir's handwritten files (those not ending .gen.go, tests excluded), and
+// in dir's handwritten files (those not ending .gen.go, tests excluded),
 // the type names their exported declarations show (an exported function's
 // or method's parameters and results, an exported type, an exported
-// struct's exported fields), as "uses:<name>".
+// struct's exported fields), as "uses:<name>", and the Client methods whose
+// doc says "Deprecated:", as "deprecated:<method>".
 func handwritten(dir string) (map[string]bool, error) {
 	own := map[string]bool{}
 	uses := func(n ast.Node) {
@@ -247,7 +248,7 @@ func handwritten(dir string) (map[string]bool, error) {
 		if strings.HasSuffix(path, ".gen.go") || strings.HasSuffix(path, "_test.go") {
 			continue
 		}
-		f, err := parser.ParseFile(fset, path, nil, parser.SkipObjectResolution)
+		f, err := parser.ParseFile(fset, path, nil, parser.SkipObjectResolution|parser.ParseComments)
 		if err != nil {
 			return nil, err
 		}
@@ -260,6 +261,9 @@ func handwritten(dir string) (map[string]bool, error) {
 					own[d.Name.Name] = true
 				case recv == "Client":
 					own["(*Client)."+d.Name.Name] = true
+					if strings.Contains(d.Doc.Text(), "Deprecated:") {
+						own["deprecated:(*Client)."+d.Name.Name] = true
+					}
 				}
 				if d.Name.IsExported() && (d.Recv == nil || ast.IsExported(recv)) {
 					uses(d.Type)

@@ -136,7 +136,7 @@ func surface(methods []method, own map[string]bool) []string {
 // dereference would be.
 func checkContract(own map[string]bool) error {
 	if !own["(*Client).ready"] {
-		return fmt.Errorf("the package declares no (*Client).ready: write `func (c *Client) ready() error`, returning an error (nitro.ErrNilClient) when c or its raw client is nil, in a handwritten file; every generated method calls it first")
+		return fmt.Errorf("the package declares no (*Client).ready: write `func (c *Client) ready(ctx context.Context) error`, returning an error when c, its raw client or ctx is nil, in a handwritten file; every generated method calls it first")
 	}
 	return nil
 }

@@ -30,6 +30,10 @@ func plan(ops []operation, g *generated, own map[string]bool) ([]method, error) 
 		raw := preferTyped(raws)
 		name := strings.TrimSuffix(raw.name, "WithBody")
 		if own["(*Client)."+name] {
+			if op.deprecated && !own["deprecated:(*Client)."+name] {
+				return nil, fmt.Errorf("%s (%s %s) is deprecated upstream, but its handwritten (*Client).%s does not say so: "+
+					"add a \"Deprecated:\" paragraph to its doc comment (the generated methods carry one)", op.id, op.method, op.path, name)
+			}
 			continue // written by hand
 		}
 		m := method{op: op, raw: raw}

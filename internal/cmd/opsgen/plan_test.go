@@ -158,3 +158,39 @@ func TestDirectURLs(t *testing.T) {
 		}
 	}
 }
+
+// TestDeprecatedOperationsSayIt: an operation upstream deprecates gets a
+// Deprecated: paragraph on its typed method, and a handwritten method for
+// one fails generation until its own doc says so.
+func TestDeprecatedOperationsSayIt(t *testing.T) {
+	ops, g := signInputs(t)
+	own := map[string]bool{"(*Client).CreateField": true, "(*Client).CreateParticipant": true}
+	methods, err := plan(ops, g, own)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, err := renderOperations("sign", methods)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// convertFile is deprecated in the locked spec; getEnvelope is not.
+	if !strings.Contains(string(code), "// Deprecated: the API deprecates convertFile; it may be removed.\nfunc (c *Client) ConvertFile(") {
+		t.Errorf("ConvertFile's doc lacks its Deprecated: paragraph")
+	}
+	if strings.Contains(string(code), "deprecates getEnvelope") {
+		t.Errorf("getEnvelope is said to be deprecated")
+	}
+
+	for i := range ops {
+		if ops[i].id == "createField" {
+			ops[i].deprecated = true
+		}
+	}
+	if _, err := plan(ops, g, own); err == nil || !strings.Contains(err.Error(), "createField") || !strings.Contains(err.Error(), "(*Client).CreateField does not say so") {
+		t.Errorf("a deprecated operation with a handwritten method: %v, want generation to fail naming it", err)
+	}
+	own["deprecated:(*Client).CreateField"] = true
+	if _, err := plan(ops, g, own); err != nil {
+		t.Errorf("a handwritten method that says Deprecated: %v", err)
+	}
+}

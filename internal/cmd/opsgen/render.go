@@ -118,11 +118,14 @@ func renderMethod(b *bytes.Buffer, m method) {
 		fmt.Fprintf(b, " %s.", strings.TrimSuffix(m.op.summary, "."))
 	}
 	b.WriteString(resultDoc(m))
+	if m.op.deprecated {
+		fmt.Fprintf(b, "\n//\n// Deprecated: the API deprecates %s; it may be removed.", m.op.id)
+	}
 	decl = append(decl, "opts ...nitro.CallOption")
 	fmt.Fprintf(b, "\nfunc (c *Client) %s(%s) %s {\n", name, strings.Join(append([]string{"ctx context.Context"}, decl...), ", "), results)
 	// A nil or zero Client answers every call with an error, never a
 	// panic; the package declares ready (see checkContract).
-	b.WriteString("\tif err := c.ready(); err != nil {\n")
+	b.WriteString("\tif err := c.ready(ctx); err != nil {\n")
 	if m.op.success == successJSON {
 		fmt.Fprintf(b, "\t\tvar zero %s\n", m.result)
 	}

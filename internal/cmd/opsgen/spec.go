@@ -15,6 +15,7 @@ import (
 type operation struct {
 	id, method, path, summary string
 	success                   successKind
+	deprecated                bool // upstream deprecates it: its method says so
 }
 
 // successKind is how an operation's 2xx answer reaches the caller.
@@ -58,7 +59,7 @@ func operationsOf(doc *openapi3.T, tags, rawTags []string) ([]operation, error) 
 				return nil, fmt.Errorf("%s %s has no operationId: name it in the overlay", method, path)
 			}
 			ops = append(ops, operation{id: op.OperationID, method: strings.ToUpper(method), path: path,
-				summary: strings.TrimSpace(op.Summary), success: successOf(op.Responses.Map())})
+				summary: strings.TrimSpace(op.Summary), success: successOf(op.Responses.Map()), deprecated: op.Deprecated})
 		}
 	}
 	slices.SortFunc(ops, func(a, b operation) int { return cmp.Compare(a.id, b.id) })

@@ -1,4 +1,4 @@
-package spec_test
+package otel_test
 
 import (
 	"testing"
