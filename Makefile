@@ -139,6 +139,7 @@ deps:
 ## 3 without), a sixth of make test's CPU. `make race` runs every module's tests under the
 ## detector, those included.
 TEST_JOBS ?= 3
+TEST_P ?= -p 4
 TEST_GOFLAGS = $(strip $(filter-out -trimpath,$(GOFLAGS)) -trimpath)
 TEST_GORACE = $(strip $(GORACE) atexit_sleep_ms=0)
 # lane(prefix,module): a target name per module (test-lib, test-cmd-nitro).
@@ -162,7 +163,7 @@ race:
 define module_rules
 $(call lane,test,$(1)):
 	$$(GO) -C $(1) vet ./...
-	$(if $(call race_pkgs,$(1)),cd $(1) && $$(GO) test -race -vet=off $(call race_pkgs,$(1)))
+	$(if $(call race_pkgs,$(1)),cd $(1) && $$(GO) test -race -vet=off $(TEST_P) $(call race_pkgs,$(1)))
 	$(if $(filter-out .,$(1)),$(if $(call norace_pkgs,$(1)),$$(GO) -C $(1) test -vet=off $(call norace_pkgs,$(1))))
 $(call lane,lint,$(1)):
 	@sc="$$$$($$(GO) -C tools/staticcheck tool -n staticcheck)" && echo "staticcheck: $(1)" && cd $(1) && "$$$$sc" ./...
