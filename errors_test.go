@@ -15,7 +15,7 @@ import (
 
 	"github.com/nitrokit/nitro"
 	"github.com/nitrokit/nitro/auth"
-	"github.com/nitrokit/nitro/internal/flowtest"
+	"github.com/nitrokit/nitro/internal/testkit/flowtest"
 	"github.com/nitrokit/nitro/nitrotest"
 	"github.com/nitrokit/nitro/sign"
 )

@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"github.com/nitrokit/nitro"
-	"github.com/nitrokit/nitro/internal/flowtest"
-	"github.com/nitrokit/nitro/internal/testlog"
+	"github.com/nitrokit/nitro/internal/testkit/flowtest"
+	"github.com/nitrokit/nitro/internal/testkit/testlog"
 	"github.com/nitrokit/nitro/nitrotest"
 )
 

@@ -10,7 +10,7 @@ import (
 
 	"golang.org/x/oauth2/clientcredentials"
 
-	"github.com/nitrokit/nitro/internal/cputest"
+	"github.com/nitrokit/nitro/internal/testkit/cputest"
 )
 
 // BenchmarkRequestEditor compares the per-request cost of attaching a cached

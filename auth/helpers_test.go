@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nitrokit/nitro/internal/testlog"
+	"github.com/nitrokit/nitro/internal/testkit/testlog"
 )
 
 const (

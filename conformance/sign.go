@@ -357,18 +357,21 @@ func (r *runner) signConversion(ctx context.Context) error {
 		return err
 	}
 	ct := mw.FormDataContentType()
+	//lint:ignore SA1019 the API still serves its deprecated conversion operations; conformance checks them while it does
 	job, err := r.sign.ConvertFile(ctx, ct, &body)
 	if err != nil {
 		return fmt.Errorf("ConvertFile: %w", err)
 	}
 	deadline := time.Now().Add(r.cfg.JobWait)
 	for {
+		//lint:ignore SA1019 the API still serves its deprecated conversion operations; conformance checks them while it does
 		st, err := r.sign.GetJobStatus(ctx, job.JobID)
 		if err != nil {
 			return fmt.Errorf("GetJobStatus: %w", err)
 		}
 		switch st.Status {
 		case sign.JobStatusCompleted:
+			//lint:ignore SA1019 the API still serves its deprecated conversion operations; conformance checks them while it does
 			return downloaded("DownloadConvertedFile", func(w io.Writer) (int64, error) { return r.sign.DownloadConvertedFile(ctx, job.JobID, w) })
 		case sign.JobStatusFailed:
 			return fmt.Errorf("the conversion job failed")

@@ -7,7 +7,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/nitrokit/nitro/gen/signapi"
-	"github.com/nitrokit/nitro/internal/flowtest"
+	"github.com/nitrokit/nitro/internal/testkit/flowtest"
 )
 
 // TestBulkDeletesAreAllOrNothing: deleting several fields or participants

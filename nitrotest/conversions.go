@@ -14,7 +14,7 @@ import (
 )
 
 // ConvertFile accepts a file part and completes the conversion at once.
-func (s *Server) ConvertFile(_ context.Context, req api.ConvertFileRequestObject) (api.ConvertFileResponseObject, error) {
+func (s handlers) ConvertFile(_ context.Context, req api.ConvertFileRequestObject) (api.ConvertFileResponseObject, error) {
 	var size int64
 	found := false
 	for {
@@ -61,7 +61,7 @@ func jobNotFound(id string) problem {
 }
 
 // GetJobStatus reports a conversion job, always completed here.
-func (s *Server) GetJobStatus(_ context.Context, req api.GetJobStatusRequestObject) (api.GetJobStatusResponseObject, error) {
+func (s handlers) GetJobStatus(_ context.Context, req api.GetJobStatusRequestObject) (api.GetJobStatusResponseObject, error) {
 	j := s.job(req.JobID)
 	if j == nil {
 		return api.GetJobStatus404JSONResponse(as[api.NotFoundProblemDetail](jobNotFound(req.JobID))), nil
@@ -71,7 +71,7 @@ func (s *Server) GetJobStatus(_ context.Context, req api.GetJobStatusRequestObje
 }
 
 // DownloadConvertedFile streams the converted PDF.
-func (s *Server) DownloadConvertedFile(_ context.Context, req api.DownloadConvertedFileRequestObject) (api.DownloadConvertedFileResponseObject, error) {
+func (s handlers) DownloadConvertedFile(_ context.Context, req api.DownloadConvertedFileRequestObject) (api.DownloadConvertedFileResponseObject, error) {
 	j := s.job(req.JobID)
 	if j == nil {
 		return api.DownloadConvertedFile404JSONResponse(as[api.NotFoundProblemDetail](jobNotFound(req.JobID))), nil

@@ -67,7 +67,7 @@ type upload struct {
 
 // CreateDocument reads the multipart body as it streams: a JSON metadata part
 // and a binary payload part, or metadata alone with a nitroDocumentID.
-func (s *Server) CreateDocument(_ context.Context, req api.CreateDocumentRequestObject) (api.CreateDocumentResponseObject, error) {
+func (s handlers) CreateDocument(_ context.Context, req api.CreateDocumentRequestObject) (api.CreateDocumentResponseObject, error) {
 	path := envelopePath(req.EnvelopeID) + "/documents"
 	if p, ok := s.checkEnvelopeAcceptsDocument(req.EnvelopeID, 0); !ok {
 		return problemResponse{p}, nil
@@ -215,7 +215,7 @@ func (pc *pageCounter) Write(p []byte) (int, error) {
 }
 
 // ListDocuments lists an envelope's documents in order.
-func (s *Server) ListDocuments(_ context.Context, req api.ListDocumentsRequestObject) (api.ListDocumentsResponseObject, error) {
+func (s handlers) ListDocuments(_ context.Context, req api.ListDocumentsRequestObject) (api.ListDocumentsResponseObject, error) {
 	var out api.DocumentList
 	if !s.state.withEnvelope(req.EnvelopeID, func(e *envelope) { out = documentList(e) }) {
 		return api.ListDocuments404ApplicationProblemPlusJSONResponse(as[api.NotFoundProblemDetail](notFound(req.EnvelopeID))), nil
@@ -224,7 +224,7 @@ func (s *Server) ListDocuments(_ context.Context, req api.ListDocumentsRequestOb
 }
 
 // GetDocument returns one document.
-func (s *Server) GetDocument(_ context.Context, req api.GetDocumentRequestObject) (api.GetDocumentResponseObject, error) {
+func (s handlers) GetDocument(_ context.Context, req api.GetDocumentRequestObject) (api.GetDocumentResponseObject, error) {
 	var out *api.Document
 	s.state.withEnvelope(req.EnvelopeID, func(e *envelope) {
 		if d := e.document(req.DocumentID); d != nil {
@@ -239,7 +239,7 @@ func (s *Server) GetDocument(_ context.Context, req api.GetDocumentRequestObject
 }
 
 // UpdateDocument renames a draft's document.
-func (s *Server) UpdateDocument(_ context.Context, req api.UpdateDocumentRequestObject) (api.UpdateDocumentResponseObject, error) {
+func (s handlers) UpdateDocument(_ context.Context, req api.UpdateDocumentRequestObject) (api.UpdateDocumentResponseObject, error) {
 	var resp api.UpdateDocumentResponseObject = api.UpdateDocument404ApplicationProblemPlusJSONResponse(as[api.DocumentNotFoundProblemDetail](docNotFound(req.EnvelopeID, req.DocumentID)))
 	s.state.withEnvelope(req.EnvelopeID, func(e *envelope) {
 		d := e.document(req.DocumentID)
@@ -258,7 +258,7 @@ func (s *Server) UpdateDocument(_ context.Context, req api.UpdateDocumentRequest
 }
 
 // DeleteDocument removes a draft's document.
-func (s *Server) DeleteDocument(_ context.Context, req api.DeleteDocumentRequestObject) (api.DeleteDocumentResponseObject, error) {
+func (s handlers) DeleteDocument(_ context.Context, req api.DeleteDocumentRequestObject) (api.DeleteDocumentResponseObject, error) {
 	var resp api.DeleteDocumentResponseObject = api.DeleteDocument404ApplicationProblemPlusJSONResponse(as[api.DocumentNotFoundProblemDetail](docNotFound(req.EnvelopeID, req.DocumentID)))
 	s.state.withEnvelope(req.EnvelopeID, func(e *envelope) {
 		for i, d := range e.docs {
@@ -280,7 +280,7 @@ func (s *Server) DeleteDocument(_ context.Context, req api.DeleteDocumentRequest
 
 // ReorderDocuments puts a draft's documents in the given order, which must
 // name each of them once.
-func (s *Server) ReorderDocuments(_ context.Context, req api.ReorderDocumentsRequestObject) (api.ReorderDocumentsResponseObject, error) {
+func (s handlers) ReorderDocuments(_ context.Context, req api.ReorderDocumentsRequestObject) (api.ReorderDocumentsResponseObject, error) {
 	var resp api.ReorderDocumentsResponseObject
 	found := s.state.withEnvelope(req.EnvelopeID, func(e *envelope) {
 		if p, ok := editable(e, "reorder documents of"); !ok {

@@ -40,7 +40,7 @@ func auditTrail(e *envelope) (io.Reader, int64) {
 
 // DownloadSealedEnvelope streams a ZIP of the sealed documents and the audit
 // trail; 409 until the envelope is sealed.
-func (s *Server) DownloadSealedEnvelope(_ context.Context, req api.DownloadSealedEnvelopeRequestObject) (api.DownloadSealedEnvelopeResponseObject, error) {
+func (s handlers) DownloadSealedEnvelope(_ context.Context, req api.DownloadSealedEnvelopeRequestObject) (api.DownloadSealedEnvelopeResponseObject, error) {
 	var resp api.DownloadSealedEnvelopeResponseObject
 	found := s.state.withEnvelope(req.EnvelopeID, func(e *envelope) {
 		if e.status != sealed {
@@ -69,7 +69,7 @@ func (s *Server) DownloadSealedEnvelope(_ context.Context, req api.DownloadSeale
 }
 
 // DownloadOriginalEnvelope streams a ZIP of the documents as uploaded.
-func (s *Server) DownloadOriginalEnvelope(_ context.Context, req api.DownloadOriginalEnvelopeRequestObject) (api.DownloadOriginalEnvelopeResponseObject, error) {
+func (s handlers) DownloadOriginalEnvelope(_ context.Context, req api.DownloadOriginalEnvelopeRequestObject) (api.DownloadOriginalEnvelopeResponseObject, error) {
 	var docs []docSnapshot
 	if !s.state.withEnvelope(req.EnvelopeID, func(e *envelope) { docs = snapshotDocs(e) }) {
 		return api.DownloadOriginalEnvelope404ApplicationProblemPlusJSONResponse(as[api.NotFoundProblemDetail](notFound(req.EnvelopeID))), nil
@@ -82,7 +82,7 @@ func (s *Server) DownloadOriginalEnvelope(_ context.Context, req api.DownloadOri
 }
 
 // DownloadAuditTrailOfEnvelope streams the audit trail PDF.
-func (s *Server) DownloadAuditTrailOfEnvelope(_ context.Context, req api.DownloadAuditTrailOfEnvelopeRequestObject) (api.DownloadAuditTrailOfEnvelopeResponseObject, error) {
+func (s handlers) DownloadAuditTrailOfEnvelope(_ context.Context, req api.DownloadAuditTrailOfEnvelopeRequestObject) (api.DownloadAuditTrailOfEnvelopeResponseObject, error) {
 	var body io.Reader
 	var n int64
 	if !s.state.withEnvelope(req.EnvelopeID, func(e *envelope) { body, n = auditTrail(e) }) {
@@ -92,7 +92,7 @@ func (s *Server) DownloadAuditTrailOfEnvelope(_ context.Context, req api.Downloa
 }
 
 // DownloadSealedDocument streams one sealed document; 409 until sealed.
-func (s *Server) DownloadSealedDocument(_ context.Context, req api.DownloadSealedDocumentRequestObject) (api.DownloadSealedDocumentResponseObject, error) {
+func (s handlers) DownloadSealedDocument(_ context.Context, req api.DownloadSealedDocumentRequestObject) (api.DownloadSealedDocumentResponseObject, error) {
 	var resp api.DownloadSealedDocumentResponseObject = api.DownloadSealedDocument404ApplicationProblemPlusJSONResponse(as[api.NotFoundProblemDetail](docNotFound(req.EnvelopeID, req.DocumentID)))
 	s.state.withEnvelope(req.EnvelopeID, func(e *envelope) {
 		d := e.document(req.DocumentID)

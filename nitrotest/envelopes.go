@@ -75,7 +75,7 @@ func checkEnvelopeFields(name *string, mode *string, n *api.Notification) map[st
 }
 
 // CreateEnvelope creates a drafted envelope.
-func (s *Server) CreateEnvelope(_ context.Context, req api.CreateEnvelopeRequestObject) (api.CreateEnvelopeResponseObject, error) {
+func (s handlers) CreateEnvelope(_ context.Context, req api.CreateEnvelopeRequestObject) (api.CreateEnvelopeResponseObject, error) {
 	if req.Body == nil {
 		return api.CreateEnvelope400ApplicationProblemPlusJSONResponse(as[api.BadRequestProblemDetail](validationError("/sign/envelopes", map[string]string{"body": "is required"}))), nil
 	}
@@ -95,7 +95,7 @@ func (s *Server) CreateEnvelope(_ context.Context, req api.CreateEnvelopeRequest
 }
 
 // GetEnvelope returns an envelope with its mode and notification.
-func (s *Server) GetEnvelope(_ context.Context, req api.GetEnvelopeRequestObject) (api.GetEnvelopeResponseObject, error) {
+func (s handlers) GetEnvelope(_ context.Context, req api.GetEnvelopeRequestObject) (api.GetEnvelopeResponseObject, error) {
 	var out api.ExtendedEnvelope
 	if !s.state.withEnvelope(req.EnvelopeID, func(e *envelope) { out = e.extended() }) {
 		return api.GetEnvelope404ApplicationProblemPlusJSONResponse(as[api.NotFoundProblemDetail](notFound(req.EnvelopeID))), nil
@@ -104,7 +104,7 @@ func (s *Server) GetEnvelope(_ context.Context, req api.GetEnvelopeRequestObject
 }
 
 // UpdateEnvelope changes a draft's name, mode or notification.
-func (s *Server) UpdateEnvelope(_ context.Context, req api.UpdateEnvelopeRequestObject) (api.UpdateEnvelopeResponseObject, error) {
+func (s handlers) UpdateEnvelope(_ context.Context, req api.UpdateEnvelopeRequestObject) (api.UpdateEnvelopeResponseObject, error) {
 	var resp api.UpdateEnvelopeResponseObject
 	found := s.state.withEnvelope(req.EnvelopeID, func(e *envelope) {
 		if p, ok := editable(e, "update"); !ok {
@@ -139,7 +139,7 @@ func (s *Server) UpdateEnvelope(_ context.Context, req api.UpdateEnvelopeRequest
 
 // DeleteEnvelope deletes an envelope that is not out for signing. The spec
 // lists no 404 here, so an unknown envelope is a 400.
-func (s *Server) DeleteEnvelope(_ context.Context, req api.DeleteEnvelopeRequestObject) (api.DeleteEnvelopeResponseObject, error) {
+func (s handlers) DeleteEnvelope(_ context.Context, req api.DeleteEnvelopeRequestObject) (api.DeleteEnvelopeResponseObject, error) {
 	var p *problem
 	found := s.state.withEnvelope(req.EnvelopeID, func(e *envelope) {
 		switch e.status {
@@ -176,7 +176,7 @@ func (s *Server) DeleteEnvelope(_ context.Context, req api.DeleteEnvelopeRequest
 // lists them too; those deleted during it are missing from the pages
 // fetched after their deletion. A cursor stays valid when its own envelope
 // is deleted.
-func (s *Server) ListEnvelopes(_ context.Context, req api.ListEnvelopesRequestObject) (api.ListEnvelopesResponseObject, error) {
+func (s handlers) ListEnvelopes(_ context.Context, req api.ListEnvelopesRequestObject) (api.ListEnvelopesResponseObject, error) {
 	s.state.mu.Lock()
 	defer s.state.mu.Unlock()
 	var page []*envelope
@@ -234,7 +234,7 @@ func badCursor(param string) api.ListEnvelopesResponseObject {
 }
 
 // SendForSigning sends a draft with documents and at least one signer.
-func (s *Server) SendForSigning(_ context.Context, req api.SendForSigningRequestObject) (api.SendForSigningResponseObject, error) {
+func (s handlers) SendForSigning(_ context.Context, req api.SendForSigningRequestObject) (api.SendForSigningResponseObject, error) {
 	var resp api.SendForSigningResponseObject
 	found := s.state.withEnvelope(req.EnvelopeID, func(e *envelope) {
 		if p, ok := editable(e, "send"); !ok {
@@ -257,7 +257,7 @@ func (s *Server) SendForSigning(_ context.Context, req api.SendForSigningRequest
 
 // CancelEnvelope cancels an envelope out for signing; a draft cannot be
 // cancelled (delete it instead).
-func (s *Server) CancelEnvelope(_ context.Context, req api.CancelEnvelopeRequestObject) (api.CancelEnvelopeResponseObject, error) {
+func (s handlers) CancelEnvelope(_ context.Context, req api.CancelEnvelopeRequestObject) (api.CancelEnvelopeResponseObject, error) {
 	var resp api.CancelEnvelopeResponseObject
 	found := s.state.withEnvelope(req.EnvelopeID, func(e *envelope) {
 		if e.status != sent && e.status != processing {
@@ -274,7 +274,7 @@ func (s *Server) CancelEnvelope(_ context.Context, req api.CancelEnvelopeRequest
 }
 
 // SendReminders reminds the signers of a sent envelope.
-func (s *Server) SendReminders(_ context.Context, req api.SendRemindersRequestObject) (api.SendRemindersResponseObject, error) {
+func (s handlers) SendReminders(_ context.Context, req api.SendRemindersRequestObject) (api.SendRemindersResponseObject, error) {
 	var resp api.SendRemindersResponseObject
 	found := s.state.withEnvelope(req.EnvelopeID, func(e *envelope) {
 		if e.status != sent {

@@ -79,7 +79,7 @@ func boundingBox(v any) bool {
 }
 
 // CreateField places one field (201) or, with "items", several (200).
-func (s *Server) CreateField(_ context.Context, req api.CreateFieldRequestObject) (api.CreateFieldResponseObject, error) {
+func (s handlers) CreateField(_ context.Context, req api.CreateFieldRequestObject) (api.CreateFieldResponseObject, error) {
 	var raw []byte
 	if req.Body != nil {
 		raw, _ = req.Body.MarshalJSON()
@@ -155,7 +155,7 @@ func createdFields(fs []*field, bulk bool) api.CreateFieldResponseObject {
 }
 
 // ListFields lists a document's fields.
-func (s *Server) ListFields(_ context.Context, req api.ListFieldsRequestObject) (api.ListFieldsResponseObject, error) {
+func (s handlers) ListFields(_ context.Context, req api.ListFieldsRequestObject) (api.ListFieldsResponseObject, error) {
 	var out *api.FieldList
 	s.state.withEnvelope(req.EnvelopeID, func(e *envelope) {
 		if d := e.document(req.DocumentID); d != nil {
@@ -186,7 +186,7 @@ func fieldNotFound(env, doc, id uuid.UUID) problem {
 }
 
 // UpdateField changes a field's properties; its type cannot change.
-func (s *Server) UpdateField(_ context.Context, req api.UpdateFieldRequestObject) (api.UpdateFieldResponseObject, error) {
+func (s handlers) UpdateField(_ context.Context, req api.UpdateFieldRequestObject) (api.UpdateFieldResponseObject, error) {
 	var resp api.UpdateFieldResponseObject = api.UpdateField404ApplicationProblemPlusJSONResponse(as[api.NotFoundProblemDetail](fieldNotFound(req.EnvelopeID, req.DocumentID, req.FieldID)))
 	s.state.withEnvelope(req.EnvelopeID, func(e *envelope) {
 		d := e.document(req.DocumentID)
@@ -228,7 +228,7 @@ func (s *Server) UpdateField(_ context.Context, req api.UpdateFieldRequestObject
 }
 
 // DeleteField removes one field.
-func (s *Server) DeleteField(_ context.Context, req api.DeleteFieldRequestObject) (api.DeleteFieldResponseObject, error) {
+func (s handlers) DeleteField(_ context.Context, req api.DeleteFieldRequestObject) (api.DeleteFieldResponseObject, error) {
 	var resp api.DeleteFieldResponseObject = api.DeleteField404ApplicationProblemPlusJSONResponse(as[api.NotFoundProblemDetail](fieldNotFound(req.EnvelopeID, req.DocumentID, req.FieldID)))
 	s.state.withEnvelope(req.EnvelopeID, func(e *envelope) {
 		d := e.document(req.DocumentID)
@@ -251,7 +251,7 @@ func (s *Server) DeleteField(_ context.Context, req api.DeleteFieldRequestObject
 }
 
 // DeleteFields removes several fields; if any is unknown, none is removed.
-func (s *Server) DeleteFields(_ context.Context, req api.DeleteFieldsRequestObject) (api.DeleteFieldsResponseObject, error) {
+func (s handlers) DeleteFields(_ context.Context, req api.DeleteFieldsRequestObject) (api.DeleteFieldsResponseObject, error) {
 	var resp api.DeleteFieldsResponseObject = api.DeleteFields404ApplicationProblemPlusJSONResponse(as[api.NotFoundProblemDetail](docNotFound(req.EnvelopeID, req.DocumentID)))
 	s.state.withEnvelope(req.EnvelopeID, func(e *envelope) {
 		d := e.document(req.DocumentID)

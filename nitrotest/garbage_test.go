@@ -9,7 +9,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/nitrokit/nitro/internal/flowtest"
+	"github.com/nitrokit/nitro/internal/testkit/flowtest"
 	"github.com/nitrokit/nitro/nitrotest"
 )
 

@@ -78,7 +78,7 @@ func checkAuthentication(raw json.RawMessage) string {
 func participantsPath(id uuid.UUID) string { return envelopePath(id) + "/participants" }
 
 // CreateParticipant adds one participant (201) or, with "items", several (200).
-func (s *Server) CreateParticipant(_ context.Context, req api.CreateParticipantRequestObject) (api.CreateParticipantResponseObject, error) {
+func (s handlers) CreateParticipant(_ context.Context, req api.CreateParticipantRequestObject) (api.CreateParticipantResponseObject, error) {
 	var raw []byte
 	if req.Body != nil {
 		raw, _ = req.Body.MarshalJSON()
@@ -138,7 +138,7 @@ func (s *Server) CreateParticipant(_ context.Context, req api.CreateParticipantR
 }
 
 // ListParticipants lists an envelope's participants in order.
-func (s *Server) ListParticipants(_ context.Context, req api.ListParticipantsRequestObject) (api.ListParticipantsResponseObject, error) {
+func (s handlers) ListParticipants(_ context.Context, req api.ListParticipantsRequestObject) (api.ListParticipantsResponseObject, error) {
 	var out api.ParticipantList
 	found := s.state.withEnvelope(req.EnvelopeID, func(e *envelope) {
 		items := make([]api.Participant, 0, len(e.participants))
@@ -159,7 +159,7 @@ func participantNotFound(env, id uuid.UUID) problem {
 }
 
 // UpdateParticipant changes a participant's authentication.
-func (s *Server) UpdateParticipant(_ context.Context, req api.UpdateParticipantRequestObject) (api.UpdateParticipantResponseObject, error) {
+func (s handlers) UpdateParticipant(_ context.Context, req api.UpdateParticipantRequestObject) (api.UpdateParticipantResponseObject, error) {
 	var resp api.UpdateParticipantResponseObject = api.UpdateParticipant404ApplicationProblemPlusJSONResponse(as[api.NotFoundProblemDetail](participantNotFound(req.EnvelopeID, req.ParticipantID)))
 	s.state.withEnvelope(req.EnvelopeID, func(e *envelope) {
 		p := e.participant(req.ParticipantID)
@@ -185,7 +185,7 @@ func (s *Server) UpdateParticipant(_ context.Context, req api.UpdateParticipantR
 }
 
 // DeleteParticipant removes a participant and the fields assigned to it.
-func (s *Server) DeleteParticipant(_ context.Context, req api.DeleteParticipantRequestObject) (api.DeleteParticipantResponseObject, error) {
+func (s handlers) DeleteParticipant(_ context.Context, req api.DeleteParticipantRequestObject) (api.DeleteParticipantResponseObject, error) {
 	var resp api.DeleteParticipantResponseObject = api.DeleteParticipant404ApplicationProblemPlusJSONResponse(as[api.NotFoundProblemDetail](participantNotFound(req.EnvelopeID, req.ParticipantID)))
 	s.state.withEnvelope(req.EnvelopeID, func(e *envelope) {
 		if e.participant(req.ParticipantID) == nil {
@@ -203,7 +203,7 @@ func (s *Server) DeleteParticipant(_ context.Context, req api.DeleteParticipantR
 
 // DeleteParticipants removes several participants; if any is unknown,
 // nothing is removed.
-func (s *Server) DeleteParticipants(_ context.Context, req api.DeleteParticipantsRequestObject) (api.DeleteParticipantsResponseObject, error) {
+func (s handlers) DeleteParticipants(_ context.Context, req api.DeleteParticipantsRequestObject) (api.DeleteParticipantsResponseObject, error) {
 	var resp api.DeleteParticipantsResponseObject
 	found := s.state.withEnvelope(req.EnvelopeID, func(e *envelope) {
 		if p, ok := editable(e, "remove participants from"); !ok {
@@ -256,7 +256,7 @@ func (e *envelope) removeParticipants(ids map[uuid.UUID]bool, now time.Time) {
 }
 
 // ListSignerSigningUrls gives each signer of a sent envelope a signing URL.
-func (s *Server) ListSignerSigningUrls(_ context.Context, req api.ListSignerSigningUrlsRequestObject) (api.ListSignerSigningUrlsResponseObject, error) {
+func (s handlers) ListSignerSigningUrls(_ context.Context, req api.ListSignerSigningUrlsRequestObject) (api.ListSignerSigningUrlsResponseObject, error) {
 	var resp api.ListSignerSigningUrlsResponseObject
 	found := s.state.withEnvelope(req.EnvelopeID, func(e *envelope) {
 		if e.status != sent {

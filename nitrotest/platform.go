@@ -11,39 +11,39 @@ import (
 // the fake answers exactly that.
 
 // ForwardConversionsRequest answers 200.
-func (s *Server) ForwardConversionsRequest(context.Context, api.ForwardConversionsRequestRequestObject) (api.ForwardConversionsRequestResponseObject, error) {
+func (s handlers) ForwardConversionsRequest(context.Context, api.ForwardConversionsRequestRequestObject) (api.ForwardConversionsRequestResponseObject, error) {
 	return api.ForwardConversionsRequest200Response{}, nil
 }
 
 // ForwardExtractionsRequest answers 200.
-func (s *Server) ForwardExtractionsRequest(context.Context, api.ForwardExtractionsRequestRequestObject) (api.ForwardExtractionsRequestResponseObject, error) {
+func (s handlers) ForwardExtractionsRequest(context.Context, api.ForwardExtractionsRequestRequestObject) (api.ForwardExtractionsRequestResponseObject, error) {
 	return api.ForwardExtractionsRequest200Response{}, nil
 }
 
 // ForwardGenerationsRequest answers 200.
-func (s *Server) ForwardGenerationsRequest(context.Context, api.ForwardGenerationsRequestRequestObject) (api.ForwardGenerationsRequestResponseObject, error) {
+func (s handlers) ForwardGenerationsRequest(context.Context, api.ForwardGenerationsRequestRequestObject) (api.ForwardGenerationsRequestResponseObject, error) {
 	return api.ForwardGenerationsRequest200Response{}, nil
 }
 
 // ForwardTransformationsRequest answers 200.
-func (s *Server) ForwardTransformationsRequest(context.Context, api.ForwardTransformationsRequestRequestObject) (api.ForwardTransformationsRequestResponseObject, error) {
+func (s handlers) ForwardTransformationsRequest(context.Context, api.ForwardTransformationsRequestRequestObject) (api.ForwardTransformationsRequestResponseObject, error) {
 	return api.ForwardTransformationsRequest200Response{}, nil
 }
 
 // GetJobResult answers 200.
-func (s *Server) GetJobResult(context.Context, api.GetJobResultRequestObject) (api.GetJobResultResponseObject, error) {
+func (s handlers) GetJobResult(context.Context, api.GetJobResultRequestObject) (api.GetJobResultResponseObject, error) {
 	return api.GetJobResult200Response{}, nil
 }
 
 // GetJobStatus1 answers 200.
-func (s *Server) GetJobStatus1(context.Context, api.GetJobStatus1RequestObject) (api.GetJobStatus1ResponseObject, error) {
+func (s handlers) GetJobStatus1(context.Context, api.GetJobStatus1RequestObject) (api.GetJobStatus1ResponseObject, error) {
 	return api.GetJobStatus1200Response{}, nil
 }
 
 // GetTokenRfc6749 is Nitro's JSON token flow through the generated types.
 // Requests to the token URL are served before routing (both flows share it,
 // chosen by Content-Type), so this is reached only by direct calls.
-func (s *Server) GetTokenRfc6749(_ context.Context, req api.GetTokenRfc6749RequestObject) (api.GetTokenRfc6749ResponseObject, error) {
+func (s handlers) GetTokenRfc6749(_ context.Context, req api.GetTokenRfc6749RequestObject) (api.GetTokenRfc6749ResponseObject, error) {
 	if req.Body == nil || !s.validClient(req.Body.ClientID, req.Body.ClientSecret) {
 		code, desc := "invalid_client", "Client authentication failed"
 		return api.GetTokenRfc6749401JSONResponse{Error: &code, ErrorDescription: &desc}, nil

@@ -35,7 +35,14 @@ type Server struct {
 	now func() time.Time // test seam
 }
 
-var _ api.StrictServerInterface = (*Server)(nil)
+// handlers is a Server as oapi-codegen's strict server sees it: one method
+// per Sign operation, taking and returning the generated request and
+// response objects. They live on this unexported type, not on Server, so
+// that `go doc` of Server lists what a test calls (URL, Sign, FailJob,
+// InjectFault, Stats, …) and no internal type leaks into its method set.
+type handlers struct{ *Server }
+
+var _ api.StrictServerInterface = handlers{}
 
 // NewServer starts a fake Nitro server on loopback (or on WithListener's
 // listener). Close it when done. A nil Option is skipped.
@@ -55,7 +62,7 @@ func NewServer(opts ...Option) *Server {
 	s.pdf.init()
 	s.pdfs = s.newPDFRouter()
 	s.valid = cfg.validator()
-	strict := api.NewStrictHandlerWithOptions(s, nil, api.StrictHTTPServerOptions{
+	strict := api.NewStrictHandlerWithOptions(handlers{s}, nil, api.StrictHTTPServerOptions{
 		RequestErrorHandlerFunc:  badRequest,
 		ResponseErrorHandlerFunc: internalError,
 	})

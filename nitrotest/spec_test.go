@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/nitrokit/nitro"
-	"github.com/nitrokit/nitro/internal/flowtest"
+	"github.com/nitrokit/nitro/internal/testkit/flowtest"
 	"github.com/nitrokit/nitro/nitrotest"
 	"github.com/nitrokit/nitro/sign"
 )

@@ -5,7 +5,7 @@ import (
 	"io"
 	"testing"
 
-	"github.com/nitrokit/nitro/internal/memtest"
+	"github.com/nitrokit/nitro/internal/testkit/memtest"
 	"github.com/nitrokit/nitro/nitrotest"
 	"github.com/nitrokit/nitro/pdf"
 )

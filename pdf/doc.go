@@ -21,6 +21,13 @@
 // having a file body, never retried. WithDelivery uploads results to the
 // caller's URLs and asks for a callback, which CallbackHandler receives.
 //
+// Each tool's parameters are a struct (EmptyParams and PDFCompressParams,
+// for tools without options, are empty), so only documented options
+// compile; conversion parameters' To may be left empty where the call
+// implies it (ConvertOfficeToPDF and its siblings send "pdf", ConvertToPDFA
+// "pdfa"). The parameter and result types are the generated models of
+// package pdfapi, aliased here with their fields (go doc pdf.RedactParams).
+//
 // The wire is what Nitro's own clients send where its documents disagree
 // (extract-invoices, rotate's pageIndex, params as a plain form field), and
 // every answer shape they document is read: docs/wire-sources.md says which

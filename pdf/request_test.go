@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/nitrokit/nitro"
-	"github.com/nitrokit/nitro/internal/memtest"
+	"github.com/nitrokit/nitro/internal/testkit/memtest"
 	"github.com/nitrokit/nitro/nitrotest"
 	"github.com/nitrokit/nitro/pdf"
 )

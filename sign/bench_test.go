@@ -13,9 +13,9 @@ import (
 
 	"github.com/nitrokit/nitro/auth"
 	"github.com/nitrokit/nitro/gen/signapi"
-	"github.com/nitrokit/nitro/internal/cputest"
-	"github.com/nitrokit/nitro/internal/flowtest"
-	"github.com/nitrokit/nitro/internal/memtest"
+	"github.com/nitrokit/nitro/internal/testkit/cputest"
+	"github.com/nitrokit/nitro/internal/testkit/flowtest"
+	"github.com/nitrokit/nitro/internal/testkit/memtest"
 	"github.com/nitrokit/nitro/nitrotest"
 	"github.com/nitrokit/nitro/sign"
 )

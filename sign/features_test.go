@@ -16,8 +16,8 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/nitrokit/nitro"
-	"github.com/nitrokit/nitro/internal/flowtest"
-	"github.com/nitrokit/nitro/internal/memtest"
+	"github.com/nitrokit/nitro/internal/testkit/flowtest"
+	"github.com/nitrokit/nitro/internal/testkit/memtest"
 	"github.com/nitrokit/nitro/nitrotest"
 	"github.com/nitrokit/nitro/sign"
 )

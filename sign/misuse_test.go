@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/nitrokit/nitro"
-	"github.com/nitrokit/nitro/internal/flowtest"
+	"github.com/nitrokit/nitro/internal/testkit/flowtest"
 	"github.com/nitrokit/nitro/sign"
 )
 

@@ -4,137 +4,1734 @@ package sign
 
 import "github.com/nitrokit/nitro/gen/signapi"
 
-// The API's models, generated in package signapi; their methods (union
-// accessors such as AsX and FromX) come with them.
-type (
-	AccessCode                              = signapi.AccessCode
-	AccessCodeType                          = signapi.AccessCodeType
-	BulkFieldRequest                        = signapi.BulkFieldRequest
-	BulkFieldRequest_Items_Item             = signapi.BulkFieldRequest_Items_Item
-	BulkParticipantRequest                  = signapi.BulkParticipantRequest
-	ConversionJob                           = signapi.ConversionJob
-	CreateCheckboxField                     = signapi.CreateCheckboxField
-	CreateCheckboxFieldType                 = signapi.CreateCheckboxFieldType
-	CreateCompanyField                      = signapi.CreateCompanyField
-	CreateCompanyFieldType                  = signapi.CreateCompanyFieldType
-	CreateCustomField                       = signapi.CreateCustomField
-	CreateCustomFieldType                   = signapi.CreateCustomFieldType
-	CreateDateField                         = signapi.CreateDateField
-	CreateDateFieldType                     = signapi.CreateDateFieldType
-	CreateFieldRequest                      = signapi.CreateFieldRequest
-	CreateInitialsField                     = signapi.CreateInitialsField
-	CreateInitialsFieldType                 = signapi.CreateInitialsFieldType
-	CreateNameField                         = signapi.CreateNameField
-	CreateNameFieldType                     = signapi.CreateNameFieldType
-	CreateParticipantRequest                = signapi.CreateParticipantRequest
-	CreateSignatureField                    = signapi.CreateSignatureField
-	CreateSignatureFieldType                = signapi.CreateSignatureFieldType
-	CreateTitleField                        = signapi.CreateTitleField
-	CreateTitleFieldType                    = signapi.CreateTitleFieldType
-	CreatedField                            = signapi.CreatedField
-	DeleteFieldsRequest                     = signapi.DeleteFieldsRequest
-	DeleteParticipantsRequest               = signapi.DeleteParticipantsRequest
-	Document                                = signapi.Document
-	DocumentList                            = signapi.DocumentList
-	DocumentStatus                          = signapi.DocumentStatus
-	Envelope                                = signapi.Envelope
-	EnvelopeCreate                          = signapi.EnvelopeCreate
-	EnvelopeList                            = signapi.EnvelopeList
-	EnvelopeMode                            = signapi.EnvelopeMode
-	EnvelopeStatus                          = signapi.EnvelopeStatus
-	EnvelopeUpdate                          = signapi.EnvelopeUpdate
-	ExtendedEnvelope                        = signapi.ExtendedEnvelope
-	Field                                   = signapi.Field
-	FieldList                               = signapi.FieldList
-	FieldType                               = signapi.FieldType
-	FieldUpdate                             = signapi.FieldUpdate
-	JobStatus                               = signapi.JobStatus
-	JobStatusResponse                       = signapi.JobStatusResponse
-	ListEnvelopesParams                     = signapi.ListEnvelopesParams
-	Notification                            = signapi.Notification
-	Participant                             = signapi.Participant
-	ParticipantCreate                       = signapi.ParticipantCreate
-	ParticipantCreate_Authentication        = signapi.ParticipantCreate_Authentication
-	ParticipantList                         = signapi.ParticipantList
-	ParticipantRole                         = signapi.ParticipantRole
-	ParticipantUpdate                       = signapi.ParticipantUpdate
-	ParticipantUpdate_Authentication        = signapi.ParticipantUpdate_Authentication
-	Participant_Authentication              = signapi.Participant_Authentication
-	PendingDocumentResponse                 = signapi.PendingDocumentResponse
-	RenameDocumentRequest                   = signapi.RenameDocumentRequest
-	ReorderDocumentsRequest                 = signapi.ReorderDocumentsRequest
-	SMS                                     = signapi.SMS
-	SMSType                                 = signapi.SMSType
-	SendReminders                           = signapi.SendReminders
-	SignerSigningURL                        = signapi.SignerSigningURL
-	SignerSigningURLList                    = signapi.SignerSigningURLList
-	SingleParticipantRequest                = signapi.SingleParticipantRequest
-	SingleParticipantRequest_Authentication = signapi.SingleParticipantRequest_Authentication
-	UpdateCheckboxField                     = signapi.UpdateCheckboxField
-	UpdateCheckboxFieldType                 = signapi.UpdateCheckboxFieldType
-	UpdateCompanyField                      = signapi.UpdateCompanyField
-	UpdateCompanyFieldType                  = signapi.UpdateCompanyFieldType
-	UpdateCustomField                       = signapi.UpdateCustomField
-	UpdateCustomFieldType                   = signapi.UpdateCustomFieldType
-	UpdateDateField                         = signapi.UpdateDateField
-	UpdateDateFieldType                     = signapi.UpdateDateFieldType
-	UpdateInitialsField                     = signapi.UpdateInitialsField
-	UpdateInitialsFieldType                 = signapi.UpdateInitialsFieldType
-	UpdateNameField                         = signapi.UpdateNameField
-	UpdateNameFieldType                     = signapi.UpdateNameFieldType
-	UpdateSignatureField                    = signapi.UpdateSignatureField
-	UpdateSignatureFieldType                = signapi.UpdateSignatureFieldType
-	UpdateTitleField                        = signapi.UpdateTitleField
-	UpdateTitleFieldType                    = signapi.UpdateTitleFieldType
+// AccessCode Access code
+//
+// Its fields, as package signapi declares it:
+//
+//	type AccessCode struct {
+//	    // AccessCode Access code. It must contain between 4-32 characters.
+//	    AccessCode string         `json:"accessCode,omitempty,omitzero"`
+//	    Type       AccessCodeType `json:"type,omitempty,omitzero"`
+//	}
+type AccessCode = signapi.AccessCode
+
+// AccessCodeType defines model for AccessCode.Type.
+//
+// As package signapi declares it:
+//
+//	type AccessCodeType string
+//
+//	const (
+//	    AccessCodeTypeAccessCode AccessCodeType = "AccessCode"
+//	)
+//
+// Its methods:
+//
+//	func (e AccessCodeType) Valid() bool
+type AccessCodeType = signapi.AccessCodeType
+
+// The values of AccessCodeType.
+const (
+	AccessCodeTypeAccessCode AccessCodeType = "AccessCode"
 )
 
-// The API's enum values.
+// BulkFieldRequest Create multiple fields wrapped in an items array
+//
+// Its fields, as package signapi declares it:
+//
+//	type BulkFieldRequest struct {
+//	    // Items List of fields to create. Each field can be any supported field type.
+//	    Items []BulkFieldRequest_Items_Item `json:"items"`
+//	}
+type BulkFieldRequest = signapi.BulkFieldRequest
+
+// BulkFieldRequest_Items_Item defines model for BulkFieldRequest.items.Item.
+//
+// A union: it holds one of CreateCheckboxField, CreateCompanyField, CreateCustomField, CreateDateField, CreateInitialsField, CreateNameField, CreateSignatureField or CreateTitleField. NewBulkFieldRequest_Items_Item makes one from any of them; its As methods read it back.
+//
+// Its methods:
+//
+//	func (t BulkFieldRequest_Items_Item) AsCreateCheckboxField() (CreateCheckboxField, error)
+//	func (t *BulkFieldRequest_Items_Item) FromCreateCheckboxField(v CreateCheckboxField) error
+//	func (t *BulkFieldRequest_Items_Item) MergeCreateCheckboxField(v CreateCheckboxField) error
+//	func (t BulkFieldRequest_Items_Item) AsCreateCompanyField() (CreateCompanyField, error)
+//	func (t *BulkFieldRequest_Items_Item) FromCreateCompanyField(v CreateCompanyField) error
+//	func (t *BulkFieldRequest_Items_Item) MergeCreateCompanyField(v CreateCompanyField) error
+//	func (t BulkFieldRequest_Items_Item) AsCreateCustomField() (CreateCustomField, error)
+//	func (t *BulkFieldRequest_Items_Item) FromCreateCustomField(v CreateCustomField) error
+//	func (t *BulkFieldRequest_Items_Item) MergeCreateCustomField(v CreateCustomField) error
+//	func (t BulkFieldRequest_Items_Item) AsCreateDateField() (CreateDateField, error)
+//	func (t *BulkFieldRequest_Items_Item) FromCreateDateField(v CreateDateField) error
+//	func (t *BulkFieldRequest_Items_Item) MergeCreateDateField(v CreateDateField) error
+//	func (t BulkFieldRequest_Items_Item) AsCreateInitialsField() (CreateInitialsField, error)
+//	func (t *BulkFieldRequest_Items_Item) FromCreateInitialsField(v CreateInitialsField) error
+//	func (t *BulkFieldRequest_Items_Item) MergeCreateInitialsField(v CreateInitialsField) error
+//	func (t BulkFieldRequest_Items_Item) AsCreateNameField() (CreateNameField, error)
+//	func (t *BulkFieldRequest_Items_Item) FromCreateNameField(v CreateNameField) error
+//	func (t *BulkFieldRequest_Items_Item) MergeCreateNameField(v CreateNameField) error
+//	func (t BulkFieldRequest_Items_Item) AsCreateSignatureField() (CreateSignatureField, error)
+//	func (t *BulkFieldRequest_Items_Item) FromCreateSignatureField(v CreateSignatureField) error
+//	func (t *BulkFieldRequest_Items_Item) MergeCreateSignatureField(v CreateSignatureField) error
+//	func (t BulkFieldRequest_Items_Item) AsCreateTitleField() (CreateTitleField, error)
+//	func (t *BulkFieldRequest_Items_Item) FromCreateTitleField(v CreateTitleField) error
+//	func (t *BulkFieldRequest_Items_Item) MergeCreateTitleField(v CreateTitleField) error
+//	func (t BulkFieldRequest_Items_Item) Discriminator() (string, error)
+//	func (t BulkFieldRequest_Items_Item) ValueByDiscriminator() (interface{}, error)
+//	func (t BulkFieldRequest_Items_Item) MarshalJSON() ([]byte, error)
+//	func (t *BulkFieldRequest_Items_Item) UnmarshalJSON(b []byte) error
+type BulkFieldRequest_Items_Item = signapi.BulkFieldRequest_Items_Item
+
+// BulkParticipantRequest Create multiple participants wrapped in an items array
+//
+// Its fields, as package signapi declares it:
+//
+//	type BulkParticipantRequest struct {
+//	    // Items List of participants to create.
+//	    Items []ParticipantCreate `json:"items"`
+//	}
+type BulkParticipantRequest = signapi.BulkParticipantRequest
+
+// ConversionJob defines model for ConvertFileResponse.
+//
+// Its fields, as package signapi declares it:
+//
+//	type ConversionJob struct {
+//	    // JobID Unique identifier for the conversion job
+//	    JobID string `json:"jobID,omitempty,omitzero"`
+//
+//	    // JobStatusURL URL to poll the current status of the file conversion job
+//	    JobStatusURL string `json:"jobStatusURL"`
+//
+//	    // Status The status of a conversion job.
+//	    Status JobStatus `json:"status,omitempty,omitzero"`
+//	}
+type ConversionJob = signapi.ConversionJob
+
+// CreateCheckboxField Parameters to create a Checkbox field
+//
+// Its fields, as package signapi declares it:
+//
+//	type CreateCheckboxField struct {
+//	    // BoundingBox An array of numbers in the format [x, y, w, h] that defines the field’s bounding box on the page:
+//	    //
+//	    // - `x, y` are the coordinates of the top-left corner, measured in points (pt).
+//	    // - `w, h` are the width and height of the bounding box, also in points (pt).
+//	    //
+//	    // For more information on calculating positions, see the [Bounding Box Guide](https://developers.gonitro.com/docs/build-nitro/bounding-box).
+//	    BoundingBox []float32 `json:"boundingBox"`
+//
+//	    // Page The page number where the field appears. Pages follow 1-based indexing, so the first page is 1.
+//	    Page int32 `json:"page,omitempty,omitzero"`
+//
+//	    // ParticipantID The unique identifier of the participant assigned to the field. Fields can only be created for participants with the signer role.
+//	    ParticipantID uuid.UUID `json:"participantID"`
+//
+//	    // Required A boolean that indicates whether the participant must complete the field.
+//	    Required bool                    `json:"required,omitempty,omitzero"`
+//	    Type     CreateCheckboxFieldType `json:"type"`
+//	}
+type CreateCheckboxField = signapi.CreateCheckboxField
+
+// CreateCheckboxFieldType defines model for CreateCheckboxField.Type.
+//
+// As package signapi declares it:
+//
+//	type CreateCheckboxFieldType string
+//
+//	const (
+//	    CreateCheckboxFieldTypeCheckbox CreateCheckboxFieldType = "checkbox"
+//	)
+//
+// Its methods:
+//
+//	func (e CreateCheckboxFieldType) Valid() bool
+type CreateCheckboxFieldType = signapi.CreateCheckboxFieldType
+
+// The values of CreateCheckboxFieldType.
 const (
-	AccessCodeTypeAccessCode          = signapi.AccessCodeTypeAccessCode
-	CreateCheckboxFieldTypeCheckbox   = signapi.CreateCheckboxFieldTypeCheckbox
-	CreateCompanyFieldTypeCompany     = signapi.CreateCompanyFieldTypeCompany
-	CreateCustomFieldTypeCustom       = signapi.CreateCustomFieldTypeCustom
-	CreateDateFieldTypeDate           = signapi.CreateDateFieldTypeDate
-	CreateInitialsFieldTypeInitials   = signapi.CreateInitialsFieldTypeInitials
-	CreateNameFieldTypeName           = signapi.CreateNameFieldTypeName
-	CreateSignatureFieldTypeSignature = signapi.CreateSignatureFieldTypeSignature
-	CreateTitleFieldTypeTitle         = signapi.CreateTitleFieldTypeTitle
-	DocumentStatusFailed              = signapi.DocumentStatusFailed
-	DocumentStatusPending             = signapi.DocumentStatusPending
-	DocumentStatusSealed              = signapi.DocumentStatusSealed
-	DocumentStatusSigned              = signapi.DocumentStatusSigned
-	DocumentStatusUploaded            = signapi.DocumentStatusUploaded
-	EnvelopeModeParallel              = signapi.EnvelopeModeParallel
-	EnvelopeModeSequential            = signapi.EnvelopeModeSequential
-	EnvelopeStatusCancelled           = signapi.EnvelopeStatusCancelled
-	EnvelopeStatusDeleted             = signapi.EnvelopeStatusDeleted
-	EnvelopeStatusDrafted             = signapi.EnvelopeStatusDrafted
-	EnvelopeStatusProcessing          = signapi.EnvelopeStatusProcessing
-	EnvelopeStatusRejected            = signapi.EnvelopeStatusRejected
-	EnvelopeStatusSealed              = signapi.EnvelopeStatusSealed
-	EnvelopeStatusSent                = signapi.EnvelopeStatusSent
-	FieldTypeCheckbox                 = signapi.FieldTypeCheckbox
-	FieldTypeCompany                  = signapi.FieldTypeCompany
-	FieldTypeCustom                   = signapi.FieldTypeCustom
-	FieldTypeDate                     = signapi.FieldTypeDate
-	FieldTypeInitials                 = signapi.FieldTypeInitials
-	FieldTypeName                     = signapi.FieldTypeName
-	FieldTypeSignature                = signapi.FieldTypeSignature
-	FieldTypeTitle                    = signapi.FieldTypeTitle
-	JobStatusCompleted                = signapi.JobStatusCompleted
-	JobStatusFailed                   = signapi.JobStatusFailed
-	JobStatusRunning                  = signapi.JobStatusRunning
-	ParticipantRoleCc                 = signapi.ParticipantRoleCc
-	ParticipantRoleSigner             = signapi.ParticipantRoleSigner
-	SMSTypeSMS                        = signapi.SMSTypeSMS
-	UpdateCheckboxFieldTypeCheckbox   = signapi.UpdateCheckboxFieldTypeCheckbox
-	UpdateCompanyFieldTypeCompany     = signapi.UpdateCompanyFieldTypeCompany
-	UpdateCustomFieldTypeCustom       = signapi.UpdateCustomFieldTypeCustom
-	UpdateDateFieldTypeDate           = signapi.UpdateDateFieldTypeDate
-	UpdateInitialsFieldTypeInitials   = signapi.UpdateInitialsFieldTypeInitials
-	UpdateNameFieldTypeName           = signapi.UpdateNameFieldTypeName
-	UpdateSignatureFieldTypeSignature = signapi.UpdateSignatureFieldTypeSignature
-	UpdateTitleFieldTypeTitle         = signapi.UpdateTitleFieldTypeTitle
+	CreateCheckboxFieldTypeCheckbox CreateCheckboxFieldType = "checkbox"
+)
+
+// CreateCompanyField Parameters to create a Company field
+//
+// Its fields, as package signapi declares it:
+//
+//	type CreateCompanyField struct {
+//	    // BoundingBox An array of numbers in the format [x, y, w, h] that defines the field’s bounding box on the page:
+//	    //
+//	    // - `x, y` are the coordinates of the top-left corner, measured in points (pt).
+//	    // - `w, h` are the width and height of the bounding box, also in points (pt).
+//	    //
+//	    // For more information on calculating positions, see the [Bounding Box Guide](https://developers.gonitro.com/docs/build-nitro/bounding-box).
+//	    BoundingBox []float32 `json:"boundingBox"`
+//
+//	    // Page The page number where the field appears. Pages follow 1-based indexing, so the first page is 1.
+//	    Page int32 `json:"page,omitempty,omitzero"`
+//
+//	    // ParticipantID The unique identifier of the participant assigned to the field. Fields can only be created for participants with the signer role.
+//	    ParticipantID uuid.UUID `json:"participantID"`
+//
+//	    // Required A boolean that indicates whether the participant must complete the field.
+//	    Required bool                   `json:"required,omitempty,omitzero"`
+//	    Type     CreateCompanyFieldType `json:"type"`
+//	}
+type CreateCompanyField = signapi.CreateCompanyField
+
+// CreateCompanyFieldType defines model for CreateCompanyField.Type.
+//
+// As package signapi declares it:
+//
+//	type CreateCompanyFieldType string
+//
+//	const (
+//	    CreateCompanyFieldTypeCompany CreateCompanyFieldType = "company"
+//	)
+//
+// Its methods:
+//
+//	func (e CreateCompanyFieldType) Valid() bool
+type CreateCompanyFieldType = signapi.CreateCompanyFieldType
+
+// The values of CreateCompanyFieldType.
+const (
+	CreateCompanyFieldTypeCompany CreateCompanyFieldType = "company"
+)
+
+// CreateCustomField Parameters to create a Custom field
+//
+// Its fields, as package signapi declares it:
+//
+//	type CreateCustomField struct {
+//	    // BoundingBox An array of numbers in the format [x, y, w, h] that defines the field’s bounding box on the page:
+//	    //
+//	    // - `x, y` are the coordinates of the top-left corner, measured in points (pt).
+//	    // - `w, h` are the width and height of the bounding box, also in points (pt).
+//	    //
+//	    // For more information on calculating positions, see the [Bounding Box Guide](https://developers.gonitro.com/docs/build-nitro/bounding-box).
+//	    BoundingBox []float32 `json:"boundingBox"`
+//
+//	    // Label For custom field types, you must provide a descriptive label for the field.
+//	    Label string `json:"label,omitempty,omitzero"`
+//
+//	    // Page The page number where the field appears. Pages follow 1-based indexing, so the first page is 1.
+//	    Page int32 `json:"page,omitempty,omitzero"`
+//
+//	    // ParticipantID The unique identifier of the participant assigned to the field. Fields can only be created for participants with the signer role.
+//	    ParticipantID uuid.UUID `json:"participantID"`
+//
+//	    // Required A boolean that indicates whether the participant must complete the field.
+//	    Required bool                  `json:"required,omitempty,omitzero"`
+//	    Type     CreateCustomFieldType `json:"type"`
+//	}
+type CreateCustomField = signapi.CreateCustomField
+
+// CreateCustomFieldType defines model for CreateCustomField.Type.
+//
+// As package signapi declares it:
+//
+//	type CreateCustomFieldType string
+//
+//	const (
+//	    CreateCustomFieldTypeCustom CreateCustomFieldType = "custom"
+//	)
+//
+// Its methods:
+//
+//	func (e CreateCustomFieldType) Valid() bool
+type CreateCustomFieldType = signapi.CreateCustomFieldType
+
+// The values of CreateCustomFieldType.
+const (
+	CreateCustomFieldTypeCustom CreateCustomFieldType = "custom"
+)
+
+// CreateDateField Parameters to create a Date field
+//
+// Its fields, as package signapi declares it:
+//
+//	type CreateDateField struct {
+//	    // BoundingBox An array of numbers in the format [x, y, w, h] that defines the field’s bounding box on the page:
+//	    //
+//	    // - `x, y` are the coordinates of the top-left corner, measured in points (pt).
+//	    // - `w, h` are the width and height of the bounding box, also in points (pt).
+//	    //
+//	    // For more information on calculating positions, see the [Bounding Box Guide](https://developers.gonitro.com/docs/build-nitro/bounding-box).
+//	    BoundingBox []float32 `json:"boundingBox"`
+//
+//	    // Format For date field types, you can specify the format that will automatically populate when a signer participant opens the document in an envelope.
+//	    //
+//	    // The default value is the date on which the signer opens the envelope. The signer can manually edit the date after it auto-populates, if needed.
+//	    //
+//	    // The following date format options are supported (examples use September 10, 2025):
+//	    //   - `MM/DD/YYYY` → 09/10/2025
+//	    //   - `MM-DD-YYYY` → 09-10-2025
+//	    //   - `MMM DD YYYY` → Sep 10 2025
+//	    //   - `DD/MM/YYYY` → 10/09/2025
+//	    //   - `DD MMM YYYY` → 10 Sep 2025
+//	    //   - `DD MMMM YYYY` → 10 September 2025
+//	    //   - `YYYY/MM/DD` → 2025/09/10
+//	    //   - `YYYY-MM-DD` → 2025-09-10
+//	    //   - `YYYY-MMM-DD hh:mm` → 2025-Sep-10 14:30
+//	    Format string `json:"format,omitempty,omitzero"`
+//
+//	    // Modifiable A boolean that indicates that the participant can change value of the field. By default
+//	    // the value of the field is current date and the participant can't change the value.
+//	    Modifiable bool `json:"modifiable,omitempty,omitzero"`
+//
+//	    // Page The page number where the field appears. Pages follow 1-based indexing, so the first page is 1.
+//	    Page int32 `json:"page,omitempty,omitzero"`
+//
+//	    // ParticipantID The unique identifier of the participant assigned to the field. Fields can only be created for participants with the signer role.
+//	    ParticipantID uuid.UUID `json:"participantID"`
+//
+//	    // Required A boolean that indicates whether the participant must complete the field.
+//	    Required bool                `json:"required,omitempty,omitzero"`
+//	    Type     CreateDateFieldType `json:"type"`
+//	}
+type CreateDateField = signapi.CreateDateField
+
+// CreateDateFieldType defines model for CreateDateField.Type.
+//
+// As package signapi declares it:
+//
+//	type CreateDateFieldType string
+//
+//	const (
+//	    CreateDateFieldTypeDate CreateDateFieldType = "date"
+//	)
+//
+// Its methods:
+//
+//	func (e CreateDateFieldType) Valid() bool
+type CreateDateFieldType = signapi.CreateDateFieldType
+
+// The values of CreateDateFieldType.
+const (
+	CreateDateFieldTypeDate CreateDateFieldType = "date"
+)
+
+// CreateFieldRequest One field to create, or several wrapped in items.
+//
+// A union: it holds one of CreateCheckboxField, CreateCompanyField, CreateCustomField, CreateDateField, CreateInitialsField, CreateNameField, CreateSignatureField, CreateTitleField or BulkFieldRequest. NewCreateFieldRequest makes one from any of them; its As methods read it back.
+//
+// Its methods:
+//
+//	func (t CreateFieldRequest) AsCreateCheckboxField() (CreateCheckboxField, error)
+//	func (t *CreateFieldRequest) FromCreateCheckboxField(v CreateCheckboxField) error
+//	func (t *CreateFieldRequest) MergeCreateCheckboxField(v CreateCheckboxField) error
+//	func (t CreateFieldRequest) AsCreateCompanyField() (CreateCompanyField, error)
+//	func (t *CreateFieldRequest) FromCreateCompanyField(v CreateCompanyField) error
+//	func (t *CreateFieldRequest) MergeCreateCompanyField(v CreateCompanyField) error
+//	func (t CreateFieldRequest) AsCreateCustomField() (CreateCustomField, error)
+//	func (t *CreateFieldRequest) FromCreateCustomField(v CreateCustomField) error
+//	func (t *CreateFieldRequest) MergeCreateCustomField(v CreateCustomField) error
+//	func (t CreateFieldRequest) AsCreateDateField() (CreateDateField, error)
+//	func (t *CreateFieldRequest) FromCreateDateField(v CreateDateField) error
+//	func (t *CreateFieldRequest) MergeCreateDateField(v CreateDateField) error
+//	func (t CreateFieldRequest) AsCreateInitialsField() (CreateInitialsField, error)
+//	func (t *CreateFieldRequest) FromCreateInitialsField(v CreateInitialsField) error
+//	func (t *CreateFieldRequest) MergeCreateInitialsField(v CreateInitialsField) error
+//	func (t CreateFieldRequest) AsCreateNameField() (CreateNameField, error)
+//	func (t *CreateFieldRequest) FromCreateNameField(v CreateNameField) error
+//	func (t *CreateFieldRequest) MergeCreateNameField(v CreateNameField) error
+//	func (t CreateFieldRequest) AsCreateSignatureField() (CreateSignatureField, error)
+//	func (t *CreateFieldRequest) FromCreateSignatureField(v CreateSignatureField) error
+//	func (t *CreateFieldRequest) MergeCreateSignatureField(v CreateSignatureField) error
+//	func (t CreateFieldRequest) AsCreateTitleField() (CreateTitleField, error)
+//	func (t *CreateFieldRequest) FromCreateTitleField(v CreateTitleField) error
+//	func (t *CreateFieldRequest) MergeCreateTitleField(v CreateTitleField) error
+//	func (t CreateFieldRequest) AsBulkFieldRequest() (BulkFieldRequest, error)
+//	func (t *CreateFieldRequest) FromBulkFieldRequest(v BulkFieldRequest) error
+//	func (t *CreateFieldRequest) MergeBulkFieldRequest(v BulkFieldRequest) error
+//	func (t CreateFieldRequest) MarshalJSON() ([]byte, error)
+//	func (t *CreateFieldRequest) UnmarshalJSON(b []byte) error
+type CreateFieldRequest = signapi.CreateFieldRequest
+
+// CreateInitialsField Parameters to create a Initials field
+//
+// Its fields, as package signapi declares it:
+//
+//	type CreateInitialsField struct {
+//	    // BoundingBox An array of numbers in the format [x, y, w, h] that defines the field’s bounding box on the page:
+//	    //
+//	    // - `x, y` are the coordinates of the top-left corner, measured in points (pt).
+//	    // - `w, h` are the width and height of the bounding box, also in points (pt).
+//	    //
+//	    // For more information on calculating positions, see the [Bounding Box Guide](https://developers.gonitro.com/docs/build-nitro/bounding-box).
+//	    BoundingBox []float32 `json:"boundingBox"`
+//
+//	    // Page The page number where the field appears. Pages follow 1-based indexing, so the first page is 1.
+//	    Page int32 `json:"page,omitempty,omitzero"`
+//
+//	    // ParticipantID The unique identifier of the participant assigned to the field. Fields can only be created for participants with the signer role.
+//	    ParticipantID uuid.UUID `json:"participantID"`
+//
+//	    // Required A boolean that indicates whether the participant must complete the field.
+//	    Required bool                    `json:"required,omitempty,omitzero"`
+//	    Type     CreateInitialsFieldType `json:"type"`
+//	}
+type CreateInitialsField = signapi.CreateInitialsField
+
+// CreateInitialsFieldType defines model for CreateInitialsField.Type.
+//
+// As package signapi declares it:
+//
+//	type CreateInitialsFieldType string
+//
+//	const (
+//	    CreateInitialsFieldTypeInitials CreateInitialsFieldType = "initials"
+//	)
+//
+// Its methods:
+//
+//	func (e CreateInitialsFieldType) Valid() bool
+type CreateInitialsFieldType = signapi.CreateInitialsFieldType
+
+// The values of CreateInitialsFieldType.
+const (
+	CreateInitialsFieldTypeInitials CreateInitialsFieldType = "initials"
+)
+
+// CreateNameField Parameters to create a Name field
+//
+// Its fields, as package signapi declares it:
+//
+//	type CreateNameField struct {
+//	    // BoundingBox An array of numbers in the format [x, y, w, h] that defines the field’s bounding box on the page:
+//	    //
+//	    // - `x, y` are the coordinates of the top-left corner, measured in points (pt).
+//	    // - `w, h` are the width and height of the bounding box, also in points (pt).
+//	    //
+//	    // For more information on calculating positions, see the [Bounding Box Guide](https://developers.gonitro.com/docs/build-nitro/bounding-box).
+//	    BoundingBox []float32 `json:"boundingBox"`
+//
+//	    // Page The page number where the field appears. Pages follow 1-based indexing, so the first page is 1.
+//	    Page int32 `json:"page,omitempty,omitzero"`
+//
+//	    // ParticipantID The unique identifier of the participant assigned to the field. Fields can only be created for participants with the signer role.
+//	    ParticipantID uuid.UUID `json:"participantID"`
+//
+//	    // Required A boolean that indicates whether the participant must complete the field.
+//	    Required bool                `json:"required,omitempty,omitzero"`
+//	    Type     CreateNameFieldType `json:"type"`
+//	}
+type CreateNameField = signapi.CreateNameField
+
+// CreateNameFieldType defines model for CreateNameField.Type.
+//
+// As package signapi declares it:
+//
+//	type CreateNameFieldType string
+//
+//	const (
+//	    CreateNameFieldTypeName CreateNameFieldType = "name"
+//	)
+//
+// Its methods:
+//
+//	func (e CreateNameFieldType) Valid() bool
+type CreateNameFieldType = signapi.CreateNameFieldType
+
+// The values of CreateNameFieldType.
+const (
+	CreateNameFieldTypeName CreateNameFieldType = "name"
+)
+
+// CreateParticipantRequest One participant to create, or several wrapped in items.
+//
+// A union: it holds one of SingleParticipantRequest or BulkParticipantRequest. NewCreateParticipantRequest makes one from any of them; its As methods read it back.
+//
+// Its methods:
+//
+//	func (t CreateParticipantRequest) AsSingleParticipantRequest() (SingleParticipantRequest, error)
+//	func (t *CreateParticipantRequest) FromSingleParticipantRequest(v SingleParticipantRequest) error
+//	func (t *CreateParticipantRequest) MergeSingleParticipantRequest(v SingleParticipantRequest) error
+//	func (t CreateParticipantRequest) AsBulkParticipantRequest() (BulkParticipantRequest, error)
+//	func (t *CreateParticipantRequest) FromBulkParticipantRequest(v BulkParticipantRequest) error
+//	func (t *CreateParticipantRequest) MergeBulkParticipantRequest(v BulkParticipantRequest) error
+//	func (t CreateParticipantRequest) MarshalJSON() ([]byte, error)
+//	func (t *CreateParticipantRequest) UnmarshalJSON(b []byte) error
+type CreateParticipantRequest = signapi.CreateParticipantRequest
+
+// CreateSignatureField Parameters to create a Signature field
+//
+// Its fields, as package signapi declares it:
+//
+//	type CreateSignatureField struct {
+//	    // BoundingBox An array of numbers in the format [x, y, w, h] that defines the field’s bounding box on the page:
+//	    //
+//	    // - `x, y` are the coordinates of the top-left corner, measured in points (pt).
+//	    // - `w, h` are the width and height of the bounding box, also in points (pt).
+//	    //
+//	    // For more information on calculating positions, see the [Bounding Box Guide](https://developers.gonitro.com/docs/build-nitro/bounding-box).
+//	    BoundingBox []float32 `json:"boundingBox"`
+//
+//	    // Page The page number where the field appears. Pages follow 1-based indexing, so the first page is 1.
+//	    Page int32 `json:"page,omitempty,omitzero"`
+//
+//	    // ParticipantID The unique identifier of the participant assigned to the field. Fields can only be created for participants with the signer role.
+//	    ParticipantID uuid.UUID `json:"participantID"`
+//
+//	    // Required A boolean that indicates whether the participant must complete the field.
+//	    Required bool                     `json:"required,omitempty,omitzero"`
+//	    Type     CreateSignatureFieldType `json:"type"`
+//	}
+type CreateSignatureField = signapi.CreateSignatureField
+
+// CreateSignatureFieldType defines model for CreateSignatureField.Type.
+//
+// As package signapi declares it:
+//
+//	type CreateSignatureFieldType string
+//
+//	const (
+//	    CreateSignatureFieldTypeSignature CreateSignatureFieldType = "signature"
+//	)
+//
+// Its methods:
+//
+//	func (e CreateSignatureFieldType) Valid() bool
+type CreateSignatureFieldType = signapi.CreateSignatureFieldType
+
+// The values of CreateSignatureFieldType.
+const (
+	CreateSignatureFieldTypeSignature CreateSignatureFieldType = "signature"
+)
+
+// CreateTitleField Parameters to create a Title field
+//
+// Its fields, as package signapi declares it:
+//
+//	type CreateTitleField struct {
+//	    // BoundingBox An array of numbers in the format [x, y, w, h] that defines the field’s bounding box on the page:
+//	    //
+//	    // - `x, y` are the coordinates of the top-left corner, measured in points (pt).
+//	    // - `w, h` are the width and height of the bounding box, also in points (pt).
+//	    //
+//	    // For more information on calculating positions, see the [Bounding Box Guide](https://developers.gonitro.com/docs/build-nitro/bounding-box).
+//	    BoundingBox []float32 `json:"boundingBox"`
+//
+//	    // Page The page number where the field appears. Pages follow 1-based indexing, so the first page is 1.
+//	    Page int32 `json:"page,omitempty,omitzero"`
+//
+//	    // ParticipantID The unique identifier of the participant assigned to the field. Fields can only be created for participants with the signer role.
+//	    ParticipantID uuid.UUID `json:"participantID"`
+//
+//	    // Required A boolean that indicates whether the participant must complete the field.
+//	    Required bool                 `json:"required,omitempty,omitzero"`
+//	    Type     CreateTitleFieldType `json:"type"`
+//	}
+type CreateTitleField = signapi.CreateTitleField
+
+// CreateTitleFieldType defines model for CreateTitleField.Type.
+//
+// As package signapi declares it:
+//
+//	type CreateTitleFieldType string
+//
+//	const (
+//	    CreateTitleFieldTypeTitle CreateTitleFieldType = "title"
+//	)
+//
+// Its methods:
+//
+//	func (e CreateTitleFieldType) Valid() bool
+type CreateTitleFieldType = signapi.CreateTitleFieldType
+
+// The values of CreateTitleFieldType.
+const (
+	CreateTitleFieldTypeTitle CreateTitleFieldType = "title"
+)
+
+// CreatedField A field as createField answers it, by type.
+//
+// As package signapi declares it:
+//
+//	type CreatedField = Field
+type CreatedField = signapi.CreatedField
+
+// DeleteFieldsRequest A set of unique UUIDv4 strings that identify the fields in the Nitro system.
+//
+// Its fields, as package signapi declares it:
+//
+//	type DeleteFieldsRequest struct {
+//	    // Items An array of field IDs to be deleted from the envelope.
+//	    Items []uuid.UUID `json:"items,omitempty,omitzero"`
+//	}
+type DeleteFieldsRequest = signapi.DeleteFieldsRequest
+
+// DeleteParticipantsRequest A set of unique UUIDv4 strings that identify the participants in the Nitro system.
+//
+// Its fields, as package signapi declares it:
+//
+//	type DeleteParticipantsRequest struct {
+//	    // Items An array of participant IDs to be deleted from the envelope.
+//	    Items []uuid.UUID `json:"items,omitempty,omitzero"`
+//	}
+type DeleteParticipantsRequest = signapi.DeleteParticipantsRequest
+
+// Document A document in an envelope, by status.
+//
+// Its fields, as package signapi declares it:
+//
+//	type Document struct {
+//	    // ID Unique uuid identifier for the document.
+//	    ID uuid.UUID `json:"ID"`
+//
+//	    // CreatedAt UTC timestamp indicating when the document was created.
+//	    CreatedAt time.Time `json:"createdAt,omitempty,omitzero"`
+//
+//	    // FailureReason The failure reason of the document.
+//	    FailureReason string `json:"failureReason,omitempty,omitzero"`
+//
+//	    // Name Name of the file provided by the user.
+//	    Name string `json:"name"`
+//
+//	    // NumPages Number of pages of the document.
+//	    NumPages int32 `json:"numPages,omitempty,omitzero"`
+//
+//	    // SizeBytes Size in bytes of the document.
+//	    SizeBytes int64 `json:"sizeBytes,omitempty,omitzero"`
+//
+//	    // Status The status of a document.
+//	    Status DocumentStatus `json:"status,omitempty,omitzero"`
+//	}
+type Document = signapi.Document
+
+// DocumentList is a model of the API.
+//
+// Its fields, as package signapi declares it:
+//
+//	type DocumentList struct {
+//	    // Items The documents of the envelope, in order.
+//	    Items []Document `json:"items,omitempty,omitzero"`
+//	}
+type DocumentList = signapi.DocumentList
+
+// DocumentStatus The status of a document.
+//
+// As package signapi declares it:
+//
+//	type DocumentStatus string
+//
+//	const (
+//	    DocumentStatusFailed   DocumentStatus = "failed"
+//	    DocumentStatusPending  DocumentStatus = "pending"
+//	    DocumentStatusSealed   DocumentStatus = "sealed"
+//	    DocumentStatusSigned   DocumentStatus = "signed"
+//	    DocumentStatusUploaded DocumentStatus = "uploaded"
+//	)
+//
+// Its methods:
+//
+//	func (e DocumentStatus) Valid() bool
+type DocumentStatus = signapi.DocumentStatus
+
+// The values of DocumentStatus.
+const (
+	DocumentStatusFailed   DocumentStatus = "failed"
+	DocumentStatusPending  DocumentStatus = "pending"
+	DocumentStatusSealed   DocumentStatus = "sealed"
+	DocumentStatusSigned   DocumentStatus = "signed"
+	DocumentStatusUploaded DocumentStatus = "uploaded"
+)
+
+// Envelope is a model of the API.
+//
+// Its fields, as package signapi declares it:
+//
+//	type Envelope struct {
+//	    // ID A unique UUIDv4 string that identifies the envelope in the Nitro system.
+//	    ID uuid.UUID `json:"ID,omitempty,omitzero"`
+//
+//	    // CreatedAt UTC timestamp indicating when the envelope was created.
+//	    CreatedAt time.Time `json:"createdAt,omitempty,omitzero"`
+//
+//	    // LastModifiedAt UTC timestamp indicating the last time the envelope was updated. Matches `createdAt` at the time of creation.
+//	    LastModifiedAt time.Time `json:"lastModifiedAt,omitempty,omitzero"`
+//
+//	    // Name The name of the envelope.
+//	    Name string `json:"name,omitempty,omitzero"`
+//
+//	    // Status The status of an envelope. Defaults to drafted on creation.
+//	    Status EnvelopeStatus `json:"status,omitempty,omitzero"`
+//	}
+type Envelope = signapi.Envelope
+
+// EnvelopeCreate is a model of the API.
+//
+// Its fields, as package signapi declares it:
+//
+//	type EnvelopeCreate struct {
+//	    // Mode The signing order: sequential (one participant at a time, in order) or parallel (all at once).
+//	    Mode EnvelopeMode `json:"mode"`
+//
+//	    // Name The Envelope's name. It doesn't have to be unique.
+//	    Name string `json:"name"`
+//
+//	    // Notification The `notification` object defines the email sent to participants when an envelope is delivered for signing. It contains a `subject` and a `body` as nested parameters, and both fields support dynamic variables.
+//	    //
+//	    // **Dynamic Variables**
+//	    // You can personalize notification emails by referencing dynamic variables in the subject or body.
+//	    // Available variables:
+//	    //     `envelope_name`: The name of the envelope being signed.
+//	    //     `sender_name_or_email`: The sender’s name, or their email address if the name is not available.
+//	    //
+//	    // Syntax:
+//	    // To reference the variables, wrap them with `$()` in your message. Example: `$(envelope_name)`
+//	    //
+//	    // `notification` object example:
+//	    // ``` json
+//	    // {
+//	    //     "notification": {
+//	    //         "subject": "$(sender_name_or_email) is requesting your signature",
+//	    //         "body": "Hi,\nPlease sign the $(envelope_name)\nThank you,\n$(sender_name_or_email)"
+//	    //     }
+//	    // }
+//	    // ```
+//	    Notification Notification `json:"notification"`
+//	}
+type EnvelopeCreate = signapi.EnvelopeCreate
+
+// EnvelopeList #### Fields
+//
+// Its fields, as package signapi declares it:
+//
+//	type EnvelopeList struct {
+//	    // Items An array of envelopes associated with the client's account.
+//	    Items []Envelope `json:"items,omitempty,omitzero"`
+//
+//	    // NextPage A cursor token indicating the position of the last item in the `items` array, used to retrieve the next page of results.
+//	    NextPage string `json:"nextPage,omitempty,omitzero"`
+//	}
+type EnvelopeList = signapi.EnvelopeList
+
+// EnvelopeMode The signing order: sequential (one participant at a time, in order) or parallel (all at once).
+//
+// As package signapi declares it:
+//
+//	type EnvelopeMode string
+//
+//	const (
+//	    EnvelopeModeParallel   EnvelopeMode = "parallel"
+//	    EnvelopeModeSequential EnvelopeMode = "sequential"
+//	)
+//
+// Its methods:
+//
+//	func (e EnvelopeMode) Valid() bool
+type EnvelopeMode = signapi.EnvelopeMode
+
+// The values of EnvelopeMode.
+const (
+	EnvelopeModeParallel   EnvelopeMode = "parallel"
+	EnvelopeModeSequential EnvelopeMode = "sequential"
+)
+
+// EnvelopeStatus The status of an envelope. Defaults to drafted on creation.
+//
+// As package signapi declares it:
+//
+//	type EnvelopeStatus string
+//
+//	const (
+//	    EnvelopeStatusCancelled  EnvelopeStatus = "cancelled"
+//	    EnvelopeStatusDeleted    EnvelopeStatus = "deleted"
+//	    EnvelopeStatusDrafted    EnvelopeStatus = "drafted"
+//	    EnvelopeStatusProcessing EnvelopeStatus = "processing"
+//	    EnvelopeStatusRejected   EnvelopeStatus = "rejected"
+//	    EnvelopeStatusSealed     EnvelopeStatus = "sealed"
+//	    EnvelopeStatusSent       EnvelopeStatus = "sent"
+//	)
+//
+// Its methods:
+//
+//	func (e EnvelopeStatus) Valid() bool
+type EnvelopeStatus = signapi.EnvelopeStatus
+
+// The values of EnvelopeStatus.
+const (
+	EnvelopeStatusCancelled  EnvelopeStatus = "cancelled"
+	EnvelopeStatusDeleted    EnvelopeStatus = "deleted"
+	EnvelopeStatusDrafted    EnvelopeStatus = "drafted"
+	EnvelopeStatusProcessing EnvelopeStatus = "processing"
+	EnvelopeStatusRejected   EnvelopeStatus = "rejected"
+	EnvelopeStatusSealed     EnvelopeStatus = "sealed"
+	EnvelopeStatusSent       EnvelopeStatus = "sent"
+)
+
+// EnvelopeUpdate is a model of the API.
+//
+// Its fields, as package signapi declares it:
+//
+//	type EnvelopeUpdate struct {
+//	    // Mode The signing order: sequential (one participant at a time, in order) or parallel (all at once).
+//	    Mode *EnvelopeMode `json:"mode,omitempty"`
+//
+//	    // Name The Envelope's name. It doesn't have to be unique. Optional field.
+//	    Name *string `json:"name,omitempty"`
+//
+//	    // Notification Notification settings for the envelope. Optional field.
+//	    Notification *Notification `json:"notification,omitempty"`
+//	}
+type EnvelopeUpdate = signapi.EnvelopeUpdate
+
+// ExtendedEnvelope is a model of the API.
+//
+// Its fields, as package signapi declares it:
+//
+//	type ExtendedEnvelope struct {
+//	    // ID A unique UUIDv4 string that identifies the envelope in the Nitro system.
+//	    ID uuid.UUID `json:"ID,omitempty,omitzero"`
+//
+//	    // CreatedAt UTC timestamp indicating when the envelope was created.
+//	    CreatedAt time.Time `json:"createdAt,omitempty,omitzero"`
+//
+//	    // LastModifiedAt UTC timestamp indicating the last time the envelope was updated. Matches `createdAt` at the time of creation.
+//	    LastModifiedAt time.Time `json:"lastModifiedAt,omitempty,omitzero"`
+//
+//	    // Mode The signing order: sequential (one participant at a time, in order) or parallel (all at once).
+//	    Mode EnvelopeMode `json:"mode,omitempty,omitzero"`
+//
+//	    // Name The name of the envelope.
+//	    Name string `json:"name,omitempty,omitzero"`
+//
+//	    // Notification Notification settings for the envelope.
+//	    Notification Notification `json:"notification,omitempty,omitzero"`
+//
+//	    // Status The status of an envelope. Defaults to drafted on creation.
+//	    Status EnvelopeStatus `json:"status,omitempty,omitzero"`
+//	}
+type ExtendedEnvelope = signapi.ExtendedEnvelope
+
+// Field A field placed on a document, by type.
+//
+// Its fields, as package signapi declares it:
+//
+//	type Field struct {
+//	    // ID Unique ID of the field
+//	    ID uuid.UUID `json:"ID,omitempty,omitzero"`
+//
+//	    // BoundingBox An array of numbers in the format [x, y, w, h] that defines the field's bounding box on the page:
+//	    //
+//	    // - `x, y` are the coordinates of the top-left corner, measured in points (pt).
+//	    // - `w, h` are the width and height of the bounding box, also in points (pt).
+//	    //
+//	    // For more information on calculating positions, see the [Bounding Box Guide](https://developers.gonitro.com/docs/build-nitro/bounding-box).
+//	    BoundingBox []float32 `json:"boundingBox"`
+//
+//	    // DocumentID ID of the document to which this field belongs.
+//	    DocumentID uuid.UUID `json:"documentID"`
+//
+//	    // Format Format of the Date field.
+//	    //
+//	    // The following date format options are supported (examples use September 10, 2025):
+//	    //         - `MM/DD/YYYY` → 09/10/2025
+//	    //         - `MM-DD-YYYY` → 09-10-2025
+//	    //         - `MMM DD YYYY` → Sep 10 2025
+//	    //         - `DD/MM/YYYY` → 10/09/2025
+//	    //         - `DD MMM YYYY` → 10 Sep 2025
+//	    //         - `DD MMMM YYYY` → 10 September 2025
+//	    //         - `YYYY/MM/DD` → 2025/09/10
+//	    //         - `YYYY-MM-DD` → 2025-09-10
+//	    //         - `YYYY-MMM-DD hh:mm` → 2025-Sep-10 14:30
+//	    Format string `json:"format,omitempty,omitzero"`
+//
+//	    // Label Descriptive label of the Custom field
+//	    Label string `json:"label,omitempty,omitzero"`
+//
+//	    // Modifiable A boolean that indicates that the participant can change value of the field.
+//	    Modifiable bool `json:"modifiable,omitempty,omitzero"`
+//
+//	    // Page The page number where the field appears. Pages follow 1-based indexing, so the first page is 1.
+//	    Page int32 `json:"page,omitempty,omitzero"`
+//
+//	    // ParticipantID The unique identifier of the participant assigned to the field. Fields can only be created for participants with the signer role.
+//	    ParticipantID uuid.UUID `json:"participantID"`
+//
+//	    // Required A boolean that indicates whether the participant must complete the field.
+//	    Required bool `json:"required,omitempty,omitzero"`
+//
+//	    // Type The kind of a field.
+//	    Type FieldType `json:"type"`
+//	}
+type Field = signapi.Field
+
+// FieldList is a model of the API.
+//
+// Its fields, as package signapi declares it:
+//
+//	type FieldList struct {
+//	    // Items The fields placed on the document.
+//	    Items []Field `json:"items,omitempty,omitzero"`
+//	}
+type FieldList = signapi.FieldList
+
+// FieldType The kind of a field.
+//
+// As package signapi declares it:
+//
+//	type FieldType string
+//
+//	const (
+//	    FieldTypeCheckbox  FieldType = "checkbox"
+//	    FieldTypeCompany   FieldType = "company"
+//	    FieldTypeCustom    FieldType = "custom"
+//	    FieldTypeDate      FieldType = "date"
+//	    FieldTypeInitials  FieldType = "initials"
+//	    FieldTypeName      FieldType = "name"
+//	    FieldTypeSignature FieldType = "signature"
+//	    FieldTypeTitle     FieldType = "title"
+//	)
+//
+// Its methods:
+//
+//	func (e FieldType) Valid() bool
+type FieldType = signapi.FieldType
+
+// The values of FieldType.
+const (
+	FieldTypeCheckbox  FieldType = "checkbox"
+	FieldTypeCompany   FieldType = "company"
+	FieldTypeCustom    FieldType = "custom"
+	FieldTypeDate      FieldType = "date"
+	FieldTypeInitials  FieldType = "initials"
+	FieldTypeName      FieldType = "name"
+	FieldTypeSignature FieldType = "signature"
+	FieldTypeTitle     FieldType = "title"
+)
+
+// FieldUpdate is a model of the API.
+//
+// A union: it holds one of UpdateCheckboxField, UpdateCompanyField, UpdateCustomField, UpdateDateField, UpdateInitialsField, UpdateNameField, UpdateSignatureField or UpdateTitleField. NewFieldUpdate makes one from any of them; its As methods read it back.
+//
+// Its methods:
+//
+//	func (t FieldUpdate) AsUpdateCheckboxField() (UpdateCheckboxField, error)
+//	func (t *FieldUpdate) FromUpdateCheckboxField(v UpdateCheckboxField) error
+//	func (t *FieldUpdate) MergeUpdateCheckboxField(v UpdateCheckboxField) error
+//	func (t FieldUpdate) AsUpdateCompanyField() (UpdateCompanyField, error)
+//	func (t *FieldUpdate) FromUpdateCompanyField(v UpdateCompanyField) error
+//	func (t *FieldUpdate) MergeUpdateCompanyField(v UpdateCompanyField) error
+//	func (t FieldUpdate) AsUpdateCustomField() (UpdateCustomField, error)
+//	func (t *FieldUpdate) FromUpdateCustomField(v UpdateCustomField) error
+//	func (t *FieldUpdate) MergeUpdateCustomField(v UpdateCustomField) error
+//	func (t FieldUpdate) AsUpdateDateField() (UpdateDateField, error)
+//	func (t *FieldUpdate) FromUpdateDateField(v UpdateDateField) error
+//	func (t *FieldUpdate) MergeUpdateDateField(v UpdateDateField) error
+//	func (t FieldUpdate) AsUpdateInitialsField() (UpdateInitialsField, error)
+//	func (t *FieldUpdate) FromUpdateInitialsField(v UpdateInitialsField) error
+//	func (t *FieldUpdate) MergeUpdateInitialsField(v UpdateInitialsField) error
+//	func (t FieldUpdate) AsUpdateNameField() (UpdateNameField, error)
+//	func (t *FieldUpdate) FromUpdateNameField(v UpdateNameField) error
+//	func (t *FieldUpdate) MergeUpdateNameField(v UpdateNameField) error
+//	func (t FieldUpdate) AsUpdateSignatureField() (UpdateSignatureField, error)
+//	func (t *FieldUpdate) FromUpdateSignatureField(v UpdateSignatureField) error
+//	func (t *FieldUpdate) MergeUpdateSignatureField(v UpdateSignatureField) error
+//	func (t FieldUpdate) AsUpdateTitleField() (UpdateTitleField, error)
+//	func (t *FieldUpdate) FromUpdateTitleField(v UpdateTitleField) error
+//	func (t *FieldUpdate) MergeUpdateTitleField(v UpdateTitleField) error
+//	func (t FieldUpdate) Discriminator() (string, error)
+//	func (t FieldUpdate) ValueByDiscriminator() (interface{}, error)
+//	func (t FieldUpdate) MarshalJSON() ([]byte, error)
+//	func (t *FieldUpdate) UnmarshalJSON(b []byte) error
+type FieldUpdate = signapi.FieldUpdate
+
+// JobStatus The status of a conversion job.
+//
+// As package signapi declares it:
+//
+//	type JobStatus string
+//
+//	const (
+//	    JobStatusCompleted JobStatus = "completed"
+//	    JobStatusFailed    JobStatus = "failed"
+//	    JobStatusRunning   JobStatus = "running"
+//	)
+//
+// Its methods:
+//
+//	func (e JobStatus) Valid() bool
+type JobStatus = signapi.JobStatus
+
+// The values of JobStatus.
+const (
+	JobStatusCompleted JobStatus = "completed"
+	JobStatusFailed    JobStatus = "failed"
+	JobStatusRunning   JobStatus = "running"
+)
+
+// JobStatusResponse is a model of the API.
+//
+// Its fields, as package signapi declares it:
+//
+//	type JobStatusResponse struct {
+//	    // JobID Unique identifier for the conversion job
+//	    JobID string `json:"jobID,omitempty,omitzero"`
+//
+//	    // Status The status of a conversion job.
+//	    Status JobStatus `json:"status,omitempty,omitzero"`
+//	}
+type JobStatusResponse = signapi.JobStatusResponse
+
+// ListEnvelopesParams defines parameters for ListEnvelopes.
+//
+// Its fields, as package signapi declares it:
+//
+//	type ListEnvelopesParams struct {
+//	    // PageAfter An optional cursor token that instructs the endpoint to return items following the last item from the previous response.
+//	    //
+//	    // To use this field, include the token value from the `nextPage` field of the previous response in the `pageAfter` query parameter to retrieve the next batch of envelopes.
+//	    //
+//	    // Example:
+//	    // ``` shell
+//	    //   curl --location 'https://api.gonitro.dev/sign/envelopes?pageAfter=<next_page_token>'   --header 'Authorization: Bearer <your_jwt_token>'
+//	    // ```
+//	    //
+//	    // **Note:** Cannot be used together with `pageBefore`.
+//	    PageAfter *string `form:"pageAfter,omitempty" json:"pageAfter,omitempty"`
+//
+//	    // PageBefore An optional cursor token that instructs the endpoint to return items preceding the last item from the previous response.
+//	    //
+//	    // To use this field, include the token from the `nextPage` field of the previous response in the `pageBefore` query parameter to retrieve envelopes before the cursor position.
+//	    //
+//	    // Example:
+//	    // ``` shell
+//	    // curl --location 'https://api.gonitro.dev/sign/envelopes?pageBefore=<next_page_token>' --header 'Authorization: Bearer <your_jwt_token>'
+//	    // ```
+//	    // **Note:** Cannot be used together with `pageAfter`.
+//	    PageBefore *string `form:"pageBefore,omitempty" json:"pageBefore,omitempty"`
+//	}
+type ListEnvelopesParams = signapi.ListEnvelopesParams
+
+// Notification is a model of the API.
+//
+// Its fields, as package signapi declares it:
+//
+//	type Notification struct {
+//	    // Body The body content of the notification email.
+//	    Body string `json:"body"`
+//
+//	    // Subject The subject line of the notification email.
+//	    Subject string `json:"subject"`
+//	}
+type Notification = signapi.Notification
+
+// Participant is a model of the API.
+//
+// Its fields, as package signapi declares it:
+//
+//	type Participant struct {
+//	    // ID The unique identifier of the participant
+//	    ID uuid.UUID `json:"ID,omitempty,omitzero"`
+//
+//	    // Authentication Participant authentication
+//	    Authentication Participant_Authentication `json:"authentication,omitempty,omitzero"`
+//
+//	    // Email The email address of the participant
+//	    Email string `json:"email,omitempty,omitzero"`
+//
+//	    // Role What a participant does: a signer signs, a cc receives a copy.
+//	    Role ParticipantRole `json:"role,omitempty,omitzero"`
+//	}
+type Participant = signapi.Participant
+
+// ParticipantCreate Request to create a new participant
+//
+// Its fields, as package signapi declares it:
+//
+//	type ParticipantCreate struct {
+//	    // Authentication Participant authentication
+//	    //
+//	    // When inviting a participant to a Nitro Sign flow, you must define how they will authenticate before signing the document.
+//	    //
+//	    // There are two supported methods:
+//	    //
+//	    // - Access code: A static code that you provide to the participant.
+//	    // - SMS code: A dynamic code that is sent to the participant's phone number.
+//	    Authentication ParticipantCreate_Authentication `json:"authentication,omitempty,omitzero"`
+//
+//	    // Email The email address of the participant
+//	    Email string `json:"email,omitempty,omitzero"`
+//
+//	    // Role What a participant does: a signer signs, a cc receives a copy.
+//	    Role ParticipantRole `json:"role"`
+//	}
+type ParticipantCreate = signapi.ParticipantCreate
+
+// ParticipantCreate_Authentication Participant authentication
+//
+// When inviting a participant to a Nitro Sign flow, you must define how they will authenticate before signing the document.
+//
+// There are two supported methods:
+//
+// - Access code: A static code that you provide to the participant.
+// - SMS code: A dynamic code that is sent to the participant's phone number.
+//
+// A union: it holds one of AccessCode or SMS. NewParticipantCreate_Authentication makes one from any of them; its As methods read it back.
+//
+// Its methods:
+//
+//	func (t ParticipantCreate_Authentication) AsAccessCode() (AccessCode, error)
+//	func (t *ParticipantCreate_Authentication) FromAccessCode(v AccessCode) error
+//	func (t *ParticipantCreate_Authentication) MergeAccessCode(v AccessCode) error
+//	func (t ParticipantCreate_Authentication) AsSMS() (SMS, error)
+//	func (t *ParticipantCreate_Authentication) FromSMS(v SMS) error
+//	func (t *ParticipantCreate_Authentication) MergeSMS(v SMS) error
+//	func (t ParticipantCreate_Authentication) MarshalJSON() ([]byte, error)
+//	func (t *ParticipantCreate_Authentication) UnmarshalJSON(b []byte) error
+type ParticipantCreate_Authentication = signapi.ParticipantCreate_Authentication
+
+// ParticipantList #### Fields
+//
+// Its fields, as package signapi declares it:
+//
+//	type ParticipantList struct {
+//	    // Items An array of participants associated with the package
+//	    Items []Participant `json:"items,omitempty,omitzero"`
+//
+//	    // Total The total number of items available in the collection
+//	    Total int32 `json:"total,omitempty,omitzero"`
+//	}
+type ParticipantList = signapi.ParticipantList
+
+// ParticipantRole What a participant does: a signer signs, a cc receives a copy.
+//
+// As package signapi declares it:
+//
+//	type ParticipantRole string
+//
+//	const (
+//	    ParticipantRoleCc     ParticipantRole = "cc"
+//	    ParticipantRoleSigner ParticipantRole = "signer"
+//	)
+//
+// Its methods:
+//
+//	func (e ParticipantRole) Valid() bool
+type ParticipantRole = signapi.ParticipantRole
+
+// The values of ParticipantRole.
+const (
+	ParticipantRoleCc     ParticipantRole = "cc"
+	ParticipantRoleSigner ParticipantRole = "signer"
+)
+
+// ParticipantUpdate is a model of the API.
+//
+// Its fields, as package signapi declares it:
+//
+//	type ParticipantUpdate struct {
+//	    // Authentication Participant authentication. Optional field.
+//	    Authentication *ParticipantUpdate_Authentication `json:"authentication,omitempty"`
+//	}
+type ParticipantUpdate = signapi.ParticipantUpdate
+
+// ParticipantUpdate_Authentication Participant authentication. Optional field.
+//
+// A union: it holds one of AccessCode or SMS. NewParticipantUpdate_Authentication makes one from any of them; its As methods read it back.
+//
+// Its methods:
+//
+//	func (t ParticipantUpdate_Authentication) AsAccessCode() (AccessCode, error)
+//	func (t *ParticipantUpdate_Authentication) FromAccessCode(v AccessCode) error
+//	func (t *ParticipantUpdate_Authentication) MergeAccessCode(v AccessCode) error
+//	func (t ParticipantUpdate_Authentication) AsSMS() (SMS, error)
+//	func (t *ParticipantUpdate_Authentication) FromSMS(v SMS) error
+//	func (t *ParticipantUpdate_Authentication) MergeSMS(v SMS) error
+//	func (t ParticipantUpdate_Authentication) MarshalJSON() ([]byte, error)
+//	func (t *ParticipantUpdate_Authentication) UnmarshalJSON(b []byte) error
+type ParticipantUpdate_Authentication = signapi.ParticipantUpdate_Authentication
+
+// Participant_Authentication Participant authentication
+//
+// A union: it holds one of AccessCode or SMS. NewParticipant_Authentication makes one from any of them; its As methods read it back.
+//
+// Its methods:
+//
+//	func (t Participant_Authentication) AsAccessCode() (AccessCode, error)
+//	func (t *Participant_Authentication) FromAccessCode(v AccessCode) error
+//	func (t *Participant_Authentication) MergeAccessCode(v AccessCode) error
+//	func (t Participant_Authentication) AsSMS() (SMS, error)
+//	func (t *Participant_Authentication) FromSMS(v SMS) error
+//	func (t *Participant_Authentication) MergeSMS(v SMS) error
+//	func (t Participant_Authentication) MarshalJSON() ([]byte, error)
+//	func (t *Participant_Authentication) UnmarshalJSON(b []byte) error
+type Participant_Authentication = signapi.Participant_Authentication
+
+// PendingDocumentResponse Response for a pending document
+//
+// Its fields, as package signapi declares it:
+//
+//	type PendingDocumentResponse struct {
+//	    // ID Unique uuid identifier for the document.
+//	    ID uuid.UUID `json:"ID"`
+//
+//	    // CreatedAt UTC timestamp indicating when the document was created.
+//	    CreatedAt time.Time `json:"createdAt,omitempty,omitzero"`
+//
+//	    // Name Name of the file provided by the user.
+//	    Name string `json:"name"`
+//
+//	    // Status The status of a document.
+//	    Status DocumentStatus `json:"status,omitempty,omitzero"`
+//	}
+type PendingDocumentResponse = signapi.PendingDocumentResponse
+
+// RenameDocumentRequest is a model of the API.
+//
+// Its fields, as package signapi declares it:
+//
+//	type RenameDocumentRequest struct {
+//	    // Name The new name for the document
+//	    Name string `json:"name"`
+//	}
+type RenameDocumentRequest = signapi.RenameDocumentRequest
+
+// ReorderDocumentsRequest The request body should contain an array named 'order' with the document IDs in the desired sequence.
+// This will update the order of documents within the envelope according to the provided list.
+//
+// Example:
+// ```json
+//
+//	{
+//	  "order": [
+//	    "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+//	    "ffa85f64-5709-6562-g3fc-1c963f66afa5"
+//	  ]
+//	}
+//
+// ```
+//
+// Its fields, as package signapi declares it:
+//
+//	type ReorderDocumentsRequest struct {
+//	    // Order An array of document IDs representing the new order of documents within the envelope.
+//	    Order []uuid.UUID `json:"order,omitempty,omitzero"`
+//	}
+type ReorderDocumentsRequest = signapi.ReorderDocumentsRequest
+
+// SMS SMS
+//
+// Its fields, as package signapi declares it:
+//
+//	type SMS struct {
+//	    // CountryCode Country code. It must start with `+` and be followed by 1-4 digits. For example +1, +55, +598
+//	    CountryCode string `json:"countryCode,omitempty,omitzero"`
+//
+//	    // PhoneNumber Phone number. Enter digits only, without a country code or formatting characters.
+//	    PhoneNumber string  `json:"phoneNumber,omitempty,omitzero"`
+//	    Type        SMSType `json:"type,omitempty,omitzero"`
+//	}
+type SMS = signapi.SMS
+
+// SMSType defines model for SMS.Type.
+//
+// As package signapi declares it:
+//
+//	type SMSType string
+//
+//	const (
+//	    SMSTypeSMS SMSType = "SMS"
+//	)
+//
+// Its methods:
+//
+//	func (e SMSType) Valid() bool
+type SMSType = signapi.SMSType
+
+// The values of SMSType.
+const (
+	SMSTypeSMS SMSType = "SMS"
+)
+
+// SendReminders is a model of the API.
+//
+// Its fields, as package signapi declares it:
+//
+//	type SendReminders struct {
+//	    // Notification The `notification` object defines the reminder notifications  sent to pending participants. It contains a `subject` and a `body` as nested parameters, and both fields support dynamic variables.
+//	    //
+//	    // **Dynamic Variables**
+//	    // You can personalize notification emails by referencing dynamic variables in the subject or body.
+//	    // Available variables:
+//	    //     `envelope_name`: The name of the envelope being signed.
+//	    //     `sender_name_or_email`: The sender’s name, or their email address if the name is not available.
+//	    //
+//	    // Syntax:
+//	    // To reference the variables, wrap them with `$()` in your message. Example: `$(envelope_name)`
+//	    //
+//	    // `notification` object example:
+//	    // ``` json
+//	    // {
+//	    //     "notification": {
+//	    //         "subject": "$(sender_name_or_email) is requesting your signature",
+//	    //         "body": "Hi,\nPlease sign the $(envelope_name)\nThank you,\n$(sender_name_or_email)"
+//	    //     }
+//	    // }
+//	    // ```
+//	    //
+//	    // **Note**: If the `notification` object is not provided in the request (or an empty object `{}` is sent), reminder emails will be sent using the default notification template that was configured when the envelope was created.
+//	    Notification Notification `json:"notification,omitempty,omitzero"`
+//	}
+type SendReminders = signapi.SendReminders
+
+// SignerSigningURL defines model for SignerSigningUrl.
+//
+// Its fields, as package signapi declares it:
+//
+//	type SignerSigningURL struct {
+//	    // ExpiresAt Timestamp at which the signing URL expires
+//	    ExpiresAt time.Time `json:"expiresAt,omitempty,omitzero"`
+//
+//	    // SigningURL The URL the signer uses to access and sign the envelope
+//	    SigningURL string `json:"signingUrl,omitempty,omitzero"`
+//
+//	    // UserID The signing-workflow user id of the signer
+//	    UserID int64 `json:"userId,omitempty,omitzero"`
+//	}
+type SignerSigningURL = signapi.SignerSigningURL
+
+// SignerSigningURLList #### Fields
+//
+// Its fields, as package signapi declares it:
+//
+//	type SignerSigningURLList struct {
+//	    // Items An array of signer signing URLs associated with the package
+//	    Items []SignerSigningURL `json:"items,omitempty,omitzero"`
+//
+//	    // Total The total number of items available in the collection
+//	    Total int32 `json:"total,omitempty,omitzero"`
+//	}
+type SignerSigningURLList = signapi.SignerSigningURLList
+
+// SingleParticipantRequest Create a single participant
+//
+// Its fields, as package signapi declares it:
+//
+//	type SingleParticipantRequest struct {
+//	    // Authentication Participant authentication
+//	    //
+//	    // When inviting a participant to a Nitro Sign flow, you must define how they will authenticate before signing the document.
+//	    //
+//	    // There are two supported methods:
+//	    //
+//	    // - Access code: A static code that you provide to the participant.
+//	    // - SMS code: A dynamic code that is sent to the participant's phone number.
+//	    Authentication SingleParticipantRequest_Authentication `json:"authentication,omitempty,omitzero"`
+//
+//	    // Email The email address of the participant
+//	    Email string `json:"email,omitempty,omitzero"`
+//
+//	    // Role What a participant does: a signer signs, a cc receives a copy.
+//	    Role ParticipantRole `json:"role"`
+//	}
+type SingleParticipantRequest = signapi.SingleParticipantRequest
+
+// SingleParticipantRequest_Authentication Participant authentication
+//
+// When inviting a participant to a Nitro Sign flow, you must define how they will authenticate before signing the document.
+//
+// There are two supported methods:
+//
+// - Access code: A static code that you provide to the participant.
+// - SMS code: A dynamic code that is sent to the participant's phone number.
+//
+// A union: it holds one of AccessCode or SMS. NewSingleParticipantRequest_Authentication makes one from any of them; its As methods read it back.
+//
+// Its methods:
+//
+//	func (t SingleParticipantRequest_Authentication) AsAccessCode() (AccessCode, error)
+//	func (t *SingleParticipantRequest_Authentication) FromAccessCode(v AccessCode) error
+//	func (t *SingleParticipantRequest_Authentication) MergeAccessCode(v AccessCode) error
+//	func (t SingleParticipantRequest_Authentication) AsSMS() (SMS, error)
+//	func (t *SingleParticipantRequest_Authentication) FromSMS(v SMS) error
+//	func (t *SingleParticipantRequest_Authentication) MergeSMS(v SMS) error
+//	func (t SingleParticipantRequest_Authentication) MarshalJSON() ([]byte, error)
+//	func (t *SingleParticipantRequest_Authentication) UnmarshalJSON(b []byte) error
+type SingleParticipantRequest_Authentication = signapi.SingleParticipantRequest_Authentication
+
+// UpdateCheckboxField Parameters to update a Checkbox field
+//
+// Its fields, as package signapi declares it:
+//
+//	type UpdateCheckboxField struct {
+//	    // BoundingBox An array of numbers in the format [x, y, w, h] that defines the field’s bounding box on the page:
+//	    //
+//	    // - `x, y` are the coordinates of the top-left corner, measured in points (pt).
+//	    // - `w, h` are the width and height of the bounding box, also in points (pt).
+//	    //
+//	    // For more information on calculating positions, see the [Bounding Box Guide](https://developers.gonitro.com/docs/build-nitro/bounding-box).
+//	    BoundingBox *[]float32 `json:"boundingBox,omitempty"`
+//
+//	    // Page The page number where the field appears. Pages follow 1-based indexing, so the first page is 1.
+//	    Page *int32 `json:"page,omitempty"`
+//
+//	    // ParticipantID The unique identifier of the participant assigned to the field.
+//	    ParticipantID *uuid.UUID `json:"participantID,omitempty"`
+//
+//	    // Required A boolean that indicates whether the participant must complete the field.
+//	    Required *bool                   `json:"required,omitempty"`
+//	    Type     UpdateCheckboxFieldType `json:"type"`
+//	}
+type UpdateCheckboxField = signapi.UpdateCheckboxField
+
+// UpdateCheckboxFieldType defines model for UpdateCheckboxField.Type.
+//
+// As package signapi declares it:
+//
+//	type UpdateCheckboxFieldType string
+//
+//	const (
+//	    UpdateCheckboxFieldTypeCheckbox UpdateCheckboxFieldType = "checkbox"
+//	)
+//
+// Its methods:
+//
+//	func (e UpdateCheckboxFieldType) Valid() bool
+type UpdateCheckboxFieldType = signapi.UpdateCheckboxFieldType
+
+// The values of UpdateCheckboxFieldType.
+const (
+	UpdateCheckboxFieldTypeCheckbox UpdateCheckboxFieldType = "checkbox"
+)
+
+// UpdateCompanyField Parameters to update a Company field
+//
+// Its fields, as package signapi declares it:
+//
+//	type UpdateCompanyField struct {
+//	    // BoundingBox An array of numbers in the format [x, y, w, h] that defines the field’s bounding box on the page:
+//	    //
+//	    // - `x, y` are the coordinates of the top-left corner, measured in points (pt).
+//	    // - `w, h` are the width and height of the bounding box, also in points (pt).
+//	    //
+//	    // For more information on calculating positions, see the [Bounding Box Guide](https://developers.gonitro.com/docs/build-nitro/bounding-box).
+//	    BoundingBox *[]float32 `json:"boundingBox,omitempty"`
+//
+//	    // Page The page number where the field appears. Pages follow 1-based indexing, so the first page is 1.
+//	    Page *int32 `json:"page,omitempty"`
+//
+//	    // ParticipantID The unique identifier of the participant assigned to the field.
+//	    ParticipantID *uuid.UUID `json:"participantID,omitempty"`
+//
+//	    // Required A boolean that indicates whether the participant must complete the field.
+//	    Required *bool                  `json:"required,omitempty"`
+//	    Type     UpdateCompanyFieldType `json:"type"`
+//	}
+type UpdateCompanyField = signapi.UpdateCompanyField
+
+// UpdateCompanyFieldType defines model for UpdateCompanyField.Type.
+//
+// As package signapi declares it:
+//
+//	type UpdateCompanyFieldType string
+//
+//	const (
+//	    UpdateCompanyFieldTypeCompany UpdateCompanyFieldType = "company"
+//	)
+//
+// Its methods:
+//
+//	func (e UpdateCompanyFieldType) Valid() bool
+type UpdateCompanyFieldType = signapi.UpdateCompanyFieldType
+
+// The values of UpdateCompanyFieldType.
+const (
+	UpdateCompanyFieldTypeCompany UpdateCompanyFieldType = "company"
+)
+
+// UpdateCustomField Parameters to update a Custom field
+//
+// Its fields, as package signapi declares it:
+//
+//	type UpdateCustomField struct {
+//	    // BoundingBox An array of numbers in the format [x, y, w, h] that defines the field’s bounding box on the page:
+//	    //
+//	    // - `x, y` are the coordinates of the top-left corner, measured in points (pt).
+//	    // - `w, h` are the width and height of the bounding box, also in points (pt).
+//	    //
+//	    // For more information on calculating positions, see the [Bounding Box Guide](https://developers.gonitro.com/docs/build-nitro/bounding-box).
+//	    BoundingBox *[]float32 `json:"boundingBox,omitempty"`
+//
+//	    // Label For custom field types, you must provide a descriptive label for the field.
+//	    Label *string `json:"label,omitempty"`
+//
+//	    // Page The page number where the field appears. Pages follow 1-based indexing, so the first page is 1.
+//	    Page *int32 `json:"page,omitempty"`
+//
+//	    // ParticipantID The unique identifier of the participant assigned to the field.
+//	    ParticipantID *uuid.UUID `json:"participantID,omitempty"`
+//
+//	    // Required A boolean that indicates whether the participant must complete the field.
+//	    Required *bool                 `json:"required,omitempty"`
+//	    Type     UpdateCustomFieldType `json:"type"`
+//	}
+type UpdateCustomField = signapi.UpdateCustomField
+
+// UpdateCustomFieldType defines model for UpdateCustomField.Type.
+//
+// As package signapi declares it:
+//
+//	type UpdateCustomFieldType string
+//
+//	const (
+//	    UpdateCustomFieldTypeCustom UpdateCustomFieldType = "custom"
+//	)
+//
+// Its methods:
+//
+//	func (e UpdateCustomFieldType) Valid() bool
+type UpdateCustomFieldType = signapi.UpdateCustomFieldType
+
+// The values of UpdateCustomFieldType.
+const (
+	UpdateCustomFieldTypeCustom UpdateCustomFieldType = "custom"
+)
+
+// UpdateDateField Parameters to update a Date field
+//
+// Its fields, as package signapi declares it:
+//
+//	type UpdateDateField struct {
+//	    // BoundingBox An array of numbers in the format [x, y, w, h] that defines the field’s bounding box on the page:
+//	    //
+//	    // - `x, y` are the coordinates of the top-left corner, measured in points (pt).
+//	    // - `w, h` are the width and height of the bounding box, also in points (pt).
+//	    //
+//	    // For more information on calculating positions, see the [Bounding Box Guide](https://developers.gonitro.com/docs/build-nitro/bounding-box).
+//	    BoundingBox *[]float32 `json:"boundingBox,omitempty"`
+//
+//	    // Format For date field types, you can specify the format that will automatically populate when a signer participant opens the document in an envelope.
+//	    //
+//	    // The default value is the date on which the signer opens the envelope. The signer can manually edit the date after it auto-populates, if needed.
+//	    //
+//	    // The following date format options are supported (examples use September 10, 2025):
+//	    //   - `MM/DD/YYYY` → 09/10/2025
+//	    //   - `MM-DD-YYYY` → 09-10-2025
+//	    //   - `MMM DD YYYY` → Sep 10 2025
+//	    //   - `DD/MM/YYYY` → 10/09/2025
+//	    //   - `DD MMM YYYY` → 10 Sep 2025
+//	    //   - `DD MMMM YYYY` → 10 September 2025
+//	    //   - `YYYY/MM/DD` → 2025/09/10
+//	    //   - `YYYY-MM-DD` → 2025-09-10
+//	    //   - `YYYY-MMM-DD hh:mm` → 2025-Sep-10 14:30
+//	    Format *string `json:"format,omitempty"`
+//
+//	    // Modifiable A boolean that indicates that the participant can change value of the field. By default
+//	    // the value of the field is current date and the participant can't change the value.
+//	    Modifiable *bool `json:"modifiable,omitempty"`
+//
+//	    // Page The page number where the field appears. Pages follow 1-based indexing, so the first page is 1.
+//	    Page *int32 `json:"page,omitempty"`
+//
+//	    // ParticipantID The unique identifier of the participant assigned to the field.
+//	    ParticipantID *uuid.UUID `json:"participantID,omitempty"`
+//
+//	    // Required A boolean that indicates whether the participant must complete the field.
+//	    Required *bool               `json:"required,omitempty"`
+//	    Type     UpdateDateFieldType `json:"type"`
+//	}
+type UpdateDateField = signapi.UpdateDateField
+
+// UpdateDateFieldType defines model for UpdateDateField.Type.
+//
+// As package signapi declares it:
+//
+//	type UpdateDateFieldType string
+//
+//	const (
+//	    UpdateDateFieldTypeDate UpdateDateFieldType = "date"
+//	)
+//
+// Its methods:
+//
+//	func (e UpdateDateFieldType) Valid() bool
+type UpdateDateFieldType = signapi.UpdateDateFieldType
+
+// The values of UpdateDateFieldType.
+const (
+	UpdateDateFieldTypeDate UpdateDateFieldType = "date"
+)
+
+// UpdateInitialsField Parameters to update a Initials field
+//
+// Its fields, as package signapi declares it:
+//
+//	type UpdateInitialsField struct {
+//	    // BoundingBox An array of numbers in the format [x, y, w, h] that defines the field’s bounding box on the page:
+//	    //
+//	    // - `x, y` are the coordinates of the top-left corner, measured in points (pt).
+//	    // - `w, h` are the width and height of the bounding box, also in points (pt).
+//	    //
+//	    // For more information on calculating positions, see the [Bounding Box Guide](https://developers.gonitro.com/docs/build-nitro/bounding-box).
+//	    BoundingBox *[]float32 `json:"boundingBox,omitempty"`
+//
+//	    // Page The page number where the field appears. Pages follow 1-based indexing, so the first page is 1.
+//	    Page *int32 `json:"page,omitempty"`
+//
+//	    // ParticipantID The unique identifier of the participant assigned to the field.
+//	    ParticipantID *uuid.UUID `json:"participantID,omitempty"`
+//
+//	    // Required A boolean that indicates whether the participant must complete the field.
+//	    Required *bool                   `json:"required,omitempty"`
+//	    Type     UpdateInitialsFieldType `json:"type"`
+//	}
+type UpdateInitialsField = signapi.UpdateInitialsField
+
+// UpdateInitialsFieldType defines model for UpdateInitialsField.Type.
+//
+// As package signapi declares it:
+//
+//	type UpdateInitialsFieldType string
+//
+//	const (
+//	    UpdateInitialsFieldTypeInitials UpdateInitialsFieldType = "initials"
+//	)
+//
+// Its methods:
+//
+//	func (e UpdateInitialsFieldType) Valid() bool
+type UpdateInitialsFieldType = signapi.UpdateInitialsFieldType
+
+// The values of UpdateInitialsFieldType.
+const (
+	UpdateInitialsFieldTypeInitials UpdateInitialsFieldType = "initials"
+)
+
+// UpdateNameField Parameters to update a Name field
+//
+// Its fields, as package signapi declares it:
+//
+//	type UpdateNameField struct {
+//	    // BoundingBox An array of numbers in the format [x, y, w, h] that defines the field’s bounding box on the page:
+//	    //
+//	    // - `x, y` are the coordinates of the top-left corner, measured in points (pt).
+//	    // - `w, h` are the width and height of the bounding box, also in points (pt).
+//	    //
+//	    // For more information on calculating positions, see the [Bounding Box Guide](https://developers.gonitro.com/docs/build-nitro/bounding-box).
+//	    BoundingBox *[]float32 `json:"boundingBox,omitempty"`
+//
+//	    // Page The page number where the field appears. Pages follow 1-based indexing, so the first page is 1.
+//	    Page *int32 `json:"page,omitempty"`
+//
+//	    // ParticipantID The unique identifier of the participant assigned to the field.
+//	    ParticipantID *uuid.UUID `json:"participantID,omitempty"`
+//
+//	    // Required A boolean that indicates whether the participant must complete the field.
+//	    Required *bool               `json:"required,omitempty"`
+//	    Type     UpdateNameFieldType `json:"type"`
+//	}
+type UpdateNameField = signapi.UpdateNameField
+
+// UpdateNameFieldType defines model for UpdateNameField.Type.
+//
+// As package signapi declares it:
+//
+//	type UpdateNameFieldType string
+//
+//	const (
+//	    UpdateNameFieldTypeName UpdateNameFieldType = "name"
+//	)
+//
+// Its methods:
+//
+//	func (e UpdateNameFieldType) Valid() bool
+type UpdateNameFieldType = signapi.UpdateNameFieldType
+
+// The values of UpdateNameFieldType.
+const (
+	UpdateNameFieldTypeName UpdateNameFieldType = "name"
+)
+
+// UpdateSignatureField Parameters to update a Signature field
+//
+// Its fields, as package signapi declares it:
+//
+//	type UpdateSignatureField struct {
+//	    // BoundingBox An array of numbers in the format [x, y, w, h] that defines the field’s bounding box on the page:
+//	    //
+//	    // - `x, y` are the coordinates of the top-left corner, measured in points (pt).
+//	    // - `w, h` are the width and height of the bounding box, also in points (pt).
+//	    //
+//	    // For more information on calculating positions, see the [Bounding Box Guide](https://developers.gonitro.com/docs/build-nitro/bounding-box).
+//	    BoundingBox *[]float32 `json:"boundingBox,omitempty"`
+//
+//	    // Page The page number where the field appears. Pages follow 1-based indexing, so the first page is 1.
+//	    Page *int32 `json:"page,omitempty"`
+//
+//	    // ParticipantID The unique identifier of the participant assigned to the field.
+//	    ParticipantID *uuid.UUID `json:"participantID,omitempty"`
+//
+//	    // Required A boolean that indicates whether the participant must complete the field.
+//	    Required *bool                    `json:"required,omitempty"`
+//	    Type     UpdateSignatureFieldType `json:"type"`
+//	}
+type UpdateSignatureField = signapi.UpdateSignatureField
+
+// UpdateSignatureFieldType defines model for UpdateSignatureField.Type.
+//
+// As package signapi declares it:
+//
+//	type UpdateSignatureFieldType string
+//
+//	const (
+//	    UpdateSignatureFieldTypeSignature UpdateSignatureFieldType = "signature"
+//	)
+//
+// Its methods:
+//
+//	func (e UpdateSignatureFieldType) Valid() bool
+type UpdateSignatureFieldType = signapi.UpdateSignatureFieldType
+
+// The values of UpdateSignatureFieldType.
+const (
+	UpdateSignatureFieldTypeSignature UpdateSignatureFieldType = "signature"
+)
+
+// UpdateTitleField Parameters to update a Title field
+//
+// Its fields, as package signapi declares it:
+//
+//	type UpdateTitleField struct {
+//	    // BoundingBox An array of numbers in the format [x, y, w, h] that defines the field’s bounding box on the page:
+//	    //
+//	    // - `x, y` are the coordinates of the top-left corner, measured in points (pt).
+//	    // - `w, h` are the width and height of the bounding box, also in points (pt).
+//	    //
+//	    // For more information on calculating positions, see the [Bounding Box Guide](https://developers.gonitro.com/docs/build-nitro/bounding-box).
+//	    BoundingBox *[]float32 `json:"boundingBox,omitempty"`
+//
+//	    // Page The page number where the field appears. Pages follow 1-based indexing, so the first page is 1.
+//	    Page *int32 `json:"page,omitempty"`
+//
+//	    // ParticipantID The unique identifier of the participant assigned to the field.
+//	    ParticipantID *uuid.UUID `json:"participantID,omitempty"`
+//
+//	    // Required A boolean that indicates whether the participant must complete the field.
+//	    Required *bool                `json:"required,omitempty"`
+//	    Type     UpdateTitleFieldType `json:"type"`
+//	}
+type UpdateTitleField = signapi.UpdateTitleField
+
+// UpdateTitleFieldType defines model for UpdateTitleField.Type.
+//
+// As package signapi declares it:
+//
+//	type UpdateTitleFieldType string
+//
+//	const (
+//	    UpdateTitleFieldTypeTitle UpdateTitleFieldType = "title"
+//	)
+//
+// Its methods:
+//
+//	func (e UpdateTitleFieldType) Valid() bool
+type UpdateTitleFieldType = signapi.UpdateTitleFieldType
+
+// The values of UpdateTitleFieldType.
+const (
+	UpdateTitleFieldTypeTitle UpdateTitleFieldType = "title"
 )
 
 // NewBulkFieldRequest_Items_Item returns a BulkFieldRequest_Items_Item holding v, one of its variants.

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/nitrokit/nitro/auth"
-	"github.com/nitrokit/nitro/internal/redistest"
+	"github.com/nitrokit/nitro/internal/testkit/redistest"
 	"github.com/nitrokit/nitro/nitrotest"
 )
 

@@ -14,7 +14,7 @@ import (
 
 	"github.com/nitrokit/nitro/auth"
 	"github.com/nitrokit/nitro/auth/redisstore"
-	"github.com/nitrokit/nitro/internal/redistest"
+	"github.com/nitrokit/nitro/internal/testkit/redistest"
 )
 
 // The bound these tests assert: far above the 100ms store timeout, so that

@@ -4,7 +4,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nitrokit/nitro/internal/redistest"
+	"github.com/nitrokit/nitro/internal/testkit/redistest"
 	"github.com/nitrokit/nitro/nitrotest"
 )
 

@@ -17,8 +17,8 @@ import (
 
 	"github.com/nitrokit/nitro/auth"
 	"github.com/nitrokit/nitro/auth/redisstore"
-	"github.com/nitrokit/nitro/internal/redistest"
-	"github.com/nitrokit/nitro/internal/testlog"
+	"github.com/nitrokit/nitro/internal/testkit/redistest"
+	"github.com/nitrokit/nitro/internal/testkit/testlog"
 	"github.com/nitrokit/nitro/nitrotest"
 )
 

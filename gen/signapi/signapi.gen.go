@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/oapi-codegen/runtime"
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
@@ -567,7 +568,7 @@ type CreateCheckboxField struct {
 	Page int32 `json:"page,omitempty,omitzero"`
 
 	// ParticipantID The unique identifier of the participant assigned to the field. Fields can only be created for participants with the signer role.
-	ParticipantID openapi_types.UUID `json:"participantID"`
+	ParticipantID uuid.UUID `json:"participantID"`
 
 	// Required A boolean that indicates whether the participant must complete the field.
 	Required bool                    `json:"required,omitempty,omitzero"`
@@ -591,7 +592,7 @@ type CreateCompanyField struct {
 	Page int32 `json:"page,omitempty,omitzero"`
 
 	// ParticipantID The unique identifier of the participant assigned to the field. Fields can only be created for participants with the signer role.
-	ParticipantID openapi_types.UUID `json:"participantID"`
+	ParticipantID uuid.UUID `json:"participantID"`
 
 	// Required A boolean that indicates whether the participant must complete the field.
 	Required bool                   `json:"required,omitempty,omitzero"`
@@ -618,7 +619,7 @@ type CreateCustomField struct {
 	Page int32 `json:"page,omitempty,omitzero"`
 
 	// ParticipantID The unique identifier of the participant assigned to the field. Fields can only be created for participants with the signer role.
-	ParticipantID openapi_types.UUID `json:"participantID"`
+	ParticipantID uuid.UUID `json:"participantID"`
 
 	// Required A boolean that indicates whether the participant must complete the field.
 	Required bool                  `json:"required,omitempty,omitzero"`
@@ -662,7 +663,7 @@ type CreateDateField struct {
 	Page int32 `json:"page,omitempty,omitzero"`
 
 	// ParticipantID The unique identifier of the participant assigned to the field. Fields can only be created for participants with the signer role.
-	ParticipantID openapi_types.UUID `json:"participantID"`
+	ParticipantID uuid.UUID `json:"participantID"`
 
 	// Required A boolean that indicates whether the participant must complete the field.
 	Required bool                `json:"required,omitempty,omitzero"`
@@ -691,7 +692,7 @@ type CreateInitialsField struct {
 	Page int32 `json:"page,omitempty,omitzero"`
 
 	// ParticipantID The unique identifier of the participant assigned to the field. Fields can only be created for participants with the signer role.
-	ParticipantID openapi_types.UUID `json:"participantID"`
+	ParticipantID uuid.UUID `json:"participantID"`
 
 	// Required A boolean that indicates whether the participant must complete the field.
 	Required bool                    `json:"required,omitempty,omitzero"`
@@ -715,7 +716,7 @@ type CreateNameField struct {
 	Page int32 `json:"page,omitempty,omitzero"`
 
 	// ParticipantID The unique identifier of the participant assigned to the field. Fields can only be created for participants with the signer role.
-	ParticipantID openapi_types.UUID `json:"participantID"`
+	ParticipantID uuid.UUID `json:"participantID"`
 
 	// Required A boolean that indicates whether the participant must complete the field.
 	Required bool                `json:"required,omitempty,omitzero"`
@@ -744,7 +745,7 @@ type CreateSignatureField struct {
 	Page int32 `json:"page,omitempty,omitzero"`
 
 	// ParticipantID The unique identifier of the participant assigned to the field. Fields can only be created for participants with the signer role.
-	ParticipantID openapi_types.UUID `json:"participantID"`
+	ParticipantID uuid.UUID `json:"participantID"`
 
 	// Required A boolean that indicates whether the participant must complete the field.
 	Required bool                     `json:"required,omitempty,omitzero"`
@@ -768,7 +769,7 @@ type CreateTitleField struct {
 	Page int32 `json:"page,omitempty,omitzero"`
 
 	// ParticipantID The unique identifier of the participant assigned to the field. Fields can only be created for participants with the signer role.
-	ParticipantID openapi_types.UUID `json:"participantID"`
+	ParticipantID uuid.UUID `json:"participantID"`
 
 	// Required A boolean that indicates whether the participant must complete the field.
 	Required bool                 `json:"required,omitempty,omitzero"`
@@ -790,19 +791,19 @@ type CreatedFieldList struct {
 // DeleteFieldsRequest A set of unique UUIDv4 strings that identify the fields in the Nitro system.
 type DeleteFieldsRequest struct {
 	// Items An array of field IDs to be deleted from the envelope.
-	Items []openapi_types.UUID `json:"items,omitempty,omitzero"`
+	Items []uuid.UUID `json:"items,omitempty,omitzero"`
 }
 
 // DeleteParticipantsRequest A set of unique UUIDv4 strings that identify the participants in the Nitro system.
 type DeleteParticipantsRequest struct {
 	// Items An array of participant IDs to be deleted from the envelope.
-	Items []openapi_types.UUID `json:"items,omitempty,omitzero"`
+	Items []uuid.UUID `json:"items,omitempty,omitzero"`
 }
 
 // Document A document in an envelope, by status.
 type Document struct {
 	// ID Unique uuid identifier for the document.
-	ID openapi_types.UUID `json:"ID"`
+	ID uuid.UUID `json:"ID"`
 
 	// CreatedAt UTC timestamp indicating when the document was created.
 	CreatedAt time.Time `json:"createdAt,omitempty,omitzero"`
@@ -856,7 +857,7 @@ type DocumentStatus string
 // Envelope defines model for Envelope.
 type Envelope struct {
 	// ID A unique UUIDv4 string that identifies the envelope in the Nitro system.
-	ID openapi_types.UUID `json:"ID,omitempty,omitzero"`
+	ID uuid.UUID `json:"ID,omitempty,omitzero"`
 
 	// CreatedAt UTC timestamp indicating when the envelope was created.
 	CreatedAt time.Time `json:"createdAt,omitempty,omitzero"`
@@ -962,7 +963,7 @@ type EnvelopeWebDocumentRequestMetadata struct {
 // ExtendedEnvelope defines model for ExtendedEnvelope.
 type ExtendedEnvelope struct {
 	// ID A unique UUIDv4 string that identifies the envelope in the Nitro system.
-	ID openapi_types.UUID `json:"ID,omitempty,omitzero"`
+	ID uuid.UUID `json:"ID,omitempty,omitzero"`
 
 	// CreatedAt UTC timestamp indicating when the envelope was created.
 	CreatedAt time.Time `json:"createdAt,omitempty,omitzero"`
@@ -986,7 +987,7 @@ type ExtendedEnvelope struct {
 // Field A field placed on a document, by type.
 type Field struct {
 	// ID Unique ID of the field
-	ID openapi_types.UUID `json:"ID,omitempty,omitzero"`
+	ID uuid.UUID `json:"ID,omitempty,omitzero"`
 
 	// BoundingBox An array of numbers in the format [x, y, w, h] that defines the field's bounding box on the page:
 	//
@@ -997,7 +998,7 @@ type Field struct {
 	BoundingBox []float32 `json:"boundingBox"`
 
 	// DocumentID ID of the document to which this field belongs.
-	DocumentID openapi_types.UUID `json:"documentID"`
+	DocumentID uuid.UUID `json:"documentID"`
 
 	// Format Format of the Date field.
 	//
@@ -1023,7 +1024,7 @@ type Field struct {
 	Page int32 `json:"page,omitempty,omitzero"`
 
 	// ParticipantID The unique identifier of the participant assigned to the field. Fields can only be created for participants with the signer role.
-	ParticipantID openapi_types.UUID `json:"participantID"`
+	ParticipantID uuid.UUID `json:"participantID"`
 
 	// Required A boolean that indicates whether the participant must complete the field.
 	Required bool `json:"required,omitempty,omitzero"`
@@ -1136,7 +1137,7 @@ type OAuth2TokenResponse struct {
 // Participant defines model for Participant.
 type Participant struct {
 	// ID The unique identifier of the participant
-	ID openapi_types.UUID `json:"ID,omitempty,omitzero"`
+	ID uuid.UUID `json:"ID,omitempty,omitzero"`
 
 	// Authentication Participant authentication
 	Authentication Participant_Authentication `json:"authentication,omitempty,omitzero"`
@@ -1210,7 +1211,7 @@ type ParticipantUpdate_Authentication struct {
 // PendingDocumentResponse Response for a pending document
 type PendingDocumentResponse struct {
 	// ID Unique uuid identifier for the document.
-	ID openapi_types.UUID `json:"ID"`
+	ID uuid.UUID `json:"ID"`
 
 	// CreatedAt UTC timestamp indicating when the document was created.
 	CreatedAt time.Time `json:"createdAt,omitempty,omitzero"`
@@ -1244,7 +1245,7 @@ type RenameDocumentRequest struct {
 // ```
 type ReorderDocumentsRequest struct {
 	// Order An array of document IDs representing the new order of documents within the envelope.
-	Order []openapi_types.UUID `json:"order,omitempty,omitzero"`
+	Order []uuid.UUID `json:"order,omitempty,omitzero"`
 }
 
 // SMS SMS
@@ -1416,7 +1417,7 @@ type UpdateCheckboxField struct {
 	Page *int32 `json:"page,omitempty"`
 
 	// ParticipantID The unique identifier of the participant assigned to the field.
-	ParticipantID *openapi_types.UUID `json:"participantID,omitempty"`
+	ParticipantID *uuid.UUID `json:"participantID,omitempty"`
 
 	// Required A boolean that indicates whether the participant must complete the field.
 	Required *bool                   `json:"required,omitempty"`
@@ -1440,7 +1441,7 @@ type UpdateCompanyField struct {
 	Page *int32 `json:"page,omitempty"`
 
 	// ParticipantID The unique identifier of the participant assigned to the field.
-	ParticipantID *openapi_types.UUID `json:"participantID,omitempty"`
+	ParticipantID *uuid.UUID `json:"participantID,omitempty"`
 
 	// Required A boolean that indicates whether the participant must complete the field.
 	Required *bool                  `json:"required,omitempty"`
@@ -1467,7 +1468,7 @@ type UpdateCustomField struct {
 	Page *int32 `json:"page,omitempty"`
 
 	// ParticipantID The unique identifier of the participant assigned to the field.
-	ParticipantID *openapi_types.UUID `json:"participantID,omitempty"`
+	ParticipantID *uuid.UUID `json:"participantID,omitempty"`
 
 	// Required A boolean that indicates whether the participant must complete the field.
 	Required *bool                 `json:"required,omitempty"`
@@ -1511,7 +1512,7 @@ type UpdateDateField struct {
 	Page *int32 `json:"page,omitempty"`
 
 	// ParticipantID The unique identifier of the participant assigned to the field.
-	ParticipantID *openapi_types.UUID `json:"participantID,omitempty"`
+	ParticipantID *uuid.UUID `json:"participantID,omitempty"`
 
 	// Required A boolean that indicates whether the participant must complete the field.
 	Required *bool               `json:"required,omitempty"`
@@ -1535,7 +1536,7 @@ type UpdateInitialsField struct {
 	Page *int32 `json:"page,omitempty"`
 
 	// ParticipantID The unique identifier of the participant assigned to the field.
-	ParticipantID *openapi_types.UUID `json:"participantID,omitempty"`
+	ParticipantID *uuid.UUID `json:"participantID,omitempty"`
 
 	// Required A boolean that indicates whether the participant must complete the field.
 	Required *bool                   `json:"required,omitempty"`
@@ -1559,7 +1560,7 @@ type UpdateNameField struct {
 	Page *int32 `json:"page,omitempty"`
 
 	// ParticipantID The unique identifier of the participant assigned to the field.
-	ParticipantID *openapi_types.UUID `json:"participantID,omitempty"`
+	ParticipantID *uuid.UUID `json:"participantID,omitempty"`
 
 	// Required A boolean that indicates whether the participant must complete the field.
 	Required *bool               `json:"required,omitempty"`
@@ -1583,7 +1584,7 @@ type UpdateSignatureField struct {
 	Page *int32 `json:"page,omitempty"`
 
 	// ParticipantID The unique identifier of the participant assigned to the field.
-	ParticipantID *openapi_types.UUID `json:"participantID,omitempty"`
+	ParticipantID *uuid.UUID `json:"participantID,omitempty"`
 
 	// Required A boolean that indicates whether the participant must complete the field.
 	Required *bool                    `json:"required,omitempty"`
@@ -1607,7 +1608,7 @@ type UpdateTitleField struct {
 	Page *int32 `json:"page,omitempty"`
 
 	// ParticipantID The unique identifier of the participant assigned to the field.
-	ParticipantID *openapi_types.UUID `json:"participantID,omitempty"`
+	ParticipantID *uuid.UUID `json:"participantID,omitempty"`
 
 	// Required A boolean that indicates whether the participant must complete the field.
 	Required *bool                `json:"required,omitempty"`
@@ -3202,7 +3203,7 @@ type ClientInterface interface {
 	// **Warning**: This operation permanently deletes the envelope and cannot be undone. All associated documents, fields, and participants will also be deleted.
 	//
 	// Corresponds with DELETE /sign/envelopes/{envelopeID} (the `DeleteEnvelope` operationId).
-	DeleteEnvelope(ctx context.Context, envelopeID openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DeleteEnvelope(ctx context.Context, envelopeID uuid.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetEnvelope Get Envelope by ID
 	//
@@ -3211,7 +3212,7 @@ type ClientInterface interface {
 	// This endpoint is useful for monitoring the progress of an envelope, retrieving specific envelope information as part of API call chaining, or displaying envelope details within your internal system.
 	//
 	// Corresponds with GET /sign/envelopes/{envelopeID} (the `GetEnvelope` operationId).
-	GetEnvelope(ctx context.Context, envelopeID openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetEnvelope(ctx context.Context, envelopeID uuid.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateEnvelopeWithBody Update Envelope
 	//
@@ -3220,7 +3221,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PATCH /sign/envelopes/{envelopeID} (the `UpdateEnvelope` operationId).
-	UpdateEnvelopeWithBody(ctx context.Context, envelopeID openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateEnvelopeWithBody(ctx context.Context, envelopeID uuid.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateEnvelope Update Envelope
 	//
@@ -3229,7 +3230,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PATCH /sign/envelopes/{envelopeID} (the `UpdateEnvelope` operationId).
-	UpdateEnvelope(ctx context.Context, envelopeID openapi_types.UUID, body UpdateEnvelopeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateEnvelope(ctx context.Context, envelopeID uuid.UUID, body UpdateEnvelopeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListDocuments List Documents by Envelope ID
 	//
@@ -3237,7 +3238,7 @@ type ClientInterface interface {
 	// The request must include the envelope ID to ensure the complete set of documents is retrieved for the correct envelope.
 	//
 	// Corresponds with GET /sign/envelopes/{envelopeID}/documents (the `ListDocuments` operationId).
-	ListDocuments(ctx context.Context, envelopeID openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ListDocuments(ctx context.Context, envelopeID uuid.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateDocumentWithBody Create Document by Envelope ID
 	//
@@ -3324,14 +3325,14 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /sign/envelopes/{envelopeID}/documents (the `CreateDocument` operationId).
-	CreateDocumentWithBody(ctx context.Context, envelopeID openapi_types.UUID, params *CreateDocumentParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateDocumentWithBody(ctx context.Context, envelopeID uuid.UUID, params *CreateDocumentParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DeleteDocument Delete Document by ID
 	//
 	// The **Delete Document by ID** endpoint deletes permanently removes a document from an envelope.
 	//
 	// Corresponds with DELETE /sign/envelopes/{envelopeID}/documents/{documentID} (the `DeleteDocument` operationId).
-	DeleteDocument(ctx context.Context, envelopeID openapi_types.UUID, documentID openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DeleteDocument(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetDocument Get Document by ID
 	//
@@ -3340,7 +3341,7 @@ type ClientInterface interface {
 	// This endpoint is useful for retrieving specific document information, monitoring document processing status, or displaying document details within your internal system.
 	//
 	// Corresponds with GET /sign/envelopes/{envelopeID}/documents/{documentID} (the `GetDocument` operationId).
-	GetDocument(ctx context.Context, envelopeID openapi_types.UUID, documentID openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetDocument(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateDocumentWithBody Update Document by ID
 	//
@@ -3351,7 +3352,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PATCH /sign/envelopes/{envelopeID}/documents/{documentID} (the `UpdateDocument` operationId).
-	UpdateDocumentWithBody(ctx context.Context, envelopeID openapi_types.UUID, documentID openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateDocumentWithBody(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateDocument Update Document by ID
 	//
@@ -3362,14 +3363,14 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PATCH /sign/envelopes/{envelopeID}/documents/{documentID} (the `UpdateDocument` operationId).
-	UpdateDocument(ctx context.Context, envelopeID openapi_types.UUID, documentID openapi_types.UUID, body UpdateDocumentJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateDocument(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID, body UpdateDocumentJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListFields List Fields by Document ID
 	//
 	// The **List Fields by Document ID** endpoint retrieves all fields associated with a specific document within an envelope. The request must include the envelope and document ID to ensure the complete set of fields is retrieved for the correct document.
 	//
 	// Corresponds with GET /sign/envelopes/{envelopeID}/documents/{documentID}/fields (the `ListFields` operationId).
-	ListFields(ctx context.Context, envelopeID openapi_types.UUID, documentID openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ListFields(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateFieldWithBody Create Field(s) by Document ID
 	//
@@ -3379,7 +3380,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /sign/envelopes/{envelopeID}/documents/{documentID}/fields (the `CreateField` operationId).
-	CreateFieldWithBody(ctx context.Context, envelopeID openapi_types.UUID, documentID openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateFieldWithBody(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateField Create Field(s) by Document ID
 	//
@@ -3389,14 +3390,14 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /sign/envelopes/{envelopeID}/documents/{documentID}/fields (the `CreateField` operationId).
-	CreateField(ctx context.Context, envelopeID openapi_types.UUID, documentID openapi_types.UUID, body CreateFieldJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateField(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID, body CreateFieldJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DeleteField Delete Field by ID
 	//
 	// The **Delete Field by ID** endpoint permanently deletes a field from a document within an envelope.
 	//
 	// Corresponds with DELETE /sign/envelopes/{envelopeID}/documents/{documentID}/fields/{fieldID} (the `DeleteField` operationId).
-	DeleteField(ctx context.Context, envelopeID openapi_types.UUID, documentID openapi_types.UUID, fieldID openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DeleteField(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID, fieldID uuid.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateFieldWithBody Update Field by ID
 	//
@@ -3406,7 +3407,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PATCH /sign/envelopes/{envelopeID}/documents/{documentID}/fields/{fieldID} (the `UpdateField` operationId).
-	UpdateFieldWithBody(ctx context.Context, envelopeID openapi_types.UUID, documentID openapi_types.UUID, fieldID openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateFieldWithBody(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID, fieldID uuid.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateField Update Field by ID
 	//
@@ -3416,7 +3417,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PATCH /sign/envelopes/{envelopeID}/documents/{documentID}/fields/{fieldID} (the `UpdateField` operationId).
-	UpdateField(ctx context.Context, envelopeID openapi_types.UUID, documentID openapi_types.UUID, fieldID openapi_types.UUID, body UpdateFieldJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateField(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID, fieldID uuid.UUID, body UpdateFieldJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DeleteFieldsWithBody Delete Fields by Field IDs
 	//
@@ -3425,7 +3426,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /sign/envelopes/{envelopeID}/documents/{documentID}/fields:batch-delete (the `DeleteFields` operationId).
-	DeleteFieldsWithBody(ctx context.Context, envelopeID openapi_types.UUID, documentID openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DeleteFieldsWithBody(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DeleteFields Delete Fields by Field IDs
 	//
@@ -3434,14 +3435,14 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /sign/envelopes/{envelopeID}/documents/{documentID}/fields:batch-delete (the `DeleteFields` operationId).
-	DeleteFields(ctx context.Context, envelopeID openapi_types.UUID, documentID openapi_types.UUID, body DeleteFieldsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DeleteFields(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID, body DeleteFieldsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DownloadSealedDocument Download Sealed Document by ID
 	//
 	// The **Download Sealed Document by ID** downloads a single sealed (signed) document as a PDF from a sealed envelope.
 	//
 	// Corresponds with GET /sign/envelopes/{envelopeID}/documents/{documentID}:download-sealed (the `DownloadSealedDocument` operationId).
-	DownloadSealedDocument(ctx context.Context, envelopeID openapi_types.UUID, documentID openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DownloadSealedDocument(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ReorderDocumentsWithBody Reorder Documents by Envelope ID
 	//
@@ -3451,7 +3452,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PUT /sign/envelopes/{envelopeID}/documents:reorder (the `ReorderDocuments` operationId).
-	ReorderDocumentsWithBody(ctx context.Context, envelopeID openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ReorderDocumentsWithBody(ctx context.Context, envelopeID uuid.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ReorderDocuments Reorder Documents by Envelope ID
 	//
@@ -3461,7 +3462,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PUT /sign/envelopes/{envelopeID}/documents:reorder (the `ReorderDocuments` operationId).
-	ReorderDocuments(ctx context.Context, envelopeID openapi_types.UUID, body ReorderDocumentsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ReorderDocuments(ctx context.Context, envelopeID uuid.UUID, body ReorderDocumentsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListParticipants List Participants by Envelope ID
 	//
@@ -3469,7 +3470,7 @@ type ClientInterface interface {
 	// The request must include the envelope ID to ensure the complete set of participants is retrieved for the correct envelope.
 	//
 	// Corresponds with GET /sign/envelopes/{envelopeID}/participants (the `ListParticipants` operationId).
-	ListParticipants(ctx context.Context, envelopeID openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ListParticipants(ctx context.Context, envelopeID uuid.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateParticipantWithBody Create Participant(s) by Envelope ID
 	//
@@ -3483,7 +3484,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /sign/envelopes/{envelopeID}/participants (the `CreateParticipant` operationId).
-	CreateParticipantWithBody(ctx context.Context, envelopeID openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateParticipantWithBody(ctx context.Context, envelopeID uuid.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateParticipant Create Participant(s) by Envelope ID
 	//
@@ -3497,7 +3498,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /sign/envelopes/{envelopeID}/participants (the `CreateParticipant` operationId).
-	CreateParticipant(ctx context.Context, envelopeID openapi_types.UUID, body CreateParticipantJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateParticipant(ctx context.Context, envelopeID uuid.UUID, body CreateParticipantJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListSignerSigningUrls List Signer Signing URLs by Envelope ID
 	//
@@ -3507,14 +3508,14 @@ type ClientInterface interface {
 	// the request is rejected with a 409 response.
 	//
 	// Corresponds with GET /sign/envelopes/{envelopeID}/participants/signing-urls (the `ListSignerSigningUrls` operationId).
-	ListSignerSigningUrls(ctx context.Context, envelopeID openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ListSignerSigningUrls(ctx context.Context, envelopeID uuid.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DeleteParticipant Delete Participant by ID
 	//
 	// The **Delete Participant by ID** endpoint permanently deletes a participant from an envelope.
 	//
 	// Corresponds with DELETE /sign/envelopes/{envelopeID}/participants/{participantID} (the `DeleteParticipant` operationId).
-	DeleteParticipant(ctx context.Context, envelopeID openapi_types.UUID, participantID openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DeleteParticipant(ctx context.Context, envelopeID uuid.UUID, participantID uuid.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateParticipantWithBody Update Participant by ID
 	//
@@ -3524,7 +3525,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PATCH /sign/envelopes/{envelopeID}/participants/{participantID} (the `UpdateParticipant` operationId).
-	UpdateParticipantWithBody(ctx context.Context, envelopeID openapi_types.UUID, participantID openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateParticipantWithBody(ctx context.Context, envelopeID uuid.UUID, participantID uuid.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateParticipant Update Participant by ID
 	//
@@ -3534,7 +3535,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PATCH /sign/envelopes/{envelopeID}/participants/{participantID} (the `UpdateParticipant` operationId).
-	UpdateParticipant(ctx context.Context, envelopeID openapi_types.UUID, participantID openapi_types.UUID, body UpdateParticipantJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateParticipant(ctx context.Context, envelopeID uuid.UUID, participantID uuid.UUID, body UpdateParticipantJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DeleteParticipantsWithBody Delete Participants by Participant IDs
 	//
@@ -3543,7 +3544,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /sign/envelopes/{envelopeID}/participants:batch-delete (the `DeleteParticipants` operationId).
-	DeleteParticipantsWithBody(ctx context.Context, envelopeID openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DeleteParticipantsWithBody(ctx context.Context, envelopeID uuid.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DeleteParticipants Delete Participants by Participant IDs
 	//
@@ -3552,7 +3553,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /sign/envelopes/{envelopeID}/participants:batch-delete (the `DeleteParticipants` operationId).
-	DeleteParticipants(ctx context.Context, envelopeID openapi_types.UUID, body DeleteParticipantsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DeleteParticipants(ctx context.Context, envelopeID uuid.UUID, body DeleteParticipantsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CancelEnvelope Cancel Envelope by ID
 	//
@@ -3562,28 +3563,28 @@ type ClientInterface interface {
 	// **Note:** Only envelopes that have been sent for signing can be cancelled. Draft envelopes cannot be cancelled.
 	//
 	// Corresponds with PUT /sign/envelopes/{envelopeID}:cancel (the `CancelEnvelope` operationId).
-	CancelEnvelope(ctx context.Context, envelopeID openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CancelEnvelope(ctx context.Context, envelopeID uuid.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DownloadAuditTrailOfEnvelope Download Audit Trail of Envelope
 	//
 	// Downloads the PDF file containing the full audit trail for the selected envelope.
 	//
 	// Corresponds with GET /sign/envelopes/{envelopeID}:download-audit-trail (the `DownloadAuditTrailOfEnvelope` operationId).
-	DownloadAuditTrailOfEnvelope(ctx context.Context, envelopeID openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DownloadAuditTrailOfEnvelope(ctx context.Context, envelopeID uuid.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DownloadOriginalEnvelope Download Original Envelope
 	//
 	// The **Download Original Envelope** downloads an envelope's original (unsigned) documents in a ZIP archive.
 	//
 	// Corresponds with GET /sign/envelopes/{envelopeID}:download-original (the `DownloadOriginalEnvelope` operationId).
-	DownloadOriginalEnvelope(ctx context.Context, envelopeID openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DownloadOriginalEnvelope(ctx context.Context, envelopeID uuid.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DownloadSealedEnvelope Download Sealed Envelope
 	//
 	// The **Download Sealed Envelope** downloads a sealed (signed) envelope's documents along with audit trail in a ZIP archive.
 	//
 	// Corresponds with GET /sign/envelopes/{envelopeID}:download-sealed (the `DownloadSealedEnvelope` operationId).
-	DownloadSealedEnvelope(ctx context.Context, envelopeID openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DownloadSealedEnvelope(ctx context.Context, envelopeID uuid.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SendForSigning Send Envelope for Signing
 	//
@@ -3592,7 +3593,7 @@ type ClientInterface interface {
 	// **Note**: All documents in the envelope must have an "uploaded" status before the envelope can be sent for signature.
 	//
 	// Corresponds with POST /sign/envelopes/{envelopeID}:send-for-signing (the `SendForSigning` operationId).
-	SendForSigning(ctx context.Context, envelopeID openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	SendForSigning(ctx context.Context, envelopeID uuid.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SendRemindersWithBody Send Reminders for Envelope
 	//
@@ -3601,7 +3602,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /sign/envelopes/{envelopeID}:send-reminders (the `SendReminders` operationId).
-	SendRemindersWithBody(ctx context.Context, envelopeID openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	SendRemindersWithBody(ctx context.Context, envelopeID uuid.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SendReminders Send Reminders for Envelope
 	//
@@ -3610,7 +3611,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /sign/envelopes/{envelopeID}:send-reminders (the `SendReminders` operationId).
-	SendReminders(ctx context.Context, envelopeID openapi_types.UUID, body SendRemindersJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	SendReminders(ctx context.Context, envelopeID uuid.UUID, body SendRemindersJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ForwardTransformationsRequest Request a transformation operation
 	//
@@ -3888,7 +3889,7 @@ func (c *Client) CreateEnvelope(ctx context.Context, body CreateEnvelopeJSONRequ
 // **Warning**: This operation permanently deletes the envelope and cannot be undone. All associated documents, fields, and participants will also be deleted.
 //
 // Corresponds with DELETE /sign/envelopes/{envelopeID} (the `DeleteEnvelope` operationId).
-func (c *Client) DeleteEnvelope(ctx context.Context, envelopeID openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) DeleteEnvelope(ctx context.Context, envelopeID uuid.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewDeleteEnvelopeRequest(c.Server, envelopeID)
 	if err != nil {
 		return nil, err
@@ -3907,7 +3908,7 @@ func (c *Client) DeleteEnvelope(ctx context.Context, envelopeID openapi_types.UU
 // This endpoint is useful for monitoring the progress of an envelope, retrieving specific envelope information as part of API call chaining, or displaying envelope details within your internal system.
 //
 // Corresponds with GET /sign/envelopes/{envelopeID} (the `GetEnvelope` operationId).
-func (c *Client) GetEnvelope(ctx context.Context, envelopeID openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) GetEnvelope(ctx context.Context, envelopeID uuid.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetEnvelopeRequest(c.Server, envelopeID)
 	if err != nil {
 		return nil, err
@@ -3926,7 +3927,7 @@ func (c *Client) GetEnvelope(ctx context.Context, envelopeID openapi_types.UUID,
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PATCH /sign/envelopes/{envelopeID} (the `UpdateEnvelope` operationId).
-func (c *Client) UpdateEnvelopeWithBody(ctx context.Context, envelopeID openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) UpdateEnvelopeWithBody(ctx context.Context, envelopeID uuid.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewUpdateEnvelopeRequestWithBody(c.Server, envelopeID, contentType, body)
 	if err != nil {
 		return nil, err
@@ -3945,7 +3946,7 @@ func (c *Client) UpdateEnvelopeWithBody(ctx context.Context, envelopeID openapi_
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PATCH /sign/envelopes/{envelopeID} (the `UpdateEnvelope` operationId).
-func (c *Client) UpdateEnvelope(ctx context.Context, envelopeID openapi_types.UUID, body UpdateEnvelopeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) UpdateEnvelope(ctx context.Context, envelopeID uuid.UUID, body UpdateEnvelopeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewUpdateEnvelopeRequest(c.Server, envelopeID, body)
 	if err != nil {
 		return nil, err
@@ -3963,7 +3964,7 @@ func (c *Client) UpdateEnvelope(ctx context.Context, envelopeID openapi_types.UU
 // The request must include the envelope ID to ensure the complete set of documents is retrieved for the correct envelope.
 //
 // Corresponds with GET /sign/envelopes/{envelopeID}/documents (the `ListDocuments` operationId).
-func (c *Client) ListDocuments(ctx context.Context, envelopeID openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) ListDocuments(ctx context.Context, envelopeID uuid.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListDocumentsRequest(c.Server, envelopeID)
 	if err != nil {
 		return nil, err
@@ -4060,7 +4061,7 @@ func (c *Client) ListDocuments(ctx context.Context, envelopeID openapi_types.UUI
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /sign/envelopes/{envelopeID}/documents (the `CreateDocument` operationId).
-func (c *Client) CreateDocumentWithBody(ctx context.Context, envelopeID openapi_types.UUID, params *CreateDocumentParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) CreateDocumentWithBody(ctx context.Context, envelopeID uuid.UUID, params *CreateDocumentParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateDocumentRequestWithBody(c.Server, envelopeID, params, contentType, body)
 	if err != nil {
 		return nil, err
@@ -4077,7 +4078,7 @@ func (c *Client) CreateDocumentWithBody(ctx context.Context, envelopeID openapi_
 // The **Delete Document by ID** endpoint deletes permanently removes a document from an envelope.
 //
 // Corresponds with DELETE /sign/envelopes/{envelopeID}/documents/{documentID} (the `DeleteDocument` operationId).
-func (c *Client) DeleteDocument(ctx context.Context, envelopeID openapi_types.UUID, documentID openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) DeleteDocument(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewDeleteDocumentRequest(c.Server, envelopeID, documentID)
 	if err != nil {
 		return nil, err
@@ -4096,7 +4097,7 @@ func (c *Client) DeleteDocument(ctx context.Context, envelopeID openapi_types.UU
 // This endpoint is useful for retrieving specific document information, monitoring document processing status, or displaying document details within your internal system.
 //
 // Corresponds with GET /sign/envelopes/{envelopeID}/documents/{documentID} (the `GetDocument` operationId).
-func (c *Client) GetDocument(ctx context.Context, envelopeID openapi_types.UUID, documentID openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) GetDocument(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetDocumentRequest(c.Server, envelopeID, documentID)
 	if err != nil {
 		return nil, err
@@ -4117,7 +4118,7 @@ func (c *Client) GetDocument(ctx context.Context, envelopeID openapi_types.UUID,
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PATCH /sign/envelopes/{envelopeID}/documents/{documentID} (the `UpdateDocument` operationId).
-func (c *Client) UpdateDocumentWithBody(ctx context.Context, envelopeID openapi_types.UUID, documentID openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) UpdateDocumentWithBody(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewUpdateDocumentRequestWithBody(c.Server, envelopeID, documentID, contentType, body)
 	if err != nil {
 		return nil, err
@@ -4138,7 +4139,7 @@ func (c *Client) UpdateDocumentWithBody(ctx context.Context, envelopeID openapi_
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PATCH /sign/envelopes/{envelopeID}/documents/{documentID} (the `UpdateDocument` operationId).
-func (c *Client) UpdateDocument(ctx context.Context, envelopeID openapi_types.UUID, documentID openapi_types.UUID, body UpdateDocumentJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) UpdateDocument(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID, body UpdateDocumentJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewUpdateDocumentRequest(c.Server, envelopeID, documentID, body)
 	if err != nil {
 		return nil, err
@@ -4155,7 +4156,7 @@ func (c *Client) UpdateDocument(ctx context.Context, envelopeID openapi_types.UU
 // The **List Fields by Document ID** endpoint retrieves all fields associated with a specific document within an envelope. The request must include the envelope and document ID to ensure the complete set of fields is retrieved for the correct document.
 //
 // Corresponds with GET /sign/envelopes/{envelopeID}/documents/{documentID}/fields (the `ListFields` operationId).
-func (c *Client) ListFields(ctx context.Context, envelopeID openapi_types.UUID, documentID openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) ListFields(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListFieldsRequest(c.Server, envelopeID, documentID)
 	if err != nil {
 		return nil, err
@@ -4175,7 +4176,7 @@ func (c *Client) ListFields(ctx context.Context, envelopeID openapi_types.UUID, 
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /sign/envelopes/{envelopeID}/documents/{documentID}/fields (the `CreateField` operationId).
-func (c *Client) CreateFieldWithBody(ctx context.Context, envelopeID openapi_types.UUID, documentID openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) CreateFieldWithBody(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateFieldRequestWithBody(c.Server, envelopeID, documentID, contentType, body)
 	if err != nil {
 		return nil, err
@@ -4195,7 +4196,7 @@ func (c *Client) CreateFieldWithBody(ctx context.Context, envelopeID openapi_typ
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /sign/envelopes/{envelopeID}/documents/{documentID}/fields (the `CreateField` operationId).
-func (c *Client) CreateField(ctx context.Context, envelopeID openapi_types.UUID, documentID openapi_types.UUID, body CreateFieldJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) CreateField(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID, body CreateFieldJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateFieldRequest(c.Server, envelopeID, documentID, body)
 	if err != nil {
 		return nil, err
@@ -4212,7 +4213,7 @@ func (c *Client) CreateField(ctx context.Context, envelopeID openapi_types.UUID,
 // The **Delete Field by ID** endpoint permanently deletes a field from a document within an envelope.
 //
 // Corresponds with DELETE /sign/envelopes/{envelopeID}/documents/{documentID}/fields/{fieldID} (the `DeleteField` operationId).
-func (c *Client) DeleteField(ctx context.Context, envelopeID openapi_types.UUID, documentID openapi_types.UUID, fieldID openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) DeleteField(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID, fieldID uuid.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewDeleteFieldRequest(c.Server, envelopeID, documentID, fieldID)
 	if err != nil {
 		return nil, err
@@ -4232,7 +4233,7 @@ func (c *Client) DeleteField(ctx context.Context, envelopeID openapi_types.UUID,
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PATCH /sign/envelopes/{envelopeID}/documents/{documentID}/fields/{fieldID} (the `UpdateField` operationId).
-func (c *Client) UpdateFieldWithBody(ctx context.Context, envelopeID openapi_types.UUID, documentID openapi_types.UUID, fieldID openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) UpdateFieldWithBody(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID, fieldID uuid.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewUpdateFieldRequestWithBody(c.Server, envelopeID, documentID, fieldID, contentType, body)
 	if err != nil {
 		return nil, err
@@ -4252,7 +4253,7 @@ func (c *Client) UpdateFieldWithBody(ctx context.Context, envelopeID openapi_typ
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PATCH /sign/envelopes/{envelopeID}/documents/{documentID}/fields/{fieldID} (the `UpdateField` operationId).
-func (c *Client) UpdateField(ctx context.Context, envelopeID openapi_types.UUID, documentID openapi_types.UUID, fieldID openapi_types.UUID, body UpdateFieldJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) UpdateField(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID, fieldID uuid.UUID, body UpdateFieldJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewUpdateFieldRequest(c.Server, envelopeID, documentID, fieldID, body)
 	if err != nil {
 		return nil, err
@@ -4271,7 +4272,7 @@ func (c *Client) UpdateField(ctx context.Context, envelopeID openapi_types.UUID,
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /sign/envelopes/{envelopeID}/documents/{documentID}/fields:batch-delete (the `DeleteFields` operationId).
-func (c *Client) DeleteFieldsWithBody(ctx context.Context, envelopeID openapi_types.UUID, documentID openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) DeleteFieldsWithBody(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewDeleteFieldsRequestWithBody(c.Server, envelopeID, documentID, contentType, body)
 	if err != nil {
 		return nil, err
@@ -4290,7 +4291,7 @@ func (c *Client) DeleteFieldsWithBody(ctx context.Context, envelopeID openapi_ty
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /sign/envelopes/{envelopeID}/documents/{documentID}/fields:batch-delete (the `DeleteFields` operationId).
-func (c *Client) DeleteFields(ctx context.Context, envelopeID openapi_types.UUID, documentID openapi_types.UUID, body DeleteFieldsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) DeleteFields(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID, body DeleteFieldsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewDeleteFieldsRequest(c.Server, envelopeID, documentID, body)
 	if err != nil {
 		return nil, err
@@ -4307,7 +4308,7 @@ func (c *Client) DeleteFields(ctx context.Context, envelopeID openapi_types.UUID
 // The **Download Sealed Document by ID** downloads a single sealed (signed) document as a PDF from a sealed envelope.
 //
 // Corresponds with GET /sign/envelopes/{envelopeID}/documents/{documentID}:download-sealed (the `DownloadSealedDocument` operationId).
-func (c *Client) DownloadSealedDocument(ctx context.Context, envelopeID openapi_types.UUID, documentID openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) DownloadSealedDocument(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewDownloadSealedDocumentRequest(c.Server, envelopeID, documentID)
 	if err != nil {
 		return nil, err
@@ -4327,7 +4328,7 @@ func (c *Client) DownloadSealedDocument(ctx context.Context, envelopeID openapi_
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PUT /sign/envelopes/{envelopeID}/documents:reorder (the `ReorderDocuments` operationId).
-func (c *Client) ReorderDocumentsWithBody(ctx context.Context, envelopeID openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) ReorderDocumentsWithBody(ctx context.Context, envelopeID uuid.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewReorderDocumentsRequestWithBody(c.Server, envelopeID, contentType, body)
 	if err != nil {
 		return nil, err
@@ -4347,7 +4348,7 @@ func (c *Client) ReorderDocumentsWithBody(ctx context.Context, envelopeID openap
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PUT /sign/envelopes/{envelopeID}/documents:reorder (the `ReorderDocuments` operationId).
-func (c *Client) ReorderDocuments(ctx context.Context, envelopeID openapi_types.UUID, body ReorderDocumentsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) ReorderDocuments(ctx context.Context, envelopeID uuid.UUID, body ReorderDocumentsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewReorderDocumentsRequest(c.Server, envelopeID, body)
 	if err != nil {
 		return nil, err
@@ -4365,7 +4366,7 @@ func (c *Client) ReorderDocuments(ctx context.Context, envelopeID openapi_types.
 // The request must include the envelope ID to ensure the complete set of participants is retrieved for the correct envelope.
 //
 // Corresponds with GET /sign/envelopes/{envelopeID}/participants (the `ListParticipants` operationId).
-func (c *Client) ListParticipants(ctx context.Context, envelopeID openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) ListParticipants(ctx context.Context, envelopeID uuid.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListParticipantsRequest(c.Server, envelopeID)
 	if err != nil {
 		return nil, err
@@ -4389,7 +4390,7 @@ func (c *Client) ListParticipants(ctx context.Context, envelopeID openapi_types.
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /sign/envelopes/{envelopeID}/participants (the `CreateParticipant` operationId).
-func (c *Client) CreateParticipantWithBody(ctx context.Context, envelopeID openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) CreateParticipantWithBody(ctx context.Context, envelopeID uuid.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateParticipantRequestWithBody(c.Server, envelopeID, contentType, body)
 	if err != nil {
 		return nil, err
@@ -4413,7 +4414,7 @@ func (c *Client) CreateParticipantWithBody(ctx context.Context, envelopeID opena
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /sign/envelopes/{envelopeID}/participants (the `CreateParticipant` operationId).
-func (c *Client) CreateParticipant(ctx context.Context, envelopeID openapi_types.UUID, body CreateParticipantJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) CreateParticipant(ctx context.Context, envelopeID uuid.UUID, body CreateParticipantJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateParticipantRequest(c.Server, envelopeID, body)
 	if err != nil {
 		return nil, err
@@ -4433,7 +4434,7 @@ func (c *Client) CreateParticipant(ctx context.Context, envelopeID openapi_types
 // the request is rejected with a 409 response.
 //
 // Corresponds with GET /sign/envelopes/{envelopeID}/participants/signing-urls (the `ListSignerSigningUrls` operationId).
-func (c *Client) ListSignerSigningUrls(ctx context.Context, envelopeID openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) ListSignerSigningUrls(ctx context.Context, envelopeID uuid.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListSignerSigningUrlsRequest(c.Server, envelopeID)
 	if err != nil {
 		return nil, err
@@ -4450,7 +4451,7 @@ func (c *Client) ListSignerSigningUrls(ctx context.Context, envelopeID openapi_t
 // The **Delete Participant by ID** endpoint permanently deletes a participant from an envelope.
 //
 // Corresponds with DELETE /sign/envelopes/{envelopeID}/participants/{participantID} (the `DeleteParticipant` operationId).
-func (c *Client) DeleteParticipant(ctx context.Context, envelopeID openapi_types.UUID, participantID openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) DeleteParticipant(ctx context.Context, envelopeID uuid.UUID, participantID uuid.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewDeleteParticipantRequest(c.Server, envelopeID, participantID)
 	if err != nil {
 		return nil, err
@@ -4470,7 +4471,7 @@ func (c *Client) DeleteParticipant(ctx context.Context, envelopeID openapi_types
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PATCH /sign/envelopes/{envelopeID}/participants/{participantID} (the `UpdateParticipant` operationId).
-func (c *Client) UpdateParticipantWithBody(ctx context.Context, envelopeID openapi_types.UUID, participantID openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) UpdateParticipantWithBody(ctx context.Context, envelopeID uuid.UUID, participantID uuid.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewUpdateParticipantRequestWithBody(c.Server, envelopeID, participantID, contentType, body)
 	if err != nil {
 		return nil, err
@@ -4490,7 +4491,7 @@ func (c *Client) UpdateParticipantWithBody(ctx context.Context, envelopeID opena
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PATCH /sign/envelopes/{envelopeID}/participants/{participantID} (the `UpdateParticipant` operationId).
-func (c *Client) UpdateParticipant(ctx context.Context, envelopeID openapi_types.UUID, participantID openapi_types.UUID, body UpdateParticipantJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) UpdateParticipant(ctx context.Context, envelopeID uuid.UUID, participantID uuid.UUID, body UpdateParticipantJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewUpdateParticipantRequest(c.Server, envelopeID, participantID, body)
 	if err != nil {
 		return nil, err
@@ -4509,7 +4510,7 @@ func (c *Client) UpdateParticipant(ctx context.Context, envelopeID openapi_types
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /sign/envelopes/{envelopeID}/participants:batch-delete (the `DeleteParticipants` operationId).
-func (c *Client) DeleteParticipantsWithBody(ctx context.Context, envelopeID openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) DeleteParticipantsWithBody(ctx context.Context, envelopeID uuid.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewDeleteParticipantsRequestWithBody(c.Server, envelopeID, contentType, body)
 	if err != nil {
 		return nil, err
@@ -4528,7 +4529,7 @@ func (c *Client) DeleteParticipantsWithBody(ctx context.Context, envelopeID open
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /sign/envelopes/{envelopeID}/participants:batch-delete (the `DeleteParticipants` operationId).
-func (c *Client) DeleteParticipants(ctx context.Context, envelopeID openapi_types.UUID, body DeleteParticipantsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) DeleteParticipants(ctx context.Context, envelopeID uuid.UUID, body DeleteParticipantsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewDeleteParticipantsRequest(c.Server, envelopeID, body)
 	if err != nil {
 		return nil, err
@@ -4548,7 +4549,7 @@ func (c *Client) DeleteParticipants(ctx context.Context, envelopeID openapi_type
 // **Note:** Only envelopes that have been sent for signing can be cancelled. Draft envelopes cannot be cancelled.
 //
 // Corresponds with PUT /sign/envelopes/{envelopeID}:cancel (the `CancelEnvelope` operationId).
-func (c *Client) CancelEnvelope(ctx context.Context, envelopeID openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) CancelEnvelope(ctx context.Context, envelopeID uuid.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCancelEnvelopeRequest(c.Server, envelopeID)
 	if err != nil {
 		return nil, err
@@ -4565,7 +4566,7 @@ func (c *Client) CancelEnvelope(ctx context.Context, envelopeID openapi_types.UU
 // Downloads the PDF file containing the full audit trail for the selected envelope.
 //
 // Corresponds with GET /sign/envelopes/{envelopeID}:download-audit-trail (the `DownloadAuditTrailOfEnvelope` operationId).
-func (c *Client) DownloadAuditTrailOfEnvelope(ctx context.Context, envelopeID openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) DownloadAuditTrailOfEnvelope(ctx context.Context, envelopeID uuid.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewDownloadAuditTrailOfEnvelopeRequest(c.Server, envelopeID)
 	if err != nil {
 		return nil, err
@@ -4582,7 +4583,7 @@ func (c *Client) DownloadAuditTrailOfEnvelope(ctx context.Context, envelopeID op
 // The **Download Original Envelope** downloads an envelope's original (unsigned) documents in a ZIP archive.
 //
 // Corresponds with GET /sign/envelopes/{envelopeID}:download-original (the `DownloadOriginalEnvelope` operationId).
-func (c *Client) DownloadOriginalEnvelope(ctx context.Context, envelopeID openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) DownloadOriginalEnvelope(ctx context.Context, envelopeID uuid.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewDownloadOriginalEnvelopeRequest(c.Server, envelopeID)
 	if err != nil {
 		return nil, err
@@ -4599,7 +4600,7 @@ func (c *Client) DownloadOriginalEnvelope(ctx context.Context, envelopeID openap
 // The **Download Sealed Envelope** downloads a sealed (signed) envelope's documents along with audit trail in a ZIP archive.
 //
 // Corresponds with GET /sign/envelopes/{envelopeID}:download-sealed (the `DownloadSealedEnvelope` operationId).
-func (c *Client) DownloadSealedEnvelope(ctx context.Context, envelopeID openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) DownloadSealedEnvelope(ctx context.Context, envelopeID uuid.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewDownloadSealedEnvelopeRequest(c.Server, envelopeID)
 	if err != nil {
 		return nil, err
@@ -4618,7 +4619,7 @@ func (c *Client) DownloadSealedEnvelope(ctx context.Context, envelopeID openapi_
 // **Note**: All documents in the envelope must have an "uploaded" status before the envelope can be sent for signature.
 //
 // Corresponds with POST /sign/envelopes/{envelopeID}:send-for-signing (the `SendForSigning` operationId).
-func (c *Client) SendForSigning(ctx context.Context, envelopeID openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) SendForSigning(ctx context.Context, envelopeID uuid.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewSendForSigningRequest(c.Server, envelopeID)
 	if err != nil {
 		return nil, err
@@ -4637,7 +4638,7 @@ func (c *Client) SendForSigning(ctx context.Context, envelopeID openapi_types.UU
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /sign/envelopes/{envelopeID}:send-reminders (the `SendReminders` operationId).
-func (c *Client) SendRemindersWithBody(ctx context.Context, envelopeID openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) SendRemindersWithBody(ctx context.Context, envelopeID uuid.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewSendRemindersRequestWithBody(c.Server, envelopeID, contentType, body)
 	if err != nil {
 		return nil, err
@@ -4656,7 +4657,7 @@ func (c *Client) SendRemindersWithBody(ctx context.Context, envelopeID openapi_t
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /sign/envelopes/{envelopeID}:send-reminders (the `SendReminders` operationId).
-func (c *Client) SendReminders(ctx context.Context, envelopeID openapi_types.UUID, body SendRemindersJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) SendReminders(ctx context.Context, envelopeID uuid.UUID, body SendRemindersJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewSendRemindersRequest(c.Server, envelopeID, body)
 	if err != nil {
 		return nil, err
@@ -5089,7 +5090,7 @@ func NewCreateEnvelopeRequestWithBody(server string, contentType string, body io
 }
 
 // NewDeleteEnvelopeRequest constructs an http.Request for the DeleteEnvelope method
-func NewDeleteEnvelopeRequest(server string, envelopeID openapi_types.UUID) (*http.Request, error) {
+func NewDeleteEnvelopeRequest(server string, envelopeID uuid.UUID) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -5123,7 +5124,7 @@ func NewDeleteEnvelopeRequest(server string, envelopeID openapi_types.UUID) (*ht
 }
 
 // NewGetEnvelopeRequest constructs an http.Request for the GetEnvelope method
-func NewGetEnvelopeRequest(server string, envelopeID openapi_types.UUID) (*http.Request, error) {
+func NewGetEnvelopeRequest(server string, envelopeID uuid.UUID) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -5157,7 +5158,7 @@ func NewGetEnvelopeRequest(server string, envelopeID openapi_types.UUID) (*http.
 }
 
 // NewUpdateEnvelopeRequest calls the generic UpdateEnvelope builder with application/json body
-func NewUpdateEnvelopeRequest(server string, envelopeID openapi_types.UUID, body UpdateEnvelopeJSONRequestBody) (*http.Request, error) {
+func NewUpdateEnvelopeRequest(server string, envelopeID uuid.UUID, body UpdateEnvelopeJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
@@ -5168,7 +5169,7 @@ func NewUpdateEnvelopeRequest(server string, envelopeID openapi_types.UUID, body
 }
 
 // NewUpdateEnvelopeRequestWithBody constructs an http.Request for the UpdateEnvelope method, with any body, and a specified content type
-func NewUpdateEnvelopeRequestWithBody(server string, envelopeID openapi_types.UUID, contentType string, body io.Reader) (*http.Request, error) {
+func NewUpdateEnvelopeRequestWithBody(server string, envelopeID uuid.UUID, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -5204,7 +5205,7 @@ func NewUpdateEnvelopeRequestWithBody(server string, envelopeID openapi_types.UU
 }
 
 // NewListDocumentsRequest constructs an http.Request for the ListDocuments method
-func NewListDocumentsRequest(server string, envelopeID openapi_types.UUID) (*http.Request, error) {
+func NewListDocumentsRequest(server string, envelopeID uuid.UUID) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -5238,7 +5239,7 @@ func NewListDocumentsRequest(server string, envelopeID openapi_types.UUID) (*htt
 }
 
 // NewCreateDocumentRequestWithBody constructs an http.Request for the CreateDocument method, with any body, and a specified content type
-func NewCreateDocumentRequestWithBody(server string, envelopeID openapi_types.UUID, params *CreateDocumentParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewCreateDocumentRequestWithBody(server string, envelopeID uuid.UUID, params *CreateDocumentParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -5301,7 +5302,7 @@ func NewCreateDocumentRequestWithBody(server string, envelopeID openapi_types.UU
 }
 
 // NewDeleteDocumentRequest constructs an http.Request for the DeleteDocument method
-func NewDeleteDocumentRequest(server string, envelopeID openapi_types.UUID, documentID openapi_types.UUID) (*http.Request, error) {
+func NewDeleteDocumentRequest(server string, envelopeID uuid.UUID, documentID uuid.UUID) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -5342,7 +5343,7 @@ func NewDeleteDocumentRequest(server string, envelopeID openapi_types.UUID, docu
 }
 
 // NewGetDocumentRequest constructs an http.Request for the GetDocument method
-func NewGetDocumentRequest(server string, envelopeID openapi_types.UUID, documentID openapi_types.UUID) (*http.Request, error) {
+func NewGetDocumentRequest(server string, envelopeID uuid.UUID, documentID uuid.UUID) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -5383,7 +5384,7 @@ func NewGetDocumentRequest(server string, envelopeID openapi_types.UUID, documen
 }
 
 // NewUpdateDocumentRequest calls the generic UpdateDocument builder with application/json body
-func NewUpdateDocumentRequest(server string, envelopeID openapi_types.UUID, documentID openapi_types.UUID, body UpdateDocumentJSONRequestBody) (*http.Request, error) {
+func NewUpdateDocumentRequest(server string, envelopeID uuid.UUID, documentID uuid.UUID, body UpdateDocumentJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
@@ -5394,7 +5395,7 @@ func NewUpdateDocumentRequest(server string, envelopeID openapi_types.UUID, docu
 }
 
 // NewUpdateDocumentRequestWithBody constructs an http.Request for the UpdateDocument method, with any body, and a specified content type
-func NewUpdateDocumentRequestWithBody(server string, envelopeID openapi_types.UUID, documentID openapi_types.UUID, contentType string, body io.Reader) (*http.Request, error) {
+func NewUpdateDocumentRequestWithBody(server string, envelopeID uuid.UUID, documentID uuid.UUID, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -5437,7 +5438,7 @@ func NewUpdateDocumentRequestWithBody(server string, envelopeID openapi_types.UU
 }
 
 // NewListFieldsRequest constructs an http.Request for the ListFields method
-func NewListFieldsRequest(server string, envelopeID openapi_types.UUID, documentID openapi_types.UUID) (*http.Request, error) {
+func NewListFieldsRequest(server string, envelopeID uuid.UUID, documentID uuid.UUID) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -5478,7 +5479,7 @@ func NewListFieldsRequest(server string, envelopeID openapi_types.UUID, document
 }
 
 // NewCreateFieldRequest calls the generic CreateField builder with application/json body
-func NewCreateFieldRequest(server string, envelopeID openapi_types.UUID, documentID openapi_types.UUID, body CreateFieldJSONRequestBody) (*http.Request, error) {
+func NewCreateFieldRequest(server string, envelopeID uuid.UUID, documentID uuid.UUID, body CreateFieldJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
@@ -5489,7 +5490,7 @@ func NewCreateFieldRequest(server string, envelopeID openapi_types.UUID, documen
 }
 
 // NewCreateFieldRequestWithBody constructs an http.Request for the CreateField method, with any body, and a specified content type
-func NewCreateFieldRequestWithBody(server string, envelopeID openapi_types.UUID, documentID openapi_types.UUID, contentType string, body io.Reader) (*http.Request, error) {
+func NewCreateFieldRequestWithBody(server string, envelopeID uuid.UUID, documentID uuid.UUID, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -5532,7 +5533,7 @@ func NewCreateFieldRequestWithBody(server string, envelopeID openapi_types.UUID,
 }
 
 // NewDeleteFieldRequest constructs an http.Request for the DeleteField method
-func NewDeleteFieldRequest(server string, envelopeID openapi_types.UUID, documentID openapi_types.UUID, fieldID openapi_types.UUID) (*http.Request, error) {
+func NewDeleteFieldRequest(server string, envelopeID uuid.UUID, documentID uuid.UUID, fieldID uuid.UUID) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -5580,7 +5581,7 @@ func NewDeleteFieldRequest(server string, envelopeID openapi_types.UUID, documen
 }
 
 // NewUpdateFieldRequest calls the generic UpdateField builder with application/json body
-func NewUpdateFieldRequest(server string, envelopeID openapi_types.UUID, documentID openapi_types.UUID, fieldID openapi_types.UUID, body UpdateFieldJSONRequestBody) (*http.Request, error) {
+func NewUpdateFieldRequest(server string, envelopeID uuid.UUID, documentID uuid.UUID, fieldID uuid.UUID, body UpdateFieldJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
@@ -5591,7 +5592,7 @@ func NewUpdateFieldRequest(server string, envelopeID openapi_types.UUID, documen
 }
 
 // NewUpdateFieldRequestWithBody constructs an http.Request for the UpdateField method, with any body, and a specified content type
-func NewUpdateFieldRequestWithBody(server string, envelopeID openapi_types.UUID, documentID openapi_types.UUID, fieldID openapi_types.UUID, contentType string, body io.Reader) (*http.Request, error) {
+func NewUpdateFieldRequestWithBody(server string, envelopeID uuid.UUID, documentID uuid.UUID, fieldID uuid.UUID, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -5641,7 +5642,7 @@ func NewUpdateFieldRequestWithBody(server string, envelopeID openapi_types.UUID,
 }
 
 // NewDeleteFieldsRequest calls the generic DeleteFields builder with application/json body
-func NewDeleteFieldsRequest(server string, envelopeID openapi_types.UUID, documentID openapi_types.UUID, body DeleteFieldsJSONRequestBody) (*http.Request, error) {
+func NewDeleteFieldsRequest(server string, envelopeID uuid.UUID, documentID uuid.UUID, body DeleteFieldsJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
@@ -5652,7 +5653,7 @@ func NewDeleteFieldsRequest(server string, envelopeID openapi_types.UUID, docume
 }
 
 // NewDeleteFieldsRequestWithBody constructs an http.Request for the DeleteFields method, with any body, and a specified content type
-func NewDeleteFieldsRequestWithBody(server string, envelopeID openapi_types.UUID, documentID openapi_types.UUID, contentType string, body io.Reader) (*http.Request, error) {
+func NewDeleteFieldsRequestWithBody(server string, envelopeID uuid.UUID, documentID uuid.UUID, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -5695,7 +5696,7 @@ func NewDeleteFieldsRequestWithBody(server string, envelopeID openapi_types.UUID
 }
 
 // NewDownloadSealedDocumentRequest constructs an http.Request for the DownloadSealedDocument method
-func NewDownloadSealedDocumentRequest(server string, envelopeID openapi_types.UUID, documentID openapi_types.UUID) (*http.Request, error) {
+func NewDownloadSealedDocumentRequest(server string, envelopeID uuid.UUID, documentID uuid.UUID) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -5736,7 +5737,7 @@ func NewDownloadSealedDocumentRequest(server string, envelopeID openapi_types.UU
 }
 
 // NewReorderDocumentsRequest calls the generic ReorderDocuments builder with application/json body
-func NewReorderDocumentsRequest(server string, envelopeID openapi_types.UUID, body ReorderDocumentsJSONRequestBody) (*http.Request, error) {
+func NewReorderDocumentsRequest(server string, envelopeID uuid.UUID, body ReorderDocumentsJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
@@ -5747,7 +5748,7 @@ func NewReorderDocumentsRequest(server string, envelopeID openapi_types.UUID, bo
 }
 
 // NewReorderDocumentsRequestWithBody constructs an http.Request for the ReorderDocuments method, with any body, and a specified content type
-func NewReorderDocumentsRequestWithBody(server string, envelopeID openapi_types.UUID, contentType string, body io.Reader) (*http.Request, error) {
+func NewReorderDocumentsRequestWithBody(server string, envelopeID uuid.UUID, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -5783,7 +5784,7 @@ func NewReorderDocumentsRequestWithBody(server string, envelopeID openapi_types.
 }
 
 // NewListParticipantsRequest constructs an http.Request for the ListParticipants method
-func NewListParticipantsRequest(server string, envelopeID openapi_types.UUID) (*http.Request, error) {
+func NewListParticipantsRequest(server string, envelopeID uuid.UUID) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -5817,7 +5818,7 @@ func NewListParticipantsRequest(server string, envelopeID openapi_types.UUID) (*
 }
 
 // NewCreateParticipantRequest calls the generic CreateParticipant builder with application/json body
-func NewCreateParticipantRequest(server string, envelopeID openapi_types.UUID, body CreateParticipantJSONRequestBody) (*http.Request, error) {
+func NewCreateParticipantRequest(server string, envelopeID uuid.UUID, body CreateParticipantJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
@@ -5828,7 +5829,7 @@ func NewCreateParticipantRequest(server string, envelopeID openapi_types.UUID, b
 }
 
 // NewCreateParticipantRequestWithBody constructs an http.Request for the CreateParticipant method, with any body, and a specified content type
-func NewCreateParticipantRequestWithBody(server string, envelopeID openapi_types.UUID, contentType string, body io.Reader) (*http.Request, error) {
+func NewCreateParticipantRequestWithBody(server string, envelopeID uuid.UUID, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -5864,7 +5865,7 @@ func NewCreateParticipantRequestWithBody(server string, envelopeID openapi_types
 }
 
 // NewListSignerSigningUrlsRequest constructs an http.Request for the ListSignerSigningUrls method
-func NewListSignerSigningUrlsRequest(server string, envelopeID openapi_types.UUID) (*http.Request, error) {
+func NewListSignerSigningUrlsRequest(server string, envelopeID uuid.UUID) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -5898,7 +5899,7 @@ func NewListSignerSigningUrlsRequest(server string, envelopeID openapi_types.UUI
 }
 
 // NewDeleteParticipantRequest constructs an http.Request for the DeleteParticipant method
-func NewDeleteParticipantRequest(server string, envelopeID openapi_types.UUID, participantID openapi_types.UUID) (*http.Request, error) {
+func NewDeleteParticipantRequest(server string, envelopeID uuid.UUID, participantID uuid.UUID) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -5939,7 +5940,7 @@ func NewDeleteParticipantRequest(server string, envelopeID openapi_types.UUID, p
 }
 
 // NewUpdateParticipantRequest calls the generic UpdateParticipant builder with application/json body
-func NewUpdateParticipantRequest(server string, envelopeID openapi_types.UUID, participantID openapi_types.UUID, body UpdateParticipantJSONRequestBody) (*http.Request, error) {
+func NewUpdateParticipantRequest(server string, envelopeID uuid.UUID, participantID uuid.UUID, body UpdateParticipantJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
@@ -5950,7 +5951,7 @@ func NewUpdateParticipantRequest(server string, envelopeID openapi_types.UUID, p
 }
 
 // NewUpdateParticipantRequestWithBody constructs an http.Request for the UpdateParticipant method, with any body, and a specified content type
-func NewUpdateParticipantRequestWithBody(server string, envelopeID openapi_types.UUID, participantID openapi_types.UUID, contentType string, body io.Reader) (*http.Request, error) {
+func NewUpdateParticipantRequestWithBody(server string, envelopeID uuid.UUID, participantID uuid.UUID, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -5993,7 +5994,7 @@ func NewUpdateParticipantRequestWithBody(server string, envelopeID openapi_types
 }
 
 // NewDeleteParticipantsRequest calls the generic DeleteParticipants builder with application/json body
-func NewDeleteParticipantsRequest(server string, envelopeID openapi_types.UUID, body DeleteParticipantsJSONRequestBody) (*http.Request, error) {
+func NewDeleteParticipantsRequest(server string, envelopeID uuid.UUID, body DeleteParticipantsJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
@@ -6004,7 +6005,7 @@ func NewDeleteParticipantsRequest(server string, envelopeID openapi_types.UUID, 
 }
 
 // NewDeleteParticipantsRequestWithBody constructs an http.Request for the DeleteParticipants method, with any body, and a specified content type
-func NewDeleteParticipantsRequestWithBody(server string, envelopeID openapi_types.UUID, contentType string, body io.Reader) (*http.Request, error) {
+func NewDeleteParticipantsRequestWithBody(server string, envelopeID uuid.UUID, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -6040,7 +6041,7 @@ func NewDeleteParticipantsRequestWithBody(server string, envelopeID openapi_type
 }
 
 // NewCancelEnvelopeRequest constructs an http.Request for the CancelEnvelope method
-func NewCancelEnvelopeRequest(server string, envelopeID openapi_types.UUID) (*http.Request, error) {
+func NewCancelEnvelopeRequest(server string, envelopeID uuid.UUID) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -6074,7 +6075,7 @@ func NewCancelEnvelopeRequest(server string, envelopeID openapi_types.UUID) (*ht
 }
 
 // NewDownloadAuditTrailOfEnvelopeRequest constructs an http.Request for the DownloadAuditTrailOfEnvelope method
-func NewDownloadAuditTrailOfEnvelopeRequest(server string, envelopeID openapi_types.UUID) (*http.Request, error) {
+func NewDownloadAuditTrailOfEnvelopeRequest(server string, envelopeID uuid.UUID) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -6108,7 +6109,7 @@ func NewDownloadAuditTrailOfEnvelopeRequest(server string, envelopeID openapi_ty
 }
 
 // NewDownloadOriginalEnvelopeRequest constructs an http.Request for the DownloadOriginalEnvelope method
-func NewDownloadOriginalEnvelopeRequest(server string, envelopeID openapi_types.UUID) (*http.Request, error) {
+func NewDownloadOriginalEnvelopeRequest(server string, envelopeID uuid.UUID) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -6142,7 +6143,7 @@ func NewDownloadOriginalEnvelopeRequest(server string, envelopeID openapi_types.
 }
 
 // NewDownloadSealedEnvelopeRequest constructs an http.Request for the DownloadSealedEnvelope method
-func NewDownloadSealedEnvelopeRequest(server string, envelopeID openapi_types.UUID) (*http.Request, error) {
+func NewDownloadSealedEnvelopeRequest(server string, envelopeID uuid.UUID) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -6176,7 +6177,7 @@ func NewDownloadSealedEnvelopeRequest(server string, envelopeID openapi_types.UU
 }
 
 // NewSendForSigningRequest constructs an http.Request for the SendForSigning method
-func NewSendForSigningRequest(server string, envelopeID openapi_types.UUID) (*http.Request, error) {
+func NewSendForSigningRequest(server string, envelopeID uuid.UUID) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -6210,7 +6211,7 @@ func NewSendForSigningRequest(server string, envelopeID openapi_types.UUID) (*ht
 }
 
 // NewSendRemindersRequest calls the generic SendReminders builder with application/json body
-func NewSendRemindersRequest(server string, envelopeID openapi_types.UUID, body SendRemindersJSONRequestBody) (*http.Request, error) {
+func NewSendRemindersRequest(server string, envelopeID uuid.UUID, body SendRemindersJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
@@ -6221,7 +6222,7 @@ func NewSendRemindersRequest(server string, envelopeID openapi_types.UUID, body 
 }
 
 // NewSendRemindersRequestWithBody constructs an http.Request for the SendReminders method, with any body, and a specified content type
-func NewSendRemindersRequestWithBody(server string, envelopeID openapi_types.UUID, contentType string, body io.Reader) (*http.Request, error) {
+func NewSendRemindersRequestWithBody(server string, envelopeID uuid.UUID, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -6488,7 +6489,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /sign/envelopes/{envelopeID} (the `DeleteEnvelope` operationId).
-	DeleteEnvelopeWithResponse(ctx context.Context, envelopeID openapi_types.UUID, reqEditors ...RequestEditorFn) (*DeleteEnvelopeResponse, error)
+	DeleteEnvelopeWithResponse(ctx context.Context, envelopeID uuid.UUID, reqEditors ...RequestEditorFn) (*DeleteEnvelopeResponse, error)
 
 	// GetEnvelopeWithResponse Get Envelope by ID
 	//
@@ -6499,7 +6500,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /sign/envelopes/{envelopeID} (the `GetEnvelope` operationId).
-	GetEnvelopeWithResponse(ctx context.Context, envelopeID openapi_types.UUID, reqEditors ...RequestEditorFn) (*GetEnvelopeResponse, error)
+	GetEnvelopeWithResponse(ctx context.Context, envelopeID uuid.UUID, reqEditors ...RequestEditorFn) (*GetEnvelopeResponse, error)
 
 	// UpdateEnvelopeWithBodyWithResponse Update Envelope
 	//
@@ -6508,7 +6509,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /sign/envelopes/{envelopeID} (the `UpdateEnvelope` operationId).
-	UpdateEnvelopeWithBodyWithResponse(ctx context.Context, envelopeID openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateEnvelopeResponse, error)
+	UpdateEnvelopeWithBodyWithResponse(ctx context.Context, envelopeID uuid.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateEnvelopeResponse, error)
 
 	// UpdateEnvelopeWithResponse Update Envelope
 	//
@@ -6517,7 +6518,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /sign/envelopes/{envelopeID} (the `UpdateEnvelope` operationId).
-	UpdateEnvelopeWithResponse(ctx context.Context, envelopeID openapi_types.UUID, body UpdateEnvelopeJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateEnvelopeResponse, error)
+	UpdateEnvelopeWithResponse(ctx context.Context, envelopeID uuid.UUID, body UpdateEnvelopeJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateEnvelopeResponse, error)
 
 	// ListDocumentsWithResponse List Documents by Envelope ID
 	//
@@ -6527,7 +6528,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /sign/envelopes/{envelopeID}/documents (the `ListDocuments` operationId).
-	ListDocumentsWithResponse(ctx context.Context, envelopeID openapi_types.UUID, reqEditors ...RequestEditorFn) (*ListDocumentsResponse, error)
+	ListDocumentsWithResponse(ctx context.Context, envelopeID uuid.UUID, reqEditors ...RequestEditorFn) (*ListDocumentsResponse, error)
 
 	// CreateDocumentWithBodyWithResponse Create Document by Envelope ID
 	//
@@ -6614,7 +6615,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /sign/envelopes/{envelopeID}/documents (the `CreateDocument` operationId).
-	CreateDocumentWithBodyWithResponse(ctx context.Context, envelopeID openapi_types.UUID, params *CreateDocumentParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateDocumentResponse, error)
+	CreateDocumentWithBodyWithResponse(ctx context.Context, envelopeID uuid.UUID, params *CreateDocumentParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateDocumentResponse, error)
 
 	// DeleteDocumentWithResponse Delete Document by ID
 	//
@@ -6623,7 +6624,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /sign/envelopes/{envelopeID}/documents/{documentID} (the `DeleteDocument` operationId).
-	DeleteDocumentWithResponse(ctx context.Context, envelopeID openapi_types.UUID, documentID openapi_types.UUID, reqEditors ...RequestEditorFn) (*DeleteDocumentResponse, error)
+	DeleteDocumentWithResponse(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID, reqEditors ...RequestEditorFn) (*DeleteDocumentResponse, error)
 
 	// GetDocumentWithResponse Get Document by ID
 	//
@@ -6634,7 +6635,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /sign/envelopes/{envelopeID}/documents/{documentID} (the `GetDocument` operationId).
-	GetDocumentWithResponse(ctx context.Context, envelopeID openapi_types.UUID, documentID openapi_types.UUID, reqEditors ...RequestEditorFn) (*GetDocumentResponse, error)
+	GetDocumentWithResponse(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID, reqEditors ...RequestEditorFn) (*GetDocumentResponse, error)
 
 	// UpdateDocumentWithBodyWithResponse Update Document by ID
 	//
@@ -6645,7 +6646,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /sign/envelopes/{envelopeID}/documents/{documentID} (the `UpdateDocument` operationId).
-	UpdateDocumentWithBodyWithResponse(ctx context.Context, envelopeID openapi_types.UUID, documentID openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateDocumentResponse, error)
+	UpdateDocumentWithBodyWithResponse(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateDocumentResponse, error)
 
 	// UpdateDocumentWithResponse Update Document by ID
 	//
@@ -6656,7 +6657,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /sign/envelopes/{envelopeID}/documents/{documentID} (the `UpdateDocument` operationId).
-	UpdateDocumentWithResponse(ctx context.Context, envelopeID openapi_types.UUID, documentID openapi_types.UUID, body UpdateDocumentJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateDocumentResponse, error)
+	UpdateDocumentWithResponse(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID, body UpdateDocumentJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateDocumentResponse, error)
 
 	// ListFieldsWithResponse List Fields by Document ID
 	//
@@ -6665,7 +6666,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /sign/envelopes/{envelopeID}/documents/{documentID}/fields (the `ListFields` operationId).
-	ListFieldsWithResponse(ctx context.Context, envelopeID openapi_types.UUID, documentID openapi_types.UUID, reqEditors ...RequestEditorFn) (*ListFieldsResponse, error)
+	ListFieldsWithResponse(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID, reqEditors ...RequestEditorFn) (*ListFieldsResponse, error)
 
 	// CreateFieldWithBodyWithResponse Create Field(s) by Document ID
 	//
@@ -6675,7 +6676,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /sign/envelopes/{envelopeID}/documents/{documentID}/fields (the `CreateField` operationId).
-	CreateFieldWithBodyWithResponse(ctx context.Context, envelopeID openapi_types.UUID, documentID openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateFieldResponse, error)
+	CreateFieldWithBodyWithResponse(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateFieldResponse, error)
 
 	// CreateFieldWithResponse Create Field(s) by Document ID
 	//
@@ -6685,7 +6686,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /sign/envelopes/{envelopeID}/documents/{documentID}/fields (the `CreateField` operationId).
-	CreateFieldWithResponse(ctx context.Context, envelopeID openapi_types.UUID, documentID openapi_types.UUID, body CreateFieldJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateFieldResponse, error)
+	CreateFieldWithResponse(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID, body CreateFieldJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateFieldResponse, error)
 
 	// DeleteFieldWithResponse Delete Field by ID
 	//
@@ -6694,7 +6695,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /sign/envelopes/{envelopeID}/documents/{documentID}/fields/{fieldID} (the `DeleteField` operationId).
-	DeleteFieldWithResponse(ctx context.Context, envelopeID openapi_types.UUID, documentID openapi_types.UUID, fieldID openapi_types.UUID, reqEditors ...RequestEditorFn) (*DeleteFieldResponse, error)
+	DeleteFieldWithResponse(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID, fieldID uuid.UUID, reqEditors ...RequestEditorFn) (*DeleteFieldResponse, error)
 
 	// UpdateFieldWithBodyWithResponse Update Field by ID
 	//
@@ -6704,7 +6705,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /sign/envelopes/{envelopeID}/documents/{documentID}/fields/{fieldID} (the `UpdateField` operationId).
-	UpdateFieldWithBodyWithResponse(ctx context.Context, envelopeID openapi_types.UUID, documentID openapi_types.UUID, fieldID openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateFieldResponse, error)
+	UpdateFieldWithBodyWithResponse(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID, fieldID uuid.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateFieldResponse, error)
 
 	// UpdateFieldWithResponse Update Field by ID
 	//
@@ -6714,7 +6715,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /sign/envelopes/{envelopeID}/documents/{documentID}/fields/{fieldID} (the `UpdateField` operationId).
-	UpdateFieldWithResponse(ctx context.Context, envelopeID openapi_types.UUID, documentID openapi_types.UUID, fieldID openapi_types.UUID, body UpdateFieldJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateFieldResponse, error)
+	UpdateFieldWithResponse(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID, fieldID uuid.UUID, body UpdateFieldJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateFieldResponse, error)
 
 	// DeleteFieldsWithBodyWithResponse Delete Fields by Field IDs
 	//
@@ -6723,7 +6724,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /sign/envelopes/{envelopeID}/documents/{documentID}/fields:batch-delete (the `DeleteFields` operationId).
-	DeleteFieldsWithBodyWithResponse(ctx context.Context, envelopeID openapi_types.UUID, documentID openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DeleteFieldsResponse, error)
+	DeleteFieldsWithBodyWithResponse(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DeleteFieldsResponse, error)
 
 	// DeleteFieldsWithResponse Delete Fields by Field IDs
 	//
@@ -6732,7 +6733,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /sign/envelopes/{envelopeID}/documents/{documentID}/fields:batch-delete (the `DeleteFields` operationId).
-	DeleteFieldsWithResponse(ctx context.Context, envelopeID openapi_types.UUID, documentID openapi_types.UUID, body DeleteFieldsJSONRequestBody, reqEditors ...RequestEditorFn) (*DeleteFieldsResponse, error)
+	DeleteFieldsWithResponse(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID, body DeleteFieldsJSONRequestBody, reqEditors ...RequestEditorFn) (*DeleteFieldsResponse, error)
 
 	// DownloadSealedDocumentWithResponse Download Sealed Document by ID
 	//
@@ -6741,7 +6742,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /sign/envelopes/{envelopeID}/documents/{documentID}:download-sealed (the `DownloadSealedDocument` operationId).
-	DownloadSealedDocumentWithResponse(ctx context.Context, envelopeID openapi_types.UUID, documentID openapi_types.UUID, reqEditors ...RequestEditorFn) (*DownloadSealedDocumentResponse, error)
+	DownloadSealedDocumentWithResponse(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID, reqEditors ...RequestEditorFn) (*DownloadSealedDocumentResponse, error)
 
 	// ReorderDocumentsWithBodyWithResponse Reorder Documents by Envelope ID
 	//
@@ -6751,7 +6752,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /sign/envelopes/{envelopeID}/documents:reorder (the `ReorderDocuments` operationId).
-	ReorderDocumentsWithBodyWithResponse(ctx context.Context, envelopeID openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReorderDocumentsResponse, error)
+	ReorderDocumentsWithBodyWithResponse(ctx context.Context, envelopeID uuid.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReorderDocumentsResponse, error)
 
 	// ReorderDocumentsWithResponse Reorder Documents by Envelope ID
 	//
@@ -6761,7 +6762,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /sign/envelopes/{envelopeID}/documents:reorder (the `ReorderDocuments` operationId).
-	ReorderDocumentsWithResponse(ctx context.Context, envelopeID openapi_types.UUID, body ReorderDocumentsJSONRequestBody, reqEditors ...RequestEditorFn) (*ReorderDocumentsResponse, error)
+	ReorderDocumentsWithResponse(ctx context.Context, envelopeID uuid.UUID, body ReorderDocumentsJSONRequestBody, reqEditors ...RequestEditorFn) (*ReorderDocumentsResponse, error)
 
 	// ListParticipantsWithResponse List Participants by Envelope ID
 	//
@@ -6771,7 +6772,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /sign/envelopes/{envelopeID}/participants (the `ListParticipants` operationId).
-	ListParticipantsWithResponse(ctx context.Context, envelopeID openapi_types.UUID, reqEditors ...RequestEditorFn) (*ListParticipantsResponse, error)
+	ListParticipantsWithResponse(ctx context.Context, envelopeID uuid.UUID, reqEditors ...RequestEditorFn) (*ListParticipantsResponse, error)
 
 	// CreateParticipantWithBodyWithResponse Create Participant(s) by Envelope ID
 	//
@@ -6785,7 +6786,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /sign/envelopes/{envelopeID}/participants (the `CreateParticipant` operationId).
-	CreateParticipantWithBodyWithResponse(ctx context.Context, envelopeID openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateParticipantResponse, error)
+	CreateParticipantWithBodyWithResponse(ctx context.Context, envelopeID uuid.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateParticipantResponse, error)
 
 	// CreateParticipantWithResponse Create Participant(s) by Envelope ID
 	//
@@ -6799,7 +6800,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /sign/envelopes/{envelopeID}/participants (the `CreateParticipant` operationId).
-	CreateParticipantWithResponse(ctx context.Context, envelopeID openapi_types.UUID, body CreateParticipantJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateParticipantResponse, error)
+	CreateParticipantWithResponse(ctx context.Context, envelopeID uuid.UUID, body CreateParticipantJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateParticipantResponse, error)
 
 	// ListSignerSigningUrlsWithResponse List Signer Signing URLs by Envelope ID
 	//
@@ -6811,7 +6812,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /sign/envelopes/{envelopeID}/participants/signing-urls (the `ListSignerSigningUrls` operationId).
-	ListSignerSigningUrlsWithResponse(ctx context.Context, envelopeID openapi_types.UUID, reqEditors ...RequestEditorFn) (*ListSignerSigningUrlsResponse, error)
+	ListSignerSigningUrlsWithResponse(ctx context.Context, envelopeID uuid.UUID, reqEditors ...RequestEditorFn) (*ListSignerSigningUrlsResponse, error)
 
 	// DeleteParticipantWithResponse Delete Participant by ID
 	//
@@ -6820,7 +6821,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /sign/envelopes/{envelopeID}/participants/{participantID} (the `DeleteParticipant` operationId).
-	DeleteParticipantWithResponse(ctx context.Context, envelopeID openapi_types.UUID, participantID openapi_types.UUID, reqEditors ...RequestEditorFn) (*DeleteParticipantResponse, error)
+	DeleteParticipantWithResponse(ctx context.Context, envelopeID uuid.UUID, participantID uuid.UUID, reqEditors ...RequestEditorFn) (*DeleteParticipantResponse, error)
 
 	// UpdateParticipantWithBodyWithResponse Update Participant by ID
 	//
@@ -6830,7 +6831,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /sign/envelopes/{envelopeID}/participants/{participantID} (the `UpdateParticipant` operationId).
-	UpdateParticipantWithBodyWithResponse(ctx context.Context, envelopeID openapi_types.UUID, participantID openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateParticipantResponse, error)
+	UpdateParticipantWithBodyWithResponse(ctx context.Context, envelopeID uuid.UUID, participantID uuid.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateParticipantResponse, error)
 
 	// UpdateParticipantWithResponse Update Participant by ID
 	//
@@ -6840,7 +6841,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /sign/envelopes/{envelopeID}/participants/{participantID} (the `UpdateParticipant` operationId).
-	UpdateParticipantWithResponse(ctx context.Context, envelopeID openapi_types.UUID, participantID openapi_types.UUID, body UpdateParticipantJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateParticipantResponse, error)
+	UpdateParticipantWithResponse(ctx context.Context, envelopeID uuid.UUID, participantID uuid.UUID, body UpdateParticipantJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateParticipantResponse, error)
 
 	// DeleteParticipantsWithBodyWithResponse Delete Participants by Participant IDs
 	//
@@ -6849,7 +6850,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /sign/envelopes/{envelopeID}/participants:batch-delete (the `DeleteParticipants` operationId).
-	DeleteParticipantsWithBodyWithResponse(ctx context.Context, envelopeID openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DeleteParticipantsResponse, error)
+	DeleteParticipantsWithBodyWithResponse(ctx context.Context, envelopeID uuid.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DeleteParticipantsResponse, error)
 
 	// DeleteParticipantsWithResponse Delete Participants by Participant IDs
 	//
@@ -6858,7 +6859,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /sign/envelopes/{envelopeID}/participants:batch-delete (the `DeleteParticipants` operationId).
-	DeleteParticipantsWithResponse(ctx context.Context, envelopeID openapi_types.UUID, body DeleteParticipantsJSONRequestBody, reqEditors ...RequestEditorFn) (*DeleteParticipantsResponse, error)
+	DeleteParticipantsWithResponse(ctx context.Context, envelopeID uuid.UUID, body DeleteParticipantsJSONRequestBody, reqEditors ...RequestEditorFn) (*DeleteParticipantsResponse, error)
 
 	// CancelEnvelopeWithResponse Cancel Envelope by ID
 	//
@@ -6870,7 +6871,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /sign/envelopes/{envelopeID}:cancel (the `CancelEnvelope` operationId).
-	CancelEnvelopeWithResponse(ctx context.Context, envelopeID openapi_types.UUID, reqEditors ...RequestEditorFn) (*CancelEnvelopeResponse, error)
+	CancelEnvelopeWithResponse(ctx context.Context, envelopeID uuid.UUID, reqEditors ...RequestEditorFn) (*CancelEnvelopeResponse, error)
 
 	// DownloadAuditTrailOfEnvelopeWithResponse Download Audit Trail of Envelope
 	//
@@ -6879,7 +6880,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /sign/envelopes/{envelopeID}:download-audit-trail (the `DownloadAuditTrailOfEnvelope` operationId).
-	DownloadAuditTrailOfEnvelopeWithResponse(ctx context.Context, envelopeID openapi_types.UUID, reqEditors ...RequestEditorFn) (*DownloadAuditTrailOfEnvelopeResponse, error)
+	DownloadAuditTrailOfEnvelopeWithResponse(ctx context.Context, envelopeID uuid.UUID, reqEditors ...RequestEditorFn) (*DownloadAuditTrailOfEnvelopeResponse, error)
 
 	// DownloadOriginalEnvelopeWithResponse Download Original Envelope
 	//
@@ -6888,7 +6889,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /sign/envelopes/{envelopeID}:download-original (the `DownloadOriginalEnvelope` operationId).
-	DownloadOriginalEnvelopeWithResponse(ctx context.Context, envelopeID openapi_types.UUID, reqEditors ...RequestEditorFn) (*DownloadOriginalEnvelopeResponse, error)
+	DownloadOriginalEnvelopeWithResponse(ctx context.Context, envelopeID uuid.UUID, reqEditors ...RequestEditorFn) (*DownloadOriginalEnvelopeResponse, error)
 
 	// DownloadSealedEnvelopeWithResponse Download Sealed Envelope
 	//
@@ -6897,7 +6898,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /sign/envelopes/{envelopeID}:download-sealed (the `DownloadSealedEnvelope` operationId).
-	DownloadSealedEnvelopeWithResponse(ctx context.Context, envelopeID openapi_types.UUID, reqEditors ...RequestEditorFn) (*DownloadSealedEnvelopeResponse, error)
+	DownloadSealedEnvelopeWithResponse(ctx context.Context, envelopeID uuid.UUID, reqEditors ...RequestEditorFn) (*DownloadSealedEnvelopeResponse, error)
 
 	// SendForSigningWithResponse Send Envelope for Signing
 	//
@@ -6908,7 +6909,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /sign/envelopes/{envelopeID}:send-for-signing (the `SendForSigning` operationId).
-	SendForSigningWithResponse(ctx context.Context, envelopeID openapi_types.UUID, reqEditors ...RequestEditorFn) (*SendForSigningResponse, error)
+	SendForSigningWithResponse(ctx context.Context, envelopeID uuid.UUID, reqEditors ...RequestEditorFn) (*SendForSigningResponse, error)
 
 	// SendRemindersWithBodyWithResponse Send Reminders for Envelope
 	//
@@ -6917,7 +6918,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /sign/envelopes/{envelopeID}:send-reminders (the `SendReminders` operationId).
-	SendRemindersWithBodyWithResponse(ctx context.Context, envelopeID openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SendRemindersResponse, error)
+	SendRemindersWithBodyWithResponse(ctx context.Context, envelopeID uuid.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SendRemindersResponse, error)
 
 	// SendRemindersWithResponse Send Reminders for Envelope
 	//
@@ -6926,7 +6927,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /sign/envelopes/{envelopeID}:send-reminders (the `SendReminders` operationId).
-	SendRemindersWithResponse(ctx context.Context, envelopeID openapi_types.UUID, body SendRemindersJSONRequestBody, reqEditors ...RequestEditorFn) (*SendRemindersResponse, error)
+	SendRemindersWithResponse(ctx context.Context, envelopeID uuid.UUID, body SendRemindersJSONRequestBody, reqEditors ...RequestEditorFn) (*SendRemindersResponse, error)
 
 	// ForwardTransformationsRequestWithResponse Request a transformation operation
 	//
@@ -9292,7 +9293,7 @@ func (c *ClientWithResponses) CreateEnvelopeWithResponse(ctx context.Context, bo
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /sign/envelopes/{envelopeID} (the `DeleteEnvelope` operationId).
-func (c *ClientWithResponses) DeleteEnvelopeWithResponse(ctx context.Context, envelopeID openapi_types.UUID, reqEditors ...RequestEditorFn) (*DeleteEnvelopeResponse, error) {
+func (c *ClientWithResponses) DeleteEnvelopeWithResponse(ctx context.Context, envelopeID uuid.UUID, reqEditors ...RequestEditorFn) (*DeleteEnvelopeResponse, error) {
 	rsp, err := c.DeleteEnvelope(ctx, envelopeID, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -9309,7 +9310,7 @@ func (c *ClientWithResponses) DeleteEnvelopeWithResponse(ctx context.Context, en
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /sign/envelopes/{envelopeID} (the `GetEnvelope` operationId).
-func (c *ClientWithResponses) GetEnvelopeWithResponse(ctx context.Context, envelopeID openapi_types.UUID, reqEditors ...RequestEditorFn) (*GetEnvelopeResponse, error) {
+func (c *ClientWithResponses) GetEnvelopeWithResponse(ctx context.Context, envelopeID uuid.UUID, reqEditors ...RequestEditorFn) (*GetEnvelopeResponse, error) {
 	rsp, err := c.GetEnvelope(ctx, envelopeID, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -9324,7 +9325,7 @@ func (c *ClientWithResponses) GetEnvelopeWithResponse(ctx context.Context, envel
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PATCH /sign/envelopes/{envelopeID} (the `UpdateEnvelope` operationId).
-func (c *ClientWithResponses) UpdateEnvelopeWithBodyWithResponse(ctx context.Context, envelopeID openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateEnvelopeResponse, error) {
+func (c *ClientWithResponses) UpdateEnvelopeWithBodyWithResponse(ctx context.Context, envelopeID uuid.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateEnvelopeResponse, error) {
 	rsp, err := c.UpdateEnvelopeWithBody(ctx, envelopeID, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -9339,7 +9340,7 @@ func (c *ClientWithResponses) UpdateEnvelopeWithBodyWithResponse(ctx context.Con
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PATCH /sign/envelopes/{envelopeID} (the `UpdateEnvelope` operationId).
-func (c *ClientWithResponses) UpdateEnvelopeWithResponse(ctx context.Context, envelopeID openapi_types.UUID, body UpdateEnvelopeJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateEnvelopeResponse, error) {
+func (c *ClientWithResponses) UpdateEnvelopeWithResponse(ctx context.Context, envelopeID uuid.UUID, body UpdateEnvelopeJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateEnvelopeResponse, error) {
 	rsp, err := c.UpdateEnvelope(ctx, envelopeID, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -9355,7 +9356,7 @@ func (c *ClientWithResponses) UpdateEnvelopeWithResponse(ctx context.Context, en
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /sign/envelopes/{envelopeID}/documents (the `ListDocuments` operationId).
-func (c *ClientWithResponses) ListDocumentsWithResponse(ctx context.Context, envelopeID openapi_types.UUID, reqEditors ...RequestEditorFn) (*ListDocumentsResponse, error) {
+func (c *ClientWithResponses) ListDocumentsWithResponse(ctx context.Context, envelopeID uuid.UUID, reqEditors ...RequestEditorFn) (*ListDocumentsResponse, error) {
 	rsp, err := c.ListDocuments(ctx, envelopeID, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -9448,7 +9449,7 @@ func (c *ClientWithResponses) ListDocumentsWithResponse(ctx context.Context, env
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /sign/envelopes/{envelopeID}/documents (the `CreateDocument` operationId).
-func (c *ClientWithResponses) CreateDocumentWithBodyWithResponse(ctx context.Context, envelopeID openapi_types.UUID, params *CreateDocumentParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateDocumentResponse, error) {
+func (c *ClientWithResponses) CreateDocumentWithBodyWithResponse(ctx context.Context, envelopeID uuid.UUID, params *CreateDocumentParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateDocumentResponse, error) {
 	rsp, err := c.CreateDocumentWithBody(ctx, envelopeID, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -9463,7 +9464,7 @@ func (c *ClientWithResponses) CreateDocumentWithBodyWithResponse(ctx context.Con
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /sign/envelopes/{envelopeID}/documents/{documentID} (the `DeleteDocument` operationId).
-func (c *ClientWithResponses) DeleteDocumentWithResponse(ctx context.Context, envelopeID openapi_types.UUID, documentID openapi_types.UUID, reqEditors ...RequestEditorFn) (*DeleteDocumentResponse, error) {
+func (c *ClientWithResponses) DeleteDocumentWithResponse(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID, reqEditors ...RequestEditorFn) (*DeleteDocumentResponse, error) {
 	rsp, err := c.DeleteDocument(ctx, envelopeID, documentID, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -9480,7 +9481,7 @@ func (c *ClientWithResponses) DeleteDocumentWithResponse(ctx context.Context, en
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /sign/envelopes/{envelopeID}/documents/{documentID} (the `GetDocument` operationId).
-func (c *ClientWithResponses) GetDocumentWithResponse(ctx context.Context, envelopeID openapi_types.UUID, documentID openapi_types.UUID, reqEditors ...RequestEditorFn) (*GetDocumentResponse, error) {
+func (c *ClientWithResponses) GetDocumentWithResponse(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID, reqEditors ...RequestEditorFn) (*GetDocumentResponse, error) {
 	rsp, err := c.GetDocument(ctx, envelopeID, documentID, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -9497,7 +9498,7 @@ func (c *ClientWithResponses) GetDocumentWithResponse(ctx context.Context, envel
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PATCH /sign/envelopes/{envelopeID}/documents/{documentID} (the `UpdateDocument` operationId).
-func (c *ClientWithResponses) UpdateDocumentWithBodyWithResponse(ctx context.Context, envelopeID openapi_types.UUID, documentID openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateDocumentResponse, error) {
+func (c *ClientWithResponses) UpdateDocumentWithBodyWithResponse(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateDocumentResponse, error) {
 	rsp, err := c.UpdateDocumentWithBody(ctx, envelopeID, documentID, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -9514,7 +9515,7 @@ func (c *ClientWithResponses) UpdateDocumentWithBodyWithResponse(ctx context.Con
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PATCH /sign/envelopes/{envelopeID}/documents/{documentID} (the `UpdateDocument` operationId).
-func (c *ClientWithResponses) UpdateDocumentWithResponse(ctx context.Context, envelopeID openapi_types.UUID, documentID openapi_types.UUID, body UpdateDocumentJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateDocumentResponse, error) {
+func (c *ClientWithResponses) UpdateDocumentWithResponse(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID, body UpdateDocumentJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateDocumentResponse, error) {
 	rsp, err := c.UpdateDocument(ctx, envelopeID, documentID, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -9529,7 +9530,7 @@ func (c *ClientWithResponses) UpdateDocumentWithResponse(ctx context.Context, en
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /sign/envelopes/{envelopeID}/documents/{documentID}/fields (the `ListFields` operationId).
-func (c *ClientWithResponses) ListFieldsWithResponse(ctx context.Context, envelopeID openapi_types.UUID, documentID openapi_types.UUID, reqEditors ...RequestEditorFn) (*ListFieldsResponse, error) {
+func (c *ClientWithResponses) ListFieldsWithResponse(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID, reqEditors ...RequestEditorFn) (*ListFieldsResponse, error) {
 	rsp, err := c.ListFields(ctx, envelopeID, documentID, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -9545,7 +9546,7 @@ func (c *ClientWithResponses) ListFieldsWithResponse(ctx context.Context, envelo
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /sign/envelopes/{envelopeID}/documents/{documentID}/fields (the `CreateField` operationId).
-func (c *ClientWithResponses) CreateFieldWithBodyWithResponse(ctx context.Context, envelopeID openapi_types.UUID, documentID openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateFieldResponse, error) {
+func (c *ClientWithResponses) CreateFieldWithBodyWithResponse(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateFieldResponse, error) {
 	rsp, err := c.CreateFieldWithBody(ctx, envelopeID, documentID, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -9561,7 +9562,7 @@ func (c *ClientWithResponses) CreateFieldWithBodyWithResponse(ctx context.Contex
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /sign/envelopes/{envelopeID}/documents/{documentID}/fields (the `CreateField` operationId).
-func (c *ClientWithResponses) CreateFieldWithResponse(ctx context.Context, envelopeID openapi_types.UUID, documentID openapi_types.UUID, body CreateFieldJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateFieldResponse, error) {
+func (c *ClientWithResponses) CreateFieldWithResponse(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID, body CreateFieldJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateFieldResponse, error) {
 	rsp, err := c.CreateField(ctx, envelopeID, documentID, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -9576,7 +9577,7 @@ func (c *ClientWithResponses) CreateFieldWithResponse(ctx context.Context, envel
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /sign/envelopes/{envelopeID}/documents/{documentID}/fields/{fieldID} (the `DeleteField` operationId).
-func (c *ClientWithResponses) DeleteFieldWithResponse(ctx context.Context, envelopeID openapi_types.UUID, documentID openapi_types.UUID, fieldID openapi_types.UUID, reqEditors ...RequestEditorFn) (*DeleteFieldResponse, error) {
+func (c *ClientWithResponses) DeleteFieldWithResponse(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID, fieldID uuid.UUID, reqEditors ...RequestEditorFn) (*DeleteFieldResponse, error) {
 	rsp, err := c.DeleteField(ctx, envelopeID, documentID, fieldID, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -9592,7 +9593,7 @@ func (c *ClientWithResponses) DeleteFieldWithResponse(ctx context.Context, envel
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PATCH /sign/envelopes/{envelopeID}/documents/{documentID}/fields/{fieldID} (the `UpdateField` operationId).
-func (c *ClientWithResponses) UpdateFieldWithBodyWithResponse(ctx context.Context, envelopeID openapi_types.UUID, documentID openapi_types.UUID, fieldID openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateFieldResponse, error) {
+func (c *ClientWithResponses) UpdateFieldWithBodyWithResponse(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID, fieldID uuid.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateFieldResponse, error) {
 	rsp, err := c.UpdateFieldWithBody(ctx, envelopeID, documentID, fieldID, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -9608,7 +9609,7 @@ func (c *ClientWithResponses) UpdateFieldWithBodyWithResponse(ctx context.Contex
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PATCH /sign/envelopes/{envelopeID}/documents/{documentID}/fields/{fieldID} (the `UpdateField` operationId).
-func (c *ClientWithResponses) UpdateFieldWithResponse(ctx context.Context, envelopeID openapi_types.UUID, documentID openapi_types.UUID, fieldID openapi_types.UUID, body UpdateFieldJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateFieldResponse, error) {
+func (c *ClientWithResponses) UpdateFieldWithResponse(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID, fieldID uuid.UUID, body UpdateFieldJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateFieldResponse, error) {
 	rsp, err := c.UpdateField(ctx, envelopeID, documentID, fieldID, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -9623,7 +9624,7 @@ func (c *ClientWithResponses) UpdateFieldWithResponse(ctx context.Context, envel
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /sign/envelopes/{envelopeID}/documents/{documentID}/fields:batch-delete (the `DeleteFields` operationId).
-func (c *ClientWithResponses) DeleteFieldsWithBodyWithResponse(ctx context.Context, envelopeID openapi_types.UUID, documentID openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DeleteFieldsResponse, error) {
+func (c *ClientWithResponses) DeleteFieldsWithBodyWithResponse(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DeleteFieldsResponse, error) {
 	rsp, err := c.DeleteFieldsWithBody(ctx, envelopeID, documentID, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -9638,7 +9639,7 @@ func (c *ClientWithResponses) DeleteFieldsWithBodyWithResponse(ctx context.Conte
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /sign/envelopes/{envelopeID}/documents/{documentID}/fields:batch-delete (the `DeleteFields` operationId).
-func (c *ClientWithResponses) DeleteFieldsWithResponse(ctx context.Context, envelopeID openapi_types.UUID, documentID openapi_types.UUID, body DeleteFieldsJSONRequestBody, reqEditors ...RequestEditorFn) (*DeleteFieldsResponse, error) {
+func (c *ClientWithResponses) DeleteFieldsWithResponse(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID, body DeleteFieldsJSONRequestBody, reqEditors ...RequestEditorFn) (*DeleteFieldsResponse, error) {
 	rsp, err := c.DeleteFields(ctx, envelopeID, documentID, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -9653,7 +9654,7 @@ func (c *ClientWithResponses) DeleteFieldsWithResponse(ctx context.Context, enve
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /sign/envelopes/{envelopeID}/documents/{documentID}:download-sealed (the `DownloadSealedDocument` operationId).
-func (c *ClientWithResponses) DownloadSealedDocumentWithResponse(ctx context.Context, envelopeID openapi_types.UUID, documentID openapi_types.UUID, reqEditors ...RequestEditorFn) (*DownloadSealedDocumentResponse, error) {
+func (c *ClientWithResponses) DownloadSealedDocumentWithResponse(ctx context.Context, envelopeID uuid.UUID, documentID uuid.UUID, reqEditors ...RequestEditorFn) (*DownloadSealedDocumentResponse, error) {
 	rsp, err := c.DownloadSealedDocument(ctx, envelopeID, documentID, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -9669,7 +9670,7 @@ func (c *ClientWithResponses) DownloadSealedDocumentWithResponse(ctx context.Con
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /sign/envelopes/{envelopeID}/documents:reorder (the `ReorderDocuments` operationId).
-func (c *ClientWithResponses) ReorderDocumentsWithBodyWithResponse(ctx context.Context, envelopeID openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReorderDocumentsResponse, error) {
+func (c *ClientWithResponses) ReorderDocumentsWithBodyWithResponse(ctx context.Context, envelopeID uuid.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReorderDocumentsResponse, error) {
 	rsp, err := c.ReorderDocumentsWithBody(ctx, envelopeID, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -9685,7 +9686,7 @@ func (c *ClientWithResponses) ReorderDocumentsWithBodyWithResponse(ctx context.C
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /sign/envelopes/{envelopeID}/documents:reorder (the `ReorderDocuments` operationId).
-func (c *ClientWithResponses) ReorderDocumentsWithResponse(ctx context.Context, envelopeID openapi_types.UUID, body ReorderDocumentsJSONRequestBody, reqEditors ...RequestEditorFn) (*ReorderDocumentsResponse, error) {
+func (c *ClientWithResponses) ReorderDocumentsWithResponse(ctx context.Context, envelopeID uuid.UUID, body ReorderDocumentsJSONRequestBody, reqEditors ...RequestEditorFn) (*ReorderDocumentsResponse, error) {
 	rsp, err := c.ReorderDocuments(ctx, envelopeID, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -9701,7 +9702,7 @@ func (c *ClientWithResponses) ReorderDocumentsWithResponse(ctx context.Context, 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /sign/envelopes/{envelopeID}/participants (the `ListParticipants` operationId).
-func (c *ClientWithResponses) ListParticipantsWithResponse(ctx context.Context, envelopeID openapi_types.UUID, reqEditors ...RequestEditorFn) (*ListParticipantsResponse, error) {
+func (c *ClientWithResponses) ListParticipantsWithResponse(ctx context.Context, envelopeID uuid.UUID, reqEditors ...RequestEditorFn) (*ListParticipantsResponse, error) {
 	rsp, err := c.ListParticipants(ctx, envelopeID, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -9721,7 +9722,7 @@ func (c *ClientWithResponses) ListParticipantsWithResponse(ctx context.Context, 
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /sign/envelopes/{envelopeID}/participants (the `CreateParticipant` operationId).
-func (c *ClientWithResponses) CreateParticipantWithBodyWithResponse(ctx context.Context, envelopeID openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateParticipantResponse, error) {
+func (c *ClientWithResponses) CreateParticipantWithBodyWithResponse(ctx context.Context, envelopeID uuid.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateParticipantResponse, error) {
 	rsp, err := c.CreateParticipantWithBody(ctx, envelopeID, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -9741,7 +9742,7 @@ func (c *ClientWithResponses) CreateParticipantWithBodyWithResponse(ctx context.
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /sign/envelopes/{envelopeID}/participants (the `CreateParticipant` operationId).
-func (c *ClientWithResponses) CreateParticipantWithResponse(ctx context.Context, envelopeID openapi_types.UUID, body CreateParticipantJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateParticipantResponse, error) {
+func (c *ClientWithResponses) CreateParticipantWithResponse(ctx context.Context, envelopeID uuid.UUID, body CreateParticipantJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateParticipantResponse, error) {
 	rsp, err := c.CreateParticipant(ctx, envelopeID, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -9759,7 +9760,7 @@ func (c *ClientWithResponses) CreateParticipantWithResponse(ctx context.Context,
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /sign/envelopes/{envelopeID}/participants/signing-urls (the `ListSignerSigningUrls` operationId).
-func (c *ClientWithResponses) ListSignerSigningUrlsWithResponse(ctx context.Context, envelopeID openapi_types.UUID, reqEditors ...RequestEditorFn) (*ListSignerSigningUrlsResponse, error) {
+func (c *ClientWithResponses) ListSignerSigningUrlsWithResponse(ctx context.Context, envelopeID uuid.UUID, reqEditors ...RequestEditorFn) (*ListSignerSigningUrlsResponse, error) {
 	rsp, err := c.ListSignerSigningUrls(ctx, envelopeID, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -9774,7 +9775,7 @@ func (c *ClientWithResponses) ListSignerSigningUrlsWithResponse(ctx context.Cont
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /sign/envelopes/{envelopeID}/participants/{participantID} (the `DeleteParticipant` operationId).
-func (c *ClientWithResponses) DeleteParticipantWithResponse(ctx context.Context, envelopeID openapi_types.UUID, participantID openapi_types.UUID, reqEditors ...RequestEditorFn) (*DeleteParticipantResponse, error) {
+func (c *ClientWithResponses) DeleteParticipantWithResponse(ctx context.Context, envelopeID uuid.UUID, participantID uuid.UUID, reqEditors ...RequestEditorFn) (*DeleteParticipantResponse, error) {
 	rsp, err := c.DeleteParticipant(ctx, envelopeID, participantID, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -9790,7 +9791,7 @@ func (c *ClientWithResponses) DeleteParticipantWithResponse(ctx context.Context,
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PATCH /sign/envelopes/{envelopeID}/participants/{participantID} (the `UpdateParticipant` operationId).
-func (c *ClientWithResponses) UpdateParticipantWithBodyWithResponse(ctx context.Context, envelopeID openapi_types.UUID, participantID openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateParticipantResponse, error) {
+func (c *ClientWithResponses) UpdateParticipantWithBodyWithResponse(ctx context.Context, envelopeID uuid.UUID, participantID uuid.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateParticipantResponse, error) {
 	rsp, err := c.UpdateParticipantWithBody(ctx, envelopeID, participantID, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -9806,7 +9807,7 @@ func (c *ClientWithResponses) UpdateParticipantWithBodyWithResponse(ctx context.
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PATCH /sign/envelopes/{envelopeID}/participants/{participantID} (the `UpdateParticipant` operationId).
-func (c *ClientWithResponses) UpdateParticipantWithResponse(ctx context.Context, envelopeID openapi_types.UUID, participantID openapi_types.UUID, body UpdateParticipantJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateParticipantResponse, error) {
+func (c *ClientWithResponses) UpdateParticipantWithResponse(ctx context.Context, envelopeID uuid.UUID, participantID uuid.UUID, body UpdateParticipantJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateParticipantResponse, error) {
 	rsp, err := c.UpdateParticipant(ctx, envelopeID, participantID, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -9821,7 +9822,7 @@ func (c *ClientWithResponses) UpdateParticipantWithResponse(ctx context.Context,
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /sign/envelopes/{envelopeID}/participants:batch-delete (the `DeleteParticipants` operationId).
-func (c *ClientWithResponses) DeleteParticipantsWithBodyWithResponse(ctx context.Context, envelopeID openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DeleteParticipantsResponse, error) {
+func (c *ClientWithResponses) DeleteParticipantsWithBodyWithResponse(ctx context.Context, envelopeID uuid.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DeleteParticipantsResponse, error) {
 	rsp, err := c.DeleteParticipantsWithBody(ctx, envelopeID, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -9836,7 +9837,7 @@ func (c *ClientWithResponses) DeleteParticipantsWithBodyWithResponse(ctx context
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /sign/envelopes/{envelopeID}/participants:batch-delete (the `DeleteParticipants` operationId).
-func (c *ClientWithResponses) DeleteParticipantsWithResponse(ctx context.Context, envelopeID openapi_types.UUID, body DeleteParticipantsJSONRequestBody, reqEditors ...RequestEditorFn) (*DeleteParticipantsResponse, error) {
+func (c *ClientWithResponses) DeleteParticipantsWithResponse(ctx context.Context, envelopeID uuid.UUID, body DeleteParticipantsJSONRequestBody, reqEditors ...RequestEditorFn) (*DeleteParticipantsResponse, error) {
 	rsp, err := c.DeleteParticipants(ctx, envelopeID, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -9854,7 +9855,7 @@ func (c *ClientWithResponses) DeleteParticipantsWithResponse(ctx context.Context
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /sign/envelopes/{envelopeID}:cancel (the `CancelEnvelope` operationId).
-func (c *ClientWithResponses) CancelEnvelopeWithResponse(ctx context.Context, envelopeID openapi_types.UUID, reqEditors ...RequestEditorFn) (*CancelEnvelopeResponse, error) {
+func (c *ClientWithResponses) CancelEnvelopeWithResponse(ctx context.Context, envelopeID uuid.UUID, reqEditors ...RequestEditorFn) (*CancelEnvelopeResponse, error) {
 	rsp, err := c.CancelEnvelope(ctx, envelopeID, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -9869,7 +9870,7 @@ func (c *ClientWithResponses) CancelEnvelopeWithResponse(ctx context.Context, en
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /sign/envelopes/{envelopeID}:download-audit-trail (the `DownloadAuditTrailOfEnvelope` operationId).
-func (c *ClientWithResponses) DownloadAuditTrailOfEnvelopeWithResponse(ctx context.Context, envelopeID openapi_types.UUID, reqEditors ...RequestEditorFn) (*DownloadAuditTrailOfEnvelopeResponse, error) {
+func (c *ClientWithResponses) DownloadAuditTrailOfEnvelopeWithResponse(ctx context.Context, envelopeID uuid.UUID, reqEditors ...RequestEditorFn) (*DownloadAuditTrailOfEnvelopeResponse, error) {
 	rsp, err := c.DownloadAuditTrailOfEnvelope(ctx, envelopeID, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -9884,7 +9885,7 @@ func (c *ClientWithResponses) DownloadAuditTrailOfEnvelopeWithResponse(ctx conte
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /sign/envelopes/{envelopeID}:download-original (the `DownloadOriginalEnvelope` operationId).
-func (c *ClientWithResponses) DownloadOriginalEnvelopeWithResponse(ctx context.Context, envelopeID openapi_types.UUID, reqEditors ...RequestEditorFn) (*DownloadOriginalEnvelopeResponse, error) {
+func (c *ClientWithResponses) DownloadOriginalEnvelopeWithResponse(ctx context.Context, envelopeID uuid.UUID, reqEditors ...RequestEditorFn) (*DownloadOriginalEnvelopeResponse, error) {
 	rsp, err := c.DownloadOriginalEnvelope(ctx, envelopeID, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -9899,7 +9900,7 @@ func (c *ClientWithResponses) DownloadOriginalEnvelopeWithResponse(ctx context.C
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /sign/envelopes/{envelopeID}:download-sealed (the `DownloadSealedEnvelope` operationId).
-func (c *ClientWithResponses) DownloadSealedEnvelopeWithResponse(ctx context.Context, envelopeID openapi_types.UUID, reqEditors ...RequestEditorFn) (*DownloadSealedEnvelopeResponse, error) {
+func (c *ClientWithResponses) DownloadSealedEnvelopeWithResponse(ctx context.Context, envelopeID uuid.UUID, reqEditors ...RequestEditorFn) (*DownloadSealedEnvelopeResponse, error) {
 	rsp, err := c.DownloadSealedEnvelope(ctx, envelopeID, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -9916,7 +9917,7 @@ func (c *ClientWithResponses) DownloadSealedEnvelopeWithResponse(ctx context.Con
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /sign/envelopes/{envelopeID}:send-for-signing (the `SendForSigning` operationId).
-func (c *ClientWithResponses) SendForSigningWithResponse(ctx context.Context, envelopeID openapi_types.UUID, reqEditors ...RequestEditorFn) (*SendForSigningResponse, error) {
+func (c *ClientWithResponses) SendForSigningWithResponse(ctx context.Context, envelopeID uuid.UUID, reqEditors ...RequestEditorFn) (*SendForSigningResponse, error) {
 	rsp, err := c.SendForSigning(ctx, envelopeID, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -9931,7 +9932,7 @@ func (c *ClientWithResponses) SendForSigningWithResponse(ctx context.Context, en
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /sign/envelopes/{envelopeID}:send-reminders (the `SendReminders` operationId).
-func (c *ClientWithResponses) SendRemindersWithBodyWithResponse(ctx context.Context, envelopeID openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SendRemindersResponse, error) {
+func (c *ClientWithResponses) SendRemindersWithBodyWithResponse(ctx context.Context, envelopeID uuid.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SendRemindersResponse, error) {
 	rsp, err := c.SendRemindersWithBody(ctx, envelopeID, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -9946,7 +9947,7 @@ func (c *ClientWithResponses) SendRemindersWithBodyWithResponse(ctx context.Cont
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /sign/envelopes/{envelopeID}:send-reminders (the `SendReminders` operationId).
-func (c *ClientWithResponses) SendRemindersWithResponse(ctx context.Context, envelopeID openapi_types.UUID, body SendRemindersJSONRequestBody, reqEditors ...RequestEditorFn) (*SendRemindersResponse, error) {
+func (c *ClientWithResponses) SendRemindersWithResponse(ctx context.Context, envelopeID uuid.UUID, body SendRemindersJSONRequestBody, reqEditors ...RequestEditorFn) (*SendRemindersResponse, error) {
 	rsp, err := c.SendReminders(ctx, envelopeID, body, reqEditors...)
 	if err != nil {
 		return nil, err

@@ -10,10 +10,13 @@ import (
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
+// testKey gives the test's context a value of its own.
+type testKey struct{}
+
 // TestOwnsNamesOneRequest: the request NewRequest built is owned; a copy of
 // it, a request built on its context, and any other request are not.
 func TestOwnsNamesOneRequest(t *testing.T) {
-	ctx := context.WithValue(context.Background(), struct{}{}, "v")
+	ctx := context.WithValue(context.Background(), testKey{}, "v")
 	req, err := NewRequest(ctx, http.MethodGet, "https://api.example/x", nil)
 	if err != nil {
 		t.Fatal(err)
@@ -28,7 +31,7 @@ func TestOwnsNamesOneRequest(t *testing.T) {
 			t.Errorf("%s: Owns = %v, want %v", name, got, tt.want)
 		}
 	}
-	if Parent(req.Context()) != ctx || Parent(ctx) != ctx || req.Context().Value(struct{}{}) != "v" {
+	if Parent(req.Context()) != ctx || Parent(ctx) != ctx || req.Context().Value(testKey{}) != "v" {
 		t.Error("the mark hides the caller's context or its values")
 	}
 	if _, err := NewRequest(ctx, "bad method", "https://api.example/", nil); err == nil {

@@ -42,7 +42,6 @@ type apiFixture struct {
 var (
 	signAPI = &apiFixture{name: "sign", lock: signLock, overlay: signOverlay}
 	pdfAPI  = &apiFixture{name: "pdf", lock: pdfLock, preload: pdfPreload, overlay: pdfOverlay}
-	apis    = []*apiFixture{signAPI, pdfAPI}
 )
 
 // defaultBaseURL is nitro.DefaultBaseURL, read from config.go.

@@ -39,6 +39,14 @@ type generated struct {
 	// made of (field types, element types), to find what a surface reaches.
 	aliasOf map[string]string
 	uses    map[string][]string
+	// What the models' documentation in the public package is written
+	// from (see docs.go): each model's declaration and doc comment, its
+	// exported methods, each constant's value, and the files' bytes.
+	specs     map[string]*ast.TypeSpec
+	docs      map[string]string
+	methodsOf map[string][]*ast.FuncDecl
+	constVal  map[string]string
+	src       map[string][]byte
 }
 
 // rawMethod is one ClientInterface method without its ctx and reqEditors.
@@ -57,13 +65,22 @@ func parseGenerated(dir string) (*generated, error) {
 	g := &generated{fset: token.NewFileSet(), methods: map[string][]rawMethod{},
 		successTypes: map[string]map[string]string{}, unions: map[string][]string{},
 		typeField: map[string]string{}, constsOf: map[string][]string{}, aliasOf: map[string]string{},
-		uses: map[string][]string{}}
+		uses: map[string][]string{}, specs: map[string]*ast.TypeSpec{}, docs: map[string]string{},
+		methodsOf: map[string][]*ast.FuncDecl{}, constVal: map[string]string{}, src: map[string][]byte{}}
 	files, err := filepath.Glob(filepath.Join(dir, "*.go"))
 	if err != nil || len(files) == 0 {
 		return nil, fmt.Errorf("no Go files in %s", dir)
 	}
 	for _, path := range files {
-		f, err := parser.ParseFile(g.fset, path, nil, parser.ParseComments)
+		if strings.HasSuffix(path, "_test.go") {
+			continue
+		}
+		src, err := os.ReadFile(path)
+		if err != nil {
+			return nil, err
+		}
+		g.src[path] = src
+		f, err := parser.ParseFile(g.fset, path, src, parser.ParseComments)
 		if err != nil {
 			return nil, err
 		}
@@ -86,17 +103,28 @@ func (g *generated) readDecl(gd *ast.GenDecl) {
 		switch s := spec.(type) {
 		case *ast.ValueSpec:
 			if gd.Tok == token.CONST {
-				for _, n := range s.Names {
+				for i, n := range s.Names {
 					if n.IsExported() {
 						g.consts = append(g.consts, n.Name)
 						if s.Type != nil {
 							typ := g.expr(s.Type)
 							g.constsOf[typ] = append(g.constsOf[typ], n.Name)
 						}
+						if i < len(s.Values) {
+							if lit, ok := s.Values[i].(*ast.BasicLit); ok {
+								g.constVal[n.Name] = lit.Value
+							}
+						}
 					}
 				}
 			}
 		case *ast.TypeSpec:
+			doc := s.Doc
+			if doc == nil && !gd.Lparen.IsValid() {
+				doc = gd.Doc
+			}
+			g.docs[s.Name.Name] = doc.Text()
+			g.specs[s.Name.Name] = s
 			g.readType(s)
 		}
 	}
@@ -118,7 +146,7 @@ func (g *generated) readType(s *ast.TypeSpec) {
 	if s.Assign.IsValid() {
 		g.aliasOf[name] = g.expr(s.Type)
 	}
-	g.uses[name] = append(g.uses[name], g.expr(s.Type))
+	g.uses[name] = append(g.uses[name], typeRefs(s.Type)...)
 	if st, ok := s.Type.(*ast.StructType); ok {
 		fields := map[string]string{}
 		for _, f := range st.Fields.List {
@@ -151,12 +179,19 @@ func jsonSuccesses(fields map[string]string) map[string]string {
 	return out
 }
 
-// readFromMethod records a union's variant from its FromX(v X) error method.
+// readFromMethod records an exported method by its receiver's type, and a
+// union's variant from its FromX(v X) error method.
 func (g *generated) readFromMethod(d *ast.FuncDecl) {
-	if d.Recv == nil || !strings.HasPrefix(d.Name.Name, "From") || len(d.Type.Params.List) != 1 {
+	if d.Recv == nil || len(d.Recv.List) != 1 {
 		return
 	}
 	recv := strings.TrimPrefix(g.expr(d.Recv.List[0].Type), "*")
+	if d.Name.IsExported() {
+		g.methodsOf[recv] = append(g.methodsOf[recv], d)
+	}
+	if !strings.HasPrefix(d.Name.Name, "From") || len(d.Type.Params.List) != 1 {
+		return
+	}
 	variant := g.expr(d.Type.Params.List[0].Type)
 	if d.Name.Name == "From"+variant {
 		g.unions[recv] = append(g.unions[recv], variant)
@@ -195,15 +230,17 @@ func (g *generated) expr(e ast.Expr) string {
 }
 
 // handwritten lists the methods of Client and the top-level names declared
-// in dir's handwritten files (those not ending .gen.go, tests excluded), the
-// type expressions their exported declarations use, as "uses:<expr>", and
-// the Client methods whose doc says "Deprecated:", as "deprecated:<method>".
+// in dir's handwritten files (those not ending .gen.go, tests excluded),
+// the type names their exported declarations show (an exported function's
+// or method's parameters and results, an exported type, an exported
+// struct's exported fields), as "uses:<name>", and the Client methods whose
+// doc says "Deprecated:", as "deprecated:<method>".
 func handwritten(dir string) (map[string]bool, error) {
 	own := map[string]bool{}
-	printExpr := func(fset *token.FileSet, e ast.Expr) string {
-		var b bytes.Buffer
-		_ = printer.Fprint(&b, fset, e)
-		return b.String()
+	uses := func(n ast.Node) {
+		for _, name := range typeRefs(n) {
+			own["uses:"+name] = true
+		}
 	}
 	files, _ := filepath.Glob(filepath.Join(dir, "*.go"))
 	fset := token.NewFileSet()
@@ -218,21 +255,18 @@ func handwritten(dir string) (map[string]bool, error) {
 		for _, d := range f.Decls {
 			switch d := d.(type) {
 			case *ast.FuncDecl:
+				recv := receiverName(d)
 				switch {
 				case d.Recv == nil:
 					own[d.Name.Name] = true
-				case strings.TrimPrefix(printExpr(fset, d.Recv.List[0].Type), "*") == "Client":
+				case recv == "Client":
 					own["(*Client)."+d.Name.Name] = true
 					if strings.Contains(d.Doc.Text(), "Deprecated:") {
 						own["deprecated:(*Client)."+d.Name.Name] = true
 					}
-				default:
-					continue // another type's method shadows nothing
 				}
-				if d.Name.IsExported() {
-					for _, fl := range append(d.Type.Params.List, fieldsOf(d.Type.Results)...) {
-						own["uses:"+printExpr(fset, fl.Type)] = true
-					}
+				if d.Name.IsExported() && (d.Recv == nil || ast.IsExported(recv)) {
+					uses(d.Type)
 				}
 			case *ast.GenDecl:
 				for _, s := range d.Specs {
@@ -240,7 +274,7 @@ func handwritten(dir string) (map[string]bool, error) {
 					case *ast.TypeSpec:
 						own[s.Name.Name] = true
 						if s.Name.IsExported() {
-							own["uses:"+printExpr(fset, s.Type)] = true
+							usesExported(s.Type, uses)
 						}
 					case *ast.ValueSpec:
 						for _, n := range s.Names {
@@ -252,6 +286,68 @@ func handwritten(dir string) (map[string]bool, error) {
 		}
 	}
 	return own, nil
+}
+
+// usesExported calls uses with what a handwritten type shows its users: a
+// struct's exported fields, or the whole type.
+func usesExported(t ast.Expr, uses func(ast.Node)) {
+	st, ok := t.(*ast.StructType)
+	if !ok {
+		uses(t)
+		return
+	}
+	for _, f := range st.Fields.List {
+		if len(f.Names) == 0 || slices.ContainsFunc(f.Names, (*ast.Ident).IsExported) {
+			uses(f.Type)
+		}
+	}
+}
+
+// receiverName is the name of a method's receiver type, without its
+// pointer and type parameters (Job for *Job[R]); "" for a function.
+func receiverName(d *ast.FuncDecl) string {
+	if d.Recv == nil || len(d.Recv.List) == 0 {
+		return ""
+	}
+	t := d.Recv.List[0].Type
+	if st, ok := t.(*ast.StarExpr); ok {
+		t = st.X
+	}
+	switch x := t.(type) {
+	case *ast.IndexExpr:
+		t = x.X
+	case *ast.IndexListExpr:
+		t = x.X
+	}
+	if id, ok := t.(*ast.Ident); ok {
+		return id.Name
+	}
+	return ""
+}
+
+// typeRefs lists the exported type names n refers to in this package
+// (unqualified): field names and other packages' types are not among them.
+func typeRefs(n ast.Node) []string {
+	var out []string
+	var visit func(ast.Node) bool
+	visit = func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.Field:
+			if n.Type != nil {
+				ast.Inspect(n.Type, visit)
+			}
+			return false
+		case *ast.SelectorExpr:
+			return false
+		case *ast.Ident:
+			if n.IsExported() {
+				out = append(out, n.Name)
+			}
+		}
+		return true
+	}
+	ast.Inspect(n, visit)
+	return out
 }
 
 // packageName is the name of the package in dir, from its handwritten doc.go.
@@ -289,37 +385,34 @@ func (g *generated) resolve(typ string) string {
 	return typ
 }
 
-func fieldsOf(fl *ast.FieldList) []*ast.Field {
-	if fl == nil {
-		return nil
-	}
-	return fl.List
-}
-
 // identRE finds the unqualified type names in a type expression.
 var identRE = regexp.MustCompile(`(^|[^.\w])([A-Z]\w*)`)
 
 // reachable is every model a surface reaches from the type expressions it
-// shows (its methods' signatures), through fields, elements, aliases and
-// union variants. Models nothing reaches (the token endpoint's, say, or
-// request-body aliases) are not aliased into the public package.
-func (g *generated) reachable(roots []string) map[string]bool {
+// shows (its methods' signatures, its handwritten declarations), through
+// fields, elements, aliases and union variants. Models nothing reaches (the
+// token endpoint's, say, or request-body aliases) are not aliased into the
+// public package. A name the package declares by hand (own) is its own:
+// what the generated model of that name reaches is not followed.
+func (g *generated) reachable(roots []string, own map[string]bool) map[string]bool {
 	seen := map[string]bool{}
-	var visit func(expr string)
-	visit = func(expr string) {
-		for _, m := range identRE.FindAllStringSubmatch(expr, -1) {
-			name := m[2]
-			if seen[name] {
-				continue
-			}
-			seen[name] = true
-			for _, e := range g.uses[name] {
-				visit(e)
-			}
+	var visit func(name string)
+	visit = func(name string) {
+		if seen[name] {
+			return
+		}
+		seen[name] = true
+		if own[name] {
+			return
+		}
+		for _, n := range g.uses[name] {
+			visit(n)
 		}
 	}
 	for _, r := range roots {
-		visit(r)
+		for _, m := range identRE.FindAllStringSubmatch(r, -1) {
+			visit(m[2])
+		}
 	}
 	return seen
 }

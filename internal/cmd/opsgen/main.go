@@ -10,6 +10,13 @@
 // and its …Response wrappers). An operation upstream adds therefore appears
 // with no handwritten line. `make generate` runs it after oapi-codegen.
 //
+// Each alias carries its model's documentation, read from the generated
+// source: the doc comment, the declaration (a struct's fields with their
+// docs and tags), its methods and its values, with every type spelled as the
+// public package names it, so `go doc sign.EnvelopeCreate` shows what a
+// caller fills in. -types-only writes only those aliases, for a package
+// whose methods are handwritten (pdf: its tools are a table, not operations).
+//
 // A method the package declares by hand (in a file not ending .gen.go) takes
 // the place of the generated one; an operation whose successes decode to
 // different types (createParticipant: one participant or a bulk list) cannot
@@ -32,6 +39,7 @@ func main() {
 	flag.StringVar(&o.pkgDir, "pkg", "", "directory of the public package to write into")
 	tags := flag.String("tags", "", "comma-separated operation tags that become Client methods")
 	rawTags := flag.String("raw-tags", "", "comma-separated operation tags that stay on Raw() only; any other tag fails generation")
+	flag.BoolVar(&o.typesOnly, "types-only", false, "write only types.gen.go, the models the package's handwritten declarations reach (no -spec, -overlay or tags)")
 	flag.Parse()
 	o.tags, o.rawTags = strings.Split(*tags, ","), strings.Split(*rawTags, ",")
 	if err := run(o); err != nil {
@@ -45,9 +53,13 @@ type options struct {
 	genDir, genImport     string
 	pkgDir                string
 	tags, rawTags         []string
+	typesOnly             bool
 }
 
 func run(o options) error {
+	if o.typesOnly {
+		return runTypes(o)
+	}
 	ops, err := loadOperations(o.specPath, o.overlayPath, o.tags, o.rawTags)
 	if err != nil {
 		return err
@@ -72,11 +84,29 @@ func run(o options) error {
 	if err != nil {
 		return err
 	}
-	types, err := renderTypes(pkg, o.genImport, g, own, g.reachable(surface(methods, own)))
+	types, err := renderTypes(pkg, o.genImport, g, own, g.reachable(surface(methods, own), own))
 	if err != nil {
 		return err
 	}
 	if err := write(o.pkgDir+"/operations.gen.go", code); err != nil {
+		return err
+	}
+	return write(o.pkgDir+"/types.gen.go", types)
+}
+
+// runTypes writes only the model aliases of a package whose handwritten
+// declarations are its whole surface.
+func runTypes(o options) error {
+	g, err := parseGenerated(o.genDir)
+	if err != nil {
+		return err
+	}
+	own, err := handwritten(o.pkgDir)
+	if err != nil {
+		return err
+	}
+	types, err := renderTypes(packageName(o.pkgDir), o.genImport, g, own, g.reachable(surface(nil, own), own))
+	if err != nil {
 		return err
 	}
 	return write(o.pkgDir+"/types.gen.go", types)

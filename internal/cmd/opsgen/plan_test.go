@@ -83,7 +83,7 @@ func TestConstructorsFillOneValuedTypes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := renderTypes("sign", "github.com/nitrokit/nitro/gen/signapi", g, own, g.reachable(surface(methods, own)))
+	b, err := renderTypes("sign", "github.com/nitrokit/nitro/gen/signapi", g, own, g.reachable(surface(methods, own), own))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,7 +96,7 @@ func TestConstructorsFillOneValuedTypes(t *testing.T) {
 			t.Errorf("%q is aliased: client plumbing, response wrappers, the token endpoint's models and body aliases stay in signapi", absent)
 		}
 	}
-	for _, present := range []string{"Envelope = signapi.Envelope", "EnvelopeStatusSealed = signapi.EnvelopeStatusSealed", "SingleParticipantRequest_Authentication = signapi.SingleParticipantRequest_Authentication"} {
+	for _, present := range []string{"Envelope = signapi.Envelope", `EnvelopeStatusSealed EnvelopeStatus = "sealed"`, "SingleParticipantRequest_Authentication = signapi.SingleParticipantRequest_Authentication"} {
 		if !strings.Contains(out, present) {
 			t.Errorf("%q is not aliased, though the surface reaches it", present)
 		}

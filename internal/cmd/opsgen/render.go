@@ -169,31 +169,58 @@ func rawType(r rawMethod, name string) string {
 }
 
 // renderTypes aliases every model of the generated package that the public
-// package's surface reaches (keep) and does not declare itself, with the
-// values of its enums and a constructor per union.
+// package's surface reaches (keep) and does not declare itself, each with
+// its documentation (see modelDoc) and its enum values, and writes a
+// constructor per union.
 func renderTypes(pkg, genImport string, g *generated, own, keep map[string]bool) ([]byte, error) {
 	alias := genImport[strings.LastIndex(genImport, "/")+1:]
+	n := namer{g: g, alias: alias, own: own, public: func(t string) bool { return keep[t] && !own[t] }}
 	var b bytes.Buffer
 	b.WriteString(header)
-	fmt.Fprintf(&b, "package %s\n\nimport %q\n\n", pkg, genImport)
-	fmt.Fprintf(&b, "// The API's models, generated in package %s; their methods (union\n// accessors such as AsX and FromX) come with them.\ntype (\n", alias)
-	var consts []string
+	fmt.Fprintf(&b, "package %s\n\nimport %q\n", pkg, genImport)
 	for _, t := range g.types {
-		if keep[t] && !own[t] {
-			fmt.Fprintf(&b, "\t%s = %s.%s\n", t, alias, t)
-			consts = append(consts, g.constsOf[t]...)
+		if !n.public(t) {
+			continue
 		}
-	}
-	b.WriteString(")\n\n// The API's enum values.\nconst (\n")
-	slices.Sort(consts)
-	for _, c := range consts {
-		if !own[c] {
-			fmt.Fprintf(&b, "\t%s = %s.%s\n", c, alias, c)
+		doc, err := n.modelDoc(t)
+		if err != nil {
+			return nil, err
 		}
+		fmt.Fprintf(&b, "\n%stype %s = %s.%s\n", comment(doc), t, alias, t)
+		renderValues(&b, g, own, t, alias)
 	}
-	b.WriteString(")\n")
 	renderConstructors(&b, g, own, keep)
 	return gofmt(b.Bytes())
+}
+
+// renderValues writes the enum values of model t, typed, so that `go doc`
+// lists them under it, and spelled as the generated code spells them, so
+// that it shows what goes on the wire.
+func renderValues(b *bytes.Buffer, g *generated, own map[string]bool, t, alias string) {
+	if values := g.values(t, own, alias); values != "" {
+		fmt.Fprintf(b, "\n// The values of %s.\n%s\n", t, values)
+	}
+}
+
+// values is the const block of model t's values the package does not
+// declare itself, or "".
+func (g *generated) values(t string, own map[string]bool, alias string) string {
+	var values []string
+	for _, c := range g.constsOf[t] {
+		if own[c] {
+			continue
+		}
+		v, ok := g.constVal[c]
+		if !ok {
+			v = alias + "." + c
+		}
+		values = append(values, fmt.Sprintf("\t%s %s = %s\n", c, t, v))
+	}
+	if len(values) == 0 {
+		return ""
+	}
+	slices.Sort(values)
+	return "const (\n" + strings.Join(values, "") + ")"
 }
 
 // renderConstructors writes, for each union, a constructor that takes any of

@@ -263,13 +263,16 @@ func EveryOperation(t testing.TB, srv *nitrotest.Server, c *sign.Client) {
 
 	// Conversions.
 	ct, b := FileForm(t, "file", []byte("hello"))
+	//lint:ignore SA1019 the fake serves the deprecated conversion operations as the API still does; the flow covers every operation
 	cv, err := c.ConvertFile(ctx, ct, b)
 	Must(t, err)
+	//lint:ignore SA1019 the fake serves the deprecated conversion operations as the API still does; the flow covers every operation
 	js, err := c.GetJobStatus(ctx, cv.JobID)
 	Must(t, err)
 	if js.JobID != cv.JobID {
 		t.Fatalf("GetJobStatus: %+v", js)
 	}
+	//lint:ignore SA1019 the fake serves the deprecated conversion operations as the API still does; the flow covers every operation
 	IsPDF(t, download(t, func(w io.Writer) (int64, error) { return c.DownloadConvertedFile(ctx, cv.JobID, w) }))
 
 	// Platform operations, off the typed surface, answer the spec's empty 200

@@ -18,7 +18,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/nitrokit/nitro"
-	"github.com/nitrokit/nitro/internal/lossy"
+	"github.com/nitrokit/nitro/internal/testkit/lossy"
 	"github.com/nitrokit/nitro/nitrotest"
 	"github.com/nitrokit/nitro/pdf"
 	"github.com/nitrokit/nitro/sign"

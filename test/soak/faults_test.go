@@ -5,7 +5,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/nitrokit/nitro/internal/lossy"
+	"github.com/nitrokit/nitro/internal/testkit/lossy"
 	"github.com/nitrokit/nitro/nitrotest"
 )
 

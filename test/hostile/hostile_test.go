@@ -6,6 +6,8 @@
 // log line holds the token or the secret; no other host sees the token.
 package hostile
 
+//lint:file-ignore SA1019 every operation the API serves meets a hostile server, the deprecated conversion operations included
+
 import (
 	"context"
 	"fmt"
@@ -23,7 +25,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/nitrokit/nitro"
-	"github.com/nitrokit/nitro/internal/testlog"
+	"github.com/nitrokit/nitro/internal/testkit/testlog"
 	"github.com/nitrokit/nitro/sign"
 )
 
