@@ -44,7 +44,7 @@ func (n namer) modelDoc(name string) (string, error) {
 		return len(f.Names) == 0 || slices.ContainsFunc(f.Names, (*ast.Ident).IsExported)
 	})
 	if len(variants) > 0 {
-		fmt.Fprintf(&b, "\n\nA union: it holds one of %s. New%s makes one from any of them; its As methods read it back.", orList(variants), name)
+		fmt.Fprintf(&b, "\n\nA union: it holds one of %s. New%s makes one from any of them; its As methods read it back.", orList(n.names(variants)), name)
 	}
 	decl := ""
 	switch {
@@ -59,7 +59,11 @@ func (n namer) modelDoc(name string) (string, error) {
 	default:
 		fmt.Fprintf(&b, "\n\nAs package %s declares it:", n.alias)
 		decl = fmt.Sprintf("type %s %s", name, n.text(spec.Type.Pos(), spec.Type.End(), spec.Type))
-		if values := g.values(name, n.own, n.alias); values != "" {
+		values, err := g.values(name, n.own)
+		if err != nil {
+			return "", err
+		}
+		if values != "" {
 			decl += "\n\n" + values
 		}
 	}
@@ -74,11 +78,26 @@ func (n namer) modelDoc(name string) (string, error) {
 		b.WriteString("\n\nIts methods:\n\n")
 		var sigs []string
 		for _, m := range ms {
-			sigs = append(sigs, strings.TrimSpace(n.text(m.Pos(), m.Body.Lbrace, m.Recv, m.Type)))
+			// To the end of its signature, not its body's brace: a
+			// method declared without a body has none.
+			sigs = append(sigs, n.text(m.Pos(), m.Type.End(), m.Recv, m.Type))
 		}
 		b.WriteString(codeBlock(strings.Join(sigs, "\n")))
 	}
 	return b.String(), nil
+}
+
+// names spells type names as the public package names them (as text
+// does).
+func (n namer) names(types []string) []string {
+	out := make([]string, len(types))
+	for i, t := range types {
+		out[i] = t
+		if _, model := n.g.specs[t]; model && !n.public(t) {
+			out[i] = n.alias + "." + t
+		}
+	}
+	return out
 }
 
 // structDecl prints a struct model's declaration with its exported fields,

@@ -5,6 +5,7 @@ import (
 	"go/doc"
 	"go/parser"
 	"go/token"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -143,4 +144,136 @@ func packageDoc(t *testing.T, dir string) *doc.Package {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// oddShapes is generated code with the shapes the committed specs do not
+// have yet: negative and float enum values, an inline object, an embedded
+// model, a deprecated field, a union whose variant the public package
+// declares itself, a method without a body.
+const oddShapes = `package xapi
+
+import "encoding/json"
+
+// Rotation Rotation in degrees.
+type Rotation int
+
+const (
+	RotationMinus90 Rotation = -90
+	RotationN90     Rotation = (90)
+)
+
+// Ratio a float enum.
+type Ratio float32
+
+const (
+	RatioHalf Ratio = 0.5
+	RatioNeg  Ratio = -0.25
+)
+
+// Base is embedded.
+type Base struct {
+	ID string ` + "`json:\"id\"`" + `
+}
+
+// Own is declared by the public package itself.
+type Own struct{ A string }
+
+// Outer has an inline object, an embedded model and a deprecated field.
+type Outer struct {
+	Base
+	// Inner is an inline object.
+	Inner struct {
+		// Rot a rotation.
+		Rot Rotation ` + "`json:\"rot\"`" + `
+		Own Own
+	} ` + "`json:\"inner\"`" + `
+	// Old is old.
+	//
+	// Deprecated: use Inner.
+	Old string ` + "`json:\"old\"`" + `
+}
+
+// Union is a union.
+type Union struct {
+	union json.RawMessage
+}
+
+// FromBase sets it.
+func (t *Union) FromBase(v Base) error { return nil }
+
+// FromOwn sets it.
+func (t *Union) FromOwn(v Own) error { return nil }
+
+// Valid has no body.
+func (t Union) Valid() bool
+`
+
+// TestModelDocReadsOddShapes: the doc of each shape in oddShapes says
+// what the generated code declares (a negative value is -90, not the
+// constant's name), with the public package's spelling.
+func TestModelDocReadsOddShapes(t *testing.T) {
+	g := parseSource(t, oddShapes)
+	n := namer{g: g, alias: "xapi", own: map[string]bool{"Own": true}, public: func(t string) bool { return t != "Own" }}
+	for name, want := range map[string][]string{
+		"Rotation": {"RotationMinus90 Rotation = -90", "RotationN90     Rotation = (90)"},
+		"Ratio":    {"RatioNeg  Ratio = -0.25", "RatioHalf Ratio = 0.5"},
+		"Outer":    {"    Base\n", "Inner struct {", "Rot Rotation `json:\"rot\"`", "Own xapi.Own", "// Deprecated: use Inner."},
+		"Union":    {"one of Base or xapi.Own.", "func (t *Union) FromOwn(v xapi.Own) error", "func (t Union) Valid() bool"},
+	} {
+		d, err := n.modelDoc(name)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		for _, w := range want {
+			if !strings.Contains(d, w) {
+				t.Errorf("%s's doc lacks %q:\n%s", name, w, d)
+			}
+		}
+		if strings.Contains(d, "= xapi.") {
+			t.Errorf("%s's doc shows a value by its name, not what it sends:\n%s", name, d)
+		}
+	}
+	out, err := renderTypes("x", "example.com/xapi", g, n.own, map[string]bool{"Rotation": true, "Ratio": true, "Outer": true, "Union": true, "Base": true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(out), "\tRotationMinus90 Rotation = -90\n") {
+		t.Errorf("the public constant is not the generated literal:\n%s", out)
+	}
+}
+
+// TestModelDocRefusesAValueItCannotShow: a constant whose value is no
+// literal fails generation, naming where it is and what to change, rather
+// than documenting the value by its name.
+func TestModelDocRefusesAValueItCannotShow(t *testing.T) {
+	g := parseSource(t, `package xapi
+
+// Mode a mode.
+type Mode string
+
+const base = "a"
+
+const (
+	ModeA Mode = base
+	ModeB Mode = "b"
+)
+`)
+	n := namer{g: g, alias: "xapi", own: map[string]bool{}, public: func(string) bool { return true }}
+	_, err := n.modelDoc("Mode")
+	if err == nil || !strings.Contains(err.Error(), "x.gen.go:9:") || !strings.Contains(err.Error(), "ModeA = base") || !strings.Contains(err.Error(), "internal/cmd/opsgen") {
+		t.Errorf("modelDoc(Mode) = %v, want an error naming x.gen.go:9, ModeA = base and opsgen", err)
+	}
+	if _, err := renderTypes("x", "example.com/xapi", g, n.own, map[string]bool{"Mode": true}); err == nil {
+		t.Error("renderTypes wrote Mode's values, one of which it cannot show")
+	}
+}
+
+// parseSource reads src as a generated package's one file.
+func parseSource(t *testing.T, src string) *generated {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "x.gen.go"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return parse(t, dir)
 }
