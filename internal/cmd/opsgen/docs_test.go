@@ -277,3 +277,114 @@ func parseSource(t *testing.T, src string) *generated {
 	}
 	return parse(t, dir)
 }
+
+// TestGoDocNamesResolve: in the committed sign and pdf packages, every
+// declaration an alias's doc shows parses, and each name it uses is one the
+// package's user can look up: a type or value the public package declares
+// (spelled bare, as the user does), a predeclared one, or one qualified by
+// the generated package (a model the public package does not alias) or by
+// a package the models import (uuid, time, json).
+func TestGoDocNamesResolve(t *testing.T) {
+	known := map[string]bool{"uuid": true, "time": true, "json": true}
+	for _, pkg := range []string{"sign", "pdf"} {
+		p := packageDoc(t, filepath.Join("../../..", pkg))
+		declared := map[string]bool{}
+		for _, typ := range p.Types {
+			declared[typ.Name] = true
+			for _, c := range typ.Consts {
+				for _, name := range c.Names {
+					declared[name] = true
+				}
+			}
+		}
+		for _, typ := range p.Types {
+			for _, block := range codeBlocks(typ.Doc) {
+				if !strings.HasPrefix(block, "type ") && !strings.HasPrefix(block, "func ") {
+					continue // an example in the spec's prose
+				}
+				f, err := parser.ParseFile(token.NewFileSet(), "", "package p\n"+block, 0)
+				if err != nil {
+					t.Errorf("go doc %s.%s shows a declaration that does not parse (%v):\n%s", pkg, typ.Name, err, block)
+					continue
+				}
+				for _, name := range typeNames(f) {
+					q, sel, qualified := strings.Cut(name, ".")
+					switch {
+					case qualified && q != pkg+"api" && !known[q]:
+						t.Errorf("go doc %s.%s names %s, of a package its user does not know", pkg, typ.Name, name)
+					case qualified && declared[sel] && q == pkg+"api":
+						t.Errorf("go doc %s.%s names %s, which %s declares as %s", pkg, typ.Name, name, pkg, sel)
+					case !qualified && ast.IsExported(name) && !declared[name]:
+						t.Errorf("go doc %s.%s names %s, which package %s does not declare", pkg, typ.Name, name, pkg)
+					}
+				}
+			}
+		}
+	}
+}
+
+// codeBlocks are a doc's indented blocks, unindented.
+func codeBlocks(doc string) []string {
+	var blocks []string
+	var cur []string
+	for _, l := range strings.Split(doc+"\n", "\n") {
+		if strings.HasPrefix(l, "\t") || (l == "" && len(cur) > 0) {
+			cur = append(cur, strings.TrimPrefix(l, "\t"))
+			continue
+		}
+		if len(cur) > 0 {
+			blocks = append(blocks, strings.TrimSpace(strings.Join(cur, "\n")))
+			cur = nil
+		}
+	}
+	if len(cur) > 0 {
+		blocks = append(blocks, strings.TrimSpace(strings.Join(cur, "\n")))
+	}
+	return blocks
+}
+
+// typeNames lists the type names f's declarations use, qualified as
+// written ("uuid.UUID"): in type expressions, not field or method names.
+func typeNames(f *ast.File) []string {
+	var out []string
+	var inType func(ast.Node) bool
+	inType = func(n ast.Node) bool {
+		switch x := n.(type) {
+		case *ast.Field:
+			if x.Type != nil {
+				ast.Inspect(x.Type, inType)
+			}
+			return false
+		case *ast.SelectorExpr:
+			if id, ok := x.X.(*ast.Ident); ok {
+				out = append(out, id.Name+"."+x.Sel.Name)
+			}
+			return false
+		case *ast.Ident:
+			out = append(out, x.Name)
+		}
+		return true
+	}
+	for _, d := range f.Decls {
+		switch d := d.(type) {
+		case *ast.FuncDecl:
+			ast.Inspect(d.Recv, inType)
+			ast.Inspect(d.Type, inType)
+		case *ast.GenDecl:
+			for _, s := range d.Specs {
+				switch s := s.(type) {
+				case *ast.TypeSpec:
+					ast.Inspect(s.Type, inType)
+				case *ast.ValueSpec:
+					if s.Type != nil {
+						ast.Inspect(s.Type, inType)
+					}
+					for _, v := range s.Values {
+						ast.Inspect(v, inType)
+					}
+				}
+			}
+		}
+	}
+	return out
+}
