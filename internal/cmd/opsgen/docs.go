@@ -32,6 +32,9 @@ type namer struct {
 func (n namer) modelDoc(name string) (string, error) {
 	g := n.g
 	spec := g.specs[name]
+	if spec == nil {
+		return "", fmt.Errorf("opsgen: no type %s in package %s to document", name, n.alias)
+	}
 	var b strings.Builder
 	text := strings.TrimSpace(g.docs[name])
 	if text == "" || text == name+" defines model for "+name+"." {

@@ -266,6 +266,9 @@ const (
 	if _, err := renderTypes("x", "example.com/xapi", g, n.own, map[string]bool{"Mode": true}); err == nil {
 		t.Error("renderTypes wrote Mode's values, one of which it cannot show")
 	}
+	if _, err := n.modelDoc("Nope"); err == nil || !strings.Contains(err.Error(), "Nope") {
+		t.Errorf("modelDoc(Nope) = %v, want an error naming the type it has not", err)
+	}
 }
 
 // parseSource reads src as a generated package's one file.
@@ -387,4 +390,50 @@ func typeNames(f *ast.File) []string {
 		}
 	}
 	return out
+}
+
+// TestTypesOnlyIsDeterministic: pdf's types.gen.go, rendered again and
+// again from fresh parses (map orders differ each time), is byte for byte
+// the committed one; and each of sign's model docs is the same each time.
+func TestTypesOnlyIsDeterministic(t *testing.T) {
+	committed, err := os.ReadFile("../../../pdf/types.gen.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 5 {
+		g := parse(t, "../../../gen/pdfapi")
+		own, err := handwritten("../../../pdf")
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := renderTypes("pdf", "github.com/nitrokit/nitro/gen/pdfapi", g, own, g.reachable(surface(nil, own), own))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(out) != string(committed) {
+			t.Fatal("pdf/types.gen.go rendered differently from the committed one: run make generate, or find the map order it depends on")
+		}
+	}
+	var first map[string]string
+	for range 5 {
+		g := signGenerated(t)
+		n := namer{g: g, alias: "signapi", own: map[string]bool{}, public: func(string) bool { return true }}
+		docs := map[string]string{}
+		for _, name := range g.types {
+			d, err := n.modelDoc(name)
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			docs[name] = d
+		}
+		if first == nil {
+			first = docs
+			continue
+		}
+		for name, d := range docs {
+			if first[name] != d {
+				t.Fatalf("sign's %s doc differs from one run to the next:\n%s\n---\n%s", name, first[name], d)
+			}
+		}
+	}
 }
