@@ -52,7 +52,8 @@ func (n namer) modelDoc(name string) (string, error) {
 	decl := ""
 	switch {
 	case isStruct && !exported:
-		// A union and nothing else: its fields say nothing.
+		// A union (its one field is unexported) or an empty struct
+		// (EmptyParams): no field to show.
 	case isStruct:
 		fmt.Fprintf(&b, "\n\nIts fields, as package %s declares it:", n.alias)
 		decl = n.structDecl(name, st)
