@@ -166,28 +166,19 @@ func (n namer) text(from, to token.Pos, nodes ...ast.Node) string {
 	add := func(node ast.Node, text string) {
 		edits = append(edits, edit{g.fset.Position(node.Pos()).Offset - base, g.fset.Position(node.End()).Offset - base, text})
 	}
-	var visit func(ast.Node) bool
-	visit = func(node ast.Node) bool {
-		switch x := node.(type) {
-		case *ast.Field:
-			if x.Type != nil {
-				ast.Inspect(x.Type, visit)
-			}
-			return false
-		case *ast.SelectorExpr:
-			if pkg, ok := x.X.(*ast.Ident); ok && pkg.Name == "openapi_types" && x.Sel.Name == "UUID" {
-				add(x, "uuid.UUID")
-			}
-			return false
-		case *ast.Ident:
-			if _, model := g.specs[x.Name]; model && !n.public(x.Name) {
-				add(x, n.alias+"."+x.Name)
-			}
-		}
-		return true
-	}
 	for _, node := range nodes {
-		ast.Inspect(node, visit)
+		typeNamesIn(node, func(e ast.Expr) {
+			switch x := e.(type) {
+			case *ast.SelectorExpr:
+				if pkg, ok := x.X.(*ast.Ident); ok && pkg.Name == "openapi_types" && x.Sel.Name == "UUID" {
+					add(x, "uuid.UUID")
+				}
+			case *ast.Ident:
+				if _, model := g.specs[x.Name]; model && !n.public(x.Name) {
+					add(x, n.alias+"."+x.Name)
+				}
+			}
+		})
 	}
 	out := string(src[base:g.fset.Position(to).Offset])
 	slices.SortFunc(edits, func(a, b edit) int { return b.at - a.at })

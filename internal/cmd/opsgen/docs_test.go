@@ -346,44 +346,37 @@ func codeBlocks(doc string) []string {
 	return blocks
 }
 
-// typeNames lists the type names f's declarations use, qualified as
-// written ("uuid.UUID"): in type expressions, not field or method names.
+// typeNames lists the names f's declarations use as types, qualified as
+// written ("uuid.UUID"), and in constants' values.
 func typeNames(f *ast.File) []string {
 	var out []string
-	var inType func(ast.Node) bool
-	inType = func(n ast.Node) bool {
-		switch x := n.(type) {
-		case *ast.Field:
-			if x.Type != nil {
-				ast.Inspect(x.Type, inType)
+	add := func(e ast.Expr) {
+		if sel, ok := e.(*ast.SelectorExpr); ok {
+			if id, ok := sel.X.(*ast.Ident); ok {
+				out = append(out, id.Name+"."+sel.Sel.Name)
 			}
-			return false
-		case *ast.SelectorExpr:
-			if id, ok := x.X.(*ast.Ident); ok {
-				out = append(out, id.Name+"."+x.Sel.Name)
-			}
-			return false
-		case *ast.Ident:
-			out = append(out, x.Name)
+			return
 		}
-		return true
+		out = append(out, e.(*ast.Ident).Name)
 	}
 	for _, d := range f.Decls {
 		switch d := d.(type) {
 		case *ast.FuncDecl:
-			ast.Inspect(d.Recv, inType)
-			ast.Inspect(d.Type, inType)
+			if d.Recv != nil {
+				typeNamesIn(d.Recv, add)
+			}
+			typeNamesIn(d.Type, add)
 		case *ast.GenDecl:
 			for _, s := range d.Specs {
 				switch s := s.(type) {
 				case *ast.TypeSpec:
-					ast.Inspect(s.Type, inType)
+					typeNamesIn(s.Type, add)
 				case *ast.ValueSpec:
 					if s.Type != nil {
-						ast.Inspect(s.Type, inType)
+						typeNamesIn(s.Type, add)
 					}
 					for _, v := range s.Values {
-						ast.Inspect(v, inType)
+						typeNamesIn(v, add)
 					}
 				}
 			}

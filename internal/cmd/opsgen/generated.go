@@ -357,25 +357,35 @@ func receiverName(d *ast.FuncDecl) string {
 // (unqualified): field names and other packages' types are not among them.
 func typeRefs(n ast.Node) []string {
 	var out []string
+	typeNamesIn(n, func(e ast.Expr) {
+		if id, ok := e.(*ast.Ident); ok && id.IsExported() {
+			out = append(out, id.Name)
+		}
+	})
+	return out
+}
+
+// typeNamesIn calls fn with each name n uses as a type: an *ast.Ident, or
+// an *ast.SelectorExpr for another package's; never a field's, a
+// parameter's or a method's own name.
+func typeNamesIn(n ast.Node, fn func(ast.Expr)) {
 	var visit func(ast.Node) bool
 	visit = func(n ast.Node) bool {
-		switch n := n.(type) {
+		switch x := n.(type) {
 		case *ast.Field:
-			if n.Type != nil {
-				ast.Inspect(n.Type, visit)
+			if x.Type != nil {
+				ast.Inspect(x.Type, visit)
 			}
 			return false
 		case *ast.SelectorExpr:
+			fn(x)
 			return false
 		case *ast.Ident:
-			if n.IsExported() {
-				out = append(out, n.Name)
-			}
+			fn(x)
 		}
 		return true
 	}
 	ast.Inspect(n, visit)
-	return out
 }
 
 // packageName is the name of the package in dir, from its handwritten doc.go.
