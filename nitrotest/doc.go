@@ -80,9 +80,10 @@
 // answer late, drop the connection, or truncate the body. Stats counts
 // requests.
 //
-// The server implements the strict server interface oapi-codegen generates
-// from the same spec and overlay as the client, so the spec and the fake
-// cannot drift apart: a changed operation fails the build.
+// The server's Sign handlers implement the strict server interface
+// oapi-codegen generates from the same spec and overlay as the client (on
+// an unexported type, so Server shows only what a test calls), so the spec
+// and the fake cannot drift apart: a changed operation fails the build.
 //
 // Where the spec contradicts itself the fake accepts both readings: the
 // participant role enum says "signer" and "cc" while the spec's examples

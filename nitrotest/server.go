@@ -17,8 +17,9 @@ import (
 	"github.com/nitrokit/nitro/nitrotest/internal/api"
 )
 
-// Server is a fake Nitro Sign API on a loopback address, in the manner of
-// httptest.Server. It is safe for concurrent use.
+// Server is a fake Nitro (Sign and PDF Services, and the token endpoint)
+// on a loopback address, in the manner of httptest.Server. It is safe for
+// concurrent use.
 type Server struct {
 	cfg    config
 	srv    *httptest.Server

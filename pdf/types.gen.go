@@ -1034,9 +1034,9 @@ type PageRotation = pdfapi.PageRotation
 //	type PageRotationAmount int
 //
 //	const (
-//	    PageRotationAmountMinus180 PageRotationAmount = pdfapi.PageRotationAmountMinus180
-//	    PageRotationAmountMinus270 PageRotationAmount = pdfapi.PageRotationAmountMinus270
-//	    PageRotationAmountMinus90  PageRotationAmount = pdfapi.PageRotationAmountMinus90
+//	    PageRotationAmountMinus180 PageRotationAmount = -180
+//	    PageRotationAmountMinus270 PageRotationAmount = -270
+//	    PageRotationAmountMinus90  PageRotationAmount = -90
 //	    PageRotationAmountN0       PageRotationAmount = 0
 //	    PageRotationAmountN180     PageRotationAmount = 180
 //	    PageRotationAmountN270     PageRotationAmount = 270
@@ -1051,9 +1051,9 @@ type PageRotationAmount = pdfapi.PageRotationAmount
 
 // The values of PageRotationAmount.
 const (
-	PageRotationAmountMinus180 PageRotationAmount = pdfapi.PageRotationAmountMinus180
-	PageRotationAmountMinus270 PageRotationAmount = pdfapi.PageRotationAmountMinus270
-	PageRotationAmountMinus90  PageRotationAmount = pdfapi.PageRotationAmountMinus90
+	PageRotationAmountMinus180 PageRotationAmount = -180
+	PageRotationAmountMinus270 PageRotationAmount = -270
+	PageRotationAmountMinus90  PageRotationAmount = -90
 	PageRotationAmountN0       PageRotationAmount = 0
 	PageRotationAmountN180     PageRotationAmount = 180
 	PageRotationAmountN270     PageRotationAmount = 270

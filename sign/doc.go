@@ -17,10 +17,12 @@
 // the spec: each returns the decoded answer as a value, streams a binary
 // answer to an io.Writer, and returns an *nitro.APIError for any answer that
 // is not 2xx. The models the methods reach are the spec's, aliased from the
-// generated package gen/signapi (go doc there shows their fields), so this
-// is the only import a caller needs; optional fields are plain values,
-// except in PATCH bodies and optional query parameters, where nil means
-// "leave unchanged" or "not sent" (nitro.Ptr makes one).
+// generated package gen/signapi with their fields, values and methods in
+// their doc (go doc sign.EnvelopeCreate), so this is the only import a
+// caller needs besides github.com/google/uuid (IDs are uuid.UUID);
+// optional fields are plain values, except in PATCH bodies and optional
+// query parameters, where nil means "leave unchanged" or "not sent"
+// (nitro.Ptr makes one).
 //
 // A few methods are written by hand where the spec's shape needs it:
 // CreateDocument streams a multipart upload; CreateParticipant and

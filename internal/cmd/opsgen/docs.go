@@ -32,6 +32,9 @@ type namer struct {
 func (n namer) modelDoc(name string) (string, error) {
 	g := n.g
 	spec := g.specs[name]
+	if spec == nil {
+		return "", fmt.Errorf("opsgen: no type %s in package %s to document", name, n.alias)
+	}
 	var b strings.Builder
 	text := strings.TrimSpace(g.docs[name])
 	if text == "" || text == name+" defines model for "+name+"." {
@@ -44,12 +47,13 @@ func (n namer) modelDoc(name string) (string, error) {
 		return len(f.Names) == 0 || slices.ContainsFunc(f.Names, (*ast.Ident).IsExported)
 	})
 	if len(variants) > 0 {
-		fmt.Fprintf(&b, "\n\nA union: it holds one of %s. New%s makes one from any of them; its As methods read it back.", orList(variants), name)
+		fmt.Fprintf(&b, "\n\nA union: it holds one of %s. New%s makes one from any of them; its As methods read it back.", orList(n.names(variants)), name)
 	}
 	decl := ""
 	switch {
 	case isStruct && !exported:
-		// A union and nothing else: its fields say nothing.
+		// A union (its one field is unexported) or an empty struct
+		// (EmptyParams): no field to show.
 	case isStruct:
 		fmt.Fprintf(&b, "\n\nIts fields, as package %s declares it:", n.alias)
 		decl = n.structDecl(name, st)
@@ -59,7 +63,11 @@ func (n namer) modelDoc(name string) (string, error) {
 	default:
 		fmt.Fprintf(&b, "\n\nAs package %s declares it:", n.alias)
 		decl = fmt.Sprintf("type %s %s", name, n.text(spec.Type.Pos(), spec.Type.End(), spec.Type))
-		if values := g.values(name, n.own, n.alias); values != "" {
+		values, err := g.values(name, n.own)
+		if err != nil {
+			return "", err
+		}
+		if values != "" {
 			decl += "\n\n" + values
 		}
 	}
@@ -74,11 +82,26 @@ func (n namer) modelDoc(name string) (string, error) {
 		b.WriteString("\n\nIts methods:\n\n")
 		var sigs []string
 		for _, m := range ms {
-			sigs = append(sigs, strings.TrimSpace(n.text(m.Pos(), m.Body.Lbrace, m.Recv, m.Type)))
+			// To the end of its signature, not its body's brace: a
+			// method declared without a body has none.
+			sigs = append(sigs, n.text(m.Pos(), m.Type.End(), m.Recv, m.Type))
 		}
 		b.WriteString(codeBlock(strings.Join(sigs, "\n")))
 	}
 	return b.String(), nil
+}
+
+// names spells type names as the public package names them (as text
+// does).
+func (n namer) names(types []string) []string {
+	out := make([]string, len(types))
+	for i, t := range types {
+		out[i] = t
+		if _, model := n.g.specs[t]; model && !n.public(t) {
+			out[i] = n.alias + "." + t
+		}
+	}
+	return out
 }
 
 // structDecl prints a struct model's declaration with its exported fields,
@@ -143,28 +166,19 @@ func (n namer) text(from, to token.Pos, nodes ...ast.Node) string {
 	add := func(node ast.Node, text string) {
 		edits = append(edits, edit{g.fset.Position(node.Pos()).Offset - base, g.fset.Position(node.End()).Offset - base, text})
 	}
-	var visit func(ast.Node) bool
-	visit = func(node ast.Node) bool {
-		switch x := node.(type) {
-		case *ast.Field:
-			if x.Type != nil {
-				ast.Inspect(x.Type, visit)
-			}
-			return false
-		case *ast.SelectorExpr:
-			if pkg, ok := x.X.(*ast.Ident); ok && pkg.Name == "openapi_types" && x.Sel.Name == "UUID" {
-				add(x, "uuid.UUID")
-			}
-			return false
-		case *ast.Ident:
-			if _, model := g.specs[x.Name]; model && !n.public(x.Name) {
-				add(x, n.alias+"."+x.Name)
-			}
-		}
-		return true
-	}
 	for _, node := range nodes {
-		ast.Inspect(node, visit)
+		typeNamesIn(node, func(e ast.Expr) {
+			switch x := e.(type) {
+			case *ast.SelectorExpr:
+				if pkg, ok := x.X.(*ast.Ident); ok && pkg.Name == "openapi_types" && x.Sel.Name == "UUID" {
+					add(x, "uuid.UUID")
+				}
+			case *ast.Ident:
+				if _, model := g.specs[x.Name]; model && !n.public(x.Name) {
+					add(x, n.alias+"."+x.Name)
+				}
+			}
+		})
 	}
 	out := string(src[base:g.fset.Position(to).Offset])
 	slices.SortFunc(edits, func(a, b edit) int { return b.at - a.at })

@@ -41,11 +41,14 @@ type generated struct {
 	uses    map[string][]string
 	// What the models' documentation in the public package is written
 	// from (see docs.go): each model's declaration and doc comment, its
-	// exported methods, each constant's value, and the files' bytes.
+	// exported methods, each constant's value (constVal: its literal, as
+	// the source spells it; constAt: where a value that is no literal is,
+	// for the error that refuses to document it), and the files' bytes.
 	specs     map[string]*ast.TypeSpec
 	docs      map[string]string
 	methodsOf map[string][]*ast.FuncDecl
 	constVal  map[string]string
+	constAt   map[string]string
 	src       map[string][]byte
 }
 
@@ -66,7 +69,8 @@ func parseGenerated(dir string) (*generated, error) {
 		successTypes: map[string]map[string]string{}, unions: map[string][]string{},
 		typeField: map[string]string{}, constsOf: map[string][]string{}, aliasOf: map[string]string{},
 		uses: map[string][]string{}, specs: map[string]*ast.TypeSpec{}, docs: map[string]string{},
-		methodsOf: map[string][]*ast.FuncDecl{}, constVal: map[string]string{}, src: map[string][]byte{}}
+		methodsOf: map[string][]*ast.FuncDecl{}, constVal: map[string]string{}, constAt: map[string]string{},
+		src: map[string][]byte{}}
 	files, err := filepath.Glob(filepath.Join(dir, "*.go"))
 	if err != nil || len(files) == 0 {
 		return nil, fmt.Errorf("no Go files in %s", dir)
@@ -111,9 +115,7 @@ func (g *generated) readDecl(gd *ast.GenDecl) {
 							g.constsOf[typ] = append(g.constsOf[typ], n.Name)
 						}
 						if i < len(s.Values) {
-							if lit, ok := s.Values[i].(*ast.BasicLit); ok {
-								g.constVal[n.Name] = lit.Value
-							}
+							g.readConstValue(n.Name, s.Values[i])
 						}
 					}
 				}
@@ -128,6 +130,32 @@ func (g *generated) readDecl(gd *ast.GenDecl) {
 			g.readType(s)
 		}
 	}
+}
+
+// readConstValue records a constant's value as the source spells it when
+// it is a literal (an enum's "sealed", 0.5, or -90: a negative number is a
+// unary minus, not a literal), so that go doc shows what goes on the wire;
+// anything else, where it is, for the error the constant's model gets if
+// the public package documents it.
+func (g *generated) readConstValue(name string, v ast.Expr) {
+	if literal(v) {
+		g.constVal[name] = g.expr(v)
+		return
+	}
+	g.constAt[name] = fmt.Sprintf("%s: %s = %s", g.fset.Position(v.Pos()), name, g.expr(v))
+}
+
+// literal reports whether e is a literal, signed or in parentheses.
+func literal(e ast.Expr) bool {
+	switch e := e.(type) {
+	case *ast.BasicLit:
+		return true
+	case *ast.UnaryExpr:
+		return (e.Op == token.SUB || e.Op == token.ADD) && literal(e.X)
+	case *ast.ParenExpr:
+		return literal(e.X)
+	}
+	return false
 }
 
 // clientPlumbing are the raw client's own types: reachable through the
@@ -329,25 +357,35 @@ func receiverName(d *ast.FuncDecl) string {
 // (unqualified): field names and other packages' types are not among them.
 func typeRefs(n ast.Node) []string {
 	var out []string
+	typeNamesIn(n, func(e ast.Expr) {
+		if id, ok := e.(*ast.Ident); ok && id.IsExported() {
+			out = append(out, id.Name)
+		}
+	})
+	return out
+}
+
+// typeNamesIn calls fn with each name n uses as a type: an *ast.Ident, or
+// an *ast.SelectorExpr for another package's; never a field's, a
+// parameter's or a method's own name.
+func typeNamesIn(n ast.Node, fn func(ast.Expr)) {
 	var visit func(ast.Node) bool
 	visit = func(n ast.Node) bool {
-		switch n := n.(type) {
+		switch x := n.(type) {
 		case *ast.Field:
-			if n.Type != nil {
-				ast.Inspect(n.Type, visit)
+			if x.Type != nil {
+				ast.Inspect(x.Type, visit)
 			}
 			return false
 		case *ast.SelectorExpr:
+			fn(x)
 			return false
 		case *ast.Ident:
-			if n.IsExported() {
-				out = append(out, n.Name)
-			}
+			fn(x)
 		}
 		return true
 	}
 	ast.Inspect(n, visit)
-	return out
 }
 
 // packageName is the name of the package in dir, from its handwritten doc.go.

@@ -187,7 +187,9 @@ func renderTypes(pkg, genImport string, g *generated, own, keep map[string]bool)
 			return nil, err
 		}
 		fmt.Fprintf(&b, "\n%stype %s = %s.%s\n", comment(doc), t, alias, t)
-		renderValues(&b, g, own, t, alias)
+		if err := renderValues(&b, g, own, t); err != nil {
+			return nil, err
+		}
 	}
 	renderConstructors(&b, g, own, keep)
 	return gofmt(b.Bytes())
@@ -196,15 +198,18 @@ func renderTypes(pkg, genImport string, g *generated, own, keep map[string]bool)
 // renderValues writes the enum values of model t, typed, so that `go doc`
 // lists them under it, and spelled as the generated code spells them, so
 // that it shows what goes on the wire.
-func renderValues(b *bytes.Buffer, g *generated, own map[string]bool, t, alias string) {
-	if values := g.values(t, own, alias); values != "" {
+func renderValues(b *bytes.Buffer, g *generated, own map[string]bool, t string) error {
+	values, err := g.values(t, own)
+	if values != "" {
 		fmt.Fprintf(b, "\n// The values of %s.\n%s\n", t, values)
 	}
+	return err
 }
 
 // values is the const block of model t's values the package does not
-// declare itself, or "".
-func (g *generated) values(t string, own map[string]bool, alias string) string {
+// declare itself, or "". A value that is no literal fails, naming where it
+// is: the doc would show its name, not what it sends.
+func (g *generated) values(t string, own map[string]bool) (string, error) {
 	var values []string
 	for _, c := range g.constsOf[t] {
 		if own[c] {
@@ -212,15 +217,16 @@ func (g *generated) values(t string, own map[string]bool, alias string) string {
 		}
 		v, ok := g.constVal[c]
 		if !ok {
-			v = alias + "." + c
+			return "", fmt.Errorf("%s: a value of %s that is not a literal, so go doc of the public package cannot show what it sends: "+
+				"oapi-codegen wrote a shape opsgen does not know (from the spec, the overlay or a new oapi-codegen); teach internal/cmd/opsgen's literal() to read it", g.constAt[c], t)
 		}
 		values = append(values, fmt.Sprintf("\t%s %s = %s\n", c, t, v))
 	}
 	if len(values) == 0 {
-		return ""
+		return "", nil
 	}
 	slices.Sort(values)
-	return "const (\n" + strings.Join(values, "") + ")"
+	return "const (\n" + strings.Join(values, "") + ")", nil
 }
 
 // renderConstructors writes, for each union, a constructor that takes any of
