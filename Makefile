@@ -147,7 +147,7 @@ lane = $(1)-$(if $(filter .,$(2)),lib,$(subst /,-,$(2)))
 
 BUILD_TIME := ./internal/spec/... ./internal/cmd/... tools/drift
 # race(module): the packages of a module to test under the race detector, and without it.
-race_pkgs = $(if $(filter $(1),$(BUILD_TIME)),,$(if $(filter .,$(1)),$$$$($$(GO) list ./... | grep -v -e /internal/spec -e /internal/cmd/),./...))
+race_pkgs = $(if $(filter $(1),$(BUILD_TIME)),,$(if $(filter .,$(1)),$$$$($$(GO) list ./... | grep -vxF "$$$$($$(GO) list $(filter ./%,$(BUILD_TIME)))"),./...))
 norace_pkgs = $(if $(filter $(1),$(BUILD_TIME)),./...,$(if $(filter .,$(1)),$(filter ./%,$(BUILD_TIME))))
 
 test:
