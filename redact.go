@@ -1,12 +1,12 @@
 package nitro
 
 import (
-	"errors"
 	"slices"
 	"strings"
 	"sync"
 
 	"github.com/nitrokit/nitro/auth"
+	"github.com/nitrokit/nitro/internal/redacterr"
 )
 
 // redactor is the method auth.Source offers to scrub its client secret and
@@ -70,60 +70,10 @@ func bearerToken(header string) (string, bool) {
 	return header[7:], true
 }
 
-// redactError returns err with its text passed through redact, or err
-// itself when there was nothing to redact. Its causes are redacted the same
-// way, each in turn, so errors.Is and errors.As still reach every layer
-// whose text is clean (sentinels, *auth.Error, net errors) and only a layer
-// that held a secret is hidden: a transport error quoting a malformed
-// answer that echoed the token ("malformed HTTP status code \"eyJ…\"")
-// reaches neither the caller nor an Observer as it was.
+// redactError returns err with its text passed through redact (see
+// redacterr.Wrap): a transport error quoting a malformed answer that echoed
+// the token ("malformed HTTP status code \"eyJ…\"") reaches neither the
+// caller nor an Observer as it was.
 func redactError(err error, redact func(string) string) error {
-	if err == nil {
-		return nil
-	}
-	text := err.Error()
-	if clean := redact(text); clean != text {
-		return &redactedError{err: err, text: clean, redact: redact}
-	}
-	return err
-}
-
-// redactedError is an error whose text was redacted (see redactError).
-type redactedError struct {
-	err    error
-	text   string
-	redact func(string) string
-}
-
-func (e *redactedError) Error() string { return e.text }
-
-// Unwrap returns the cause's own causes, each redacted in turn: the cause
-// itself is skipped, as its text is the one that needed redacting.
-func (e *redactedError) Unwrap() []error {
-	var causes []error
-	switch u := e.err.(type) {
-	case interface{ Unwrap() error }:
-		causes = []error{u.Unwrap()}
-	case interface{ Unwrap() []error }:
-		causes = u.Unwrap()
-	}
-	out := make([]error, 0, len(causes))
-	for _, c := range causes {
-		if c != nil {
-			out = append(out, redactError(c, e.redact))
-		}
-	}
-	return out
-}
-
-// Timeout and Temporary keep the cause's net.Error answers, which a
-// redacted text must not lose (an attempt that timed out is a timeout).
-func (e *redactedError) Timeout() bool {
-	var t interface{ Timeout() bool }
-	return errors.As(e.err, &t) && t.Timeout()
-}
-
-func (e *redactedError) Temporary() bool {
-	var t interface{ Temporary() bool }
-	return errors.As(e.err, &t) && t.Temporary()
+	return redacterr.Wrap(err, redact)
 }

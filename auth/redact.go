@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+
+	"github.com/nitrokit/nitro/internal/redacterr"
 )
 
 const (
@@ -95,48 +97,10 @@ func (r *redactor) Format(f fmt.State, _ rune) {
 	_, _ = f.Write([]byte("auth.redactor{" + redacted + "}"))
 }
 
-// redactedError is an error whose text has been redacted. It unwraps to the
-// original's causes, redacted likewise, so errors.Is and errors.As still
-// reach every layer whose text is clean (sentinels, *Error, net errors);
-// only the layer that held a secret is hidden.
-type redactedError struct {
-	text string
-	err  error
-	r    *redactor
-}
-
-func (e *redactedError) Error() string { return e.text }
-
-// Unwrap returns the cause's own causes, each redacted in turn: the cause
-// itself is skipped, as its text is the one that needed redacting.
-func (e *redactedError) Unwrap() []error {
-	var causes []error
-	switch u := e.err.(type) {
-	case interface{ Unwrap() error }:
-		causes = []error{u.Unwrap()}
-	case interface{ Unwrap() []error }:
-		causes = u.Unwrap()
-	}
-	out := make([]error, 0, len(causes))
-	for _, c := range causes {
-		if c != nil {
-			out = append(out, e.r.redactErr(c))
-		}
-	}
-	return out
-}
-
 // redactErr returns err with a redacted text, or err itself when there was
-// nothing to redact.
+// nothing to redact (see redacterr.Wrap).
 func (r *redactor) redactErr(err error) error {
-	if err == nil {
-		return nil
-	}
-	text := err.Error()
-	if clean := r.redact(text); clean != text {
-		return &redactedError{text: clean, err: err, r: r}
-	}
-	return err
+	return redacterr.Wrap(err, r.redact)
 }
 
 // redactHandler is a slog.Handler that passes the message and every
