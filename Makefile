@@ -120,7 +120,7 @@ deps:
 	$(GO) -C cmd/nitro mod download
 	$(GO) -C otel mod download
 
-## test: every module's vet and tests (with the race detector), staticcheck over every module,
+## test: every module's vet and tests (under the race detector but for the build-time code), staticcheck over every module,
 ## actionlint; hermetic (no network once the module cache is filled: see deps). The fault soak
 ## runs briefly here; NITRO_SOAK=3m make test (or go test ./test/soak -soak 3m) runs it longer.
 ##
@@ -139,6 +139,8 @@ deps:
 ## 3 without), a sixth of make test's CPU. `make race` runs every module's tests under the
 ## detector, those included.
 TEST_JOBS ?= 3
+# Four of the library's test binaries at once, not go test's two (one per core): several
+# wait on Redis, child processes and timers, and two left the cores idle.
 TEST_P ?= -p 4
 TEST_GOFLAGS = $(strip $(filter-out -trimpath,$(GOFLAGS)) -trimpath)
 TEST_GORACE = $(strip $(GORACE) atexit_sleep_ms=0)
@@ -146,7 +148,8 @@ TEST_GORACE = $(strip $(GORACE) atexit_sleep_ms=0)
 lane = $(1)-$(if $(filter .,$(2)),lib,$(subst /,-,$(2)))
 
 BUILD_TIME := ./internal/spec/... ./internal/cmd/... tools/drift
-# race(module): the packages of a module to test under the race detector, and without it.
+# race_pkgs(module), norace_pkgs(module): the packages of a module to test under the race
+# detector, and without it (the library's build-time packages run in test-lib-build-time).
 race_pkgs = $(if $(filter $(1),$(BUILD_TIME)),,$(if $(filter .,$(1)),$$$$($$(GO) list ./... | grep -vxF "$$$$($$(GO) list $(filter ./%,$(BUILD_TIME)))"),./...))
 norace_pkgs = $(if $(filter $(1),$(BUILD_TIME)),./...,$(if $(filter .,$(1)),$(filter ./%,$(BUILD_TIME))))
 
