@@ -2,6 +2,7 @@ package nitro_test
 
 import (
 	"context"
+	"github.com/nitrokit/nitro/internal/testkit/flowtest"
 	"io"
 	"net/http"
 	"reflect"
@@ -66,7 +67,7 @@ func TestAttemptHeaderMaps(t *testing.T) {
 		t.Errorf("a caller's request: header %q after Do; want none, and the token on the request sent", req.Header.Get("Authorization"))
 	}
 
-	srv.InjectFault(nitrotest.Operation("ListEnvelopes"), 1, nitrotest.Fault{Status: http.StatusServiceUnavailable})
+	flowtest.Must(t, srv.InjectFault(nitrotest.Operation("ListEnvelopes"), 1, nitrotest.Fault{Status: http.StatusServiceUnavailable}))
 	req, sent = get(owned.NewRequest)
 	if len(sent) != 2 {
 		t.Fatalf("%d attempts, want 2 (a 503, then a retry)", len(sent))

@@ -50,7 +50,7 @@ func TestWithHeaderOnEveryAttempt(t *testing.T) {
 	c, srv, _, _ := setup(t, nitro.Config{}, nitrotest.WithMiddleware(log.middleware))
 	s := sign.New(c)
 	env := flowtest.NewEnvelope(t, s, "Headers")
-	srv.InjectFault(nitrotest.Operation("GetEnvelope"), 1, nitrotest.Fault{Status: 503})
+	flowtest.Must(t, srv.InjectFault(nitrotest.Operation("GetEnvelope"), 1, nitrotest.Fault{Status: 503}))
 	if _, err := s.GetEnvelope(context.Background(), env, nitro.WithHeader("x-correlation-id", "c-42")); err != nil {
 		t.Fatal(err)
 	}
@@ -97,7 +97,7 @@ func TestWithMaxRetries(t *testing.T) {
 	c, srv, _, _ := setup(t, nitro.Config{MaxRetries: -1})
 	s := sign.New(c)
 	env := flowtest.NewEnvelope(t, s, "Budget")
-	srv.InjectFault(nitrotest.Operation("GetEnvelope"), 3, nitrotest.Fault{Status: 503})
+	flowtest.Must(t, srv.InjectFault(nitrotest.Operation("GetEnvelope"), 3, nitrotest.Fault{Status: 503}))
 	before := srv.Stats().Operations["GetEnvelope"]
 	if _, err := s.GetEnvelope(context.Background(), env, nitro.WithMaxRetries(5)); err != nil {
 		t.Fatalf("a call with 5 retries on a Client with none: %v", err)
@@ -109,7 +109,7 @@ func TestWithMaxRetries(t *testing.T) {
 	c2, srv2, _, _ := setup(t, nitro.Config{MaxRetries: 5})
 	s2 := sign.New(c2)
 	env2 := flowtest.NewEnvelope(t, s2, "Budget")
-	srv2.InjectFault(nitrotest.Operation("GetEnvelope"), 3, nitrotest.Fault{Status: 503})
+	flowtest.Must(t, srv2.InjectFault(nitrotest.Operation("GetEnvelope"), 3, nitrotest.Fault{Status: 503}))
 	if _, err := s2.GetEnvelope(context.Background(), env2, nitro.WithMaxRetries(0)); !hasStatus(err, 503) {
 		t.Fatalf("a call with no retries: %v, want the 503", err)
 	}
@@ -122,14 +122,14 @@ func TestWithIdempotentRetriesAPost(t *testing.T) {
 	c, srv, _, _ := setup(t, nitro.Config{})
 	s := sign.New(c)
 	ctx := context.Background()
-	srv.InjectFault(nitrotest.Operation("CreateEnvelope"), 1, nitrotest.Fault{Status: 503})
+	flowtest.Must(t, srv.InjectFault(nitrotest.Operation("CreateEnvelope"), 1, nitrotest.Fault{Status: 503}))
 	before := srv.Stats().Operations["CreateEnvelope"]
 	_, err := s.CreateEnvelope(ctx, createBody())
 	if !errors.Is(err, nitro.ErrOutcomeUnknown) || srv.Stats().Operations["CreateEnvelope"]-before != 1 {
 		t.Fatalf("a plain POST after a 503: %v, want one request of unknown outcome", err)
 	}
 
-	srv.InjectFault(nitrotest.Operation("CreateEnvelope"), 1, nitrotest.Fault{Status: 503})
+	flowtest.Must(t, srv.InjectFault(nitrotest.Operation("CreateEnvelope"), 1, nitrotest.Fault{Status: 503}))
 	before = srv.Stats().Operations["CreateEnvelope"]
 	if _, err := s.CreateEnvelope(ctx, createBody(), nitro.WithIdempotent()); err != nil {
 		t.Fatalf("an idempotent POST after a 503: %v", err)
@@ -138,7 +138,7 @@ func TestWithIdempotentRetriesAPost(t *testing.T) {
 		t.Fatalf("%d requests, want 2", n)
 	}
 
-	srv.InjectFault(nitrotest.Operation("CreateEnvelope"), 4, nitrotest.Fault{Status: 503})
+	flowtest.Must(t, srv.InjectFault(nitrotest.Operation("CreateEnvelope"), 4, nitrotest.Fault{Status: 503}))
 	_, err = s.CreateEnvelope(ctx, createBody(), nitro.WithIdempotent())
 	if nitro.OutcomeOf(err) != nitro.OutcomeRetryable || errors.Is(err, nitro.ErrOutcomeUnknown) {
 		t.Fatalf("an idempotent POST out of budget: %v (%v), want retryable", err, nitro.OutcomeOf(err))
@@ -153,7 +153,7 @@ func TestWithResponse(t *testing.T) {
 	s := sign.New(c)
 	ctx := context.Background()
 	env := flowtest.NewEnvelope(t, s, "Captured")
-	srv.InjectFault(nitrotest.Operation("GetEnvelope"), 1, nitrotest.Fault{Status: 503})
+	flowtest.Must(t, srv.InjectFault(nitrotest.Operation("GetEnvelope"), 1, nitrotest.Fault{Status: 503}))
 
 	var r nitro.Response
 	got, err := s.GetEnvelope(ctx, env, nitro.WithResponse(&r))
@@ -170,7 +170,7 @@ func TestWithResponse(t *testing.T) {
 		t.Fatalf("failure: %+v, want the 404 the APIError %v says", r, err)
 	}
 
-	srv.InjectFault(nitrotest.Operation("CreateEnvelope"), 1, nitrotest.Fault{Drop: true})
+	flowtest.Must(t, srv.InjectFault(nitrotest.Operation("CreateEnvelope"), 1, nitrotest.Fault{Drop: true}))
 	r = nitro.Response{StatusCode: -1}
 	if _, err := s.CreateEnvelope(ctx, createBody(), nitro.WithResponse(&r)); err == nil || r.StatusCode != 0 || r.Attempts != 1 {
 		t.Fatalf("no answer: %+v, %v; want only Attempts", r, err)
@@ -235,11 +235,11 @@ func TestRetryPolicyShouldRetry(t *testing.T) {
 		return srv.Stats().Operations[op] - before
 	}
 
-	srv.InjectFault(nitrotest.Operation("GetEnvelope"), 1, nitrotest.Fault{Status: 503})
+	flowtest.Must(t, srv.InjectFault(nitrotest.Operation("GetEnvelope"), 1, nitrotest.Fault{Status: 503}))
 	if n := count("GetEnvelope", func() { _, _ = s.GetEnvelope(ctx, env) }); n != 1 {
 		t.Errorf("a vetoed 503 was sent %d times, want 1", n)
 	}
-	srv.InjectFault(nitrotest.Operation("GetEnvelope"), 1, nitrotest.Fault{Status: 409})
+	flowtest.Must(t, srv.InjectFault(nitrotest.Operation("GetEnvelope"), 1, nitrotest.Fault{Status: 409}))
 	if n := count("GetEnvelope", func() {
 		if _, err := s.GetEnvelope(ctx, env); err != nil {
 			t.Errorf("an allowed 409's retry: %v", err)
@@ -247,7 +247,7 @@ func TestRetryPolicyShouldRetry(t *testing.T) {
 	}); n != 2 {
 		t.Errorf("an allowed 409 was sent %d times, want 2", n)
 	}
-	srv.InjectFault(nitrotest.Operation("CreateEnvelope"), 1, nitrotest.Fault{Status: 500})
+	flowtest.Must(t, srv.InjectFault(nitrotest.Operation("CreateEnvelope"), 1, nitrotest.Fault{Status: 500}))
 	if n := count("CreateEnvelope", func() { _, _ = s.CreateEnvelope(ctx, createBody()) }); n != 1 {
 		t.Errorf("a POST answered 500 was sent %d times on the predicate's word, want 1", n)
 	}
@@ -305,7 +305,7 @@ func TestShouldRetryCannotLiftTheLimits(t *testing.T) {
 	c, srv, sl, _ := setup(t, nitro.Config{Retry: nitro.RetryPolicy{MaxRetryAfter: time.Second, ShouldRetry: yes}})
 	s := sign.New(c)
 	env := flowtest.NewEnvelope(t, s, "Limits")
-	srv.InjectFault(nitrotest.Operation("GetEnvelope"), 1, nitrotest.Fault{Status: 429, RetryAfter: "4"})
+	flowtest.Must(t, srv.InjectFault(nitrotest.Operation("GetEnvelope"), 1, nitrotest.Fault{Status: 429, RetryAfter: "4"}))
 	if _, err := s.GetEnvelope(context.Background(), env); !nitro.IsRateLimited(err) || len(sl.all()) != 0 {
 		t.Fatalf("%v after sleeps %v: want the 429 at once, its 4s over MaxRetryAfter", err, sl.all())
 	}
@@ -330,8 +330,8 @@ func TestWithResponseAfterAResend(t *testing.T) {
 	c, srv, _, _ := setup(t, nitro.Config{MaxRetries: 1})
 	s := sign.New(c)
 	env := flowtest.NewEnvelope(t, s, "Resent")
-	srv.InjectFault(nitrotest.Operation("GetEnvelope"), 1, nitrotest.Fault{Truncate: true, TruncateAfter: 10})
-	srv.InjectFault(nitrotest.Operation("GetEnvelope"), 1, nitrotest.Fault{Status: 503})
+	flowtest.Must(t, srv.InjectFault(nitrotest.Operation("GetEnvelope"), 1, nitrotest.Fault{Truncate: true, TruncateAfter: 10}))
+	flowtest.Must(t, srv.InjectFault(nitrotest.Operation("GetEnvelope"), 1, nitrotest.Fault{Status: 503}))
 	var r nitro.Response
 	_, err := s.GetEnvelope(context.Background(), env, nitro.WithResponse(&r))
 	var ae *nitro.APIError

@@ -33,7 +33,7 @@ func TestErrorTyping(t *testing.T) {
 			if status == http.StatusUnauthorized {
 				n = 2 // a 401 is replayed once with a new token
 			}
-			srv.InjectFault(nitrotest.Operation("GetEnvelope"), n, nitrotest.Fault{Status: status, RetryAfter: "7"})
+			flowtest.Must(t, srv.InjectFault(nitrotest.Operation("GetEnvelope"), n, nitrotest.Fault{Status: status, RetryAfter: "7"}))
 			_, err := sign.New(c).GetEnvelope(ctx, draft)
 			return err
 		}
@@ -68,7 +68,7 @@ func TestErrorTyping(t *testing.T) {
 			return nil
 		}},
 		{413, func() error {
-			srv.InjectFault(nitrotest.Operation("CreateDocument"), 1, nitrotest.Fault{Status: 413})
+			flowtest.Must(t, srv.InjectFault(nitrotest.Operation("CreateDocument"), 1, nitrotest.Fault{Status: 413}))
 			_, err := sign.New(c).CreateDocument(ctx, draft, sign.DocumentUpload{Name: "y", ContentType: "application/pdf", Body: strings.NewReader("y")})
 			return err
 		}, nil, nil},

@@ -81,7 +81,7 @@ func TestObserverSeesCallsAttemptsAndTokenRequests(t *testing.T) {
 	rec.mu.Lock()
 	rec.events, rec.calls = nil, nil
 	rec.mu.Unlock()
-	srv.InjectFault(nitrotest.Operation("GetEnvelope"), 1, nitrotest.Fault{Status: 503})
+	flowtest.Must(t, srv.InjectFault(nitrotest.Operation("GetEnvelope"), 1, nitrotest.Fault{Status: 503}))
 	if _, err := s.GetEnvelope(ctx, env); err != nil {
 		t.Fatal(err)
 	}
@@ -254,7 +254,7 @@ func TestObservedCallThatBreaksOff(t *testing.T) {
 	defer c.Close()
 	s := sign.New(c)
 	env := flowtest.NewEnvelope(t, s, "Cut")
-	srv.InjectFault(nitrotest.Operation("GetEnvelope"), 1, nitrotest.Fault{Truncate: true, TruncateAfter: 10})
+	flowtest.Must(t, srv.InjectFault(nitrotest.Operation("GetEnvelope"), 1, nitrotest.Fault{Truncate: true, TruncateAfter: 10}))
 	if _, err := s.GetEnvelope(context.Background(), env); err == nil {
 		t.Fatal("a cut answer with no retries decoded")
 	}

@@ -73,6 +73,7 @@ func createNamed(name string) sign.EnvelopeCreate {
 func TestEveryFailureSaysItsOutcome(t *testing.T) {
 	ctx := context.Background()
 	type env struct {
+		t     *testing.T // the subtest's
 		c     *nitro.Client
 		srv   *nitrotest.Server
 		proxy *lossy.Proxy
@@ -110,13 +111,17 @@ func TestEveryFailureSaysItsOutcome(t *testing.T) {
 		{name: "POST's answer cut after the server created it",
 			prepare: func(e env) { e.proxy.LoseNext(1, postEnvelopes, lossy.Cut) }, call: create, want: nitro.OutcomeUnknown, created: 1},
 		{name: "POST answered 503",
-			prepare: func(e env) { e.srv.InjectFault(nitrotest.Operation("CreateEnvelope"), 1, nitrotest.Fault{Status: 503}) }, call: create, want: nitro.OutcomeUnknown},
+			prepare: func(e env) {
+				flowtest.Must(e.t, e.srv.InjectFault(nitrotest.Operation("CreateEnvelope"), 1, nitrotest.Fault{Status: 503}))
+			}, call: create, want: nitro.OutcomeUnknown},
 		{name: "POST answered 429 throughout",
 			prepare: func(e env) {
-				e.srv.InjectFault(nitrotest.Operation("CreateEnvelope"), 4, nitrotest.Fault{Status: 429, RetryAfter: "1"})
+				flowtest.Must(e.t, e.srv.InjectFault(nitrotest.Operation("CreateEnvelope"), 4, nitrotest.Fault{Status: 429, RetryAfter: "1"}))
 			}, call: create, want: nitro.OutcomeRetryable},
 		{name: "GET answered 503 throughout",
-			prepare: func(e env) { e.srv.InjectFault(nitrotest.Operation("GetEnvelope"), 4, nitrotest.Fault{Status: 503}) }, call: get, want: nitro.OutcomeRetryable},
+			prepare: func(e env) {
+				flowtest.Must(e.t, e.srv.InjectFault(nitrotest.Operation("GetEnvelope"), 4, nitrotest.Fault{Status: 503}))
+			}, call: get, want: nitro.OutcomeRetryable},
 		{name: "GET's answer cut throughout",
 			prepare: func(e env) { e.proxy.LoseNext(4, getEnvelope, lossy.Cut) }, call: get, want: nitro.OutcomeRetryable,
 			check: func(t *testing.T, err error) {
@@ -138,11 +143,11 @@ func TestEveryFailureSaysItsOutcome(t *testing.T) {
 		}, want: nitro.OutcomeNotDone},
 		{name: "token endpoint down throughout", prepare: func(e env) {
 			e.srv.RevokeTokens()
-			e.srv.InjectFault(nitrotest.TokenEndpoint, 4, nitrotest.Fault{Status: 503}) // one per attempt
+			flowtest.Must(e.t, e.srv.InjectFault(nitrotest.TokenEndpoint, 4, nitrotest.Fault{Status: 503})) // one per attempt
 		}, call: create, want: nitro.OutcomeRetryable},
 		{name: "credentials refused", prepare: func(e env) {
 			e.srv.RevokeTokens()
-			e.srv.InjectFault(nitrotest.TokenEndpoint, 1, nitrotest.Fault{Status: 401, Body: `{"error":"invalid_client"}`, ContentType: "application/json"})
+			flowtest.Must(e.t, e.srv.InjectFault(nitrotest.TokenEndpoint, 1, nitrotest.Fault{Status: 401, Body: `{"error":"invalid_client"}`, ContentType: "application/json"}))
 		}, call: create, want: nitro.OutcomeNotDone},
 		{name: "the caller gave up first", call: func(e env, name string) error {
 			ctx, cancel := context.WithCancel(ctx)
@@ -158,7 +163,7 @@ func TestEveryFailureSaysItsOutcome(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c, srv, p := lossySetup(t, nitro.Config{})
-			e := env{c: c, srv: srv, proxy: p, draft: flowtest.NewEnvelope(t, sign.New(c), "draft")}
+			e := env{t: t, c: c, srv: srv, proxy: p, draft: flowtest.NewEnvelope(t, sign.New(c), "draft")}
 			e.c = clientOn(t, srv, p.URL(), tt.cfg)
 			if tt.prepare != nil {
 				tt.prepare(e)
@@ -195,7 +200,7 @@ func TestTruncatedGETIsRetried(t *testing.T) {
 	env := flowtest.NewEnvelope(t, s, "x")
 	for _, n := range []int{1, 3} {
 		before := srv.Stats().Operations["GetEnvelope"]
-		srv.InjectFault(nitrotest.Operation("GetEnvelope"), n, nitrotest.Fault{Truncate: true, TruncateAfter: 20})
+		flowtest.Must(t, srv.InjectFault(nitrotest.Operation("GetEnvelope"), n, nitrotest.Fault{Truncate: true, TruncateAfter: 20}))
 		got, err := s.GetEnvelope(context.Background(), env)
 		if err != nil || got.ID != env {
 			t.Fatalf("%d cut answers: %v, %v; want the envelope", n, got.ID, err)
@@ -223,7 +228,7 @@ func TestAutoPagingSurvivesACutPage(t *testing.T) {
 		}
 		if seen[env.ID]++; len(seen) == 4 && pages == 0 { // into the second page: cut the third
 			pages++
-			srv.InjectFault(nitrotest.Operation("ListEnvelopes"), 1, nitrotest.Fault{Truncate: true, TruncateAfter: 40})
+			flowtest.Must(t, srv.InjectFault(nitrotest.Operation("ListEnvelopes"), 1, nitrotest.Fault{Truncate: true, TruncateAfter: 40}))
 		}
 	}
 	for id := range want {

@@ -96,7 +96,7 @@ func TestRetries(t *testing.T) {
 			env := flowtest.NewEnvelope(t, sign.New(c), "Retry")
 			before := srv.Stats().Operations[tt.op]
 			for _, f := range tt.faults {
-				srv.InjectFault(nitrotest.Operation(tt.op), 1, f)
+				flowtest.Must(t, srv.InjectFault(nitrotest.Operation(tt.op), 1, f))
 			}
 			err := tt.call(c, env)
 			if tt.errCheck == nil && err != nil {
@@ -130,7 +130,7 @@ func equalDurations(a, b []time.Duration) bool {
 func TestBackoffIsJitteredAndBounded(t *testing.T) {
 	c, srv, sl, logs := setup(t, nitro.Config{MaxRetries: 5})
 	env := flowtest.NewEnvelope(t, sign.New(c), "x")
-	srv.InjectFault(nitrotest.Operation("GetEnvelope"), 5, nitrotest.Fault{Status: 503})
+	flowtest.Must(t, srv.InjectFault(nitrotest.Operation("GetEnvelope"), 5, nitrotest.Fault{Status: 503}))
 	_, err := sign.New(c).GetEnvelope(context.Background(), env)
 	must(t, err)
 	d := sl.all()
@@ -154,7 +154,7 @@ func TestRetrySleepHonoursCancel(t *testing.T) {
 	defer cancel()
 	nitro.SetRetrySleep(c, func(ctx context.Context, d time.Duration) error { cancel(); <-ctx.Done(); return ctx.Err() })
 	env := flowtest.NewEnvelope(t, sign.New(c), "x")
-	srv.InjectFault(nitrotest.Operation("GetEnvelope"), 1, nitrotest.Fault{Status: 503, RetryAfter: "1"})
+	flowtest.Must(t, srv.InjectFault(nitrotest.Operation("GetEnvelope"), 1, nitrotest.Fault{Status: 503, RetryAfter: "1"}))
 	if _, err := sign.New(c).GetEnvelope(ctx, env); !errors.Is(err, context.Canceled) {
 		t.Errorf("got %v, want the context's cancellation", err)
 	}
@@ -167,7 +167,7 @@ func TestDelayBeyondTheDeadlineReturnsTheLastAnswer(t *testing.T) {
 	for _, status := range []int{429, 503} {
 		c, srv, sl, _ := setup(t, nitro.Config{})
 		env := flowtest.NewEnvelope(t, sign.New(c), "x")
-		srv.InjectFault(nitrotest.Operation("GetEnvelope"), 1, nitrotest.Fault{Status: status, RetryAfter: "86400"})
+		flowtest.Must(t, srv.InjectFault(nitrotest.Operation("GetEnvelope"), 1, nitrotest.Fault{Status: status, RetryAfter: "86400"}))
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		_, err := sign.New(c).GetEnvelope(ctx, env)
 		cancel()
@@ -218,7 +218,7 @@ func TestTokenEndpointFailureSpendsOneBudget(t *testing.T) {
 	defer c.Close()
 	sl := &sleeps{}
 	nitro.SetRetrySleep(c, sl.sleep)
-	srv.InjectFault(nitrotest.TokenEndpoint, 100, nitrotest.Fault{Status: 500})
+	flowtest.Must(t, srv.InjectFault(nitrotest.TokenEndpoint, 100, nitrotest.Fault{Status: 500}))
 	_, err = sign.New(c).ListEnvelopes(context.Background(), sign.ListEnvelopesParams{})
 	var ae *auth.Error
 	if !errors.As(err, &ae) || ae.StatusCode != 500 {
@@ -242,7 +242,7 @@ func TestAttemptTimeout(t *testing.T) {
 	nitro.SetRetrySleep(c, (&sleeps{}).sleep)
 	_, err = c.Token(context.Background()) // the token fetch is not under test
 	must(t, err)
-	srv.InjectFault(nitrotest.Operation("GetEnvelope"), 2, nitrotest.Fault{Delay: time.Minute})
+	flowtest.Must(t, srv.InjectFault(nitrotest.Operation("GetEnvelope"), 2, nitrotest.Fault{Delay: time.Minute}))
 	_, err = sign.New(c).GetEnvelope(context.Background(), env)
 	if !errors.Is(err, nitro.ErrAttemptTimeout) || !strings.Contains(err.Error(), "after 2 attempts") {
 		t.Errorf("got %v, want two timed-out attempts", err)
@@ -291,13 +291,13 @@ func TestRevokedTokenDuringATokenEndpointBlip(t *testing.T) {
 			s := sign.New(c)
 			env := flowtest.NewEnvelope(t, s, "x")
 			srv.RevokeTokens()
-			srv.InjectFault(nitrotest.TokenEndpoint, 1, tt.fault)
+			flowtest.Must(t, srv.InjectFault(nitrotest.TokenEndpoint, 1, tt.fault))
 			if err := tt.call(s, env); err != nil {
 				t.Fatalf("one failed token fetch ended the call: %v", err)
 			}
 
 			srv.RevokeTokens()
-			srv.InjectFault(nitrotest.TokenEndpoint, 100, tt.fault)
+			flowtest.Must(t, srv.InjectFault(nitrotest.TokenEndpoint, 100, tt.fault))
 			before := srv.Stats().TokenRequests
 			err := tt.call(s, env)
 			var ae *auth.Error

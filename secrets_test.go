@@ -97,7 +97,7 @@ func TestHostileUnauthorizedNeverEchoesTheToken(t *testing.T) {
 		"instance": "/i/" + tok.AccessToken, "extensions": map[string]any{"token": echo, "nested": []any{echo, map[string]any{echo: echo}}},
 		"validation_errors": map[string]string{"authorization": echo},
 	})
-	srv.InjectFault(nitrotest.Operation("GetEnvelope"), 2, nitrotest.Fault{Status: 401, Body: string(body), ContentType: "application/problem+json", RetryAfter: echo})
+	flowtest.Must(t, srv.InjectFault(nitrotest.Operation("GetEnvelope"), 2, nitrotest.Fault{Status: 401, Body: string(body), ContentType: "application/problem+json", RetryAfter: echo}))
 	_, err = sign.New(c).GetEnvelope(context.Background(), env)
 	var ae *nitro.APIError
 	if !errors.As(err, &ae) || ae.StatusCode != 401 {
@@ -146,7 +146,7 @@ func TestServerChosenPathIsRedacted(t *testing.T) {
 	id := tok.AccessToken + "-" + secret
 	for _, tt := range []struct{ status, attempts int }{{404, 1}, {503, 4}} {
 		status := tt.status
-		srv.InjectFault(nitrotest.AnyOperation, tt.attempts, nitrotest.Fault{Status: status})
+		flowtest.Must(t, srv.InjectFault(nitrotest.AnyOperation, tt.attempts, nitrotest.Fault{Status: status}))
 		req, err := http.NewRequest(http.MethodGet, srv.URL()+"/jobs/"+url.PathEscape(id), nil)
 		must(t, err)
 		_, err = c.Do(req)
@@ -165,7 +165,7 @@ func TestServerChosenPathIsRedacted(t *testing.T) {
 		}
 	}
 	// A failure with no answer is a *url.Error, whose text quotes the URL.
-	srv.InjectFault(nitrotest.AnyOperation, 20, nitrotest.Fault{Drop: true}) // net/http may resend on a reused connection
+	must(t, srv.InjectFault(nitrotest.AnyOperation, 20, nitrotest.Fault{Drop: true})) // net/http may resend on a reused connection
 	req, err := http.NewRequest(http.MethodGet, srv.URL()+"/jobs/"+url.PathEscape(id), nil)
 	must(t, err)
 	_, err = c.Do(req)

@@ -3,6 +3,7 @@ package conformance_test
 import (
 	"bytes"
 	"context"
+	"github.com/nitrokit/nitro/internal/testkit/flowtest"
 	"io"
 	"net/http"
 	"regexp"
@@ -91,7 +92,7 @@ func TestSendsOnlyToTheSigner(t *testing.T) {
 	srv := nitrotest.NewServer(nitrotest.WithJobDuration(0), nitrotest.WithSealDelay(time.Millisecond),
 		nitrotest.WithCredentials(auth.Credentials{ClientID: "conformance", ClientSecret: fakeSecret}))
 	defer srv.Close()
-	srv.InjectFault(nitrotest.Operation("DeleteParticipant"), 100, nitrotest.Fault{Status: http.StatusBadRequest})
+	flowtest.Must(t, srv.InjectFault(nitrotest.Operation("DeleteParticipant"), 100, nitrotest.Fault{Status: http.StatusBadRequest}))
 	rep, err := conformance.Run(context.Background(), conformance.Config{
 		Nitro:       nitro.Config{ClientID: "conformance", ClientSecret: fakeSecret, BaseURL: srv.URL()},
 		SignerEmail: "signer@example.com",

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/nitrokit/nitro/internal/testkit/flowtest"
 	"io"
 	"net/http"
 	"strings"
@@ -74,7 +75,7 @@ func errorCases(t *testing.T, fx *fixture) map[string]func() result {
 	}
 	fault := func(op string, call func() result) func() result {
 		return func() result {
-			fx.srv.InjectFault(nitrotest.Operation(op), 1, nitrotest.Fault{Status: 500})
+			flowtest.Must(t, fx.srv.InjectFault(nitrotest.Operation(op), 1, nitrotest.Fault{Status: 500}))
 			return call()
 		}
 	}
@@ -186,7 +187,7 @@ func errorCases(t *testing.T, fx *fixture) map[string]func() result {
 			return res(r.StatusCode(), r.Body, err)
 		},
 		"getTokenRfc6749 500": func() result {
-			fx.srv.InjectFault(nitrotest.TokenEndpoint, 1, nitrotest.Fault{Status: 500, ContentType: "application/json", Body: `{"error":"server_error"}`})
+			flowtest.Must(t, fx.srv.InjectFault(nitrotest.TokenEndpoint, 1, nitrotest.Fault{Status: 500, ContentType: "application/json", Body: `{"error":"server_error"}`}))
 			r, err := c.GetTokenRfc6749WithResponse(ctx, nil, signapi.AuthTokenRequest{ClientID: "x", ClientSecret: "y"})
 			return res(r.StatusCode(), r.Body, err)
 		},

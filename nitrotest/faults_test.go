@@ -3,6 +3,7 @@ package nitrotest_test
 import (
 	"context"
 	"errors"
+	"github.com/nitrokit/nitro/internal/testkit/flowtest"
 	"io"
 	"net/http"
 	"testing"
@@ -24,7 +25,7 @@ func TestFaultInjection(t *testing.T) {
 		return r.HTTPResponse, nil
 	}
 
-	srv.InjectFault(nitrotest.Operation("ListEnvelopes"), 2, nitrotest.Fault{Status: 503, RetryAfter: "2", ContentType: "text/html", Body: "<html>down</html>"})
+	flowtest.Must(t, srv.InjectFault(nitrotest.Operation("ListEnvelopes"), 2, nitrotest.Fault{Status: 503, RetryAfter: "2", ContentType: "text/html", Body: "<html>down</html>"}))
 	for range 2 {
 		resp, err := get()
 		if err != nil || resp.StatusCode != 503 || resp.Header.Get("Retry-After") != "2" {
@@ -35,27 +36,27 @@ func TestFaultInjection(t *testing.T) {
 		t.Errorf("after the 2 faults: %d, want 200", resp.StatusCode)
 	}
 
-	srv.InjectFault(nitrotest.Operation("GetEnvelope"), 1, nitrotest.Fault{Status: 500})
+	flowtest.Must(t, srv.InjectFault(nitrotest.Operation("GetEnvelope"), 1, nitrotest.Fault{Status: 500}))
 	if resp, _ := get(); resp.StatusCode != 200 {
 		t.Errorf("a fault for another operation hit ListEnvelopes: %d", resp.StatusCode)
 	}
 
 	// That the pipeline applies a delay; how long it holds a request, to the
 	// nanosecond, is TestFaultDelayHoldsTheRequest's, on synctest's clock.
-	srv.InjectFault(nitrotest.AnyOperation, 1, nitrotest.Fault{Delay: 10 * time.Millisecond})
+	flowtest.Must(t, srv.InjectFault(nitrotest.AnyOperation, 1, nitrotest.Fault{Delay: 10 * time.Millisecond}))
 	start := time.Now()
 	if resp, _ := get(); resp.StatusCode != 200 || time.Since(start) < 10*time.Millisecond {
 		t.Errorf("delay fault: %d after %v", resp.StatusCode, time.Since(start))
 	}
 
 	// A POST, because net/http itself retries a GET on a dropped connection.
-	srv.InjectFault(nitrotest.AnyOperation, 1, nitrotest.Fault{Drop: true})
+	flowtest.Must(t, srv.InjectFault(nitrotest.AnyOperation, 1, nitrotest.Fault{Drop: true}))
 	if r, err := c.CreateEnvelopeWithResponse(ctx, signapi.CreateEnvelopeJSONRequestBody{Name: "x", Mode: "parallel",
 		Notification: signapi.Notification{Subject: "s", Body: "b"}}); err == nil {
 		t.Errorf("dropped connection gave no error but %d", r.StatusCode())
 	}
 
-	srv.InjectFault(nitrotest.AnyOperation, 1, nitrotest.Fault{Truncate: true, TruncateAfter: 5})
+	flowtest.Must(t, srv.InjectFault(nitrotest.AnyOperation, 1, nitrotest.Fault{Truncate: true, TruncateAfter: 5}))
 	resp, err := http.DefaultClient.Do(mustReq(t, srv, c))
 	if err == nil {
 		_, err = io.ReadAll(resp.Body)
@@ -65,7 +66,7 @@ func TestFaultInjection(t *testing.T) {
 		t.Errorf("truncated body: %v, want unexpected EOF", err)
 	}
 
-	srv.InjectFault(nitrotest.TokenEndpoint, 1, nitrotest.Fault{Status: 429, RetryAfter: "1"})
+	flowtest.Must(t, srv.InjectFault(nitrotest.TokenEndpoint, 1, nitrotest.Fault{Status: 429, RetryAfter: "1"}))
 	tr, err := http.Post(srv.TokenURL(), "application/json", nil)
 	must(t, err)
 	tr.Body.Close()

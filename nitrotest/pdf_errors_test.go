@@ -2,6 +2,7 @@ package nitrotest_test
 
 import (
 	"context"
+	"github.com/nitrokit/nitro/internal/testkit/flowtest"
 	"io"
 	"net/http"
 	"runtime"
@@ -69,13 +70,13 @@ func TestPDFFaultsAndStats(t *testing.T) {
 	srv := nitrotest.NewServer(nitrotest.WithJobDuration(-1))
 	defer srv.Close()
 	c := newPDFClient(t, srv)
-	srv.InjectFault(nitrotest.Operation("TransformDocument"), 1, nitrotest.Fault{Status: http.StatusServiceUnavailable, RetryAfter: "1"})
+	flowtest.Must(t, srv.InjectFault(nitrotest.Operation("TransformDocument"), 1, nitrotest.Fault{Status: http.StatusServiceUnavailable, RetryAfter: "1"}))
 	resp := c.post("/transformations", nil, append([]part{text("method", "flatten")}, pdfFile(t)...)...)
 	if read(t, resp, http.StatusServiceUnavailable); resp.Header.Get("Retry-After") != "1" {
 		t.Errorf("Retry-After %q", resp.Header.Get("Retry-After"))
 	}
 	id := startJob(t, c) // the fault was used up
-	srv.InjectFault(nitrotest.Operation("GetJobResult"), 1, nitrotest.Fault{Status: http.StatusInternalServerError})
+	flowtest.Must(t, srv.InjectFault(nitrotest.Operation("GetJobResult"), 1, nitrotest.Fault{Status: http.StatusInternalServerError}))
 	read(t, c.get(srv.URL()+"/jobs/"+id, "application/json"), http.StatusInternalServerError)
 	read(t, c.get(srv.URL()+"/jobs/"+id, "application/json"), http.StatusNotFound) // running
 	c.status(id)

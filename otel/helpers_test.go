@@ -3,6 +3,7 @@ package otel_test
 import (
 	"context"
 	"fmt"
+	"github.com/nitrokit/nitro/internal/testkit/flowtest"
 	"net/http"
 	"slices"
 	"strings"
@@ -89,7 +90,7 @@ func (r *rig) envelope(t *testing.T) uuid.UUID {
 func (r *rig) retriedCall(t *testing.T) []string {
 	t.Helper()
 	env := r.envelope(t)
-	r.srv.InjectFault(nitrotest.Operation("GetEnvelope"), 1, nitrotest.Fault{Status: http.StatusServiceUnavailable})
+	flowtest.Must(t, r.srv.InjectFault(nitrotest.Operation("GetEnvelope"), 1, nitrotest.Fault{Status: http.StatusServiceUnavailable}))
 	if _, err := r.sign.GetEnvelope(context.Background(), env); err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package otel_test
 import (
 	"context"
 	"fmt"
+	"github.com/nitrokit/nitro/internal/testkit/flowtest"
 	"io"
 	"net/http"
 	"strings"
@@ -60,8 +61,8 @@ func TestNoSecretInTelemetry(t *testing.T) {
 	}
 	// A token endpoint refusing, its error_description echoing both.
 	r.srv.RevokeTokens()
-	r.srv.InjectFault(nitrotest.TokenEndpoint, 1, nitrotest.Fault{Status: http.StatusBadRequest, ContentType: "application/json",
-		Body: fmt.Sprintf(`{"error":"invalid_grant","error_description":"secret %s, token %s"}`, hostileSecret, tok.AccessToken)})
+	flowtest.Must(t, r.srv.InjectFault(nitrotest.TokenEndpoint, 1, nitrotest.Fault{Status: http.StatusBadRequest, ContentType: "application/json",
+		Body: fmt.Sprintf(`{"error":"invalid_grant","error_description":"secret %s, token %s"}`, hostileSecret, tok.AccessToken)}))
 	if _, err := r.sign.GetEnvelope(ctx, uuid.New()); err == nil {
 		t.Fatal("the refused token was no error")
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"github.com/nitrokit/nitro/internal/testkit/flowtest"
 	"net/http"
 	"strings"
 	"sync"
@@ -220,7 +221,7 @@ func TestDownloadOfARunningJob(t *testing.T) {
 func TestStatusReadsAreRetried(t *testing.T) {
 	srv, _, c := onFake(t, nitrotest.WithJobDuration(-1))
 	job := startText(t, c, "retried")
-	srv.InjectFault(nitrotest.Operation("GetJobStatus"), 1, nitrotest.Fault{Status: http.StatusServiceUnavailable, RetryAfter: "0"})
+	flowtest.Must(t, srv.InjectFault(nitrotest.Operation("GetJobStatus"), 1, nitrotest.Fault{Status: http.StatusServiceUnavailable, RetryAfter: "0"}))
 	pdf.SetSleep(c, func(ctx context.Context, _ time.Duration) error { _ = srv.CompleteJob(job.ID); return ctx.Err() })
 	res, err := job.Wait(context.Background())
 	if err != nil || res.Result != "retried" {

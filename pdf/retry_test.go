@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"github.com/nitrokit/nitro/internal/testkit/flowtest"
 	"net/http"
 	"os"
 	"slices"
@@ -20,7 +21,7 @@ import (
 // attempt.
 func TestUploadIsNeverRetried(t *testing.T) {
 	srv, _, c := onFake(t) // MaxRetries 1
-	srv.InjectFault(nitrotest.Operation("TransformDocument"), 2, nitrotest.Fault{Status: http.StatusServiceUnavailable, RetryAfter: "0"})
+	flowtest.Must(t, srv.InjectFault(nitrotest.Operation("TransformDocument"), 2, nitrotest.Fault{Status: http.StatusServiceUnavailable, RetryAfter: "0"}))
 	_, err := c.Compress(textPDF("a.pdf", "a"), pdf.PDFCompressParams{}).JSON(context.Background())
 	var apiErr *nitro.APIError
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusServiceUnavailable {

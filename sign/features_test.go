@@ -54,7 +54,7 @@ func TestEnvelopesPaginatesLazily(t *testing.T) {
 func TestEnvelopesStopsOnARepeatedCursor(t *testing.T) {
 	c, srv := setup(t, nitro.Config{})
 	page := `{"items":[{"ID":"` + uuid.NewString() + `","name":"loop"}],"nextPage":"c2FtZQ"}`
-	srv.InjectFault(nitrotest.Operation("ListEnvelopes"), 3, nitrotest.Fault{Status: 200, ContentType: "application/json", Body: page})
+	flowtest.Must(t, srv.InjectFault(nitrotest.Operation("ListEnvelopes"), 3, nitrotest.Fault{Status: 200, ContentType: "application/json", Body: page}))
 	var n int
 	var last error
 	for _, err := range c.ListEnvelopesAutoPaging(context.Background()) {
@@ -339,16 +339,16 @@ func TestWaitForStatusToleratesFailedPolls(t *testing.T) {
 		}
 		return ctx.Err()
 	})
-	srv.InjectFault(nitrotest.Operation("GetEnvelope"), 3, nitrotest.Fault{Status: 503})
+	flowtest.Must(t, srv.InjectFault(nitrotest.Operation("GetEnvelope"), 3, nitrotest.Fault{Status: 503}))
 	if got, err := c.WaitForEnvelopeStatus(ctx, env, sign.EnvelopeStatusSealed); err != nil || got.Status != sign.EnvelopeStatusSealed {
 		t.Fatalf("three failed polls in a row: %v, %v; want the wait to carry on to sealed", got.Status, err)
 	}
 	other, _, _ := flowtest.SentEnvelope(t, c)
-	srv.InjectFault(nitrotest.Operation("GetEnvelope"), 4, nitrotest.Fault{Status: 503})
+	flowtest.Must(t, srv.InjectFault(nitrotest.Operation("GetEnvelope"), 4, nitrotest.Fault{Status: 503}))
 	if _, err := c.WaitForEnvelopeStatus(ctx, other, sign.EnvelopeStatusSealed); !hasStatus(err, 503) {
 		t.Errorf("four failed polls in a row: %v, want the 503", err)
 	}
-	srv.InjectFault(nitrotest.Operation("GetEnvelope"), 1, nitrotest.Fault{Status: 404})
+	flowtest.Must(t, srv.InjectFault(nitrotest.Operation("GetEnvelope"), 1, nitrotest.Fault{Status: 404}))
 	if _, err := c.WaitForEnvelopeStatus(ctx, other, sign.EnvelopeStatusSealed); !nitro.IsNotFound(err) {
 		t.Errorf("a 404: %v, want it at once", err)
 	}

@@ -73,7 +73,9 @@ func TestLeaseHolderDiesMidFetch(t *testing.T) {
 	redisSrv := redistest.Start(t)
 	fake := nitrotest.NewServer()
 	defer fake.Close()
-	fake.InjectFault(nitrotest.TokenEndpoint, 1, nitrotest.Fault{Delay: 5 * time.Second}) // past the lease TTL
+	if err := fake.InjectFault(nitrotest.TokenEndpoint, 1, nitrotest.Fault{Delay: 5 * time.Second}); err != nil { // past the lease TTL
+		t.Fatal(err)
+	}
 	const leaseTTL = time.Second
 	spec := childSpec{redisAddr: redisSrv.Addr, tokenURL: fake.TokenURL(), clientID: fake.Credentials().ClientID,
 		secret: fake.Credentials().ClientSecret, leaseTTL: leaseTTL, store: true}

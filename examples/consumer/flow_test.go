@@ -63,7 +63,9 @@ func TestSignWordDocument(t *testing.T) {
 // 429 on sending, which the client retries without the flow seeing it.
 func TestSignPDF(t *testing.T) {
 	s, fake := client(t)
-	fake.InjectFault(nitrotest.Operation("SendForSigning"), 1, nitrotest.Fault{Status: 429, RetryAfter: "0"})
+	if err := fake.InjectFault(nitrotest.Operation("SendForSigning"), 1, nitrotest.Fault{Status: 429, RetryAfter: "0"}); err != nil {
+		t.Fatal(err)
+	}
 	pdf, _ := nitrotest.PDF("The agreement.", 0)
 	var zip bytes.Buffer
 	n, err := consumer.SignPDF(context.Background(), s, pdf, "signer@example.com", &zip, func(env uuid.UUID, urls []string) {

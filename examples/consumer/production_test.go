@@ -72,7 +72,9 @@ func TestOneCallsHeaderAndIdempotentRetry(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fake.InjectFault(nitrotest.Operation("UpdateEnvelope"), 1, nitrotest.Fault{Status: 503})
+	if err := fake.InjectFault(nitrotest.Operation("UpdateEnvelope"), 1, nitrotest.Fault{Status: 503}); err != nil {
+		t.Fatal(err)
+	}
 	got, err := consumer.Rename(ctx, s, env.ID, "Final", "req-7")
 	if err != nil || got.Name != "Final" {
 		t.Fatalf("%+v, %v", got, err)

@@ -36,7 +36,9 @@ func TestTraceOfOneCall(t *testing.T) {
 	}
 	exp.Reset()
 
-	fake.InjectFault(nitrotest.Operation("GetEnvelope"), 1, nitrotest.Fault{Status: 503})
+	if err := fake.InjectFault(nitrotest.Operation("GetEnvelope"), 1, nitrotest.Fault{Status: 503}); err != nil {
+		t.Fatal(err)
+	}
 	ctx, parent := tp.Tracer("service").Start(context.Background(), "handle request")
 	status, err := consumer.Fetch(ctx, s, env.ID)
 	parent.End()

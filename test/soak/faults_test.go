@@ -17,6 +17,14 @@ var operations = []string{
 	"DownloadSealedEnvelope", "DeleteEnvelope",
 }
 
+// inject makes the next request matching target suffer f. It runs on the
+// workers' goroutines, so a refused fault is an Error, not a Fatal.
+func (r *run) inject(target nitrotest.Target, f nitrotest.Fault) {
+	if err := r.srv.InjectFault(target, 1, f); err != nil {
+		r.t.Error(err)
+	}
+}
+
 // injectFault makes one random thing go wrong for a coming request: at the
 // token endpoint (an error status, a dropped connection, every token
 // revoked), at the fake before it acts (an error status, a 429, a dropped
@@ -29,7 +37,7 @@ func (r *run) injectFault() {
 	switch n := rand.N(20); {
 	case n < 3:
 		f := pick(nitrotest.Fault{Status: 503}, nitrotest.Fault{Status: 500}, nitrotest.Fault{Status: 429, RetryAfter: "0"}, nitrotest.Fault{Drop: true})
-		r.srv.InjectFault(nitrotest.TokenEndpoint, 1, f)
+		r.inject(nitrotest.TokenEndpoint, f)
 		kind = "token endpoint " + describe(f)
 	case n < 4:
 		r.srv.RevokeTokens()
@@ -46,7 +54,7 @@ func (r *run) injectFault() {
 			nitrotest.Fault{Delay: time.Duration(rand.N(100)) * time.Millisecond},
 			nitrotest.Fault{Truncate: true, TruncateAfter: rand.N(200)},
 		)
-		r.srv.InjectFault(target, 1, f)
+		r.inject(target, f)
 		kind = "API " + describe(f)
 	default:
 		loss := pick(lossy.Drop, lossy.Cut, lossy.Stall)
