@@ -26,6 +26,28 @@ func envFor(t *testing.T, fake *nitrotest.Server) {
 	t.Setenv(nitro.EnvTokenURL, "")
 }
 
+// newClient is the service's client, from the environment envFor set,
+// closed when the test ends.
+func newClient(t *testing.T) *nitro.Client {
+	t.Helper()
+	nc, err := consumer.NewClient(slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { nc.Close() })
+	return nc
+}
+
+// draft creates a draft envelope named name.
+func draft(t *testing.T, s *sign.Client, name string) sign.ExtendedEnvelope {
+	t.Helper()
+	env, err := s.CreateEnvelope(context.Background(), sign.EnvelopeCreate{Name: name, Mode: sign.EnvelopeModeParallel, Notification: sign.Notification{Subject: "s", Body: "b"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return env
+}
+
 // seen records one header of each request to the fake.
 type seen struct {
 	mu  sync.Mutex
@@ -61,17 +83,10 @@ func TestOneCallsHeaderAndIdempotentRetry(t *testing.T) {
 	fake := nitrotest.NewServer(nitrotest.WithMiddleware(patches.middleware))
 	defer fake.Close()
 	envFor(t, fake)
-	nc, err := consumer.NewClient(slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer nc.Close()
+	nc := newClient(t)
 	s := sign.New(nc)
 	ctx := context.Background()
-	env, err := s.CreateEnvelope(ctx, sign.EnvelopeCreate{Name: "Draft", Mode: sign.EnvelopeModeParallel, Notification: sign.Notification{Subject: "s", Body: "b"}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	env := draft(t, s, "Draft")
 	if err := fake.InjectFault(nitrotest.Operation("UpdateEnvelope"), 1, nitrotest.Fault{Status: 503}); err != nil {
 		t.Fatal(err)
 	}
@@ -92,17 +107,10 @@ func TestRequestIDOfASuccessfulCall(t *testing.T) {
 	fake := nitrotest.NewServer()
 	defer fake.Close()
 	envFor(t, fake)
-	nc, err := consumer.NewClient(slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer nc.Close()
+	nc := newClient(t)
 	s := sign.New(nc)
 	ctx := context.Background()
-	env, err := s.CreateEnvelope(ctx, sign.EnvelopeCreate{Name: "Logged", Mode: sign.EnvelopeModeParallel, Notification: sign.Notification{Subject: "s", Body: "b"}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	env := draft(t, s, "Logged")
 	var logs bytes.Buffer
 	status, err := consumer.Status(ctx, s, env.ID, slog.New(slog.NewTextHandler(&logs, nil)))
 	if err != nil || status != sign.EnvelopeStatusDrafted || !strings.Contains(logs.String(), "request_id=") || strings.Contains(logs.String(), "request_id= ") {
@@ -116,22 +124,14 @@ func TestJobResumedOnASecondClient(t *testing.T) {
 	fake := nitrotest.NewServer()
 	defer fake.Close()
 	envFor(t, fake)
-	first, err := consumer.NewClient(slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer first.Close()
+	first := newClient(t)
 	ctx := context.Background()
 	docx := "PK\x03\x04 a docx"
 	id, err := consumer.StartConversion(ctx, pdf.New(first), strings.NewReader(docx), int64(len(docx)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	second, err := consumer.NewClient(slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer second.Close()
+	second := newClient(t)
 	var out bytes.Buffer
 	if n, err := consumer.FinishConversion(ctx, pdf.New(second), id, &out); err != nil || n == 0 || !bytes.HasPrefix(out.Bytes(), []byte("%PDF-")) {
 		t.Fatalf("%d bytes, %v", n, err)
