@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/nitrokit/nitro/internal/spec"
+	"github.com/nitrokit/nitro/internal/testkit/specdoc"
 )
 
 // The mini spec and overlay in testdata exercise the guards and checks with
@@ -16,32 +17,11 @@ import (
 
 func miniSpec(t *testing.T, edit func(doc map[string]any)) string {
 	t.Helper()
-	b, err := os.ReadFile("testdata/mini.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var doc map[string]any
-	if err := json.Unmarshal(b, &doc); err != nil {
-		t.Fatal(err)
-	}
-	if edit != nil {
-		edit(doc)
-	}
-	b, _ = json.Marshal(doc)
-	path := filepath.Join(t.TempDir(), "openapi.json")
-	if err := os.WriteFile(path, b, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return path
+	return specdoc.Edited(t, "testdata/mini.json", "openapi.json", edit)
 }
 
 // m walks a decoded JSON document by keys.
-func m(v any, keys ...string) map[string]any {
-	for _, k := range keys {
-		v = v.(map[string]any)[k]
-	}
-	return v.(map[string]any)
-}
+var m = specdoc.Obj
 
 const miniOverlay = "testdata/mini-overlay.yaml"
 

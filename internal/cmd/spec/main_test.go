@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -12,6 +11,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/nitrokit/nitro/internal/spec"
+	"github.com/nitrokit/nitro/internal/testkit/specdoc"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -43,31 +43,10 @@ func miniAPI(t *testing.T, edit func(doc map[string]any)) api {
 // miniCandidate writes the mini spec changed by edit (nil: unchanged).
 func miniCandidate(t *testing.T, edit func(doc map[string]any)) string {
 	t.Helper()
-	b, err := os.ReadFile("../../spec/testdata/mini.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var doc map[string]any
-	if err := json.Unmarshal(b, &doc); err != nil {
-		t.Fatal(err)
-	}
-	if edit != nil {
-		edit(doc)
-	}
-	b, _ = json.Marshal(doc)
-	path := filepath.Join(t.TempDir(), "candidate.json")
-	if err := os.WriteFile(path, b, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return path
+	return specdoc.Edited(t, "../../spec/testdata/mini.json", "candidate.json", edit)
 }
 
-func obj(v any, keys ...string) map[string]any {
-	for _, k := range keys {
-		v = v.(map[string]any)[k]
-	}
-	return v.(map[string]any)
-}
+var obj = specdoc.Obj
 
 func exitCode(err error) int {
 	var ce *codeError
