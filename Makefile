@@ -69,7 +69,7 @@ ACTIONLINT := $(GO) -C tools/actionlint tool actionlint
 # and tools/staticcheck only pin a tool.
 MODULES := . $(filter-out tools/actionlint tools/staticcheck,$(patsubst %/go.mod,%,$(wildcard */go.mod */*/go.mod)))
 
-.PHONY: spec spec-update generate verify drift deps test race test-lib-build-time actionlint lint bench conformance spectool
+.PHONY: spec spec-update generate verify drift deps test race test-lib-build-time test-lib-volume actionlint lint bench conformance spectool
 
 spectool:
 	@$(GO) build -o $(SPECTOOL) ./internal/cmd/spec
@@ -120,7 +120,7 @@ deps:
 	$(GO) -C cmd/nitro mod download
 	$(GO) -C otel mod download
 
-## test: every module's vet and tests (under the race detector but for the build-time code), staticcheck over every module,
+## test: every module's vet and tests (under the race detector but for the build-time code and the volume tests), staticcheck over every module,
 ## actionlint; hermetic (no network once the module cache is filled: see deps). The fault soak
 ## runs briefly here; NITRO_SOAK=3m make test (or go test ./test/soak -soak 3m) runs it longer.
 ##
@@ -132,6 +132,12 @@ deps:
 ## race-enabled binary sleeps 1 s as it exits, for goroutines still running to report
 ## their races; every package here ends with goleak's check that none is left, so the
 ## sleep (atexit_sleep_ms) is 0: a second per test binary and per child process.
+##
+## The library's volume tests (memtest.Volume: tens or hundreds of megabytes through the client
+## or the fake) run in a lane of their own without the detector, and its race lane runs with
+## -short, which skips them: under the detector every byte copied is a checked access, and
+## they cost about 17 of that lane's CPU seconds for no race the small-body tests beside them
+## do not find. `make race` runs them under the detector too.
 ##
 ## The build-time code (BUILD_TIME: the spec library, the generators, tools/drift) runs its
 ## tests without the race detector: it is single-threaded tooling that no user's program runs,
@@ -155,7 +161,7 @@ norace_pkgs = $(if $(filter $(1),$(BUILD_TIME)),./...,$(if $(filter .,$(1)),$(fi
 
 test:
 	@$(MAKE) --no-print-directory -k -j$(TEST_JOBS) --output-sync=target \
-	$(foreach m,$(MODULES),$(call lane,test,$(m)) $(call lane,lint,$(m))) test-lib-build-time actionlint GOFLAGS='$(TEST_GOFLAGS)' GORACE='$(TEST_GORACE)'
+	$(foreach m,$(MODULES),$(call lane,test,$(m)) $(call lane,lint,$(m))) test-lib-build-time test-lib-volume actionlint GOFLAGS='$(TEST_GOFLAGS)' GORACE='$(TEST_GORACE)'
 
 ## race: every module's tests under the race detector, the build-time code's included
 race:
@@ -166,7 +172,7 @@ race:
 define module_rules
 $(call lane,test,$(1)):
 	$$(GO) -C $(1) vet ./...
-	$(if $(call race_pkgs,$(1)),cd $(1) && $$(GO) test -race -vet=off $(TEST_P) $(call race_pkgs,$(1)))
+	$(if $(call race_pkgs,$(1)),cd $(1) && $$(GO) test -race -vet=off $(if $(filter .,$(1)),-short) $(TEST_P) $(call race_pkgs,$(1)))
 	$(if $(filter-out .,$(1)),$(if $(call norace_pkgs,$(1)),$$(GO) -C $(1) test -vet=off $(call norace_pkgs,$(1))))
 $(call lane,lint,$(1)):
 	@sc="$$$$($$(GO) -C tools/staticcheck tool -n staticcheck)" && echo "staticcheck: $(1)" && cd $(1) && "$$$$sc" ./...
@@ -176,6 +182,19 @@ $(foreach m,$(MODULES),$(eval $(call module_rules,$(m))))
 
 test-lib-build-time:
 	$(GO) test -vet=off $(filter ./%,$(BUILD_TIME))
+
+# The library's volume tests (memtest.Volume: bodies at the size limits, streams checked for
+# constant memory), which its race lane skips with -short: every Test func of each package's
+# volume_test.go, without the race detector, where a copied byte is not a checked access.
+# Found at any depth, but in the library's module only (not under another module's folder).
+VOLUME_FILES := $(filter-out $(addsuffix /%,$(filter-out .,$(MODULES))),$(patsubst ./%,%,$(shell find . -name volume_test.go -not -path './.git/*')))
+VOLUME_PKGS := $(patsubst %/,./%,$(sort $(dir $(VOLUME_FILES))))
+empty :=
+space := $(empty) $(empty)
+VOLUME_RUN := ^($(subst $(space),|,$(strip $(patsubst func%,%,$(if $(VOLUME_FILES),$(shell grep -ho '^func Test[A-Za-z0-9_]*' $(VOLUME_FILES)))))))$$
+
+test-lib-volume:
+	$(if $(VOLUME_FILES),$(GO) test -vet=off -run '$(VOLUME_RUN)' $(VOLUME_PKGS))
 
 actionlint:
 	$(ACTIONLINT) $(CURDIR)/.github/workflows/*.yml

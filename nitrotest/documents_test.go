@@ -1,15 +1,12 @@
 package nitrotest_test
 
 import (
-	"archive/zip"
-	"bytes"
 	"context"
 	"testing"
 
 	"github.com/google/uuid"
 
 	"github.com/nitrokit/nitro/gen/signapi"
-	"github.com/nitrokit/nitro/nitrotest"
 )
 
 func TestUploadRules(t *testing.T) {
@@ -28,7 +25,6 @@ func TestUploadRules(t *testing.T) {
 		{"both payload and nitroDocumentID", true, minimalPDF(1), &signapi.CreateDocumentParams{NitroDocumentID: ptr(uuid.NewString())}, 400},
 		{"neither", true, nil, nil, 400},
 		{"no metadata", false, minimalPDF(1), nil, 400},
-		{"exactly 20 MiB", true, make([]byte, 20<<20), nil, 201},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -42,30 +38,5 @@ func TestUploadRules(t *testing.T) {
 				t.Errorf("HTTP %d, want %d: %s", r.StatusCode(), tt.status, r.Body)
 			}
 		})
-	}
-}
-
-func TestSealedDownloadHasTheConfiguredSize(t *testing.T) {
-	// Sealed by hand: the automatic seal is TestSignSealsAfterTheSealDelay's,
-	// and waiting for it here would poll on the real clock.
-	srv, c := setup(t, nitrotest.WithSealedSize(8<<20), nitrotest.WithSealDelay(-1))
-	env, _, _ := sentEnvelope(t, c)
-	must(t, srv.Sign(env.String()))
-	must(t, srv.Seal(env.String()))
-	ctx := context.Background()
-	r, err := c.DownloadSealedEnvelopeWithResponse(ctx, env)
-	must(t, err)
-	zr, err := zip.NewReader(bytes.NewReader(r.Body), int64(len(r.Body)))
-	must(t, err)
-	if zr.File[0].UncompressedSize64 != 8<<20 {
-		t.Errorf("sealed document is %d bytes, want %d", zr.File[0].UncompressedSize64, 8<<20)
-	}
-	rc, err := zr.File[0].Open()
-	must(t, err)
-	head := make([]byte, 5)
-	rc.Read(head)
-	rc.Close()
-	if string(head) != "%PDF-" {
-		t.Errorf("entry starts %q", head)
 	}
 }

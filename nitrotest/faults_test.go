@@ -3,13 +3,13 @@ package nitrotest_test
 import (
 	"context"
 	"errors"
-	"github.com/nitrokit/nitro/internal/testkit/flowtest"
 	"io"
 	"net/http"
 	"testing"
 	"time"
 
 	"github.com/nitrokit/nitro/gen/signapi"
+	"github.com/nitrokit/nitro/internal/testkit/flowtest"
 	"github.com/nitrokit/nitro/nitrotest"
 )
 

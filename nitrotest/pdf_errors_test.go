@@ -2,12 +2,11 @@ package nitrotest_test
 
 import (
 	"context"
-	"github.com/nitrokit/nitro/internal/testkit/flowtest"
-	"io"
 	"net/http"
-	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/nitrokit/nitro/internal/testkit/flowtest"
 
 	"github.com/nitrokit/nitro/gen/signapi"
 	"github.com/nitrokit/nitro/nitrotest"
@@ -107,33 +106,5 @@ func TestOneTokenForSignAndPDF(t *testing.T) {
 	}
 	if n := srv.Stats().TokenRequests; n != 1 {
 		t.Errorf("token requests = %d, want 1", n)
-	}
-}
-
-// TestLargeBinaryResultStreams: a 200 MB synchronous binary result is
-// generated as it is sent; the heap does not grow with it.
-func TestLargeBinaryResultStreams(t *testing.T) {
-	const size = 200 << 20
-	srv := nitrotest.NewServer(nitrotest.WithOutputSize(size))
-	defer srv.Close()
-	c := newPDFClient(t, srv)
-	var before runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&before)
-	resp := c.post("/transformations", map[string]string{"Accept": "application/octet-stream"}, append([]part{text("method", "compress")}, pdfFile(t)...)...)
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK || resp.ContentLength != size {
-		t.Fatalf("%d, %d bytes", resp.StatusCode, resp.ContentLength)
-	}
-	n, err := io.Copy(io.Discard, resp.Body)
-	must(t, err)
-	var after runtime.MemStats
-	runtime.ReadMemStats(&after)
-	if n != size {
-		t.Errorf("read %d bytes, want %d", n, size)
-	}
-	// TotalAlloc counts every allocation, freed or not: it bounds the peak.
-	if grown := after.TotalAlloc - before.TotalAlloc; grown > 16<<20 {
-		t.Errorf("allocated %d MB streaming %d MB", grown>>20, size>>20)
 	}
 }

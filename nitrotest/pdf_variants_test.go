@@ -1,11 +1,8 @@
 package nitrotest_test
 
 import (
-	"io"
-	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
-	"net/textproto"
 	"strings"
 	"testing"
 
@@ -66,36 +63,4 @@ func TestRemoteFileInput(t *testing.T) {
 	}
 	remote.body = []byte(`{"URL":"https://example.com/doc.pdf","contentType":"application/pdf"}`)
 	read(t, c.post("/extractions", nil, text("method", "extract-text"), remote), http.StatusBadRequest)
-}
-
-// TestRequestOver100MB: a request over Nitro's 100 MB limit answers 413
-// without the fake reading it all.
-func TestRequestOver100MB(t *testing.T) {
-	srv := nitrotest.NewServer()
-	defer srv.Close()
-	c := newPDFClient(t, srv)
-	pr, pw := io.Pipe()
-	mw := multipart.NewWriter(pw)
-	go func() {
-		_ = mw.WriteField("method", "compress")
-		h := textproto.MIMEHeader{}
-		h.Set("Content-Disposition", `form-data; name="file"; filename="big.pdf"`)
-		h.Set("Content-Type", "application/pdf")
-		w, _ := mw.CreatePart(h)
-		big, _ := nitrotest.PDF("big", 101<<20)
-		if _, err := io.Copy(w, big); err != nil {
-			pw.CloseWithError(err)
-			return
-		}
-		pw.CloseWithError(mw.Close())
-	}()
-	req, err := http.NewRequest(http.MethodPost, srv.URL()+"/transformations", pr)
-	must(t, err)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	resp, err := c.hc.Do(req)
-	pr.CloseWithError(io.ErrClosedPipe) // the writer stops, whatever the answer
-	must(t, err)
-	if b := read(t, resp, http.StatusRequestEntityTooLarge); !strings.Contains(string(b), "100 MB") {
-		t.Errorf("413: %s", b)
-	}
 }

@@ -44,17 +44,3 @@ func BenchmarkStream200MB(b *testing.B) {
 		b.Fatalf("heap grew by %d MB", peak>>20)
 	}
 }
-
-// TestStreamConstantMemory is the benchmark's bound as a test, so go test
-// enforces it too.
-func TestStreamConstantMemory(t *testing.T) {
-	if testing.Short() {
-		t.Skip("streams 250 MB")
-	}
-	_, _, c := onFake(t, nitrotest.WithOutputSize(bigResult))
-	n, peak := streamBig(t, c, 50<<20)
-	t.Logf("%d MB streamed, heap peak +%.1f MB", n>>20, float64(peak)/(1<<20))
-	if n != bigResult || peak > 16<<20 {
-		t.Fatalf("%d bytes, heap +%d bytes", n, peak)
-	}
-}

@@ -79,16 +79,6 @@ func TestRefusedBeforeSending(t *testing.T) {
 	}
 }
 
-// TestTooLongWhileSending: a body longer than the limit, its size unknown,
-// is cut off with ErrTooLarge.
-func TestTooLongWhileSending(t *testing.T) {
-	_, _, c := onFake(t)
-	in := pdf.File{Name: "long.pdf", ContentType: "application/pdf", Body: &memtest.Zeros{N: pdf.MaxRequestSize + 1}}
-	if _, err := c.Compress(in, pdf.PDFCompressParams{}).JSON(context.Background()); !errors.Is(err, pdf.ErrTooLarge) {
-		t.Fatalf("err %v", err)
-	}
-}
-
 // TestServer413: the API's 413 (here the fake's, for more than 500 pages)
 // is ErrTooLarge and still the *nitro.APIError.
 func TestServer413(t *testing.T) {

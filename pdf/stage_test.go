@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/nitrokit/nitro"
-	"github.com/nitrokit/nitro/internal/testkit/memtest"
 	"github.com/nitrokit/nitro/pdf"
 )
 
@@ -115,49 +114,6 @@ func newStagingStub(t *testing.T) (*stagingStub, *pdf.Client) {
 	}
 	t.Cleanup(func() { nc.Close() })
 	return st, pdf.New(nc)
-}
-
-// TestOverTheLimitIsStaged: files whose known sizes add up to more than a
-// request allows are staged, the largest first until the rest fits, in
-// constant memory, uploaded with their Content-Length and no token, and
-// sent as RemoteFiles naming the download URL.
-func TestOverTheLimitIsStaged(t *testing.T) {
-	ctx := context.Background()
-	t.Run("one file over the limit", func(t *testing.T) {
-		st, c := newStagingStub(t)
-		const size = pdf.MaxRequestSize + 1
-		stop := memtest.HeapPeak()
-		_, err := c.Compress(pdf.File{Name: "big.pdf", ContentType: "application/pdf", Body: &memtest.Zeros{N: size}, Size: size}, pdf.PDFCompressParams{}).JSON(ctx)
-		peak := stop()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if st.put["/up/1"] != size || len(st.puts) > 0 {
-			t.Errorf("uploads %v, problems %v", st.put, st.puts)
-		}
-		t.Logf("staging %d bytes: heap peak %d bytes", size, peak)
-		if peak > 16<<20 {
-			t.Errorf("staging %d bytes peaked at %d bytes of heap", size, peak)
-		}
-		wantRemote(t, st.filePart, "/down/1")
-	})
-	t.Run("two files together over the limit", func(t *testing.T) {
-		st, c := newStagingStub(t)
-		small := textPDF("small.pdf", "s")
-		const half = pdf.MaxRequestSize/2 + 1
-		_, err := c.Merge([]pdf.File{small, {Name: "half.pdf", ContentType: "application/pdf", Body: &memtest.Zeros{N: half}, Size: half},
-			{Name: "other.pdf", ContentType: "application/pdf", Body: &memtest.Zeros{N: half - 1}, Size: half - 1}}, pdf.MergeParams{}).JSON(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(st.put) != 1 || st.put["/up/1"] != half {
-			t.Errorf("uploads %v: want the largest file only", st.put)
-		}
-		if len(st.filePart) != 6 || st.filePart[0] != "application/pdf" || st.filePart[4] != "application/pdf" {
-			t.Fatalf("parts %q", st.filePart)
-		}
-		wantRemote(t, st.filePart[2:4], "/down/1")
-	})
 }
 
 // wantRemote checks a file part is a RemoteFile naming the download path.

@@ -1,6 +1,7 @@
 // Package memtest holds what tests of streaming code share: a reader of n
-// zero bytes that holds no buffer, and a sampler of the heap's peak growth,
-// for checking that a body flows through in constant memory.
+// zero bytes that holds no buffer, a sampler of the heap's peak growth, for
+// checking that a body flows through in constant memory, and the mark of a
+// volume test (Volume), which make test runs without the race detector.
 package memtest
 
 import (

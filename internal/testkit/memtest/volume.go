@@ -1,0 +1,37 @@
+package memtest
+
+import (
+	"path/filepath"
+	"runtime"
+	"testing"
+)
+
+// VolumeFile is the file every volume test lives in, one per package: make
+// test's volume lane finds the tests to run by it.
+const VolumeFile = "volume_test.go"
+
+// Volume marks a test that moves tens or hundreds of megabytes through the
+// client or the fake (a body at a size limit, a stream checked for constant
+// memory). It skips the test under -short, and fails it unless it is
+// written in VolumeFile.
+//
+// Why: make test runs the library's tests under the race detector with
+// -short, and there every byte copied is a checked access: the dozen
+// volume tests cost about 17 of that lane's 60 CPU seconds, and their heap
+// figures are the detector's as much as the client's. make test runs them
+// in a lane of their own without the detector (the Makefile's
+// test-lib-volume, which runs every Test func of each package's
+// VolumeFile). The small-body tests beside them race the same code paths;
+// `make race` and a plain `go test` run the volume tests like any other.
+//
+// The file check is what keeps a volume test from being skipped in one
+// lane and missing from the other.
+func Volume(t testing.TB) {
+	t.Helper()
+	if _, file, _, ok := runtime.Caller(1); !ok || filepath.Base(file) != VolumeFile {
+		t.Fatalf("memtest.Volume called from %s: a volume test belongs in the package's %s, the file make test's volume lane runs", file, VolumeFile)
+	}
+	if testing.Short() {
+		t.Skip("moves a large volume of bytes: skipped under -short (make test runs it in its volume lane, without the race detector)")
+	}
+}
