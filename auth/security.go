@@ -3,8 +3,8 @@ package auth
 import (
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 )
 
@@ -17,12 +17,15 @@ func checkScheme(u *url.URL, insecure bool) error {
 	return ErrInsecureURL
 }
 
+// isLoopback runs on every request to a plain-http host (the fake, a
+// local proxy): netip parses without allocating, where net.ParseIP made a
+// slice per call.
 func isLoopback(host string) bool {
 	if host == "localhost" {
 		return true
 	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.IsLoopback()
 }
 
 // errRedirect marks a redirect the token request refused to follow; trying

@@ -197,6 +197,20 @@ func TestPlainHTTPIsRefusedExceptLoopback(t *testing.T) {
 	}
 }
 
+// TestIsLoopback: the hosts plain http may reach without WithInsecureHTTP,
+// in every form a URL's Hostname gives them, and look-alikes that are not.
+func TestIsLoopback(t *testing.T) {
+	for host, want := range map[string]bool{
+		"localhost": true, "127.0.0.1": true, "127.8.9.10": true, "::1": true, "::ffff:127.0.0.1": true, "::1%lo": true,
+		"": false, "api.gonitro.dev": false, "10.0.0.1": false, "::": false, "127.0.0.1.nip.io": false,
+		"localhost.example": false, "0x7f.0.0.1": false, "127.1": false,
+	} {
+		if got := isLoopback(host); got != want {
+			t.Errorf("isLoopback(%q) = %v, want %v", host, got, want)
+		}
+	}
+}
+
 func TestRequestEditorSetsBearer(t *testing.T) {
 	src, _, _ := setup(t, NitroJSON, nil)
 	req, _ := http.NewRequest(http.MethodGet, "https://api.gonitro.dev/sign/envelopes", nil)

@@ -114,8 +114,15 @@ func capture(resp *http.Response, b []byte) {
 func readAnswer(resp *http.Response, buf *bytes.Buffer) (*http.Response, error) {
 	for {
 		err := readAll(buf, resp.Body, MaxJSONBody)
+		if err == nil {
+			// Read to its end: nothing is left to drain for the
+			// connection's reuse, and closeBody's pooled buffer and
+			// extra Read would cost every call for nothing.
+			_ = resp.Body.Close()
+			return resp, nil
+		}
 		closeBody(resp)
-		if err == nil || errors.Is(err, errTooLarge) {
+		if errors.Is(err, errTooLarge) {
 			return resp, err
 		}
 		call := callctx.Of(resp)
