@@ -97,6 +97,9 @@ type sides struct {
 	nitro, bare, anchor func() error
 	// capture is nitro's call with one response capture (WithResponse).
 	capture func() error
+	// bareTimeout is bare's call under a context.WithTimeout of a minute,
+	// on a pool of its own.
+	bareTimeout func() error
 	// nitroIn and anchorIn call under ctx; nitroIn's client has a 2h
 	// Timeout, so that a deadline within the hour falls within it.
 	nitroIn, anchorIn func(ctx context.Context) error
@@ -126,7 +129,7 @@ func newSides(b *testing.B, fake fakeInfo) sides {
 	if err != nil {
 		b.Fatal(err)
 	}
-	bare := pooledClient(b)
+	bare, bareT := pooledClient(b), pooledClient(b)
 	url := fake.URL + "/sign/envelopes/" + env.String()
 	header := "Bearer " + tok.AccessToken
 	ots := oauth2.ReuseTokenSource(nil, oauth2.StaticTokenSource(&oauth2.Token{AccessToken: tok.AccessToken, TokenType: "Bearer", Expiry: tok.Expiry}))
@@ -148,7 +151,12 @@ func newSides(b *testing.B, fake fakeInfo) sides {
 			_, err := sc.GetEnvelope(ctx, env, nitro.WithResponse(&r))
 			return err
 		},
-		bare:     func() error { return bareGet(ctx, bare, url, header) },
+		bare: func() error { return bareGet(ctx, bare, url, header) },
+		bareTimeout: func() error {
+			tctx, cancel := context.WithTimeout(ctx, time.Minute)
+			defer cancel()
+			return bareGet(tctx, bareT, url, header)
+		},
 		anchor:   func() error { return anchorIn(ctx) },
 		nitroIn:  func(ctx context.Context) error { _, err := sc2.GetEnvelope(ctx, env); return err },
 		anchorIn: anchorIn,
@@ -232,33 +240,65 @@ func run(b *testing.B, g, n int, call func() error) time.Duration {
 // ranged from 0.4 to 2. A level is one op, so ns/op and B/op are the whole
 // level's; BenchmarkAllocsPerCall has the allocations per call.
 func BenchmarkThroughput(b *testing.B) {
-	const pairs, stint = 16, 200 * time.Millisecond
 	s := newSides(b, startFake(b))
 	for _, g := range []int{1, 8, 64, 512} {
 		b.Run(fmt.Sprintf("goroutines=%d", g), func(b *testing.B) {
-			run(b, g, 2*g, s.nitro) // fill both pools
-			run(b, g, 2*g, s.bare)
-			var rn, rb float64 // calls per second, summed over stints
-			ratios := make([]float64, 0, pairs)
+			var p paired
 			for b.Loop() {
-				ratios = ratios[:0]
-				rn, rb = 0, 0
-				for p := range pairs {
-					var n, bare float64
-					if p%2 == 0 {
-						n, bare = runFor(b, g, stint, s.nitro), runFor(b, g, stint, s.bare)
-					} else {
-						bare, n = runFor(b, g, stint, s.bare), runFor(b, g, stint, s.nitro)
-					}
-					rn, rb = rn+n, rb+bare
-					ratios = append(ratios, n/bare)
-				}
+				p = pairs(b, g, s.nitro, s.bare)
 			}
-			b.ReportMetric(rn/pairs, "nitro-calls/s")
-			b.ReportMetric(rb/pairs, "bare-calls/s")
-			b.ReportMetric(median(ratios), "nitro/bare")
+			b.ReportMetric(p.a, "nitro-calls/s")
+			b.ReportMetric(p.b, "bare-calls/s")
+			b.ReportMetric(p.ratio, "nitro/bare")
 		})
 	}
+}
+
+// BenchmarkThroughputWithTimeout is BenchmarkThroughput's measure with bare
+// net/http given what a production caller gives it and every nitro attempt
+// has: a timeout, here a context.WithTimeout of a minute per call. It
+// reports what that timeout alone costs bare net/http (bare-timeout/bare),
+// and nitro against it (nitro/bare-timeout): how much of nitro/bare is the
+// price of bounding a call at all.
+func BenchmarkThroughputWithTimeout(b *testing.B) {
+	s := newSides(b, startFake(b))
+	for _, g := range []int{1, 8, 64, 512} {
+		b.Run(fmt.Sprintf("goroutines=%d", g), func(b *testing.B) {
+			var timeout, nitro paired
+			for b.Loop() {
+				timeout = pairs(b, g, s.bareTimeout, s.bare)
+				nitro = pairs(b, g, s.nitro, s.bareTimeout)
+			}
+			b.ReportMetric(timeout.ratio, "bare-timeout/bare")
+			b.ReportMetric(nitro.ratio, "nitro/bare-timeout")
+		})
+	}
+}
+
+// paired is what pairs measured: the calls per second of each side,
+// averaged over the stints, and the median of the pairs' ratios a/b.
+type paired struct{ a, b, ratio float64 }
+
+// pairs runs a and b from g goroutines in alternating stints of a fixed
+// time, each pair in the opposite order to the last, after filling both
+// pools.
+func pairs(b *testing.B, g int, sideA, sideB func() error) paired {
+	const n, stint = 16, 200 * time.Millisecond
+	run(b, g, 2*g, sideA)
+	run(b, g, 2*g, sideB)
+	var ra, rb float64 // calls per second, summed over stints
+	ratios := make([]float64, 0, n)
+	for p := range n {
+		var x, y float64
+		if p%2 == 0 {
+			x, y = runFor(b, g, stint, sideA), runFor(b, g, stint, sideB)
+		} else {
+			y, x = runFor(b, g, stint, sideB), runFor(b, g, stint, sideA)
+		}
+		ra, rb = ra+x, rb+y
+		ratios = append(ratios, x/y)
+	}
+	return paired{ra / n, rb / n, median(ratios)}
 }
 
 // runFor makes calls of call from g goroutines for d, and returns the calls
