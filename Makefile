@@ -195,12 +195,18 @@ test-lib-build-time:
 # The library's volume tests (memtest.Volume: bodies at the size limits, streams checked for
 # constant memory), which its race lane skips with -short: every Test func of each package's
 # volume_test.go, without the race detector, where a copied byte is not a checked access.
-# Found at any depth, but in the library's module only (not under another module's folder).
-VOLUME_FILES := $(filter-out $(addsuffix /%,$(filter-out .,$(MODULES))),$(patsubst ./%,%,$(shell find . -name volume_test.go -not -path './.git/*')))
+# Found at any depth, but in the library's module only: not under another go.mod's folder
+# (MODULES leaves out tools/actionlint and tools/staticcheck, and looks two deep), nor where
+# go ignores a folder (testdata, a name starting with . or _).
+NESTED_MODULES := $(patsubst ./%/go.mod,%,$(shell find . -mindepth 2 -name go.mod -not -path '*/.*'))
+VOLUME_FILES := $(filter-out $(addsuffix /%,$(NESTED_MODULES)),$(patsubst ./%,%,$(shell find . -name volume_test.go -not -path '*/.*' -not -path '*/_*' -not -path '*/testdata/*')))
 VOLUME_PKGS := $(patsubst %/,./%,$(sort $(dir $(VOLUME_FILES))))
 empty :=
 space := $(empty) $(empty)
-VOLUME_RUN := ^($(subst $(space),|,$(strip $(patsubst func%,%,$(if $(VOLUME_FILES),$(shell grep -ho '^func Test[A-Za-z0-9_]*' $(VOLUME_FILES)))))))$$
+# A Test func's name: any identifier, letters beyond ASCII included (a variable, as its
+# unmatched parenthesis would end a $(shell ...)).
+TEST_FUNC := ^func Test[^([:space:]]*
+VOLUME_RUN := ^($(subst $(space),|,$(strip $(patsubst func%,%,$(if $(VOLUME_FILES),$(shell grep -ho '$(TEST_FUNC)' $(VOLUME_FILES)))))))$$
 
 test-lib-volume:
 	$(if $(VOLUME_FILES),$(GO) test -vet=off -run '$(VOLUME_RUN)' $(VOLUME_PKGS))

@@ -19,13 +19,14 @@ func checkScheme(u *url.URL, insecure bool) error {
 
 // isLoopback runs on every request to a plain-http host (the fake, a
 // local proxy): netip parses without allocating, where net.ParseIP made a
-// slice per call.
+// slice per call. It refuses a zone (::1%lo) as net.ParseIP does, so that it
+// agrees with nitro.Config's check of the same URLs.
 func isLoopback(host string) bool {
 	if host == "localhost" {
 		return true
 	}
 	ip, err := netip.ParseAddr(host)
-	return err == nil && ip.IsLoopback()
+	return err == nil && ip.Zone() == "" && ip.IsLoopback()
 }
 
 // errRedirect marks a redirect the token request refused to follow; trying

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -199,14 +200,22 @@ func TestPlainHTTPIsRefusedExceptLoopback(t *testing.T) {
 
 // TestIsLoopback: the hosts plain http may reach without WithInsecureHTTP,
 // in every form a URL's Hostname gives them, and look-alikes that are not.
+// It agrees with net.ParseIP, which nitro.Config's check of the same URLs
+// uses: an address with a zone (::1%lo) is none, so a URL the Config
+// refuses is not one the transport sends a token over in clear.
 func TestIsLoopback(t *testing.T) {
 	for host, want := range map[string]bool{
-		"localhost": true, "127.0.0.1": true, "127.8.9.10": true, "::1": true, "::ffff:127.0.0.1": true, "::1%lo": true,
+		"localhost": true, "127.0.0.1": true, "127.8.9.10": true, "::1": true, "::ffff:127.0.0.1": true,
+		"::1%lo": false, "::1%eth0": false, "::ffff:127.0.0.1%lo": false,
 		"": false, "api.gonitro.dev": false, "10.0.0.1": false, "::": false, "127.0.0.1.nip.io": false,
 		"localhost.example": false, "0x7f.0.0.1": false, "127.1": false,
 	} {
 		if got := isLoopback(host); got != want {
 			t.Errorf("isLoopback(%q) = %v, want %v", host, got, want)
+		}
+		ip := net.ParseIP(host)
+		if parsed := host == "localhost" || ip != nil && ip.IsLoopback(); parsed != want {
+			t.Errorf("%q: net.ParseIP says loopback %v, the table %v", host, parsed, want)
 		}
 	}
 }

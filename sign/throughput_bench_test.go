@@ -243,6 +243,7 @@ func BenchmarkThroughput(b *testing.B) {
 	s := newSides(b, startFake(b))
 	for _, g := range []int{1, 8, 64, 512} {
 		b.Run(fmt.Sprintf("goroutines=%d", g), func(b *testing.B) {
+			fill(b, g, s.nitro, s.bare)
 			var p paired
 			for b.Loop() {
 				p = pairs(b, g, s.nitro, s.bare)
@@ -264,6 +265,7 @@ func BenchmarkThroughputWithTimeout(b *testing.B) {
 	s := newSides(b, startFake(b))
 	for _, g := range []int{1, 8, 64, 512} {
 		b.Run(fmt.Sprintf("goroutines=%d", g), func(b *testing.B) {
+			fill(b, g, s.bareTimeout, s.bare, s.nitro)
 			var timeout, nitro paired
 			for b.Loop() {
 				timeout = pairs(b, g, s.bareTimeout, s.bare)
@@ -279,13 +281,19 @@ func BenchmarkThroughputWithTimeout(b *testing.B) {
 // averaged over the stints, and the median of the pairs' ratios a/b.
 type paired struct{ a, b, ratio float64 }
 
+// fill fills each side's pool for g goroutines, before b.Loop: a level's
+// op, its ns/op and B/op, is its stints alone.
+func fill(b *testing.B, g int, sides ...func() error) {
+	for _, side := range sides {
+		run(b, g, 2*g, side)
+	}
+}
+
 // pairs runs a and b from g goroutines in alternating stints of a fixed
-// time, each pair in the opposite order to the last, after filling both
-// pools.
+// time, each pair in the opposite order to the last (see fill for their
+// pools).
 func pairs(b *testing.B, g int, sideA, sideB func() error) paired {
 	const n, stint = 16, 200 * time.Millisecond
-	run(b, g, 2*g, sideA)
-	run(b, g, 2*g, sideB)
 	var ra, rb float64 // calls per second, summed over stints
 	ratios := make([]float64, 0, n)
 	for p := range n {

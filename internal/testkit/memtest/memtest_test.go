@@ -44,3 +44,59 @@ func TestZerosReadsNZeros(t *testing.T) {
 		t.Errorf("after N bytes: %d, %v; want io.EOF", n, err)
 	}
 }
+
+// TestVolumeFromAHelperFails: a helper in a volume_test.go that marks its
+// caller a volume test, called by a test written in another file, fails:
+// the race lane would skip that test and the volume lane, which runs only
+// the Test funcs of volume_test.go, would never run it.
+func TestVolumeFromAHelperFails(t *testing.T) {
+	r := &recorder{TB: t}
+	markVolume(r)
+	if !strings.Contains(r.fatal, "memtest_test.go") || !strings.Contains(r.fatal, memtest.VolumeFile) {
+		t.Errorf("Volume called by a volume_test.go helper for a test in memtest_test.go: fatal %q, want it to name both files", r.fatal)
+	}
+}
+
+// TestVolumeInAForeignSubtestFails: a subtest function written in a
+// volume_test.go, run by a test written in another file, fails too.
+func TestVolumeInAForeignSubtestFails(t *testing.T) {
+	var fatal string
+	t.Run("volume", volumeSubtest(&fatal))
+	if !strings.Contains(fatal, "TestVolumeInAForeignSubtestFails") {
+		t.Errorf("Volume in a volume_test.go subtest of a test in memtest_test.go: fatal %q, want it to name the test", fatal)
+	}
+}
+
+// TestVolumeInItsFileRuns, markVolume and volumeSubtest are written, for
+// the runtime, in a volume_test.go (the line directive), as a package's
+// volume tests and their helpers are: a test there is marked, not failed,
+// but a subtest of it is (Volume marks a whole test).
+//
+//line volume_test.go:1
+func TestVolumeInItsFileRuns(t *testing.T) {
+	r := &recorder{TB: t}
+	memtest.Volume(r)
+	if r.fatal != "" {
+		t.Errorf("Volume in a test in volume_test.go: %s", r.fatal)
+	}
+	t.Run("subtest", func(t *testing.T) {
+		sr := &recorder{TB: t}
+		memtest.Volume(sr)
+		if !strings.Contains(sr.fatal, "subtest") {
+			t.Errorf("Volume in a subtest of a test in volume_test.go: fatal %q, want it refused", sr.fatal)
+		}
+	})
+}
+
+// markVolume is a helper that marks its caller's test a volume test.
+func markVolume(t testing.TB) { memtest.Volume(t) }
+
+// volumeSubtest is a subtest function that marks itself a volume test,
+// recording Volume's fatal message in fatal.
+func volumeSubtest(fatal *string) func(*testing.T) {
+	return func(t *testing.T) {
+		r := &recorder{TB: t}
+		memtest.Volume(r)
+		*fatal = r.fatal
+	}
+}

@@ -3,6 +3,7 @@ package memtest
 import (
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 )
 
@@ -25,13 +26,39 @@ const VolumeFile = "volume_test.go"
 // `make race` and a plain `go test` run the volume tests like any other.
 //
 // The file check is what keeps a volume test from being skipped in one
-// lane and missing from the other.
+// lane and missing from the other. It is the test's file that counts, not
+// the caller's: a helper in VolumeFile that calls Volume for a test written
+// elsewhere fails, and so does a subtest (its function may be declared
+// apart from its test): Volume marks a whole top-level test.
 func Volume(t testing.TB) {
 	t.Helper()
-	if _, file, _, ok := runtime.Caller(1); !ok || filepath.Base(file) != VolumeFile {
-		t.Fatalf("memtest.Volume called from %s: a volume test belongs in the package's %s, the file make test's volume lane runs", file, VolumeFile)
+	if strings.Contains(t.Name(), "/") {
+		t.Fatalf("memtest.Volume called by the subtest %s: it marks a whole test, written in the package's %s", t.Name(), VolumeFile)
+		return
+	}
+	if file := testFile(); filepath.Base(file) != VolumeFile {
+		t.Fatalf("memtest.Volume called by %s, in %s: a volume test belongs in the package's %s, the file make test's volume lane runs", t.Name(), file, VolumeFile)
+		return
 	}
 	if testing.Short() {
 		t.Skip("moves a large volume of bytes: skipped under -short (make test runs it in its volume lane, without the race detector)")
+	}
+}
+
+// testFile returns the file of the function testing.tRunner calls, found
+// on the stack: for a top-level test, the test function itself.
+func testFile() string {
+	pcs := make([]uintptr, 64)
+	frames := runtime.CallersFrames(pcs[:runtime.Callers(3, pcs)]) // from Volume's caller
+	var prev runtime.Frame
+	for {
+		f, more := frames.Next()
+		if f.Function == "testing.tRunner" {
+			return prev.File
+		}
+		if !more {
+			return "a function testing.tRunner did not call"
+		}
+		prev = f
 	}
 }
