@@ -113,7 +113,7 @@ func TestRequestIDOfASuccessfulCall(t *testing.T) {
 	env := draft(t, s, "Logged")
 	var logs bytes.Buffer
 	status, err := consumer.Status(ctx, s, env.ID, slog.New(slog.NewTextHandler(&logs, nil)))
-	if err != nil || status != sign.EnvelopeStatusDrafted || !strings.Contains(logs.String(), "request_id=") || strings.Contains(logs.String(), "request_id= ") {
+	if err != nil || status != sign.EnvelopeStatusDrafted || !strings.Contains(logs.String(), "request_id=") || strings.Contains(logs.String(), `request_id=""`) || strings.Contains(logs.String(), "request_id= ") {
 		t.Fatalf("%s, %v; log %q, want a request ID", status, err, logs.String())
 	}
 }
