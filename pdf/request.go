@@ -229,7 +229,7 @@ func (r Request[R]) Async(ctx context.Context, opts ...nitro.CallOption) (*Job[R
 	status, loc := resp.StatusCode, resp.Header.Get("Location")
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxJobAnswer+1))
 	if err != nil {
-		return nil, fmt.Errorf("nitro: %s: %w", r.t.call, wire.AnswerError(resp, "reading the job", err))
+		return nil, wire.AnswerError(resp, "reading the job", err)
 	}
 	var acc pdfapi.AsyncJobResponse
 	if len(bytes.TrimSpace(body)) > 0 && (len(body) > maxJobAnswer || json.Unmarshal(body, &acc) != nil) {
