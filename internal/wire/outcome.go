@@ -10,21 +10,17 @@ import (
 	"github.com/nitrokit/nitro/internal/engine"
 )
 
-// answerError is a failure reading a successful answer (what failed, such
+// AnswerError is a failure reading a successful answer (what failed, such
 // as "decoding the answer"), naming the request, with its outcome (see
 // nitro.Outcome) unless err already says one (an *nitro.APIError or a
 // failure of the call's resend): for an idempotent request, a body cut
 // short is retryable (the call already fetched it again within its
 // budget) and an answer that does not decode is not done (another try
 // gets the same); for POST and PATCH, the operation was carried out (the
-// answer was 2xx) but its result is lost: unknown, to reconcile.
-func answerError(resp *http.Response, what string, err error) error {
-	return AnswerError(resp, what, err)
-}
-
-// AnswerError is answerError for the API packages' own readers of an
-// answer (pdf's Async reads its job whole): a POST's 2xx answer cut short
-// is of unknown outcome, the job made and its ID lost.
+// answer was 2xx) but its result is lost: unknown, to reconcile. The API
+// packages' own readers of an answer use it too (pdf's Async reads its job
+// whole: a POST's 2xx answer cut short is of unknown outcome, the job made
+// and its ID lost).
 func AnswerError(resp *http.Response, what string, err error) error {
 	err = fmt.Errorf("nitro: %s: %s: %w", where(resp), what, err)
 	var says interface{ Outcome() nitro.Outcome }

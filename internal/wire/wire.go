@@ -48,7 +48,7 @@ func JSON[T any](resp *http.Response, err error) (T, error) {
 		return v, err
 	}
 	if resp, err = decodeOne(resp, &v); err != nil {
-		return v, answerError(resp, "decoding the answer", err)
+		return v, AnswerError(resp, "decoding the answer", err)
 	}
 	return v, nil
 }
@@ -221,7 +221,7 @@ func Stream(w io.Writer) func(*http.Response, error) (int64, error) {
 				// The caller's writer failed: the answer was fine.
 				err = &outcomeError{nitro.OutcomeNotDone, err}
 			}
-			return n, answerError(resp, fmt.Sprintf("download: after %d bytes", n), err)
+			return n, AnswerError(resp, fmt.Sprintf("download: after %d bytes", n), err)
 		}
 	}
 }
@@ -347,7 +347,7 @@ func OneOrList[T any](resp *http.Response, err error, want int) ([]T, error) {
 		err = fmt.Errorf("%d results for the %d asked for", len(out), want)
 	}
 	if err != nil {
-		return nil, answerError(resp, "decoding the answer", err)
+		return nil, AnswerError(resp, "decoding the answer", err)
 	}
 	return out, nil
 }
