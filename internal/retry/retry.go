@@ -34,7 +34,7 @@ func (b Backoff) Delay(attempt int, retryAfter time.Duration) time.Duration {
 	}
 	d := b.Max
 	if attempt >= 1 && attempt < 32 && b.Base <= b.Max>>(attempt-1) {
-		d = min(b.Base<<(attempt-1), b.Max) // no shift past Max, so none overflows
+		d = b.Base << (attempt - 1) // at most Max, by the guard: no shift overflows
 	}
 	if d <= 0 {
 		return 0
