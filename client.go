@@ -193,7 +193,7 @@ func (c *Client) do(req *http.Request) (*http.Response, error) {
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		e := errorFromResponse(resp, c.redact)
-		if goneAfterRun(e, resp) {
+		if goneAfterRun(e) {
 			c.engine.Log().Info("nitro: the retried DELETE found the resource gone: an earlier attempt deleted it", "path", e.Path, "status", e.StatusCode, "attempts", e.Attempts)
 			return deleted(resp), nil
 		}

@@ -3,8 +3,6 @@ package nitro
 import (
 	"net/http"
 	"strings"
-
-	"github.com/nitrokit/nitro/internal/engine"
 )
 
 // goneAfterRun reports whether e, a failed answer to a DELETE, says that
@@ -17,11 +15,8 @@ import (
 // failure with a 400 (its spec lists 204, 400, 401), a 400 or 409 whose
 // problem says the resource is already deleted or not found ("Envelope is
 // already deleted").
-func goneAfterRun(e *APIError, resp *http.Response) bool {
-	if e.Method != http.MethodDelete || resp.Request == nil {
-		return false
-	}
-	if !engine.AfterRun(resp) {
+func goneAfterRun(e *APIError) bool {
+	if e.Method != http.MethodDelete || !e.afterRun { // newAPIError asked engine.AfterRun
 		return false
 	}
 	switch e.StatusCode {
