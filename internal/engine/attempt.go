@@ -170,6 +170,11 @@ func (a *attempt) Value(key any) any {
 		return a.req
 	case callctx.Key:
 		return a
+	case callKey{}:
+		// The call's settings, as the parent holds them (send read them
+		// there): CallOf on any context derived from the attempt (an
+		// Observer's, net/http's) stops here instead of walking the chain.
+		return a.call
 	}
 	if _, ok := key.(attemptKey); ok {
 		return a

@@ -49,14 +49,11 @@ func CallOf(ctx context.Context) *Call {
 
 // CallOfResponse returns the settings of the call resp answers, or nil. An
 // answer of the Retry's names its attempt's request, whose context is the
-// attempt: its settings are read from it without a walk up the context
-// chain, which every answer would otherwise pay, options or none.
+// attempt or derived from it: the attempt answers CallOf itself, so no
+// answer pays a walk up the caller's context chain, options or none.
 func CallOfResponse(resp *http.Response) *Call {
 	if resp == nil || resp.Request == nil {
 		return nil
-	}
-	if a, ok := resp.Request.Context().(*attempt); ok {
-		return a.call
 	}
 	return CallOf(resp.Request.Context())
 }
