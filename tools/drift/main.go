@@ -247,25 +247,37 @@ var findingTitles = []struct{ kind, title string }{
 }
 
 // reportFindings prints the loader's findings by kind, and returns the
-// number of breaking ones.
+// number of breaking ones. A kind findingTitles does not name (one the
+// spec library added since) is printed and counted all the same, under
+// "Other findings": dropping it would call a breaking change compatible.
 func reportFindings(w io.Writer, fs []finding) int {
-	n := 0
+	listed := map[string]bool{}
 	for _, t := range findingTitles {
+		listed[t.kind] = true
+	}
+	n := 0
+	section := func(title string, in func(finding) bool, line func(finding) string) {
 		var lines []string
 		for _, f := range fs {
-			if f.kind != t.kind {
+			if !in(f) {
 				continue
 			}
 			level := "info"
 			if f.breaking {
 				level, n = "**breaking**", n+1
 			}
-			lines = append(lines, fmt.Sprintf("- %s: %s", level, f.text))
+			lines = append(lines, fmt.Sprintf("- %s: %s", level, line(f)))
 		}
 		if len(lines) > 0 {
-			fmt.Fprintf(w, "### %s\n\n%s\n\n", t.title, strings.Join(lines, "\n"))
+			fmt.Fprintf(w, "### %s\n\n%s\n\n", title, strings.Join(lines, "\n"))
 		}
 	}
+	text := func(f finding) string { return f.text }
+	for _, t := range findingTitles {
+		section(t.title, func(f finding) bool { return f.kind == t.kind }, text)
+	}
+	section("Other findings", func(f finding) bool { return !listed[f.kind] },
+		func(f finding) string { return f.kind + ": " + f.text })
 	return n
 }
 

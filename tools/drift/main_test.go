@@ -420,3 +420,23 @@ func TestDriftReportsFindings(t *testing.T) {
 		})
 	}
 }
+
+// TestReportFindingsCountsEveryKind: a finding of a kind the report has no
+// section for is printed and, when breaking, counted; dropped, it would
+// turn a breaking upstream change into a compatible one.
+func TestReportFindingsCountsEveryKind(t *testing.T) {
+	var out strings.Builder
+	n := reportFindings(&out, []finding{
+		{breaking: true, kind: "security", text: "a scheme went"},
+		{breaking: true, kind: "some-new-kind", text: "something the library now judges"},
+		{kind: "another-new-kind", text: "for information"},
+	})
+	if n != 2 {
+		t.Errorf("%d breaking findings counted, want 2:\n%s", n, out.String())
+	}
+	for _, want := range []string{"### Security", "### Other findings", "some-new-kind: something the library now judges", "another-new-kind: for information"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("the report lacks %q:\n%s", want, out.String())
+		}
+	}
+}
