@@ -2,6 +2,7 @@ package spec
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"os"
 	"regexp"
@@ -38,7 +39,7 @@ type ActionResult struct {
 // Name is how messages name the action: its number, its group (defect or
 // shaping block) and its description, as written in the overlay.
 func (a ActionResult) Name() string {
-	what := cmpOr(a.Description, a.Target)
+	what := cmp.Or(a.Description, a.Target)
 	switch {
 	case a.Defect > 0 && a.Group != "":
 		return fmt.Sprintf("action %d (defect %d, %q: %q)", a.Index, a.Defect, a.Group, what)
@@ -211,11 +212,4 @@ func firstSentence(lines []string) string {
 		s = string(r[:80])[:cut] + "…"
 	}
 	return s
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }

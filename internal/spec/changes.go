@@ -42,7 +42,7 @@ func discriminatorChanges(lockedRoot, candRoot *yaml.Node) []Finding {
 			continue // the union itself changed or went: oasdiff and apidiff say so
 		}
 		lmap := lm[ptr]
-		for _, v := range slices.Sorted(maps.Keys(union2(lmap, cmap))) {
+		for _, v := range slices.Sorted(maps.Keys(union(lmap, cmap))) {
 			lref, inL := lmap[v]
 			cref, inC := cmap[v]
 			switch {
@@ -59,12 +59,6 @@ func discriminatorChanges(lockedRoot, candRoot *yaml.Node) []Finding {
 			}
 		}
 	}
-	return out
-}
-
-func union2(a, b map[string]string) map[string]string {
-	out := maps.Clone(a)
-	maps.Copy(out, b)
 	return out
 }
 

@@ -16,8 +16,7 @@ type Input struct {
 // Comparison is one overlay run on the locked spec and on a candidate,
 // with what was found.
 type Comparison struct {
-	Locked, Candidate             *Document
-	LockedReport, CandidateReport *Report
+	Locked, Candidate *Document
 	// Findings: how each action fares on the candidate (judgeActions),
 	// what the candidate's client cannot send (CheckClient), and what
 	// changed that oasdiff does not judge (changes).
@@ -98,7 +97,7 @@ func NewBaseline(ctx context.Context, overlayPath string, locked Input) (*Baseli
 // baseline.
 func (b *Baseline) Compare(ctx context.Context, cand Input, baseURL string) (*Comparison, error) {
 	cdoc, crep, err := validate(ctx, cand.Spec, b.overlay, runOptions{pre: cand.Pre, snapshots: true, locked: b.rep})
-	c := &Comparison{Locked: b.doc, Candidate: cdoc, LockedReport: b.rep, CandidateReport: crep}
+	c := &Comparison{Locked: b.doc, Candidate: cdoc}
 	c.Findings = judgeActions(b.rep, crep)
 	if err != nil {
 		return c, &CandidateError{Findings: c.Findings, Err: err}

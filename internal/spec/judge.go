@@ -290,10 +290,11 @@ func (j *judge) upstreamChanged() []Finding {
 		}
 	}
 	var out []Finding
+	keys := slices.Sorted(maps.Keys(j.locked.before))
 	for _, a := range j.locked.Actions {
 		prefix := snapKey(a.Index, "")
 		var diffs []string
-		for _, key := range slices.Sorted(maps.Keys(j.locked.before)) {
+		for _, key := range keys {
 			ptr, ok := strings.CutPrefix(key, prefix)
 			if !ok {
 				continue

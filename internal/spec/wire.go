@@ -315,14 +315,11 @@ func wireDiff(a, b any, max int) []string {
 	return out
 }
 
-func union(a, b map[string]any) map[string]any {
-	out := maps.Clone(a)
-	if out == nil {
-		out = map[string]any{}
-	}
-	for k, v := range b {
-		out[k] = v
-	}
+// union is a's entries and b's, b's winning; either may be nil.
+func union[V any](a, b map[string]V) map[string]V {
+	out := make(map[string]V, len(a)+len(b))
+	maps.Copy(out, a)
+	maps.Copy(out, b)
 	return out
 }
 
