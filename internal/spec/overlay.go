@@ -863,29 +863,7 @@ func escape(tok string) string {
 }
 
 // pointers maps every node of root to its JSON pointer.
-func pointers(root *yaml.Node) map[*yaml.Node]string {
-	m := map[*yaml.Node]string{}
-	var walk func(n *yaml.Node, p string)
-	walk = func(n *yaml.Node, p string) {
-		m[n] = p
-		switch n.Kind {
-		case yaml.DocumentNode:
-			for _, c := range n.Content {
-				walk(c, p)
-			}
-		case yaml.MappingNode:
-			for i := 0; i+1 < len(n.Content); i += 2 {
-				walk(n.Content[i+1], p+"/"+escape(n.Content[i].Value))
-			}
-		case yaml.SequenceNode:
-			for i, c := range n.Content {
-				walk(c, p+"/"+strconv.Itoa(i))
-			}
-		}
-	}
-	walk(root, "")
-	return m
-}
+func pointers(root *yaml.Node) map[*yaml.Node]string { return newPtrIndex(root).ptrs }
 
 // checkRefs fails on the first local $ref that resolves to nothing, naming
 // where the $ref is and whether the overlay wrote it.
