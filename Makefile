@@ -158,7 +158,7 @@ BUILD_TIME := ./internal/spec/... ./internal/cmd/... tools/drift
 # race_pkgs(module), norace_pkgs(module): the packages of a module to test under the race
 # detector, and without it (the library's build-time packages run in test-lib-build-time).
 race_pkgs = $(if $(filter $(1),$(BUILD_TIME)),,$(if $(filter .,$(1)),$$$$($$(GO) list ./... | grep -vxF "$$$$($$(GO) list $(filter ./%,$(BUILD_TIME)))"),./...))
-norace_pkgs = $(if $(filter $(1),$(BUILD_TIME)),./...,$(if $(filter .,$(1)),$(filter ./%,$(BUILD_TIME))))
+norace_pkgs = $(if $(filter $(1),$(BUILD_TIME)),./...)
 
 # The lanes in the order make -j starts them: the long ones first (the library's race lane,
 # then the modules whose tests wait longest on processes and timers), the short ones last to
@@ -183,7 +183,7 @@ define module_rules
 $(call lane,test,$(1)):
 	$$(GO) -C $(1) vet ./...
 	$(if $(call race_pkgs,$(1)),cd $(1) && $$(GO) test -race -vet=off $(if $(filter .,$(1)),-short) $(TEST_P) $(call race_pkgs,$(1)))
-	$(if $(filter-out .,$(1)),$(if $(call norace_pkgs,$(1)),$$(GO) -C $(1) test -vet=off $(call norace_pkgs,$(1))))
+	$(if $(call norace_pkgs,$(1)),$$(GO) -C $(1) test -vet=off $(call norace_pkgs,$(1)))
 $(call lane,lint,$(1)):
 	@sc="$$$$($$(GO) -C tools/staticcheck tool -n staticcheck)" && echo "staticcheck: $(1)" && cd $(1) && "$$$$sc" ./...
 .PHONY: $(call lane,test,$(1)) $(call lane,lint,$(1))
