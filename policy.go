@@ -31,7 +31,6 @@ func (p *policy) engine() engine.Policy {
 		Refuse:     p.refuse,
 		Repeatable: repeatable,
 		Backoff:    retry.Backoff{Base: p.BaseDelay, Max: p.MaxDelay},
-		Redact:     func(err error) error { return redactError(err, p.redact) },
 	}
 }
 

@@ -62,7 +62,4 @@ type Policy struct {
 	Repeatable func(req *http.Request, c *Call) bool
 	// Backoff paces retries that the server gave no delay for.
 	Backoff retry.Backoff
-	// Redact, if set, returns an attempt's failure with secrets removed from
-	// its text; it runs on every failure before anything else sees it.
-	Redact func(error) error
 }

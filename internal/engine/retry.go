@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/nitrokit/nitro/internal/redacterr"
 	"github.com/nitrokit/nitro/internal/retry"
 )
 
@@ -73,7 +74,8 @@ type Config struct {
 	KeepOwned bool
 	Policy    Policy
 	Log       *slog.Logger
-	// Redact scrubs secrets from log lines.
+	// Redact scrubs secrets from log lines, and from the text of an
+	// attempt's failure, which a transport may build from what the server sent.
 	Redact func(string) string
 }
 
@@ -167,8 +169,8 @@ func (t *Retry) send(req *http.Request, c *Call, first int, ran bool) (*http.Res
 		resp, err := t.next.RoundTrip(r)
 		if err != nil && a.timedOut() {
 			err = ErrAttemptTimeout
-		} else if err != nil && t.policy.Redact != nil {
-			err = t.policy.Redact(err) // a transport's text may quote what the server sent
+		} else if err != nil && t.redact != nil {
+			err = redacterr.Wrap(err, t.redact) // a transport's text may quote what the server sent
 		}
 		if err == nil && resp.StatusCode >= 200 && resp.StatusCode <= 299 {
 			return t.finish(resp, nil, a, n, Done)
