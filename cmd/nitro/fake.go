@@ -134,10 +134,8 @@ func (a *app) serveFake(ctx context.Context, ff fakeFlags) error {
 		return err
 	}
 	var srv atomic.Pointer[nitrotest.Server]
-	stopping, stop := context.WithCancel(context.Background())
-	defer stop()
 	s := nitrotest.NewServer(append(opts, nitrotest.WithListener(l),
-		nitrotest.WithMiddleware(func(h http.Handler) http.Handler { return adminMiddleware(&srv)(endWith(stopping, h)) }))...)
+		nitrotest.WithMiddleware(adminMiddleware(&srv)))...)
 	srv.Store(s)
 	for _, f := range faults {
 		target, n, fault, _ := f.fault() // checked by parseFault
@@ -149,24 +147,14 @@ func (a *app) serveFake(ctx context.Context, ff fakeFlags) error {
 	a.printFake(fakeInfo{BaseURL: s.URL(), TokenURL: s.TokenURL(), ClientID: s.Credentials().ClientID,
 		ClientSecret: s.Credentials().ClientSecret, AdminURL: s.URL() + adminPrefix}, ff.env, l.Addr())
 	<-ctx.Done()
-	// Close waits for the requests in flight: those waiting on their
-	// context (a delay, a status stream) end with stop, those blocked
-	// reading a client's body when its connection closes.
-	stop()
+	// Close waits for the requests in flight: it ends a fault's delay and a
+	// status stream itself; those blocked reading a client's body, or
+	// delivering a result on the request's context, end when its
+	// connection closes.
 	s.CloseClientConnections()
 	s.Close()
 	fmt.Fprintln(a.stderr, "nitro fake: stopped")
 	return nil
-}
-
-// endWith passes requests to h with a context that also ends with stopping.
-func endWith(stopping context.Context, h http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithCancel(r.Context())
-		defer cancel()
-		defer context.AfterFunc(stopping, cancel)()
-		h.ServeHTTP(w, r.WithContext(ctx))
-	})
 }
 
 // check refuses settings the fake would serve as nonsense: a token's
