@@ -7,7 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 
@@ -42,16 +44,128 @@ var embeddedValidator = sync.OnceValues(func() (*validator, error) {
 })
 
 // validatorFor routes requests through doc's paths; it does not change doc.
+// It refuses a doc whose request schemas use a keyword that only a JSON
+// Schema 2020-12 validator checks (see validatedAs).
 func validatorFor(doc *openapi3.T) (*validator, error) {
+	if err := checkNo2020Keywords(doc); err != nil {
+		return nil, err
+	}
 	// Validate against the paths alone: the spec's servers name the real API.
 	cp := *doc
 	cp.Servers = nil
+	cp.OpenAPI = validatedAs
 	doc = &cp
 	r, err := gorillamux.NewRouter(doc)
 	if err != nil {
 		return nil, err
 	}
 	return &validator{router: r}, nil
+}
+
+// validatedAs is the OpenAPI version the validator reads every spec as,
+// whatever it says: 3.0, so that kin-openapi checks request values with its
+// own schema validator.
+//
+// For a 3.1 document (Nitro's are), kin-openapi builds a JSON Schema 2020-12
+// validator for every value it checks: it marshals the schema, copies in
+// the components it references and compiles the result, per request and
+// per parameter. For a schema that references components, nearly every
+// request body here, it then drops what it compiled and checks the value
+// with its 3.0 validator all the same. The compiles were most of the fake's
+// CPU: the race-enabled tests of the packages that use it took 20.1 CPU
+// seconds, 16.4 without. On a loaded machine, a CreateField's validation
+// outlasted the soak's 2 s attempt timeout: the client gave up, looked for
+// the field, found none and made it again, and then the request it had
+// given up on made a second one.
+//
+// Read as 3.0, a document is checked for what it says: types (3.1's type
+// lists, "null" among them), formats, enums, required and the rest. It
+// would not be for a keyword only the 2020-12 validator checks, which
+// checkNo2020Keywords therefore refuses in any request schema.
+const validatedAs = "3.0.3"
+
+// checkNo2020Keywords refuses doc if a schema of a request (a parameter's,
+// or a body's) uses a keyword of only2020, naming the operation, where and
+// which: the validator would let it pass unchecked (see validatedAs).
+func checkNo2020Keywords(doc *openapi3.T) error {
+	if doc.Paths == nil {
+		return nil
+	}
+	paths := doc.Paths.Map()
+	for _, path := range slices.Sorted(maps.Keys(paths)) {
+		item := paths[path]
+		ops := item.Operations()
+		for _, method := range slices.Sorted(maps.Keys(ops)) {
+			for _, ref := range requestSchemas(item, ops[method]) {
+				err := ref.WalkSubtree(func(at string, sr *openapi3.SchemaRef) error {
+					if k := only2020(sr.Value); k != "" {
+						return fmt.Errorf("%s %s: a request schema uses %s (at %q), which only a JSON Schema 2020-12 validator checks, and nitrotest validates as OpenAPI %s (nitrotest/validate.go: validatedAs)", method, path, k, "#"+at, validatedAs)
+					}
+					return nil
+				})
+				if err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// requestSchemas is the schemas of op's parameters (and its path's) and of
+// its request body, in every media type.
+func requestSchemas(item *openapi3.PathItem, op *openapi3.Operation) []*openapi3.SchemaRef {
+	var refs []*openapi3.SchemaRef
+	for _, p := range slices.Concat(item.Parameters, op.Parameters) {
+		if p == nil || p.Value == nil {
+			continue
+		}
+		refs = append(refs, p.Value.Schema)
+		for _, mt := range p.Value.Content {
+			refs = append(refs, mt.Schema)
+		}
+	}
+	if op.RequestBody != nil && op.RequestBody.Value != nil {
+		for _, mt := range op.RequestBody.Value.Content {
+			refs = append(refs, mt.Schema)
+		}
+	}
+	return slices.DeleteFunc(refs, func(r *openapi3.SchemaRef) bool { return r == nil })
+}
+
+// only2020 is the first keyword of s that kin-openapi checks only with its
+// JSON Schema 2020-12 validator (the keywords its own fallback guard,
+// schemaHasJSONSchema2020FallbackGuardKeyword, looks for), or "".
+func only2020(s *openapi3.Schema) string {
+	switch {
+	case s == nil:
+		return ""
+	case s.Const != nil:
+		return "const"
+	case len(s.PrefixItems) != 0:
+		return "prefixItems"
+	case s.Contains != nil:
+		return "contains"
+	case len(s.PatternProperties) != 0:
+		return "patternProperties"
+	case len(s.DependentSchemas) != 0:
+		return "dependentSchemas"
+	case s.PropertyNames != nil:
+		return "propertyNames"
+	case s.UnevaluatedItems.Has != nil || s.UnevaluatedItems.Schema != nil:
+		return "unevaluatedItems"
+	case s.UnevaluatedProperties.Has != nil || s.UnevaluatedProperties.Schema != nil:
+		return "unevaluatedProperties"
+	case s.If != nil || s.Then != nil || s.Else != nil:
+		return "if/then/else"
+	case len(s.DependentRequired) != 0:
+		return "dependentRequired"
+	case len(s.Defs) != 0:
+		return "$defs"
+	case s.ContentSchema != nil:
+		return "contentSchema"
+	}
+	return ""
 }
 
 // check validates r (and, for the handler, restores its body on routed).
