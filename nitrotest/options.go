@@ -80,8 +80,11 @@ func WithPageSize(n int) Option { return func(o *config) { o.pageSize = max(n, 1
 // WithSpec validates every request against doc instead of the spec
 // compiled into this package, which a Server uses by default: for trying a
 // candidate spec, loaded with kin-openapi (and any overlay applied) by the
-// caller. NewServer panics if doc cannot be routed: a test with a broken
-// fixture should stop.
+// caller. NewServer panics if doc cannot be routed, or if a request's
+// schema uses a keyword that only a JSON Schema 2020-12 validator checks
+// (const, if/then/else, prefixItems and the like): a Server reads every spec
+// as OpenAPI 3.0, and would let those pass unchecked. A test with a broken
+// fixture, or a candidate spec the fake cannot check, should stop.
 func WithSpec(doc *openapi3.T) Option { return func(o *config) { o.spec = doc } }
 
 // WithoutValidation turns off validating requests against the spec, which a
