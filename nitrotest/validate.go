@@ -69,11 +69,11 @@ func validatorFor(doc *openapi3.T) (*validator, error) {
 // For a 3.1 document (Nitro's are), kin-openapi builds a JSON Schema 2020-12
 // validator for every value it checks: it marshals the schema, copies in
 // the components it references and compiles the result, per request and
-// per parameter. For a schema that references components, nearly every
-// request body here, it then drops what it compiled and checks the value
-// with its 3.0 validator all the same. The compiles were most of the fake's
-// CPU: the race-enabled tests of the packages that use it took 20.1 CPU
-// seconds, 16.4 without. On a loaded machine, a CreateField's validation
+// per parameter. For a schema that references components (most request
+// bodies here, CreateField's among them), it then drops what it compiled
+// and checks the value with its 3.0 validator all the same. The compiles
+// were most of the fake's CPU: the race-enabled tests of the packages that
+// use it took 20.1 CPU seconds, 16.4 without. On a loaded machine, a CreateField's validation
 // outlasted the soak's 2 s attempt timeout: the client gave up, looked for
 // the field, found none and made it again, and then the request it had
 // given up on made a second one.
@@ -81,7 +81,12 @@ func validatorFor(doc *openapi3.T) (*validator, error) {
 // Read as 3.0, a document is checked for what it says: types (3.1's type
 // lists, "null" among them), formats, enums, required and the rest. It
 // would not be for a keyword only the 2020-12 validator checks, which
-// checkNo2020Keywords therefore refuses in any request schema.
+// checkNo2020Keywords therefore refuses in any request schema. Otherwise
+// the readings part only at the edges: 3.0 honours nullable, which 3.1
+// dropped (the embedded spec has none; Nitro's PDF spec writes it on
+// request fields), and refuses null for a schema that names no type, and
+// a readOnly property in a request, both of which a 2020-12 validator
+// takes.
 const validatedAs = "3.0.3"
 
 // checkNo2020Keywords refuses doc if a schema of a request (a parameter's,
