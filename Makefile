@@ -141,11 +141,12 @@ deps:
 ## detector too.
 ##
 ## Test binaries are linked without DWARF (-ldflags=-w), unless GOFLAGS brings -ldflags of its
-## own: go test links every test binary again on each run, whatever its cache, and writing
-## the debugger's tables was a quarter of that work (linking the library's 17 race-enabled
-## test binaries: 26.3 CPU seconds, 19.0 with -w). Stack traces, panics and the race
-## detector's reports name files and lines from the binary's own tables, which -w keeps;
-## only a debugger attached to a test binary goes without.
+## own (-ldflags=... or --ldflags=...): go test links a test binary again each time it runs it (the
+## build cache keeps packages, not test binaries), and writing the debugger's tables was a
+## quarter of that work (linking the library's 17 race-enabled test binaries: 26.3 CPU
+## seconds, 19.0 with -w). Stack traces, panics and the race detector's reports name files and
+## lines from the binary's own tables, which -w keeps; only a debugger attached to a test
+## binary goes without.
 ##
 ## The build-time code (BUILD_TIME: the spec library, the generators, tools/drift) runs its
 ## tests without the race detector: it is single-threaded tooling that no user's program runs,
@@ -156,7 +157,7 @@ TEST_JOBS ?= 3
 # Four of the library's test binaries at once, not go test's two (one per core): several
 # wait on Redis, child processes and timers, and two left the cores idle.
 TEST_P ?= -p 4
-TEST_GOFLAGS = $(strip $(filter-out -trimpath,$(GOFLAGS)) -trimpath $(if $(filter -ldflags%,$(GOFLAGS)),,-ldflags=-w))
+TEST_GOFLAGS = $(strip $(filter-out -trimpath,$(GOFLAGS)) -trimpath $(if $(filter -ldflags% --ldflags%,$(GOFLAGS)),,-ldflags=-w))
 TEST_GORACE = $(strip $(GORACE) atexit_sleep_ms=0)
 # lane(prefix,module): a target name per module (test-lib, test-cmd-nitro).
 lane = $(1)-$(if $(filter .,$(2)),lib,$(subst /,-,$(2)))

@@ -69,11 +69,11 @@ func validatorFor(doc *openapi3.T) (*validator, error) {
 // For a 3.1 document (Nitro's are), kin-openapi builds a JSON Schema 2020-12
 // validator for every value it checks: it marshals the schema, copies in
 // the components it references and compiles the result, per request and
-// per parameter. For a schema that references components, nearly every
-// request body here, it then drops what it compiled and checks the value
-// with its 3.0 validator all the same. The compiles were most of the fake's
-// CPU: the race-enabled tests of the packages that use it took 20.1 CPU
-// seconds, 16.4 without. On a loaded machine, a CreateField's validation
+// per parameter. For a schema that references components (most request
+// bodies here, CreateField's among them), it then drops what it compiled
+// and checks the value with its 3.0 validator all the same. The compiles
+// were most of the fake's CPU: the race-enabled tests of the packages that
+// use it took 20.1 CPU seconds, 16.4 without. On a loaded machine, a CreateField's validation
 // outlasted the soak's 2 s attempt timeout: the client gave up, looked for
 // the field, found none and made it again, and then the request it had
 // given up on made a second one.
@@ -81,12 +81,19 @@ func validatorFor(doc *openapi3.T) (*validator, error) {
 // Read as 3.0, a document is checked for what it says: types (3.1's type
 // lists, "null" among them), formats, enums, required and the rest. It
 // would not be for a keyword only the 2020-12 validator checks, which
-// checkNo2020Keywords therefore refuses in any request schema.
+// checkNo2020Keywords therefore refuses in any request schema. Otherwise
+// the readings part only at the edges: 3.0 honours nullable, which 3.1
+// dropped (the embedded spec has none; Nitro's PDF spec writes it on
+// request fields), and refuses null for a schema that names no type, and
+// a readOnly property in a request, both of which a 2020-12 validator
+// takes.
 const validatedAs = "3.0.3"
 
 // checkNo2020Keywords refuses doc if a schema of a request (a parameter's,
-// or a body's) uses a keyword of only2020, naming the operation, where and
-// which: the validator would let it pass unchecked (see validatedAs).
+// or a body's) uses a keyword of only2020, naming the operation, the
+// parameter or media type, where in its schema and which keyword: the
+// validator would let it pass unchecked (see validatedAs). Every map is
+// walked in sorted order, so the error is the same on every call.
 func checkNo2020Keywords(doc *openapi3.T) error {
 	if doc.Paths == nil {
 		return nil
@@ -96,10 +103,10 @@ func checkNo2020Keywords(doc *openapi3.T) error {
 		item := paths[path]
 		ops := item.Operations()
 		for _, method := range slices.Sorted(maps.Keys(ops)) {
-			for _, ref := range requestSchemas(item, ops[method]) {
-				err := ref.WalkSubtree(func(at string, sr *openapi3.SchemaRef) error {
+			for _, rs := range requestSchemas(item, ops[method]) {
+				err := rs.schema.WalkSubtree(func(at string, sr *openapi3.SchemaRef) error {
 					if k := only2020(sr.Value); k != "" {
-						return fmt.Errorf("%s %s: a request schema uses %s (at %q), which only a JSON Schema 2020-12 validator checks, and nitrotest validates as OpenAPI %s (nitrotest/validate.go: validatedAs)", method, path, k, "#"+at, validatedAs)
+						return fmt.Errorf("%s %s: %s uses %s (at %q), which only a JSON Schema 2020-12 validator checks, and nitrotest validates as OpenAPI %s (nitrotest/validate.go: validatedAs)", method, path, rs.of, k, "#"+at, validatedAs)
 					}
 					return nil
 				})
@@ -112,25 +119,40 @@ func checkNo2020Keywords(doc *openapi3.T) error {
 	return nil
 }
 
+// requestSchema is a schema of a request, and what it is the schema of.
+type requestSchema struct {
+	of     string // "path parameter envelopeID", "the request body (application/json)"
+	schema *openapi3.SchemaRef
+}
+
 // requestSchemas is the schemas of op's parameters (and its path's) and of
-// its request body, in every media type.
-func requestSchemas(item *openapi3.PathItem, op *openapi3.Operation) []*openapi3.SchemaRef {
-	var refs []*openapi3.SchemaRef
+// its request body, in every media type (in sorted order).
+func requestSchemas(item *openapi3.PathItem, op *openapi3.Operation) []requestSchema {
+	var out []requestSchema
+	add := func(of string, s *openapi3.SchemaRef) {
+		if s != nil {
+			out = append(out, requestSchema{of, s})
+		}
+	}
+	addContent := func(of string, content openapi3.Content) {
+		for _, mt := range slices.Sorted(maps.Keys(content)) {
+			if m := content[mt]; m != nil {
+				add(of+" ("+mt+")", m.Schema)
+			}
+		}
+	}
 	for _, p := range slices.Concat(item.Parameters, op.Parameters) {
 		if p == nil || p.Value == nil {
 			continue
 		}
-		refs = append(refs, p.Value.Schema)
-		for _, mt := range p.Value.Content {
-			refs = append(refs, mt.Schema)
-		}
+		of := p.Value.In + " parameter " + p.Value.Name
+		add(of, p.Value.Schema)
+		addContent(of, p.Value.Content)
 	}
 	if op.RequestBody != nil && op.RequestBody.Value != nil {
-		for _, mt := range op.RequestBody.Value.Content {
-			refs = append(refs, mt.Schema)
-		}
+		addContent("the request body", op.RequestBody.Value.Content)
 	}
-	return slices.DeleteFunc(refs, func(r *openapi3.SchemaRef) bool { return r == nil })
+	return out
 }
 
 // only2020 is the first keyword of s that kin-openapi checks only with its
