@@ -129,7 +129,24 @@ func server(t *testing.T, h http.HandlerFunc) (*sign.Client, *testlog.Buffer) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { nc.Close() })
+	haveToken(t, nc)
 	return sign.New(nc), logs
+}
+
+// haveToken fetches nc's token before any call: the log is checked for the
+// token in the paths of calls given it (a job ID), and nc can redact the
+// token only once it has it. Left to the calls, a fetch slower than an
+// attempt's 300 ms (on a loaded machine) timed the attempts out first, and
+// their retry lines logged a path nc had no way to know held a token.
+func haveToken(t *testing.T, nc *nitro.Client) {
+	t.Helper()
+	var err error
+	for range 20 { // each try is one attempt of at most 300 ms, and a retry
+		if _, err = nc.Token(context.Background()); err == nil {
+			return
+		}
+	}
+	t.Fatalf("no token from the hostile server's token endpoint: %v", err)
 }
 
 // calls is every typed Sign operation, with arguments that pass the
