@@ -49,6 +49,15 @@ const (
 	faultRate = 6 // one fault injected per faultRate calls
 	maxTries  = 12
 	flowLimit = 2 * time.Minute
+	// attemptTimeout is the client's Timeout. An attempt that times out
+	// while its request is still on its way (in the proxy, or in the fake
+	// before it acts) leaves that request free to act after the worker has
+	// reconciled: a create made twice, which no client can rule out. Only
+	// the stalled answers should time out, and those stall after the fake
+	// acted. At 2 s, a race-enabled soak among others on a loaded machine
+	// timed out requests still on their way: 1 run in 40 (8 soaks at once
+	// beside 8 busy loops on 2 cores) made an envelope twice.
+	attemptTimeout = 10 * time.Second
 )
 
 // run is one soak: the fake behind the lossy proxy, one Client for every
@@ -104,7 +113,7 @@ func newRun(t *testing.T) *run {
 	r := &run{t: t, srv: srv, proxy: proxy, secret: creds.ClientSecret,
 		outcomes: map[nitro.Outcome]int{}, byFault: map[string]int{}, byStep: map[string]int{}, flows: map[string]int{}}
 	nc, err := nitro.NewClient(nitro.Config{ClientID: creds.ClientID, ClientSecret: creds.ClientSecret, BaseURL: proxy.URL(),
-		Timeout: 2 * time.Second, Logger: slog.New(slog.NewTextHandler(&scanner{r: r}, &slog.HandlerOptions{Level: slog.LevelDebug}))})
+		Timeout: attemptTimeout, Logger: slog.New(slog.NewTextHandler(&scanner{r: r}, &slog.HandlerOptions{Level: slog.LevelDebug}))})
 	if err != nil {
 		t.Fatal(err)
 	}
