@@ -163,14 +163,14 @@ TEST_GORACE = $(strip $(GORACE) atexit_sleep_ms=0)
 lane = $(1)-$(if $(filter .,$(2)),lib,$(subst /,-,$(2)))
 
 BUILD_TIME := ./internal/spec/... ./internal/cmd/... tools/drift
-# race_pkgs(module), norace_pkgs(module): the packages of a module to test under the race
-# detector, and without it (the library's build-time packages run in test-lib-build-time).
-race_pkgs = $(if $(filter $(1),$(BUILD_TIME)),,$(if $(filter .,$(1)),$(LIB_LONG) $$$$($$(GO) list ./... | grep -vxF "$$$$($$(GO) list $(filter ./%,$(BUILD_TIME)))"),./...))
 # The library's packages whose tests wait longest (the soak's stalled answers, Redis, child
 # processes), named first so that go test, which starts test binaries in the order it is given
 # them (a package named twice runs once), starts them first: last in go list's order, the
 # soak (14 s, nearly all waiting) ran alone at the end of make test's longest lane.
 LIB_LONG := ./test/soak ./auth/redisstore ./conformance ./examples/signflow
+# race_pkgs(module), norace_pkgs(module): the packages of a module to test under the race
+# detector, and without it (the library's build-time packages run in test-lib-build-time).
+race_pkgs = $(if $(filter $(1),$(BUILD_TIME)),,$(if $(filter .,$(1)),$(LIB_LONG) $$$$($$(GO) list ./... | grep -vxF "$$$$($$(GO) list $(filter ./%,$(BUILD_TIME)))"),./...))
 norace_pkgs = $(if $(filter $(1),$(BUILD_TIME)),./...)
 
 # The lanes in the order make -j starts them: the long ones first (the library's race lane,
