@@ -98,8 +98,9 @@ type sides struct {
 	// capture is nitro's call with one response capture (WithResponse).
 	capture func() error
 	// bareTimeout is bare's call under a context.WithTimeout of a minute,
-	// on a pool of its own.
-	bareTimeout func() error
+	// on a pool of its own; bareCancel under a context.WithCancel, which
+	// can end the call but sets no timer, on another.
+	bareTimeout, bareCancel func() error
 	// nitroIn and anchorIn call under ctx; nitroIn's client has a 2h
 	// Timeout, so that a deadline within the hour falls within it.
 	nitroIn, anchorIn func(ctx context.Context) error
@@ -129,7 +130,7 @@ func newSides(b *testing.B, fake fakeInfo) sides {
 	if err != nil {
 		b.Fatal(err)
 	}
-	bare, bareT := pooledClient(b), pooledClient(b)
+	bare, bareT, bareC := pooledClient(b), pooledClient(b), pooledClient(b)
 	url := fake.URL + "/sign/envelopes/" + env.String()
 	header := "Bearer " + tok.AccessToken
 	ots := oauth2.ReuseTokenSource(nil, oauth2.StaticTokenSource(&oauth2.Token{AccessToken: tok.AccessToken, TokenType: "Bearer", Expiry: tok.Expiry}))
@@ -156,6 +157,11 @@ func newSides(b *testing.B, fake fakeInfo) sides {
 			tctx, cancel := context.WithTimeout(ctx, time.Minute)
 			defer cancel()
 			return bareGet(tctx, bareT, url, header)
+		},
+		bareCancel: func() error {
+			cctx, cancel := context.WithCancel(ctx)
+			defer cancel()
+			return bareGet(cctx, bareC, url, header)
 		},
 		anchor:   func() error { return anchorIn(ctx) },
 		nitroIn:  func(ctx context.Context) error { _, err := sc2.GetEnvelope(ctx, env); return err },
@@ -261,17 +267,26 @@ func BenchmarkThroughput(b *testing.B) {
 // reports what that timeout alone costs bare net/http (bare-timeout/bare),
 // and nitro against it (nitro/bare-timeout): how much of nitro/bare is the
 // price of bounding a call at all.
+//
+// It also reports bare-cancel/bare: bare net/http under a context that can
+// be cancelled but sets no timer. An attempt's timeout needs one (nitro's
+// idle watch ends a quiet attempt by cancelling its context), and what it
+// costs is the context package's: the transport ties the context it derives
+// for each request to the caller's, and unties it when the answer has been
+// read, which bare net/http under context.Background skips.
 func BenchmarkThroughputWithTimeout(b *testing.B) {
 	s := newSides(b, startFake(b))
 	for _, g := range []int{1, 8, 64, 512} {
 		b.Run(fmt.Sprintf("goroutines=%d", g), func(b *testing.B) {
-			fill(b, g, s.bareTimeout, s.bare, s.nitro)
-			var timeout, nitro paired
+			fill(b, g, s.bareTimeout, s.bareCancel, s.bare, s.nitro)
+			var timeout, cancel, nitro paired
 			for b.Loop() {
 				timeout = pairs(b, g, s.bareTimeout, s.bare)
+				cancel = pairs(b, g, s.bareCancel, s.bare)
 				nitro = pairs(b, g, s.nitro, s.bareTimeout)
 			}
 			b.ReportMetric(timeout.ratio, "bare-timeout/bare")
+			b.ReportMetric(cancel.ratio, "bare-cancel/bare")
 			b.ReportMetric(nitro.ratio, "nitro/bare-timeout")
 		})
 	}
