@@ -262,21 +262,20 @@ func BenchmarkThroughput(b *testing.B) {
 }
 
 // BenchmarkThroughputWithTimeout is BenchmarkThroughput's measure with bare
-// net/http given what a production caller gives it and every nitro attempt
-// has: a timeout, here a context.WithTimeout of a minute per call. It
-// reports what that timeout alone costs bare net/http (bare-timeout/bare),
-// and nitro against it (nitro/bare-timeout): how much of nitro/bare is the
-// price of bounding a call at all.
+// net/http given what every nitro attempt has: a way to end it.
 //
-// It also reports bare-cancel/bare: bare net/http under a context that can
-// be cancelled but sets no timer. An attempt's timeout needs one (nitro's
-// idle watch ends a quiet attempt by cancelling its context), and what it
-// costs is the context package's: the transport ties the context it derives
-// for each request to the caller's, and unties it when the answer has been
-// read, which bare net/http under context.Background skips. And nitro
-// against it (nitro/bare-cancel): bare-timeout also pays a runtime timer per
-// call, which nitro's shared watch does not, so nitro/bare-timeout flatters
-// nitro; bare-cancel is the cheapest bare client whose calls can be ended.
+//   - bare-timeout/bare: bare under a context.WithTimeout of a minute per
+//     call, what a production caller would give it;
+//   - bare-cancel/bare: bare under a context.WithCancel per call, which can
+//     end the call but sets no timer. Its cost is the context package's: the
+//     transport ties the context it derives for each request to a caller's
+//     that can end, and unties it once the answer has been read, which it
+//     skips under context.Background;
+//   - nitro/bare-cancel: nitro against the cheapest bare client whose calls
+//     can be ended. Nitro's idle watch ends a quiet attempt by cancelling its
+//     context, with a timer per shard of the watch rather than one per call;
+//   - nitro/bare-timeout: nitro against bare-timeout, which also pays a
+//     runtime timer per call, so this figure flatters nitro.
 func BenchmarkThroughputWithTimeout(b *testing.B) {
 	s := newSides(b, startFake(b))
 	for _, g := range []int{1, 8, 64, 512} {
