@@ -87,7 +87,7 @@ func decodeOne[T any](resp *http.Response, v *T) (*http.Response, error) {
 	if len(b) == 0 || bytes.Equal(b, []byte("null")) {
 		return resp, errNoResult
 	}
-	return resp, json.Unmarshal(b, v)
+	return resp, undecodable(json.Unmarshal(b, v))
 }
 
 // capture hands a JSON answer's body, redacted, to the call's
@@ -331,7 +331,7 @@ func OneOrList[T any](resp *http.Response, err error, want int) ([]T, error) {
 		Items *[]T `json:"items"`
 	}
 	if err == nil && bytes.HasPrefix(bytes.TrimSpace(raw), []byte("{")) {
-		err = json.Unmarshal(raw, &list)
+		err = undecodable(json.Unmarshal(raw, &list))
 	}
 	var out []T
 	switch {
@@ -340,7 +340,7 @@ func OneOrList[T any](resp *http.Response, err error, want int) ([]T, error) {
 		out = *list.Items
 	default:
 		var one T
-		err = json.Unmarshal(raw, &one)
+		err = undecodable(json.Unmarshal(raw, &one))
 		out = []T{one}
 	}
 	if err == nil && len(out) != want {
