@@ -11,7 +11,6 @@ package wire
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -21,6 +20,13 @@ import (
 	"slices"
 	"strings"
 	"sync"
+
+	// Answers decode with encoding/json as Go 1.27 builds it: v1's rules on
+	// json/v2's engine, by the Go team, and from Go 1.27 an alias of the
+	// standard library's package. On Go 1.26 it decodes an envelope in
+	// about half the CPU of encoding/json with one allocation instead of
+	// ten, to the same values; some syntax errors are worded differently.
+	json "github.com/go-json-experiment/json/v1"
 
 	"github.com/nitrokit/nitro"
 	"github.com/nitrokit/nitro/internal/callctx"
