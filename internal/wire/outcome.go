@@ -1,7 +1,6 @@
 package wire
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -37,12 +36,31 @@ func AnswerError(resp *http.Response, what string, err error) error {
 	return &outcomeError{nitro.OutcomeNotDone, err}
 }
 
-// isSyntax reports whether err is JSON's: the answer came whole and does
-// not decode.
+// decodeError is a whole answer that does not decode: its JSON is broken,
+// or a value does not fit its field (a string where a number goes, an ID
+// that is no UUID, a time that does not parse). Another try gets the same
+// answer. It marks the failure where decoding happens rather than by the
+// error's type: a field's own UnmarshalText or UnmarshalJSON returns
+// errors of any type, and no JSON package's types would tell them apart
+// from a read that broke off.
+type decodeError struct{ err error }
+
+func (e *decodeError) Error() string { return e.err.Error() }
+func (e *decodeError) Unwrap() error { return e.err }
+
+// undecodable marks err, if any, as a decodeError.
+func undecodable(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &decodeError{err}
+}
+
+// isSyntax reports whether err is an answer that came whole and does not
+// decode.
 func isSyntax(err error) bool {
-	var se *json.SyntaxError
-	var te *json.UnmarshalTypeError
-	return errors.As(err, &se) || errors.As(err, &te)
+	var de *decodeError
+	return errors.As(err, &de)
 }
 
 // repeatable reports whether sending req twice is the same as once, as
