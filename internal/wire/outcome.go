@@ -46,8 +46,9 @@ func AnswerError(resp *http.Response, what string, err error) error {
 }
 
 // decodeError is a whole answer that does not decode: its JSON is broken,
-// or a value does not fit its field (a string where a number goes, an ID
-// that is no UUID, a time that does not parse). Another try gets the same
+// a value does not fit its field (a string where a number goes, an ID
+// that is no UUID, a time that does not parse), or it holds another number
+// of results than the request asked for. Another try gets the same
 // answer. It marks the failure where decoding happens rather than by the
 // error's type: a field's own UnmarshalText or UnmarshalJSON returns
 // errors of any type, and no JSON package's types would tell them apart

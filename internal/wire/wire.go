@@ -350,7 +350,7 @@ func OneOrList[T any](resp *http.Response, err error, want int) ([]T, error) {
 		out = []T{one}
 	}
 	if err == nil && len(out) != want {
-		err = fmt.Errorf("%d results for the %d asked for", len(out), want)
+		err = undecodable(fmt.Errorf("%d results for the %d asked for", len(out), want))
 	}
 	if err != nil {
 		return nil, AnswerError(resp, "decoding the answer", err)
