@@ -62,6 +62,27 @@ func holdsSecret(t *testing.T, what, text string) {
 	}
 }
 
+// TestDecodeErrorNeverQuotesASecret: an answer that does not decode
+// because a field holds a token (a time or an ID that is none) fails
+// without quoting it (time's error quotes the value), and still says
+// another try gets the same.
+func TestDecodeErrorNeverQuotesASecret(t *testing.T) {
+	for _, field := range []string{"createdAt", "ID"} {
+		c := hostile(t, func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = fmt.Fprintf(w, `{%q:%q}`, field, hostileToken)
+		})
+		_, err := c.GetEnvelope(context.Background(), uuid.New())
+		if err == nil {
+			t.Fatalf("%s: no error", field)
+		}
+		if got := nitro.OutcomeOf(err); got != nitro.OutcomeNotDone {
+			t.Errorf("%s: OutcomeOf(%v) = %v, want %v", field, err, got, nitro.OutcomeNotDone)
+		}
+		holdsSecret(t, "the decoding's error", fmt.Sprintf("%v %+v %#v", err, err, err))
+	}
+}
+
 // TestWaitErrorNeverQuotesASecret: the error WaitForEnvelopeStatus returns
 // when its ctx ends quotes the last status the server sent, redacted.
 func TestWaitErrorNeverQuotesASecret(t *testing.T) {

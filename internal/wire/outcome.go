@@ -6,7 +6,9 @@ import (
 	"net/http"
 
 	"github.com/nitrokit/nitro"
+	"github.com/nitrokit/nitro/internal/callctx"
 	"github.com/nitrokit/nitro/internal/engine"
+	"github.com/nitrokit/nitro/internal/redacterr"
 )
 
 // AnswerError is a failure reading a successful answer (what failed, such
@@ -26,19 +28,27 @@ func AnswerError(resp *http.Response, what string, err error) error {
 	if errors.As(err, &says) {
 		return err
 	}
-	cut := !errors.Is(err, errNoResult) && !errors.Is(err, errTooLarge) && !isSyntax(err)
+	outcome := nitro.OutcomeNotDone
 	switch {
 	case resp.Request != nil && !repeatable(resp.Request):
-		return &outcomeError{nitro.OutcomeUnknown, err}
-	case cut:
-		return &outcomeError{nitro.OutcomeRetryable, err}
+		outcome = nitro.OutcomeUnknown
+	case !errors.Is(err, errNoResult) && !errors.Is(err, errTooLarge) && !isSyntax(err):
+		outcome = nitro.OutcomeRetryable // cut short
 	}
-	return &outcomeError{nitro.OutcomeNotDone, err}
+	// The answer's own text may quote a token a hostile server echoes (a
+	// time that does not parse quotes its value). Redacting hides the
+	// layers whose text held one, the decodeError mark among them, so the
+	// outcome is read first.
+	if call := callctx.Of(resp); call != nil {
+		err = redacterr.Wrap(err, call.Redact)
+	}
+	return &outcomeError{outcome, err}
 }
 
 // decodeError is a whole answer that does not decode: its JSON is broken,
-// or a value does not fit its field (a string where a number goes, an ID
-// that is no UUID, a time that does not parse). Another try gets the same
+// a value does not fit its field (a string where a number goes, an ID
+// that is no UUID, a time that does not parse), or it holds another number
+// of results than the request asked for. Another try gets the same
 // answer. It marks the failure where decoding happens rather than by the
 // error's type: a field's own UnmarshalText or UnmarshalJSON returns
 // errors of any type, and no JSON package's types would tell them apart

@@ -41,8 +41,13 @@ func TestAnswerThatDoesNotDecodeIsNotDone(t *testing.T) {
 			t.Errorf("%s: OutcomeOf(%v) = %v, want %v", name, err, got, nitro.OutcomeNotDone)
 		}
 	}
-	if _, err := wire.OneOrList[typed](answer(t, strings.NewReader(`{"items":[{"ID":"nope"}]}`)), nil, 1); nitro.OutcomeOf(err) != nitro.OutcomeNotDone {
-		t.Errorf("OneOrList: OutcomeOf(%v) = %v, want %v", err, nitro.OutcomeOf(err), nitro.OutcomeNotDone)
+	for name, body := range map[string]string{
+		"an ID no UUID": `{"items":[{"ID":"nope"}]}`,
+		"two for one":   `{"items":[{"n":1},{"n":2}]}`,
+	} {
+		if _, err := wire.OneOrList[typed](answer(t, strings.NewReader(body)), nil, 1); nitro.OutcomeOf(err) != nitro.OutcomeNotDone {
+			t.Errorf("OneOrList, %s: OutcomeOf(%v) = %v, want %v", name, err, nitro.OutcomeOf(err), nitro.OutcomeNotDone)
+		}
 	}
 }
 

@@ -21,11 +21,15 @@ import (
 	"strings"
 	"sync"
 
-	// Answers decode with encoding/json as Go 1.27 builds it: v1's rules on
-	// json/v2's engine, by the Go team, and from Go 1.27 an alias of the
-	// standard library's package. On Go 1.26 it decodes an envelope in
-	// about half the CPU of encoding/json with one allocation instead of
-	// ten, to the same values; some syntax errors are worded differently.
+	// Answers decode (and request bodies encode) with encoding/json as Go
+	// 1.27 builds it: v1's rules on json/v2's engine, by the Go team, and
+	// from Go 1.27 an alias of the standard library's package. On Go 1.26
+	// it decodes an envelope in about half the CPU of encoding/json, with
+	// one allocation instead of ten, to the same values but one: a time
+	// spelled with a JSON escape ("\u005a" for its Z) reads as that time,
+	// where encoding/json refuses it. Its errors are its own types, some
+	// worded differently; encodings differ only in invalid UTF-8, written
+	// as the replacement character rather than its escape: the same JSON.
 	json "github.com/go-json-experiment/json/v1"
 
 	"github.com/nitrokit/nitro"
@@ -350,7 +354,7 @@ func OneOrList[T any](resp *http.Response, err error, want int) ([]T, error) {
 		out = []T{one}
 	}
 	if err == nil && len(out) != want {
-		err = fmt.Errorf("%d results for the %d asked for", len(out), want)
+		err = undecodable(fmt.Errorf("%d results for the %d asked for", len(out), want))
 	}
 	if err != nil {
 		return nil, AnswerError(resp, "decoding the answer", err)
