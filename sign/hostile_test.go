@@ -83,6 +83,35 @@ func TestDecodeErrorNeverQuotesASecret(t *testing.T) {
 	}
 }
 
+// TestCutAnswerNeverQuotesASecret: an answer that breaks off with a
+// read error quoting what the server sent (net/http quotes a malformed
+// chunked trailer line) fails without the token, for a GET, whose reader
+// asks for a resend, as for a POST, whose reader may not.
+func TestCutAnswerNeverQuotesASecret(t *testing.T) {
+	c := hostile(t, func(w http.ResponseWriter, _ *http.Request) {
+		conn, rw, err := w.(http.Hijacker).Hijack()
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		defer conn.Close()
+		_, _ = fmt.Fprintf(rw, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"+
+			"2\r\n{}\r\n0\r\n%s\r\n\r\n", hostileToken)
+		_ = rw.Flush()
+	})
+	ctx := context.Background()
+	_, err := c.GetEnvelope(ctx, uuid.New())
+	if err == nil {
+		t.Fatal("GET: no error")
+	}
+	holdsSecret(t, "GET's error", fmt.Sprintf("%v %+v %#v", err, err, err))
+	_, err = c.CreateEnvelope(ctx, sign.EnvelopeCreate{Name: "n", Mode: sign.EnvelopeModeSequential}, nitro.WithIdempotent())
+	if err == nil {
+		t.Fatal("POST: no error")
+	}
+	holdsSecret(t, "an idempotent POST's error", fmt.Sprintf("%v %+v %#v", err, err, err))
+}
+
 // TestWaitErrorNeverQuotesASecret: the error WaitForEnvelopeStatus returns
 // when its ctx ends quotes the last status the server sent, redacted.
 func TestWaitErrorNeverQuotesASecret(t *testing.T) {
