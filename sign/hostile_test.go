@@ -112,6 +112,48 @@ func TestCutAnswerNeverQuotesASecret(t *testing.T) {
 	holdsSecret(t, "an idempotent POST's error", fmt.Sprintf("%v %+v %#v", err, err, err))
 }
 
+// rebuilding is a caller's transport that sends a request of its own, as a
+// proxy's that rebuilds each request might: the answer names that request,
+// whose context knows nothing of the call.
+type rebuilding struct{ next http.RoundTripper }
+
+func (t rebuilding) RoundTrip(r *http.Request) (*http.Response, error) {
+	r2, err := http.NewRequest(r.Method, r.URL.String(), r.Body)
+	if err != nil {
+		return nil, err
+	}
+	r2.Header = r.Header.Clone()
+	return t.next.RoundTrip(r2)
+}
+
+// TestForeignRequestsAnswerIsRedacted: through a caller's transport that
+// rebuilds the request, an answer's decoding error is redacted all the
+// same.
+func TestForeignRequestsAnswerIsRedacted(t *testing.T) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /oauth/token", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = fmt.Fprintf(w, `{"access_token":%q,"token_type":"Bearer","expires_in":3600}`, hostileToken)
+	})
+	mux.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = fmt.Fprintf(w, `{"createdAt":%q}`, hostileToken)
+	})
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	hc := &http.Client{Transport: rebuilding{srv.Client().Transport}}
+	nc, err := nitro.NewClient(nitro.Config{ClientID: "id", ClientSecret: hostileSecret, BaseURL: srv.URL, HTTPClient: hc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { nc.Close() })
+	_, err = sign.New(nc).GetEnvelope(context.Background(), uuid.New())
+	if err == nil {
+		t.Fatal("no error")
+	}
+	holdsSecret(t, "the decoding's error", fmt.Sprintf("%v %+v %#v", err, err, err))
+}
+
 // TestWaitErrorNeverQuotesASecret: the error WaitForEnvelopeStatus returns
 // when its ctx ends quotes the last status the server sent, redacted.
 func TestWaitErrorNeverQuotesASecret(t *testing.T) {
