@@ -63,9 +63,9 @@ func holdsSecret(t *testing.T, what, text string) {
 }
 
 // TestDecodeErrorNeverQuotesASecret: an answer that does not decode
-// because a field holds a token (a time or an ID that is none) fails
-// without quoting it (time's error quotes the value), and still says
-// another try gets the same.
+// because a field holds a token fails without quoting it, and still says
+// another try gets the same. A time's error quotes the value; an ID's does
+// not, so that case checks the outcome alone.
 func TestDecodeErrorNeverQuotesASecret(t *testing.T) {
 	for _, field := range []string{"createdAt", "ID"} {
 		c := hostile(t, func(w http.ResponseWriter, _ *http.Request) {
