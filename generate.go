@@ -1,6 +1,6 @@
 package nitro
 
-// The generator is pinned in go.mod through tools.go. It reads the spec that
+// The generator is pinned in go.mod by internal/tools. It reads the spec that
 // `make spec` checked against api/<name>/openapi.lock and applies
 // api/<name>/overlay.yaml (see the config files). Run it with `make
 // generate`, never by hand-editing.

@@ -2,6 +2,8 @@ package engine
 
 import (
 	"net/http"
+
+	"github.com/nitrokit/nitro/internal/redacterr"
 )
 
 // Resend sends the call's request again as its next attempt, for a reader
@@ -11,6 +13,12 @@ import (
 // after the usual backoff, never beyond the caller's deadline.
 func (a *attempt) Resend(cause error) (*http.Response, error) {
 	t, req := a.t, a.orig
+	if t != nil && t.redact != nil {
+		// A body's read error may quote what the server sent (net/http
+		// quotes a malformed trailer line), and every return below carries
+		// it out, marked with an outcome that wire passes on as it is.
+		cause = redacterr.Wrap(cause, t.redact)
+	}
 	if t == nil || req == nil || !t.policy.Repeatable(req, a.call) || !rewindable(req) {
 		return nil, cause
 	}

@@ -216,14 +216,16 @@ func (t *Retry) errText(err error) string {
 // finish returns the last attempt's result, keeping it watched until the
 // body is closed (an unwatched attempt has nothing to keep). A failure is
 // the Policy's error, which says how many attempts it took and its outcome
-// o. An answer names its request, so that the code reading it finds the
-// attempt (a caller's RoundTripper need not set it).
+// o. An answer names the attempt's request, so that the code reading it
+// finds the attempt, for its redaction and its resend: a caller's
+// RoundTripper may leave resp.Request nil, or set a request of its own (a
+// proxy's that rebuilds each request).
 func (t *Retry) finish(resp *http.Response, err error, a *attempt, n int, o Outcome) (*http.Response, error) {
 	if err != nil {
 		a.stop()
 		return nil, t.policy.Fail(err, n, o)
 	}
-	if resp.Request == nil {
+	if r := resp.Request; r != a.req && (r == nil || attemptOf(r.Context()) != a) {
 		resp.Request = a.req
 	}
 	if a.shard != nil {

@@ -29,8 +29,8 @@
 // fetch, the locked spec unavailable).
 // `make drift` prints the code; CI runs this command directly.
 //
-// It lives in a module of its own because oasdiff needs a newer Go than the
-// nitro module's go directive; users of nitro never download it.
+// It lives in a module of its own so that users of nitro never download
+// oasdiff, apidiff and theirs.
 package main
 
 import (
