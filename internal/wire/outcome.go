@@ -32,7 +32,7 @@ func AnswerError(resp *http.Response, what string, err error) error {
 	switch {
 	case resp.Request != nil && !repeatable(resp.Request):
 		outcome = nitro.OutcomeUnknown
-	case !errors.Is(err, errNoResult) && !errors.Is(err, errTooLarge) && !isSyntax(err):
+	case !errors.Is(err, errNoResult) && !errors.Is(err, errTooLarge) && !isUndecodable(err):
 		outcome = nitro.OutcomeRetryable // cut short
 	}
 	// The answer's own text may quote a token a hostile server echoes (a
@@ -66,9 +66,9 @@ func undecodable(err error) error {
 	return &decodeError{err}
 }
 
-// isSyntax reports whether err is an answer that came whole and does not
+// isUndecodable reports whether err is an answer that came whole and does not
 // decode.
-func isSyntax(err error) bool {
+func isUndecodable(err error) bool {
 	var de *decodeError
 	return errors.As(err, &de)
 }
